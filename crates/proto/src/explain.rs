@@ -1,0 +1,61 @@
+//! What a line on the wire means, why it is sent now, and where the RFC says so.
+//! The text shown to students comes from here, next to the code that implements the rule.
+
+/// A section of an RFC, linkable on the RFC Editor's site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RfcRef {
+    pub rfc: u16,
+    pub section: &'static str,
+}
+
+impl RfcRef {
+    pub const fn new(rfc: u16, section: &'static str) -> Self {
+        RfcRef { rfc, section }
+    }
+
+    /// The RFC Editor's URL of this section.
+    pub fn url(&self) -> String {
+        format!(
+            "https://www.rfc-editor.org/rfc/rfc{}#section-{}",
+            self.rfc, self.section
+        )
+    }
+
+    /// Short label such as `RFC 5321 §4.1.1.1`.
+    pub fn label(&self) -> String {
+        format!("RFC {} §{}", self.rfc, self.section)
+    }
+}
+
+/// A one-sentence title and a few sentences of why, for one decoded line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Explanation {
+    pub title: String,
+    pub why: String,
+    pub rfc: RfcRef,
+}
+
+impl Explanation {
+    pub fn new(title: impl Into<String>, why: impl Into<String>, rfc: RfcRef) -> Self {
+        Explanation {
+            title: title.into(),
+            why: why.into(),
+            rfc,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc_links_point_at_the_section() {
+        let r = RfcRef::new(5321, "4.1.1.1");
+        assert_eq!(
+            r.url(),
+            "https://www.rfc-editor.org/rfc/rfc5321#section-4.1.1.1"
+        );
+        assert_eq!(r.label(), "RFC 5321 §4.1.1.1");
+    }
+}

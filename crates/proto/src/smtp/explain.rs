@@ -1,0 +1,201 @@
+//! What each SMTP line means, for students; each text cites the rule it describes.
+
+use super::types::{Command, Reply, ReplyTo, ReversePath, Verb};
+use crate::explain::{Explanation, RfcRef};
+
+const RFC: u16 = 5321;
+
+/// Explains a command the client sent.
+pub fn command(cmd: &Command) -> Explanation {
+    let (title, why, section) = match cmd {
+        Command::Ehlo(name) => (
+            format!("The client introduces itself as {name} (extended SMTP)"),
+            "EHLO opens the conversation after the greeting. The server answers with the \
+             extensions it supports, one per line, so the client knows what it may use."
+                .to_string(),
+            "4.1.1.1",
+        ),
+        Command::Helo(name) => (
+            format!("The client introduces itself as {name} (basic SMTP)"),
+            "HELO is the original greeting command. It asks for no extensions, so the reply is \
+             a single line."
+                .to_string(),
+            "4.1.1.1",
+        ),
+        Command::Mail { from, .. } => (
+            match from {
+                ReversePath::Null => "A new message from the null sender <> (a bounce)".to_string(),
+                ReversePath::Mailbox(m) => format!("A new message from {m}"),
+            },
+            "MAIL FROM starts a mail transaction and gives the envelope sender: the address \
+             that would receive a bounce. It need not match the From: header the reader sees."
+                .to_string(),
+            "4.1.1.2",
+        ),
+        Command::Rcpt { to, .. } => (
+            format!("Deliver it to {to}"),
+            "RCPT TO names one envelope recipient. The server checks each one on its own, so \
+             some recipients can be accepted while others are refused."
+                .to_string(),
+            "4.1.1.3",
+        ),
+        Command::Data => (
+            "Ready to send the message itself".to_string(),
+            "DATA asks to transfer the message. The server answers 354 if it has at least one \
+             accepted recipient; the message then follows, ended by a line with a single period."
+                .to_string(),
+            "4.1.1.4",
+        ),
+        Command::Rset => (
+            "Abort the current message".to_string(),
+            "RSET throws away the sender, recipients and data of the transaction in progress. \
+             The connection stays open."
+                .to_string(),
+            "4.1.1.5",
+        ),
+        Command::Noop(_) => (
+            "Nothing to do: are you still there?".to_string(),
+            "NOOP changes nothing. Clients use it to keep a connection alive or to check that \
+             the server still answers."
+                .to_string(),
+            "4.1.1.9",
+        ),
+        Command::Quit => (
+            "Goodbye".to_string(),
+            "QUIT asks the server to answer 221 and close the connection. Messages already \
+             accepted stay accepted."
+                .to_string(),
+            "4.1.1.10",
+        ),
+        Command::Vrfy(who) => (
+            format!("Is {who} a real user?"),
+            "VRFY asks the server to confirm an address. Most servers refuse to say, to stop \
+             spammers from harvesting addresses, and answer 252."
+                .to_string(),
+            "3.5.1",
+        ),
+        Command::Help(_) => (
+            "Asking for help".to_string(),
+            "HELP asks the server for information about its commands.".to_string(),
+            "4.1.1.8",
+        ),
+    };
+    Explanation::new(title, why, RfcRef::new(RFC, section))
+}
+
+/// Explains the message content sent after 354.
+pub fn data_content(octets: usize, stuffed_lines: usize) -> Explanation {
+    let stuffing = if stuffed_lines == 0 {
+        "No line starts with a period, so nothing needed stuffing.".to_string()
+    } else {
+        format!(
+            "{stuffed_lines} line(s) start with a period, so the client doubled it \
+             (dot-stuffing) and the server will remove it again."
+        )
+    };
+    Explanation::new(
+        format!("The message itself: {octets} octets, then a line with a single period"),
+        format!(
+            "Header fields, an empty line, then the body, every line ending in CR LF. The line \
+             holding only a period marks the end. {stuffing}"
+        ),
+        RfcRef::new(RFC, "4.5.2"),
+    )
+}
+
+/// Explains a reply, given what it answers.
+pub fn reply(reply: &Reply, to: ReplyTo) -> Explanation {
+    let code = reply.code();
+    let value = code.value();
+    let first = reply.lines().first().cloned().unwrap_or_default();
+    let (title, why, section) = match (to, value) {
+        (ReplyTo::Greeting, 220) => (
+            format!("The server is ready: {first}"),
+            "The server speaks first. 220 means the service is ready; the client must now \
+             introduce itself."
+                .to_string(),
+            "4.3.1",
+        ),
+        (ReplyTo::Greeting, _) => (
+            format!("The server will not talk ({value})"),
+            "A greeting other than 220 means the server refuses service. The client should \
+             send QUIT and try elsewhere later."
+                .to_string(),
+            "3.1",
+        ),
+        (ReplyTo::Command(Verb::Ehlo), 250) => (
+            format!(
+                "Hello accepted, with {} extension(s)",
+                reply.lines().len().saturating_sub(1)
+            ),
+            format!(
+                "A multi-line 250 reply: every line but the last has a hyphen after the code. \
+                 The lines after the first list extensions: {}.",
+                reply.lines().get(1..).unwrap_or_default().join(", ")
+            ),
+            "4.1.1.1",
+        ),
+        (ReplyTo::Command(Verb::Data), 354) => (
+            "Go ahead: send the message".to_string(),
+            "354 is an intermediate reply: the server waits for the message text, ended by a \
+             line with a single period."
+                .to_string(),
+            "4.1.1.4",
+        ),
+        (ReplyTo::DataEnd, 250) => (
+            "Message accepted: the server is now responsible for it".to_string(),
+            "After 250 the server must deliver the message or send a bounce. The client can \
+             forget it."
+                .to_string(),
+            "4.1.1.4",
+        ),
+        (ReplyTo::Command(Verb::Quit), 221) => (
+            "The server says goodbye and closes the connection".to_string(),
+            "221 answers QUIT. Both sides may now close the TCP connection.".to_string(),
+            "4.1.1.10",
+        ),
+        (ReplyTo::Command(verb), 250) => (
+            format!("{} accepted", verb.as_str()),
+            "250 means the requested action was completed. The client may go on to the next \
+             command."
+                .to_string(),
+            "4.2.1",
+        ),
+        (ReplyTo::Command(Verb::Vrfy), 252) => (
+            "The server will not confirm the address".to_string(),
+            "252 says: cannot verify the user, but a message to it will be accepted and \
+             delivery attempted."
+                .to_string(),
+            "3.5.3",
+        ),
+        (_, 452) => (
+            format!("Refused for now ({value}): {first}"),
+            "A 4xx reply is a temporary failure: the same command may succeed later. 452 also \
+             means too many recipients; the client sends the rest in another transaction."
+                .to_string(),
+            "4.5.3.1.10",
+        ),
+        (_, 500..=504) => (
+            format!("Command refused ({value}): {first}"),
+            "5xx with a second digit 0 is a syntax problem: the command is unknown, malformed, \
+             or sent in the wrong order."
+                .to_string(),
+            "4.2.2",
+        ),
+        (_, 550..=559) => (
+            format!("Refused ({value}): {first}"),
+            "A 5xx reply is a permanent failure: sending the same command again will not help. \
+             For a recipient it usually means the mailbox does not exist or relaying is denied."
+                .to_string(),
+            "4.2.2",
+        ),
+        _ => (
+            format!("Reply {value}: {first}"),
+            "The first digit tells the outcome: 2 done, 3 go on, 4 try again later, 5 failed \
+             for good."
+                .to_string(),
+            "4.2.1",
+        ),
+    };
+    Explanation::new(title, why, RfcRef::new(RFC, section))
+}

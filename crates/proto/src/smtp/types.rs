@@ -1,0 +1,350 @@
+//! SMTP commands, replies and session states (RFC 5321), valid by construction.
+
+use std::fmt;
+
+/// RFC 5321 §4.5.3.1.1: "The maximum total length of a user name or other local-part is 64
+/// octets."
+pub const MAX_LOCAL_PART: usize = 64;
+/// RFC 5321 §4.5.3.1.2: "The maximum total length of a domain name or number is 255 octets."
+pub const MAX_DOMAIN: usize = 255;
+/// RFC 5321 §4.5.3.1.4: "The maximum total length of a command line including the command
+/// word and the <CRLF> is 512 octets."
+pub const MAX_COMMAND_LINE: usize = 512;
+/// RFC 5321 §4.5.3.1.5: "The maximum total length of a reply line including the reply code
+/// and the <CRLF> is 512 octets."
+pub const MAX_REPLY_LINE: usize = 512;
+/// RFC 5321 §4.5.3.1.6: "The maximum total length of a text line including the <CRLF> is
+/// 1000 octets (not counting the leading dot duplicated for transparency)."
+pub const MAX_TEXT_LINE: usize = 1000;
+/// RFC 5321 §4.5.3.1.8: "The minimum total number of recipients that MUST be buffered is
+/// 100 recipients."
+pub const MAX_RECIPIENTS: usize = 100;
+
+/// A mailbox address `local-part@domain` (RFC 5321 §4.1.2 `Mailbox`), within the length
+/// limits of §4.5.3.1.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Mailbox {
+    local_part: String,
+    domain: String,
+}
+
+impl Mailbox {
+    pub fn local_part(&self) -> &str {
+        &self.local_part
+    }
+
+    pub fn domain(&self) -> &str {
+        &self.domain
+    }
+
+    /// Builds a mailbox from parts the parser already validated.
+    pub(crate) fn from_parts(local_part: String, domain: String) -> Self {
+        Mailbox { local_part, domain }
+    }
+}
+
+impl TryFrom<&str> for Mailbox {
+    type Error = crate::DecodeError;
+
+    /// Parses `user@example.net` (no angle brackets).
+    fn try_from(text: &str) -> Result<Self, Self::Error> {
+        super::decode::mailbox_complete(text.as_bytes())
+    }
+}
+
+impl fmt::Display for Mailbox {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}@{}", self.local_part, self.domain)
+    }
+}
+
+/// RFC 5321 §4.1.2 `Reverse-path = Path / "<>"`: the null path is used for bounces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReversePath {
+    Null,
+    Mailbox(Mailbox),
+}
+
+impl fmt::Display for ReversePath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReversePath::Null => f.write_str("<>"),
+            ReversePath::Mailbox(m) => write!(f, "<{m}>"),
+        }
+    }
+}
+
+/// RFC 5321 §4.1.2 `esmtp-param = esmtp-keyword ["=" esmtp-value]`, e.g. `SIZE=1024`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Param {
+    pub(crate) keyword: String,
+    pub(crate) value: Option<String>,
+}
+
+impl Param {
+    pub fn keyword(&self) -> &str {
+        &self.keyword
+    }
+
+    pub fn value(&self) -> Option<&str> {
+        self.value.as_deref()
+    }
+}
+
+impl fmt::Display for Param {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.value {
+            Some(v) => write!(f, "{}={}", self.keyword, v),
+            None => f.write_str(&self.keyword),
+        }
+    }
+}
+
+/// One SMTP command (RFC 5321 §4.1.1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    Ehlo(String),
+    Helo(String),
+    Mail {
+        from: ReversePath,
+        params: Vec<Param>,
+    },
+    Rcpt {
+        to: Mailbox,
+        params: Vec<Param>,
+    },
+    Data,
+    Rset,
+    Noop(Option<String>),
+    Quit,
+    Vrfy(String),
+    Help(Option<String>),
+}
+
+impl Command {
+    /// The command word, in upper case as RFC 5321 writes it.
+    pub fn verb(&self) -> Verb {
+        match self {
+            Command::Ehlo(_) => Verb::Ehlo,
+            Command::Helo(_) => Verb::Helo,
+            Command::Mail { .. } => Verb::Mail,
+            Command::Rcpt { .. } => Verb::Rcpt,
+            Command::Data => Verb::Data,
+            Command::Rset => Verb::Rset,
+            Command::Noop(_) => Verb::Noop,
+            Command::Quit => Verb::Quit,
+            Command::Vrfy(_) => Verb::Vrfy,
+            Command::Help(_) => Verb::Help,
+        }
+    }
+}
+
+/// The command words we know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verb {
+    Ehlo,
+    Helo,
+    Mail,
+    Rcpt,
+    Data,
+    Rset,
+    Noop,
+    Quit,
+    Vrfy,
+    Help,
+}
+
+impl Verb {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verb::Ehlo => "EHLO",
+            Verb::Helo => "HELO",
+            Verb::Mail => "MAIL",
+            Verb::Rcpt => "RCPT",
+            Verb::Data => "DATA",
+            Verb::Rset => "RSET",
+            Verb::Noop => "NOOP",
+            Verb::Quit => "QUIT",
+            Verb::Vrfy => "VRFY",
+            Verb::Help => "HELP",
+        }
+    }
+}
+
+/// A three-digit reply code, 200–599 (RFC 5321 §4.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ReplyCode(u16);
+
+impl ReplyCode {
+    pub const SERVICE_READY: ReplyCode = ReplyCode(220);
+    pub const CLOSING: ReplyCode = ReplyCode(221);
+    pub const OK: ReplyCode = ReplyCode(250);
+    pub const CANNOT_VRFY: ReplyCode = ReplyCode(252);
+    pub const HELP: ReplyCode = ReplyCode(214);
+    pub const START_MAIL_INPUT: ReplyCode = ReplyCode(354);
+    pub const INSUFFICIENT_STORAGE: ReplyCode = ReplyCode(452);
+    pub const SYNTAX_ERROR: ReplyCode = ReplyCode(500);
+    pub const PARAM_SYNTAX_ERROR: ReplyCode = ReplyCode(501);
+    pub const BAD_SEQUENCE: ReplyCode = ReplyCode(503);
+    pub const PARAM_NOT_IMPLEMENTED: ReplyCode = ReplyCode(555);
+    pub const MAILBOX_UNAVAILABLE: ReplyCode = ReplyCode(550);
+    pub const TRANSACTION_FAILED: ReplyCode = ReplyCode(554);
+
+    pub fn value(self) -> u16 {
+        self.0
+    }
+
+    /// RFC 5321 §4.2.1: the first digit says whether the command succeeded.
+    pub fn is_positive_completion(self) -> bool {
+        (200..300).contains(&self.0)
+    }
+
+    pub fn is_intermediate(self) -> bool {
+        (300..400).contains(&self.0)
+    }
+
+    pub fn is_transient_failure(self) -> bool {
+        (400..500).contains(&self.0)
+    }
+
+    pub fn is_permanent_failure(self) -> bool {
+        (500..600).contains(&self.0)
+    }
+}
+
+impl TryFrom<u16> for ReplyCode {
+    type Error = crate::DecodeError;
+    fn try_from(code: u16) -> Result<Self, Self::Error> {
+        // RFC 5321 §4.2: first digit 2–5, second 0–5, third 0–9.
+        let second = (code / 10) % 10;
+        if (200..600).contains(&code) && second <= 5 {
+            Ok(ReplyCode(code))
+        } else {
+            Err(crate::DecodeError::Failed)
+        }
+    }
+}
+
+impl fmt::Display for ReplyCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// A reply: a code and one or more lines of text (RFC 5321 §4.2.1 multi-line replies).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply {
+    code: ReplyCode,
+    lines: Vec<String>,
+}
+
+impl Reply {
+    /// A reply with the given lines. Line breaks inside a line would forge extra reply lines
+    /// when echoed, so they are replaced with spaces; an empty list becomes one empty line.
+    pub fn new<S: AsRef<str>>(code: ReplyCode, lines: &[S]) -> Self {
+        let mut lines: Vec<String> = lines
+            .iter()
+            .map(|l| {
+                l.as_ref()
+                    .chars()
+                    .map(|c| if c == '\r' || c == '\n' { ' ' } else { c })
+                    .collect()
+            })
+            .collect();
+        if lines.is_empty() {
+            lines.push(String::new());
+        }
+        Reply { code, lines }
+    }
+
+    pub fn single(code: ReplyCode, text: &str) -> Self {
+        Reply::new(code, &[text])
+    }
+
+    pub fn code(&self) -> ReplyCode {
+        self.code
+    }
+
+    pub fn lines(&self) -> &[String] {
+        &self.lines
+    }
+
+    /// The text of all lines joined by spaces, for messages to people.
+    pub fn text(&self) -> String {
+        self.lines.join(" ")
+    }
+}
+
+/// Where a server session is in the dialogue (RFC 5321 §4.1.4 command order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ServerState {
+    /// Greeting sent; the client must introduce itself with EHLO or HELO.
+    ExpectHelo,
+    /// Introduced; a mail transaction may begin with MAIL.
+    ExpectMail,
+    /// MAIL accepted; at least one RCPT must follow.
+    ExpectRcpt,
+    /// At least one recipient accepted; more RCPT or DATA.
+    ExpectRcptOrData,
+    /// After 354: receiving the message until a line with a single period.
+    ReceivingData,
+    /// QUIT answered, or the server gave up on the client.
+    Closed,
+}
+
+impl fmt::Display for ServerState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ServerState::ExpectHelo => "waiting for EHLO/HELO",
+            ServerState::ExpectMail => "ready for MAIL",
+            ServerState::ExpectRcpt => "waiting for RCPT",
+            ServerState::ExpectRcptOrData => "waiting for RCPT or DATA",
+            ServerState::ReceivingData => "receiving mail data",
+            ServerState::Closed => "closed",
+        })
+    }
+}
+
+/// Where a client session is: named for the reply it waits for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientState {
+    ExpectGreeting,
+    ExpectEhloReply,
+    ExpectHeloReply,
+    /// Introduced, nothing to send yet.
+    Ready,
+    ExpectMailReply,
+    ExpectRcptReply,
+    ExpectDataReply,
+    ExpectDataEndReply,
+    ExpectRsetReply,
+    ExpectQuitReply,
+    Closed,
+}
+
+impl fmt::Display for ClientState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ClientState::ExpectGreeting => "waiting for the 220 greeting",
+            ClientState::ExpectEhloReply => "waiting for the EHLO reply",
+            ClientState::ExpectHeloReply => "waiting for the HELO reply",
+            ClientState::Ready => "ready",
+            ClientState::ExpectMailReply => "waiting for the MAIL reply",
+            ClientState::ExpectRcptReply => "waiting for the RCPT reply",
+            ClientState::ExpectDataReply => "waiting for 354",
+            ClientState::ExpectDataEndReply => "waiting for the end-of-data reply",
+            ClientState::ExpectRsetReply => "waiting for the RSET reply",
+            ClientState::ExpectQuitReply => "waiting for 221",
+            ClientState::Closed => "closed",
+        })
+    }
+}
+
+/// What a reply answers, which decides what it means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReplyTo {
+    Greeting,
+    Command(Verb),
+    /// The end of the message data (the `.` line).
+    DataEnd,
+}

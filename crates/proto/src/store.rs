@@ -1,0 +1,105 @@
+//! The server-side mail store: one mailbox per user, messages with UIDs, and a change counter
+//! so that every session can learn what other sessions did.
+
+use std::collections::BTreeMap;
+
+/// One message as stored: its UID (RFC 9051 §2.3.1.1, never reused in a mailbox) and octets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredMessage {
+    pub uid: u32,
+    pub bytes: Vec<u8>,
+    /// The envelope sender given in SMTP `MAIL FROM`, kept as a `Return-Path` would be.
+    pub return_path: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Mailbox {
+    uid_validity: u32,
+    uid_next: u32,
+    messages: Vec<StoredMessage>,
+}
+
+/// Every user's mailbox on one server.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MailStore {
+    mailboxes: BTreeMap<String, Mailbox>,
+    /// Bumped on every change; sessions compare it with what they last reported.
+    modseq: u64,
+}
+
+impl MailStore {
+    pub fn new() -> Self {
+        MailStore::default()
+    }
+
+    /// Creates an empty mailbox for `user` (the local part of its address), if it has none.
+    pub fn add_user(&mut self, user: &str) {
+        let key = user.to_ascii_lowercase();
+        let uid_validity = u32::try_from(self.mailboxes.len())
+            .unwrap_or(u32::MAX - 1)
+            .saturating_add(1);
+        self.mailboxes.entry(key).or_insert(Mailbox {
+            uid_validity,
+            uid_next: 1,
+            messages: Vec::new(),
+        });
+    }
+
+    /// RFC 5321 §2.4: the local part is case-sensitive in principle, but "SMTP
+    /// implementations ... SHOULD avoid" relying on case; we match users case-insensitively.
+    pub fn has_user(&self, user: &str) -> bool {
+        self.mailboxes.contains_key(&user.to_ascii_lowercase())
+    }
+
+    pub fn users(&self) -> impl Iterator<Item = &str> {
+        self.mailboxes.keys().map(String::as_str)
+    }
+
+    /// Appends a message to `user`'s mailbox and returns its UID, or `None` if there is no
+    /// such mailbox.
+    pub fn deliver(&mut self, user: &str, return_path: &str, bytes: Vec<u8>) -> Option<u32> {
+        let mailbox = self.mailboxes.get_mut(&user.to_ascii_lowercase())?;
+        let uid = mailbox.uid_next;
+        mailbox.uid_next = mailbox.uid_next.saturating_add(1);
+        mailbox.messages.push(StoredMessage {
+            uid,
+            bytes,
+            return_path: return_path.to_string(),
+        });
+        self.modseq += 1;
+        Some(uid)
+    }
+
+    pub fn messages(&self, user: &str) -> &[StoredMessage] {
+        self.mailboxes
+            .get(&user.to_ascii_lowercase())
+            .map(|m| m.messages.as_slice())
+            .unwrap_or(&[])
+    }
+
+    pub fn uid_validity(&self, user: &str) -> Option<u32> {
+        self.mailboxes
+            .get(&user.to_ascii_lowercase())
+            .map(|m| m.uid_validity)
+    }
+
+    pub fn modseq(&self) -> u64 {
+        self.modseq
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delivered_messages_get_increasing_uids() {
+        let mut store = MailStore::new();
+        store.add_user("Bob");
+        assert_eq!(store.deliver("bob", "a@x", b"one\r\n".to_vec()), Some(1));
+        assert_eq!(store.deliver("BOB", "a@x", b"two\r\n".to_vec()), Some(2));
+        assert_eq!(store.messages("bob").len(), 2);
+        assert_eq!(store.modseq(), 2);
+        assert_eq!(store.deliver("carol", "a@x", Vec::new()), None);
+    }
+}

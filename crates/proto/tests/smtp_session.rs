@@ -1,0 +1,269 @@
+//! Whole SMTP sessions: the RFC 5321 example dialogue replayed against each side, our client
+//! and server talking byte for byte, and the same session fed in chunks of every size.
+
+use postroom_proto::smtp::{
+    ClientEvent, Mailbox, ReversePath, ServerConfig, ServerEvent, ServerState, SmtpClient,
+    SmtpServer,
+};
+use postroom_proto::MailStore;
+
+fn store_with(users: &[&str]) -> MailStore {
+    let mut store = MailStore::new();
+    for u in users {
+        store.add_user(u);
+    }
+    store
+}
+
+fn drain_server(server: &mut SmtpServer) -> Vec<u8> {
+    let mut out = Vec::new();
+    while let Some(bytes) = server.poll_output() {
+        out.extend(bytes);
+    }
+    out
+}
+
+/// RFC 5321 Appendix D.1, the client's lines.
+const D1_CLIENT: &str = "EHLO bar.com\r\n\
+MAIL FROM:<Smith@bar.com>\r\n\
+RCPT TO:<Jones@foo.com>\r\n\
+RCPT TO:<Green@foo.com>\r\n\
+RCPT TO:<Brown@foo.com>\r\n\
+DATA\r\n\
+Blah blah blah...\r\n\
+...etc. etc. etc.\r\n\
+.\r\n\
+QUIT\r\n";
+
+fn d1_server() -> SmtpServer {
+    SmtpServer::new(ServerConfig::new("foo.com", "foo.com"))
+}
+
+#[test]
+fn rfc5321_d1_server_answers_each_command_with_the_rfc_codes() {
+    let mut store = store_with(&["jones", "brown"]);
+    let mut server = d1_server();
+    server.handle_input(D1_CLIENT.as_bytes(), &mut store);
+    let replies = String::from_utf8(drain_server(&mut server)).unwrap();
+    let codes: Vec<&str> = replies
+        .lines()
+        .filter(|l| l.as_bytes().get(3) == Some(&b' '))
+        .map(|l| &l[..3])
+        .collect();
+    // 220 greeting, EHLO 250, MAIL 250, RCPT 250 / 550 / 250, DATA 354, end 250, QUIT 221.
+    assert_eq!(
+        codes,
+        ["220", "250", "250", "250", "550", "250", "354", "250", "221"]
+    );
+    assert!(replies.starts_with("220 foo.com ESMTP Postroom\r\n250-foo.com greets bar.com\r\n"));
+    assert!(server.is_closed());
+    // The period at the start of "...etc." was removed as transparency requires (§4.5.2).
+    let jones = store.messages("jones");
+    assert_eq!(jones.len(), 1);
+    assert_eq!(
+        jones[0].bytes,
+        b"Return-Path: <Smith@bar.com>\r\nBlah blah blah...\r\n..etc. etc. etc.\r\n"
+    );
+    assert_eq!(store.messages("brown").len(), 1);
+}
+
+#[test]
+fn rfc5321_d1_client_sends_the_rfc_commands() {
+    let mut client = SmtpClient::new("bar.com");
+    let to = ["Jones@foo.com", "Green@foo.com", "Brown@foo.com"]
+        .map(|a| Mailbox::try_from(a).unwrap())
+        .to_vec();
+    let from = ReversePath::Mailbox(Mailbox::try_from("Smith@bar.com").unwrap());
+    // The message text whose dot-stuffed form is the D.1 data lines.
+    client
+        .send(
+            from,
+            to,
+            b"Blah blah blah...\r\n..etc. etc. etc.\r\n".to_vec(),
+        )
+        .unwrap();
+    client.quit();
+    let server_lines = [
+        "220 foo.com Simple Mail Transfer Service Ready\r\n",
+        "250-foo.com greets bar.com\r\n250-8BITMIME\r\n250-SIZE\r\n250-DSN\r\n250 HELP\r\n",
+        "250 OK\r\n",
+        "250 OK\r\n",
+        "550 No such user here\r\n",
+        "250 OK\r\n",
+        "354 Start mail input; end with <CRLF>.<CRLF>\r\n",
+        "250 OK\r\n",
+        "221 foo.com Service closing transmission channel\r\n",
+    ];
+    let mut sent = Vec::new();
+    for line in server_lines {
+        client.handle_input(line.as_bytes()).unwrap();
+        while let Some(bytes) = client.poll_output() {
+            sent.extend(bytes);
+        }
+    }
+    assert_eq!(String::from_utf8(sent).unwrap(), D1_CLIENT);
+    let events: Vec<ClientEvent> = std::iter::from_fn(|| client.poll_event()).collect();
+    assert!(matches!(events.last(), Some(ClientEvent::Closed)));
+    assert!(events.iter().any(
+        |e| matches!(e, ClientEvent::RecipientRefused { to, .. } if to.local_part() == "Green")
+    ));
+    assert!(events
+        .iter()
+        .any(|e| matches!(e, ClientEvent::MessageAccepted(_))));
+}
+
+#[test]
+fn the_same_session_fed_in_chunks_of_any_size_gets_the_same_replies() {
+    let whole = {
+        let mut store = store_with(&["jones", "brown"]);
+        let mut server = d1_server();
+        server.handle_input(D1_CLIENT.as_bytes(), &mut store);
+        drain_server(&mut server)
+    };
+    for size in (1..=64).chain([100, 200, 512]) {
+        let mut store = store_with(&["jones", "brown"]);
+        let mut server = d1_server();
+        for chunk in D1_CLIENT.as_bytes().chunks(size) {
+            server.handle_input(chunk, &mut store);
+        }
+        assert_eq!(drain_server(&mut server), whole, "chunk size {size}");
+        assert_eq!(store.messages("jones").len(), 1);
+    }
+}
+
+/// Our client and our server, every byte both ways, as the classroom slice shows it.
+#[test]
+fn client_and_server_complete_a_session_byte_for_byte() {
+    let mut store = store_with(&["bob"]);
+    let mut server = SmtpServer::new(ServerConfig::new("mx.example.net", "example.net"));
+    let mut client = SmtpClient::new("laptop.example.org");
+    let from = ReversePath::Mailbox(Mailbox::try_from("alice@example.org").unwrap());
+    let to = vec![Mailbox::try_from("bob@example.net").unwrap()];
+    client
+        .send(
+            from,
+            to,
+            b"Subject: Hi\r\n\r\nHello Bob\r\n.hidden dot\r\n".to_vec(),
+        )
+        .unwrap();
+    client.quit();
+
+    let mut transcript = String::new();
+    for _ in 0..50 {
+        let mut moved = false;
+        while let Some(bytes) = server.poll_output() {
+            transcript += &format!("S: {}", String::from_utf8_lossy(&bytes));
+            client.handle_input(&bytes).unwrap();
+            moved = true;
+        }
+        while let Some(bytes) = client.poll_output() {
+            transcript += &format!("C: {}", String::from_utf8_lossy(&bytes));
+            server.handle_input(&bytes, &mut store);
+            moved = true;
+        }
+        if !moved {
+            break;
+        }
+    }
+    let expected = "S: 220 mx.example.net ESMTP Postroom\r\n\
+C: EHLO laptop.example.org\r\n\
+S: 250-mx.example.net greets laptop.example.org\r\n250-PIPELINING\r\n250-SIZE 10485760\r\n250-8BITMIME\r\n250-ENHANCEDSTATUSCODES\r\n250 HELP\r\n\
+C: MAIL FROM:<alice@example.org>\r\n\
+S: 250 2.1.0 Sender OK\r\n\
+C: RCPT TO:<bob@example.net>\r\n\
+S: 250 2.1.5 Recipient OK\r\n\
+C: DATA\r\n\
+S: 354 End data with <CR><LF>.<CR><LF>\r\n\
+C: Subject: Hi\r\n\r\nHello Bob\r\n..hidden dot\r\n.\r\n\
+S: 250 2.0.0 Ok: queued, 73 octets for 1 recipient(s)\r\n\
+C: QUIT\r\n\
+S: 221 2.0.0 mx.example.net closing connection\r\n";
+    assert_eq!(transcript, expected);
+    assert_eq!(server.state(), ServerState::Closed);
+    let stored = &store.messages("bob")[0];
+    assert_eq!(
+        stored.bytes,
+        b"Return-Path: <alice@example.org>\r\nSubject: Hi\r\n\r\nHello Bob\r\n.hidden dot\r\n"
+    );
+    let events: Vec<ServerEvent> = std::iter::from_fn(|| server.poll_event()).collect();
+    assert!(events
+        .iter()
+        .any(|e| matches!(e, ServerEvent::MessageStored { uids, .. } if uids == &[1])));
+}
+
+// ---- Bad input: a clear reply, never a panic, and the session goes on. ----
+
+fn exchange(input: &str) -> String {
+    let mut store = store_with(&["bob"]);
+    let mut server = SmtpServer::new(ServerConfig::new("mx.example.net", "example.net"));
+    let _greeting = server.poll_output();
+    server.handle_input(input.as_bytes(), &mut store);
+    String::from_utf8(drain_server(&mut server)).unwrap()
+}
+
+#[test]
+fn commands_out_of_order_get_503_and_the_session_continues() {
+    assert_eq!(
+        exchange("MAIL FROM:<a@b.org>\r\nNOOP\r\n"),
+        "503 5.5.1 Send EHLO or HELO first\r\n250 2.0.0 OK\r\n"
+    );
+    assert_eq!(
+        exchange("HELO x\r\nRCPT TO:<bob@example.net>\r\n"),
+        "250 mx.example.net greets x\r\n503 5.5.1 Need MAIL before RCPT\r\n"
+    );
+    assert_eq!(
+        exchange("HELO x\r\nMAIL FROM:<a@b.org>\r\nDATA\r\n"),
+        "250 mx.example.net greets x\r\n250 2.1.0 Sender OK\r\n554 5.5.1 No valid recipients\r\n"
+    );
+}
+
+#[test]
+fn unknown_users_and_other_domains_are_refused() {
+    let out = exchange("HELO x\r\nMAIL FROM:<a@b.org>\r\nRCPT TO:<carol@example.net>\r\nRCPT TO:<eve@elsewhere.com>\r\n");
+    assert!(
+        out.contains("550 5.1.1 <carol@example.net>: Recipient address rejected: User unknown\r\n")
+    );
+    assert!(out.contains("554 5.7.1 <eve@elsewhere.com>: Relay access denied\r\n"));
+}
+
+#[test]
+fn a_command_line_over_512_octets_is_refused_then_the_session_continues() {
+    let just_under = format!("NOOP {}\r\n", "x".repeat(512 - 7));
+    assert_eq!(exchange(&just_under), "250 2.0.0 OK\r\n");
+    let over = format!("NOOP {}\r\nNOOP\r\n", "x".repeat(1100));
+    assert_eq!(
+        exchange(&over),
+        "500 5.5.2 Line too long (512 octets at most, RFC 5321 §4.5.3.1.4)\r\n250 2.0.0 OK\r\n"
+    );
+}
+
+#[test]
+fn bare_lf_nul_and_unknown_commands_get_500() {
+    assert!(exchange("NOOP\n").starts_with("500 5.5.2 Bare LF"));
+    assert!(exchange("NO\0OP\r\n").starts_with("500 5.5.2 NUL"));
+    assert_eq!(exchange("XYZZY\r\n"), "500 5.5.2 Command unrecognized\r\n");
+    assert_eq!(
+        exchange("HELO x\r\nMAIL FROM:<a@b.org> FOO=1\r\n")
+            .lines()
+            .last(),
+        Some("555 5.5.4 Unsupported parameter FOO")
+    );
+}
+
+#[test]
+fn the_101st_recipient_is_refused_with_452() {
+    let mut input = String::from("HELO x\r\nMAIL FROM:<a@b.org>\r\n");
+    for _ in 0..101 {
+        input += "RCPT TO:<bob@example.net>\r\n";
+    }
+    let out = exchange(&input);
+    assert_eq!(out.matches("250 2.1.5").count(), 100);
+    assert!(out.ends_with("452 4.5.3 Too many recipients\r\n"));
+}
+
+#[test]
+fn ten_bad_commands_in_a_row_close_the_session() {
+    let out = exchange(&"BOGUS\r\n".repeat(12));
+    assert_eq!(out.matches("500 ").count(), 10);
+    assert!(out.ends_with("421 4.7.0 Too many errors, closing connection\r\n"));
+}
