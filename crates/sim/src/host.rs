@@ -1,0 +1,26 @@
+//! Hosts: the machines on the sequence diagram.
+
+/// Index of a host in its timeline's host list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct HostId(pub usize);
+
+/// A machine in the world, with the role students see on its lane.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Host {
+    /// Who or what it is, e.g. "Alice's laptop".
+    pub label: String,
+    /// Its DNS name, e.g. `mx.example.net`.
+    pub name: String,
+    /// What it does here, e.g. "SMTP server :25".
+    pub role: String,
+}
+
+impl Host {
+    pub fn new(label: &str, name: &str, role: &str) -> Self {
+        Host {
+            label: label.to_string(),
+            name: name.to_string(),
+            role: role.to_string(),
+        }
+    }
+}
