@@ -1,1 +1,7 @@
+//! The Postroom app: renders a simulated timeline of an email's journey. It never drives a
+//! protocol session itself; it only moves a cursor over steps the simulation computed.
 
+pub mod app;
+pub mod components;
+pub mod hooks;
+pub mod state;

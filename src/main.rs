@@ -1,1 +1,3 @@
-fn main() {}
+fn main() {
+    yew::Renderer::<postroom::app::App>::new().render();
+}

@@ -1,0 +1,11 @@
+//! Reusable parts of the screens; each has a stylesheet block of the same name.
+
+pub mod controls;
+pub mod explanation;
+pub mod mailbox_panel;
+pub mod transcript;
+
+pub use controls::Controls;
+pub use explanation::ExplanationPanel;
+pub use mailbox_panel::MailboxPanel;
+pub use transcript::Transcript;

@@ -1,0 +1,49 @@
+//! Keyboard control: ← and → step, Home and End jump, for a teacher with a clicker.
+
+use gloo::events::EventListener;
+use wasm_bindgen::JsCast;
+use web_sys::KeyboardEvent;
+use yew::{hook, use_effect_with, Callback};
+
+use crate::state::PlaybackAction;
+
+/// The action a key stands for, if any.
+pub fn action_for_key(key: &str) -> Option<PlaybackAction> {
+    match key {
+        "ArrowRight" => Some(PlaybackAction::Forward),
+        "ArrowLeft" => Some(PlaybackAction::Back),
+        "Home" => Some(PlaybackAction::First),
+        "End" => Some(PlaybackAction::Last),
+        _ => None,
+    }
+}
+
+/// Sends the action for each key pressed anywhere on the page, except while typing in a
+/// form field.
+#[hook]
+pub fn use_keyboard(on_action: Callback<PlaybackAction>) {
+    use_effect_with(on_action, |on_action| {
+        let on_action = on_action.clone();
+        let listener = gloo::utils::window().document().map(|document| {
+            EventListener::new(&document, "keydown", move |event| {
+                let Some(event) = event.dyn_ref::<KeyboardEvent>() else {
+                    return;
+                };
+                let typing = event
+                    .target()
+                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                    .is_some_and(|el| {
+                        matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+                    });
+                if typing || event.alt_key() || event.ctrl_key() || event.meta_key() {
+                    return;
+                }
+                if let Some(action) = action_for_key(&event.key()) {
+                    event.prevent_default();
+                    on_action.emit(action);
+                }
+            })
+        });
+        move || drop(listener)
+    });
+}

@@ -1,0 +1,55 @@
+//! The app in a real browser: mount it, click Step and Back, check what is highlighted.
+#![cfg(target_arch = "wasm32")]
+
+use gloo::timers::future::TimeoutFuture;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::HtmlElement;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn query(selector: &str) -> Option<HtmlElement> {
+    gloo::utils::document()
+        .query_selector(selector)
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into::<HtmlElement>().ok())
+}
+
+fn current_text() -> String {
+    query(".transcript__step--current .transcript__lines")
+        .map(|e| e.inner_text())
+        .unwrap_or_default()
+}
+
+async fn click(action: &str) {
+    query(&format!("[data-action={action}]")).unwrap().click();
+    // Let Yew re-render.
+    TimeoutFuture::new(20).await;
+}
+
+#[wasm_bindgen_test]
+async fn step_and_back_move_the_highlight() {
+    let root = gloo::utils::document().create_element("div").unwrap();
+    gloo::utils::body().append_child(&root).unwrap();
+    yew::Renderer::<postroom::app::App>::with_root(root).render();
+    TimeoutFuture::new(50).await;
+
+    assert_eq!(current_text(), "220 mx.example.net ESMTP Postroom");
+    click("step").await;
+    assert_eq!(current_text(), "EHLO laptop.example.org");
+    click("step").await;
+    assert!(current_text().starts_with("250-mx.example.net greets laptop.example.org"));
+    click("back").await;
+    assert_eq!(current_text(), "EHLO laptop.example.org");
+    let position = query(".controls__position").unwrap().inner_text();
+    assert_eq!(position, "Step 2 of 13");
+    click("last").await;
+    assert_eq!(
+        current_text(),
+        "221 2.0.0 mx.example.net closing connection"
+    );
+    assert!(query("[data-action=step]")
+        .unwrap()
+        .has_attribute("disabled"));
+}
