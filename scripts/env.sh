@@ -8,3 +8,13 @@ export TRUNK_SKIP_VERSION_CHECK=true
 export CHROMEDRIVER=/usr/bin/chromedriver
 # Long backtraces make trunk's error output unreadable.
 unset RUST_BACKTRACE
+
+# The toolchain that builds wasm32: the default one when rustup could add the target, else
+# the Debian-built one that scripts/setup-offline-wasm-std links as "debian-wasm".
+wasm_toolchain() {
+  if rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+    rustup show active-toolchain 2>/dev/null | awk '{print $1; exit}'
+  else
+    echo debian-wasm
+  fi
+}

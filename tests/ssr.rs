@@ -1,5 +1,12 @@
 //! Server-side renders of the app and its components at known steps: fast, native view tests.
 #![cfg(not(target_arch = "wasm32"))]
+// Test code: a panic here is a failing test, which is what it should be.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::rc::Rc;
 

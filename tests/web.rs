@@ -1,5 +1,12 @@
 //! The app in a real browser: mount it, click Step and Back, check what is highlighted.
 #![cfg(target_arch = "wasm32")]
+// Test code: a panic here is a failing test, which is what it should be.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use gloo::timers::future::TimeoutFuture;
 use wasm_bindgen::JsCast;

@@ -1,5 +1,12 @@
 //! Whole SMTP sessions: the RFC 5321 example dialogue replayed against each side, our client
 //! and server talking byte for byte, and the same session fed in chunks of every size.
+// Test code: a panic here is a failing test, which is what it should be.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use postroom_proto::smtp::{
     ClientEvent, Mailbox, ReversePath, ServerConfig, ServerEvent, ServerState, SmtpClient,

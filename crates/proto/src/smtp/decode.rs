@@ -79,7 +79,7 @@ pub fn command(line: &[u8]) -> Result<Command, CommandError> {
 
 fn finish(result: IResult<&[u8], Command>) -> Result<Command, ()> {
     match result {
-        Ok((rest, cmd)) if rest.is_empty() => Ok(cmd),
+        Ok((&[], cmd)) => Ok(cmd),
         _ => Err(()),
     }
 }
