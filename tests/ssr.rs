@@ -87,8 +87,8 @@ async fn the_explanation_of_the_data_step_mentions_dot_stuffing() {
     .hydratable(false)
     .render()
     .await;
-    assert!(html.contains("The message itself: "), "{html}");
-    assert!(html.contains("1 line(s) start with a period"));
+    assert!(html.contains("The message itself (163 octets)"), "{html}");
+    assert!(html.contains("One line starts with a period"));
     assert!(html.contains("RFC 5321 §4.5.2"));
     assert!(
         html.contains("Alice&#x27;s mail client → Bob&#x27;s mail server")

@@ -1,6 +1,6 @@
 //! Keyboard control: ← and → step, Home and End jump, for a teacher with a clicker.
 
-use gloo::events::EventListener;
+use gloo::events::{EventListener, EventListenerOptions};
 use wasm_bindgen::JsCast;
 use web_sys::KeyboardEvent;
 use yew::{hook, use_effect_with, Callback};
@@ -25,7 +25,9 @@ pub fn use_keyboard(on_action: Callback<PlaybackAction>) {
     use_effect_with(on_action, |on_action| {
         let on_action = on_action.clone();
         let listener = gloo::utils::window().document().map(|document| {
-            EventListener::new(&document, "keydown", move |event| {
+            // Not passive, so the arrow keys can be kept from scrolling the page.
+            let options = EventListenerOptions::enable_prevent_default();
+            EventListener::new_with_options(&document, "keydown", options, move |event| {
                 let Some(event) = event.dyn_ref::<KeyboardEvent>() else {
                     return;
                 };

@@ -21,7 +21,7 @@ const STEPS = [
   'DATA',
   '354 End data with <CR><LF>.<CR><LF>',
   'From: alice@example.org',
-  '250 2.0.0 Ok: queued, 197 octets for 1 recipient(s)',
+  '250 2.0.0 Ok: message accepted (163 octets)',
   'QUIT',
   '221 2.0.0 mx.example.net closing connection',
 ];

@@ -182,7 +182,7 @@ S: 250 2.1.5 Recipient OK\r\n\
 C: DATA\r\n\
 S: 354 End data with <CR><LF>.<CR><LF>\r\n\
 C: Subject: Hi\r\n\r\nHello Bob\r\n..hidden dot\r\n.\r\n\
-S: 250 2.0.0 Ok: queued, 73 octets for 1 recipient(s)\r\n\
+S: 250 2.0.0 Ok: message accepted (39 octets)\r\n\
 C: QUIT\r\n\
 S: 221 2.0.0 mx.example.net closing connection\r\n";
     assert_eq!(transcript, expected);

@@ -194,7 +194,9 @@ fn explain_client_unit(bytes: &[u8], server_state: smtp::ServerState) -> Explana
             .split(|&b| b == b'\n')
             .filter(|line| line.starts_with(b".."))
             .count();
-        return smtp::explain::data_content(bytes.len(), stuffed);
+        // Without the stuffed periods and the final ".\r\n" line: the message as written.
+        let message = bytes.len().saturating_sub(stuffed + 3);
+        return smtp::explain::data_content(message, stuffed);
     }
     let line = bytes.strip_suffix(b"\r\n").unwrap_or(bytes);
     match smtp::decode::command(line) {
@@ -267,7 +269,7 @@ mod tests {
                 "DATA",
                 "354 End data with <CR><LF>.<CR><LF>",
                 "From: alice@example.org",
-                "250 2.0.0 Ok: queued, 197 octets for 1 recipient(s)",
+                "250 2.0.0 Ok: message accepted (163 octets)",
                 "QUIT",
                 "221 2.0.0 mx.example.net closing connection",
             ]
@@ -296,7 +298,7 @@ mod tests {
         assert!(t.steps[data]
             .explanation
             .why
-            .contains("1 line(s) start with a period"));
+            .contains("One line starts with a period"));
         assert!(t.steps[data].bytes.windows(4).any(|w| w == b"\n..."));
     }
 

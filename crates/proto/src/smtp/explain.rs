@@ -83,21 +83,25 @@ pub fn command(cmd: &Command) -> Explanation {
     Explanation::new(title, why, RfcRef::new(RFC, section))
 }
 
-/// Explains the message content sent after 354.
-pub fn data_content(octets: usize, stuffed_lines: usize) -> Explanation {
-    let stuffing = if stuffed_lines == 0 {
-        "No line starts with a period, so nothing needed stuffing.".to_string()
-    } else {
-        format!(
-            "{stuffed_lines} line(s) start with a period, so the client doubled it \
-             (dot-stuffing) and the server will remove it again."
-        )
+/// Explains the message content sent after 354: `message_octets` is the size of the message
+/// before stuffing, `stuffed_lines` how many lines got an extra period.
+pub fn data_content(message_octets: usize, stuffed_lines: usize) -> Explanation {
+    let stuffing = match stuffed_lines {
+        0 => "No line starts with a period, so nothing needed stuffing.".to_string(),
+        1 => "One line starts with a period, so the client doubled that period \
+              (dot-stuffing) and the server removes it again."
+            .to_string(),
+        n => format!(
+            "{n} lines start with a period, so the client doubled each one (dot-stuffing) \
+             and the server removes them again."
+        ),
     };
     Explanation::new(
-        format!("The message itself: {octets} octets, then a line with a single period"),
+        format!("The message itself ({message_octets} octets), then a line with a single period"),
         format!(
             "Header fields, an empty line, then the body, every line ending in CR LF. The line \
-             holding only a period marks the end. {stuffing}"
+             holding only a period marks the end. {stuffing} On delivery the server adds a \
+             Return-Path: line naming the envelope sender (RFC 5321 §4.4)."
         ),
         RfcRef::new(RFC, "4.5.2"),
     )

@@ -8,7 +8,7 @@
 //!  ExpectMail          --  MAIL FROM:<a>      -->  250 | 5xx
 //!  ExpectRcpt          --  RCPT TO:<b>        -->  250 | 550 | 452   (repeat)
 //!  ExpectRcptOrData    --  DATA               -->  354
-//!  ReceivingData       --  message, "." line  -->  250 queued | 552
+//!  ReceivingData       --  message, "." line  -->  250 accepted | 552
 //!  ExpectMail          --  QUIT               -->  221, then Closed
 //! ```
 //! RSET returns to `ExpectMail` from any state after the greeting; EHLO/HELO may be repeated

@@ -465,10 +465,7 @@ impl SmtpServer {
             .filter_map(|r| store.deliver(r.local_part(), &from, stored.clone()))
             .collect();
         let size = stored.len();
-        let text = format!(
-            "2.0.0 Ok: queued, {size} octets for {} recipient(s)",
-            t.recipients.len()
-        );
+        let text = format!("2.0.0 Ok: message accepted ({} octets)", data.len());
         self.ok(&text);
         self.events.push_back(ServerEvent::MessageStored {
             recipients: t.recipients,
