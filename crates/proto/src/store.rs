@@ -14,6 +14,8 @@ pub struct StoredMessage {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Mailbox {
+    /// The account's password, checked by SMTP AUTH, POP3 and IMAP logins.
+    password: String,
     uid_validity: u32,
     uid_next: u32,
     messages: Vec<StoredMessage>,
@@ -34,15 +36,33 @@ impl MailStore {
 
     /// Creates an empty mailbox for `user` (the local part of its address), if it has none.
     pub fn add_user(&mut self, user: &str) {
-        let key = user.to_ascii_lowercase();
+        self.mailbox_entry(user);
+    }
+
+    /// Creates `user` if needed and sets its password (an empty one never authenticates).
+    pub fn add_account(&mut self, user: &str, password: &str) {
+        self.mailbox_entry(user).password = password.to_string();
+    }
+
+    fn mailbox_entry(&mut self, user: &str) -> &mut Mailbox {
         let uid_validity = u32::try_from(self.mailboxes.len())
             .unwrap_or(u32::MAX - 1)
             .saturating_add(1);
-        self.mailboxes.entry(key).or_insert(Mailbox {
-            uid_validity,
-            uid_next: 1,
-            messages: Vec::new(),
-        });
+        self.mailboxes
+            .entry(user.to_ascii_lowercase())
+            .or_insert(Mailbox {
+                password: String::new(),
+                uid_validity,
+                uid_next: 1,
+                messages: Vec::new(),
+            })
+    }
+
+    /// True if `user` exists and `password` is its (non-empty) password.
+    pub fn check_password(&self, user: &str, password: &str) -> bool {
+        self.mailboxes
+            .get(&user.to_ascii_lowercase())
+            .is_some_and(|m| !m.password.is_empty() && m.password == password)
     }
 
     /// RFC 5321 §2.4: the local part is case-sensitive in principle, but "SMTP
@@ -101,5 +121,16 @@ mod tests {
         assert_eq!(store.messages("bob").len(), 2);
         assert_eq!(store.modseq(), 2);
         assert_eq!(store.deliver("carol", "a@x", Vec::new()), None);
+    }
+
+    #[test]
+    fn passwords_are_checked_and_an_empty_one_never_matches() {
+        let mut store = MailStore::new();
+        store.add_account("alice", "secret");
+        store.add_user("bob");
+        assert!(store.check_password("Alice", "secret"));
+        assert!(!store.check_password("alice", "Secret"));
+        assert!(!store.check_password("bob", ""));
+        assert!(!store.check_password("carol", "secret"));
     }
 }

@@ -4,7 +4,9 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use postroom_proto::message::Message;
-use postroom_proto::smtp::{self, Mailbox, ReversePath, ServerConfig, SmtpClient, SmtpServer};
+use postroom_proto::smtp::{
+    self, ClientConfig, Mailbox, ReversePath, ServerConfig, SmtpClient, SmtpServer,
+};
 use postroom_proto::{Duration, Explanation, Instant, MailStore, RfcRef};
 
 use crate::host::{Host, HostId};
@@ -65,8 +67,8 @@ pub fn run(scenario: &Scenario) -> Result<Timeline, ScenarioError> {
 
     let mut store = MailStore::new();
     store.add_user(to.local_part());
-    let mut server = SmtpServer::new(ServerConfig::new(&server_name, to.domain()));
-    let mut client = SmtpClient::new(&client_name);
+    let mut server = SmtpServer::new(ServerConfig::new(&server_name, to.domain()), Instant::ZERO);
+    let mut client = SmtpClient::new(ClientConfig::new(&client_name), Instant::ZERO);
     let message = Message::new(
         &scenario.from,
         &scenario.to,
@@ -100,7 +102,7 @@ pub fn run(scenario: &Scenario) -> Result<Timeline, ScenarioError> {
         let step = match unit.direction {
             DirectionKey::ToServer => {
                 let explanation = explain_client_unit(&unit.bytes, server.state());
-                server.handle_input(&unit.bytes, &mut store);
+                server.handle_input(now, &unit.bytes, &mut store);
                 record(
                     &unit,
                     explanation,
@@ -112,7 +114,7 @@ pub fn run(scenario: &Scenario) -> Result<Timeline, ScenarioError> {
                 let explanation = explain_server_unit(&unit.bytes, &client);
                 // A reply our own client cannot parse would be an engine bug; the step still
                 // shows the bytes, and the client closes.
-                let _ = client.handle_input(&unit.bytes);
+                let _ = client.handle_input(now, &unit.bytes);
                 record(
                     &unit,
                     explanation,
@@ -189,6 +191,9 @@ fn record(
 
 /// What the client sent means what the server will take it as: data while it receives data.
 fn explain_client_unit(bytes: &[u8], server_state: smtp::ServerState) -> Explanation {
+    if server_state == smtp::ServerState::ExpectAuthResponse {
+        return smtp::explain::auth_response();
+    }
     if server_state == smtp::ServerState::ReceivingData {
         let stuffed = bytes
             .split(|&b| b == b'\n')
@@ -262,11 +267,12 @@ mod tests {
                 "220 mx.example.net ESMTP Postroom",
                 "EHLO laptop.example.org",
                 "250-mx.example.net greets laptop.example.org",
-                "MAIL FROM:<alice@example.org>",
-                "250 2.1.0 Sender OK",
+                // The server offers PIPELINING: MAIL, RCPT and DATA leave together.
+                "MAIL FROM:<alice@example.org> SIZE=163",
                 "RCPT TO:<bob@example.net>",
-                "250 2.1.5 Recipient OK",
                 "DATA",
+                "250 2.1.0 Sender OK",
+                "250 2.1.5 Recipient OK",
                 "354 End data with <CR><LF>.<CR><LF>",
                 "From: alice@example.org",
                 "250 2.0.0 Ok: message accepted (163 octets)",
@@ -274,13 +280,17 @@ mod tests {
                 "221 2.0.0 mx.example.net closing connection",
             ]
         );
-        // Each step takes one link latency (40 ms) after the one it answers.
+        // Each step arrives one link latency (40 ms) after what caused it; a pipelined group
+        // arrives together, and so do its replies.
         let times: Vec<u64> = a
             .steps
             .iter()
             .map(|s| s.arrived_at.as_micros() / 1000)
             .collect();
-        assert_eq!(times, (1..=13).map(|n| n * 40).collect::<Vec<_>>());
+        assert_eq!(
+            times,
+            [40, 80, 120, 160, 160, 160, 200, 200, 200, 240, 280, 320, 360]
+        );
     }
 
     #[test]

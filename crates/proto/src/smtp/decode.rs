@@ -72,6 +72,8 @@ pub fn command(line: &[u8]) -> Result<Command, CommandError> {
         b"NOOP" => (finish(noop(rest)), "NOOP"),
         b"VRFY" => (finish(vrfy(rest)), "VRFY string"),
         b"HELP" => (finish(help(rest)), "HELP [string]"),
+        b"STARTTLS" => (finish(no_argument(rest, Command::StartTls)), "STARTTLS"),
+        b"AUTH" => (finish(auth(rest)), "AUTH mechanism [initial-response]"),
         _ => return Err(CommandError::Unrecognized),
     };
     parser_result.map_err(|()| CommandError::Syntax(usage))
@@ -167,6 +169,38 @@ fn help(input: &[u8]) -> IResult<&[u8], Command> {
         Command::Help(s.map(to_string))
     })
     .parse(input)
+}
+
+/// RFC 4954 §4: `"AUTH" SP sasl-mech [SP initial-response]`,
+/// `sasl-mech = 1*20mech-char`, `initial-response = base64 / "="`.
+fn auth(input: &[u8]) -> IResult<&[u8], Command> {
+    map(
+        (
+            preceded(
+                char(' '),
+                take_while_m_n(1, 20, |b: u8| {
+                    b.is_ascii_uppercase()
+                        || b.is_ascii_lowercase()
+                        || b.is_ascii_digit()
+                        || b == b'-'
+                        || b == b'_'
+                }),
+            ),
+            opt(preceded(char(' '), alt((tag("="), base64)))),
+        ),
+        |(m, r)| Command::Auth {
+            mechanism: to_string(m).to_ascii_uppercase(),
+            initial_response: r.map(to_string),
+        },
+    )
+    .parse(input)
+}
+
+/// `base64 = base64-terminal / ( 1*(4base64-char) [base64-terminal] )` (RFC 4954 §4),
+/// checked loosely here: the characters of the alphabet; decoding checks the rest.
+pub(crate) fn base64(input: &[u8]) -> IResult<&[u8], &[u8]> {
+    take_while1(|b: u8| b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'=')
+        .parse(input)
 }
 
 fn rest_of_line(input: &[u8]) -> IResult<&[u8], &[u8]> {

@@ -26,6 +26,15 @@ impl fmt::Display for Command {
             Command::Vrfy(s) => write!(f, "VRFY {s}"),
             Command::Help(None) => f.write_str("HELP"),
             Command::Help(Some(s)) => write!(f, "HELP {s}"),
+            Command::StartTls => f.write_str("STARTTLS"),
+            Command::Auth {
+                mechanism,
+                initial_response: None,
+            } => write!(f, "AUTH {mechanism}"),
+            Command::Auth {
+                mechanism,
+                initial_response: Some(r),
+            } => write!(f, "AUTH {mechanism} {r}"),
         }
     }
 }
@@ -78,6 +87,10 @@ mod tests {
             "QUIT",
             "VRFY bob",
             "HELP MAIL",
+            "STARTTLS",
+            "AUTH PLAIN dGVzdAB0ZXN0ADEyMzQ=",
+            "AUTH LOGIN",
+            "AUTH PLAIN =",
         ] {
             round_trip(line);
         }

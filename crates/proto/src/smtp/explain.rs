@@ -79,8 +79,48 @@ pub fn command(cmd: &Command) -> Explanation {
             "HELP asks the server for information about its commands.".to_string(),
             "4.1.1.8",
         ),
+        Command::StartTls => {
+            return Explanation::new(
+                "Switch this connection to encryption (TLS)",
+                "STARTTLS upgrades the same TCP connection: after the server's 220 both sides \
+                 run a TLS handshake, and everything after it is encrypted. The client then says \
+                 EHLO again, because what was learned in plain text cannot be trusted.",
+                RfcRef::new(3207, "4"),
+            )
+        }
+        Command::Auth {
+            mechanism,
+            initial_response,
+        } => {
+            let how = if initial_response.is_some() {
+                "The user name and password ride along as an initial response, base64-encoded. \
+                 Base64 is an encoding, not encryption: anyone who can read the line can decode \
+                 it, which is why AUTH belongs after STARTTLS."
+            } else {
+                "The server will answer 334 with a challenge, and the client replies with one \
+                 base64 line per challenge."
+            };
+            return Explanation::new(
+                format!("The client logs in with AUTH {mechanism}"),
+                format!(
+                    "A submission server only takes mail from its own users, so the client \
+                     proves who it is before MAIL. {how}"
+                ),
+                RfcRef::new(4954, "4"),
+            );
+        }
     };
     Explanation::new(title, why, RfcRef::new(RFC, section))
+}
+
+/// Explains a line the client sends in answer to a 334 AUTH challenge.
+pub fn auth_response() -> Explanation {
+    Explanation::new(
+        "The client answers the AUTH challenge",
+        "One base64 line per 334 challenge (for LOGIN: first the user name, then the password). \
+         A line with a single * would cancel the exchange.",
+        RfcRef::new(4954, "4"),
+    )
 }
 
 /// Explains the message content sent after 354: `message_octets` is the size of the message
@@ -139,6 +179,46 @@ pub fn reply(reply: &Reply, to: ReplyTo) -> Explanation {
             ),
             "4.1.1.1",
         ),
+        (ReplyTo::Command(Verb::StartTls), 220) => {
+            return Explanation::new(
+                "Go ahead: start the TLS handshake",
+                "From here on both sides negotiate TLS on this connection; the lines after it \
+                 would be encrypted on a real network. The client must begin again with EHLO.",
+                RfcRef::new(3207, "4"),
+            )
+        }
+        (ReplyTo::Command(Verb::Auth), 334) => {
+            return Explanation::new(
+                "The server asks for the next piece of the login",
+                "334 is a SASL challenge, base64-encoded (VXNlcm5hbWU6 is \"Username:\", \
+                 UGFzc3dvcmQ6 is \"Password:\"). The client answers with one base64 line.",
+                RfcRef::new(4954, "4"),
+            )
+        }
+        (ReplyTo::Command(Verb::Auth), 235) => {
+            return Explanation::new(
+                "Logged in",
+                "235 means the credentials were accepted. From now on this connection may send \
+                 mail as this user.",
+                RfcRef::new(4954, "6"),
+            )
+        }
+        (_, 530) => {
+            return Explanation::new(
+                format!("Refused: {first}"),
+                "530 means the server needs something first: a login (AUTH) before mail can be \
+                 submitted, or STARTTLS before the password may be sent.",
+                RfcRef::new(4954, "6"),
+            )
+        }
+        (_, 535) => {
+            return Explanation::new(
+                "Wrong user name or password",
+                "535 means authentication failed. The client may try again, but servers close \
+                 the connection after too many failures.",
+                RfcRef::new(4954, "6"),
+            )
+        }
         (ReplyTo::Command(Verb::Data), 354) => (
             "Go ahead: send the message".to_string(),
             "354 is an intermediate reply: the server waits for the message text, ended by a \

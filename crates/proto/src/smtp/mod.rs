@@ -21,8 +21,8 @@ pub mod explain;
 pub mod server;
 pub mod types;
 
-pub use client::{ClientEvent, SmtpClient};
-pub use server::{ServerConfig, ServerEvent, SmtpServer};
+pub use client::{ClientConfig, ClientEvent, ClientTls, SmtpClient};
+pub use server::{Role, ServerConfig, ServerEvent, SmtpServer, TlsPolicy};
 pub use types::{
     ClientState, Command, Mailbox, Param, Reply, ReplyCode, ReplyTo, ReversePath, ServerState, Verb,
 };

@@ -1,17 +1,49 @@
-//! The SMTP server session (RFC 5321 §4.1.4 command order, §4.2 replies) for a mail exchanger
-//! that accepts mail for its own domain.
+//! The SMTP server session (RFC 5321 §4.1.4 command order, §4.2 replies) in two roles: a
+//! mail exchanger that accepts mail for its own domain, and a submission server (RFC 6409)
+//! that requires AUTH (RFC 4954) and may require STARTTLS (RFC 3207) first.
 
 use std::collections::VecDeque;
 
+use base64::Engine as _;
+
 use super::decode::{self, CommandError, LineError};
 use super::types::{
-    Command, Mailbox, Reply, ReplyCode, ReversePath, ServerState, MAX_COMMAND_LINE, MAX_RECIPIENTS,
+    Command, Mailbox, Param, Reply, ReplyCode, ReversePath, ServerState, MAX_COMMAND_LINE,
+    MAX_RECIPIENTS,
 };
 use crate::store::MailStore;
+use crate::time::{Duration, Instant};
 
 /// After this many bad commands in a row the server gives up (421), as Dovecot and Postfix
 /// do, so a confused or hostile client cannot keep a session forever.
 pub const MAX_BAD_COMMANDS: u32 = 10;
+
+/// RFC 5321 §4.5.3.2.7: "An SMTP server SHOULD have a timeout of at least 5 minutes while it
+/// is awaiting the next command from the sender."
+pub const SERVER_TIMEOUT: Duration = Duration::from_secs(5 * 60);
+
+/// RFC 4954 §4: "the server MUST be able to accept ... 12288 octets" of a SASL response line.
+pub const MAX_AUTH_LINE: usize = 12288;
+
+/// What a server is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// A mail exchanger (port 25): mail for its own domain from anyone, no relaying.
+    Exchanger,
+    /// A submission server (port 587, RFC 6409): only authenticated users may send.
+    Submission,
+}
+
+/// Whether STARTTLS is offered, and whether it must come before authentication.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TlsPolicy {
+    /// STARTTLS is not advertised (no certificate, or TLS is handled outside).
+    NotOffered,
+    /// STARTTLS is advertised; AUTH works with or without it.
+    Offered,
+    /// STARTTLS is advertised and AUTH and MAIL are refused until it is done (530).
+    Required,
+}
 
 /// How a server presents itself and what it accepts.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,16 +52,37 @@ pub struct ServerConfig {
     pub hostname: String,
     /// The mail domain it accepts mail for, e.g. `example.net`.
     pub domain: String,
+    pub role: Role,
+    pub tls: TlsPolicy,
+    /// The connection is already encrypted (implicit TLS, RFC 8314): no STARTTLS.
+    pub secure_from_start: bool,
+    /// Submission only: accept recipients in other domains (to relay them onwards). A server
+    /// with no way onwards refuses them instead of losing the mail.
+    pub accept_remote: bool,
     /// RFC 1870 SIZE: the largest message accepted, in octets.
     pub max_message_size: usize,
 }
 
 impl ServerConfig {
+    /// A mail exchanger for `domain`.
     pub fn new(hostname: &str, domain: &str) -> Self {
         ServerConfig {
             hostname: hostname.to_string(),
             domain: domain.to_string(),
+            role: Role::Exchanger,
+            tls: TlsPolicy::NotOffered,
+            secure_from_start: false,
+            accept_remote: false,
             max_message_size: 10 * 1024 * 1024,
+        }
+    }
+
+    /// A submission server for users of `domain`, relaying onwards.
+    pub fn submission(hostname: &str, domain: &str) -> Self {
+        ServerConfig {
+            role: Role::Submission,
+            accept_remote: true,
+            ..ServerConfig::new(hostname, domain)
         }
     }
 }
@@ -41,21 +94,33 @@ pub enum ServerEvent {
         name: String,
         extended: bool,
     },
+    /// 220 was queued in answer to STARTTLS: once it is sent, the caller runs the TLS
+    /// handshake and then calls [`SmtpServer::tls_established`].
+    TlsRequested,
+    Authenticated {
+        user: String,
+    },
+    AuthenticationFailed,
     SenderAccepted(ReversePath),
     RecipientAccepted(Mailbox),
     RecipientRefused {
         to: Mailbox,
         code: ReplyCode,
     },
-    /// The message was stored in each recipient's mailbox; `uids` in the same order.
-    MessageStored {
-        recipients: Vec<Mailbox>,
+    /// The message was stored in each local recipient's mailbox (`uids` in the same order)
+    /// and, for a submission server, is to be relayed to `remote` recipients.
+    MessageAccepted {
+        from: ReversePath,
+        local: Vec<Mailbox>,
         uids: Vec<u32>,
-        size: usize,
+        remote: Vec<Mailbox>,
+        /// The message as received, with the Return-Path line added for local delivery.
+        content: Vec<u8>,
     },
     CommandRefused {
         code: ReplyCode,
     },
+    TimedOut,
     SessionClosed,
 }
 
@@ -63,6 +128,14 @@ pub enum ServerEvent {
 struct Transaction {
     from: ReversePath,
     recipients: Vec<Mailbox>,
+}
+
+/// The step of a SASL exchange the server waits for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum AuthStep {
+    PlainResponse,
+    LoginUser,
+    LoginPassword { user: String },
 }
 
 /// One server side of one SMTP connection.
@@ -74,6 +147,10 @@ pub struct SmtpServer {
     output: VecDeque<Vec<u8>>,
     events: VecDeque<ServerEvent>,
     transaction: Option<Transaction>,
+    /// Set while a SASL exchange is in progress.
+    auth: Option<AuthStep>,
+    user: Option<String>,
+    encrypted: bool,
     /// Mail data received so far, already un-stuffed.
     data: Vec<u8>,
     data_at_line_start: bool,
@@ -81,27 +158,32 @@ pub struct SmtpServer {
     /// Skipping the rest of an over-long command line.
     discarding: bool,
     bad_commands: u32,
+    deadline: Instant,
 }
 
 impl SmtpServer {
-    /// A new session; its 220 greeting is ready to send (RFC 5321 §4.3.1).
-    pub fn new(config: ServerConfig) -> Self {
+    /// A new session at `now`; its 220 greeting is ready to send (RFC 5321 §4.3.1).
+    pub fn new(config: ServerConfig, now: Instant) -> Self {
         let greeting = Reply::single(
             ReplyCode::SERVICE_READY,
             &format!("{} ESMTP Postroom", config.hostname),
         );
         SmtpServer {
+            encrypted: config.secure_from_start,
             config,
             state: ServerState::ExpectHelo,
             input: Vec::new(),
             output: VecDeque::from([greeting.to_bytes()]),
             events: VecDeque::new(),
             transaction: None,
+            auth: None,
+            user: None,
             data: Vec::new(),
             data_at_line_start: true,
             data_too_big: false,
             discarding: false,
             bad_commands: 0,
+            deadline: now + SERVER_TIMEOUT,
         }
     }
 
@@ -113,6 +195,16 @@ impl SmtpServer {
         self.state == ServerState::Closed
     }
 
+    /// True once STARTTLS completed, or from the start with implicit TLS.
+    pub fn is_encrypted(&self) -> bool {
+        self.encrypted
+    }
+
+    /// The user who authenticated, if any.
+    pub fn user(&self) -> Option<&str> {
+        self.user.as_deref()
+    }
+
     /// Bytes to send to the client: one reply per call.
     pub fn poll_output(&mut self) -> Option<Vec<u8>> {
         self.output.pop_front()
@@ -122,27 +214,64 @@ impl SmtpServer {
         self.events.pop_front()
     }
 
-    /// Feeds bytes received from the client. Commands are answered in order, so a pipelined
-    /// batch (RFC 2920) gets its replies in the order of its commands.
-    pub fn handle_input(&mut self, bytes: &[u8], store: &mut MailStore) {
+    /// When [`handle_timeout`](Self::handle_timeout) should next be called.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        (!self.is_closed()).then_some(self.deadline)
+    }
+
+    /// Gives up on a client that stayed silent too long (RFC 5321 §4.5.3.2.7).
+    pub fn handle_timeout(&mut self, now: Instant) {
+        if self.is_closed() || now < self.deadline {
+            return;
+        }
+        let text = format!("4.4.2 {} Error: timeout exceeded", self.config.hostname);
+        self.reply(ReplyCode::SERVICE_CLOSING, &text);
+        self.events.push_back(ServerEvent::TimedOut);
+        self.close();
+    }
+
+    /// The caller finished the TLS handshake that followed our 220 to STARTTLS.
+    /// RFC 3207 §4.2: "the server MUST discard any knowledge obtained from the client, such as
+    /// the argument to the EHLO command" — the client must say EHLO again.
+    pub fn tls_established(&mut self) {
+        if self.state == ServerState::ExpectTlsHandshake {
+            self.encrypted = true;
+            self.transaction = None;
+            self.state = ServerState::ExpectHelo;
+        }
+    }
+
+    /// Feeds bytes received from the client at `now`. Commands are answered in order, so a
+    /// pipelined batch (RFC 2920) gets its replies in the order of its commands.
+    pub fn handle_input(&mut self, now: Instant, bytes: &[u8], store: &mut MailStore) {
         if self.is_closed() {
+            return;
+        }
+        self.deadline = now + SERVER_TIMEOUT;
+        if self.state == ServerState::ExpectTlsHandshake {
+            // Plain text after STARTTLS must not be obeyed once TLS is up (the "STARTTLS
+            // command injection" flaw): the caller's handshake owns these bytes.
             return;
         }
         // Taken out so the parsing below can borrow it while the session changes.
         let mut input = std::mem::take(&mut self.input);
         input.extend_from_slice(bytes);
         let mut offset = 0;
-        while !self.is_closed() {
+        while !self.is_closed() && self.state != ServerState::ExpectTlsHandshake {
             let rest = input.get(offset..).unwrap_or_default();
-            let used = if self.state == ServerState::ReceivingData {
-                self.receive_data(rest, store)
-            } else {
-                self.receive_command(rest, store)
+            let used = match self.state {
+                ServerState::ReceivingData => self.receive_data(rest, store),
+                ServerState::ExpectAuthResponse => self.receive_auth_line(rest, store),
+                _ => self.receive_command(rest, store),
             };
             match used {
                 Some(n) if n > 0 => offset += n,
                 _ => break,
             }
+        }
+        if self.state == ServerState::ExpectTlsHandshake {
+            // Anything pipelined after STARTTLS is discarded, for the same reason.
+            offset = input.len();
         }
         input.drain(..offset.min(input.len()));
         self.input = input;
@@ -152,14 +281,7 @@ impl SmtpServer {
     /// `None` to wait for more.
     fn receive_command(&mut self, input: &[u8], store: &mut MailStore) -> Option<usize> {
         if self.discarding {
-            let lf = input.iter().position(|&b| b == b'\n');
-            return match lf {
-                Some(lf) => {
-                    self.discarding = false;
-                    Some(lf + 1)
-                }
-                None => Some(input.len()),
-            };
+            return Some(self.discard_rest_of_line(input));
         }
         match decode::line(input, MAX_COMMAND_LINE) {
             Err(LineError::Incomplete) => None,
@@ -198,6 +320,16 @@ impl SmtpServer {
         }
     }
 
+    fn discard_rest_of_line(&mut self, input: &[u8]) -> usize {
+        match input.iter().position(|&b| b == b'\n') {
+            Some(lf) => {
+                self.discarding = false;
+                lf + 1
+            }
+            None => input.len(),
+        }
+    }
+
     fn reply(&mut self, code: ReplyCode, text: &str) {
         self.output.push_back(Reply::single(code, text).to_bytes());
     }
@@ -209,9 +341,10 @@ impl SmtpServer {
         self.bad_commands += 1;
         if self.bad_commands >= MAX_BAD_COMMANDS {
             // RFC 5321 §3.8: a server may close with 421 when it must.
-            if let Ok(code) = ReplyCode::try_from(421) {
-                self.reply(code, "4.7.0 Too many errors, closing connection");
-            }
+            self.reply(
+                ReplyCode::SERVICE_CLOSING,
+                "4.7.0 Too many errors, closing connection",
+            );
             self.close();
         }
     }
@@ -225,10 +358,29 @@ impl SmtpServer {
         self.refuse(ReplyCode::BAD_SEQUENCE, &format!("5.5.1 {text}"));
     }
 
+    fn ok(&mut self, text: &str) {
+        self.bad_commands = 0;
+        self.reply(ReplyCode::OK, text);
+    }
+
+    fn starttls_offered(&self) -> bool {
+        self.config.tls != TlsPolicy::NotOffered && !self.encrypted
+    }
+
+    /// RFC 3207 §4: a server that requires TLS answers 530 until STARTTLS is done.
+    fn tls_missing(&self) -> bool {
+        self.config.tls == TlsPolicy::Required && !self.encrypted
+    }
+
     fn execute(&mut self, cmd: Command, store: &mut MailStore) {
         match cmd {
             Command::Ehlo(name) => self.hello(name, true),
             Command::Helo(name) => self.hello(name, false),
+            Command::StartTls => self.starttls(),
+            Command::Auth {
+                mechanism,
+                initial_response,
+            } => self.auth_command(&mechanism, initial_response, store),
             Command::Mail { from, params } => self.mail(from, &params),
             Command::Rcpt { to, params } => self.rcpt(to, &params, store),
             Command::Data => self.data_command(),
@@ -257,18 +409,13 @@ impl SmtpServer {
             Command::Help(_) => {
                 self.bad_commands = 0;
                 let lines = [
-                    "2.0.0 Commands: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT VRFY HELP",
+                    "2.0.0 Commands: EHLO HELO STARTTLS AUTH MAIL RCPT DATA RSET NOOP QUIT VRFY HELP",
                     "2.0.0 See RFC 5321 section 4.1 for what each one does",
                 ];
                 self.output
                     .push_back(Reply::new(ReplyCode::HELP, &lines).to_bytes());
             }
         }
-    }
-
-    fn ok(&mut self, text: &str) {
-        self.bad_commands = 0;
-        self.reply(ReplyCode::OK, text);
     }
 
     /// RFC 5321 §4.1.4: EHLO or HELO may be sent at any time and resets the transaction.
@@ -278,18 +425,23 @@ impl SmtpServer {
         self.state = ServerState::ExpectMail;
         let greeting = format!("{} greets {}", self.config.hostname, name);
         let reply = if extended {
-            let size = format!("SIZE {}", self.config.max_message_size);
-            Reply::new(
-                ReplyCode::OK,
-                &[
-                    greeting.as_str(),
-                    "PIPELINING",
-                    size.as_str(),
-                    "8BITMIME",
-                    "ENHANCEDSTATUSCODES",
-                    "HELP",
-                ],
-            )
+            let mut lines = vec![
+                greeting,
+                "PIPELINING".to_string(),
+                format!("SIZE {}", self.config.max_message_size),
+                "8BITMIME".to_string(),
+                "ENHANCEDSTATUSCODES".to_string(),
+            ];
+            if self.starttls_offered() {
+                lines.push("STARTTLS".to_string());
+            }
+            // RFC 3207 §4.2 / RFC 4954 §4: a server that requires TLS does not offer AUTH
+            // before it; nor is AUTH offered once the client has authenticated.
+            if self.config.role == Role::Submission && !self.tls_missing() && self.user.is_none() {
+                lines.push("AUTH PLAIN LOGIN".to_string());
+            }
+            lines.push("HELP".to_string());
+            Reply::new(ReplyCode::OK, &lines)
         } else {
             Reply::single(ReplyCode::OK, &greeting)
         };
@@ -298,21 +450,199 @@ impl SmtpServer {
             .push_back(ServerEvent::ClientIntroduced { name, extended });
     }
 
-    fn mail(&mut self, from: ReversePath, params: &[super::types::Param]) {
+    fn starttls(&mut self) {
+        if !self.starttls_offered() {
+            let text = if self.encrypted {
+                "5.5.1 TLS is already active"
+            } else {
+                "5.5.1 STARTTLS is not offered here"
+            };
+            return self.out_of_sequence(text);
+        }
+        if self.state == ServerState::ExpectHelo {
+            return self.out_of_sequence("Send EHLO first");
+        }
+        if self.transaction.is_some() {
+            return self.out_of_sequence("STARTTLS is not allowed during a mail transaction");
+        }
+        self.bad_commands = 0;
+        self.reply(ReplyCode::SERVICE_READY, "2.0.0 Ready to start TLS");
+        self.state = ServerState::ExpectTlsHandshake;
+        self.events.push_back(ServerEvent::TlsRequested);
+    }
+
+    fn auth_command(&mut self, mechanism: &str, initial: Option<String>, store: &MailStore) {
+        if self.config.role != Role::Submission {
+            return self.out_of_sequence("AUTH is not offered on this port");
+        }
+        if self.state == ServerState::ExpectHelo {
+            return self.out_of_sequence("Send EHLO first");
+        }
+        if self.tls_missing() {
+            return self.refuse(
+                ReplyCode::AUTH_REQUIRED,
+                "5.7.0 Must issue a STARTTLS command first",
+            );
+        }
+        // RFC 4954 §4: "After a successful AUTH command completes, a server MUST reject any
+        // further AUTH commands with a 503 reply" — and AUTH is not allowed mid-transaction.
+        if self.user.is_some() {
+            return self.out_of_sequence("Already authenticated");
+        }
+        if self.transaction.is_some() {
+            return self.out_of_sequence("AUTH is not allowed during a mail transaction");
+        }
+        match (mechanism, initial) {
+            ("PLAIN", Some(response)) => self.check_plain(&response, store),
+            ("PLAIN", None) => self.challenge(AuthStep::PlainResponse, ""),
+            ("LOGIN", Some(user)) => match decode_base64(&user) {
+                Some(user) => self.challenge(AuthStep::LoginPassword { user }, "UGFzc3dvcmQ6"),
+                None => self.auth_failed_syntax(),
+            },
+            // "VXNlcm5hbWU6" is base64 for "Username:", as every LOGIN server sends it.
+            ("LOGIN", None) => self.challenge(AuthStep::LoginUser, "VXNlcm5hbWU6"),
+            _ => self.refuse(
+                ReplyCode::PARAM_NOT_RECOGNIZED,
+                "5.5.4 Unrecognized authentication type",
+            ),
+        }
+    }
+
+    fn challenge(&mut self, step: AuthStep, text: &str) {
+        self.auth = Some(step);
+        self.state = ServerState::ExpectAuthResponse;
+        self.reply(ReplyCode::AUTH_CONTINUE, text);
+    }
+
+    /// One line answering a 334 challenge: base64, or `*` to cancel (RFC 4954 §4).
+    fn receive_auth_line(&mut self, input: &[u8], store: &MailStore) -> Option<usize> {
+        if self.discarding {
+            return Some(self.discard_rest_of_line(input));
+        }
+        let (line, used) = match decode::line(input, MAX_AUTH_LINE) {
+            Ok(found) => found,
+            Err(LineError::Incomplete) => return None,
+            Err(LineError::TooLong) => {
+                self.discarding = true;
+                self.end_auth();
+                self.refuse(
+                    ReplyCode::SYNTAX_ERROR,
+                    "5.5.6 Authentication line too long",
+                );
+                return Some(input.len().min(MAX_AUTH_LINE));
+            }
+        };
+        let step = self.auth.take();
+        self.end_auth();
+        let text = String::from_utf8_lossy(line).into_owned();
+        if text == "*" {
+            self.refuse(
+                ReplyCode::PARAM_SYNTAX_ERROR,
+                "5.7.0 Authentication cancelled",
+            );
+            return Some(used);
+        }
+        match step {
+            Some(AuthStep::PlainResponse) => self.check_plain(&text, store),
+            Some(AuthStep::LoginUser) => match decode_base64(&text) {
+                Some(user) => self.challenge(AuthStep::LoginPassword { user }, "UGFzc3dvcmQ6"),
+                None => self.auth_failed_syntax(),
+            },
+            Some(AuthStep::LoginPassword { user }) => match decode_base64(&text) {
+                Some(password) => self.check_credentials("", &user, &password, store),
+                None => self.auth_failed_syntax(),
+            },
+            None => self.auth_failed_syntax(),
+        }
+        Some(used)
+    }
+
+    fn end_auth(&mut self) {
+        self.auth = None;
+        if self.state == ServerState::ExpectAuthResponse {
+            self.state = ServerState::ExpectMail;
+        }
+    }
+
+    fn auth_failed_syntax(&mut self) {
+        self.end_auth();
+        self.refuse(
+            ReplyCode::PARAM_SYNTAX_ERROR,
+            "5.5.2 Cannot decode the response (base64 expected)",
+        );
+    }
+
+    /// RFC 4616 §2: `message = [authzid] UTF8NUL authcid UTF8NUL passwd`.
+    fn check_plain(&mut self, response: &str, store: &MailStore) {
+        let decoded = if response == "=" {
+            Some(String::new())
+        } else {
+            decode_base64(response)
+        };
+        let Some(decoded) = decoded else {
+            return self.auth_failed_syntax();
+        };
+        let mut parts = decoded.split('\0');
+        match (parts.next(), parts.next(), parts.next(), parts.next()) {
+            (Some(authzid), Some(authcid), Some(password), None) => {
+                let (authzid, authcid, password) = (
+                    authzid.to_string(),
+                    authcid.to_string(),
+                    password.to_string(),
+                );
+                self.check_credentials(&authzid, &authcid, &password, store)
+            }
+            _ => self.auth_failed_syntax(),
+        }
+    }
+
+    fn check_credentials(&mut self, authzid: &str, user: &str, password: &str, store: &MailStore) {
+        // A client may only act as itself: an authzid naming someone else is refused.
+        let acting_as_self = authzid.is_empty()
+            || authzid.eq_ignore_ascii_case(user)
+            || authzid.eq_ignore_ascii_case(&format!("{user}@{}", self.config.domain));
+        let local = user
+            .strip_suffix(&format!("@{}", self.config.domain))
+            .unwrap_or(user);
+        if acting_as_self && store.check_password(local, password) {
+            self.bad_commands = 0;
+            self.user = Some(local.to_ascii_lowercase());
+            self.reply(ReplyCode::AUTH_SUCCEEDED, "2.7.0 Authentication successful");
+            self.events.push_back(ServerEvent::Authenticated {
+                user: local.to_ascii_lowercase(),
+            });
+        } else {
+            self.events.push_back(ServerEvent::AuthenticationFailed);
+            self.refuse(
+                ReplyCode::AUTH_INVALID,
+                "5.7.8 Authentication credentials invalid",
+            );
+        }
+    }
+
+    fn mail(&mut self, from: ReversePath, params: &[Param]) {
         match self.state {
             ServerState::ExpectHelo => return self.out_of_sequence("Send EHLO or HELO first"),
             ServerState::ExpectMail => {}
             _ => return self.out_of_sequence("Nested MAIL command: a transaction is already open"),
         }
+        if self.tls_missing() {
+            return self.refuse(
+                ReplyCode::AUTH_REQUIRED,
+                "5.7.0 Must issue a STARTTLS command first",
+            );
+        }
+        if self.config.role == Role::Submission && self.user.is_none() {
+            // RFC 6409 §4.3 with RFC 4954 §6: "530 5.7.0 Authentication required".
+            return self.refuse(ReplyCode::AUTH_REQUIRED, "5.7.0 Authentication required");
+        }
         for p in params {
             match (p.keyword(), p.value()) {
                 ("SIZE", Some(v)) => match v.parse::<usize>() {
                     Ok(size) if size > self.config.max_message_size => {
-                        // RFC 1870 §6: a declared size above the fixed limit gets 552.
-                        let code =
-                            ReplyCode::try_from(552).unwrap_or(ReplyCode::TRANSACTION_FAILED);
+                        // RFC 1870 §6.1: a declared size above the fixed limit gets 552.
                         return self.refuse(
-                            code,
+                            ReplyCode::EXCEEDED_STORAGE,
                             "5.3.4 Message size exceeds fixed maximum message size",
                         );
                     }
@@ -321,8 +651,11 @@ impl SmtpServer {
                         return self.refuse(ReplyCode::PARAM_SYNTAX_ERROR, "5.5.4 Bad SIZE value")
                     }
                 },
+                // RFC 6152 §2: BODY=8BITMIME or 7BIT.
                 ("BODY", Some(v))
                     if v.eq_ignore_ascii_case("8BITMIME") || v.eq_ignore_ascii_case("7BIT") => {}
+                // RFC 4954 §5: AUTH=<mailbox> or AUTH=<> names who submitted it; informative.
+                ("AUTH", Some(_)) if self.config.role == Role::Submission => {}
                 _ => {
                     // RFC 5321 §4.1.1.11: unrecognised parameters get 555.
                     let text = format!("5.5.4 Unsupported parameter {}", p.keyword());
@@ -339,7 +672,7 @@ impl SmtpServer {
         self.events.push_back(ServerEvent::SenderAccepted(from));
     }
 
-    fn rcpt(&mut self, to: Mailbox, params: &[super::types::Param], store: &MailStore) {
+    fn rcpt(&mut self, to: Mailbox, params: &[Param], store: &MailStore) {
         let count = match (&self.state, &self.transaction) {
             (ServerState::ExpectRcpt | ServerState::ExpectRcptOrData, Some(t)) => {
                 t.recipients.len()
@@ -358,15 +691,24 @@ impl SmtpServer {
                 .push_back(ServerEvent::RecipientRefused { to, code });
             return;
         }
-        let refusal = if !to.domain().eq_ignore_ascii_case(&self.config.domain) {
+        let local = to.domain().eq_ignore_ascii_case(&self.config.domain);
+        let refusal = if local && !store.has_user(to.local_part()) {
+            Some((
+                ReplyCode::MAILBOX_UNAVAILABLE,
+                format!("5.1.1 <{to}>: Recipient address rejected: User unknown"),
+            ))
+        } else if !local && self.config.role == Role::Exchanger {
             Some((
                 ReplyCode::TRANSACTION_FAILED,
                 format!("5.7.1 <{to}>: Relay access denied"),
             ))
-        } else if !store.has_user(to.local_part()) {
+        } else if !local && !self.config.accept_remote {
             Some((
                 ReplyCode::MAILBOX_UNAVAILABLE,
-                format!("5.1.1 <{to}>: Recipient address rejected: User unknown"),
+                format!(
+                    "5.7.1 <{to}>: this server delivers only to @{} (it has no route onwards)",
+                    self.config.domain
+                ),
             ))
         } else {
             None
@@ -449,32 +791,46 @@ impl SmtpServer {
         self.state = ServerState::ExpectMail;
         let data = std::mem::take(&mut self.data);
         if self.data_too_big {
-            let code = ReplyCode::try_from(552).unwrap_or(ReplyCode::TRANSACTION_FAILED);
-            return self.refuse(code, "5.3.4 Message too big for system");
+            // RFC 1870 §6.3: a message larger than announced or allowed gets 552.
+            return self.refuse(
+                ReplyCode::EXCEEDED_STORAGE,
+                "5.3.4 Message too big for system",
+            );
         }
         let Some(t) = transaction else {
             return self.out_of_sequence("No transaction");
         };
         // RFC 5321 §4.4: at final delivery the server adds Return-Path with the MAIL FROM.
-        let mut stored = format!("Return-Path: {}\r\n", t.from).into_bytes();
-        stored.extend_from_slice(&data);
+        let mut content = format!("Return-Path: {}\r\n", t.from).into_bytes();
+        content.extend_from_slice(&data);
         let from = t.from.to_string();
-        let uids: Vec<u32> = t
+        let (local, remote): (Vec<Mailbox>, Vec<Mailbox>) = t
             .recipients
+            .into_iter()
+            .partition(|r| r.domain().eq_ignore_ascii_case(&self.config.domain));
+        let uids: Vec<u32> = local
             .iter()
-            .filter_map(|r| store.deliver(r.local_part(), &from, stored.clone()))
+            .filter_map(|r| store.deliver(r.local_part(), &from, content.clone()))
             .collect();
-        let size = stored.len();
         let text = format!("2.0.0 Ok: message accepted ({} octets)", data.len());
         self.ok(&text);
-        self.events.push_back(ServerEvent::MessageStored {
-            recipients: t.recipients,
+        self.events.push_back(ServerEvent::MessageAccepted {
+            from: t.from,
+            local,
             uids,
-            size,
+            remote,
+            content,
         });
     }
 }
 
 fn find_crlf(input: &[u8]) -> Option<usize> {
     input.windows(2).position(|w| w == b"\r\n")
+}
+
+fn decode_base64(text: &str) -> Option<String> {
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(text.trim())
+        .ok()?;
+    String::from_utf8(bytes).ok()
 }

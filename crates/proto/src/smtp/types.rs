@@ -82,6 +82,14 @@ pub struct Param {
 }
 
 impl Param {
+    /// A parameter such as `SIZE=1024`; the keyword is upper-cased.
+    pub fn new(keyword: &str, value: Option<&str>) -> Self {
+        Param {
+            keyword: keyword.to_ascii_uppercase(),
+            value: value.map(str::to_string),
+        }
+    }
+
     pub fn keyword(&self) -> &str {
         &self.keyword
     }
@@ -119,6 +127,13 @@ pub enum Command {
     Quit,
     Vrfy(String),
     Help(Option<String>),
+    /// RFC 3207: switch the connection to TLS.
+    StartTls,
+    /// RFC 4954: `AUTH mechanism [initial-response]`; the response is base64 or `=` (empty).
+    Auth {
+        mechanism: String,
+        initial_response: Option<String>,
+    },
 }
 
 impl Command {
@@ -135,6 +150,8 @@ impl Command {
             Command::Quit => Verb::Quit,
             Command::Vrfy(_) => Verb::Vrfy,
             Command::Help(_) => Verb::Help,
+            Command::StartTls => Verb::StartTls,
+            Command::Auth { .. } => Verb::Auth,
         }
     }
 }
@@ -152,6 +169,8 @@ pub enum Verb {
     Quit,
     Vrfy,
     Help,
+    StartTls,
+    Auth,
 }
 
 impl Verb {
@@ -167,6 +186,8 @@ impl Verb {
             Verb::Quit => "QUIT",
             Verb::Vrfy => "VRFY",
             Verb::Help => "HELP",
+            Verb::StartTls => "STARTTLS",
+            Verb::Auth => "AUTH",
         }
     }
 }
@@ -177,6 +198,13 @@ pub struct ReplyCode(u16);
 
 impl ReplyCode {
     pub const SERVICE_READY: ReplyCode = ReplyCode(220);
+    pub const SERVICE_CLOSING: ReplyCode = ReplyCode(421);
+    pub const AUTH_SUCCEEDED: ReplyCode = ReplyCode(235);
+    pub const AUTH_CONTINUE: ReplyCode = ReplyCode(334);
+    pub const AUTH_REQUIRED: ReplyCode = ReplyCode(530);
+    pub const AUTH_INVALID: ReplyCode = ReplyCode(535);
+    pub const EXCEEDED_STORAGE: ReplyCode = ReplyCode(552);
+    pub const PARAM_NOT_RECOGNIZED: ReplyCode = ReplyCode(504);
     pub const CLOSING: ReplyCode = ReplyCode(221);
     pub const OK: ReplyCode = ReplyCode(250);
     pub const CANNOT_VRFY: ReplyCode = ReplyCode(252);
@@ -280,6 +308,10 @@ impl Reply {
 pub enum ServerState {
     /// Greeting sent; the client must introduce itself with EHLO or HELO.
     ExpectHelo,
+    /// 220 sent to STARTTLS: the next bytes are a TLS handshake, then EHLO again.
+    ExpectTlsHandshake,
+    /// AUTH in progress: the next line is a base64 response to a 334 challenge.
+    ExpectAuthResponse,
     /// Introduced; a mail transaction may begin with MAIL.
     ExpectMail,
     /// MAIL accepted; at least one RCPT must follow.
@@ -296,6 +328,8 @@ impl fmt::Display for ServerState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             ServerState::ExpectHelo => "waiting for EHLO/HELO",
+            ServerState::ExpectTlsHandshake => "starting TLS",
+            ServerState::ExpectAuthResponse => "waiting for the AUTH response",
             ServerState::ExpectMail => "ready for MAIL",
             ServerState::ExpectRcpt => "waiting for RCPT",
             ServerState::ExpectRcptOrData => "waiting for RCPT or DATA",
@@ -311,6 +345,10 @@ pub enum ClientState {
     ExpectGreeting,
     ExpectEhloReply,
     ExpectHeloReply,
+    ExpectStartTlsReply,
+    /// 220 received to STARTTLS: the caller must now run the TLS handshake.
+    ExpectTlsHandshake,
+    ExpectAuthReply,
     /// Introduced, nothing to send yet.
     Ready,
     ExpectMailReply,
@@ -328,6 +366,9 @@ impl fmt::Display for ClientState {
             ClientState::ExpectGreeting => "waiting for the 220 greeting",
             ClientState::ExpectEhloReply => "waiting for the EHLO reply",
             ClientState::ExpectHeloReply => "waiting for the HELO reply",
+            ClientState::ExpectStartTlsReply => "waiting for the STARTTLS reply",
+            ClientState::ExpectTlsHandshake => "starting TLS",
+            ClientState::ExpectAuthReply => "waiting for the AUTH reply",
             ClientState::Ready => "ready",
             ClientState::ExpectMailReply => "waiting for the MAIL reply",
             ClientState::ExpectRcptReply => "waiting for the RCPT reply",
