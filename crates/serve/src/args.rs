@@ -1,0 +1,121 @@
+//! The command line, a contract that tests and users rely on.
+
+use std::net::IpAddr;
+
+/// What `postroom-serve` was asked to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Args {
+    pub port_offset: u16,
+    pub domain: String,
+    pub users: Vec<(String, String)>,
+    pub bind: IpAddr,
+    pub require_tls: bool,
+    pub max_connections: usize,
+}
+
+pub const USAGE: &str = "\
+usage: postroom-serve [--port-offset N] [--domain D] [--user NAME:PASSWORD]... [--bind ADDR]
+                      [--require-tls] [--max-connections N]
+
+Serves Postroom's SMTP engine on TCP for real mail clients. Listens on ADDR (default
+127.0.0.1) at N+25 (SMTP, mail exchanger), N+587 (submission, AUTH required, STARTTLS),
+N+465 (submission over implicit TLS), N+110 (POP3) and N+143 (IMAP). N defaults to 10000.
+Mail for NAME@D is kept in memory while the process runs. Defaults: --domain example.net,
+--user alice:secret --user bob:secret. --require-tls refuses AUTH and MAIL on 587 until
+STARTTLS is done. Prints `ready` once every port is bound.";
+
+impl Args {
+    /// Parses the arguments after the program name; the error says what was wrong.
+    pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Args, String> {
+        let mut parsed = Args {
+            port_offset: 10000,
+            domain: "example.net".to_string(),
+            users: Vec::new(),
+            bind: IpAddr::from([127, 0, 0, 1]),
+            require_tls: false,
+            max_connections: 100,
+        };
+        let mut args = args.into_iter();
+        while let Some(arg) = args.next() {
+            let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
+            match arg.as_str() {
+                "--port-offset" => {
+                    let v = value("--port-offset")?;
+                    parsed.port_offset = v
+                        .parse()
+                        .ok()
+                        .filter(|n: &u16| n.checked_add(587).is_some())
+                        .ok_or_else(|| format!("--port-offset {v}: a number from 0 to 64948"))?;
+                }
+                "--domain" => parsed.domain = value("--domain")?.to_ascii_lowercase(),
+                "--user" => {
+                    let v = value("--user")?;
+                    let (name, password) = v
+                        .split_once(':')
+                        .filter(|(n, p)| !n.is_empty() && !p.is_empty())
+                        .ok_or_else(|| format!("--user {v}: expected NAME:PASSWORD"))?;
+                    parsed.users.push((name.to_string(), password.to_string()));
+                }
+                "--bind" => {
+                    let v = value("--bind")?;
+                    parsed.bind = v
+                        .parse()
+                        .map_err(|_| format!("--bind {v}: not an IP address"))?;
+                }
+                "--require-tls" => parsed.require_tls = true,
+                "--max-connections" => {
+                    let v = value("--max-connections")?;
+                    parsed.max_connections = v
+                        .parse()
+                        .ok()
+                        .filter(|n| *n > 0)
+                        .ok_or_else(|| format!("--max-connections {v}: a positive number"))?;
+                }
+                "-h" | "--help" => return Err(USAGE.to_string()),
+                other => return Err(format!("unknown argument {other}\n{USAGE}")),
+            }
+        }
+        if parsed.users.is_empty() {
+            parsed.users = vec![
+                ("alice".to_string(), "secret".to_string()),
+                ("bob".to_string(), "secret".to_string()),
+            ];
+        }
+        Ok(parsed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Args, String> {
+        Args::parse(args.iter().map(|s| s.to_string()))
+    }
+
+    #[test]
+    fn defaults_are_loopback_and_two_users() {
+        let a = parse(&[]).unwrap();
+        assert_eq!(a.port_offset, 10000);
+        assert_eq!(a.bind.to_string(), "127.0.0.1");
+        assert_eq!(a.users.len(), 2);
+        assert!(!a.require_tls);
+    }
+
+    #[test]
+    fn bad_arguments_say_what_is_wrong() {
+        assert!(parse(&["--port-offset", "65000"])
+            .unwrap_err()
+            .contains("0 to 64948"));
+        assert!(parse(&["--user", "carol"])
+            .unwrap_err()
+            .contains("NAME:PASSWORD"));
+        assert!(parse(&["--bind"]).unwrap_err().contains("needs a value"));
+        assert!(parse(&["--frobnicate"])
+            .unwrap_err()
+            .contains("unknown argument"));
+        let a = parse(&["--user", "carol:pw", "--domain", "School.Example"]).unwrap();
+        assert_eq!(a.users, [("carol".to_string(), "pw".to_string())]);
+        assert_eq!(a.domain, "school.example");
+    }
+}

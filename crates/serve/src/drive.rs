@@ -1,0 +1,80 @@
+//! Drives our sans-IO SMTP client over a real TCP connection, to test it against real servers.
+
+use std::io::{self, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::time::Duration as StdDuration;
+
+use postroom_proto::smtp::{ClientEvent, SmtpClient};
+use postroom_proto::Instant;
+
+/// What happened in one client session.
+#[derive(Debug, Clone, Default)]
+pub struct ClientRun {
+    /// `C: ...` and `S: ...` lines as they crossed the wire.
+    pub transcript: Vec<String>,
+    pub events: Vec<ClientEvent>,
+}
+
+impl ClientRun {
+    pub fn accepted(&self) -> usize {
+        self.events
+            .iter()
+            .filter(|e| matches!(e, ClientEvent::MessageAccepted(_)))
+            .count()
+    }
+}
+
+fn record(run: &mut ClientRun, prefix: &str, bytes: &[u8]) {
+    let text = String::from_utf8_lossy(bytes);
+    let text = text.strip_suffix("\r\n").unwrap_or(&text);
+    run.transcript
+        .extend(text.split("\r\n").map(|l| format!("{prefix} {l}")));
+}
+
+/// Connects to `addr` and runs `client` until it closes or `limit` passes without progress.
+/// The client must already have its messages queued and `quit()` called. STARTTLS is not
+/// supported here: configure the client with `ClientTls::Never`.
+pub fn run_client(
+    addr: SocketAddr,
+    mut client: SmtpClient,
+    limit: StdDuration,
+) -> io::Result<ClientRun> {
+    let mut tcp = TcpStream::connect_timeout(&addr, limit)?;
+    tcp.set_read_timeout(Some(limit))?;
+    let started = std::time::Instant::now();
+    let now =
+        || Instant::from_micros(u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX));
+    let mut run = ClientRun::default();
+    let mut buf = vec![0u8; 16 * 1024];
+    loop {
+        // A pipelined group leaves in one write, as a real pipelining client sends it.
+        let mut batch = Vec::new();
+        while let Some(out) = client.poll_output() {
+            record(&mut run, "C:", &out);
+            batch.extend(out);
+        }
+        if !batch.is_empty() {
+            tcp.write_all(&batch)?;
+        }
+        while let Some(event) = client.poll_event() {
+            if event == ClientEvent::TlsRequested {
+                return Err(io::Error::other("STARTTLS is not supported by this driver"));
+            }
+            run.events.push(event);
+        }
+        if run.events.last() == Some(&ClientEvent::Closed) {
+            return Ok(run);
+        }
+        let n = tcp.read(&mut buf)?;
+        if n == 0 {
+            run.transcript
+                .push("-- server closed the connection".to_string());
+            return Ok(run);
+        }
+        let bytes = buf.get(..n).unwrap_or_default();
+        record(&mut run, "S:", bytes);
+        client
+            .handle_input(now(), bytes)
+            .map_err(|e| io::Error::other(e.to_string()))?;
+    }
+}
