@@ -1,0 +1,137 @@
+//! Shared by the real-peer tests: start `postroom-serve` on free ports, read its transcript,
+//! run external programs with a time limit.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU16, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// Port offsets handed out to tests in this process; each test gets its own block.
+static NEXT_OFFSET: AtomicU16 = AtomicU16::new(0);
+
+/// A free port offset: all five service ports (offset + 25, 110, 143, 465, 587) bindable.
+pub fn free_offset() -> u16 {
+    let start = 20000 + (std::process::id() % 20) as u16 * 1000;
+    loop {
+        let n = NEXT_OFFSET.fetch_add(1, Ordering::SeqCst);
+        let offset = 20000 + (start - 20000 + n * 1000) % 40000;
+        let all_free = [25u16, 110, 143, 465, 587]
+            .iter()
+            .all(|p| TcpListener::bind(("127.0.0.1", offset + p)).is_ok());
+        if all_free {
+            return offset;
+        }
+        assert!(n < 200, "no free port offset found");
+    }
+}
+
+/// A running `postroom-serve`, killed when dropped.
+pub struct Serve {
+    child: Child,
+    pub offset: u16,
+    log: Arc<Mutex<String>>,
+}
+
+impl Serve {
+    pub fn start(extra: &[&str]) -> Serve {
+        let offset = free_offset();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_postroom-serve"))
+            .arg("--port-offset")
+            .arg(offset.to_string())
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start postroom-serve");
+        let stdout = child.stdout.take().expect("stdout");
+        let log = Arc::new(Mutex::new(String::new()));
+        let sink = log.clone();
+        thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let mut log = sink.lock().unwrap();
+                log.push_str(&line);
+                log.push('\n');
+            }
+        });
+        let serve = Serve { child, offset, log };
+        serve.wait_for("ready\n", 1);
+        serve
+    }
+
+    pub fn port(&self, base: u16) -> u16 {
+        self.offset + base
+    }
+
+    pub fn log(&self) -> String {
+        self.log.lock().unwrap().clone()
+    }
+
+    /// Waits up to 20 s until `needle` appears at least `times` times in the transcript.
+    pub fn wait_for(&self, needle: &str, times: usize) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let log = self.log();
+            if log.matches(needle).count() >= times {
+                return log;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "waited for {times} x {needle:?}; transcript so far:\n{log}"
+            );
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Output of an external program.
+pub struct Output {
+    pub status: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs `program` with `args`, feeding `stdin`, and kills it after 60 s.
+pub fn run(program: &str, args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(program)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run {program} (installed by scripts/setup): {e}"));
+    let mut input = child.stdin.take().expect("stdin");
+    let stdin = stdin.to_string();
+    thread::spawn(move || {
+        let _ = input.write_all(stdin.as_bytes());
+    });
+    let pid = child.id();
+    let done = Arc::new(Mutex::new(false));
+    let watch = done.clone();
+    thread::spawn(move || {
+        thread::sleep(Duration::from_secs(60));
+        if !*watch.lock().unwrap() {
+            let _ = Command::new("kill").arg(pid.to_string()).status();
+        }
+    });
+    let out = child.wait_with_output().expect("wait");
+    *done.lock().unwrap() = true;
+    Output {
+        status: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Debian's Python, which has aiosmtpd; another python3 earlier on PATH may not.
+pub const PYTHON: &str = "/usr/bin/python3";
