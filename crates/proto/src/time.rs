@@ -2,7 +2,7 @@
 //! and never depends on the machine's clock.
 
 use std::fmt;
-use std::ops::{Add, Sub};
+use std::ops::{Add, Mul, Sub};
 
 /// A point on the virtual clock, in microseconds since the start of the world.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -67,6 +67,13 @@ impl Add for Duration {
     type Output = Duration;
     fn add(self, rhs: Duration) -> Duration {
         Duration(self.0.saturating_add(rhs.0))
+    }
+}
+
+impl Mul<u64> for Duration {
+    type Output = Duration;
+    fn mul(self, rhs: u64) -> Duration {
+        Duration(self.0.saturating_mul(rhs))
     }
 }
 

@@ -259,7 +259,7 @@ fn bare_lf_nul_and_unknown_commands_get_500() {
     assert!(exchange("NO\0OP\r\n").starts_with("500 5.5.2 NUL"));
     assert_eq!(exchange("XYZZY\r\n"), "500 5.5.2 Command unrecognized\r\n");
     assert_eq!(
-        exchange("HELO x\r\nMAIL FROM:<a@b.org> FOO=1\r\n")
+        exchange("EHLO x\r\nMAIL FROM:<a@b.org> FOO=1\r\n")
             .lines()
             .last(),
         Some("555 5.5.4 Unsupported parameter FOO")

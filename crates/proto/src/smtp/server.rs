@@ -150,6 +150,8 @@ pub struct SmtpServer {
     /// Set while a SASL exchange is in progress.
     auth: Option<AuthStep>,
     user: Option<String>,
+    /// The client said EHLO, not HELO: only then may it use ESMTP parameters.
+    extended: bool,
     encrypted: bool,
     /// Mail data received so far, already un-stuffed.
     data: Vec<u8>,
@@ -178,6 +180,7 @@ impl SmtpServer {
             transaction: None,
             auth: None,
             user: None,
+            extended: false,
             data: Vec::new(),
             data_at_line_start: true,
             data_too_big: false,
@@ -422,6 +425,7 @@ impl SmtpServer {
     fn hello(&mut self, name: String, extended: bool) {
         self.bad_commands = 0;
         self.transaction = None;
+        self.extended = extended;
         self.state = ServerState::ExpectMail;
         let greeting = format!("{} greets {}", self.config.hostname, name);
         let reply = if extended {
@@ -635,6 +639,14 @@ impl SmtpServer {
         if self.config.role == Role::Submission && self.user.is_none() {
             // RFC 6409 §4.3 with RFC 4954 §6: "530 5.7.0 Authentication required".
             return self.refuse(ReplyCode::AUTH_REQUIRED, "5.7.0 Authentication required");
+        }
+        if !self.extended && !params.is_empty() {
+            // Extensions exist only for a client that asked with EHLO (RFC 5321 §2.2.1);
+            // aiosmtpd and Postfix answer parameters after HELO with 501 as well.
+            return self.refuse(
+                ReplyCode::PARAM_SYNTAX_ERROR,
+                "5.5.4 ESMTP parameters need EHLO, not HELO",
+            );
         }
         for p in params {
             match (p.keyword(), p.value()) {
