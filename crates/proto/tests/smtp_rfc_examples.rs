@@ -97,7 +97,7 @@ fn server_codes(
     script: &str,
 ) -> (Vec<u16>, String) {
     let mut raw = String::new();
-    let mut collect = |server: &mut SmtpServer, raw: &mut String| {
+    let collect = |server: &mut SmtpServer, raw: &mut String| {
         while let Some(bytes) = server.poll_output() {
             *raw += &String::from_utf8(bytes).unwrap();
         }
