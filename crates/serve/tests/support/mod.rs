@@ -62,6 +62,24 @@ impl Serve {
         serve
     }
 
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Waits up to 20 s for the process to exit; its exit code.
+    pub fn wait_exit(&mut self) -> Option<i32> {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                // Let the reader thread take the last lines.
+                thread::sleep(Duration::from_millis(100));
+                return status.code();
+            }
+            thread::sleep(Duration::from_millis(20));
+        }
+        None
+    }
+
     pub fn port(&self, base: u16) -> u16 {
         self.offset + base
     }

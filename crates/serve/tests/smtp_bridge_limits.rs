@@ -1,0 +1,156 @@
+//! The bridge under bad input over real TCP: over-long lines, talking before the greeting,
+//! connections dropped mid-DATA, too many recipients, too many connections.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod support;
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpStream;
+use std::time::Duration;
+
+use support::Serve;
+
+struct Session {
+    reader: BufReader<TcpStream>,
+    writer: TcpStream,
+}
+
+impl Session {
+    fn open(port: u16) -> Session {
+        let tcp = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        tcp.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        Session {
+            writer: tcp.try_clone().unwrap(),
+            reader: BufReader::new(tcp),
+        }
+    }
+
+    fn send(&mut self, text: &str) {
+        self.writer.write_all(text.as_bytes()).unwrap();
+    }
+
+    /// One whole reply (all its lines), as text.
+    fn reply(&mut self) -> String {
+        let mut reply = String::new();
+        loop {
+            let mut line = String::new();
+            assert!(
+                self.reader.read_line(&mut line).unwrap() > 0,
+                "closed after {reply:?}"
+            );
+            reply += &line;
+            if line.as_bytes().get(3) != Some(&b'-') {
+                return reply;
+            }
+        }
+    }
+}
+
+#[test]
+fn an_1100_octet_command_gets_500_and_the_session_continues() {
+    let serve = Serve::start(&[]);
+    let mut s = Session::open(serve.port(25));
+    assert!(s.reply().starts_with("220 "));
+    s.send(&format!("NOOP {}\r\nNOOP\r\n", "x".repeat(1100)));
+    assert!(s.reply().starts_with("500 5.5.2 Line too long"));
+    assert_eq!(s.reply(), "250 2.0.0 OK\r\n");
+}
+
+#[test]
+fn a_client_talking_before_the_greeting_is_answered_in_order() {
+    let serve = Serve::start(&[]);
+    let mut s = Session::open(serve.port(25));
+    // Sent at once, before reading anything.
+    s.send("EHLO early.example.org\r\nNOOP\r\n");
+    assert!(s.reply().starts_with("220 "));
+    assert!(s.reply().starts_with("250-"));
+    assert_eq!(s.reply(), "250 2.0.0 OK\r\n");
+}
+
+#[test]
+fn a_connection_dropped_mid_data_stores_nothing_and_one_finished_is_stored() {
+    let serve = Serve::start(&[]);
+    let mut s = Session::open(serve.port(25));
+    s.reply();
+    s.send("EHLO c\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<bob@example.net>\r\nDATA\r\n");
+    for _ in 0..4 {
+        s.reply();
+    }
+    s.send("Subject: never finished\r\n\r\nhalf");
+    drop(s);
+    serve.wait_for("-- closed", 1);
+    let mut s = Session::open(serve.port(25));
+    s.reply();
+    s.send("EHLO c\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<bob@example.net>\r\nDATA\r\nSubject: done\r\n\r\nwhole\r\n.\r\nQUIT\r\n");
+    let log = serve.wait_for("stored message for bob@example.net", 1);
+    assert_eq!(log.matches("stored message").count(), 1);
+    assert!(
+        log.contains("as UID 1 "),
+        "the dropped message took no UID: {log}"
+    );
+}
+
+#[test]
+fn the_101st_recipient_is_refused_with_452_over_tcp() {
+    let serve = Serve::start(&[]);
+    let mut s = Session::open(serve.port(25));
+    s.reply();
+    let mut batch = String::from("EHLO c\r\nMAIL FROM:<a@example.org>\r\n");
+    batch += &"RCPT TO:<bob@example.net>\r\n".repeat(101);
+    s.send(&batch);
+    s.reply();
+    s.reply();
+    for _ in 0..100 {
+        assert_eq!(s.reply(), "250 2.1.5 Recipient OK\r\n");
+    }
+    assert_eq!(s.reply(), "452 4.5.3 Too many recipients\r\n");
+}
+
+#[test]
+fn connections_over_the_cap_get_421() {
+    let serve = Serve::start(&["--max-connections", "2"]);
+    let mut first = Session::open(serve.port(25));
+    let mut second = Session::open(serve.port(25));
+    assert!(first.reply().starts_with("220 "));
+    assert!(second.reply().starts_with("220 "));
+    let mut third = Session::open(serve.port(25));
+    assert_eq!(
+        third.reply(),
+        "421 4.7.0 Too many connections, try again later\r\n"
+    );
+    serve.wait_for("refused: too many connections", 1);
+}
+
+#[test]
+fn pop3_and_imap_ports_say_clearly_that_they_are_not_there_yet() {
+    let serve = Serve::start(&[]);
+    let mut pop = Session::open(serve.port(110));
+    let mut line = String::new();
+    pop.reader.read_line(&mut line).unwrap();
+    assert!(
+        line.starts_with("-ERR [SYS/PERM] POP3 is not available"),
+        "{line}"
+    );
+    let mut imap = Session::open(serve.port(143));
+    let mut line = String::new();
+    imap.reader.read_line(&mut line).unwrap();
+    assert!(line.starts_with("* BYE IMAP is not available"), "{line}");
+}
+
+#[test]
+fn sigterm_stops_the_server_cleanly() {
+    let mut serve = Serve::start(&[]);
+    let pid = serve.pid();
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert_eq!(serve.wait_exit(), Some(0));
+    assert!(serve.log().contains("shutting down"));
+}
