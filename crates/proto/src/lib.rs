@@ -8,6 +8,7 @@
 pub mod error;
 pub mod explain;
 pub mod message;
+pub mod pop3;
 pub mod smtp;
 pub mod store;
 pub mod time;

@@ -1,7 +1,7 @@
 //! The server-side mail store: one mailbox per user, messages with UIDs, and a change counter
 //! so that every session can learn what other sessions did.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// One message as stored: its UID (RFC 9051 §2.3.1.1, never reused in a mailbox) and octets.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +27,8 @@ pub struct MailStore {
     mailboxes: BTreeMap<String, Mailbox>,
     /// Bumped on every change; sessions compare it with what they last reported.
     modseq: u64,
+    /// Mailboxes held by a POP3 session (RFC 1939 §8: exclusive access while in use).
+    pop3_locks: BTreeSet<String>,
 }
 
 impl MailStore {
@@ -60,9 +62,38 @@ impl MailStore {
 
     /// True if `user` exists and `password` is its (non-empty) password.
     pub fn check_password(&self, user: &str, password: &str) -> bool {
+        self.verify_secret(user, |secret| secret == password)
+    }
+
+    /// True if `user` exists, has a password, and `check` accepts it: for schemes such as
+    /// APOP that prove knowledge of the password without sending it.
+    pub fn verify_secret(&self, user: &str, check: impl Fn(&str) -> bool) -> bool {
         self.mailboxes
             .get(&user.to_ascii_lowercase())
-            .is_some_and(|m| !m.password.is_empty() && m.password == password)
+            .is_some_and(|m| !m.password.is_empty() && check(&m.password))
+    }
+
+    /// Takes the POP3 lock on `user`'s mailbox; false if another session holds it.
+    pub fn lock_for_pop3(&mut self, user: &str) -> bool {
+        self.pop3_locks.insert(user.to_ascii_lowercase())
+    }
+
+    pub fn unlock_for_pop3(&mut self, user: &str) {
+        self.pop3_locks.remove(&user.to_ascii_lowercase());
+    }
+
+    /// Removes the messages with these UIDs from `user`'s mailbox; returns how many went.
+    pub fn expunge(&mut self, user: &str, uids: &[u32]) -> usize {
+        let Some(mailbox) = self.mailboxes.get_mut(&user.to_ascii_lowercase()) else {
+            return 0;
+        };
+        let before = mailbox.messages.len();
+        mailbox.messages.retain(|m| !uids.contains(&m.uid));
+        let removed = before - mailbox.messages.len();
+        if removed > 0 {
+            self.modseq += 1;
+        }
+        removed
     }
 
     /// RFC 5321 §2.4: the local part is case-sensitive in principle, but "SMTP
@@ -121,6 +152,30 @@ mod tests {
         assert_eq!(store.messages("bob").len(), 2);
         assert_eq!(store.modseq(), 2);
         assert_eq!(store.deliver("carol", "a@x", Vec::new()), None);
+    }
+
+    #[test]
+    fn pop3_locks_are_exclusive_and_expunge_removes_by_uid() {
+        let mut store = MailStore::new();
+        store.add_user("bob");
+        assert!(store.lock_for_pop3("bob"));
+        assert!(!store.lock_for_pop3("Bob"));
+        store.unlock_for_pop3("bob");
+        assert!(store.lock_for_pop3("bob"));
+        for text in ["a", "b", "c"] {
+            store.deliver("bob", "x@y", text.as_bytes().to_vec());
+        }
+        assert_eq!(store.expunge("bob", &[1, 3, 9]), 2);
+        assert_eq!(
+            store
+                .messages("bob")
+                .iter()
+                .map(|m| m.uid)
+                .collect::<Vec<_>>(),
+            [2]
+        );
+        // New mail never reuses a UID (RFC 9051 §2.3.1.1).
+        assert_eq!(store.deliver("bob", "x@y", Vec::new()), Some(4));
     }
 
     #[test]
