@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::thread;
 use std::time::Duration as StdDuration;
 
+use postroom_proto::pop3::{self, Pop3Server};
 use postroom_proto::smtp::{ServerConfig, ServerEvent, ServerState, SmtpServer, TlsPolicy};
 use postroom_proto::{Instant, MailStore};
 
@@ -136,11 +137,19 @@ fn serve_connection(
     tcp.set_read_timeout(Some(POLL))?;
     tcp.set_nodelay(true)?;
     match service {
-        Service::Pop3 => not_yet(
-            tcp,
-            tag,
-            b"-ERR [SYS/PERM] POP3 is not available on this Postroom server yet\r\n",
-        ),
+        Service::Pop3 => {
+            let mut server = None;
+            let result = serve_pop3(tcp, shared, tag, &mut server);
+            // However the connection ended, release the mailbox; without QUIT nothing is
+            // deleted (RFC 1939 §6).
+            if let Some(server) = server.as_mut() {
+                let mut store = shared.store.lock().unwrap_or_else(PoisonError::into_inner);
+                server.connection_lost(&mut store);
+                drop(store);
+                report_pop3_events(server, tag);
+            }
+            result
+        }
         Service::Imap => not_yet(
             tcp,
             tag,
@@ -151,8 +160,97 @@ fn serve_connection(
 }
 
 fn not_yet(mut tcp: TcpStream, tag: &str, line: &[u8]) -> io::Result<()> {
-    transcript::print_unit(tag, "S:", false, line, false);
+    transcript::print_unit(tag, "S:", false, line, None);
     tcp.write_all(line)
+}
+
+/// Prints what the POP3 session did; true if it asked for TLS (the caller starts it).
+fn report_pop3_events(server: &mut Pop3Server, tag: &str) -> bool {
+    let mut tls = false;
+    while let Some(event) = server.poll_event() {
+        match event {
+            pop3::ServerEvent::TlsRequested => tls = true,
+            pop3::ServerEvent::LoggedIn { user, messages } => transcript::note(
+                tag,
+                &format!("{user} logged in, {messages} message(s); mailbox locked"),
+            ),
+            pop3::ServerEvent::MessagesDeleted { uids } => {
+                let list: Vec<String> = uids.iter().map(u32::to_string).collect();
+                transcript::note(tag, &format!("UPDATE deleted UID(s) {}", list.join(", ")));
+            }
+            pop3::ServerEvent::SessionClosed { updated } => {
+                let how = if updated {
+                    "after UPDATE"
+                } else {
+                    "without UPDATE: nothing deleted"
+                };
+                transcript::note(tag, &format!("session ended {how}"));
+            }
+            _ => {}
+        }
+    }
+    tls
+}
+
+fn serve_pop3(
+    tcp: TcpStream,
+    shared: &Shared,
+    tag: &str,
+    slot: &mut Option<Pop3Server>,
+) -> io::Result<()> {
+    let mut config = pop3::ServerConfig::new(&shared.hostname);
+    config.tls = TlsPolicy::Offered;
+    // RFC 1939 §7: a timestamp that differs for every greeting.
+    let session = shared.sessions.load(Ordering::SeqCst);
+    config.apop_timestamp = Some(format!(
+        "<{}.{session}.{}@{}>",
+        std::process::id(),
+        shared.now().as_micros(),
+        shared.hostname
+    ));
+    let server = slot.insert(Pop3Server::new(config, shared.now()));
+    let mut stream = Stream::Plain(tcp);
+    let mut buf = vec![0u8; READ_CHUNK];
+    loop {
+        while let Some(out) = server.poll_output() {
+            transcript::print_unit(tag, "S:", stream.is_tls(), &out, None);
+            stream.write_all(&out)?;
+        }
+        stream.flush()?;
+        if report_pop3_events(server, tag) {
+            stream = stream.into_tls(&shared.tls.config)?;
+            server.tls_established();
+            transcript::note(tag, "TLS established (STLS)");
+        }
+        if server.is_closed() {
+            return Ok(());
+        }
+        match stream.read(&mut buf) {
+            Ok(0) => return Ok(()),
+            Ok(n) => {
+                let bytes = buf.get(..n).unwrap_or_default();
+                transcript::print_unit(
+                    tag,
+                    "C:",
+                    stream.is_tls(),
+                    bytes,
+                    Some(transcript::pop3_command),
+                );
+                let mut store = shared.store.lock().unwrap_or_else(PoisonError::into_inner);
+                server.handle_input(shared.now(), bytes, &mut store);
+            }
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                ) =>
+            {
+                let mut store = shared.store.lock().unwrap_or_else(PoisonError::into_inner);
+                server.handle_timeout(shared.now(), &mut store);
+            }
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 fn serve_smtp(tcp: TcpStream, service: Service, shared: &Shared, tag: &str) -> io::Result<()> {
@@ -178,7 +276,7 @@ fn serve_smtp(tcp: TcpStream, service: Service, shared: &Shared, tag: &str) -> i
     let mut buf = vec![0u8; READ_CHUNK];
     loop {
         while let Some(out) = server.poll_output() {
-            transcript::print_unit(tag, "S:", stream.is_tls(), &out, false);
+            transcript::print_unit(tag, "S:", stream.is_tls(), &out, None);
             stream.write_all(&out)?;
         }
         stream.flush()?;
@@ -217,8 +315,10 @@ fn serve_smtp(tcp: TcpStream, service: Service, shared: &Shared, tag: &str) -> i
             Ok(n) => {
                 let bytes = buf.get(..n).unwrap_or_default();
                 // Message text is not commands: only annotate outside DATA.
-                let commands = server.state() != ServerState::ReceivingData;
-                transcript::print_unit(tag, "C:", stream.is_tls(), bytes, commands);
+                let annotate: Option<transcript::Annotator> = (server.state()
+                    != ServerState::ReceivingData)
+                    .then_some(transcript::smtp_command);
+                transcript::print_unit(tag, "C:", stream.is_tls(), bytes, annotate);
                 let mut store = shared.store.lock().unwrap_or_else(PoisonError::into_inner);
                 server.handle_input(shared.now(), bytes, &mut store);
             }

@@ -1,10 +1,23 @@
 //! Each session's transcript on stdout, one line per protocol line, annotated.
 
-use postroom_proto::smtp;
+use postroom_proto::{pop3, smtp};
+
+/// How to annotate a client line: the title of its explanation, if it is a command.
+pub type Annotator = fn(&str) -> Option<String>;
+
+pub fn smtp_command(line: &str) -> Option<String> {
+    let cmd = smtp::decode::command(line.as_bytes()).ok()?;
+    Some(smtp::explain::command(&cmd).title)
+}
+
+pub fn pop3_command(line: &str) -> Option<String> {
+    let cmd = pop3::decode::command(line.as_bytes()).ok()?;
+    Some(pop3::explain::command(&cmd).title)
+}
 
 /// Prints one unit of bytes as `C:`/`S:` lines, tagged with the session, noting TLS, and
 /// with a short explanation after each client command.
-pub fn print_unit(tag: &str, prefix: &str, tls: bool, bytes: &[u8], annotate: bool) {
+pub fn print_unit(tag: &str, prefix: &str, tls: bool, bytes: &[u8], annotate: Option<Annotator>) {
     let lock = if tls { " [TLS]" } else { "" };
     let text = String::from_utf8_lossy(bytes);
     let text = text.strip_suffix("\r\n").unwrap_or(&text);
@@ -12,11 +25,10 @@ pub fn print_unit(tag: &str, prefix: &str, tls: bool, bytes: &[u8], annotate: bo
     // Message bodies can be long: show the start and say how much was left out.
     const SHOWN: usize = 12;
     for line in lines.iter().take(SHOWN) {
-        let note = if annotate {
-            annotation(line)
-        } else {
-            String::new()
-        };
+        let note = annotate
+            .and_then(|a| a(line))
+            .map(|title| format!("    ; {title}"))
+            .unwrap_or_default();
         println!("{tag}{lock} {prefix} {line}{note}");
     }
     if lines.len() > SHOWN {
@@ -24,13 +36,6 @@ pub fn print_unit(tag: &str, prefix: &str, tls: bool, bytes: &[u8], annotate: bo
             "{tag}{lock} {prefix} ... ({} more lines)",
             lines.len() - SHOWN
         );
-    }
-}
-
-fn annotation(line: &str) -> String {
-    match smtp::decode::command(line.as_bytes()) {
-        Ok(cmd) => format!("    ; {}", smtp::explain::command(&cmd).title),
-        Err(_) => String::new(),
     }
 }
 

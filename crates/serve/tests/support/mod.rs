@@ -153,3 +153,32 @@ pub fn run(program: &str, args: &[&str], stdin: &str) -> Output {
 
 /// Debian's Python, which has aiosmtpd; another python3 earlier on PATH may not.
 pub const PYTHON: &str = "/usr/bin/python3";
+
+/// Puts messages into `user`'s mailbox on the bridge, over SMTP on its port 25, with our own
+/// client. Each message has the given subject and a body line that starts with a period.
+pub fn deliver(serve: &Serve, user: &str, subjects: &[&str]) {
+    use postroom_proto::message::Message;
+    use postroom_proto::smtp::{ClientConfig, Mailbox, ReversePath, SmtpClient};
+    let mut client = SmtpClient::new(
+        ClientConfig::new("seed.example.org"),
+        postroom_proto::Instant::ZERO,
+    );
+    let from = ReversePath::Mailbox(Mailbox::try_from("seed@example.org").unwrap());
+    let to = Mailbox::try_from(format!("{user}@example.net").as_str()).unwrap();
+    for subject in subjects {
+        let m = Message::new(
+            "seed@example.org",
+            &to.to_string(),
+            subject,
+            "Fri, 6 Mar 2026 09:00:00 +0000",
+            "Hello.\n.A line with a leading period.\n",
+        );
+        client
+            .send(from.clone(), vec![to.clone()], m.to_bytes())
+            .unwrap();
+    }
+    client.quit();
+    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], serve.port(25)));
+    let run = postroom_serve::drive::run_client(addr, client, Duration::from_secs(20)).unwrap();
+    assert_eq!(run.accepted(), subjects.len(), "{:#?}", run.transcript);
+}

@@ -127,15 +127,8 @@ fn connections_over_the_cap_get_421() {
 }
 
 #[test]
-fn pop3_and_imap_ports_say_clearly_that_they_are_not_there_yet() {
+fn the_imap_port_says_clearly_that_it_is_not_there_yet() {
     let serve = Serve::start(&[]);
-    let mut pop = Session::open(serve.port(110));
-    let mut line = String::new();
-    pop.reader.read_line(&mut line).unwrap();
-    assert!(
-        line.starts_with("-ERR [SYS/PERM] POP3 is not available"),
-        "{line}"
-    );
     let mut imap = Session::open(serve.port(143));
     let mut line = String::new();
     imap.reader.read_line(&mut line).unwrap();
