@@ -24,11 +24,10 @@ impl ClientRun {
     }
 }
 
-fn record(run: &mut ClientRun, prefix: &str, bytes: &[u8]) {
+fn record(transcript: &mut Vec<String>, prefix: &str, bytes: &[u8]) {
     let text = String::from_utf8_lossy(bytes);
     let text = text.strip_suffix("\r\n").unwrap_or(&text);
-    run.transcript
-        .extend(text.split("\r\n").map(|l| format!("{prefix} {l}")));
+    transcript.extend(text.split("\r\n").map(|l| format!("{prefix} {l}")));
 }
 
 /// Connects to `addr` and runs `client` until it closes or `limit` passes without progress.
@@ -50,7 +49,7 @@ pub fn run_client(
         // A pipelined group leaves in one write, as a real pipelining client sends it.
         let mut batch = Vec::new();
         while let Some(out) = client.poll_output() {
-            record(&mut run, "C:", &out);
+            record(&mut run.transcript, "C:", &out);
             batch.extend(out);
         }
         if !batch.is_empty() {
@@ -72,9 +71,59 @@ pub fn run_client(
             return Ok(run);
         }
         let bytes = buf.get(..n).unwrap_or_default();
-        record(&mut run, "S:", bytes);
+        record(&mut run.transcript, "S:", bytes);
         client
             .handle_input(now(), bytes)
+            .map_err(|e| io::Error::other(e.to_string()))?;
+    }
+}
+
+/// What happened in one POP3 client session.
+#[derive(Debug, Clone, Default)]
+pub struct Pop3Run {
+    pub transcript: Vec<String>,
+    pub events: Vec<postroom_proto::pop3::ClientEvent>,
+}
+
+/// Connects to a POP3 server at `addr` and runs `client` until it closes. STLS is not
+/// supported here.
+pub fn run_pop3_client(
+    addr: SocketAddr,
+    client: &mut postroom_proto::pop3::Pop3Client,
+    limit: StdDuration,
+) -> io::Result<Pop3Run> {
+    use postroom_proto::pop3::ClientEvent as Event;
+    let mut tcp = TcpStream::connect_timeout(&addr, limit)?;
+    tcp.set_read_timeout(Some(limit))?;
+    let started = std::time::Instant::now();
+    let mut run = Pop3Run::default();
+    let mut buf = vec![0u8; 16 * 1024];
+    loop {
+        while let Some(out) = client.poll_output() {
+            record(&mut run.transcript, "C:", &out);
+            tcp.write_all(&out)?;
+        }
+        while let Some(event) = client.poll_event() {
+            if event == Event::TlsRequested {
+                return Err(io::Error::other("STLS is not supported by this driver"));
+            }
+            run.events.push(event);
+        }
+        if client.is_closed() {
+            return Ok(run);
+        }
+        let n = tcp.read(&mut buf)?;
+        if n == 0 {
+            run.transcript
+                .push("-- server closed the connection".to_string());
+            return Ok(run);
+        }
+        let bytes = buf.get(..n).unwrap_or_default();
+        record(&mut run.transcript, "S:", bytes);
+        let now =
+            Instant::from_micros(u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX));
+        client
+            .handle_input(now, bytes)
             .map_err(|e| io::Error::other(e.to_string()))?;
     }
 }
