@@ -1,34 +1,89 @@
-//! The server-side mail store: one mailbox per user, messages with UIDs, and a change counter
-//! so that every session can learn what other sessions did.
+//! The server-side mail store, shared by the SMTP, POP3 and IMAP sessions of one server:
+//! accounts, each with folders (INBOX first), messages with UIDs, flags and a modification
+//! sequence, so that every session can learn what the others did.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-/// One message as stored: its UID (RFC 9051 §2.3.1.1, never reused in a mailbox) and octets.
+/// The name every account's inbox has; RFC 9051 §5.1: "INBOX" is case-insensitive.
+pub const INBOX: &str = "INBOX";
+
+/// One message as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredMessage {
+    /// RFC 9051 §2.3.1.1: strictly ascending in a folder and never reused.
     pub uid: u32,
     pub bytes: Vec<u8>,
     /// The envelope sender given in SMTP `MAIL FROM`, kept as a `Return-Path` would be.
     pub return_path: String,
+    /// System flags (`\Seen`, `\Deleted`, ...) and keywords, in a stable order.
+    pub flags: BTreeSet<String>,
+    /// RFC 9051 §2.3.3 INTERNALDATE, as seconds since 1970 (UTC).
+    pub internal_date: i64,
+    /// RFC 7162 §3.1: the store's modification sequence when this message last changed.
+    pub modseq: u64,
+}
+
+impl StoredMessage {
+    pub fn has_flag(&self, flag: &str) -> bool {
+        self.flags.iter().any(|f| f.eq_ignore_ascii_case(flag))
+    }
+}
+
+/// A folder (IMAP mailbox): INBOX, Sent, Trash, ...
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Folder {
+    pub uid_validity: u32,
+    pub uid_next: u32,
+    pub messages: Vec<StoredMessage>,
+    pub subscribed: bool,
+    /// RFC 7162 §3.1.1: the highest modseq of anything in the folder, expunges included.
+    pub highest_modseq: u64,
+    /// UIDs expunged and when, for clients that resynchronise (RFC 7162 §3.2.10).
+    pub expunged: Vec<(u64, u32)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Mailbox {
-    /// The account's password, checked by SMTP AUTH, POP3 and IMAP logins.
+struct Account {
+    /// The password, checked by SMTP AUTH, POP3 and IMAP logins.
     password: String,
-    uid_validity: u32,
-    uid_next: u32,
-    messages: Vec<StoredMessage>,
+    folders: BTreeMap<String, Folder>,
 }
 
-/// Every user's mailbox on one server.
+/// Every account on one server.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct MailStore {
-    mailboxes: BTreeMap<String, Mailbox>,
-    /// Bumped on every change; sessions compare it with what they last reported.
+    accounts: BTreeMap<String, Account>,
+    /// Bumped on every change anywhere; sessions compare it with what they last saw.
     modseq: u64,
-    /// Mailboxes held by a POP3 session (RFC 1939 §8: exclusive access while in use).
+    /// Folders get distinct UIDVALIDITY values from this counter.
+    next_uid_validity: u32,
+    /// Accounts held by a POP3 session (RFC 1939 §8: exclusive access while in use).
     pop3_locks: BTreeSet<String>,
+    /// Seconds since 1970 for INTERNALDATE, set by the caller (the engine has no clock).
+    clock: i64,
+}
+
+/// Why a folder operation failed; the text is shown to students as the server's answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FolderError {
+    NoSuchAccount,
+    NoSuchFolder,
+    AlreadyExists,
+    /// RFC 9051 §6.3.5/§6.3.6: INBOX cannot be deleted; renaming it moves its messages.
+    InboxIsSpecial,
+}
+
+fn key(user: &str) -> String {
+    user.to_ascii_lowercase()
+}
+
+/// INBOX in any case is INBOX; other names are kept as given.
+pub fn folder_name(name: &str) -> String {
+    if name.eq_ignore_ascii_case(INBOX) {
+        INBOX.to_string()
+    } else {
+        name.to_string()
+    }
 }
 
 impl MailStore {
@@ -36,28 +91,57 @@ impl MailStore {
         MailStore::default()
     }
 
-    /// Creates an empty mailbox for `user` (the local part of its address), if it has none.
+    /// Sets the calendar time used for INTERNALDATE of messages added from now on.
+    pub fn set_clock(&mut self, unix_seconds: i64) {
+        self.clock = unix_seconds;
+    }
+
+    pub fn clock(&self) -> i64 {
+        self.clock
+    }
+
+    /// Creates an account for `user` (the local part of its address) with an empty INBOX,
+    /// if it has none.
     pub fn add_user(&mut self, user: &str) {
-        self.mailbox_entry(user);
+        self.account_entry(user);
     }
 
     /// Creates `user` if needed and sets its password (an empty one never authenticates).
     pub fn add_account(&mut self, user: &str, password: &str) {
-        self.mailbox_entry(user).password = password.to_string();
+        self.account_entry(user).password = password.to_string();
     }
 
-    fn mailbox_entry(&mut self, user: &str) -> &mut Mailbox {
-        let uid_validity = u32::try_from(self.mailboxes.len())
-            .unwrap_or(u32::MAX - 1)
-            .saturating_add(1);
-        self.mailboxes
-            .entry(user.to_ascii_lowercase())
-            .or_insert(Mailbox {
-                password: String::new(),
-                uid_validity,
-                uid_next: 1,
-                messages: Vec::new(),
-            })
+    fn new_folder(&mut self) -> Folder {
+        self.next_uid_validity = self.next_uid_validity.saturating_add(1);
+        Folder {
+            uid_validity: self.next_uid_validity,
+            uid_next: 1,
+            messages: Vec::new(),
+            subscribed: true,
+            highest_modseq: self.modseq,
+            expunged: Vec::new(),
+        }
+    }
+
+    fn account_entry(&mut self, user: &str) -> &mut Account {
+        // A new account gets its INBOX (and a UIDVALIDITY) only when it is really new.
+        let inbox = (!self.accounts.contains_key(&key(user))).then(|| self.new_folder());
+        self.accounts.entry(key(user)).or_insert_with(|| Account {
+            password: String::new(),
+            folders: inbox
+                .map(|f| BTreeMap::from([(INBOX.to_string(), f)]))
+                .unwrap_or_default(),
+        })
+    }
+
+    /// RFC 5321 §2.4: the local part is case-sensitive in principle, but "SMTP
+    /// implementations ... SHOULD avoid" relying on case; we match users case-insensitively.
+    pub fn has_user(&self, user: &str) -> bool {
+        self.accounts.contains_key(&key(user))
+    }
+
+    pub fn users(&self) -> impl Iterator<Item = &str> {
+        self.accounts.keys().map(String::as_str)
     }
 
     /// True if `user` exists and `password` is its (non-empty) password.
@@ -68,74 +152,220 @@ impl MailStore {
     /// True if `user` exists, has a password, and `check` accepts it: for schemes such as
     /// APOP that prove knowledge of the password without sending it.
     pub fn verify_secret(&self, user: &str, check: impl Fn(&str) -> bool) -> bool {
-        self.mailboxes
-            .get(&user.to_ascii_lowercase())
-            .is_some_and(|m| !m.password.is_empty() && check(&m.password))
+        self.accounts
+            .get(&key(user))
+            .is_some_and(|a| !a.password.is_empty() && check(&a.password))
     }
 
     /// Takes the POP3 lock on `user`'s mailbox; false if another session holds it.
     pub fn lock_for_pop3(&mut self, user: &str) -> bool {
-        self.pop3_locks.insert(user.to_ascii_lowercase())
+        self.pop3_locks.insert(key(user))
     }
 
     pub fn unlock_for_pop3(&mut self, user: &str) {
-        self.pop3_locks.remove(&user.to_ascii_lowercase());
+        self.pop3_locks.remove(&key(user));
     }
 
-    /// Removes the messages with these UIDs from `user`'s mailbox; returns how many went.
-    pub fn expunge(&mut self, user: &str, uids: &[u32]) -> usize {
-        let Some(mailbox) = self.mailboxes.get_mut(&user.to_ascii_lowercase()) else {
-            return 0;
+    /// The store-wide modification sequence: it changes whenever anything changes.
+    pub fn modseq(&self) -> u64 {
+        self.modseq
+    }
+
+    // ---- folders ----
+
+    pub fn folder(&self, user: &str, name: &str) -> Option<&Folder> {
+        self.accounts
+            .get(&key(user))?
+            .folders
+            .get(&folder_name(name))
+    }
+
+    /// The names of `user`'s folders, INBOX first.
+    pub fn folder_names(&self, user: &str) -> Vec<String> {
+        let Some(account) = self.accounts.get(&key(user)) else {
+            return Vec::new();
         };
-        let before = mailbox.messages.len();
-        mailbox.messages.retain(|m| !uids.contains(&m.uid));
-        let removed = before - mailbox.messages.len();
-        if removed > 0 {
-            self.modseq += 1;
+        let mut names: Vec<String> = account.folders.keys().cloned().collect();
+        names.sort_by_key(|n| (n != INBOX, n.clone()));
+        names
+    }
+
+    pub fn create_folder(&mut self, user: &str, name: &str) -> Result<(), FolderError> {
+        let name = folder_name(name);
+        let exists = self
+            .accounts
+            .get(&key(user))
+            .ok_or(FolderError::NoSuchAccount)?
+            .folders
+            .contains_key(&name);
+        if exists {
+            return Err(FolderError::AlreadyExists);
         }
-        removed
+        let folder = self.new_folder();
+        self.modseq += 1;
+        if let Some(account) = self.accounts.get_mut(&key(user)) {
+            account.folders.insert(name, folder);
+        }
+        Ok(())
     }
 
-    /// RFC 5321 §2.4: the local part is case-sensitive in principle, but "SMTP
-    /// implementations ... SHOULD avoid" relying on case; we match users case-insensitively.
-    pub fn has_user(&self, user: &str) -> bool {
-        self.mailboxes.contains_key(&user.to_ascii_lowercase())
+    pub fn delete_folder(&mut self, user: &str, name: &str) -> Result<(), FolderError> {
+        let name = folder_name(name);
+        if name == INBOX {
+            return Err(FolderError::InboxIsSpecial);
+        }
+        let account = self
+            .accounts
+            .get_mut(&key(user))
+            .ok_or(FolderError::NoSuchAccount)?;
+        account
+            .folders
+            .remove(&name)
+            .ok_or(FolderError::NoSuchFolder)?;
+        self.modseq += 1;
+        Ok(())
     }
 
-    pub fn users(&self) -> impl Iterator<Item = &str> {
-        self.mailboxes.keys().map(String::as_str)
+    /// RFC 9051 §6.3.6: renaming INBOX moves its messages to a new folder and leaves INBOX
+    /// empty.
+    pub fn rename_folder(&mut self, user: &str, from: &str, to: &str) -> Result<(), FolderError> {
+        let (from, to) = (folder_name(from), folder_name(to));
+        let replacement = self.new_folder();
+        let account = self
+            .accounts
+            .get_mut(&key(user))
+            .ok_or(FolderError::NoSuchAccount)?;
+        if account.folders.contains_key(&to) {
+            return Err(FolderError::AlreadyExists);
+        }
+        let folder = account
+            .folders
+            .remove(&from)
+            .ok_or(FolderError::NoSuchFolder)?;
+        account.folders.insert(to, folder);
+        if from == INBOX {
+            account.folders.insert(INBOX.to_string(), replacement);
+        }
+        self.modseq += 1;
+        Ok(())
     }
 
-    /// Appends a message to `user`'s mailbox and returns its UID, or `None` if there is no
-    /// such mailbox.
-    pub fn deliver(&mut self, user: &str, return_path: &str, bytes: Vec<u8>) -> Option<u32> {
-        let mailbox = self.mailboxes.get_mut(&user.to_ascii_lowercase())?;
-        let uid = mailbox.uid_next;
-        mailbox.uid_next = mailbox.uid_next.saturating_add(1);
-        mailbox.messages.push(StoredMessage {
+    pub fn set_subscribed(
+        &mut self,
+        user: &str,
+        name: &str,
+        subscribed: bool,
+    ) -> Result<(), FolderError> {
+        let folder = self.folder_mut(user, name)?;
+        folder.subscribed = subscribed;
+        Ok(())
+    }
+
+    fn folder_mut(&mut self, user: &str, name: &str) -> Result<&mut Folder, FolderError> {
+        self.accounts
+            .get_mut(&key(user))
+            .ok_or(FolderError::NoSuchAccount)?
+            .folders
+            .get_mut(&folder_name(name))
+            .ok_or(FolderError::NoSuchFolder)
+    }
+
+    // ---- messages ----
+
+    /// Appends a message to a folder with the given flags; returns its UID.
+    pub fn append(
+        &mut self,
+        user: &str,
+        folder: &str,
+        return_path: &str,
+        bytes: Vec<u8>,
+        flags: BTreeSet<String>,
+        internal_date: Option<i64>,
+    ) -> Result<u32, FolderError> {
+        let modseq = self.modseq + 1;
+        let date = internal_date.unwrap_or(self.clock);
+        let folder = self.folder_mut(user, folder)?;
+        let uid = folder.uid_next;
+        folder.uid_next = folder.uid_next.saturating_add(1);
+        folder.messages.push(StoredMessage {
             uid,
             bytes,
             return_path: return_path.to_string(),
+            flags,
+            internal_date: date,
+            modseq,
         });
-        self.modseq += 1;
-        Some(uid)
+        folder.highest_modseq = modseq;
+        self.modseq = modseq;
+        Ok(uid)
     }
 
+    /// Delivers a message to `user`'s INBOX (no flags); its UID, or `None` if no such user.
+    pub fn deliver(&mut self, user: &str, return_path: &str, bytes: Vec<u8>) -> Option<u32> {
+        self.append(user, INBOX, return_path, bytes, BTreeSet::new(), None)
+            .ok()
+    }
+
+    /// The messages of `user`'s INBOX.
     pub fn messages(&self, user: &str) -> &[StoredMessage] {
-        self.mailboxes
-            .get(&user.to_ascii_lowercase())
-            .map(|m| m.messages.as_slice())
+        self.folder(user, INBOX)
+            .map(|f| f.messages.as_slice())
             .unwrap_or(&[])
     }
 
     pub fn uid_validity(&self, user: &str) -> Option<u32> {
-        self.mailboxes
-            .get(&user.to_ascii_lowercase())
-            .map(|m| m.uid_validity)
+        self.folder(user, INBOX).map(|f| f.uid_validity)
     }
 
-    pub fn modseq(&self) -> u64 {
-        self.modseq
+    /// Replaces the flags of one message; returns its new modseq, or `None` if the flags
+    /// were already so (nothing changed) or the message is gone.
+    pub fn set_flags(
+        &mut self,
+        user: &str,
+        folder: &str,
+        uid: u32,
+        flags: BTreeSet<String>,
+    ) -> Option<u64> {
+        let modseq = self.modseq + 1;
+        let folder = self.folder_mut(user, folder).ok()?;
+        let message = folder.messages.iter_mut().find(|m| m.uid == uid)?;
+        if message.flags == flags {
+            return None;
+        }
+        message.flags = flags;
+        message.modseq = modseq;
+        folder.highest_modseq = modseq;
+        self.modseq = modseq;
+        Some(modseq)
+    }
+
+    /// Removes the messages with these UIDs from a folder; returns the UIDs removed.
+    pub fn expunge_uids(&mut self, user: &str, folder: &str, uids: &[u32]) -> Vec<u32> {
+        let modseq = self.modseq + 1;
+        let Ok(folder) = self.folder_mut(user, folder) else {
+            return Vec::new();
+        };
+        let removed: Vec<u32> = folder
+            .messages
+            .iter()
+            .filter(|m| uids.contains(&m.uid))
+            .map(|m| m.uid)
+            .collect();
+        if removed.is_empty() {
+            return removed;
+        }
+        folder.messages.retain(|m| !removed.contains(&m.uid));
+        folder
+            .expunged
+            .extend(removed.iter().map(|uid| (modseq, *uid)));
+        folder.highest_modseq = modseq;
+        self.modseq = modseq;
+        removed
+    }
+
+    /// Removes messages from `user`'s INBOX by UID; returns how many went.
+    pub fn expunge(&mut self, user: &str, uids: &[u32]) -> usize {
+        self.expunge_uids(user, INBOX, uids).len()
     }
 }
 
@@ -187,5 +417,57 @@ mod tests {
         assert!(!store.check_password("alice", "Secret"));
         assert!(!store.check_password("bob", ""));
         assert!(!store.check_password("carol", "secret"));
+        // add_user keeps an existing password.
+        store.add_user("alice");
+        assert!(store.check_password("alice", "secret"));
+    }
+
+    #[test]
+    fn folders_have_their_own_uids_and_validity_and_inbox_is_special() {
+        let mut store = MailStore::new();
+        store.add_user("bob");
+        store.create_folder("bob", "Trash").unwrap();
+        assert_eq!(
+            store.create_folder("bob", "trash"),
+            Ok(()),
+            "names are case-sensitive except INBOX"
+        );
+        assert_eq!(
+            store.create_folder("bob", "inbox"),
+            Err(FolderError::AlreadyExists)
+        );
+        assert_eq!(store.folder_names("bob"), ["INBOX", "Trash", "trash"]);
+        let v_inbox = store.folder("bob", "INBOX").unwrap().uid_validity;
+        let v_trash = store.folder("bob", "Trash").unwrap().uid_validity;
+        assert_ne!(v_inbox, v_trash);
+        assert_eq!(
+            store.delete_folder("bob", "Inbox"),
+            Err(FolderError::InboxIsSpecial)
+        );
+        store.deliver("bob", "a@b", b"x\r\n".to_vec());
+        store.rename_folder("bob", "INBOX", "Old").unwrap();
+        assert_eq!(store.folder("bob", "Old").unwrap().messages.len(), 1);
+        assert!(store.folder("bob", "INBOX").unwrap().messages.is_empty());
+    }
+
+    #[test]
+    fn flags_and_expunges_bump_the_modseq() {
+        let mut store = MailStore::new();
+        store.add_user("bob");
+        store.set_clock(1_700_000_000);
+        let uid = store.deliver("bob", "a@b", b"x\r\n".to_vec()).unwrap();
+        assert_eq!(store.messages("bob")[0].internal_date, 1_700_000_000);
+        let flags = BTreeSet::from(["\\Seen".to_string()]);
+        let m1 = store.set_flags("bob", INBOX, uid, flags.clone()).unwrap();
+        assert_eq!(
+            store.set_flags("bob", INBOX, uid, flags),
+            None,
+            "no change, no modseq"
+        );
+        assert!(store.messages("bob")[0].has_flag("\\seen"));
+        assert_eq!(store.expunge_uids("bob", INBOX, &[uid]), [uid]);
+        let folder = store.folder("bob", INBOX).unwrap();
+        assert!(folder.highest_modseq > m1);
+        assert_eq!(folder.expunged, [(folder.highest_modseq, uid)]);
     }
 }
