@@ -7,6 +7,7 @@
 
 pub mod error;
 pub mod explain;
+pub mod imap;
 pub mod message;
 pub mod pop3;
 pub mod smtp;

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::thread;
 use std::time::Duration as StdDuration;
 
+use postroom_proto::imap::{self, ImapServer};
 use postroom_proto::pop3::{self, Pop3Server};
 use postroom_proto::smtp::{ServerConfig, ServerEvent, ServerState, SmtpServer, TlsPolicy};
 use postroom_proto::{Instant, MailStore};
@@ -150,18 +151,88 @@ fn serve_connection(
             }
             result
         }
-        Service::Imap => not_yet(
-            tcp,
-            tag,
-            b"* BYE IMAP is not available on this Postroom server yet\r\n",
-        ),
+        Service::Imap => serve_imap(tcp, shared, tag),
         _ => serve_smtp(tcp, service, shared, tag),
     }
 }
 
-fn not_yet(mut tcp: TcpStream, tag: &str, line: &[u8]) -> io::Result<()> {
-    transcript::print_unit(tag, "S:", false, line, None);
-    tcp.write_all(line)
+/// How often an IMAP connection looks at the store for what other sessions changed, so a
+/// client in IDLE hears of new mail and expunges promptly.
+const IMAP_POLL: StdDuration = StdDuration::from_millis(200);
+
+fn serve_imap(tcp: TcpStream, shared: &Shared, tag: &str) -> io::Result<()> {
+    tcp.set_read_timeout(Some(IMAP_POLL))?;
+    let mut config = imap::ServerConfig::new(&shared.hostname);
+    config.tls = if shared.require_tls {
+        TlsPolicy::Required
+    } else {
+        TlsPolicy::Offered
+    };
+    let mut server = ImapServer::new(config, shared.now());
+    let mut stream = Stream::Plain(tcp);
+    let mut buf = vec![0u8; READ_CHUNK];
+    let mut seen_modseq = 0;
+    loop {
+        while let Some(out) = server.poll_output() {
+            transcript::print_unit(tag, "S:", stream.is_tls(), &out, None);
+            stream.write_all(&out)?;
+        }
+        stream.flush()?;
+        while let Some(event) = server.poll_event() {
+            match event {
+                imap::ServerEvent::TlsRequested => {
+                    stream = stream.into_tls(&shared.tls.config)?;
+                    server.tls_established();
+                    transcript::note(tag, "TLS established (STARTTLS)");
+                }
+                imap::ServerEvent::LoggedIn { user } => {
+                    transcript::note(tag, &format!("{user} logged in"))
+                }
+                imap::ServerEvent::MessagesExpunged { mailbox, uids } => {
+                    let list: Vec<String> = uids.iter().map(u32::to_string).collect();
+                    transcript::note(
+                        tag,
+                        &format!("expunged UID(s) {} from {mailbox}", list.join(", ")),
+                    );
+                }
+                _ => {}
+            }
+        }
+        if server.is_closed() {
+            return Ok(());
+        }
+        match stream.read(&mut buf) {
+            Ok(0) => return Ok(()),
+            Ok(n) => {
+                let bytes = buf.get(..n).unwrap_or_default();
+                transcript::print_unit(
+                    tag,
+                    "C:",
+                    stream.is_tls(),
+                    bytes,
+                    Some(transcript::imap_command),
+                );
+                let mut store = shared.store.lock().unwrap_or_else(PoisonError::into_inner);
+                server.handle_input(shared.now(), bytes, &mut store);
+                seen_modseq = store.modseq();
+            }
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                ) =>
+            {
+                let store = shared.store.lock().unwrap_or_else(PoisonError::into_inner);
+                if store.modseq() != seen_modseq {
+                    seen_modseq = store.modseq();
+                    server.handle_store_change(&store);
+                }
+                drop(store);
+                server.handle_timeout(shared.now());
+            }
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 /// Prints what the POP3 session did; true if it asked for TLS (the caller starts it).

@@ -127,3 +127,65 @@ pub fn run_pop3_client(
             .map_err(|e| io::Error::other(e.to_string()))?;
     }
 }
+
+/// Our IMAP client on a real TCP connection, driven step by step by a test or a tool.
+#[derive(Debug)]
+pub struct ImapConnection {
+    tcp: TcpStream,
+    pub client: postroom_proto::imap::ImapClient,
+    pub transcript: Vec<String>,
+    pub events: Vec<postroom_proto::imap::ClientEvent>,
+}
+
+impl ImapConnection {
+    pub fn connect(addr: SocketAddr, client: postroom_proto::imap::ImapClient) -> io::Result<Self> {
+        let tcp = TcpStream::connect_timeout(&addr, StdDuration::from_secs(10))?;
+        tcp.set_read_timeout(Some(StdDuration::from_millis(100)))?;
+        Ok(ImapConnection {
+            tcp,
+            client,
+            transcript: Vec::new(),
+            events: Vec::new(),
+        })
+    }
+
+    /// Exchanges bytes until `done` says so or `limit` passes; false on time-out.
+    pub fn pump_until(
+        &mut self,
+        limit: StdDuration,
+        done: impl Fn(&postroom_proto::imap::ImapClient, &[postroom_proto::imap::ClientEvent]) -> bool,
+    ) -> io::Result<bool> {
+        let deadline = std::time::Instant::now() + limit;
+        let mut buf = vec![0u8; 64 * 1024];
+        loop {
+            while let Some(out) = self.client.poll_output() {
+                record(&mut self.transcript, "C:", &out);
+                self.tcp.write_all(&out)?;
+            }
+            self.events
+                .extend(std::iter::from_fn(|| self.client.poll_event()));
+            if done(&self.client, &self.events) {
+                return Ok(true);
+            }
+            if self.client.is_closed() || std::time::Instant::now() > deadline {
+                return Ok(false);
+            }
+            match self.tcp.read(&mut buf) {
+                Ok(0) => return Ok(false),
+                Ok(n) => {
+                    let bytes = buf.get(..n).unwrap_or_default();
+                    record(&mut self.transcript, "S:", bytes);
+                    self.client
+                        .handle_input(bytes)
+                        .map_err(|e| io::Error::other(e.to_string()))?;
+                }
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                    ) => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+}

@@ -1,6 +1,6 @@
 //! Each session's transcript on stdout, one line per protocol line, annotated.
 
-use postroom_proto::{pop3, smtp};
+use postroom_proto::{imap, pop3, smtp};
 
 /// How to annotate a client line: the title of its explanation, if it is a command.
 pub type Annotator = fn(&str) -> Option<String>;
@@ -13,6 +13,11 @@ pub fn smtp_command(line: &str) -> Option<String> {
 pub fn pop3_command(line: &str) -> Option<String> {
     let cmd = pop3::decode::command(line.as_bytes()).ok()?;
     Some(pop3::explain::command(&cmd).title)
+}
+
+pub fn imap_command(line: &str) -> Option<String> {
+    let (_, cmd) = imap::decode::command(format!("{line}\r\n").as_bytes()).ok()?;
+    Some(imap::explain::command(&cmd).title)
 }
 
 /// Prints one unit of bytes as `C:`/`S:` lines, tagged with the session, noting TLS, and

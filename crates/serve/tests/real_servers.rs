@@ -138,7 +138,8 @@ fn maildir_count(dir: &Path, user: &str) -> usize {
         .sum()
 }
 
-fn dovecot_with(messages: usize) -> (Instance, u16) {
+/// A Dovecot with `messages` seeded for alice; its POP3 and IMAP ports.
+fn dovecot_with(messages: usize) -> (Instance, u16, u16) {
     let base = free_offset();
     let (pop, imap) = (base + 110, base + 143);
     let dovecot = Instance::start(
@@ -161,7 +162,7 @@ fn dovecot_with(messages: usize) -> (Instance, u16) {
             String::from_utf8_lossy(&out.stderr)
         );
     }
-    (dovecot, pop)
+    (dovecot, pop, imap)
 }
 
 fn pop_client(keep: Keep, login: Login, known: BTreeMap<String, Instant>) -> Pop3Client {
@@ -183,7 +184,7 @@ fn downloads(events: &[PopEvent]) -> Vec<Vec<u8>> {
 
 #[test]
 fn our_pop3_client_downloads_and_deletes_from_dovecot() {
-    let (dovecot, port) = dovecot_with(3);
+    let (dovecot, port, _) = dovecot_with(3);
     assert_eq!(maildir_count(&dovecot.dir, "alice"), 3);
     let mut client = pop_client(Keep::DownloadAndDelete, Login::UserPass, BTreeMap::new());
     let run = run_pop3_client(
@@ -213,7 +214,7 @@ fn our_pop3_client_downloads_and_deletes_from_dovecot() {
 
 #[test]
 fn our_pop3_client_leaves_mail_on_dovecot_and_fetches_only_new_mail() {
-    let (dovecot, port) = dovecot_with(2);
+    let (dovecot, port, _) = dovecot_with(2);
     let addr = SocketAddr::from(([127, 0, 0, 1], port));
     let keep = Keep::LeaveOnServer { delete_after: None };
     let mut first = pop_client(keep, Login::SaslPlain, BTreeMap::new());
@@ -240,4 +241,122 @@ fn our_pop3_client_leaves_mail_on_dovecot_and_fetches_only_new_mail() {
     assert_eq!(got.len(), 1, "{:#?}", run.transcript);
     assert!(String::from_utf8_lossy(&got[0]).contains("Subject: the new one"));
     assert_eq!(maildir_count(&dovecot.dir, "alice"), 3);
+}
+
+// ---- IMAP: two of our client sessions against Dovecot ----
+
+mod imap_devices {
+    use super::*;
+    use postroom_proto::imap::{
+        ClientConfig as ImapConfig, ClientEvent as ImapEvent, DeviceCache, ImapClient, Intent,
+    };
+    use postroom_serve::drive::ImapConnection;
+
+    fn device(port: u16, cache: DeviceCache) -> ImapConnection {
+        let client = ImapClient::new(ImapConfig::new("alice", "secret"), cache);
+        let mut conn =
+            ImapConnection::connect(SocketAddr::from(([127, 0, 0, 1], port)), client).unwrap();
+        let synced = conn
+            .pump_until(Duration::from_secs(20), |c, _| c.is_synchronised())
+            .unwrap();
+        assert!(synced, "{:#?}", conn.transcript);
+        conn
+    }
+
+    #[test]
+    fn our_imap_clients_stay_in_sync_through_dovecot() {
+        let (dovecot, _, imap) = dovecot_with(3);
+        let mut phone = device(imap, DeviceCache::default());
+        let mut laptop = device(imap, DeviceCache::default());
+        assert_eq!(phone.client.cache().messages.len(), 3);
+        assert!(phone
+            .client
+            .cache()
+            .messages
+            .values()
+            .all(|m| m.bytes.is_some()));
+        // Dovecot speaks CONDSTORE: the phone remembered its HIGHESTMODSEQ.
+        assert!(
+            phone.client.cache().highest_modseq.is_some(),
+            "{:#?}",
+            phone.transcript
+        );
+        phone.client.act(Intent::Idle);
+        assert!(phone
+            .pump_until(Duration::from_secs(10), |c, _| c.is_idling())
+            .unwrap());
+        // The laptop reads message 1 and deletes message 2.
+        let (first, second) = {
+            let mut uids = laptop.client.cache().messages.keys().copied();
+            (uids.next().unwrap(), uids.next().unwrap())
+        };
+        laptop.client.act(Intent::MarkRead(first));
+        laptop.client.act(Intent::Delete(second));
+        let done = laptop
+            .pump_until(Duration::from_secs(10), |c, _| {
+                c.cache().messages.len() == 2
+            })
+            .unwrap();
+        assert!(done, "{:#?}", laptop.transcript);
+        // The idle phone hears both at once.
+        let heard = phone
+            .pump_until(Duration::from_secs(20), |c, _| {
+                c.cache().messages.len() == 2
+                    && c.cache()
+                        .messages
+                        .get(&first)
+                        .is_some_and(|m| m.flags.contains("\\Seen"))
+            })
+            .unwrap();
+        assert!(heard, "{:#?}", phone.transcript);
+        assert!(phone
+            .events
+            .contains(&ImapEvent::MessageRemoved { uid: second }));
+        // On disk: Dovecot's Maildir holds two messages, one of them seen (":2,S").
+        let cur: Vec<String> = ["cur", "new"]
+            .iter()
+            .flat_map(|d| fs::read_dir(dovecot.dir.join("mail/alice").join(d)).unwrap())
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(cur.len(), 2, "{cur:?}");
+        assert_eq!(
+            cur.iter().filter(|n| n.ends_with(":2,S")).count(),
+            1,
+            "{cur:?}"
+        );
+        // The phone stops idling, goes offline, and resyncs cheaply later.
+        phone.client.stop_idle();
+        phone.client.act(Intent::Logout);
+        phone
+            .pump_until(Duration::from_secs(10), |c, _| c.is_closed())
+            .unwrap();
+        let cache = phone.client.cache().clone();
+        laptop.client.act(Intent::MarkRead(
+            *laptop.client.cache().messages.keys().last().unwrap(),
+        ));
+        laptop
+            .pump_until(Duration::from_secs(10), |c, _| {
+                c.cache()
+                    .messages
+                    .values()
+                    .all(|m| m.flags.contains("\\Seen"))
+            })
+            .unwrap();
+        let again = device(imap, cache);
+        assert!(
+            again.transcript.iter().any(|l| l.contains("(CHANGEDSINCE")),
+            "{:#?}",
+            again.transcript
+        );
+        assert!(
+            again.events.contains(&ImapEvent::Synchronised {
+                downloaded: 0,
+                removed: 0,
+                flags_updated: 1
+            }),
+            "{:?} {:#?}",
+            again.events,
+            again.transcript
+        );
+    }
 }

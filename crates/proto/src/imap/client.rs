@@ -1,0 +1,629 @@
+//! The IMAP client session of one device: it keeps a cache (UIDVALIDITY, the messages it
+//! knows by UID, their flags, the highest modseq) and brings it in line with the server on
+//! connect, then marks read, deletes, moves to Trash and IDLEs on request.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use base64::Engine as _;
+
+use super::response::{self, fetch_item, Response, Token};
+use crate::smtp::ClientTls;
+use crate::{DecodeError, ProtocolError};
+
+/// What a device remembers between sessions.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeviceCache {
+    pub uid_validity: Option<u32>,
+    /// The messages this device holds, by UID: flags and, once downloaded, the octets.
+    pub messages: BTreeMap<u32, CachedMessage>,
+    /// RFC 7162: the mailbox's HIGHESTMODSEQ when the device last synchronised.
+    pub highest_modseq: Option<u64>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CachedMessage {
+    pub flags: BTreeSet<String>,
+    pub bytes: Option<Vec<u8>>,
+}
+
+/// Something the user does on this device.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Intent {
+    MarkRead(u32),
+    /// `\Deleted` then UID EXPUNGE of that message only.
+    Delete(u32),
+    MoveTo(u32, String),
+    /// Wait for changes until [`ImapClient::stop_idle`].
+    Idle,
+    Logout,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientConfig {
+    pub user: String,
+    pub password: String,
+    pub mailbox: String,
+    pub tls: ClientTls,
+}
+
+impl ClientConfig {
+    pub fn new(user: &str, password: &str) -> Self {
+        ClientConfig {
+            user: user.to_string(),
+            password: password.to_string(),
+            mailbox: "INBOX".to_string(),
+            tls: ClientTls::Never,
+        }
+    }
+}
+
+/// What the client did or learned, in the past tense.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClientEvent {
+    TlsRequested,
+    LoggedIn,
+    LoginFailed(String),
+    Selected {
+        exists: u32,
+        uid_validity: u32,
+    },
+    /// The server's UIDVALIDITY changed: everything cached was thrown away.
+    CacheInvalidated,
+    /// The cache matches the server: `downloaded` new messages, `removed` expunged ones,
+    /// `flags_updated` flag changes learned.
+    Synchronised {
+        downloaded: usize,
+        removed: usize,
+        flags_updated: usize,
+    },
+    MessageArrived {
+        uid: u32,
+    },
+    MessageRemoved {
+        uid: u32,
+    },
+    FlagsChanged {
+        uid: u32,
+        flags: BTreeSet<String>,
+    },
+    Idling,
+    CommandFailed(String),
+    LoggedOut,
+    Closed,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Pending {
+    Capability,
+    StartTls,
+    Login,
+    Select,
+    SearchAll,
+    FetchFlags,
+    FetchNew,
+    Intent(Intent),
+    Expunge,
+    Idle,
+    Logout,
+}
+
+/// One client side of one IMAP connection.
+#[derive(Debug, Clone)]
+pub struct ImapClient {
+    config: ClientConfig,
+    cache: DeviceCache,
+    input: Vec<u8>,
+    output: VecDeque<Vec<u8>>,
+    events: VecDeque<ClientEvent>,
+    pending: VecDeque<(String, Pending)>,
+    greeted: bool,
+    next_tag: u32,
+    capabilities: Vec<String>,
+    encrypted: bool,
+    awaiting_tls: bool,
+    closed: bool,
+    /// UIDs by message sequence number, for the selected mailbox.
+    sequence: Vec<u32>,
+    exists: u32,
+    synchronised: bool,
+    sync_counts: (usize, usize, usize),
+    intents: VecDeque<Intent>,
+    idling: bool,
+    selected_modseq: Option<u64>,
+}
+
+impl ImapClient {
+    pub fn new(config: ClientConfig, cache: DeviceCache) -> Self {
+        ImapClient {
+            config,
+            cache,
+            input: Vec::new(),
+            output: VecDeque::new(),
+            events: VecDeque::new(),
+            pending: VecDeque::new(),
+            greeted: false,
+            next_tag: 1,
+            capabilities: Vec::new(),
+            encrypted: false,
+            awaiting_tls: false,
+            closed: false,
+            sequence: Vec::new(),
+            exists: 0,
+            synchronised: false,
+            sync_counts: (0, 0, 0),
+            intents: VecDeque::new(),
+            idling: false,
+            selected_modseq: None,
+        }
+    }
+
+    pub fn cache(&self) -> &DeviceCache {
+        &self.cache
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.closed
+    }
+
+    pub fn is_idling(&self) -> bool {
+        self.idling
+    }
+
+    pub fn is_synchronised(&self) -> bool {
+        self.synchronised
+    }
+
+    pub fn state(&self) -> String {
+        if self.closed {
+            "closed".into()
+        } else if self.idling {
+            "idling".into()
+        } else if let Some((_, p)) = self.pending.front() {
+            format!("waiting for the {p:?} response").to_lowercase()
+        } else if self.synchronised {
+            "in sync".into()
+        } else {
+            "connecting".into()
+        }
+    }
+
+    pub fn poll_output(&mut self) -> Option<Vec<u8>> {
+        self.output.pop_front()
+    }
+
+    pub fn poll_event(&mut self) -> Option<ClientEvent> {
+        self.events.pop_front()
+    }
+
+    /// Queues something the user did; it runs once the cache is in sync.
+    pub fn act(&mut self, intent: Intent) {
+        self.intents.push_back(intent);
+        self.run_intents();
+    }
+
+    /// Ends IDLE (sends DONE).
+    pub fn stop_idle(&mut self) {
+        if self.idling {
+            self.idling = false;
+            self.output.push_back(b"DONE\r\n".to_vec());
+        }
+    }
+
+    pub fn tls_established(&mut self) {
+        if self.awaiting_tls {
+            self.awaiting_tls = false;
+            self.encrypted = true;
+            // RFC 9051 §6.2.1: capabilities learned before TLS are discarded.
+            self.capabilities.clear();
+            self.send("CAPABILITY", Pending::Capability);
+        }
+    }
+
+    fn send(&mut self, command: &str, pending: Pending) {
+        let tag = format!("A{:03}", self.next_tag);
+        self.next_tag += 1;
+        self.output
+            .push_back(format!("{tag} {command}\r\n").into_bytes());
+        self.pending.push_back((tag, pending));
+    }
+
+    fn has(&self, capability: &str) -> bool {
+        self.capabilities
+            .iter()
+            .any(|c| c.eq_ignore_ascii_case(capability))
+    }
+
+    pub fn handle_input(&mut self, bytes: &[u8]) -> Result<(), ProtocolError> {
+        if self.closed {
+            return Ok(());
+        }
+        self.input.extend_from_slice(bytes);
+        loop {
+            let (r, used) = match response::response(&self.input) {
+                Ok(found) => found,
+                Err(DecodeError::Incomplete) => return Ok(()),
+                Err(DecodeError::Failed) => {
+                    self.close();
+                    return Err(ProtocolError(
+                        "the server sent a line that is not an IMAP response".into(),
+                    ));
+                }
+            };
+            self.input.drain(..used.min(self.input.len()));
+            self.on_response(r);
+            if self.awaiting_tls || self.closed {
+                self.input.clear();
+                return Ok(());
+            }
+        }
+    }
+
+    fn close(&mut self) {
+        if !self.closed {
+            self.closed = true;
+            self.events.push_back(ClientEvent::Closed);
+        }
+    }
+
+    fn on_response(&mut self, r: Response) {
+        match r {
+            Response::Status { status, code, .. } if !self.greeted => {
+                self.greeted = true;
+                if status == "BYE" {
+                    return self.close();
+                }
+                match code.as_deref().and_then(|c| c.strip_prefix("CAPABILITY ")) {
+                    Some(caps) => {
+                        self.capabilities = caps.split_whitespace().map(str::to_string).collect();
+                        self.after_capabilities();
+                    }
+                    None => self.send("CAPABILITY", Pending::Capability),
+                }
+            }
+            Response::Status { status, code, .. } => {
+                if status == "BYE" {
+                    return self.close();
+                }
+                self.status_code(code.as_deref());
+            }
+            Response::Data { kind, data } => match kind.as_str() {
+                "CAPABILITY" => {
+                    self.capabilities = data
+                        .iter()
+                        .filter_map(|t| t.atom().map(str::to_string))
+                        .collect();
+                }
+                "SEARCH" => {
+                    let uids: Vec<u32> = data
+                        .iter()
+                        .filter_map(|t| t.number())
+                        .filter_map(|n| u32::try_from(n).ok())
+                        .collect();
+                    self.on_search(uids);
+                }
+                _ => {}
+            },
+            Response::Numbered { number, kind, data } => self.numbered(number, &kind, &data),
+            Response::Continue(_) => {
+                if matches!(self.pending.front(), Some((_, Pending::Idle))) {
+                    self.idling = true;
+                    self.events.push_back(ClientEvent::Idling);
+                }
+            }
+            Response::Tagged {
+                tag,
+                status,
+                code,
+                text,
+            } => {
+                let Some(position) = self.pending.iter().position(|(t, _)| *t == tag) else {
+                    return;
+                };
+                let Some((_, pending)) = self.pending.remove(position) else {
+                    return;
+                };
+                self.status_code(code.as_deref());
+                self.completed(pending, status == "OK", code, text);
+            }
+        }
+    }
+
+    fn status_code(&mut self, code: Option<&str>) {
+        let Some(code) = code else { return };
+        let mut words = code.split_whitespace();
+        match words.next() {
+            Some("UIDVALIDITY") => {
+                let v = words.next().and_then(|n| n.parse().ok());
+                if let Some(v) = v {
+                    if self.cache.uid_validity.is_some_and(|old| old != v) {
+                        // RFC 9051 §2.3.1.1: a new UIDVALIDITY means the UIDs mean new things.
+                        self.cache = DeviceCache::default();
+                        self.events.push_back(ClientEvent::CacheInvalidated);
+                    }
+                    self.cache.uid_validity = Some(v);
+                }
+            }
+            Some("HIGHESTMODSEQ") => {
+                self.selected_modseq = words.next().and_then(|n| n.parse().ok())
+            }
+            Some("CAPABILITY") => self.capabilities = words.map(str::to_string).collect(),
+            _ => {}
+        }
+    }
+
+    fn numbered(&mut self, number: u32, kind: &str, data: &[Token]) {
+        let index = usize::try_from(number)
+            .unwrap_or(usize::MAX)
+            .wrapping_sub(1);
+        match kind {
+            "EXISTS" => {
+                let grew = number > self.exists;
+                self.exists = number;
+                if grew && self.synchronised && !self.busy_fetching_new() {
+                    if self.idling {
+                        // New mail while idling: leave IDLE, fetch it, and idle again.
+                        self.stop_idle();
+                        self.intents.push_front(Intent::Idle);
+                    }
+                    self.fetch_new();
+                }
+            }
+            "EXPUNGE" => {
+                if index < self.sequence.len() {
+                    let uid = self.sequence.remove(index);
+                    if self.cache.messages.remove(&uid).is_some() {
+                        self.events.push_back(ClientEvent::MessageRemoved { uid });
+                        self.sync_counts.1 += 1;
+                    }
+                }
+                self.exists = self.exists.saturating_sub(1);
+            }
+            "FETCH" => {
+                let uid = fetch_item(data, "UID")
+                    .and_then(Token::number)
+                    .and_then(|u| u32::try_from(u).ok())
+                    .or_else(|| self.sequence.get(index).copied());
+                let Some(uid) = uid else { return };
+                if index >= self.sequence.len() && !self.sequence.contains(&uid) {
+                    self.sequence.push(uid);
+                }
+                let flags = match fetch_item(data, "FLAGS") {
+                    // \Recent belongs to one session (and is gone from IMAP4rev2): not a
+                    // property of the message that devices share.
+                    Some(Token::List(items)) => Some(
+                        items
+                            .iter()
+                            .filter_map(|t| t.atom())
+                            .filter(|f| !f.eq_ignore_ascii_case("\\Recent"))
+                            .map(str::to_string)
+                            .collect::<BTreeSet<String>>(),
+                    ),
+                    _ => None,
+                };
+                let body = match fetch_item(data, "BODY") {
+                    Some(Token::Str(b)) => Some(b.clone()),
+                    _ => None,
+                };
+                let is_new = !self.cache.messages.contains_key(&uid);
+                let entry = self.cache.messages.entry(uid).or_default();
+                if let Some(body) = body {
+                    entry.bytes = Some(body);
+                }
+                if let Some(flags) = flags {
+                    if entry.flags != flags || is_new {
+                        entry.flags = flags.clone();
+                        if !is_new {
+                            self.sync_counts.2 += 1;
+                            self.events
+                                .push_back(ClientEvent::FlagsChanged { uid, flags });
+                        }
+                    }
+                }
+                if is_new {
+                    self.sync_counts.0 += 1;
+                    self.events.push_back(ClientEvent::MessageArrived { uid });
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn busy_fetching_new(&self) -> bool {
+        self.pending.iter().any(|(_, p)| *p == Pending::FetchNew)
+    }
+
+    fn after_capabilities(&mut self) {
+        let wants_tls = self.config.tls != ClientTls::Never && !self.encrypted;
+        if wants_tls && self.has("STARTTLS") {
+            self.send("STARTTLS", Pending::StartTls);
+        } else if self.config.tls == ClientTls::Required && !self.encrypted {
+            self.events.push_back(ClientEvent::CommandFailed(
+                "TLS is required but the server does not offer STARTTLS".into(),
+            ));
+            self.send("LOGOUT", Pending::Logout);
+        } else if self.has("AUTH=PLAIN") && self.has("SASL-IR") {
+            let response = base64::engine::general_purpose::STANDARD
+                .encode(format!("\0{}\0{}", self.config.user, self.config.password));
+            self.send(&format!("AUTHENTICATE PLAIN {response}"), Pending::Login);
+        } else {
+            let login = format!(
+                "LOGIN {} {}",
+                quote(&self.config.user),
+                quote(&self.config.password)
+            );
+            self.send(&login, Pending::Login);
+        }
+    }
+
+    fn completed(&mut self, pending: Pending, ok: bool, code: Option<String>, text: String) {
+        match pending {
+            Pending::Capability => self.after_capabilities(),
+            Pending::StartTls if ok => {
+                self.awaiting_tls = true;
+                self.events.push_back(ClientEvent::TlsRequested);
+            }
+            Pending::StartTls => self.after_capabilities(),
+            Pending::Login if ok => {
+                self.events.push_back(ClientEvent::LoggedIn);
+                let condstore = if self.has("CONDSTORE") {
+                    " (CONDSTORE)"
+                } else {
+                    ""
+                };
+                let select = format!("SELECT {}{condstore}", quote(&self.config.mailbox));
+                self.send(&select, Pending::Select);
+            }
+            Pending::Login => {
+                self.events.push_back(ClientEvent::LoginFailed(text));
+                self.send("LOGOUT", Pending::Logout);
+            }
+            Pending::Select if ok => {
+                self.events.push_back(ClientEvent::Selected {
+                    exists: self.exists,
+                    uid_validity: self.cache.uid_validity.unwrap_or(0),
+                });
+                self.sync_counts = (0, 0, 0);
+                // Which UIDs exist now, in order: this is also the message-number map.
+                self.send("UID SEARCH ALL", Pending::SearchAll);
+            }
+            Pending::Select => {
+                self.events.push_back(ClientEvent::CommandFailed(text));
+                self.send("LOGOUT", Pending::Logout);
+            }
+            Pending::SearchAll => {
+                // Known flags: only what changed since the last sync when CONDSTORE allows.
+                let since = match (self.cache.highest_modseq, self.selected_modseq) {
+                    (Some(old), Some(_)) => format!(" (CHANGEDSINCE {old})"),
+                    _ => String::new(),
+                };
+                if self.cache.messages.is_empty() {
+                    self.fetch_new();
+                } else {
+                    self.send(
+                        &format!("UID FETCH 1:* (FLAGS){since}"),
+                        Pending::FetchFlags,
+                    );
+                }
+            }
+            Pending::FetchFlags => self.fetch_new(),
+            Pending::FetchNew => {
+                if !self.synchronised {
+                    self.synchronised = true;
+                    self.cache.highest_modseq = self.selected_modseq;
+                    let (downloaded, removed, flags_updated) = self.sync_counts;
+                    self.events.push_back(ClientEvent::Synchronised {
+                        downloaded,
+                        removed,
+                        flags_updated,
+                    });
+                }
+                self.run_intents();
+            }
+            Pending::Intent(Intent::Delete(uid)) if ok => {
+                let command = if self.has("UIDPLUS") {
+                    format!("UID EXPUNGE {uid}")
+                } else {
+                    "EXPUNGE".to_string()
+                };
+                self.send(&command, Pending::Expunge);
+            }
+            Pending::Intent(_) | Pending::Expunge | Pending::Idle => {
+                if !ok {
+                    let why = code.map(|c| format!("[{c}] {text}")).unwrap_or(text);
+                    self.events.push_back(ClientEvent::CommandFailed(why));
+                }
+                self.idling = false;
+                self.run_intents();
+            }
+            Pending::Logout => {
+                self.events.push_back(ClientEvent::LoggedOut);
+                self.close();
+            }
+        }
+    }
+
+    fn on_search(&mut self, uids: Vec<u32>) {
+        if matches!(self.pending.front(), Some((_, Pending::SearchAll))) {
+            // Messages this device holds that the server no longer has were expunged
+            // while it was away.
+            let gone: Vec<u32> = self
+                .cache
+                .messages
+                .keys()
+                .filter(|u| !uids.contains(u))
+                .copied()
+                .collect();
+            for uid in gone {
+                self.cache.messages.remove(&uid);
+                self.sync_counts.1 += 1;
+                self.events.push_back(ClientEvent::MessageRemoved { uid });
+            }
+            self.sequence = uids;
+            self.exists = u32::try_from(self.sequence.len()).unwrap_or(u32::MAX);
+        }
+    }
+
+    /// Downloads the messages the server has and the cache lacks.
+    fn fetch_new(&mut self) {
+        let missing: Vec<String> = self
+            .sequence
+            .iter()
+            .filter(|u| self.cache.messages.get(u).is_none_or(|m| m.bytes.is_none()))
+            .map(u32::to_string)
+            .collect();
+        let known_max = self.sequence.iter().max().copied().unwrap_or(0);
+        let arrived = u32::try_from(self.sequence.len()).unwrap_or(u32::MAX) < self.exists;
+        let set = match (missing.is_empty(), arrived) {
+            (true, false) => {
+                // Nothing to download: finish the round with a harmless NOOP-like fetch.
+                self.send("NOOP", Pending::FetchNew);
+                return;
+            }
+            (false, false) => missing.join(","),
+            (_, true) => {
+                let mut set = missing;
+                set.push(format!("{}:*", known_max + 1));
+                set.join(",")
+            }
+        };
+        // BODY.PEEK: downloading must not mark the message read on every device.
+        self.send(
+            &format!("UID FETCH {set} (FLAGS BODY.PEEK[])"),
+            Pending::FetchNew,
+        );
+    }
+
+    fn run_intents(&mut self) {
+        if !self.synchronised || !self.pending.is_empty() || self.idling || self.closed {
+            return;
+        }
+        let Some(intent) = self.intents.pop_front() else {
+            return;
+        };
+        let command = match &intent {
+            Intent::MarkRead(uid) => format!("UID STORE {uid} +FLAGS (\\Seen)"),
+            Intent::Delete(uid) => format!("UID STORE {uid} +FLAGS.SILENT (\\Deleted)"),
+            Intent::MoveTo(uid, folder) if self.has("MOVE") => {
+                format!("UID MOVE {uid} {}", quote(folder))
+            }
+            Intent::MoveTo(uid, folder) => format!("UID COPY {uid} {}", quote(folder)),
+            Intent::Idle if self.has("IDLE") => "IDLE".to_string(),
+            Intent::Idle => "NOOP".to_string(),
+            Intent::Logout => {
+                self.send("LOGOUT", Pending::Logout);
+                return;
+            }
+        };
+        let pending = if intent == Intent::Idle {
+            Pending::Idle
+        } else {
+            Pending::Intent(intent)
+        };
+        self.send(&command, pending);
+    }
+}
+
+/// An IMAP quoted string for our own arguments.
+fn quote(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}

@@ -1,0 +1,1026 @@
+//! IMAP parsers (RFC 9051 §9 ABNF), written with nom; each is named after its rule.
+//!
+//! Framing first: [`frame`] finds one whole command (or response) including its literals,
+//! and says how many synchronising literals it has seen, so the server knows when to send
+//! "+" (RFC 9051 §7.5). The complete command, literals inline, is then parsed as a whole.
+
+use nom::branch::alt;
+use nom::bytes::complete::{tag, tag_no_case, take, take_while, take_while1, take_while_m_n};
+use nom::character::complete::{char, digit1};
+use nom::combinator::{map, map_res, opt, recognize, value, verify};
+use nom::multi::{many0, separated_list0, separated_list1};
+use nom::sequence::{delimited, preceded, terminated};
+use nom::{IResult, Parser};
+
+use super::mime::{Section, SectionText};
+use super::types::{
+    Command, FetchItem, SearchKey, SeqNumber, SequenceSet, StatusItem, StoreMode, MAX_LINE,
+    MAX_LITERAL,
+};
+
+/// Where the next whole command ends, or why it cannot be found yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Framing {
+    /// A whole command of this many octets (final CRLF included).
+    Complete(usize),
+    /// More octets are needed; `sync_literals` synchronising literals were announced so far.
+    Incomplete { sync_literals: usize },
+    /// A line longer than [`MAX_LINE`].
+    LineTooLong,
+    /// A literal larger than [`MAX_LITERAL`].
+    LiteralTooLarge,
+}
+
+/// Finds the first whole command in `input`: lines joined by literals (`{n}` or `{n+}` at
+/// the end of a line, then CRLF and n octets).
+pub fn frame(input: &[u8]) -> Framing {
+    let mut pos = 0;
+    let mut sync_literals = 0;
+    loop {
+        let rest = input.get(pos..).unwrap_or_default();
+        let Some(lf) = rest.iter().position(|&b| b == b'\n') else {
+            return if rest.len() > MAX_LINE {
+                Framing::LineTooLong
+            } else {
+                Framing::Incomplete { sync_literals }
+            };
+        };
+        if lf > MAX_LINE {
+            return Framing::LineTooLong;
+        }
+        let line = rest.get(..lf).unwrap_or_default();
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        let Some((size, sync)) = literal_announcement(line) else {
+            return Framing::Complete(pos + lf + 1);
+        };
+        if size > MAX_LITERAL {
+            return Framing::LiteralTooLarge;
+        }
+        if sync {
+            sync_literals += 1;
+        }
+        let data_end = pos + lf + 1 + usize::try_from(size).unwrap_or(usize::MAX);
+        if input.len() < data_end {
+            return Framing::Incomplete { sync_literals };
+        }
+        pos = data_end;
+    }
+}
+
+/// `{n}` or `{n+}` at the end of a line: the size and whether it is synchronising.
+fn literal_announcement(line: &[u8]) -> Option<(u64, bool)> {
+    let inner = line.strip_suffix(b"}")?;
+    let open = inner.iter().rposition(|&b| b == b'{')?;
+    let digits = inner.get(open + 1..)?;
+    let (digits, sync) = match digits.strip_suffix(b"+") {
+        Some(d) => (d, false),
+        None => (digits, true),
+    };
+    if digits.is_empty() || digits.len() > 20 || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let size = std::str::from_utf8(digits).ok()?.parse().ok()?;
+    Some((size, sync))
+}
+
+type Res<'a, T> = IResult<&'a [u8], T>;
+
+fn to_string(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// `ATOM-CHAR = <any CHAR except atom-specials>`;
+/// `atom-specials = "(" / ")" / "{" / SP / CTL / list-wildcards / quoted-specials / resp-specials`
+fn is_atom_char(b: u8) -> bool {
+    (0x21..0x7f).contains(&b) && !b"(){%*\"\\]".contains(&b)
+}
+
+/// `ASTRING-CHAR = ATOM-CHAR / resp-specials`
+fn is_astring_char(b: u8) -> bool {
+    is_atom_char(b) || b == b']'
+}
+
+/// `atom = 1*ATOM-CHAR`
+fn atom(i: &[u8]) -> Res<'_, &[u8]> {
+    take_while1(is_atom_char).parse(i)
+}
+
+/// `quoted = DQUOTE *QUOTED-CHAR DQUOTE`, with `"\" quoted-specials` escapes.
+fn quoted(i: &[u8]) -> Res<'_, Vec<u8>> {
+    delimited(
+        char('"'),
+        many0(alt((
+            take_while_m_n(1, 1, |b: u8| {
+                b != b'"' && b != b'\\' && b != b'\r' && b != b'\n'
+            }),
+            preceded(
+                char('\\'),
+                take_while_m_n(1, 1, |b: u8| b == b'"' || b == b'\\'),
+            ),
+        ))),
+        char('"'),
+    )
+    .map(|parts: Vec<&[u8]>| parts.concat())
+    .parse(i)
+}
+
+/// `literal = "{" number64 ["+"] "}" CRLF *CHAR8`
+fn literal(i: &[u8]) -> Res<'_, Vec<u8>> {
+    let (i, size) =
+        delimited(char('{'), number64, terminated(opt(char('+')), char('}'))).parse(i)?;
+    let (i, _) = tag("\r\n").parse(i)?;
+    let (i, data) = take(size).parse(i)?;
+    Ok((i, data.to_vec()))
+}
+
+/// `string = quoted / literal`
+fn string(i: &[u8]) -> Res<'_, Vec<u8>> {
+    alt((quoted, literal)).parse(i)
+}
+
+/// `astring = 1*ASTRING-CHAR / string`
+fn astring(i: &[u8]) -> Res<'_, Vec<u8>> {
+    alt((map(take_while1(is_astring_char), <[u8]>::to_vec), string)).parse(i)
+}
+
+fn astring_s(i: &[u8]) -> Res<'_, String> {
+    map(astring, |b| to_string(&b)).parse(i)
+}
+
+/// `mailbox = "INBOX" / astring` (INBOX in any case means INBOX).
+fn mailbox(i: &[u8]) -> Res<'_, String> {
+    map(astring_s, |m| crate::store::folder_name(&m)).parse(i)
+}
+
+/// `list-mailbox = 1*list-char / string`; `list-char = ATOM-CHAR / list-wildcards / resp-specials`
+fn list_mailbox(i: &[u8]) -> Res<'_, String> {
+    alt((
+        map(
+            take_while1(|b| is_astring_char(b) || b == b'%' || b == b'*'),
+            to_string,
+        ),
+        map(string, |s| to_string(&s)),
+    ))
+    .parse(i)
+}
+
+/// `number = 1*DIGIT` (32 bits)
+fn number(i: &[u8]) -> Res<'_, u32> {
+    map_res(digit1, |d: &[u8]| to_string(d).parse::<u32>()).parse(i)
+}
+
+/// `number64 = 1*DIGIT` (63 bits)
+fn number64(i: &[u8]) -> Res<'_, u64> {
+    map_res(digit1, |d: &[u8]| to_string(d).parse::<u64>()).parse(i)
+}
+
+/// `nz-number = digit-nz *DIGIT`
+fn nz_number(i: &[u8]) -> Res<'_, u32> {
+    verify(number, |n| *n > 0).parse(i)
+}
+
+/// `seq-number = nz-number / "*"`
+fn seq_number(i: &[u8]) -> Res<'_, SeqNumber> {
+    alt((
+        map(nz_number, SeqNumber::Value),
+        value(SeqNumber::Largest, char('*')),
+    ))
+    .parse(i)
+}
+
+/// `sequence-set = (seq-number / seq-range) ["," sequence-set]`; `seq-range = seq-number ":" seq-number`
+fn sequence_set(i: &[u8]) -> Res<'_, SequenceSet> {
+    map(
+        separated_list1(
+            char(','),
+            (seq_number, opt(preceded(char(':'), seq_number))),
+        ),
+        |ranges| {
+            SequenceSet(
+                ranges
+                    .into_iter()
+                    .map(|(a, b)| (a, b.unwrap_or(a)))
+                    .collect(),
+            )
+        },
+    )
+    .parse(i)
+}
+
+/// `flag = "\Answered" / "\Flagged" / "\Deleted" / "\Seen" / "\Draft" / flag-keyword /
+/// flag-extension`; system flags are normalised to their RFC spelling.
+fn flag(i: &[u8]) -> Res<'_, String> {
+    map(recognize((opt(char('\\')), atom)), |f: &[u8]| {
+        normalise_flag(&to_string(f))
+    })
+    .parse(i)
+}
+
+/// System flags compare case-insensitively (RFC 9051 §2.3.2); we store the RFC spelling.
+pub fn normalise_flag(flag: &str) -> String {
+    for system in [
+        "\\Seen",
+        "\\Answered",
+        "\\Flagged",
+        "\\Deleted",
+        "\\Draft",
+        "\\Recent",
+    ] {
+        if flag.eq_ignore_ascii_case(system) {
+            return system.to_string();
+        }
+    }
+    flag.to_string()
+}
+
+/// `flag-list = "(" [flag *(SP flag)] ")"`
+fn flag_list(i: &[u8]) -> Res<'_, Vec<String>> {
+    delimited(char('('), separated_list0(char(' '), flag), char(')')).parse(i)
+}
+
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// `date-month = "Jan" / "Feb" / ...` (case-insensitive)
+fn date_month(i: &[u8]) -> Res<'_, u32> {
+    map_res(take(3usize), |m: &[u8]| {
+        MONTHS
+            .iter()
+            .position(|name| name.as_bytes().eq_ignore_ascii_case(m))
+            .map(|p| p as u32 + 1)
+            .ok_or(())
+    })
+    .parse(i)
+}
+
+/// `date-text = date-day "-" date-month "-" date-year`; as days since 1970-01-01.
+fn date_text(i: &[u8]) -> Res<'_, i64> {
+    map_res(
+        (number, char('-'), date_month, char('-'), number),
+        |(d, _, m, _, y)| days_from_civil(i64::from(y), m, d).ok_or(()),
+    )
+    .parse(i)
+}
+
+/// `date = date-text / DQUOTE date-text DQUOTE`
+fn date(i: &[u8]) -> Res<'_, i64> {
+    alt((date_text, delimited(char('"'), date_text, char('"')))).parse(i)
+}
+
+/// `date-time = DQUOTE date-day-fixed "-" date-month "-" date-year SP time SP zone DQUOTE`;
+/// as seconds since 1970 (UTC).
+fn date_time(i: &[u8]) -> Res<'_, i64> {
+    let (i, _) = char('"').parse(i)?;
+    let (i, _) = opt(char(' ')).parse(i)?;
+    let (i, days) = date_text(i)?;
+    let (i, (_, h, _, m, _, s)) =
+        (char(' '), number, char(':'), number, char(':'), number).parse(i)?;
+    let (i, (_, sign, zh, zm)) = (
+        char(' '),
+        alt((char('+'), char('-'))),
+        map_res(take(2usize), |d: &[u8]| to_string(d).parse::<i64>()),
+        map_res(take(2usize), |d: &[u8]| to_string(d).parse::<i64>()),
+    )
+        .parse(i)?;
+    let (i, _) = char('"').parse(i)?;
+    let offset = (zh * 3600 + zm * 60) * if sign == '-' { -1 } else { 1 };
+    let secs = days * 86_400 + i64::from(h) * 3600 + i64::from(m) * 60 + i64::from(s) - offset;
+    Ok((i, secs))
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date, if the date exists.
+pub fn days_from_civil(y: i64, m: u32, d: u32) -> Option<i64> {
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let month_days = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
+    let max = *month_days.get(usize::try_from(m).ok()?.checked_sub(1)?)?;
+    if d == 0 || d > max {
+        return None;
+    }
+    // Howard Hinnant's days_from_civil.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (i64::from(m) + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe - 719_468)
+}
+
+/// `section = "[" [section-spec] "]"`
+fn section(i: &[u8]) -> Res<'_, Section> {
+    let whole = || Section {
+        part: Vec::new(),
+        text: None,
+    };
+    delimited(
+        char('['),
+        map(opt(section_spec), move |s| s.unwrap_or_else(whole)),
+        char(']'),
+    )
+    .parse(i)
+}
+
+/// `section-spec = section-msgtext / (section-part ["." section-text])`
+fn section_spec(i: &[u8]) -> Res<'_, Section> {
+    alt((
+        map(section_msgtext, |text| Section {
+            part: Vec::new(),
+            text: Some(text),
+        }),
+        map(
+            (
+                separated_list1(char('.'), nz_number),
+                opt(preceded(char('.'), section_text)),
+            ),
+            |(part, text)| Section { part, text },
+        ),
+    ))
+    .parse(i)
+}
+
+/// `section-msgtext = "HEADER" / "HEADER.FIELDS" [".NOT"] SP header-list / "TEXT"`
+fn section_msgtext(i: &[u8]) -> Res<'_, SectionText> {
+    alt((
+        map(
+            preceded(tag_no_case("HEADER.FIELDS.NOT "), header_list),
+            SectionText::HeaderFieldsNot,
+        ),
+        map(
+            preceded(tag_no_case("HEADER.FIELDS "), header_list),
+            SectionText::HeaderFields,
+        ),
+        value(SectionText::Header, tag_no_case("HEADER")),
+        value(SectionText::Text, tag_no_case("TEXT")),
+    ))
+    .parse(i)
+}
+
+/// `section-text = section-msgtext / "MIME"`
+fn section_text(i: &[u8]) -> Res<'_, SectionText> {
+    alt((
+        section_msgtext,
+        value(SectionText::Mime, tag_no_case("MIME")),
+    ))
+    .parse(i)
+}
+
+/// `header-list = "(" header-fld-name *(SP header-fld-name) ")"`
+fn header_list(i: &[u8]) -> Res<'_, Vec<String>> {
+    delimited(char('('), separated_list1(char(' '), astring_s), char(')')).parse(i)
+}
+
+/// `fetch-att`, with the macros ALL, FAST and FULL expanded (RFC 9051 §6.4.5).
+fn fetch_att(i: &[u8]) -> Res<'_, FetchItem> {
+    alt((
+        map(
+            (
+                alt((
+                    value(true, tag_no_case("BODY.PEEK")),
+                    value(false, tag_no_case("BODY")),
+                )),
+                section,
+                opt(delimited(
+                    char('<'),
+                    (number, preceded(char('.'), nz_number)),
+                    char('>'),
+                )),
+            ),
+            |(peek, section, partial)| FetchItem::BodySection {
+                peek,
+                section,
+                partial,
+            },
+        ),
+        value(FetchItem::BodyStructure, tag_no_case("BODYSTRUCTURE")),
+        value(FetchItem::Body, tag_no_case("BODY")),
+        value(FetchItem::Envelope, tag_no_case("ENVELOPE")),
+        value(FetchItem::Flags, tag_no_case("FLAGS")),
+        value(FetchItem::InternalDate, tag_no_case("INTERNALDATE")),
+        value(FetchItem::Rfc822Header, tag_no_case("RFC822.HEADER")),
+        value(FetchItem::Rfc822Size, tag_no_case("RFC822.SIZE")),
+        value(FetchItem::Rfc822Text, tag_no_case("RFC822.TEXT")),
+        value(FetchItem::Rfc822, tag_no_case("RFC822")),
+        value(FetchItem::Uid, tag_no_case("UID")),
+        value(FetchItem::ModSeq, tag_no_case("MODSEQ")),
+    ))
+    .parse(i)
+}
+
+fn fetch_items(i: &[u8]) -> Res<'_, Vec<FetchItem>> {
+    use FetchItem::*;
+    alt((
+        value(
+            vec![Flags, InternalDate, Rfc822Size, Envelope],
+            tag_no_case("ALL"),
+        ),
+        value(vec![Flags, InternalDate, Rfc822Size], tag_no_case("FAST")),
+        value(
+            vec![Flags, InternalDate, Rfc822Size, Envelope, Body],
+            tag_no_case("FULL"),
+        ),
+        delimited(char('('), separated_list1(char(' '), fetch_att), char(')')),
+        map(fetch_att, |a| vec![a]),
+    ))
+    .parse(i)
+}
+
+/// `search-key` (RFC 9051 §6.4.4); several keys in a row are ANDed.
+fn search_key(i: &[u8]) -> Res<'_, SearchKey> {
+    let flag_key = |name: &'static str, flag: &'static str, has: bool| {
+        value(SearchKey::Flag(flag.to_string(), has), tag_no_case(name))
+    };
+    let text_key = |name: &'static str| preceded((tag_no_case(name), char(' ')), astring_s);
+    let date_key = |name: &'static str| preceded((tag_no_case(name), char(' ')), date);
+    alt((
+        alt((
+            value(SearchKey::All, tag_no_case("ALL")),
+            flag_key("UNANSWERED", "\\Answered", false),
+            flag_key("ANSWERED", "\\Answered", true),
+            flag_key("UNDELETED", "\\Deleted", false),
+            flag_key("DELETED", "\\Deleted", true),
+            flag_key("UNDRAFT", "\\Draft", false),
+            flag_key("DRAFT", "\\Draft", true),
+            flag_key("UNFLAGGED", "\\Flagged", false),
+            flag_key("FLAGGED", "\\Flagged", true),
+            flag_key("UNSEEN", "\\Seen", false),
+            flag_key("SEEN", "\\Seen", true),
+            // No message is \Recent on this server (RFC 9051 dropped it).
+            flag_key("RECENT", "\\Recent", true),
+            flag_key("NEW", "\\Recent", true),
+            value(SearchKey::All, tag_no_case("OLD")),
+        )),
+        alt((
+            map(preceded(tag_no_case("UNKEYWORD "), flag), |k| {
+                SearchKey::Flag(k, false)
+            }),
+            map(preceded(tag_no_case("KEYWORD "), flag), |k| {
+                SearchKey::Flag(k, true)
+            }),
+            map(text_key("FROM"), |s| SearchKey::Header("From".into(), s)),
+            map(text_key("TO"), |s| SearchKey::Header("To".into(), s)),
+            map(text_key("CC"), |s| SearchKey::Header("Cc".into(), s)),
+            map(text_key("BCC"), |s| SearchKey::Header("Bcc".into(), s)),
+            map(text_key("SUBJECT"), |s| {
+                SearchKey::Header("Subject".into(), s)
+            }),
+            map(text_key("BODY"), SearchKey::Body),
+            map(text_key("TEXT"), SearchKey::Text),
+            map(
+                preceded(
+                    tag_no_case("HEADER "),
+                    (astring_s, preceded(char(' '), astring_s)),
+                ),
+                |(h, v)| SearchKey::Header(h, v),
+            ),
+        )),
+        alt((
+            map(date_key("BEFORE"), SearchKey::Before),
+            map(date_key("ON"), SearchKey::On),
+            map(date_key("SINCE"), SearchKey::Since),
+            map(date_key("SENTBEFORE"), SearchKey::SentBefore),
+            map(date_key("SENTON"), SearchKey::SentOn),
+            map(date_key("SENTSINCE"), SearchKey::SentSince),
+            map(preceded(tag_no_case("LARGER "), number), SearchKey::Larger),
+            map(
+                preceded(tag_no_case("SMALLER "), number),
+                SearchKey::Smaller,
+            ),
+            map(preceded(tag_no_case("UID "), sequence_set), SearchKey::Uid),
+            map(
+                preceded(tag_no_case("MODSEQ "), number64),
+                SearchKey::ModSeq,
+            ),
+            map(preceded(tag_no_case("NOT "), search_key), |k| {
+                SearchKey::Not(Box::new(k))
+            }),
+            map(
+                preceded(
+                    tag_no_case("OR "),
+                    (search_key, preceded(char(' '), search_key)),
+                ),
+                |(a, b)| SearchKey::Or(Box::new(a), Box::new(b)),
+            ),
+            map(
+                delimited(char('('), separated_list1(char(' '), search_key), char(')')),
+                SearchKey::And,
+            ),
+            map(sequence_set, SearchKey::Sequence),
+        )),
+    ))
+    .parse(i)
+}
+
+fn search_program(i: &[u8]) -> Res<'_, SearchKey> {
+    let (i, _) = opt((tag_no_case("CHARSET "), astring, char(' '))).parse(i)?;
+    map(separated_list1(char(' '), search_key), |mut keys| {
+        if keys.len() == 1 {
+            keys.pop().unwrap_or(SearchKey::All)
+        } else {
+            SearchKey::And(keys)
+        }
+    })
+    .parse(i)
+}
+
+fn status_item(i: &[u8]) -> Res<'_, StatusItem> {
+    alt((
+        value(StatusItem::Messages, tag_no_case("MESSAGES")),
+        value(StatusItem::Recent, tag_no_case("RECENT")),
+        value(StatusItem::UidNext, tag_no_case("UIDNEXT")),
+        value(StatusItem::UidValidity, tag_no_case("UIDVALIDITY")),
+        value(StatusItem::Unseen, tag_no_case("UNSEEN")),
+        value(StatusItem::Size, tag_no_case("SIZE")),
+        value(StatusItem::HighestModSeq, tag_no_case("HIGHESTMODSEQ")),
+    ))
+    .parse(i)
+}
+
+/// `tag = 1*<any ASTRING-CHAR except "+">`
+fn tag_(i: &[u8]) -> Res<'_, &[u8]> {
+    take_while1(|b| is_astring_char(b) && b != b'+').parse(i)
+}
+
+/// Why a command could not be parsed: the server answers BAD, with the tag when known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommandError {
+    pub tag: Option<String>,
+    pub reason: String,
+}
+
+/// Parses one whole command (as framed by [`frame`]), CRLF included.
+pub fn command(input: &[u8]) -> Result<(String, Command), CommandError> {
+    let body = input
+        .strip_suffix(b"\r\n")
+        .or_else(|| input.strip_suffix(b"\n"))
+        .unwrap_or(input);
+    let (rest, tag) = tag_(body).map_err(|_| CommandError {
+        tag: None,
+        reason: "Error in IMAP command received by server: a command starts with a tag".into(),
+    })?;
+    let tag = to_string(tag);
+    let fail = |reason: &str| CommandError {
+        tag: Some(tag.clone()),
+        reason: reason.to_string(),
+    };
+    let rest = rest
+        .strip_prefix(b" ")
+        .ok_or_else(|| fail("Missing command after the tag"))?;
+    let (args, name) =
+        take_while1::<_, _, nom::error::Error<&[u8]>>(|b: u8| b.is_ascii_alphabetic())
+            .parse(rest)
+            .map_err(|_| fail("Missing command after the tag"))?;
+    let name = name.to_ascii_uppercase();
+    let parsed = match name.as_slice() {
+        b"UID" => uid_command(args),
+        _ => plain_command(&name, args),
+    };
+    match parsed {
+        Some(Ok((b"", cmd))) => Ok((tag, cmd)),
+        Some(_) => Err(fail(&format!(
+            "Error in IMAP command {}: invalid arguments",
+            to_string(&name)
+        ))),
+        None => Err(fail("Unknown command")),
+    }
+}
+
+fn plain_command<'a>(name: &[u8], a: &'a [u8]) -> Option<Res<'a, Command>> {
+    let sp = |i| char::<_, nom::error::Error<&[u8]>>(' ').parse(i);
+    let none = |cmd: Command| move |i: &'a [u8]| -> Res<'a, Command> { Ok((i, cmd.clone())) };
+    Some(match name {
+        b"CAPABILITY" => none(Command::Capability)(a),
+        b"NOOP" | b"CHECK" => none(Command::Noop)(a),
+        b"LOGOUT" => none(Command::Logout)(a),
+        b"STARTTLS" => none(Command::StartTls)(a),
+        b"NAMESPACE" => none(Command::Namespace)(a),
+        b"IDLE" => none(Command::Idle)(a),
+        b"CLOSE" => none(Command::Close)(a),
+        b"UNSELECT" => none(Command::Unselect)(a),
+        b"EXPUNGE" => none(Command::Expunge { uids: None })(a),
+        b"AUTHENTICATE" => map(
+            (
+                preceded(sp, atom),
+                opt(preceded(
+                    sp,
+                    alt((
+                        tag("="),
+                        take_while1(|b: u8| b.is_ascii_alphanumeric() || b"+/=".contains(&b)),
+                    )),
+                )),
+            ),
+            |(m, r)| Command::Authenticate {
+                mechanism: to_string(m).to_ascii_uppercase(),
+                initial_response: r.map(to_string),
+            },
+        )
+        .parse(a),
+        b"LOGIN" => map(
+            (preceded(sp, astring_s), preceded(sp, astring_s)),
+            |(user, password)| Command::Login { user, password },
+        )
+        .parse(a),
+        b"ENABLE" => map(
+            many0(preceded(
+                sp,
+                map(atom, |c| to_string(c).to_ascii_uppercase()),
+            )),
+            Command::Enable,
+        )
+        .parse(a),
+        b"SELECT" | b"EXAMINE" => map(
+            (
+                preceded(sp, mailbox),
+                opt(preceded(sp, tag_no_case("(CONDSTORE)"))),
+            ),
+            |(mailbox, c)| Command::Select {
+                mailbox,
+                read_only: name == b"EXAMINE",
+                condstore: c.is_some(),
+            },
+        )
+        .parse(a),
+        b"CREATE" => map(preceded(sp, mailbox), Command::Create).parse(a),
+        b"DELETE" => map(preceded(sp, mailbox), Command::Delete).parse(a),
+        b"RENAME" => map(
+            (preceded(sp, mailbox), preceded(sp, mailbox)),
+            |(from, to)| Command::Rename { from, to },
+        )
+        .parse(a),
+        b"SUBSCRIBE" => map(preceded(sp, mailbox), Command::Subscribe).parse(a),
+        b"UNSUBSCRIBE" => map(preceded(sp, mailbox), Command::Unsubscribe).parse(a),
+        b"LIST" | b"LSUB" => map(
+            (preceded(sp, astring_s), preceded(sp, list_mailbox)),
+            |(reference, pattern)| Command::List {
+                reference,
+                pattern,
+                subscribed_only: name == b"LSUB",
+            },
+        )
+        .parse(a),
+        b"STATUS" => map(
+            (
+                preceded(sp, mailbox),
+                preceded(
+                    sp,
+                    delimited(
+                        char('('),
+                        separated_list1(char(' '), status_item),
+                        char(')'),
+                    ),
+                ),
+            ),
+            |(mailbox, items)| Command::Status { mailbox, items },
+        )
+        .parse(a),
+        b"APPEND" => map(
+            (
+                preceded(sp, mailbox),
+                opt(preceded(sp, flag_list)),
+                opt(preceded(sp, date_time)),
+                preceded(sp, literal),
+            ),
+            |(mailbox, flags, date, message)| Command::Append {
+                mailbox,
+                flags: flags.unwrap_or_default(),
+                date,
+                message,
+            },
+        )
+        .parse(a),
+        b"SEARCH" => map(preceded(sp, search_program), |key| Command::Search {
+            uid: false,
+            key,
+        })
+        .parse(a),
+        b"FETCH" => fetch(false, a),
+        b"STORE" => store(false, a),
+        b"COPY" => copy(false, false, a),
+        b"MOVE" => copy(false, true, a),
+        _ => return None,
+    })
+}
+
+fn uid_command(a: &[u8]) -> Option<Res<'_, Command>> {
+    let (rest, name) = preceded(
+        char::<_, nom::error::Error<&[u8]>>(' '),
+        take_while1(|b: u8| b.is_ascii_alphabetic()),
+    )
+    .parse(a)
+    .ok()?;
+    Some(match name.to_ascii_uppercase().as_slice() {
+        b"FETCH" => fetch(true, rest),
+        b"STORE" => store(true, rest),
+        b"COPY" => copy(true, false, rest),
+        b"MOVE" => copy(true, true, rest),
+        b"SEARCH" => map(preceded(char(' '), search_program), |key| Command::Search {
+            uid: true,
+            key,
+        })
+        .parse(rest),
+        b"EXPUNGE" => map(preceded(char(' '), sequence_set), |s| Command::Expunge {
+            uids: Some(s),
+        })
+        .parse(rest),
+        _ => return None,
+    })
+}
+
+fn fetch(uid: bool, a: &[u8]) -> Res<'_, Command> {
+    map(
+        (
+            preceded(char(' '), sequence_set),
+            preceded(char(' '), fetch_items),
+            opt(preceded(
+                tag_no_case(" (CHANGEDSINCE "),
+                terminated(number64, char(')')),
+            )),
+        ),
+        |(set, items, changed_since)| Command::Fetch {
+            uid,
+            set,
+            items,
+            changed_since,
+        },
+    )
+    .parse(a)
+}
+
+fn store(uid: bool, a: &[u8]) -> Res<'_, Command> {
+    let (a, set) = preceded(char(' '), sequence_set).parse(a)?;
+    let (a, unchanged_since) = opt(preceded(
+        tag_no_case(" (UNCHANGEDSINCE "),
+        terminated(number64, char(')')),
+    ))
+    .parse(a)?;
+    let (a, mode) = preceded(
+        char(' '),
+        alt((
+            value(StoreMode::Add, char('+')),
+            value(StoreMode::Remove, char('-')),
+            value(StoreMode::Replace, tag("")),
+        )),
+    )
+    .parse(a)?;
+    let (a, _) = tag_no_case("FLAGS").parse(a)?;
+    let (a, silent) = map(opt(tag_no_case(".SILENT")), |s| s.is_some()).parse(a)?;
+    let (a, flags) = preceded(
+        char(' '),
+        alt((flag_list, separated_list1(char(' '), flag))),
+    )
+    .parse(a)?;
+    Ok((
+        a,
+        Command::Store {
+            uid,
+            set,
+            mode,
+            silent,
+            flags,
+            unchanged_since,
+        },
+    ))
+}
+
+fn copy(uid: bool, remove: bool, a: &[u8]) -> Res<'_, Command> {
+    map(
+        (
+            preceded(char(' '), sequence_set),
+            preceded(char(' '), mailbox),
+        ),
+        |(set, mailbox)| Command::Copy {
+            uid,
+            set,
+            mailbox,
+            remove,
+        },
+    )
+    .parse(a)
+}
+
+/// An unused-input check for the parsers that take whole lines.
+pub fn is_done(i: &[u8]) -> bool {
+    take_while::<_, _, nom::error::Error<&[u8]>>(|b| b == b' ')
+        .parse(i)
+        .is_ok_and(|(rest, _)| rest.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cmd(s: &str) -> Command {
+        let input = format!("{s}\r\n");
+        command(input.as_bytes()).unwrap().1
+    }
+
+    #[test]
+    fn framing_finds_commands_and_counts_sync_literals() {
+        assert_eq!(frame(b"a1 NOOP\r\nrest"), Framing::Complete(9));
+        assert_eq!(frame(b"a1 NOOP"), Framing::Incomplete { sync_literals: 0 });
+        assert_eq!(
+            frame(b"A003 APPEND saved-messages (\\Seen) {3}\r\n"),
+            Framing::Incomplete { sync_literals: 1 }
+        );
+        assert_eq!(
+            frame(b"A003 APPEND x {3}\r\nabc\r\n"),
+            Framing::Complete(24)
+        );
+        assert_eq!(
+            frame(b"A003 APPEND x {3+}\r\nab"),
+            Framing::Incomplete { sync_literals: 0 }
+        );
+        assert_eq!(frame(b"a LOGIN {4294967296}\r\n"), Framing::LiteralTooLarge);
+        assert_eq!(frame(&vec![b'x'; MAX_LINE + 1]), Framing::LineTooLong);
+    }
+
+    #[test]
+    fn commands_parse_as_the_rfc_writes_them() {
+        assert_eq!(
+            cmd("a001 login fred \"my pass\""),
+            Command::Login {
+                user: "fred".into(),
+                password: "my pass".into()
+            }
+        );
+        assert_eq!(
+            cmd("a002 select inbox"),
+            Command::Select {
+                mailbox: "INBOX".into(),
+                read_only: false,
+                condstore: false
+            }
+        );
+        assert_eq!(
+            cmd("A142 SELECT INBOX (CONDSTORE)"),
+            Command::Select {
+                mailbox: "INBOX".into(),
+                read_only: false,
+                condstore: true
+            }
+        );
+        assert_eq!(
+            cmd("A101 LIST \"\" \"\""),
+            Command::List {
+                reference: "".into(),
+                pattern: "".into(),
+                subscribed_only: false
+            }
+        );
+        assert_eq!(
+            cmd("A682 LIST \"\" *"),
+            Command::List {
+                reference: "".into(),
+                pattern: "*".into(),
+                subscribed_only: false
+            }
+        );
+        let Command::Fetch {
+            uid: false,
+            set,
+            items,
+            ..
+        } = cmd("a003 fetch 12 full")
+        else {
+            panic!()
+        };
+        assert_eq!(set.to_string(), "12");
+        assert_eq!(items.len(), 5);
+        let Command::Fetch { items, .. } = cmd("a004 fetch 12 body[header]") else {
+            panic!()
+        };
+        assert!(
+            matches!(&items[0], FetchItem::BodySection { peek: false, section, partial: None } if section.text == Some(SectionText::Header))
+        );
+        let Command::Fetch {
+            uid: true, items, ..
+        } = cmd("A999 UID FETCH 4827313:4828442 FLAGS")
+        else {
+            panic!()
+        };
+        assert_eq!(items, [FetchItem::Flags]);
+        let Command::Fetch { items, .. } =
+            cmd("a FETCH 1:* (UID BODY.PEEK[1.2.MIME] BODY[]<0.2048> RFC822.SIZE)")
+        else {
+            panic!()
+        };
+        assert_eq!(items.len(), 4);
+        let Command::Store {
+            mode,
+            silent,
+            flags,
+            ..
+        } = cmd("A003 STORE 2:4 +FLAGS (\\deleted)")
+        else {
+            panic!()
+        };
+        assert_eq!(
+            (mode, silent, flags),
+            (StoreMode::Add, false, vec!["\\Deleted".to_string()])
+        );
+        assert_eq!(cmd("A202 EXPUNGE"), Command::Expunge { uids: None });
+        assert!(matches!(
+            cmd("A005 UID EXPUNGE 3000:3002"),
+            Command::Expunge { uids: Some(_) }
+        ));
+        assert!(matches!(
+            cmd("a MOVE 1:3 Trash"),
+            Command::Copy { remove: true, .. }
+        ));
+        assert!(matches!(
+            cmd("a UID COPY 1 \"Saved Mail\""),
+            Command::Copy {
+                uid: true,
+                remove: false,
+                ..
+            }
+        ));
+        let Command::Search { key, .. } =
+            cmd("A282 SEARCH FLAGGED SINCE 1-Feb-1994 NOT FROM \"Smith\"")
+        else {
+            panic!()
+        };
+        assert!(matches!(key, SearchKey::And(ref keys) if keys.len() == 3));
+        let Command::Search { key, .. } = cmd("a SEARCH OR SEEN (DELETED UID 1:5)") else {
+            panic!()
+        };
+        assert!(matches!(key, SearchKey::Or(..)));
+        assert_eq!(
+            cmd("a ENABLE CONDSTORE"),
+            Command::Enable(vec!["CONDSTORE".into()])
+        );
+        let Command::Append {
+            mailbox,
+            flags,
+            date,
+            message,
+        } = cmd("A003 APPEND saved-messages (\\Seen) \"17-Jul-1996 02:44:25 -0700\" {5}\r\nhello")
+        else {
+            panic!()
+        };
+        assert_eq!(
+            (mailbox.as_str(), flags, message.as_slice()),
+            ("saved-messages", vec!["\\Seen".to_string()], &b"hello"[..])
+        );
+        assert_eq!(
+            date,
+            Some(days_from_civil(1996, 7, 17).unwrap() * 86400 + 9 * 3600 + 44 * 60 + 25)
+        );
+        assert_eq!(
+            cmd("a AUTHENTICATE PLAIN AGFsaWNlAHNlY3JldA=="),
+            Command::Authenticate {
+                mechanism: "PLAIN".into(),
+                initial_response: Some("AGFsaWNlAHNlY3JldA==".into())
+            }
+        );
+        assert_eq!(
+            cmd("a login {5}\r\nalice {6}\r\nsecret"),
+            Command::Login {
+                user: "alice".into(),
+                password: "secret".into()
+            }
+        );
+    }
+
+    #[test]
+    fn bad_commands_say_why_with_the_tag() {
+        assert_eq!(
+            command(b"a1 FROB\r\n").unwrap_err().reason,
+            "Unknown command"
+        );
+        assert_eq!(
+            command(b"a1 SELECT\r\n").unwrap_err().tag.as_deref(),
+            Some("a1")
+        );
+        assert!(command(b"\r\n").unwrap_err().tag.is_none());
+        assert!(
+            command(b"a1 FETCH 0 FLAGS\r\n").is_err(),
+            "message numbers start at 1"
+        );
+        assert!(command(b"a1 STORE 1 FLAGS (\\Seen\r\n").is_err());
+    }
+
+    #[test]
+    fn dates_count_days_from_1970() {
+        assert_eq!(days_from_civil(1970, 1, 1), Some(0));
+        assert_eq!(days_from_civil(2000, 3, 1), Some(11017));
+        assert_eq!(days_from_civil(2023, 2, 29), None);
+        assert_eq!(
+            date(b"1-Feb-1994").unwrap().1,
+            days_from_civil(1994, 2, 1).unwrap()
+        );
+    }
+}

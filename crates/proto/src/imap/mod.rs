@@ -1,0 +1,27 @@
+//! IMAP (RFC 9051, compatible with RFC 3501): mail stays on the server, in folders, and
+//! every device sees the same flags.
+//!
+//! ```text
+//!   greeting * OK            (or * PREAUTH, * BYE)
+//!        |
+//!   not authenticated   CAPABILITY NOOP LOGOUT STARTTLS AUTHENTICATE LOGIN
+//!        | LOGIN / AUTHENTICATE OK
+//!   authenticated       + ENABLE SELECT EXAMINE CREATE DELETE RENAME SUBSCRIBE LIST
+//!        | SELECT OK    STATUS APPEND IDLE NAMESPACE
+//!   selected            + CLOSE UNSELECT EXPUNGE SEARCH FETCH STORE COPY MOVE UID ...
+//!        | LOGOUT (from any state)
+//!   logout
+//! ```
+
+pub mod client;
+pub mod decode;
+pub mod encode;
+pub mod explain;
+pub mod mime;
+pub mod response;
+pub mod server;
+pub mod types;
+
+pub use client::{CachedMessage, ClientConfig, ClientEvent, DeviceCache, ImapClient, Intent};
+pub use server::{ImapServer, ServerConfig, ServerEvent};
+pub use types::{Command, State};

@@ -1,0 +1,284 @@
+//! Reading server responses on the client side: a small tokenizer for the parenthesised
+//! lists of RFC 9051 §9 (atoms, quoted strings, literals, NIL, lists), and the few
+//! response shapes a client acts on.
+
+use super::decode::{frame, Framing};
+use crate::DecodeError;
+
+/// One token of a response line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Token {
+    Atom(String),
+    Str(Vec<u8>),
+    Nil,
+    List(Vec<Token>),
+}
+
+impl Token {
+    pub fn atom(&self) -> Option<&str> {
+        match self {
+            Token::Atom(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    pub fn number(&self) -> Option<u64> {
+        self.atom()?.parse().ok()
+    }
+}
+
+/// A response the client understands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Response {
+    /// `+ text`: the server waits for more (a literal, a SASL answer, or IDLE).
+    Continue(String),
+    /// `tag OK|NO|BAD [code] text`
+    Tagged {
+        tag: String,
+        status: String,
+        code: Option<String>,
+        text: String,
+    },
+    /// `* OK|NO|BAD|BYE|PREAUTH [code] text`
+    Status {
+        status: String,
+        code: Option<String>,
+        text: String,
+    },
+    /// `* n EXISTS`, `* n EXPUNGE`, `* n FETCH (...)`, `* n RECENT`.
+    Numbered {
+        number: u32,
+        kind: String,
+        data: Vec<Token>,
+    },
+    /// Any other untagged data: `* CAPABILITY ...`, `* SEARCH ...`, `* LIST ...`.
+    Data { kind: String, data: Vec<Token> },
+}
+
+/// One whole response from the front of `input` and the octets it took.
+pub fn response(input: &[u8]) -> Result<(Response, usize), DecodeError> {
+    let used = match frame(input) {
+        Framing::Complete(n) => n,
+        Framing::Incomplete { .. } => return Err(DecodeError::Incomplete),
+        Framing::LineTooLong | Framing::LiteralTooLarge => return Err(DecodeError::Failed),
+    };
+    let whole = input.get(..used).unwrap_or_default();
+    let line = whole
+        .strip_suffix(b"\r\n")
+        .or_else(|| whole.strip_suffix(b"\n"))
+        .unwrap_or(whole);
+    parse(line).map(|r| (r, used)).ok_or(DecodeError::Failed)
+}
+
+fn parse(line: &[u8]) -> Option<Response> {
+    if let Some(rest) = line.strip_prefix(b"+") {
+        let text = String::from_utf8_lossy(rest.strip_prefix(b" ").unwrap_or(rest)).into_owned();
+        return Some(Response::Continue(text));
+    }
+    let (first, rest) = split_word(line);
+    let rest = rest.unwrap_or_default();
+    if first == b"*" {
+        let (second, rest2) = split_word(rest);
+        let second = String::from_utf8_lossy(second).into_owned();
+        let upper = second.to_ascii_uppercase();
+        if matches!(upper.as_str(), "OK" | "NO" | "BAD" | "BYE" | "PREAUTH") {
+            let (code, text) = resp_text(rest2.unwrap_or_default());
+            return Some(Response::Status {
+                status: upper,
+                code,
+                text,
+            });
+        }
+        if let Ok(number) = second.parse::<u32>() {
+            let (kind, rest3) = split_word(rest2.unwrap_or_default());
+            let data = tokens(rest3.unwrap_or_default())?;
+            return Some(Response::Numbered {
+                number,
+                kind: String::from_utf8_lossy(kind).to_ascii_uppercase(),
+                data,
+            });
+        }
+        return Some(Response::Data {
+            kind: upper,
+            data: tokens(rest2.unwrap_or_default())?,
+        });
+    }
+    let (status, rest) = split_word(rest);
+    let status = String::from_utf8_lossy(status).to_ascii_uppercase();
+    if !matches!(status.as_str(), "OK" | "NO" | "BAD") || first.is_empty() {
+        return None;
+    }
+    let (code, text) = resp_text(rest.unwrap_or_default());
+    Some(Response::Tagged {
+        tag: String::from_utf8_lossy(first).into_owned(),
+        status,
+        code,
+        text,
+    })
+}
+
+fn split_word(line: &[u8]) -> (&[u8], Option<&[u8]>) {
+    match line.iter().position(|&b| b == b' ') {
+        Some(sp) => (line.get(..sp).unwrap_or_default(), line.get(sp + 1..)),
+        None => (line, None),
+    }
+}
+
+/// `resp-text = ["[" resp-text-code "]" SP] text`
+fn resp_text(rest: &[u8]) -> (Option<String>, String) {
+    let text = String::from_utf8_lossy(rest).into_owned();
+    if let Some(inner) = text.strip_prefix('[') {
+        if let Some((code, after)) = inner.split_once(']') {
+            return (Some(code.to_string()), after.trim_start().to_string());
+        }
+    }
+    (None, text)
+}
+
+/// Tokens of the rest of a line: atoms (a `[...]` section stays inside its atom), quoted
+/// strings, literals, NIL and parenthesised lists.
+pub fn tokens(input: &[u8]) -> Option<Vec<Token>> {
+    let mut pos = 0;
+    let list = list_items(input, &mut pos, false)?;
+    Some(list)
+}
+
+fn list_items(input: &[u8], pos: &mut usize, nested: bool) -> Option<Vec<Token>> {
+    let mut out = Vec::new();
+    loop {
+        while input.get(*pos) == Some(&b' ') {
+            *pos += 1;
+        }
+        match input.get(*pos) {
+            None => return (!nested).then_some(out),
+            Some(b')') => {
+                *pos += 1;
+                return nested.then_some(out);
+            }
+            Some(b'(') => {
+                *pos += 1;
+                out.push(Token::List(list_items(input, pos, true)?));
+            }
+            Some(b'"') => {
+                *pos += 1;
+                let mut s = Vec::new();
+                loop {
+                    match input.get(*pos)? {
+                        b'"' => break,
+                        b'\\' => {
+                            *pos += 1;
+                            s.push(*input.get(*pos)?);
+                        }
+                        b => s.push(*b),
+                    }
+                    *pos += 1;
+                }
+                *pos += 1;
+                out.push(Token::Str(s));
+            }
+            Some(b'{') => {
+                let close = input.get(*pos..)?.iter().position(|&b| b == b'}')? + *pos;
+                let digits = std::str::from_utf8(input.get(*pos + 1..close)?).ok()?;
+                let size: usize = digits.trim_end_matches('+').parse().ok()?;
+                let start = close + 3; // "}" CRLF
+                let data = input.get(start..start + size)?;
+                out.push(Token::Str(data.to_vec()));
+                *pos = start + size;
+            }
+            Some(_) => {
+                let start = *pos;
+                let mut depth = 0usize;
+                while let Some(&b) = input.get(*pos) {
+                    match b {
+                        b'[' => depth += 1,
+                        b']' => depth = depth.saturating_sub(1),
+                        b' ' | b')' | b'(' if depth == 0 => break,
+                        _ => {}
+                    }
+                    *pos += 1;
+                }
+                let atom = String::from_utf8_lossy(input.get(start..*pos)?).into_owned();
+                out.push(if atom.eq_ignore_ascii_case("NIL") {
+                    Token::Nil
+                } else {
+                    Token::Atom(atom)
+                });
+            }
+        }
+    }
+}
+
+/// The value after `name` in a FETCH data list, e.g. `FLAGS` → the flag list.
+pub fn fetch_item<'a>(data: &'a [Token], name: &str) -> Option<&'a Token> {
+    let Some(Token::List(items)) = data.first() else {
+        return None;
+    };
+    let mut iter = items.iter();
+    while let Some(t) = iter.next() {
+        let value = iter.next()?;
+        if t.atom().is_some_and(|a| {
+            a.eq_ignore_ascii_case(name) || a.to_ascii_uppercase().starts_with(&format!("{name}["))
+        }) {
+            return Some(value);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn responses_of_every_shape() {
+        let (r, used) = response(b"* 12 FETCH (FLAGS (\\Seen) UID 7 BODY[HEADER.FIELDS (SUBJECT)] {6}\r\nHi\r\n\r\n)\r\nA1 OK done\r\n").unwrap();
+        assert_eq!(used, 76);
+        let Response::Numbered {
+            number: 12,
+            kind,
+            data,
+        } = r
+        else {
+            panic!()
+        };
+        assert_eq!(kind, "FETCH");
+        assert_eq!(fetch_item(&data, "UID").and_then(Token::number), Some(7));
+        assert_eq!(
+            fetch_item(&data, "BODY"),
+            Some(&Token::Str(b"Hi\r\n\r\n".to_vec()))
+        );
+        assert_eq!(
+            fetch_item(&data, "FLAGS"),
+            Some(&Token::List(vec![Token::Atom("\\Seen".into())]))
+        );
+        assert_eq!(
+            response(b"a2 OK [READ-WRITE] SELECT completed\r\n")
+                .unwrap()
+                .0,
+            Response::Tagged {
+                tag: "a2".into(),
+                status: "OK".into(),
+                code: Some("READ-WRITE".into()),
+                text: "SELECT completed".into()
+            }
+        );
+        assert_eq!(
+            response(b"+ idling\r\n").unwrap().0,
+            Response::Continue("idling".into())
+        );
+        assert!(
+            matches!(response(b"* SEARCH 2 4\r\n").unwrap().0, Response::Data { ref kind, ref data } if kind == "SEARCH" && data.len() == 2)
+        );
+        assert!(
+            matches!(response(b"* OK [UIDVALIDITY 3857529045] UIDs valid\r\n").unwrap().0, Response::Status { code: Some(ref c), .. } if c == "UIDVALIDITY 3857529045")
+        );
+        assert_eq!(
+            response(b"* 3 EXPUNGE").map(|_| ()),
+            Err(DecodeError::Incomplete)
+        );
+        assert_eq!(
+            response(b"garbage\r\n").map(|_| ()),
+            Err(DecodeError::Failed)
+        );
+    }
+}

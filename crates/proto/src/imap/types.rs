@@ -1,0 +1,306 @@
+//! IMAP commands and session states (RFC 9051, with RFC 3501 compatibility).
+
+use std::fmt;
+
+use super::mime::Section;
+
+/// RFC 2683 §3.2.1.5 and RFC 7162 §4: servers should accept command lines of at least
+/// 8000 octets; we accept 64 KiB (literals excluded), as Dovecot does.
+pub const MAX_LINE: usize = 64 * 1024;
+/// The largest literal accepted, e.g. a message in APPEND.
+pub const MAX_LITERAL: u64 = 10 * 1024 * 1024;
+
+/// `seq-number = nz-number / "*"`: `*` is the largest number in use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SeqNumber {
+    Value(u32),
+    Largest,
+}
+
+/// `sequence-set`: ranges of message numbers or UIDs, e.g. `1:3,5,7:*`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SequenceSet(pub Vec<(SeqNumber, SeqNumber)>);
+
+impl SequenceSet {
+    /// True if `n` is in the set, where `*` stands for `largest` (RFC 9051 §9: `3:*` with
+    /// a largest value below 3 still includes the largest value).
+    pub fn contains(&self, n: u32, largest: u32) -> bool {
+        self.0.iter().any(|(a, b)| {
+            let value = |s: &SeqNumber| match s {
+                SeqNumber::Value(v) => *v,
+                SeqNumber::Largest => largest,
+            };
+            let (lo, hi) = (value(a).min(value(b)), value(a).max(value(b)));
+            (lo..=hi).contains(&n)
+        })
+    }
+}
+
+impl fmt::Display for SequenceSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let one = |s: &SeqNumber| match s {
+            SeqNumber::Value(v) => v.to_string(),
+            SeqNumber::Largest => "*".to_string(),
+        };
+        let parts: Vec<String> = self
+            .0
+            .iter()
+            .map(|(a, b)| {
+                if a == b {
+                    one(a)
+                } else {
+                    format!("{}:{}", one(a), one(b))
+                }
+            })
+            .collect();
+        f.write_str(&parts.join(","))
+    }
+}
+
+/// A data item of FETCH (RFC 9051 §6.4.5).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FetchItem {
+    Flags,
+    Uid,
+    InternalDate,
+    Rfc822Size,
+    Envelope,
+    /// BODY without a section: the non-extensible body structure.
+    Body,
+    BodyStructure,
+    BodySection {
+        peek: bool,
+        section: Section,
+        partial: Option<(u32, u32)>,
+    },
+    Rfc822,
+    Rfc822Header,
+    Rfc822Text,
+    /// RFC 7162 §3.1.4.1.
+    ModSeq,
+}
+
+/// How STORE changes flags (RFC 9051 §6.4.6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoreMode {
+    Replace,
+    Add,
+    Remove,
+}
+
+/// A SEARCH key (RFC 9051 §6.4.4).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SearchKey {
+    All,
+    /// A message has (true) or lacks (false) the flag.
+    Flag(String, bool),
+    Header(String, String),
+    Body(String),
+    Text(String),
+    /// Internal date before / on / since the day (days since 1970).
+    Before(i64),
+    On(i64),
+    Since(i64),
+    SentBefore(i64),
+    SentOn(i64),
+    SentSince(i64),
+    Larger(u32),
+    Smaller(u32),
+    Uid(SequenceSet),
+    Sequence(SequenceSet),
+    ModSeq(u64),
+    Not(Box<SearchKey>),
+    Or(Box<SearchKey>, Box<SearchKey>),
+    And(Vec<SearchKey>),
+}
+
+/// What STATUS reports (RFC 9051 §6.3.11).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusItem {
+    Messages,
+    Recent,
+    UidNext,
+    UidValidity,
+    Unseen,
+    Size,
+    HighestModSeq,
+}
+
+impl StatusItem {
+    pub fn name(self) -> &'static str {
+        match self {
+            StatusItem::Messages => "MESSAGES",
+            StatusItem::Recent => "RECENT",
+            StatusItem::UidNext => "UIDNEXT",
+            StatusItem::UidValidity => "UIDVALIDITY",
+            StatusItem::Unseen => "UNSEEN",
+            StatusItem::Size => "SIZE",
+            StatusItem::HighestModSeq => "HIGHESTMODSEQ",
+        }
+    }
+}
+
+/// One IMAP command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    Capability,
+    Noop,
+    Logout,
+    StartTls,
+    Authenticate {
+        mechanism: String,
+        initial_response: Option<String>,
+    },
+    Login {
+        user: String,
+        password: String,
+    },
+    Enable(Vec<String>),
+    Select {
+        mailbox: String,
+        read_only: bool,
+        condstore: bool,
+    },
+    Create(String),
+    Delete(String),
+    Rename {
+        from: String,
+        to: String,
+    },
+    Subscribe(String),
+    Unsubscribe(String),
+    List {
+        reference: String,
+        pattern: String,
+        subscribed_only: bool,
+    },
+    Namespace,
+    Status {
+        mailbox: String,
+        items: Vec<StatusItem>,
+    },
+    Append {
+        mailbox: String,
+        flags: Vec<String>,
+        date: Option<i64>,
+        message: Vec<u8>,
+    },
+    Idle,
+    Close,
+    Unselect,
+    Expunge {
+        uids: Option<SequenceSet>,
+    },
+    Search {
+        uid: bool,
+        key: SearchKey,
+    },
+    Fetch {
+        uid: bool,
+        set: SequenceSet,
+        items: Vec<FetchItem>,
+        changed_since: Option<u64>,
+    },
+    Store {
+        uid: bool,
+        set: SequenceSet,
+        mode: StoreMode,
+        silent: bool,
+        flags: Vec<String>,
+        unchanged_since: Option<u64>,
+    },
+    Copy {
+        uid: bool,
+        set: SequenceSet,
+        mailbox: String,
+        remove: bool,
+    },
+}
+
+impl Command {
+    /// The command's name as the RFC writes it, with UID for UID commands.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Capability => "CAPABILITY",
+            Command::Noop => "NOOP",
+            Command::Logout => "LOGOUT",
+            Command::StartTls => "STARTTLS",
+            Command::Authenticate { .. } => "AUTHENTICATE",
+            Command::Login { .. } => "LOGIN",
+            Command::Enable(_) => "ENABLE",
+            Command::Select {
+                read_only: false, ..
+            } => "SELECT",
+            Command::Select {
+                read_only: true, ..
+            } => "EXAMINE",
+            Command::Create(_) => "CREATE",
+            Command::Delete(_) => "DELETE",
+            Command::Rename { .. } => "RENAME",
+            Command::Subscribe(_) => "SUBSCRIBE",
+            Command::Unsubscribe(_) => "UNSUBSCRIBE",
+            Command::List {
+                subscribed_only: false,
+                ..
+            } => "LIST",
+            Command::List {
+                subscribed_only: true,
+                ..
+            } => "LSUB",
+            Command::Namespace => "NAMESPACE",
+            Command::Status { .. } => "STATUS",
+            Command::Append { .. } => "APPEND",
+            Command::Idle => "IDLE",
+            Command::Close => "CLOSE",
+            Command::Unselect => "UNSELECT",
+            Command::Expunge { uids: None } => "EXPUNGE",
+            Command::Expunge { uids: Some(_) } => "UID EXPUNGE",
+            Command::Search { uid: false, .. } => "SEARCH",
+            Command::Search { uid: true, .. } => "UID SEARCH",
+            Command::Fetch { uid: false, .. } => "FETCH",
+            Command::Fetch { uid: true, .. } => "UID FETCH",
+            Command::Store { uid: false, .. } => "STORE",
+            Command::Store { uid: true, .. } => "UID STORE",
+            Command::Copy {
+                uid: false,
+                remove: false,
+                ..
+            } => "COPY",
+            Command::Copy {
+                uid: true,
+                remove: false,
+                ..
+            } => "UID COPY",
+            Command::Copy {
+                uid: false,
+                remove: true,
+                ..
+            } => "MOVE",
+            Command::Copy {
+                uid: true,
+                remove: true,
+                ..
+            } => "UID MOVE",
+        }
+    }
+}
+
+/// The connection states of RFC 9051 §3, by their RFC names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    NotAuthenticated,
+    Authenticated,
+    Selected,
+    Logout,
+}
+
+impl fmt::Display for State {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            State::NotAuthenticated => "not authenticated",
+            State::Authenticated => "authenticated",
+            State::Selected => "selected",
+            State::Logout => "logout",
+        })
+    }
+}

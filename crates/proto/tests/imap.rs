@@ -1,0 +1,473 @@
+//! IMAP scenarios: one session's commands, and several sessions on one mailbox learning what
+//! the others did — the heart of why IMAP keeps devices in sync.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use postroom_proto::imap::{ImapServer, ServerConfig, State};
+use postroom_proto::smtp::TlsPolicy;
+use postroom_proto::{Instant, MailStore};
+use proptest::prelude::*;
+
+const T0: Instant = Instant::ZERO;
+
+fn message(subject: &str) -> Vec<u8> {
+    format!("From: Alice <alice@example.org>\r\nTo: bob@example.net\r\nSubject: {subject}\r\nDate: Fri, 6 Mar 2026 09:00:00 +0000\r\n\r\nHello Bob.\r\n").into_bytes()
+}
+
+fn store_with(n: usize) -> MailStore {
+    let mut store = MailStore::new();
+    store.add_account("bob", "secret");
+    store.set_clock(1_772_787_600);
+    for i in 1..=n {
+        store.deliver("bob", "alice@example.org", message(&format!("Message {i}")));
+    }
+    store
+}
+
+/// A session logged in as bob (greeting and login responses consumed).
+fn session(store: &mut MailStore) -> ImapServer {
+    let mut s = ImapServer::new(ServerConfig::new("imap.example.net"), T0);
+    say(&mut s, store, "a0 LOGIN bob secret");
+    s
+}
+
+fn say(s: &mut ImapServer, store: &mut MailStore, line: &str) -> String {
+    let _ = drain(s);
+    s.handle_input(T0, format!("{line}\r\n").as_bytes(), store);
+    drain(s)
+}
+
+fn drain(s: &mut ImapServer) -> String {
+    std::iter::from_fn(|| s.poll_output())
+        .map(|b| String::from_utf8(b).unwrap())
+        .collect()
+}
+
+#[test]
+fn the_greeting_is_upper_case_and_names_imap4rev1() {
+    let mut s = ImapServer::new(ServerConfig::new("imap.example.net"), T0);
+    let greeting = drain(&mut s);
+    assert!(
+        greeting.starts_with("* OK [CAPABILITY IMAP4rev1 "),
+        "{greeting}"
+    );
+    assert!(greeting.contains(" AUTH=PLAIN") && greeting.ends_with("\r\n"));
+}
+
+#[test]
+fn select_reports_the_mailbox_as_rfc_9051_lists_it() {
+    let mut store = store_with(3);
+    let mut s = session(&mut store);
+    let out = say(&mut s, &mut store, "a1 SELECT INBOX");
+    assert_eq!(
+        out,
+        "* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)\r\n\
+* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*)] Flags permitted\r\n\
+* 3 EXISTS\r\n* 0 RECENT\r\n* OK [UNSEEN 1] First unseen\r\n\
+* OK [UIDVALIDITY 1] UIDs valid\r\n* OK [UIDNEXT 4] Predicted next UID\r\n\
+a1 OK [READ-WRITE] SELECT completed\r\n"
+    );
+    assert_eq!(s.state(), State::Selected);
+    let out = say(&mut s, &mut store, "a2 EXAMINE nosuch");
+    assert_eq!(out, "a2 NO [NONEXISTENT] Mailbox doesn't exist\r\n");
+    assert_eq!(
+        s.state(),
+        State::Authenticated,
+        "a failed SELECT leaves no mailbox selected"
+    );
+}
+
+#[test]
+fn fetching_a_body_sets_seen_unless_peek() {
+    let mut store = store_with(2);
+    let mut s = session(&mut store);
+    say(&mut s, &mut store, "a1 SELECT INBOX");
+    let out = say(
+        &mut s,
+        &mut store,
+        "a2 FETCH 1 (BODY.PEEK[HEADER.FIELDS (SUBJECT)] FLAGS)",
+    );
+    assert_eq!(out, "* 1 FETCH (FLAGS () BODY[HEADER.FIELDS (SUBJECT)] {22}\r\nSubject: Message 1\r\n\r\n)\r\na2 OK FETCH completed\r\n");
+    let out = say(
+        &mut s,
+        &mut store,
+        "a3 UID FETCH 2 (BODY[TEXT] RFC822.SIZE)",
+    );
+    assert!(out.starts_with("* 2 FETCH (UID 2 FLAGS (\\Seen) BODY[TEXT] {12}\r\nHello Bob.\r\n RFC822.SIZE 126)\r\n"), "{out}");
+    assert!(store.messages("bob")[1].has_flag("\\Seen"));
+    assert!(!store.messages("bob")[0].has_flag("\\Seen"));
+}
+
+#[test]
+fn rfc9051_6_4_3_expunge_renumbers_as_it_goes() {
+    let mut store = store_with(11);
+    let mut s = session(&mut store);
+    say(&mut s, &mut store, "a1 SELECT INBOX");
+    say(
+        &mut s,
+        &mut store,
+        "a2 STORE 3,4,7,11 +FLAGS.SILENT (\\Deleted)",
+    );
+    let out = say(&mut s, &mut store, "A202 EXPUNGE");
+    assert_eq!(
+        out,
+        "* 3 EXPUNGE\r\n* 3 EXPUNGE\r\n* 5 EXPUNGE\r\n* 8 EXPUNGE\r\nA202 OK EXPUNGE completed\r\n"
+    );
+    assert_eq!(store.messages("bob").len(), 7);
+}
+
+#[test]
+fn imap_read_on_phone_is_seen_on_laptop_at_its_next_command() {
+    let mut store = store_with(2);
+    let mut phone = session(&mut store);
+    let mut laptop = session(&mut store);
+    say(&mut phone, &mut store, "p1 SELECT INBOX");
+    say(&mut laptop, &mut store, "l1 SELECT INBOX");
+    let out = say(&mut phone, &mut store, "p2 FETCH 2 BODY[]");
+    assert!(out.contains("FLAGS (\\Seen)"));
+    let out = say(&mut laptop, &mut store, "l2 NOOP");
+    assert_eq!(
+        out,
+        "* 2 FETCH (UID 2 FLAGS (\\Seen))\r\nl2 OK NOOP completed\r\n"
+    );
+    // Told once: the next NOOP has nothing new.
+    assert_eq!(
+        say(&mut laptop, &mut store, "l3 NOOP"),
+        "l3 OK NOOP completed\r\n"
+    );
+}
+
+#[test]
+fn no_expunge_is_sent_during_fetch_store_or_search() {
+    let mut store = store_with(3);
+    let mut phone = session(&mut store);
+    let mut laptop = session(&mut store);
+    say(&mut phone, &mut store, "p1 SELECT INBOX");
+    say(&mut laptop, &mut store, "l1 SELECT INBOX");
+    say(&mut laptop, &mut store, "l2 STORE 1 +FLAGS (\\Deleted)");
+    say(&mut laptop, &mut store, "l3 EXPUNGE");
+    // RFC 9051 §7.5.1: message numbers must not shift under FETCH, STORE and SEARCH.
+    for cmd in [
+        "p2 FETCH 1:* (UID)",
+        "p3 STORE 3 +FLAGS (\\Flagged)",
+        "p4 SEARCH ALL",
+    ] {
+        let out = say(&mut phone, &mut store, cmd);
+        assert!(!out.contains("EXPUNGE"), "{cmd}: {out}");
+    }
+    // Message 1 is gone from the store but still numbered 1 for the phone: no data for it.
+    let out = say(&mut phone, &mut store, "p5 FETCH 1:3 (UID)");
+    assert_eq!(
+        out,
+        "* 2 FETCH (UID 2)\r\n* 3 FETCH (UID 3)\r\np5 OK FETCH completed\r\n"
+    );
+    let out = say(&mut phone, &mut store, "p6 NOOP");
+    assert_eq!(out, "* 1 EXPUNGE\r\np6 OK NOOP completed\r\n");
+    // UID commands may expunge (the numbers they use do not shift).
+    say(&mut laptop, &mut store, "l4 STORE 1 +FLAGS (\\Deleted)");
+    say(&mut laptop, &mut store, "l5 EXPUNGE");
+    let out = say(&mut phone, &mut store, "p7 UID FETCH 1:* (UID)");
+    // UID 2 is gone, so only UID 3 (still number 2) is reported, then the EXPUNGE.
+    assert_eq!(
+        out,
+        "* 2 FETCH (UID 3)\r\n* 1 EXPUNGE\r\np7 OK UID FETCH completed\r\n"
+    );
+}
+
+#[test]
+fn imap_expunge_on_laptop_reaches_the_idle_phone_at_once() {
+    let mut store = store_with(2);
+    let mut phone = session(&mut store);
+    let mut laptop = session(&mut store);
+    say(&mut phone, &mut store, "p1 SELECT INBOX");
+    say(&mut laptop, &mut store, "l1 SELECT INBOX");
+    assert_eq!(say(&mut phone, &mut store, "p2 IDLE"), "+ idling\r\n");
+    assert!(phone.is_idling());
+    say(&mut laptop, &mut store, "l2 STORE 1 +FLAGS (\\Deleted)");
+    phone.handle_store_change(&store);
+    assert_eq!(drain(&mut phone), "* 1 FETCH (UID 1 FLAGS (\\Deleted))\r\n");
+    say(&mut laptop, &mut store, "l3 EXPUNGE");
+    store.deliver("bob", "x@y", message("new"));
+    phone.handle_store_change(&store);
+    assert_eq!(drain(&mut phone), "* 1 EXPUNGE\r\n* 2 EXISTS\r\n");
+    phone.handle_input(T0, b"DONE\r\n", &mut store);
+    assert_eq!(drain(&mut phone), "p2 OK IDLE terminated\r\n");
+}
+
+#[test]
+fn append_waits_for_its_synchronising_literal() {
+    let mut store = store_with(0);
+    let mut s = session(&mut store);
+    let _ = drain(&mut s);
+    s.handle_input(T0, b"A003 APPEND INBOX (\\Seen) {13}\r\n", &mut store);
+    assert_eq!(drain(&mut s), "+ Ready for literal data\r\n");
+    s.handle_input(T0, b"Hello\r\nBob.\r\n\r\n", &mut store);
+    assert_eq!(
+        drain(&mut s),
+        "A003 OK [APPENDUID 1 1] APPEND completed\r\n"
+    );
+    assert_eq!(store.messages("bob")[0].bytes, b"Hello\r\nBob.\r\n");
+    // LITERAL+ needs no "+".
+    let out = say(&mut s, &mut store, "A004 APPEND INBOX {2+}\r\nhi");
+    assert_eq!(out, "A004 OK [APPENDUID 1 2] APPEND completed\r\n");
+    assert_eq!(
+        say(&mut s, &mut store, "A005 APPEND Nowhere {1+}\r\nx"),
+        "A005 NO [TRYCREATE] Mailbox doesn't exist\r\n"
+    );
+}
+
+#[test]
+fn move_to_trash_reports_copyuid_then_expunges() {
+    let mut store = store_with(2);
+    store.create_folder("bob", "Trash").unwrap();
+    let mut s = session(&mut store);
+    say(&mut s, &mut store, "a1 SELECT INBOX");
+    let out = say(&mut s, &mut store, "a2 UID MOVE 1 Trash");
+    assert_eq!(
+        out,
+        "* OK [COPYUID 2 1 1] Moved\r\n* 1 EXPUNGE\r\na2 OK MOVE completed\r\n"
+    );
+    assert_eq!(store.folder("bob", "Trash").unwrap().messages.len(), 1);
+    let out = say(&mut s, &mut store, "a3 COPY 1 Archive");
+    assert_eq!(out, "a3 NO [TRYCREATE] Mailbox doesn't exist\r\n");
+}
+
+#[test]
+fn folders_list_status_and_subscriptions() {
+    let mut store = store_with(1);
+    let mut s = session(&mut store);
+    assert_eq!(
+        say(&mut s, &mut store, "a1 CREATE Work/Reports"),
+        "a1 OK CREATE completed\r\n"
+    );
+    say(&mut s, &mut store, "a2 CREATE \"Saved Mail\"");
+    assert_eq!(
+        say(&mut s, &mut store, "a3 LIST \"\" \"\""),
+        "* LIST (\\Noselect) \"/\" \"\"\r\na3 OK LIST completed\r\n"
+    );
+    let out = say(&mut s, &mut store, "a4 LIST \"\" %");
+    assert_eq!(
+        out,
+        "* LIST () \"/\" INBOX\r\n* LIST () \"/\" \"Saved Mail\"\r\na4 OK LIST completed\r\n"
+    );
+    let out = say(&mut s, &mut store, "a5 LIST \"\" *");
+    assert!(out.contains("* LIST () \"/\" Work/Reports\r\n"));
+    say(&mut s, &mut store, "a6 UNSUBSCRIBE \"Saved Mail\"");
+    let out = say(&mut s, &mut store, "a7 LSUB \"\" *");
+    assert!(
+        !out.contains("Saved Mail") && out.contains("LSUB () \"/\" INBOX"),
+        "{out}"
+    );
+    let out = say(
+        &mut s,
+        &mut store,
+        "a8 STATUS INBOX (MESSAGES UNSEEN UIDNEXT UIDVALIDITY)",
+    );
+    assert_eq!(out, "* STATUS INBOX (MESSAGES 1 UNSEEN 1 UIDNEXT 2 UIDVALIDITY 1)\r\na8 OK STATUS completed\r\n");
+    assert_eq!(
+        say(&mut s, &mut store, "a9 DELETE INBOX"),
+        "a9 NO [CANNOT] INBOX cannot be deleted\r\n"
+    );
+    assert_eq!(
+        say(&mut s, &mut store, "b1 RENAME Work/Reports Archive"),
+        "b1 OK RENAME completed\r\n"
+    );
+    assert_eq!(
+        say(&mut s, &mut store, "b2 NAMESPACE"),
+        "* NAMESPACE ((\"\" \"/\")) NIL NIL\r\nb2 OK NAMESPACE completed\r\n"
+    );
+}
+
+#[test]
+fn a_mailbox_name_holding_crlf_is_echoed_as_a_literal_not_a_forged_line() {
+    let mut store = store_with(0);
+    let mut s = session(&mut store);
+    say(&mut s, &mut store, "a1 CREATE {8+}\r\nINBOX\r\nX");
+    let out = say(&mut s, &mut store, "a2 LIST \"\" *");
+    assert!(
+        out.contains("* LIST () \"/\" {8}\r\nINBOX\r\nX\r\n"),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn search_finds_by_flag_header_and_uid() {
+    let mut store = store_with(4);
+    let mut s = session(&mut store);
+    say(&mut s, &mut store, "a1 SELECT INBOX");
+    say(&mut s, &mut store, "a2 STORE 2 +FLAGS (\\Seen)");
+    assert_eq!(
+        say(&mut s, &mut store, "a3 SEARCH UNSEEN"),
+        "* SEARCH 1 3 4\r\na3 OK SEARCH completed\r\n"
+    );
+    assert_eq!(
+        say(&mut s, &mut store, "a4 SEARCH SUBJECT \"message 3\""),
+        "* SEARCH 3\r\na4 OK SEARCH completed\r\n"
+    );
+    assert_eq!(
+        say(&mut s, &mut store, "a5 UID SEARCH OR SEEN UID 4"),
+        "* SEARCH 2 4\r\na5 OK UID SEARCH completed\r\n"
+    );
+    assert_eq!(
+        say(&mut s, &mut store, "a6 SEARCH NOT FROM alice"),
+        "* SEARCH\r\na6 OK SEARCH completed\r\n"
+    );
+    assert_eq!(
+        say(
+            &mut s,
+            &mut store,
+            "a7 SEARCH SENTSINCE 1-Mar-2026 SINCE 6-Mar-2026 2:3"
+        ),
+        "* SEARCH 2 3\r\na7 OK SEARCH completed\r\n"
+    );
+}
+
+#[test]
+fn condstore_reports_modseq_and_refuses_stale_stores() {
+    let mut store = store_with(2);
+    let mut phone = session(&mut store);
+    let mut laptop = session(&mut store);
+    let out = say(&mut phone, &mut store, "p1 SELECT INBOX (CONDSTORE)");
+    assert!(out.contains("* OK [HIGHESTMODSEQ 2] Highest\r\n"), "{out}");
+    say(&mut laptop, &mut store, "l1 SELECT INBOX");
+    say(&mut laptop, &mut store, "l2 STORE 1 +FLAGS (\\Flagged)");
+    // The phone still believes message 1 is at modseq 1: its conditional STORE fails.
+    let out = say(
+        &mut phone,
+        &mut store,
+        "p2 STORE 1,2 (UNCHANGEDSINCE 2) +FLAGS (\\Seen)",
+    );
+    assert!(
+        out.ends_with("p2 OK [MODIFIED 1] Conditional STORE failed\r\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("* 2 FETCH (FLAGS (\\Seen) MODSEQ (4))"),
+        "{out}"
+    );
+    let out = say(
+        &mut phone,
+        &mut store,
+        "p3 FETCH 1:* (FLAGS) (CHANGEDSINCE 3)",
+    );
+    assert!(
+        out.contains("* 2 FETCH (FLAGS (\\Seen) MODSEQ (4))") && !out.contains("* 1 FETCH (FLAGS"),
+        "{out}"
+    );
+}
+
+#[test]
+fn wrong_states_bad_commands_and_limits() {
+    let mut store = store_with(1);
+    let mut s = ImapServer::new(ServerConfig::new("imap"), T0);
+    assert_eq!(
+        say(&mut s, &mut store, "a1 SELECT INBOX"),
+        "a1 BAD SELECT Log in first\r\n"
+    );
+    assert_eq!(
+        say(&mut s, &mut store, "a2 FROB"),
+        "a2 BAD Unknown command\r\n"
+    );
+    // Dovecot: the third bad command before login ends the session.
+    assert_eq!(
+        say(&mut s, &mut store, "a3 FETCH 1 FLAGS"),
+        "a3 BAD FETCH Log in first\r\n* BYE Too many invalid IMAP commands.\r\n"
+    );
+    assert!(s.is_closed());
+    let mut s = session(&mut store);
+    assert_eq!(
+        say(&mut s, &mut store, "a1 FETCH 1 FLAGS"),
+        "a1 BAD FETCH No mailbox selected\r\n"
+    );
+    assert_eq!(
+        say(&mut s, &mut store, "a2 LOGIN bob secret"),
+        "a2 BAD LOGIN Already logged in\r\n"
+    );
+    let out = say(&mut s, &mut store, "a3 APPEND INBOX {4294967296}");
+    assert_eq!(out, "* BYE Literal size too large\r\n");
+    let mut s = session(&mut store);
+    let _ = drain(&mut s);
+    s.handle_input(T0, &vec![b'x'; 70_000], &mut store);
+    assert_eq!(drain(&mut s), "* BYE Input buffer full\r\n");
+}
+
+#[test]
+fn login_is_disabled_until_starttls_when_tls_is_required() {
+    let mut store = store_with(0);
+    let mut config = ServerConfig::new("imap");
+    config.tls = TlsPolicy::Required;
+    let mut s = ImapServer::new(config, T0);
+    let greeting = drain(&mut s);
+    assert!(greeting.contains("STARTTLS LOGINDISABLED"), "{greeting}");
+    assert_eq!(
+        say(&mut s, &mut store, "a1 LOGIN bob secret"),
+        "a1 NO [PRIVACYREQUIRED] LOGIN is disabled until STARTTLS\r\n"
+    );
+    assert_eq!(
+        say(&mut s, &mut store, "a2 STARTTLS"),
+        "a2 OK Begin TLS negotiation now\r\n"
+    );
+    s.tls_established();
+    let out = say(&mut s, &mut store, "a3 CAPABILITY");
+    assert!(
+        out.contains("AUTH=PLAIN") && !out.contains("STARTTLS") && !out.contains("LOGINDISABLED"),
+        "{out}"
+    );
+    let out = say(&mut s, &mut store, "a4 AUTHENTICATE PLAIN AGJvYgBzZWNyZXQ=");
+    assert!(out.starts_with("a4 OK [CAPABILITY "), "{out}");
+}
+
+#[test]
+fn authenticate_plain_with_a_continuation_and_a_cancel() {
+    let mut store = store_with(0);
+    let mut s = ImapServer::new(ServerConfig::new("imap"), T0);
+    assert_eq!(say(&mut s, &mut store, "a1 AUTHENTICATE PLAIN"), "+ \r\n");
+    assert_eq!(
+        say(&mut s, &mut store, "*"),
+        "a1 BAD AUTHENTICATE cancelled\r\n"
+    );
+    say(&mut s, &mut store, "a2 AUTHENTICATE PLAIN");
+    assert!(say(&mut s, &mut store, "AGJvYgBzZWNyZXQ=").starts_with("a2 OK "));
+    assert_eq!(s.user(), Some("bob"));
+}
+
+proptest! {
+    #[test]
+    fn the_server_answers_the_same_whether_fed_whole_or_in_chunks(cut in 1usize..30) {
+        let script = "a LOGIN bob secret\r\nb SELECT INBOX\r\nc FETCH 1:* (FLAGS BODY.PEEK[HEADER])\r\nd APPEND INBOX {5+}\r\nhello\r\ne STORE 1 +FLAGS (\\Deleted)\r\nf EXPUNGE\r\ng LOGOUT\r\n";
+        let mut store = store_with(2);
+        let mut whole = ImapServer::new(ServerConfig::new("imap"), T0);
+        whole.handle_input(T0, script.as_bytes(), &mut store);
+        let expected = drain(&mut whole);
+        let mut store = store_with(2);
+        let mut chunked = ImapServer::new(ServerConfig::new("imap"), T0);
+        let mut out = String::new();
+        for chunk in script.as_bytes().chunks(cut) {
+            chunked.handle_input(T0, chunk, &mut store);
+            out += &drain(&mut chunked);
+        }
+        prop_assert_eq!(out, expected);
+    }
+
+    #[test]
+    fn no_input_makes_the_server_panic(input in prop::collection::vec(any::<u8>(), 0..2000)) {
+        let mut store = store_with(2);
+        let mut s = session(&mut store);
+        say(&mut s, &mut store, "a SELECT INBOX");
+        s.handle_input(T0, &input, &mut store);
+        let _ = drain(&mut s);
+    }
+
+    #[test]
+    fn no_command_text_makes_the_server_panic(words in prop::collection::vec("[A-Za-z0-9\\\\()\\[\\]<>.*%:,\" {}+-]{0,12}", 1..8)) {
+        let mut store = store_with(3);
+        let mut s = session(&mut store);
+        say(&mut s, &mut store, "a SELECT INBOX");
+        s.handle_input(T0, format!("t {}\r\n", words.join(" ")).as_bytes(), &mut store);
+        let _ = drain(&mut s);
+    }
+}

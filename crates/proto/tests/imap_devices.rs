@@ -1,0 +1,211 @@
+//! Two devices with our IMAP client against our IMAP server: what one does, the other sees.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use postroom_proto::imap::{
+    ClientConfig, ClientEvent, DeviceCache, ImapClient, ImapServer, Intent, ServerConfig,
+};
+use postroom_proto::{Instant, MailStore};
+
+const T0: Instant = Instant::ZERO;
+
+fn store_with(n: usize) -> MailStore {
+    let mut store = MailStore::new();
+    store.add_account("bob", "secret");
+    for i in 1..=n {
+        store.deliver(
+            "bob",
+            "a@b",
+            format!("Subject: m{i}\r\n\r\nbody {i}\r\n").into_bytes(),
+        );
+    }
+    store
+}
+
+/// A device: its client and the server session it talks to.
+struct Device {
+    client: ImapClient,
+    server: ImapServer,
+    events: Vec<ClientEvent>,
+}
+
+impl Device {
+    fn connect(cache: DeviceCache) -> Device {
+        Device {
+            client: ImapClient::new(ClientConfig::new("bob", "secret"), cache),
+            server: ImapServer::new(ServerConfig::new("imap.example.net"), T0),
+            events: Vec::new(),
+        }
+    }
+
+    /// Moves bytes both ways until neither side has anything to say.
+    fn run(&mut self, store: &mut MailStore) {
+        for _ in 0..500 {
+            let mut moved = false;
+            while let Some(b) = self.server.poll_output() {
+                self.client.handle_input(&b).unwrap();
+                moved = true;
+            }
+            while let Some(b) = self.client.poll_output() {
+                self.server.handle_input(T0, &b, store);
+                moved = true;
+            }
+            self.events
+                .extend(std::iter::from_fn(|| self.client.poll_event()));
+            if !moved {
+                return;
+            }
+        }
+        panic!("the sessions never settled");
+    }
+}
+
+#[test]
+fn a_new_device_downloads_everything_without_marking_it_read() {
+    let mut store = store_with(3);
+    let mut phone = Device::connect(DeviceCache::default());
+    phone.run(&mut store);
+    assert!(phone.client.is_synchronised());
+    assert!(phone.events.contains(&ClientEvent::Synchronised {
+        downloaded: 3,
+        removed: 0,
+        flags_updated: 0
+    }));
+    assert_eq!(phone.client.cache().messages.len(), 3);
+    assert!(phone
+        .client
+        .cache()
+        .messages
+        .values()
+        .all(|m| m.bytes.is_some()));
+    assert!(
+        store.messages("bob").iter().all(|m| !m.has_flag("\\Seen")),
+        "BODY.PEEK"
+    );
+}
+
+#[test]
+fn imap_read_on_phone_is_seen_on_laptop() {
+    let mut store = store_with(2);
+    let mut phone = Device::connect(DeviceCache::default());
+    let mut laptop = Device::connect(DeviceCache::default());
+    phone.run(&mut store);
+    laptop.run(&mut store);
+    phone.client.act(Intent::MarkRead(2));
+    phone.run(&mut store);
+    assert!(store.messages("bob")[1].has_flag("\\Seen"));
+    // The laptop learns it at its next command (an IDLE here).
+    laptop.client.act(Intent::Idle);
+    laptop.run(&mut store);
+    assert!(laptop.client.cache().messages[&2].flags.contains("\\Seen"));
+}
+
+#[test]
+fn imap_expunge_on_laptop_reaches_the_idle_phone() {
+    let mut store = store_with(3);
+    let mut phone = Device::connect(DeviceCache::default());
+    let mut laptop = Device::connect(DeviceCache::default());
+    phone.run(&mut store);
+    laptop.run(&mut store);
+    phone.client.act(Intent::Idle);
+    phone.run(&mut store);
+    assert!(phone.client.is_idling());
+    laptop.client.act(Intent::Delete(2));
+    laptop.run(&mut store);
+    assert_eq!(store.messages("bob").len(), 2);
+    phone.server.handle_store_change(&store);
+    phone.run(&mut store);
+    assert!(phone
+        .events
+        .contains(&ClientEvent::MessageRemoved { uid: 2 }));
+    assert_eq!(
+        phone
+            .client
+            .cache()
+            .messages
+            .keys()
+            .copied()
+            .collect::<Vec<_>>(),
+        [1, 3]
+    );
+    // New mail while idling is fetched, and the phone goes back to IDLE.
+    store.deliver("bob", "a@b", b"Subject: m4\r\n\r\nnew\r\n".to_vec());
+    phone.server.handle_store_change(&store);
+    phone.run(&mut store);
+    assert!(phone.client.cache().messages[&4].bytes.is_some());
+    assert!(phone.client.is_idling());
+}
+
+#[test]
+fn an_offline_device_resyncs_cheaply_with_condstore() {
+    let mut store = store_with(3);
+    let mut phone = Device::connect(DeviceCache::default());
+    phone.run(&mut store);
+    let cache = phone.client.cache().clone();
+    // While the phone is away: the laptop reads one, deletes another, new mail arrives.
+    let mut laptop = Device::connect(DeviceCache::default());
+    laptop.run(&mut store);
+    laptop.client.act(Intent::MarkRead(1));
+    laptop.client.act(Intent::Delete(3));
+    laptop.run(&mut store);
+    store.deliver("bob", "a@b", b"Subject: m4\r\n\r\nwhile away\r\n".to_vec());
+    let mut phone = Device::connect(cache);
+    phone.run(&mut store);
+    assert!(
+        phone.events.contains(&ClientEvent::Synchronised {
+            downloaded: 1,
+            removed: 1,
+            flags_updated: 1
+        }),
+        "{:?}",
+        phone.events
+    );
+    assert_eq!(
+        phone
+            .client
+            .cache()
+            .messages
+            .keys()
+            .copied()
+            .collect::<Vec<_>>(),
+        [1, 2, 4]
+    );
+}
+
+#[test]
+fn a_changed_uidvalidity_throws_the_cache_away() {
+    let mut store = store_with(1);
+    let mut phone = Device::connect(DeviceCache::default());
+    phone.run(&mut store);
+    let mut cache = phone.client.cache().clone();
+    cache.uid_validity = Some(999);
+    let mut phone = Device::connect(cache);
+    phone.run(&mut store);
+    assert!(phone.events.contains(&ClientEvent::CacheInvalidated));
+    assert_eq!(phone.client.cache().messages.len(), 1);
+}
+
+#[test]
+fn move_to_trash() {
+    let mut store = store_with(2);
+    store.create_folder("bob", "Trash").unwrap();
+    let mut phone = Device::connect(DeviceCache::default());
+    phone.run(&mut store);
+    phone.client.act(Intent::MoveTo(1, "Trash".into()));
+    phone.run(&mut store);
+    assert_eq!(store.folder("bob", "Trash").unwrap().messages.len(), 1);
+    assert_eq!(
+        phone
+            .client
+            .cache()
+            .messages
+            .keys()
+            .copied()
+            .collect::<Vec<_>>(),
+        [2]
+    );
+}
