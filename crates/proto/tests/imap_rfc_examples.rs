@@ -7,6 +7,8 @@
     clippy::indexing_slicing
 )]
 
+mod oracle;
+
 use postroom_proto::imap::{ImapServer, ServerConfig};
 use postroom_proto::smtp::TlsPolicy;
 use postroom_proto::{Instant, MailStore};
@@ -32,9 +34,17 @@ fn say(s: &mut ImapServer, store: &mut MailStore, line: &str) -> String {
 }
 
 fn drain(s: &mut ImapServer) -> String {
-    std::iter::from_fn(|| s.poll_output())
+    let out: String = std::iter::from_fn(|| s.poll_output())
         .map(|b| String::from_utf8(b).unwrap())
-        .collect()
+        .collect();
+    // imap-codec must parse it all and read the same completions we wrote.
+    for (tag, status) in oracle::parse_server_output(out.as_bytes()) {
+        assert!(
+            out.contains(&format!("{tag} {status} ")),
+            "{tag} {status} in {out}"
+        );
+    }
+    out
 }
 
 fn logged_in(store: &mut MailStore, user: &str, password: &str) -> ImapServer {
