@@ -61,6 +61,10 @@ pub struct MailStore {
     pop3_locks: BTreeSet<String>,
     /// Seconds since 1970 for INTERNALDATE, set by the caller (the engine has no clock).
     clock: i64,
+    /// Greylisting: (client, sender, recipient) triplets seen once already.
+    greylist: BTreeSet<String>,
+    /// Per-account limits on the octets stored, for "mailbox full".
+    quotas: BTreeMap<String, usize>,
 }
 
 /// Why a folder operation failed; the text is shown to students as the server's answer.
@@ -169,6 +173,38 @@ impl MailStore {
     /// The store-wide modification sequence: it changes whenever anything changes.
     pub fn modseq(&self) -> u64 {
         self.modseq
+    }
+
+    /// Greylisting: false (try again later) the first time a triplet is seen, true after.
+    pub fn greylist_passes(&mut self, triplet: &str) -> bool {
+        !self.greylist.insert(triplet.to_ascii_lowercase())
+    }
+
+    /// Limits `user`'s stored octets (all folders); `None` removes the limit.
+    pub fn set_quota(&mut self, user: &str, octets: Option<usize>) {
+        match octets {
+            Some(q) => self.quotas.insert(key(user), q),
+            None => self.quotas.remove(&key(user)),
+        };
+    }
+
+    /// True if `extra` more octets would take `user` over its quota.
+    pub fn over_quota(&self, user: &str, extra: usize) -> bool {
+        let Some(quota) = self.quotas.get(&key(user)) else {
+            return false;
+        };
+        let used: usize = self
+            .accounts
+            .get(&key(user))
+            .map(|a| {
+                a.folders
+                    .values()
+                    .flat_map(|f| &f.messages)
+                    .map(|m| m.bytes.len())
+                    .sum()
+            })
+            .unwrap_or(0);
+        used + extra > *quota
     }
 
     // ---- folders ----

@@ -426,3 +426,40 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn greylisting_refuses_a_new_triplet_once_then_accepts_it() {
+    let mut config = ServerConfig::new("mx.example.net", "example.net");
+    config.greylisting = true;
+    let (mut server, mut store) = server(config.clone());
+    let out = send(
+        &mut server,
+        &mut store,
+        "EHLO relay.example.org\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<bob@example.net>\r\n",
+    );
+    assert!(
+        out.ends_with("451 4.7.1 Greylisted: please try again later\r\n"),
+        "{out}"
+    );
+    let mut again = SmtpServer::new(config, T0);
+    let _ = again.poll_output();
+    let out = send(
+        &mut again,
+        &mut store,
+        "EHLO relay.example.org\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<bob@example.net>\r\n",
+    );
+    assert!(out.ends_with("250 2.1.5 Recipient OK\r\n"), "{out}");
+}
+
+#[test]
+fn a_full_mailbox_refuses_the_message_with_552() {
+    let (mut server, mut store) = mx();
+    store.set_quota("bob", Some(100));
+    let body = "x".repeat(200);
+    let out = send(&mut server, &mut store, &format!("EHLO c\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<bob@example.net>\r\nDATA\r\n{body}\r\n.\r\n"));
+    assert!(
+        out.ends_with("552 5.2.2 <bob@example.net>: Mailbox full\r\n"),
+        "{out}"
+    );
+    assert!(store.messages("bob").is_empty());
+}

@@ -48,3 +48,100 @@ pub fn command(cmd: &Command) -> Explanation {
     };
     Explanation::new(title, why, RfcRef::new(rfc, section))
 }
+
+/// Explains what the server sent back for one command (all its response lines at once).
+pub fn server_unit(bytes: &[u8]) -> Explanation {
+    let text = String::from_utf8_lossy(bytes);
+    let lines: Vec<&str> = text.lines().collect();
+    let has = |word: &str| {
+        lines
+            .iter()
+            .any(|l| l.starts_with("* ") && l.split(' ').any(|w| w == word))
+    };
+    let count = |word: &str| {
+        lines
+            .iter()
+            .filter(|l| l.starts_with("* ") && l.split(' ').any(|w| w == word))
+            .count()
+    };
+    let last = lines.last().copied().unwrap_or_default();
+    if last.starts_with("+ ") || last == "+" {
+        return Explanation::new(
+            "Go on: the server is ready for more",
+            "A line starting with + is a continuation request: the server waits for a literal, an \
+             authentication answer, or — after IDLE — simply keeps listening until the client says DONE.",
+            RfcRef::new(RFC, "7.5"),
+        );
+    }
+    if lines
+        .first()
+        .is_some_and(|l| l.starts_with("* OK [CAPABILITY"))
+        && lines.len() == 1
+    {
+        return Explanation::new(
+            "The server is ready, and lists what it can do",
+            "The greeting is an untagged OK. Its CAPABILITY code saves the client a round trip.",
+            RfcRef::new(RFC, "7.1.1"),
+        );
+    }
+    let (title, why, section) = if has("EXPUNGE") {
+        (
+            format!("{} message(s) expunged: every device must remove them", count("EXPUNGE")),
+            "An untagged EXPUNGE names a message number that no longer exists; the numbers after it \
+             shift down by one. This is how a deletion on one device reaches the others.",
+            "7.5.1",
+        )
+    } else if has("EXISTS") && !has("FLAGS") {
+        (
+            "New mail: the mailbox grew".to_string(),
+            "An untagged EXISTS gives the new number of messages. The client fetches the new ones.",
+            "7.4.1",
+        )
+    } else if has("FLAGS") && has("EXISTS") {
+        (
+            "The mailbox is open".to_string(),
+            "SELECT answers with the flags in use, the number of messages (EXISTS), UIDVALIDITY \
+             and the next UID. A client that cached UIDs keeps them only while UIDVALIDITY stays the same.",
+            "6.3.2",
+        )
+    } else if has("FETCH") {
+        (
+            format!("Data for {} message(s)", count("FETCH")),
+            "Each untagged FETCH carries the requested items: UID, FLAGS, sizes, or the message \
+             itself as a literal {n} followed by exactly n octets.",
+            "7.5.2",
+        )
+    } else if has("SEARCH") {
+        (
+            "The messages that match".to_string(),
+            "The server searched; the client downloads nothing it did not ask for.",
+            "7.3.4",
+        )
+    } else if last.contains(" NO ") {
+        (
+            "Refused (NO)".to_string(),
+            "NO: the command was understood but failed, for example a wrong password.",
+            "7.1.2",
+        )
+    } else if last.contains(" BAD ") {
+        (
+            "Not understood (BAD)".to_string(),
+            "BAD: the command was malformed or not allowed in this state.",
+            "7.1.3",
+        )
+    } else if has("BYE") {
+        (
+            "The server closes the connection".to_string(),
+            "An untagged BYE announces the end of the session.",
+            "7.1.5",
+        )
+    } else {
+        (
+            "Done (OK)".to_string(),
+            "The tagged OK completes the command with the same tag, so the client knows which of its \
+             commands finished.",
+            "7.1.1",
+        )
+    };
+    Explanation::new(title, why, RfcRef::new(RFC, section))
+}

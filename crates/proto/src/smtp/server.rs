@@ -61,6 +61,9 @@ pub struct ServerConfig {
     pub accept_remote: bool,
     /// RFC 1870 SIZE: the largest message accepted, in octets.
     pub max_message_size: usize,
+    /// Greylisting: refuse a new (client, sender, recipient) with 451 once; a real MTA
+    /// retries later and is accepted.
+    pub greylisting: bool,
 }
 
 impl ServerConfig {
@@ -74,6 +77,7 @@ impl ServerConfig {
             secure_from_start: false,
             accept_remote: false,
             max_message_size: 10 * 1024 * 1024,
+            greylisting: false,
         }
     }
 
@@ -152,6 +156,8 @@ pub struct SmtpServer {
     user: Option<String>,
     /// The client said EHLO, not HELO: only then may it use ESMTP parameters.
     extended: bool,
+    /// The name the client gave with EHLO/HELO, for greylisting triplets.
+    client_name: String,
     encrypted: bool,
     /// Mail data received so far, already un-stuffed.
     data: Vec<u8>,
@@ -181,6 +187,7 @@ impl SmtpServer {
             auth: None,
             user: None,
             extended: false,
+            client_name: String::new(),
             data: Vec::new(),
             data_at_line_start: true,
             data_too_big: false,
@@ -426,6 +433,7 @@ impl SmtpServer {
         self.bad_commands = 0;
         self.transaction = None;
         self.extended = extended;
+        self.client_name = name.clone();
         self.state = ServerState::ExpectMail;
         let greeting = format!("{} greets {}", self.config.hostname, name);
         let reply = if extended {
@@ -684,7 +692,7 @@ impl SmtpServer {
         self.events.push_back(ServerEvent::SenderAccepted(from));
     }
 
-    fn rcpt(&mut self, to: Mailbox, params: &[Param], store: &MailStore) {
+    fn rcpt(&mut self, to: Mailbox, params: &[Param], store: &mut MailStore) {
         let count = match (&self.state, &self.transaction) {
             (ServerState::ExpectRcpt | ServerState::ExpectRcptOrData, Some(t)) => {
                 t.recipients.len()
@@ -725,6 +733,22 @@ impl SmtpServer {
         } else {
             None
         };
+        let refusal = refusal.or_else(|| {
+            let from = self
+                .transaction
+                .as_ref()
+                .map(|t| t.from.to_string())
+                .unwrap_or_default();
+            let triplet = format!("{} {from} {to}", self.client_name);
+            // Greylisting: an unknown triplet is told to come back later (RFC 5321 §4.2.5:
+            // 4yz is a transient failure the client must retry).
+            (self.config.greylisting && local && !store.greylist_passes(&triplet)).then(|| {
+                (
+                    ReplyCode::try_from(451).unwrap_or(ReplyCode::INSUFFICIENT_STORAGE),
+                    "4.7.1 Greylisted: please try again later".to_string(),
+                )
+            })
+        });
         if let Some((code, text)) = refusal {
             self.reply(code, &text);
             self.events
@@ -820,6 +844,14 @@ impl SmtpServer {
             .recipients
             .into_iter()
             .partition(|r| r.domain().eq_ignore_ascii_case(&self.config.domain));
+        if let Some(full) = local
+            .iter()
+            .find(|r| store.over_quota(r.local_part(), content.len()))
+        {
+            // RFC 3463 5.2.2: "Mailbox full"; nothing is stored for anyone.
+            let text = format!("5.2.2 <{full}>: Mailbox full");
+            return self.refuse(ReplyCode::EXCEEDED_STORAGE, &text);
+        }
         let uids: Vec<u32> = local
             .iter()
             .filter_map(|r| store.deliver(r.local_part(), &from, content.clone()))
