@@ -11,7 +11,7 @@ pub struct Host {
     pub label: String,
     /// Its DNS name, e.g. `mx.example.net`.
     pub name: String,
-    /// What it does here, e.g. "SMTP server :25".
+    /// What it does here, e.g. "MX :25 · store".
     pub role: String,
 }
 

@@ -1,15 +1,18 @@
-//! The Postroom world: hosts joined by links with latency, a virtual clock, and a timeline
-//! that records every line crossing a link.
+//! The Postroom world: hosts joined by links with latency, a DNS resolver, a virtual clock,
+//! and a timeline that records every line crossing a link — from Alice's laptop through her
+//! provider and Bob's MX to Bob's phone and laptop.
 //!
 //! Deterministic: the same scenario gives the same timeline on every machine. The UI only
 //! renders the timeline; it never drives a protocol session itself.
 
+pub mod conversation;
 pub mod host;
 pub mod scenario;
+pub mod share;
 pub mod timeline;
 pub mod world;
 
 pub use host::{Host, HostId};
-pub use scenario::Scenario;
-pub use timeline::{Direction, MailboxEntry, Protocol, Step, Timeline};
-pub use world::run;
+pub use scenario::{Action, Device, DeviceSettings, Fault, FetchProtocol, Scenario};
+pub use timeline::{Direction, MailboxEntry, MailboxView, Phase, Protocol, Step, Timeline};
+pub use world::{run, ScenarioError};

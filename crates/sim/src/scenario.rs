@@ -1,21 +1,110 @@
-//! A scenario: what the class watches, as data.
+//! A scenario: what the class watches, as data that fits in a share link.
 
 use serde::{Deserialize, Serialize};
 
-/// One email from Alice to Bob, sent straight to Bob's mail server.
+/// Which of Bob's devices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Device {
+    Phone,
+    Laptop,
+}
+
+impl Device {
+    pub fn label(self) -> &'static str {
+        match self {
+            Device::Phone => "Bob's phone",
+            Device::Laptop => "Bob's laptop",
+        }
+    }
+}
+
+/// How a device fetches mail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FetchProtocol {
+    Pop3,
+    Imap,
+}
+
+impl FetchProtocol {
+    pub fn name(self) -> &'static str {
+        match self {
+            FetchProtocol::Pop3 => "POP3",
+            FetchProtocol::Imap => "IMAP",
+        }
+    }
+}
+
+/// A device's mail settings, as a mail program's account dialog shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceSettings {
+    pub protocol: FetchProtocol,
+    /// POP3 only: leave a copy on the server instead of deleting after download.
+    pub leave_on_server: bool,
+    pub password: String,
+}
+
+/// Something that goes wrong, on purpose, so the class sees what the protocols do about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Fault {
+    /// Alice types the wrong password: AUTH fails with 535.
+    WrongPassword,
+    /// The recipient does not exist at the MX: 550, and Alice gets a bounce.
+    UnknownRecipient,
+    /// Bob's mailbox is full: 552, and Alice gets a bounce.
+    MailboxFull,
+    /// The MX greylists: 451 first, the relay retries 30 minutes later.
+    Greylisting,
+    /// example.net has no MX record: the relay falls back to the A record (RFC 5321 §5.1).
+    NoMxRecord,
+    /// The phone's connection drops before QUIT: POP3 deletes nothing.
+    PhoneDropsBeforeQuit,
+    /// The submission server does not offer STARTTLS, and Alice's client requires it.
+    TlsNotOffered,
+}
+
+/// What Bob does with his devices after the mail has arrived, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Action {
+    /// The device checks for mail (connects, synchronises or downloads).
+    Check(Device),
+    /// The device marks the newest message read.
+    Read(Device),
+    /// The device deletes the newest message.
+    Delete(Device),
+}
+
+/// One email from Alice to Bob, and what Bob's devices then do.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Scenario {
     pub from: String,
     pub to: String,
     pub subject: String,
     pub body: String,
-    /// One-way latency of the link between the client and the server, in milliseconds.
+    /// One-way latency of every link, in milliseconds.
     pub latency_ms: u64,
+    pub phone: DeviceSettings,
+    pub laptop: DeviceSettings,
+    pub actions: Vec<Action>,
+    pub faults: Vec<Fault>,
+}
+
+impl Scenario {
+    pub fn settings(&self, device: Device) -> &DeviceSettings {
+        match device {
+            Device::Phone => &self.phone,
+            Device::Laptop => &self.laptop,
+        }
+    }
+
+    pub fn has(&self, fault: Fault) -> bool {
+        self.faults.contains(&fault)
+    }
 }
 
 impl Default for Scenario {
-    /// The classroom example: a short note whose second line starts with a period, so the
-    /// class sees dot-stuffing happen.
+    /// The classroom story: Alice writes to Bob; Bob's laptop (IMAP) checks, his phone
+    /// (POP3, download and delete) checks, and the laptop checks again — and finds the
+    /// message gone, because POP3 deleted it from the server.
     fn default() -> Self {
         Scenario {
             from: "alice@example.org".to_string(),
@@ -23,6 +112,22 @@ impl Default for Scenario {
             subject: "Lunch on Friday?".to_string(),
             body: "Hi Bob,\n.. and bring the slides, please.\nAlice".to_string(),
             latency_ms: 40,
+            phone: DeviceSettings {
+                protocol: FetchProtocol::Pop3,
+                leave_on_server: false,
+                password: "secret".to_string(),
+            },
+            laptop: DeviceSettings {
+                protocol: FetchProtocol::Imap,
+                leave_on_server: true,
+                password: "secret".to_string(),
+            },
+            actions: vec![
+                Action::Check(Device::Laptop),
+                Action::Check(Device::Phone),
+                Action::Check(Device::Laptop),
+            ],
+            faults: Vec::new(),
         }
     }
 }

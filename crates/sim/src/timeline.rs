@@ -1,5 +1,7 @@
 //! The timeline: every step of a run, with everything the UI needs to draw it.
 
+use std::rc::Rc;
+
 use postroom_proto::{Explanation, Instant};
 
 use crate::host::{Host, HostId};
@@ -8,21 +10,42 @@ use crate::host::{Host, HostId};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Protocol {
     Smtp,
+    Dns,
+    Pop3,
+    Imap,
+    /// Something that happens inside one host: a mailbox write, a wait, a bounce.
+    Local,
 }
 
 impl Protocol {
     pub fn name(self) -> &'static str {
         match self {
             Protocol::Smtp => "SMTP",
+            Protocol::Dns => "DNS",
+            Protocol::Pop3 => "POP3",
+            Protocol::Imap => "IMAP",
+            Protocol::Local => "local",
+        }
+    }
+
+    /// CSS-friendly key: `smtp`, `dns`, `pop3`, `imap`, `local`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Protocol::Smtp => "smtp",
+            Protocol::Dns => "dns",
+            Protocol::Pop3 => "pop3",
+            Protocol::Imap => "imap",
+            Protocol::Local => "local",
         }
     }
 }
 
-/// Who spoke: the client (`C:`) or the server (`S:`).
+/// Who spoke: the client (`C:`), the server (`S:`), or a host on its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Direction {
     ClientToServer,
     ServerToClient,
+    Local,
 }
 
 impl Direction {
@@ -31,19 +54,38 @@ impl Direction {
         match self {
             Direction::ClientToServer => "C:",
             Direction::ServerToClient => "S:",
+            Direction::Local => "--",
         }
     }
 }
 
-/// One message in a mailbox, as the state panels show it.
+/// The part of the journey a step belongs to, for the scrubber's colours and labels.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MailboxEntry {
-    pub uid: u32,
-    pub subject: String,
-    pub size: usize,
+pub struct Phase {
+    pub label: String,
+    pub protocol: Protocol,
 }
 
-/// One unit (a command, a reply, or the message data) crossing one link.
+/// One message in a mailbox or on a device.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailboxEntry {
+    /// How the protocol names it: `UID 3`, or a POP3 unique-id.
+    pub id: String,
+    pub subject: String,
+    pub size: usize,
+    pub flags: Vec<String>,
+}
+
+/// A mailbox (on a server) or a device's local copy, as the state panels show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailboxView {
+    /// E.g. "mx.example.net · bob" or "Bob's phone (POP3)".
+    pub title: String,
+    pub entries: Vec<MailboxEntry>,
+}
+
+/// One unit (a command, a reply, the message data, a DNS query) crossing one link, or one
+/// thing happening inside a host.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Step {
     pub sent_at: Instant,
@@ -52,14 +94,18 @@ pub struct Step {
     pub to: HostId,
     pub protocol: Protocol,
     pub direction: Direction,
-    /// Exactly the octets on the wire.
+    /// Exactly the octets on the wire (for a local step, a description).
     pub bytes: Vec<u8>,
     pub explanation: Explanation,
-    /// Each session's state after this step, in the RFC's words.
+    /// The acting sessions' states after this step, in the RFC's words.
     pub client_state: String,
     pub server_state: String,
-    /// The recipient's mailbox on the server after this step.
-    pub mailbox: Vec<MailboxEntry>,
+    /// True once TLS protects the connection: on a real network these bytes are encrypted.
+    pub encrypted: bool,
+    pub phase: Rc<Phase>,
+    /// Every mailbox and device copy after this step; shared with earlier steps while
+    /// nothing changes.
+    pub mailboxes: Rc<Vec<MailboxView>>,
 }
 
 impl Step {
@@ -81,8 +127,8 @@ impl Step {
 pub struct Timeline {
     pub hosts: Vec<Host>,
     pub steps: Vec<Step>,
-    /// The recipient whose mailbox the steps show.
-    pub mailbox_owner: String,
+    /// What happened, in a few sentences, computed by the run.
+    pub outcome: Vec<String>,
 }
 
 impl Timeline {

@@ -1,42 +1,40 @@
-//! Runs a scenario on the virtual clock and records the timeline.
+//! Runs a scenario on the virtual clock and records the timeline: Alice submits, the
+//! provider looks up the MX and relays, the MX stores, Bob's devices fetch.
 
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
+use std::rc::Rc;
 
+use postroom_proto::imap::{self, DeviceCache, ImapClient, ImapServer, Intent};
 use postroom_proto::message::Message;
+use postroom_proto::pop3::{self, Keep, Pop3Client, Pop3Server};
 use postroom_proto::smtp::{
-    self, ClientConfig, Mailbox, ReversePath, ServerConfig, SmtpClient, SmtpServer,
+    self, ClientConfig, ClientTls, Mailbox, ReversePath, ServerConfig, SmtpClient, SmtpServer,
+    TlsPolicy,
 };
 use postroom_proto::{Duration, Explanation, Instant, MailStore, RfcRef};
 
+use crate::conversation::{Conversation, DeviceProgress, Imap, Pop3, Smtp};
 use crate::host::{Host, HostId};
-use crate::scenario::Scenario;
-use crate::timeline::{Direction, MailboxEntry, Protocol, Step, Timeline};
+use crate::scenario::{Action, Device, Fault, FetchProtocol, Scenario};
+use crate::timeline::{Direction, MailboxEntry, MailboxView, Phase, Protocol, Step, Timeline};
 
 /// A run never records more steps than this, whatever the sessions do.
 pub const MAX_STEPS: usize = 10_000;
 
-const CLIENT: HostId = HostId(0);
-const SERVER: HostId = HostId(1);
+pub const ALICE: HostId = HostId(0);
+pub const SUBMISSION: HostId = HostId(1);
+pub const DNS: HostId = HostId(2);
+pub const MX: HostId = HostId(3);
+pub const PHONE: HostId = HostId(4);
+pub const LAPTOP: HostId = HostId(5);
 
-/// The calendar date the virtual clock starts at, for the Date: header.
+/// The calendar time at which the virtual clock starts: Friday 6 March 2026, 09:00 UTC.
+pub const EPOCH_UNIX: i64 = 1_772_787_600;
 const START_DATE: &str = "Fri, 6 Mar 2026 09:00:00 +0000";
 
-/// One unit in flight on the link, ordered by arrival time then by sending order.
-#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
-struct InFlight {
-    arrives: Instant,
-    seq: u64,
-    sent: Instant,
-    direction: DirectionKey,
-    bytes: Vec<u8>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum DirectionKey {
-    ToServer,
-    ToClient,
-}
+/// RFC 5321 §4.5.4.1: "the retry interval SHOULD be at least 30 minutes".
+const RETRY_AFTER: Duration = Duration::from_secs(30 * 60);
 
 /// Why a scenario cannot run; shown to the user as is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,7 +46,47 @@ impl std::fmt::Display for ScenarioError {
     }
 }
 
-/// Runs the scenario from connection to QUIT and returns every step.
+/// What a device holds between sessions.
+#[derive(Debug, Clone)]
+enum DeviceState {
+    Pop3 {
+        known: BTreeMap<String, Instant>,
+        /// Downloaded messages by unique-id (or a local number), with a local read mark.
+        local: Vec<(String, Vec<u8>, bool)>,
+    },
+    Imap(DeviceCache),
+}
+
+/// The mailbox views, and the (provider modseq, MX modseq, device version) they show.
+type ViewCache = Option<((u64, u64, u64), Rc<Vec<MailboxView>>)>;
+
+/// A unit in flight: arrival, sending order, towards the server?, encrypted?, octets.
+type InFlight = Reverse<(Instant, u64, bool, bool, Vec<u8>)>;
+
+#[derive(Clone, Copy)]
+enum Which {
+    Provider,
+    Mx,
+}
+
+struct World<'s> {
+    scenario: &'s Scenario,
+    now: Instant,
+    latency: Duration,
+    steps: Vec<Step>,
+    provider: MailStore,
+    mx: MailStore,
+    alice: String,
+    bob: String,
+    phone: DeviceState,
+    laptop: DeviceState,
+    devices_version: u64,
+    view_cache: ViewCache,
+    phase: Rc<Phase>,
+    outcome: Vec<String>,
+}
+
+/// Runs the scenario and returns every step.
 pub fn run(scenario: &Scenario) -> Result<Timeline, ScenarioError> {
     let from = Mailbox::try_from(scenario.from.as_str()).map_err(|_| {
         ScenarioError(format!(
@@ -62,182 +100,768 @@ pub fn run(scenario: &Scenario) -> Result<Timeline, ScenarioError> {
             scenario.to
         ))
     })?;
-    let server_name = format!("mx.{}", to.domain());
-    let client_name = format!("laptop.{}", from.domain());
-
-    let mut store = MailStore::new();
-    store.add_user(to.local_part());
-    let mut server = SmtpServer::new(ServerConfig::new(&server_name, to.domain()), Instant::ZERO);
-    let mut client = SmtpClient::new(ClientConfig::new(&client_name), Instant::ZERO);
-    let message = Message::new(
-        &scenario.from,
-        &scenario.to,
-        &scenario.subject,
-        START_DATE,
-        &scenario.body,
-    );
-    client
-        .send(
-            ReversePath::Mailbox(from.clone()),
-            vec![to.clone()],
-            message.to_bytes(),
-        )
-        .map_err(|e| ScenarioError(e.0))?;
-    client.quit();
-
-    let latency = Duration::from_millis(scenario.latency_ms);
-    let mut queue = BinaryHeap::new();
-    let mut seq = 0u64;
-    let mut now = Instant::ZERO;
-    let mut steps = Vec::new();
-
-    // The server speaks first: its greeting leaves as the connection opens.
-    enqueue_output(&mut queue, &mut seq, now, latency, &mut server, &mut client);
-
-    while let Some(Reverse(unit)) = queue.pop() {
-        if steps.len() >= MAX_STEPS {
+    if from.domain().eq_ignore_ascii_case(to.domain()) {
+        return Err(ScenarioError("Alice and Bob need different mail domains, so the message has to travel between providers".into()));
+    }
+    let device_state = |device: Device| match scenario.settings(device).protocol {
+        FetchProtocol::Pop3 => DeviceState::Pop3 {
+            known: BTreeMap::new(),
+            local: Vec::new(),
+        },
+        FetchProtocol::Imap => DeviceState::Imap(DeviceCache::default()),
+    };
+    let mut world = World {
+        scenario,
+        now: Instant::ZERO,
+        latency: Duration::from_millis(scenario.latency_ms.clamp(1, 10_000)),
+        steps: Vec::new(),
+        provider: MailStore::new(),
+        mx: MailStore::new(),
+        alice: from.local_part().to_ascii_lowercase(),
+        bob: to.local_part().to_ascii_lowercase(),
+        phone: device_state(Device::Phone),
+        laptop: device_state(Device::Laptop),
+        devices_version: 0,
+        view_cache: None,
+        phase: Rc::new(Phase {
+            label: "SMTP submission".into(),
+            protocol: Protocol::Smtp,
+        }),
+        outcome: Vec::new(),
+    };
+    world.provider.add_account(from.local_part(), "secret");
+    if !scenario.has(Fault::UnknownRecipient) {
+        world.mx.add_account(to.local_part(), "secret");
+    }
+    if scenario.has(Fault::MailboxFull) {
+        world.mx.set_quota(to.local_part(), Some(100));
+    }
+    world.send_mail(&from, &to);
+    for action in &scenario.actions {
+        if world.steps.len() >= MAX_STEPS {
             break;
         }
-        now = unit.arrives;
-        let step = match unit.direction {
-            DirectionKey::ToServer => {
-                let explanation = explain_client_unit(&unit.bytes, server.state());
-                server.handle_input(now, &unit.bytes, &mut store);
-                record(
-                    &unit,
-                    explanation,
-                    Direction::ClientToServer,
-                    (CLIENT, SERVER),
-                )
-            }
-            DirectionKey::ToClient => {
-                let explanation = explain_server_unit(&unit.bytes, &client);
-                // A reply our own client cannot parse would be an engine bug; the step still
-                // shows the bytes, and the client closes.
-                let _ = client.handle_input(now, &unit.bytes);
-                record(
-                    &unit,
-                    explanation,
-                    Direction::ServerToClient,
-                    (SERVER, CLIENT),
-                )
-            }
-        };
-        steps.push(Step {
-            client_state: client.state().to_string(),
-            server_state: server.state().to_string(),
-            mailbox: mailbox_entries(&store, to.local_part()),
-            ..step
-        });
-        enqueue_output(&mut queue, &mut seq, now, latency, &mut server, &mut client);
+        world.act(*action);
     }
-
+    let hosts = vec![
+        Host::new(
+            "Alice's laptop",
+            &format!("laptop.{}", from.domain()),
+            "mail client",
+        ),
+        Host::new(
+            "Submission server",
+            &format!("smtp.{}", from.domain()),
+            "submission :587",
+        ),
+        Host::new("DNS resolver", "resolver", "MX lookup"),
+        Host::new(
+            "Bob's mail server",
+            &format!("mx.{}", to.domain()),
+            "MX :25 · store",
+        ),
+        Host::new(
+            "Bob's phone",
+            "phone",
+            &device_role(scenario, Device::Phone),
+        ),
+        Host::new(
+            "Bob's laptop",
+            "laptop",
+            &device_role(scenario, Device::Laptop),
+        ),
+    ];
     Ok(Timeline {
-        hosts: vec![
-            Host::new("Alice's mail client", &client_name, "SMTP client"),
-            Host::new("Bob's mail server", &server_name, "SMTP server :25"),
-        ],
-        steps,
-        mailbox_owner: to.to_string(),
+        hosts,
+        steps: world.steps,
+        outcome: world.outcome,
     })
 }
 
-fn enqueue_output(
-    queue: &mut BinaryHeap<Reverse<InFlight>>,
-    seq: &mut u64,
-    now: Instant,
-    latency: Duration,
-    server: &mut SmtpServer,
-    client: &mut SmtpClient,
-) {
-    let mut push = |direction, bytes| {
-        *seq += 1;
-        queue.push(Reverse(InFlight {
-            arrives: now + latency,
-            seq: *seq,
-            sent: now,
+fn device_role(scenario: &Scenario, device: Device) -> String {
+    let s = scenario.settings(device);
+    match s.protocol {
+        FetchProtocol::Pop3 if s.leave_on_server => "POP3 :110 · keeps a copy".into(),
+        FetchProtocol::Pop3 => "POP3 :110 · deletes".into(),
+        FetchProtocol::Imap => "IMAP :143".into(),
+    }
+}
+
+impl World<'_> {
+    fn set_phase(&mut self, label: &str, protocol: Protocol) {
+        self.phase = Rc::new(Phase {
+            label: label.to_string(),
+            protocol,
+        });
+    }
+
+    fn store(&mut self, which: Which) -> &mut MailStore {
+        match which {
+            Which::Provider => &mut self.provider,
+            Which::Mx => &mut self.mx,
+        }
+    }
+
+    fn sync_clocks(&mut self) {
+        let seconds = EPOCH_UNIX + i64::try_from(self.now.as_micros() / 1_000_000).unwrap_or(0);
+        self.provider.set_clock(seconds);
+        self.mx.set_clock(seconds);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn record(
+        &mut self,
+        (from, to): (HostId, HostId),
+        protocol: Protocol,
+        direction: Direction,
+        sent_at: Instant,
+        bytes: Vec<u8>,
+        explanation: Explanation,
+        (client_state, server_state): (String, String),
+        encrypted: bool,
+    ) {
+        if self.steps.len() >= MAX_STEPS {
+            return;
+        }
+        let mailboxes = self.mailboxes();
+        self.steps.push(Step {
+            sent_at,
+            arrived_at: self.now,
+            from,
+            to,
+            protocol,
             direction,
             bytes,
-        }));
+            explanation,
+            client_state,
+            server_state,
+            encrypted,
+            phase: self.phase.clone(),
+            mailboxes,
+        });
+    }
+
+    /// Something happening inside one host.
+    fn local(&mut self, host: HostId, text: &str, explanation: Explanation) {
+        let bytes = format!("{text}\r\n").into_bytes();
+        self.record(
+            (host, host),
+            Protocol::Local,
+            Direction::Local,
+            self.now,
+            bytes,
+            explanation,
+            (String::new(), String::new()),
+            false,
+        );
+    }
+
+    /// Every mailbox and device copy now; rebuilt only when something changed.
+    fn mailboxes(&mut self) -> Rc<Vec<MailboxView>> {
+        let key = (
+            self.provider.modseq(),
+            self.mx.modseq(),
+            self.devices_version,
+        );
+        if let Some((k, view)) = &self.view_cache {
+            if *k == key {
+                return view.clone();
+            }
+        }
+        let mut views = vec![server_view(
+            &format!("{} · {}", "mx", self.bob),
+            &self.mx,
+            &self.bob,
+        )];
+        if !self.provider.messages(&self.alice).is_empty() {
+            views.push(server_view(
+                &format!("smtp · {}", self.alice),
+                &self.provider,
+                &self.alice,
+            ));
+        }
+        views.push(device_view(Device::Phone, self.scenario, &self.phone));
+        views.push(device_view(Device::Laptop, self.scenario, &self.laptop));
+        let view = Rc::new(views);
+        self.view_cache = Some((key, view.clone()));
+        view
+    }
+
+    /// Drives one connection until both sides fall silent.
+    fn converse(
+        &mut self,
+        conv: &mut dyn Conversation,
+        ends: (HostId, HostId),
+        which: Which,
+        cut_before_quit: bool,
+    ) {
+        let device = match ends.0 {
+            PHONE => Some(Device::Phone),
+            LAPTOP => Some(Device::Laptop),
+            _ => None,
+        };
+        let (client, server) = ends;
+        let protocol = conv.protocol();
+        let mut queue: BinaryHeap<InFlight> = BinaryHeap::new();
+        let mut seq = 0u64;
+        let mut schedule = |queue: &mut BinaryHeap<_>, conv: &mut dyn Conversation, at: Instant| {
+            let encrypted = conv.encrypted();
+            while let Some(bytes) = conv.server_output() {
+                seq += 1;
+                queue.push(Reverse((at, seq, false, encrypted, bytes)));
+            }
+            while let Some(bytes) = conv.client_output() {
+                seq += 1;
+                queue.push(Reverse((at, seq, true, encrypted, bytes)));
+            }
+        };
+        schedule(&mut queue, conv, self.now + self.latency);
+        while let Some(Reverse((arrives, _, to_server, encrypted, bytes))) = queue.pop() {
+            if self.steps.len() >= MAX_STEPS {
+                return;
+            }
+            let sent = self.now;
+            self.now = self.now.max(arrives);
+            self.sync_clocks();
+            if to_server && cut_before_quit && conv.is_quit(&bytes) {
+                conv.cut(self.store(which));
+                self.local(
+                    client,
+                    "-- the connection drops before QUIT --",
+                    Explanation::new(
+                        "The connection is lost before QUIT",
+                        "The server never sees QUIT, so it never enters the UPDATE state: nothing \
+                         marked with DELE is deleted, and the lock is released.",
+                        RfcRef::new(1939, "6"),
+                    ),
+                );
+                return;
+            }
+            let explanation = if to_server {
+                conv.to_server(self.now, &bytes, self.store(which))
+            } else {
+                conv.to_client(self.now, &bytes)
+            };
+            let (from, to, direction) = if to_server {
+                (client, server, Direction::ClientToServer)
+            } else {
+                (server, client, Direction::ServerToClient)
+            };
+            if let Some(device) = device {
+                self.refresh_device(device, conv.device_progress());
+            }
+            self.record(
+                (from, to),
+                protocol,
+                direction,
+                sent,
+                bytes,
+                explanation,
+                conv.states(),
+                encrypted,
+            );
+            if conv.tls_due() {
+                conv.tls_established(self.now);
+                self.record(
+                    (client, server),
+                    protocol,
+                    Direction::Local,
+                    self.now,
+                    b"-- TLS handshake (simulated): from here on the connection is encrypted --\r\n".to_vec(),
+                    Explanation::new(
+                        "TLS handshake: the connection becomes encrypted",
+                        "Client and server agree on keys and the server proves who it is with its \
+                         certificate. Postroom shows the protocol inside; on a real network, everything \
+                         from now on would look like random bytes to an eavesdropper.",
+                        RfcRef::new(3207, "4"),
+                    ),
+                    conv.states(),
+                    true,
+                );
+            }
+            schedule(&mut queue, conv, self.now + self.latency);
+        }
+    }
+
+    /// Brings a device's local copy up to what its running session has fetched.
+    fn refresh_device(&mut self, device: Device, progress: DeviceProgress<'_>) {
+        let state = match device {
+            Device::Phone => &mut self.phone,
+            Device::Laptop => &mut self.laptop,
+        };
+        let changed = match (state, progress) {
+            (DeviceState::Pop3 { local, .. }, DeviceProgress::Pop3(downloads)) => {
+                let before = local.len();
+                for (id, bytes) in downloads {
+                    if !local.iter().any(|(i, _, _)| *i == id) {
+                        local.push((id, bytes.to_vec(), false));
+                    }
+                }
+                local.len() != before
+            }
+            (DeviceState::Imap(cache), DeviceProgress::Imap(now)) => {
+                let changed = cache != now;
+                *cache = now.clone();
+                changed
+            }
+            _ => false,
+        };
+        if changed {
+            self.devices_version += 1;
+        }
+    }
+
+    // ---- the journey ----
+
+    fn send_mail(&mut self, from: &Mailbox, to: &Mailbox) {
+        let s = self.scenario;
+        let message = Message::new(&s.from, &s.to, &s.subject, START_DATE, &s.body).to_bytes();
+        // 1. Submission: Alice's client to her provider, TLS and login first (RFC 6409).
+        self.set_phase("SMTP submission", Protocol::Smtp);
+        let mut config = ClientConfig::new(&format!("laptop.{}", from.domain()));
+        config.tls = ClientTls::Required;
+        let password = if s.has(Fault::WrongPassword) {
+            "wrong-password"
+        } else {
+            "secret"
+        };
+        config.credentials = Some((from.local_part().to_string(), password.to_string()));
+        let mut client = SmtpClient::new(config, self.now);
+        let _ = client.send(
+            ReversePath::Mailbox(from.clone()),
+            vec![to.clone()],
+            message,
+        );
+        client.quit();
+        let mut server_config =
+            ServerConfig::submission(&format!("smtp.{}", from.domain()), from.domain());
+        server_config.tls = if s.has(Fault::TlsNotOffered) {
+            TlsPolicy::NotOffered
+        } else {
+            TlsPolicy::Required
+        };
+        let server = SmtpServer::new(server_config, self.now);
+        let mut conv = Smtp::new(client, server);
+        self.converse(&mut conv, (ALICE, SUBMISSION), Which::Provider, false);
+        let accepted = conv.server_events.iter().find_map(|e| match e {
+            smtp::ServerEvent::MessageAccepted {
+                remote, content, ..
+            } if !remote.is_empty() => Some(content.clone()),
+            _ => None,
+        });
+        let Some(content) = accepted else {
+            let why = conv
+                .client_events
+                .iter()
+                .find_map(|e| match e {
+                    smtp::ClientEvent::AuthenticationFailed(r) => {
+                        Some(format!("the login was refused ({})", r.text()))
+                    }
+                    smtp::ClientEvent::GaveUp(why) => Some(why.clone()),
+                    smtp::ClientEvent::MessageRejected(r) => {
+                        Some(format!("the server refused it ({})", r.text()))
+                    }
+                    _ => None,
+                })
+                .unwrap_or_else(|| "the submission did not complete".into());
+            self.outcome
+                .push(format!("Alice's message was not sent: {why}."));
+            return;
+        };
+        self.outcome
+            .push("Alice's provider accepted the message for delivery.".into());
+        // 2. DNS: where does mail for Bob's domain go?
+        self.look_up_mx(to.domain());
+        // 3. Relay to the MX, with a trace header (RFC 5321 §4.4).
+        let received = format!(
+            "Received: from laptop.{} by smtp.{} with ESMTPSA; {START_DATE}\r\n",
+            from.domain(),
+            from.domain()
+        );
+        let mut relayed = received.into_bytes();
+        relayed.extend_from_slice(&content);
+        self.relay(from, to, relayed, true);
+    }
+
+    fn look_up_mx(&mut self, domain: &str) {
+        self.set_phase("DNS", Protocol::Dns);
+        let query = |s: &mut Self,
+                     question: String,
+                     answer: String,
+                     why: Explanation,
+                     answer_why: Explanation| {
+            let sent = s.now;
+            s.now = s.now + s.latency;
+            s.record(
+                (SUBMISSION, DNS),
+                Protocol::Dns,
+                Direction::ClientToServer,
+                sent,
+                format!("{question}\r\n").into_bytes(),
+                why,
+                ("resolving".into(), String::new()),
+                false,
+            );
+            let sent = s.now;
+            s.now = s.now + s.latency;
+            s.record(
+                (DNS, SUBMISSION),
+                Protocol::Dns,
+                Direction::ServerToClient,
+                sent,
+                format!("{answer}\r\n").into_bytes(),
+                answer_why,
+                ("resolved".into(), String::new()),
+                false,
+            );
+        };
+        let mx_why = Explanation::new(
+            format!("Which server takes mail for {domain}?"),
+            "To relay a message the sender's server asks DNS for the MX (mail exchanger) records of the \
+             recipient's domain, then tries them in order of preference.",
+            RfcRef::new(5321, "5.1"),
+        );
+        if self.scenario.has(Fault::NoMxRecord) {
+            query(
+                self,
+                format!("QUERY {domain}. IN MX"),
+                format!("ANSWER {domain}. IN MX: none (NOERROR, no records)"),
+                mx_why,
+                Explanation::new(
+                    "No MX record",
+                    "With no MX record, RFC 5321 says to treat the domain itself as the mail server: \
+                     the \"implicit MX\", found by an address (A or AAAA) lookup.",
+                    RfcRef::new(5321, "5.1"),
+                ),
+            );
+            query(
+                self,
+                format!("QUERY {domain}. IN A"),
+                format!("ANSWER {domain}. 3600 IN A 192.0.2.25"),
+                Explanation::new(
+                    format!("Then the address of {domain} itself"),
+                    "The fallback: deliver to the host named by the domain.",
+                    RfcRef::new(5321, "5.1"),
+                ),
+                Explanation::new(
+                    "The domain's own address",
+                    "The relay connects to that address on port 25.",
+                    RfcRef::new(1035, "3.4.1"),
+                ),
+            );
+        } else {
+            query(
+                self,
+                format!("QUERY {domain}. IN MX"),
+                format!("ANSWER {domain}. 3600 IN MX 10 mx.{domain}."),
+                mx_why,
+                Explanation::new(
+                    format!("mx.{domain} takes the mail (preference 10)"),
+                    "An MX record names a host and a preference; lower numbers are tried first. The relay \
+                     now opens an SMTP connection to that host on port 25.",
+                    RfcRef::new(1035, "3.3.9"),
+                ),
+            );
+        }
+    }
+
+    fn relay(&mut self, from: &Mailbox, to: &Mailbox, content: Vec<u8>, first_try: bool) {
+        self.set_phase("SMTP relay", Protocol::Smtp);
+        let mut config = ClientConfig::new(&format!("smtp.{}", from.domain()));
+        config.tls = ClientTls::IfOffered;
+        let mut client = SmtpClient::new(config, self.now);
+        let _ = client.send(
+            ReversePath::Mailbox(from.clone()),
+            vec![to.clone()],
+            content.clone(),
+        );
+        client.quit();
+        let mut server_config = ServerConfig::new(&format!("mx.{}", to.domain()), to.domain());
+        server_config.greylisting = self.scenario.has(Fault::Greylisting);
+        let server = SmtpServer::new(server_config, self.now);
+        let mut conv = Smtp::new(client, server);
+        self.converse(&mut conv, (SUBMISSION, MX), Which::Mx, false);
+        let refused = conv.client_events.iter().find_map(|e| match e {
+            smtp::ClientEvent::RecipientRefused { reply, .. }
+            | smtp::ClientEvent::MessageRejected(reply) => Some(reply.clone()),
+            _ => None,
+        });
+        let delivered = conv
+            .client_events
+            .iter()
+            .any(|e| matches!(e, smtp::ClientEvent::MessageAccepted(_)));
+        if delivered {
+            self.outcome.push(format!(
+                "The message reached {}'s mailbox on mx.{}.",
+                self.bob,
+                to.domain()
+            ));
+            return;
+        }
+        match refused {
+            Some(reply) if reply.code().is_transient_failure() && first_try => {
+                self.now = self.now + RETRY_AFTER;
+                self.sync_clocks();
+                self.local(
+                    SUBMISSION,
+                    &format!("-- smtp.{} keeps the message queued and waits 30 minutes --", from.domain()),
+                    Explanation::new(
+                        "A temporary failure: try again later",
+                        "A 4xx reply means \"not now\". The message stays in the relay's queue and is retried; \
+                         RFC 5321 asks for at least 30 minutes between attempts. Greylisting relies on this: \
+                         spam software rarely retries.",
+                        RfcRef::new(5321, "4.5.4.1"),
+                    ),
+                );
+                self.relay(from, to, content, false);
+            }
+            Some(reply) => self.bounce(from, to, &reply.text(), reply.code().value()),
+            None => self.outcome.push("The relay did not complete.".into()),
+        }
+    }
+
+    /// RFC 3464: the relay tells the sender, with a delivery status notification sent from
+    /// the null reverse path so that it can never bounce back in a loop.
+    fn bounce(&mut self, from: &Mailbox, to: &Mailbox, why: &str, code: u16) {
+        self.set_phase("bounce", Protocol::Local);
+        let dsn = format!(
+            "From: Mail Delivery System <MAILER-DAEMON@smtp.{d}>\r\nTo: {from}\r\nSubject: Undelivered Mail Returned to Sender\r\n\
+Date: {START_DATE}\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"dsn\"\r\n\r\n\
+--dsn\r\nContent-Type: text/plain\r\n\r\nYour message to {to} could not be delivered: {why}\r\n\r\n\
+--dsn\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; smtp.{d}\r\n\r\nFinal-Recipient: rfc822; {to}\r\nAction: failed\r\nStatus: {status}\r\n\r\n--dsn--\r\n",
+            d = from.domain(),
+            status = if code == 552 { "5.2.2" } else { "5.1.1" },
+        );
+        self.provider
+            .deliver(from.local_part(), "", dsn.into_bytes());
+        self.local(
+            SUBMISSION,
+            &format!("-- bounce: a delivery status notification to {from}, from <> --"),
+            Explanation::new(
+                "The message bounces back to Alice",
+                "The MX refused the message for good (5xx), so the relay, which accepted responsibility for \
+                 it, must tell the sender. The notice comes from the null sender <> so it can never bounce again.",
+                RfcRef::new(5321, "6.1"),
+            ),
+        );
+        self.outcome.push(format!(
+            "The MX refused the message ({code} {why}); Alice received a bounce."
+        ));
+    }
+
+    // ---- Bob's devices ----
+
+    fn act(&mut self, action: Action) {
+        let (device, host) = match action {
+            Action::Check(d) | Action::Read(d) | Action::Delete(d) => (d, device_host(d)),
+        };
+        let settings = self.scenario.settings(device).clone();
+        self.set_phase(
+            &format!("{} {}", settings.protocol.name(), device.label()),
+            match settings.protocol {
+                FetchProtocol::Pop3 => Protocol::Pop3,
+                FetchProtocol::Imap => Protocol::Imap,
+            },
+        );
+        let state = match device {
+            Device::Phone => self.phone.clone(),
+            Device::Laptop => self.laptop.clone(),
+        };
+        let new_state = match state {
+            DeviceState::Pop3 { known, mut local } => match action {
+                Action::Check(_) => self.pop3_check(
+                    device,
+                    host,
+                    &settings.password,
+                    settings.leave_on_server,
+                    known,
+                    local,
+                ),
+                Action::Read(_) | Action::Delete(_) => {
+                    let read = matches!(action, Action::Read(_));
+                    let text = if local.is_empty() {
+                        "-- nothing on this device to open --".to_string()
+                    } else if read {
+                        if let Some(last) = local.last_mut() {
+                            last.2 = true;
+                        }
+                        "-- marked read on this device only --".to_string()
+                    } else {
+                        local.pop();
+                        "-- deleted from this device only --".to_string()
+                    };
+                    self.devices_version += 1;
+                    self.local(
+                        host,
+                        &text,
+                        Explanation::new(
+                            "POP3 keeps no state on the server",
+                            "POP3 has no read flags and no way to tell other devices: what the phone does to \
+                             its own copy stays on the phone.",
+                            RfcRef::new(1939, "8"),
+                        ),
+                    );
+                    DeviceState::Pop3 { known, local }
+                }
+            },
+            DeviceState::Imap(cache) => {
+                let newest = cache.messages.keys().last().copied();
+                let intent = match (action, newest) {
+                    (Action::Read(_), Some(uid)) => Some(Intent::MarkRead(uid)),
+                    (Action::Delete(_), Some(uid)) => Some(Intent::Delete(uid)),
+                    _ => None,
+                };
+                self.imap_session(device, host, &settings.password, cache, intent)
+            }
+        };
+        self.devices_version += 1;
+        match device {
+            Device::Phone => self.phone = new_state,
+            Device::Laptop => self.laptop = new_state,
+        }
+        let _ = self.mailboxes();
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn pop3_check(
+        &mut self,
+        device: Device,
+        host: HostId,
+        password: &str,
+        leave_on_server: bool,
+        known: BTreeMap<String, Instant>,
+        mut local: Vec<(String, Vec<u8>, bool)>,
+    ) -> DeviceState {
+        let mut config = pop3::ClientConfig::new(&self.bob, password);
+        config.keep = if leave_on_server {
+            Keep::LeaveOnServer { delete_after: None }
+        } else {
+            Keep::DownloadAndDelete
+        };
+        let client = Pop3Client::new(config, known, self.now);
+        let server = Pop3Server::new(
+            pop3::ServerConfig::new(&format!("mx.{}", self.mx_domain())),
+            self.now,
+        );
+        let mut conv = Pop3::new(client, server);
+        let cut = device == Device::Phone && self.scenario.has(Fault::PhoneDropsBeforeQuit);
+        self.converse(&mut conv, (host, MX), Which::Mx, cut);
+        for event in &conv.client_events {
+            if let pop3::ClientEvent::MessageDownloaded {
+                number,
+                unique_id,
+                bytes,
+            } = event
+            {
+                let id = unique_id.clone().unwrap_or_else(|| format!("#{number}"));
+                if !local.iter().any(|(i, _, _)| *i == id) {
+                    local.push((id, bytes.clone(), false));
+                }
+            }
+        }
+        DeviceState::Pop3 {
+            known: conv.client.known().clone(),
+            local,
+        }
+    }
+
+    fn imap_session(
+        &mut self,
+        _device: Device,
+        host: HostId,
+        password: &str,
+        cache: DeviceCache,
+        intent: Option<Intent>,
+    ) -> DeviceState {
+        let mut client = ImapClient::new(imap::ClientConfig::new(&self.bob, password), cache);
+        if let Some(intent) = intent {
+            client.act(intent);
+        }
+        client.act(Intent::Logout);
+        let server = ImapServer::new(
+            imap::ServerConfig::new(&format!("mx.{}", self.mx_domain())),
+            self.now,
+        );
+        let mut conv = Imap::new(client, server);
+        self.converse(&mut conv, (host, MX), Which::Mx, false);
+        DeviceState::Imap(conv.client.cache().clone())
+    }
+
+    fn mx_domain(&self) -> String {
+        Mailbox::try_from(self.scenario.to.as_str())
+            .map(|m| m.domain().to_string())
+            .unwrap_or_default()
+    }
+}
+
+fn device_host(device: Device) -> HostId {
+    match device {
+        Device::Phone => PHONE,
+        Device::Laptop => LAPTOP,
+    }
+}
+
+fn server_view(title: &str, store: &MailStore, user: &str) -> MailboxView {
+    MailboxView {
+        title: title.to_string(),
+        entries: store
+            .messages(user)
+            .iter()
+            .map(|m| MailboxEntry {
+                id: format!("UID {}", m.uid),
+                subject: header_value(&m.bytes, "Subject").unwrap_or_default(),
+                size: m.bytes.len(),
+                flags: m.flags.iter().cloned().collect(),
+            })
+            .collect(),
+    }
+}
+
+fn device_view(device: Device, scenario: &Scenario, state: &DeviceState) -> MailboxView {
+    let title = format!(
+        "{} ({})",
+        device.label(),
+        scenario.settings(device).protocol.name()
+    );
+    let entries = match state {
+        DeviceState::Pop3 { local, .. } => local
+            .iter()
+            .map(|(id, bytes, read)| MailboxEntry {
+                id: id.clone(),
+                subject: header_value(bytes, "Subject").unwrap_or_default(),
+                size: bytes.len(),
+                flags: if *read {
+                    vec!["read here".to_string()]
+                } else {
+                    Vec::new()
+                },
+            })
+            .collect(),
+        DeviceState::Imap(cache) => cache
+            .messages
+            .iter()
+            .map(|(uid, m)| MailboxEntry {
+                id: format!("UID {uid}"),
+                subject: m
+                    .bytes
+                    .as_deref()
+                    .and_then(|b| header_value(b, "Subject"))
+                    .unwrap_or_default(),
+                size: m.bytes.as_ref().map_or(0, Vec::len),
+                flags: m
+                    .flags
+                    .iter()
+                    .cloned()
+                    .collect::<BTreeSet<_>>()
+                    .into_iter()
+                    .collect(),
+            })
+            .collect(),
     };
-    while let Some(bytes) = server.poll_output() {
-        push(DirectionKey::ToClient, bytes);
-    }
-    while let Some(bytes) = client.poll_output() {
-        push(DirectionKey::ToServer, bytes);
-    }
+    MailboxView { title, entries }
 }
 
-fn record(
-    unit: &InFlight,
-    explanation: Explanation,
-    direction: Direction,
-    ends: (HostId, HostId),
-) -> Step {
-    Step {
-        sent_at: unit.sent,
-        arrived_at: unit.arrives,
-        from: ends.0,
-        to: ends.1,
-        protocol: Protocol::Smtp,
-        direction,
-        bytes: unit.bytes.clone(),
-        explanation,
-        client_state: String::new(),
-        server_state: String::new(),
-        mailbox: Vec::new(),
-    }
-}
-
-/// What the client sent means what the server will take it as: data while it receives data.
-fn explain_client_unit(bytes: &[u8], server_state: smtp::ServerState) -> Explanation {
-    if server_state == smtp::ServerState::ExpectAuthResponse {
-        return smtp::explain::auth_response();
-    }
-    if server_state == smtp::ServerState::ReceivingData {
-        let stuffed = bytes
-            .split(|&b| b == b'\n')
-            .filter(|line| line.starts_with(b".."))
-            .count();
-        // Without the stuffed periods and the final ".\r\n" line: the message as written.
-        let message = bytes.len().saturating_sub(stuffed + 3);
-        return smtp::explain::data_content(message, stuffed);
-    }
-    let line = bytes.strip_suffix(b"\r\n").unwrap_or(bytes);
-    match smtp::decode::command(line) {
-        Ok(cmd) => smtp::explain::command(&cmd),
-        Err(_) => Explanation::new(
-            "A line the server does not understand",
-            "The server will answer with a 5xx error reply.",
-            RfcRef::new(5321, "4.2.2"),
-        ),
-    }
-}
-
-fn explain_server_unit(bytes: &[u8], client: &SmtpClient) -> Explanation {
-    match (smtp::decode::reply(bytes), client.expecting()) {
-        (Ok((reply, _)), Some(to)) => smtp::explain::reply(&reply, to),
-        _ => Explanation::new(
-            "A reply the client did not expect",
-            "The client cannot match this reply to a command it sent, so it gives up.",
-            RfcRef::new(5321, "4.2"),
-        ),
-    }
-}
-
-fn mailbox_entries(store: &MailStore, user: &str) -> Vec<MailboxEntry> {
-    store
-        .messages(user)
-        .iter()
-        .map(|m| MailboxEntry {
-            uid: m.uid,
-            subject: header_value(&m.bytes, "Subject").unwrap_or_default(),
-            size: m.bytes.len(),
-        })
-        .collect()
-}
-
-/// The value of the first header field called `name` (unfolded, single line is enough here).
+/// The value of the first header field called `name` (one line is enough here).
 fn header_value(message: &[u8], name: &str) -> Option<String> {
     let text = String::from_utf8_lossy(message);
     text.split("\r\n")
@@ -248,79 +872,4 @@ fn header_value(message: &[u8], name: &str) -> Option<String> {
                 .eq_ignore_ascii_case(name)
                 .then(|| value.trim().to_string())
         })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_classroom_email_is_delivered_in_a_deterministic_timeline() {
-        let scenario = Scenario::default();
-        let a = run(&scenario).unwrap();
-        let b = run(&scenario).unwrap();
-        assert_eq!(a, b);
-        let labels: Vec<String> = a.steps.iter().map(|s| s.label()).collect();
-        assert_eq!(
-            labels,
-            [
-                "220 mx.example.net ESMTP Postroom",
-                "EHLO laptop.example.org",
-                "250-mx.example.net greets laptop.example.org",
-                // The server offers PIPELINING: MAIL, RCPT and DATA leave together.
-                "MAIL FROM:<alice@example.org> SIZE=163",
-                "RCPT TO:<bob@example.net>",
-                "DATA",
-                "250 2.1.0 Sender OK",
-                "250 2.1.5 Recipient OK",
-                "354 End data with <CR><LF>.<CR><LF>",
-                "From: alice@example.org",
-                "250 2.0.0 Ok: message accepted (163 octets)",
-                "QUIT",
-                "221 2.0.0 mx.example.net closing connection",
-            ]
-        );
-        // Each step arrives one link latency (40 ms) after what caused it; a pipelined group
-        // arrives together, and so do its replies.
-        let times: Vec<u64> = a
-            .steps
-            .iter()
-            .map(|s| s.arrived_at.as_micros() / 1000)
-            .collect();
-        assert_eq!(
-            times,
-            [40, 80, 120, 160, 160, 160, 200, 200, 200, 240, 280, 320, 360]
-        );
-    }
-
-    #[test]
-    fn the_mailbox_fills_only_when_the_end_of_data_is_accepted() {
-        let t = run(&Scenario::default()).unwrap();
-        let data = t
-            .steps
-            .iter()
-            .position(|s| s.label().starts_with("From:"))
-            .unwrap();
-        assert!(t.steps[data - 1].mailbox.is_empty());
-        assert_eq!(t.steps[data].mailbox.len(), 1);
-        assert_eq!(t.steps[data].mailbox[0].subject, "Lunch on Friday?");
-        assert_eq!(t.steps[data].server_state, "ready for MAIL");
-        assert!(t.steps[data]
-            .explanation
-            .why
-            .contains("One line starts with a period"));
-        assert!(t.steps[data].bytes.windows(4).any(|w| w == b"\n..."));
-    }
-
-    #[test]
-    fn a_bad_address_is_a_clear_error() {
-        let scenario = Scenario {
-            to: "not an address".into(),
-            ..Scenario::default()
-        };
-        assert_eq!(
-            run(&scenario).unwrap_err().0,
-            "\"not an address\" is not a valid recipient address"
-        );
-    }
 }

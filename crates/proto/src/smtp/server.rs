@@ -118,7 +118,7 @@ pub enum ServerEvent {
         local: Vec<Mailbox>,
         uids: Vec<u32>,
         remote: Vec<Mailbox>,
-        /// The message as received, with the Return-Path line added for local delivery.
+        /// The message as received (un-stuffed), to relay onwards.
         content: Vec<u8>,
     },
     CommandRefused {
@@ -836,9 +836,10 @@ impl SmtpServer {
         let Some(t) = transaction else {
             return self.out_of_sequence("No transaction");
         };
-        // RFC 5321 §4.4: at final delivery the server adds Return-Path with the MAIL FROM.
-        let mut content = format!("Return-Path: {}\r\n", t.from).into_bytes();
-        content.extend_from_slice(&data);
+        // RFC 5321 §4.4: at final delivery the server adds Return-Path with the MAIL FROM;
+        // a message relayed onwards travels as received.
+        let mut stored = format!("Return-Path: {}\r\n", t.from).into_bytes();
+        stored.extend_from_slice(&data);
         let from = t.from.to_string();
         let (local, remote): (Vec<Mailbox>, Vec<Mailbox>) = t
             .recipients
@@ -846,7 +847,7 @@ impl SmtpServer {
             .partition(|r| r.domain().eq_ignore_ascii_case(&self.config.domain));
         if let Some(full) = local
             .iter()
-            .find(|r| store.over_quota(r.local_part(), content.len()))
+            .find(|r| store.over_quota(r.local_part(), stored.len()))
         {
             // RFC 3463 5.2.2: "Mailbox full"; nothing is stored for anyone.
             let text = format!("5.2.2 <{full}>: Mailbox full");
@@ -854,7 +855,7 @@ impl SmtpServer {
         }
         let uids: Vec<u32> = local
             .iter()
-            .filter_map(|r| store.deliver(r.local_part(), &from, content.clone()))
+            .filter_map(|r| store.deliver(r.local_part(), &from, stored.clone()))
             .collect();
         let text = format!("2.0.0 Ok: message accepted ({} octets)", data.len());
         self.ok(&text);
@@ -863,7 +864,7 @@ impl SmtpServer {
             local,
             uids,
             remote,
-            content,
+            content: data,
         });
     }
 }

@@ -1,0 +1,287 @@
+//! Scenario tests that read like lessons: what the class sees, computed by the engines.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use postroom_sim::{run, Action, Device, Fault, FetchProtocol, Protocol, Scenario, Step, Timeline};
+
+fn scenario(actions: &[Action]) -> Scenario {
+    Scenario {
+        actions: actions.to_vec(),
+        ..Scenario::default()
+    }
+}
+
+/// The last state of the mailbox or device whose title starts with `title`.
+fn messages(t: &Timeline, title: &str) -> Vec<String> {
+    let last = t.steps.last().unwrap();
+    last.mailboxes
+        .iter()
+        .find(|v| v.title.starts_with(title))
+        .map(|v| v.entries.iter().map(|e| e.subject.clone()).collect())
+        .unwrap_or_default()
+}
+
+fn labels(t: &Timeline) -> Vec<String> {
+    t.steps.iter().map(Step::label).collect()
+}
+
+fn said(t: &Timeline, text: &str) -> bool {
+    t.steps.iter().any(|s| s.label().contains(text))
+}
+
+use Device::{Laptop, Phone};
+
+#[test]
+fn the_default_story_delivers_then_pop3_empties_the_server_under_the_laptop() {
+    let t = run(&Scenario::default()).unwrap();
+    // Submission with TLS and login, DNS, relay, then the devices.
+    for (protocol, expected) in [
+        (Protocol::Smtp, "STARTTLS"),
+        (Protocol::Smtp, "AUTH PLAIN"),
+        (Protocol::Dns, "QUERY example.net. IN MX"),
+        (Protocol::Pop3, "RETR 1"),
+        (Protocol::Imap, "UID SEARCH ALL"),
+    ] {
+        assert!(
+            t.steps
+                .iter()
+                .any(|s| s.protocol == protocol && s.label().contains(expected)),
+            "{expected}"
+        );
+    }
+    assert!(t.steps.iter().any(|s| s.label().contains("TLS handshake")));
+    // AUTH crossed after TLS: a real eavesdropper would see nothing.
+    let auth = t
+        .steps
+        .iter()
+        .find(|s| s.label().starts_with("AUTH PLAIN"))
+        .unwrap();
+    assert!(auth.encrypted);
+    assert_eq!(
+        t.outcome[..2],
+        [
+            "Alice's provider accepted the message for delivery.".to_string(),
+            "The message reached bob's mailbox on mx.example.net.".to_string()
+        ]
+    );
+    // The laptop (IMAP) had it, the phone (POP3) took it away from the server, and the
+    // laptop's next sync removed it from the laptop too.
+    let laptop_first = t
+        .steps
+        .iter()
+        .position(|s| s.phase.label.starts_with("IMAP"))
+        .unwrap();
+    let had_it = t.steps[laptop_first..].iter().any(|s| {
+        s.mailboxes
+            .iter()
+            .any(|v| v.title.starts_with("Bob's laptop") && !v.entries.is_empty())
+    });
+    assert!(had_it);
+    assert_eq!(messages(&t, "mx"), Vec::<String>::new());
+    assert_eq!(messages(&t, "Bob's phone"), ["Lunch on Friday?"]);
+    assert_eq!(messages(&t, "Bob's laptop"), Vec::<String>::new());
+}
+
+#[test]
+fn pop3_phone_downloads_and_deletes_so_laptop_sees_nothing() {
+    let mut s = scenario(&[Action::Check(Phone), Action::Check(Laptop)]);
+    s.laptop.protocol = FetchProtocol::Pop3;
+    let t = run(&s).unwrap();
+    assert_eq!(messages(&t, "Bob's phone"), ["Lunch on Friday?"]);
+    assert_eq!(messages(&t, "Bob's laptop"), Vec::<String>::new());
+    assert!(said(&t, "DELE 1") && said(&t, "maildrop empty"));
+}
+
+#[test]
+fn pop3_leave_on_server_keeps_both_devices_fed() {
+    let mut s = scenario(&[Action::Check(Phone), Action::Check(Laptop)]);
+    s.phone.leave_on_server = true;
+    s.laptop.protocol = FetchProtocol::Pop3;
+    s.laptop.leave_on_server = true;
+    let t = run(&s).unwrap();
+    assert_eq!(messages(&t, "Bob's phone"), ["Lunch on Friday?"]);
+    assert_eq!(messages(&t, "Bob's laptop"), ["Lunch on Friday?"]);
+    assert_eq!(messages(&t, "mx"), ["Lunch on Friday?"]);
+    assert!(said(&t, "UIDL") && !said(&t, "DELE"));
+}
+
+#[test]
+fn pop3_read_state_stays_on_the_device() {
+    let mut s = scenario(&[
+        Action::Check(Phone),
+        Action::Read(Phone),
+        Action::Check(Laptop),
+    ]);
+    s.phone.leave_on_server = true;
+    let t = run(&s).unwrap();
+    let last = t.steps.last().unwrap();
+    let server = last
+        .mailboxes
+        .iter()
+        .find(|v| v.title.starts_with("mx"))
+        .unwrap();
+    assert!(
+        server.entries[0].flags.is_empty(),
+        "the server never learns the phone read it"
+    );
+    let laptop = last
+        .mailboxes
+        .iter()
+        .find(|v| v.title.starts_with("Bob's laptop"))
+        .unwrap();
+    assert!(!laptop.entries[0].flags.contains(&"\\Seen".to_string()));
+}
+
+#[test]
+fn imap_read_on_phone_is_seen_on_laptop() {
+    let mut s = scenario(&[
+        Action::Check(Laptop),
+        Action::Check(Phone),
+        Action::Read(Phone),
+        Action::Check(Laptop),
+    ]);
+    s.phone.protocol = FetchProtocol::Imap;
+    let t = run(&s).unwrap();
+    let last = t.steps.last().unwrap();
+    let laptop = last
+        .mailboxes
+        .iter()
+        .find(|v| v.title.starts_with("Bob's laptop"))
+        .unwrap();
+    assert_eq!(laptop.entries[0].flags, ["\\Seen"]);
+    assert!(said(&t, "UID STORE 1 +FLAGS (\\Seen)"));
+}
+
+#[test]
+fn imap_delete_on_laptop_reaches_phone_at_its_next_sync() {
+    let mut s = scenario(&[
+        Action::Check(Phone),
+        Action::Check(Laptop),
+        Action::Delete(Laptop),
+        Action::Check(Phone),
+    ]);
+    s.phone.protocol = FetchProtocol::Imap;
+    let t = run(&s).unwrap();
+    assert!(said(&t, "UID EXPUNGE 1"));
+    assert_eq!(messages(&t, "Bob's phone"), Vec::<String>::new());
+    assert_eq!(messages(&t, "mx"), Vec::<String>::new());
+}
+
+#[test]
+fn pop3_connection_drop_before_quit_deletes_nothing() {
+    let mut s = scenario(&[Action::Check(Phone), Action::Check(Laptop)]);
+    s.faults.push(Fault::PhoneDropsBeforeQuit);
+    let t = run(&s).unwrap();
+    assert!(said(&t, "the connection drops before QUIT"));
+    assert!(said(&t, "DELE 1"));
+    assert_eq!(messages(&t, "mx"), ["Lunch on Friday?"]);
+    assert_eq!(messages(&t, "Bob's laptop"), ["Lunch on Friday?"]);
+}
+
+#[test]
+fn greylisting_delivers_after_retry() {
+    let mut s = scenario(&[Action::Check(Laptop)]);
+    s.faults.push(Fault::Greylisting);
+    let t = run(&s).unwrap();
+    assert!(said(&t, "451 4.7.1 Greylisted"));
+    assert!(said(&t, "waits 30 minutes"));
+    assert_eq!(messages(&t, "Bob's laptop"), ["Lunch on Friday?"]);
+    // The retry happens 30 minutes later on the virtual clock.
+    let wait = t
+        .steps
+        .iter()
+        .position(|s| s.label().contains("waits 30 minutes"))
+        .unwrap();
+    assert!(t.steps[wait + 1].arrived_at.as_micros() >= 30 * 60 * 1_000_000);
+}
+
+#[test]
+fn unknown_recipient_bounces_to_sender() {
+    let mut s = scenario(&[Action::Check(Laptop)]);
+    s.faults.push(Fault::UnknownRecipient);
+    let t = run(&s).unwrap();
+    assert!(said(
+        &t,
+        "550 5.1.1 <bob@example.net>: Recipient address rejected"
+    ));
+    assert_eq!(
+        messages(&t, "smtp · alice"),
+        ["Undelivered Mail Returned to Sender"]
+    );
+    assert!(t
+        .outcome
+        .iter()
+        .any(|o| o.contains("Alice received a bounce")));
+}
+
+#[test]
+fn a_full_mailbox_bounces_with_552() {
+    let mut s = scenario(&[]);
+    s.faults.push(Fault::MailboxFull);
+    let t = run(&s).unwrap();
+    assert!(said(&t, "552 5.2.2 <bob@example.net>: Mailbox full"));
+    assert_eq!(
+        messages(&t, "smtp · alice"),
+        ["Undelivered Mail Returned to Sender"]
+    );
+}
+
+#[test]
+fn no_mx_record_falls_back_to_the_domain_itself() {
+    let mut s = scenario(&[]);
+    s.faults.push(Fault::NoMxRecord);
+    let t = run(&s).unwrap();
+    assert!(said(&t, "QUERY example.net. IN A"));
+    assert_eq!(messages(&t, "mx"), ["Lunch on Friday?"]);
+}
+
+#[test]
+fn a_wrong_password_stops_the_submission() {
+    let mut s = scenario(&[Action::Check(Laptop)]);
+    s.faults.push(Fault::WrongPassword);
+    let t = run(&s).unwrap();
+    assert!(said(&t, "535 5.7.8 Authentication credentials invalid"));
+    assert!(!t.steps.iter().any(|s| s.protocol == Protocol::Dns));
+    assert!(t.outcome[0].starts_with("Alice's message was not sent: the login was refused"));
+}
+
+#[test]
+fn tls_required_but_not_offered_sends_nothing() {
+    let mut s = scenario(&[]);
+    s.faults.push(Fault::TlsNotOffered);
+    let t = run(&s).unwrap();
+    assert!(
+        !said(&t, "AUTH PLAIN"),
+        "the password never crosses in clear"
+    );
+    assert!(t.outcome[0].contains("TLS is required but the server does not offer STARTTLS"));
+}
+
+#[test]
+fn the_same_scenario_gives_the_same_timeline() {
+    let mut s = Scenario::default();
+    s.faults.push(Fault::Greylisting);
+    assert_eq!(run(&s).unwrap(), run(&s).unwrap());
+    assert_eq!(labels(&run(&s).unwrap()).len(), run(&s).unwrap().len());
+}
+
+#[test]
+fn bad_addresses_are_clear_errors() {
+    let s = Scenario {
+        to: "not an address".into(),
+        ..Scenario::default()
+    };
+    assert_eq!(
+        run(&s).unwrap_err().0,
+        "\"not an address\" is not a valid recipient address"
+    );
+    let s = Scenario {
+        to: "carol@example.org".into(),
+        ..Scenario::default()
+    };
+    assert!(run(&s).unwrap_err().0.contains("different mail domains"));
+}
