@@ -5,8 +5,8 @@ use std::rc::Rc;
 use postroom_sim::{run, Scenario, Timeline};
 use yew::prelude::*;
 
-use crate::components::{Controls, ExplanationPanel, MailboxPanel, Transcript};
-use crate::hooks::use_keyboard;
+use crate::components::{Controls, ExplanationPanel, MailboxPanel, SequenceDiagram, Transcript};
+use crate::hooks::{use_keyboard, use_ticker};
 use crate::state::{Playback, PlaybackAction};
 
 #[function_component]
@@ -40,6 +40,14 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
         })
     };
     use_keyboard(on_action.clone());
+    {
+        let on_action = on_action.clone();
+        use_ticker(
+            playback.playing,
+            1400,
+            Callback::from(move |()| on_action.emit(PlaybackAction::Tick)),
+        );
+    }
     let on_select = {
         let on_action = on_action.clone();
         Callback::from(move |i: usize| on_action.emit(PlaybackAction::GoTo(i)))
@@ -57,26 +65,27 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
             )
         })
         .unwrap_or_default();
-    let route: Vec<String> = timeline
-        .hosts
-        .iter()
-        .map(|h| format!("{} ({})", h.label, h.name))
-        .collect();
 
     html! {
         <div class="app">
             <header class="topbar">
                 <h1 class="topbar__brand">{ "Postroom" }</h1>
-                <p class="topbar__scenario">
+                <p class="topbar__scenario">{ "Scenario: " }<strong>{ "Alice emails Bob" }</strong></p>
+                <p class="topbar__legend" aria-label="Protocol colours">
                     <span class="badge badge--smtp">{ "SMTP" }</span>
-                    { route.join(" → ") }
+                    <span class="badge badge--dns">{ "DNS" }</span>
+                    <span class="badge badge--pop3">{ "POP3" }</span>
+                    <span class="badge badge--imap">{ "IMAP" }</span>
                 </p>
             </header>
             <main class="explorer">
-                <Transcript timeline={timeline.clone()} {current} {on_select} />
+                <div class="explorer__main">
+                    <SequenceDiagram timeline={timeline.clone()} {current} on_select={on_select.clone()} />
+                    <MailboxPanel timeline={timeline.clone()} {current} />
+                </div>
                 <div class="explorer__side">
                     <ExplanationPanel timeline={timeline.clone()} {current} />
-                    <MailboxPanel timeline={timeline.clone()} {current} />
+                    <Transcript timeline={timeline.clone()} {current} {on_select} />
                 </div>
             </main>
             <Controls timeline={timeline.clone()} playback={*playback} {on_action} />

@@ -4,11 +4,13 @@ use std::rc::Rc;
 
 use yew::Reducible;
 
-/// The step shown, out of `len`. With an empty timeline `current` stays 0.
+/// The step shown, out of `len`, and whether it advances by itself. With an empty
+/// timeline `current` stays 0.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Playback {
     pub current: usize,
     pub len: usize,
+    pub playing: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,11 +20,18 @@ pub enum PlaybackAction {
     First,
     Last,
     GoTo(usize),
+    TogglePlay,
+    /// The play timer fired: one step forward, stopping at the end.
+    Tick,
 }
 
 impl Playback {
     pub fn new(len: usize) -> Self {
-        Playback { current: 0, len }
+        Playback {
+            current: 0,
+            len,
+            playing: false,
+        }
     }
 
     pub fn can_go_forward(&self) -> bool {
@@ -42,17 +51,33 @@ impl Reducible for Playback {
     type Action = PlaybackAction;
 
     fn reduce(self: Rc<Self>, action: PlaybackAction) -> Rc<Self> {
-        let current = match action {
-            PlaybackAction::Forward => (self.current + 1).min(self.last()),
-            PlaybackAction::Back => self.current.saturating_sub(1),
-            PlaybackAction::First => 0,
-            PlaybackAction::Last => self.last(),
-            PlaybackAction::GoTo(n) => n.min(self.last()),
-        };
-        if current == self.current {
+        let mut next = *self;
+        match action {
+            PlaybackAction::Forward => next.current = (self.current + 1).min(self.last()),
+            PlaybackAction::Back => next.current = self.current.saturating_sub(1),
+            PlaybackAction::First => next.current = 0,
+            PlaybackAction::Last => next.current = self.last(),
+            PlaybackAction::GoTo(n) => next.current = n.min(self.last()),
+            PlaybackAction::TogglePlay => {
+                // Play from the start again once the end was reached.
+                if !self.playing && !self.can_go_forward() {
+                    next.current = 0;
+                }
+                next.playing = !self.playing && self.len > 1;
+            }
+            PlaybackAction::Tick => {
+                next.current = (self.current + 1).min(self.last());
+                next.playing = self.playing && next.can_go_forward();
+            }
+        }
+        // Moving by hand pauses playback, so the class is never dragged past a step.
+        if !matches!(action, PlaybackAction::TogglePlay | PlaybackAction::Tick) {
+            next.playing = false;
+        }
+        if next == *self {
             self
         } else {
-            Rc::new(Playback { current, ..*self })
+            Rc::new(next)
         }
     }
 }
@@ -84,10 +109,31 @@ mod tests {
     }
 
     #[test]
+    fn play_ticks_to_the_end_and_stops_and_stepping_pauses() {
+        use PlaybackAction::*;
+        let p = after(Playback::new(3), &[TogglePlay]);
+        assert!(p.playing);
+        let p = after(p, &[Tick, Tick]);
+        assert_eq!((p.current, p.playing), (2, false));
+        let p = after(p, &[TogglePlay]);
+        assert_eq!(
+            (p.current, p.playing),
+            (0, true),
+            "play again from the start"
+        );
+        assert!(!after(p, &[Forward]).playing);
+        assert!(!after(Playback::new(1), &[TogglePlay]).playing);
+    }
+
+    #[test]
     fn buttons_know_when_they_can_move() {
         let p = Playback::new(2);
         assert!(p.can_go_forward() && !p.can_go_back());
-        let p = Playback { current: 1, len: 2 };
+        let p = Playback {
+            current: 1,
+            len: 2,
+            playing: false,
+        };
         assert!(!p.can_go_forward() && p.can_go_back());
     }
 }

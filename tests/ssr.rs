@@ -1,6 +1,5 @@
 //! Server-side renders of the app and its components at known steps: fast, native view tests.
 #![cfg(not(target_arch = "wasm32"))]
-// Test code: a panic here is a failing test, which is what it should be.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -13,8 +12,9 @@ use std::rc::Rc;
 use postroom::app::App;
 use postroom::components::explanation::ExplanationProps;
 use postroom::components::mailbox_panel::MailboxPanelProps;
+use postroom::components::sequence_diagram::SequenceDiagramProps;
 use postroom::components::transcript::TranscriptProps;
-use postroom::components::{ExplanationPanel, MailboxPanel, Transcript};
+use postroom::components::{ExplanationPanel, MailboxPanel, SequenceDiagram, Transcript};
 use postroom_sim::{run, Scenario, Timeline};
 use yew::{Callback, LocalServerRenderer};
 
@@ -29,26 +29,38 @@ fn step_of(t: &Timeline, label_start: &str) -> usize {
         .unwrap()
 }
 
+fn button_is_disabled(html: &str, action: &str) -> bool {
+    let at = html.find(&format!("data-action=\"{action}\"")).unwrap();
+    let start = html[..at].rfind("<button").unwrap();
+    let end = at + html[at..].find('>').unwrap();
+    html[start..end].contains("disabled")
+}
+
 #[tokio::test]
-async fn the_app_opens_on_the_servers_greeting() {
+async fn the_app_opens_on_the_submission_servers_greeting() {
     let html = LocalServerRenderer::<App>::new()
         .hydratable(false)
         .render()
         .await;
-    assert!(html.contains("Step 1 of 13"), "{html}");
-    assert!(html.contains("The server is ready: mx.example.net ESMTP Postroom"));
-    assert!(html.contains("transcript__step--current"));
+    let t = timeline();
+    assert!(html.contains(&format!("Step 1 of {}", t.len())), "{html}");
+    assert!(html.contains("The server is ready: smtp.example.org ESMTP Postroom"));
     assert!(html.contains("https://www.rfc-editor.org/rfc/rfc5321#section-4.3.1"));
-    assert!(html.contains("No messages yet."));
-    // The Back button is disabled on the first step; Step is not.
-    assert!(back_is_disabled(&html));
-}
-
-fn back_is_disabled(html: &str) -> bool {
-    let at = html.find(r#"data-action="back""#).unwrap();
-    let start = html[..at].rfind("<button").unwrap();
-    let end = at + html[at..].find('>').unwrap();
-    html[start..end].contains("disabled")
+    // Six lanes, as in the wireframe.
+    for host in [
+        "Alice's laptop",
+        "Submission server",
+        "DNS resolver",
+        "Bob's mail server",
+        "Bob's phone",
+        "Bob's laptop",
+    ] {
+        assert!(html.contains(host), "{host}");
+    }
+    assert!(button_is_disabled(&html, "back") && !button_is_disabled(&html, "step"));
+    assert!(
+        html.contains("SMTP submission") && html.contains("SMTP relay") && html.contains("DNS")
+    );
 }
 
 #[tokio::test]
@@ -70,10 +82,34 @@ async fn the_transcript_marks_past_current_and_future_steps() {
         html.matches("transcript__step--future").count(),
         t.len() - current - 1
     );
-    // The greeting's continuation lines of the EHLO reply are shown one per line.
     assert!(html.contains("250-PIPELINING"));
-    // HTML-escaped, the data step shows the doubled period of dot-stuffing.
-    assert!(html.contains(".. and bring the slides") || html.contains("... and bring the slides"));
+    assert!(
+        html.contains("transcript__step--local"),
+        "the TLS handshake is shown as a local step"
+    );
+}
+
+#[tokio::test]
+async fn the_diagram_shows_a_window_around_the_current_step() {
+    let t = timeline();
+    let current = step_of(&t, "QUERY example.net");
+    let props = SequenceDiagramProps {
+        timeline: t.clone(),
+        current,
+        on_select: Callback::noop(),
+    };
+    let html = LocalServerRenderer::<SequenceDiagram>::with_props(props)
+        .hydratable(false)
+        .render()
+        .await;
+    assert_eq!(html.matches("diagram__step--current").count(), 1);
+    assert!(html.contains("diagram__step--dns"));
+    assert!(html.contains("QUERY example.net. IN MX"));
+    // Encrypted submission steps are drawn as such.
+    assert!(
+        html.contains("diagram__step--encrypted") && html.contains("TLS · 235 2.7.0"),
+        "{html}"
+    );
 }
 
 #[tokio::test]
@@ -91,16 +127,14 @@ async fn the_explanation_of_the_data_step_mentions_dot_stuffing() {
     assert!(html.contains("One line starts with a period"));
     assert!(html.contains("RFC 5321 §4.5.2"));
     assert!(
-        html.contains("Alice&#x27;s mail client → Bob&#x27;s mail server")
-            || html.contains("Alice's mail client → Bob's mail server")
+        html.contains("badge--tls"),
+        "the submission's data travels under TLS"
     );
 }
 
 #[tokio::test]
-async fn the_mailbox_shows_the_message_once_the_server_has_the_final_period() {
+async fn the_mailboxes_fill_and_empty_as_the_story_goes() {
     let t = timeline();
-    // The server stores the message when the data with its final "." line arrives.
-    let accepted = step_of(&t, "From:");
     let render = |current| {
         LocalServerRenderer::<MailboxPanel>::with_props(MailboxPanelProps {
             timeline: t.clone(),
@@ -109,11 +143,27 @@ async fn the_mailbox_shows_the_message_once_the_server_has_the_final_period() {
         .hydratable(false)
         .render()
     };
-    let before = render(accepted - 1).await;
-    let after = render(accepted).await;
-    assert!(before.contains("No messages yet."));
-    assert!(after.contains("Lunch on Friday?"));
-    assert!(after.contains("mailbox__message--new"));
-    let later = render(accepted + 1).await;
-    assert!(later.contains("Lunch on Friday?") && !later.contains("mailbox__message--new"));
+    let relay_data = t
+        .steps
+        .iter()
+        .position(|s| s.label().starts_with("Received:"))
+        .unwrap();
+    let before = render(relay_data - 1).await;
+    let after = render(relay_data).await;
+    assert!(!before.contains("Lunch on Friday?"));
+    assert!(after.contains("Lunch on Friday?") && after.contains("mailbox__message--changed"));
+    // The server deletes in the UPDATE state, when QUIT arrives.
+    let quit = t
+        .steps
+        .iter()
+        .position(|s| s.protocol == postroom_sim::Protocol::Pop3 && s.label() == "QUIT")
+        .unwrap();
+    let gone = render(quit).await;
+    assert!(gone.contains("empty — its messages are gone"), "{gone}");
+    let end = render(t.len() - 1).await;
+    assert_eq!(
+        end.matches("Lunch on Friday?").count(),
+        1,
+        "only the phone keeps it: {end}"
+    );
 }

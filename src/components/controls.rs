@@ -1,8 +1,10 @@
-//! Step controls: back, forward, and where we are on the virtual clock.
+//! Playback controls: first, back, play/pause, step, last, a scrubber coloured by phase, and
+//! where we are on the virtual clock.
 
 use std::rc::Rc;
 
 use postroom_sim::Timeline;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::state::{Playback, PlaybackAction};
@@ -14,32 +16,112 @@ pub struct ControlsProps {
     pub on_action: Callback<PlaybackAction>,
 }
 
+/// The scrubber's background: one colour band per run of steps of the same protocol.
+fn phase_gradient(t: &Timeline) -> String {
+    let n = t.len().max(1) as f64;
+    let mut stops = Vec::new();
+    let mut start = 0;
+    for i in 1..=t.len() {
+        let boundary = t.steps.get(i).map(|s| s.phase.label.clone())
+            != t.steps.get(start).map(|s| s.phase.label.clone());
+        if boundary {
+            if let Some(step) = t.steps.get(start) {
+                let colour = format!("var(--{})", step.protocol.key());
+                stops.push(format!(
+                    "{colour} {:.2}% {:.2}%",
+                    start as f64 * 100.0 / n,
+                    i as f64 * 100.0 / n
+                ));
+            }
+            start = i;
+        }
+    }
+    format!(
+        "background: linear-gradient(to right, {})",
+        stops.join(", ")
+    )
+}
+
+/// Labels for the phases, placed where each begins.
+fn phase_labels(t: &Timeline) -> Html {
+    let n = t.len().max(1) as f64;
+    let mut seen = None;
+    let labels = t.steps.iter().enumerate().filter_map(|(i, s)| {
+        if seen.as_ref() == Some(&s.phase.label) {
+            return None;
+        }
+        seen = Some(s.phase.label.clone());
+        // A phase too short for its label (the DNS lookup) is named by its colour only.
+        let length = t
+            .steps
+            .iter()
+            .skip(i)
+            .take_while(|x| x.phase.label == s.phase.label)
+            .count();
+        if (length as f64) < n * 0.06 {
+            return None;
+        }
+        let left = format!("left: {:.2}%", i as f64 * 100.0 / n);
+        Some(html! { <span class="controls__phase" style={left}>{ &s.phase.label }</span> })
+    });
+    html! { <div class="controls__phases" aria-hidden="true">{ for labels }</div> }
+}
+
 #[function_component]
 pub fn Controls(props: &ControlsProps) -> Html {
     let p = props.playback;
+    let t = &props.timeline;
     let send = |action| {
         let on_action = props.on_action.clone();
         Callback::from(move |_: MouseEvent| on_action.emit(action))
     };
-    let time = props
-        .timeline
+    let on_scrub = {
+        let on_action = props.on_action.clone();
+        Callback::from(move |e: InputEvent| {
+            let value = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+                .and_then(|input| input.value().parse::<usize>().ok());
+            if let Some(v) = value {
+                on_action.emit(PlaybackAction::GoTo(v));
+            }
+        })
+    };
+    let time = t
         .steps
         .get(p.current)
         .map(|s| format!("t = {}", s.arrived_at))
         .unwrap_or_default();
+    let (play_label, play_icon) = if p.playing {
+        ("Pause (Space)", "M7 5h4v14H7zM13 5h4v14h-4z")
+    } else {
+        ("Play (Space)", "M8 5l11 7-11 7z")
+    };
     html! {
         <nav class="controls" aria-label="Playback">
-            <button class="controls__button" data-action="first" onclick={send(PlaybackAction::First)}
-                    disabled={!p.can_go_back()} aria-label="First step" title="First step (Home)">{ icon("M6 5v14M19 5l-10 7 10 7z") }</button>
-            <button class="controls__button controls__button--wide" data-action="back" onclick={send(PlaybackAction::Back)}
-                    disabled={!p.can_go_back()} title="Previous step (←)">{ "◀ Back" }</button>
-            <button class="controls__button controls__button--wide controls__button--primary" data-action="step"
-                    onclick={send(PlaybackAction::Forward)} disabled={!p.can_go_forward()} title="Next step (→)">{ "Step ▶" }</button>
-            <button class="controls__button" data-action="last" onclick={send(PlaybackAction::Last)}
-                    disabled={!p.can_go_forward()} aria-label="Last step" title="Last step (End)">{ icon("M18 5v14M5 5l10 7-10 7z") }</button>
-            <span class="controls__position">{ format!("Step {} of {}", p.current + 1, p.len) }</span>
-            <span class="controls__time">{ time }</span>
-            <span class="controls__hint">{ "Keys: ← → Home End" }</span>
+            <div class="controls__buttons">
+                <button class="controls__button" data-action="first" onclick={send(PlaybackAction::First)}
+                        disabled={!p.can_go_back()} aria-label="First step" title="First step (Home)">{ icon("M6 5v14M19 5l-10 7 10 7z") }</button>
+                <button class="controls__button controls__button--wide" data-action="back" onclick={send(PlaybackAction::Back)}
+                        disabled={!p.can_go_back()} title="Previous step (←)">{ "◀ Back" }</button>
+                <button class="controls__button controls__button--play" data-action="play" onclick={send(PlaybackAction::TogglePlay)}
+                        aria-label={play_label} aria-pressed={p.playing.to_string()} title={play_label}>{ icon(play_icon) }</button>
+                <button class="controls__button controls__button--wide controls__button--primary" data-action="step"
+                        onclick={send(PlaybackAction::Forward)} disabled={!p.can_go_forward()} title="Next step (→)">{ "Step ▶" }</button>
+                <button class="controls__button" data-action="last" onclick={send(PlaybackAction::Last)}
+                        disabled={!p.can_go_forward()} aria-label="Last step" title="Last step (End)">{ icon("M18 5v14M5 5l10 7-10 7z") }</button>
+            </div>
+            <div class="controls__scrubber">
+                { phase_labels(t) }
+                <input type="range" class="controls__range" min="0" max={t.len().saturating_sub(1).to_string()}
+                       value={p.current.to_string()} oninput={on_scrub} style={phase_gradient(t)}
+                       aria-label="Scrub through the steps" aria-valuetext={format!("Step {} of {}", p.current + 1, p.len)} />
+            </div>
+            <div class="controls__where">
+                <span class="controls__position">{ format!("Step {} of {}", p.current + 1, p.len) }</span>
+                <span class="controls__time">{ time }</span>
+                <span class="controls__hint">{ "Space play · ← → step · Home End" }</span>
+            </div>
         </nav>
     }
 }

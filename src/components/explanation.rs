@@ -2,7 +2,7 @@
 
 use std::rc::Rc;
 
-use postroom_sim::Timeline;
+use postroom_sim::{Direction, Timeline};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq, Debug)]
@@ -13,37 +13,41 @@ pub struct ExplanationProps {
 
 #[function_component]
 pub fn ExplanationPanel(props: &ExplanationProps) -> Html {
-    let Some(step) = props.timeline.steps.get(props.current) else {
+    let t = &props.timeline;
+    let Some(step) = t.steps.get(props.current) else {
         return html! {
             <section class="explanation"><p>{ "This timeline has no steps." }</p></section>
         };
     };
-    let name = |id| {
-        props
-            .timeline
-            .host(id)
-            .map(|h| h.label.clone())
-            .unwrap_or_default()
+    let name = |id| t.host(id).map(|h| h.label.clone()).unwrap_or_default();
+    let route = if step.direction == Direction::Local {
+        name(step.from)
+    } else {
+        format!("{} → {}", name(step.from), name(step.to))
     };
     let e = &step.explanation;
     html! {
         <section class="explanation" aria-labelledby="explanation-title">
-            <h2 class="panel__title">{ "What is happening" }</h2>
+            <h2 class="panel__title">
+                { format!("Step {} of {} · what is happening", props.current + 1, t.len()) }
+            </h2>
             <p class="explanation__meta">
-                <span class="badge badge--smtp">{ step.protocol.name() }</span>
-                <span class="explanation__route">
-                    { name(step.from) }{ " → " }{ name(step.to) }
-                </span>
+                <span class={classes!("badge", format!("badge--{}", step.protocol.key()))}>{ step.protocol.name() }</span>
+                <span class="explanation__phase">{ &step.phase.label }</span>
+                { if step.encrypted { html!{ <span class="badge badge--tls" title="On a real network these bytes are encrypted">{ "TLS" }</span> } } else { html!{} } }
             </p>
+            <p class="explanation__route">{ route }</p>
             <h3 id="explanation-title" class="explanation__title">{ &e.title }</h3>
             <p class="explanation__why">{ &e.why }</p>
             <p class="explanation__rfc">
                 <a href={e.rfc.url()} target="_blank" rel="noopener">{ e.rfc.label() }</a>
             </p>
-            <dl class="explanation__states">
-                <dt>{ "Client" }</dt><dd>{ &step.client_state }</dd>
-                <dt>{ "Server" }</dt><dd>{ &step.server_state }</dd>
-            </dl>
+            { if step.client_state.is_empty() && step.server_state.is_empty() { html!{} } else { html! {
+                <dl class="explanation__states">
+                    <dt>{ "Client" }</dt><dd>{ &step.client_state }</dd>
+                    <dt>{ "Server" }</dt><dd>{ &step.server_state }</dd>
+                </dl>
+            } } }
         </section>
     }
 }

@@ -1,4 +1,5 @@
-//! The recipient's mailbox on the server, as it is after the current step.
+//! Every mailbox and device copy as it is after the current step; what changed since the
+//! previous step is marked.
 
 use std::rc::Rc;
 
@@ -13,45 +14,54 @@ pub struct MailboxPanelProps {
 
 #[function_component]
 pub fn MailboxPanel(props: &MailboxPanelProps) -> Html {
-    let entries = props
-        .timeline
-        .steps
-        .get(props.current)
-        .map(|s| s.mailbox.as_slice())
-        .unwrap_or_default();
+    let Some(step) = props.timeline.steps.get(props.current) else {
+        return html! {};
+    };
     let previous = props
         .current
         .checked_sub(1)
-        .and_then(|p| props.timeline.steps.get(p))
-        .map(|s| s.mailbox.len())
-        .unwrap_or(0);
-    let body = if entries.is_empty() {
-        html! { <p class="mailbox__empty">{ "No messages yet." }</p> }
-    } else {
+        .and_then(|p| props.timeline.steps.get(p));
+    let rows = step.mailboxes.iter().map(|view| {
+        let before = previous.and_then(|p| p.mailboxes.iter().find(|v| v.title == view.title));
+        let content = if view.entries.is_empty() {
+            let gone = before.is_some_and(|b| !b.entries.is_empty());
+            html! {
+                <td colspan="3" class={classes!("mailbox__empty", gone.then_some("mailbox__message--changed"))}>
+                    { if gone { "empty — its messages are gone" } else { "empty" } }
+                </td>
+            }
+        } else {
+            html! {
+                <td colspan="3">
+                    <ul class="mailbox__list">
+                        { for view.entries.iter().map(|m| {
+                            let was = before.and_then(|b| b.entries.iter().find(|e| e.id == m.id));
+                            let changed = was.is_none_or(|w| w != m);
+                            let flags = if m.flags.is_empty() { String::new() } else { m.flags.join(" ") };
+                            html! {
+                                <li class={classes!("mailbox__message", changed.then_some("mailbox__message--changed"))}>
+                                    <span class="mailbox__id">{ &m.id }</span>
+                                    <span class="mailbox__subject">{ &m.subject }</span>
+                                    <span class="mailbox__flags">{ flags }</span>
+                                    { if changed { html!{ <span class="mailbox__new">{ if was.is_none() { "new" } else { "changed" } }</span> } } else { html!{} } }
+                                </li>
+                            }
+                        }) }
+                    </ul>
+                </td>
+            }
+        };
         html! {
-            <table class="mailbox__table">
-                <thead><tr><th scope="col">{ "UID" }</th><th scope="col">{ "Subject" }</th><th scope="col">{ "Size" }</th></tr></thead>
-                <tbody>
-                    { for entries.iter().enumerate().map(|(i, m)| {
-                        let new = i >= previous;
-                        html! {
-                            <tr class={classes!("mailbox__message", new.then_some("mailbox__message--new"))}>
-                                <td>{ m.uid }</td>
-                                <td>{ &m.subject }{ if new { html!{ <span class="mailbox__new">{ " new" }</span> } } else { html!{} } }</td>
-                                <td>{ format!("{} octets", m.size) }</td>
-                            </tr>
-                        }
-                    }) }
-                </tbody>
-            </table>
+            <tr>
+                <th scope="row" class="mailbox__where">{ &view.title }</th>
+                { content }
+            </tr>
         }
-    };
+    });
     html! {
         <section class="mailbox" aria-labelledby="mailbox-title">
-            <h2 id="mailbox-title" class="panel__title">
-                { "Mailbox of " }{ &props.timeline.mailbox_owner }{ " on the server" }
-            </h2>
-            { body }
+            <h2 id="mailbox-title" class="panel__title">{ "Mailboxes now" }</h2>
+            <table class="mailbox__table"><tbody>{ for rows }</tbody></table>
         </section>
     }
 }

@@ -4,6 +4,7 @@
 use std::rc::Rc;
 
 use postroom_sim::{Direction, Timeline};
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq, Debug)]
@@ -20,10 +21,18 @@ pub fn Transcript(props: &TranscriptProps) -> Html {
         // Keep the current step in view as the class steps through a long session.
         let current_ref = current_ref.clone();
         use_effect_with(props.current, move |_| {
-            if let Some(el) = current_ref.cast::<web_sys::Element>() {
-                let options = web_sys::ScrollIntoViewOptions::new();
-                options.set_block(web_sys::ScrollLogicalPosition::Nearest);
-                el.scroll_into_view_with_scroll_into_view_options(&options);
+            // Scroll the transcript box only, never the page: the class keeps its place.
+            let line = current_ref.cast::<web_sys::HtmlElement>();
+            let container = line
+                .as_ref()
+                .and_then(|el| el.closest(".transcript__steps").ok().flatten())
+                .and_then(|c| c.parent_element())
+                .and_then(|c| c.dyn_into::<web_sys::HtmlElement>().ok());
+            if let (Some(line), Some(container)) = (line, container) {
+                // The transcript box is positioned, so offsets are measured from it.
+                let top = line.offset_top();
+                let target = top - container.client_height() / 2 + line.offset_height() / 2;
+                container.set_scroll_top(target.max(0));
             }
         });
     }
@@ -31,6 +40,7 @@ pub fn Transcript(props: &TranscriptProps) -> Html {
         let side = match step.direction {
             Direction::ClientToServer => "client",
             Direction::ServerToClient => "server",
+            Direction::Local => "local",
         };
         let when = if i < props.current {
             "past"
@@ -51,12 +61,13 @@ pub fn Transcript(props: &TranscriptProps) -> Html {
         let node_ref = if i == props.current { current_ref.clone() } else { NodeRef::default() };
         html! {
             <li ref={node_ref}
-                class={classes!("transcript__step", format!("transcript__step--{side}"), format!("transcript__step--{when}"))}
+                class={classes!("transcript__step", format!("transcript__step--{side}"), format!("transcript__step--{when}"), format!("transcript__step--{}", step.protocol.key()))}
                 aria-current={(i == props.current).then_some("step")}>
                 <button class="transcript__select" onclick={on_click}
                         aria-label={format!("Go to step {} sent by {}", i + 1, sender)}>
                     <span class="transcript__number">{ i + 1 }</span>
                     <span class="transcript__prefix" title={sender}>{ step.direction.prefix() }</span>
+                    <span class={classes!("transcript__proto", format!("transcript__proto--{}", step.protocol.key()))}>{ step.protocol.name() }</span>
                     <span class="transcript__lines">
                         { for step.lines().into_iter().map(|l| html! { <span class="transcript__line">{ l }</span> }) }
                     </span>

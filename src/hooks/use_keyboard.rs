@@ -1,4 +1,5 @@
-//! Keyboard control: ← and → step, Home and End jump, for a teacher with a clicker.
+//! Keyboard control: ← and → step, Home and End jump, Space plays and pauses — for a
+//! teacher with a clicker.
 
 use gloo::events::{EventListener, EventListenerOptions};
 use wasm_bindgen::JsCast;
@@ -14,6 +15,7 @@ pub fn action_for_key(key: &str) -> Option<PlaybackAction> {
         "ArrowLeft" => Some(PlaybackAction::Back),
         "Home" => Some(PlaybackAction::First),
         "End" => Some(PlaybackAction::Last),
+        " " => Some(PlaybackAction::TogglePlay),
         _ => None,
     }
 }
@@ -31,6 +33,14 @@ pub fn use_keyboard(on_action: Callback<PlaybackAction>) {
                 let Some(event) = event.dyn_ref::<KeyboardEvent>() else {
                     return;
                 };
+                // Space on a focused button already clicks it; don't toggle twice.
+                let on_control = event
+                    .target()
+                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                    .is_some_and(|el| el.tag_name() == "BUTTON");
+                if on_control && event.key() == " " {
+                    return;
+                }
                 let typing = event
                     .target()
                     .and_then(|t| t.dyn_into::<web_sys::Element>().ok())

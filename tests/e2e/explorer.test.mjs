@@ -9,24 +9,6 @@ import { chromium } from 'playwright-core';
 import { serveDist } from './static-server.mjs';
 
 const SHOTS = 'target/screenshots';
-// What the simulation computes for the default scenario (crates/sim world tests agree).
-const STEPS = [
-  '220 mx.example.net ESMTP Postroom',
-  'EHLO laptop.example.org',
-  '250-mx.example.net greets laptop.example.org',
-  // PIPELINING: the client sends MAIL, RCPT and DATA as one group, then reads the replies.
-  'MAIL FROM:<alice@example.org> SIZE=163',
-  'RCPT TO:<bob@example.net>',
-  'DATA',
-  '250 2.1.0 Sender OK',
-  '250 2.1.5 Recipient OK',
-  '354 End data with <CR><LF>.<CR><LF>',
-  'From: alice@example.org',
-  '250 2.0.0 Ok: message accepted (163 octets)',
-  'QUIT',
-  '221 2.0.0 mx.example.net closing connection',
-];
-
 let server;
 let profile;
 let context;
@@ -65,56 +47,103 @@ async function open(options = {}) {
 
 const currentFirstLine = (page) =>
   page.locator('.transcript__step--current .transcript__line').first().innerText();
+const position = (page) => page.locator('.controls__position').innerText();
+const total = async (page) => Number((await position(page)).split(' of ')[1]);
+const mailboxRow = (page, title) =>
+  page.locator('.mailbox__table tr', { has: page.locator('th', { hasText: title }) }).innerText();
 
-test('Step walks the whole SMTP session and Back returns', async () => {
+test('Step walks the whole journey, and the diagram, transcript and panels agree', async () => {
   const page = await open();
-  assert.equal(await page.locator('.transcript__step').count(), STEPS.length);
+  const n = await total(page);
+  assert.ok(n > 60, `a full journey has many steps, got ${n}`);
+  assert.equal(await page.locator('.transcript__step').count(), n);
+  assert.equal(await page.locator('.diagram__host').count(), 6);
   await page.screenshot({ path: `${SHOTS}/explorer-1920x1080-light-step01.png` });
-  for (let i = 0; i < STEPS.length; i++) {
-    assert.equal(await currentFirstLine(page), STEPS[i], `step ${i + 1}`);
-    assert.equal(await page.locator('.controls__position').innerText(), `Step ${i + 1} of ${STEPS.length}`);
-    // The live region tells screen-reader users what changed.
-    assert.match(await page.locator('[aria-live]').innerText(), new RegExp(`^Step ${i + 1} of ${STEPS.length}: `));
-    if (STEPS[i].startsWith('From:')) {
-      assert.match(await page.locator('.explanation__title').innerText(), /^The message itself/);
-      assert.match(await page.locator('.mailbox').innerText(), /Lunch on Friday\?/);
-      await page.screenshot({ path: `${SHOTS}/explorer-1920x1080-light-data.png` });
+  const seen = new Set();
+  for (let i = 1; i <= n; i++) {
+    assert.equal(await position(page), `Step ${i} of ${n}`);
+    assert.match(await page.locator('[aria-live]').innerText(), new RegExp(`^Step ${i} of ${n}: `));
+    const line = await currentFirstLine(page);
+    const arrow = (await page.locator('.diagram__step--current text').first().textContent()).replace(/^TLS · /, '');
+    // The diagram labels the same line (shortened when long, local steps without dashes).
+    assert.ok(line.replace(/^-- | --$/g, '').startsWith(arrow.replace(/…$/, '')), `step ${i}: ${line} / ${arrow}`);
+    const phase = await page.locator('.explanation__phase').innerText();
+    if (line.startsWith('AUTH PLAIN') && !seen.has('auth')) {
+      seen.add('auth');
+      assert.equal(await page.locator('.explanation .badge--tls').count(), 1, 'AUTH travels under TLS');
+      await page.screenshot({ path: `${SHOTS}/explorer-1920x1080-light-auth-under-tls.png` });
     }
-    if (i + 1 < STEPS.length) await page.click('[data-action=step]');
+    if (line.startsWith('QUERY example.net. IN MX')) {
+      seen.add('dns');
+      assert.equal(await page.locator('.diagram__step--current.diagram__step--dns').count(), 1);
+      await page.screenshot({ path: `${SHOTS}/explorer-1920x1080-light-dns.png` });
+    }
+    if (line.startsWith('Received:')) {
+      seen.add('stored');
+      assert.match(await mailboxRow(page, 'mx · bob'), /Lunch on Friday\?/);
+    }
+    if (line === 'RETR 1') {
+      seen.add('retr');
+      assert.match(phase, /POP3/);
+      await page.screenshot({ path: `${SHOTS}/explorer-1920x1080-light-pop3.png` });
+    }
+    if (i < n) await page.click('[data-action=step]');
   }
+  assert.deepEqual([...seen].sort(), ['auth', 'dns', 'retr', 'stored']);
+  // The end of the story: the phone took the message, the server and laptop lost it.
+  assert.match(await mailboxRow(page, 'mx · bob'), /empty/);
+  assert.match(await mailboxRow(page, "Bob's phone"), /Lunch on Friday\?/);
+  assert.match(await mailboxRow(page, "Bob's laptop"), /empty/);
   assert.equal(await page.locator('[data-action=step]').isDisabled(), true);
   await page.screenshot({ path: `${SHOTS}/explorer-1920x1080-light-end.png` });
   await page.click('[data-action=back]');
-  assert.equal(await currentFirstLine(page), STEPS[STEPS.length - 2]);
+  assert.equal(await position(page), `Step ${n - 1} of ${n}`);
   await page.close();
 });
 
-test('the keyboard steps too: arrows, Home and End', async () => {
+test('the keyboard steps, jumps and plays; the scrubber jumps', async () => {
   const page = await open();
+  const n = await total(page);
   await page.keyboard.press('ArrowRight');
   await page.keyboard.press('ArrowRight');
-  assert.equal(await currentFirstLine(page), STEPS[2]);
+  assert.equal(await position(page), `Step 3 of ${n}`);
   await page.keyboard.press('ArrowLeft');
-  assert.equal(await currentFirstLine(page), STEPS[1]);
+  assert.equal(await currentFirstLine(page), 'EHLO laptop.example.org');
   await page.keyboard.press('End');
-  assert.equal(await currentFirstLine(page), STEPS.at(-1));
+  assert.equal(await position(page), `Step ${n} of ${n}`);
   await page.keyboard.press('Home');
-  assert.equal(await currentFirstLine(page), STEPS[0]);
+  assert.equal(await position(page), `Step 1 of ${n}`);
+  // Space plays: the step advances by itself, and Space again pauses.
+  await page.keyboard.press('Space');
+  await page.waitForFunction(() => !document.querySelector('.controls__position').textContent.startsWith('Step 1 '), null, { timeout: 5000 });
+  await page.keyboard.press('Space');
+  const paused = await position(page);
+  await page.waitForTimeout(1800);
+  assert.equal(await position(page), paused, 'paused');
+  // The scrubber jumps anywhere.
+  await page.locator('.controls__range').evaluate((el) => {
+    el.value = '40';
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+  assert.equal(await position(page), `Step 41 of ${n}`);
   // Clicking a transcript line jumps to it.
-  await page.locator('.transcript__select').nth(5).click();
-  assert.equal(await currentFirstLine(page), 'DATA');
-  assert.match(await page.locator('.explanation__rfc a').getAttribute('href'), /rfc5321#section-4\.1\.1\.4$/);
+  await page.locator('.transcript__select').nth(8).click();
+  assert.equal(await currentFirstLine(page), 'AUTH PLAIN AGFsaWNlAHNlY3JldA==');
+  assert.match(await page.locator('.explanation__rfc a').getAttribute('href'), /rfc4954#section-4$/);
   await page.close();
 });
 
 test('dark theme and a tablet-sized screen render without errors', async () => {
   const dark = await open({ colorScheme: 'dark' });
-  for (let i = 0; i < 9; i++) await dark.keyboard.press('ArrowRight');
-  await dark.screenshot({ path: `${SHOTS}/explorer-1920x1080-dark-data.png` });
+  await dark.locator('.controls__range').evaluate((el) => {
+    el.value = '57';
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+  await dark.screenshot({ path: `${SHOTS}/explorer-1920x1080-dark-pop3.png` });
   await dark.close();
   const tablet = await open({ viewport: { width: 1024, height: 768 } });
   for (let i = 0; i < 3; i++) await tablet.keyboard.press('ArrowRight');
-  assert.equal(await currentFirstLine(tablet), STEPS[3]);
+  assert.equal(await currentFirstLine(tablet), 'STARTTLS');
   await tablet.screenshot({ path: `${SHOTS}/explorer-1024x768-light-step04.png` });
   await tablet.close();
 });

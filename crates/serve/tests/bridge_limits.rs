@@ -127,12 +127,24 @@ fn connections_over_the_cap_get_421() {
 }
 
 #[test]
-fn the_imap_port_says_clearly_that_it_is_not_there_yet() {
+fn imap_over_tcp_answers_an_oversized_line_and_a_huge_literal_with_bye() {
     let serve = Serve::start(&[]);
-    let mut imap = Session::open(serve.port(143));
+    let mut s = Session::open(serve.port(143));
     let mut line = String::new();
-    imap.reader.read_line(&mut line).unwrap();
-    assert!(line.starts_with("* BYE IMAP is not available"), "{line}");
+    s.reader.read_line(&mut line).unwrap();
+    assert!(line.starts_with("* OK [CAPABILITY IMAP4rev1"), "{line}");
+    // Dovecot's answers, from the bad-input table.
+    s.send("a LOGIN {4294967296}\r\n");
+    let mut line = String::new();
+    s.reader.read_line(&mut line).unwrap();
+    assert_eq!(line, "* BYE Literal size too large\r\n");
+    let mut s = Session::open(serve.port(143));
+    let mut greeting = String::new();
+    s.reader.read_line(&mut greeting).unwrap();
+    s.send(&"x".repeat(70_000));
+    let mut line = String::new();
+    s.reader.read_line(&mut line).unwrap();
+    assert_eq!(line, "* BYE Input buffer full\r\n");
 }
 
 #[test]

@@ -129,6 +129,10 @@ fn literal(i: &[u8]) -> Res<'_, Vec<u8>> {
     let (i, size) =
         delimited(char('{'), number64, terminated(opt(char('+')), char('}'))).parse(i)?;
     let (i, _) = tag("\r\n").parse(i)?;
+    // usize is 32 bits on wasm32: a size that does not fit cannot be in memory anyway.
+    let size = usize::try_from(size).map_err(|_| {
+        nom::Err::Failure(nom::error::Error::new(i, nom::error::ErrorKind::TooLarge))
+    })?;
     let (i, data) = take(size).parse(i)?;
     Ok((i, data.to_vec()))
 }

@@ -1,0 +1,125 @@
+//! The sequence diagram: one lane per host, one arrow per step. Past arrows are labelled,
+//! the current one stands out, the next few are faint — a window that follows the story.
+
+use std::rc::Rc;
+
+use postroom_sim::{Direction, Timeline};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq, Debug)]
+pub struct SequenceDiagramProps {
+    pub timeline: Rc<Timeline>,
+    pub current: usize,
+    pub on_select: Callback<usize>,
+}
+
+const WIDTH: f64 = 1000.0;
+const HEADER: f64 = 84.0;
+const ROW: f64 = 40.0;
+/// Steps shown before and after the current one.
+const BEFORE: usize = 11;
+const AFTER: usize = 4;
+
+fn lane_x(lane: usize, lanes: usize) -> f64 {
+    let margin = 80.0;
+    if lanes <= 1 {
+        return WIDTH / 2.0;
+    }
+    margin + (WIDTH - 2.0 * margin) * lane as f64 / (lanes - 1) as f64
+}
+
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        let cut: String = text.chars().take(max.saturating_sub(1)).collect();
+        format!("{cut}…")
+    }
+}
+
+/// Keeps a centred label inside the picture: monospace at 15 px is about 9 units a character.
+fn label_x(centre: f64, label: &str, prefix: &str) -> f64 {
+    let half = (label.chars().count() + prefix.chars().count()) as f64 * 4.6 + 4.0;
+    centre.clamp(half, (WIDTH - half).max(half))
+}
+
+#[function_component]
+pub fn SequenceDiagram(props: &SequenceDiagramProps) -> Html {
+    let t = &props.timeline;
+    let lanes = t.hosts.len();
+    let first = props.current.saturating_sub(BEFORE);
+    let last = (props.current + AFTER).min(t.len().saturating_sub(1));
+    let height = HEADER + ROW * (BEFORE + AFTER + 1) as f64 + 16.0;
+    let heads = t.hosts.iter().enumerate().map(|(i, h)| {
+        let x = lane_x(i, lanes);
+        html! {
+            <g class="diagram__host">
+                <rect x={format!("{}", x - 78.0)} y="6" width="156" height="58" rx="8" class="diagram__host-box" />
+                <text x={format!("{x}")} y="30" class="diagram__host-label" text-anchor="middle">{ &h.label }</text>
+                <text x={format!("{x}")} y="50" class="diagram__host-role" text-anchor="middle">{ &h.role }</text>
+                <line x1={format!("{x}")} y1="62" x2={format!("{x}")} y2={format!("{height}")} class="diagram__lifeline" />
+            </g>
+        }
+    });
+    let arrows = (first..=last).filter_map(|i| t.steps.get(i).map(|s| (i, s))).map(|(i, step)| {
+        let row = i - first;
+        let y = HEADER + ROW * row as f64 + 22.0;
+        let when = match i.cmp(&props.current) {
+            std::cmp::Ordering::Less => "past",
+            std::cmp::Ordering::Equal => "current",
+            std::cmp::Ordering::Greater => "future",
+        };
+        let class = classes!(
+            "diagram__step",
+            format!("diagram__step--{}", step.protocol.key()),
+            format!("diagram__step--{when}"),
+            step.encrypted.then_some("diagram__step--encrypted")
+        );
+        let on_click = {
+            let on_select = props.on_select.clone();
+            Callback::from(move |_: MouseEvent| on_select.emit(i))
+        };
+        let label = shorten(&step.label(), 40);
+        let lock = if step.encrypted { "TLS · " } else { "" };
+        let x1 = lane_x(step.from.0, lanes);
+        let x2 = lane_x(step.to.0, lanes);
+        let body = if step.direction == Direction::Local || step.from == step.to {
+            let text = shorten(label.trim_matches(|c| c == '-' || c == ' '), 52);
+            html! {
+                <>
+                    <circle cx={format!("{x1}")} cy={format!("{y}")} r="6" class="diagram__dot" />
+                    <text x={format!("{}", x1 + 12.0)} y={format!("{}", y + 5.0)} class="diagram__note">{ text }</text>
+                </>
+            }
+        } else {
+            let dir = if x2 > x1 { 1.0 } else { -1.0 };
+            let tip = x2 - dir * 2.0;
+            let head = format!("{},{} {},{} {},{}", tip, y, tip - dir * 10.0, y - 5.0, tip - dir * 10.0, y + 5.0);
+            html! {
+                <>
+                    <line x1={format!("{x1}")} y1={format!("{y}")} x2={format!("{}", tip - dir * 8.0)} y2={format!("{y}")} class="diagram__arrow" />
+                    <polygon points={head} class="diagram__head" />
+                    <text x={format!("{}", label_x((x1 + x2) / 2.0, &label, lock))} y={format!("{}", y - 7.0)} text-anchor="middle" class="diagram__label">
+                        { format!("{lock}{label}") }
+                    </text>
+                </>
+            }
+        };
+        html! {
+            <g class={class} onclick={on_click}>
+                <title>{ format!("Step {}: {}", i + 1, step.explanation.title) }</title>
+                { body }
+            </g>
+        }
+    });
+    html! {
+        <section class="diagram" aria-labelledby="diagram-title">
+            <h2 id="diagram-title" class="panel__title">{ "Sequence — every line on the wire" }</h2>
+            <svg class="diagram__svg" viewBox={format!("0 0 {WIDTH} {height}")} role="img"
+                 aria-label={format!("Sequence diagram, steps {} to {} of {}", first + 1, last + 1, t.len())}>
+                { for heads }
+                { for arrows }
+            </svg>
+        </section>
+    }
+}
