@@ -24,7 +24,8 @@ fn query(selector: &str) -> Option<HtmlElement> {
 }
 
 fn current_text() -> String {
-    query(".transcript__step--current .transcript__lines")
+    // The first line of the current step (the test page has no stylesheet, so read one span).
+    query(".transcript__step--current .transcript__line")
         .map(|e| e.inner_text())
         .unwrap_or_default()
 }

@@ -502,7 +502,7 @@ fn a_wrong_password_and_long_lines_are_refused_cleanly() {
     assert_eq!(
         status_lines(&out),
         [
-            "-ERR Line too long (255 octets at most, RFC 2449 §4)",
+            "-ERR Line too long (255 octets at most, RFC 2449 section 4)",
             "-ERR Log in first: USER and PASS, APOP or AUTH"
         ]
     );

@@ -463,3 +463,47 @@ fn a_full_mailbox_refuses_the_message_with_552() {
     );
     assert!(store.messages("bob").is_empty());
 }
+
+#[test]
+fn a_long_multi_line_reply_fed_byte_by_byte_is_read_once_and_capped() {
+    let mut client = SmtpClient::new(ClientConfig::new("c.example.org"), T0);
+    client.handle_input(T0, b"220 hi\r\n").unwrap();
+    let _ = std::iter::from_fn(|| client.poll_output()).count();
+    let reply: Vec<u8> = "250-x\r\n".repeat(2000).into_bytes();
+    let started = std::time::Instant::now();
+    for b in &reply {
+        client.handle_input(T0, std::slice::from_ref(b)).unwrap();
+    }
+    // Linear, not quadratic: well under a second for 14 000 single-octet reads.
+    assert!(
+        started.elapsed().as_secs_f64() < 2.0,
+        "{:?}",
+        started.elapsed()
+    );
+    let err = client.handle_input(T0, &"250-y\r\n".repeat(10_000).into_bytes());
+    assert!(err.is_err(), "a reply over 64 KiB is refused");
+}
+
+#[test]
+fn the_server_never_sends_a_reply_line_over_512_octets() {
+    let (mut server, mut store) = mx();
+    let out = send(
+        &mut server,
+        &mut store,
+        &format!(
+            "EHLO {}\r\nMAIL FROM:<a@example.org> {}=1\r\n",
+            "a".repeat(485),
+            "X".repeat(490)
+        ),
+    );
+    assert!(out.lines().all(|l| l.len() + 2 <= 512), "{out}");
+    let out = send(
+        &mut server,
+        &mut store,
+        &format!("RCPT TO:<a@[{}]>\r\n", "1".repeat(300)),
+    );
+    assert!(
+        out.starts_with("501 "),
+        "an address literal over 255 octets is a syntax error: {out}"
+    );
+}

@@ -249,7 +249,7 @@ fn a_command_line_over_512_octets_is_refused_then_the_session_continues() {
     let over = format!("NOOP {}\r\nNOOP\r\n", "x".repeat(1100));
     assert_eq!(
         exchange(&over),
-        "500 5.5.2 Line too long (512 octets at most, RFC 5321 §4.5.3.1.4)\r\n250 2.0.0 OK\r\n"
+        "500 5.5.2 Line too long (512 octets at most, RFC 5321 section 4.5.3.1.4)\r\n250 2.0.0 OK\r\n"
     );
 }
 

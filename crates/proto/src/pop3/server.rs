@@ -247,12 +247,12 @@ impl Pop3Server {
             Err(LineError::TooLong) => {
                 self.awaiting_sasl = false;
                 self.discarding = true;
-                self.refuse("Line too long (255 octets at most, RFC 2449 §4)");
+                self.refuse("Line too long (255 octets at most, RFC 2449 section 4)");
                 Some(input.len().min(max))
             }
             Ok((text, used)) => {
                 if line_has_bare_lf(input, used) {
-                    self.refuse("Lines end with CR LF (RFC 1939 §3)");
+                    self.refuse("Lines end with CR LF (RFC 1939 section 3)");
                 } else if self.awaiting_sasl {
                     self.awaiting_sasl = false;
                     let text = String::from_utf8_lossy(text).into_owned();
@@ -388,7 +388,7 @@ impl Pop3Server {
                 self.ok("Send PASS");
             }
             Command::Pass(password) => match self.pending_user.take() {
-                None => self.refuse("USER first (RFC 1939 §7: PASS only right after USER)"),
+                None => self.refuse("USER first (RFC 1939 section 7: PASS only right after USER)"),
                 Some(user) => {
                     let valid = store.check_password(&user, &password);
                     self.login(&user, valid, store);

@@ -159,7 +159,13 @@ pub struct SmtpClient {
     current: Option<Job>,
     quit_when_idle: bool,
     deadline: Option<Instant>,
+    /// How far into `input` the current (unfinished) reply has been scanned, so that a long
+    /// multi-line reply arriving in small pieces is not re-read from its start each time.
+    scanned: usize,
 }
+
+/// The most a multi-line reply may take; a server sending more is misbehaving.
+pub const MAX_REPLY: usize = 64 * 1024;
 
 impl SmtpClient {
     /// A client that waits for the server's greeting, from `now`.
@@ -179,6 +185,7 @@ impl SmtpClient {
             current: None,
             quit_when_idle: false,
             deadline: Some(now + reply_timeout(Pending::Greeting)),
+            scanned: 0,
         }
     }
 
@@ -316,6 +323,14 @@ impl SmtpClient {
         }
         self.input.extend_from_slice(bytes);
         loop {
+            if !self.reply_complete() {
+                if self.input.len() > MAX_REPLY {
+                    self.input.clear();
+                    return Err(self.fail("the server's reply is far too long"));
+                }
+                break;
+            }
+            self.scanned = 0;
             let (reply, used) = match decode::reply(&self.input) {
                 Ok(found) => found,
                 Err(DecodeError::Incomplete) => break,
@@ -337,6 +352,23 @@ impl SmtpClient {
         }
         self.deadline = self.pending.front().map(|p| now + reply_timeout(*p));
         Ok(())
+    }
+
+    /// True once `input` holds a line that ends a reply: any line but a `ddd-` continuation
+    /// (a malformed one too, so that decoding reports it). Scans only what is new.
+    fn reply_complete(&mut self) -> bool {
+        while let Some(lf) = self
+            .input
+            .get(self.scanned..)
+            .and_then(|rest| rest.iter().position(|&b| b == b'\n'))
+        {
+            let start = self.scanned;
+            self.scanned += lf + 1;
+            if self.input.get(start + 3) != Some(&b'-') {
+                return true;
+            }
+        }
+        false
     }
 
     fn fail(&mut self, why: &str) -> ProtocolError {

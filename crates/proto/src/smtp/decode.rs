@@ -316,11 +316,15 @@ fn sub_domain(input: &[u8]) -> IResult<&[u8], &[u8]> {
 /// `address-literal = "[" ( IPv4-address-literal / IPv6-address-literal /
 ///                    General-address-literal ) "]"`
 fn address_literal(input: &[u8]) -> IResult<&[u8], &[u8]> {
-    recognize(delimited(
-        char('['),
-        take_while1(|b: u8| (33..=90).contains(&b) || (94..=126).contains(&b)),
-        char(']'),
-    ))
+    // §4.5.3.1.2: a domain name *or number* is at most 255 octets.
+    verify(
+        recognize(delimited(
+            char('['),
+            take_while1(|b: u8| (33..=90).contains(&b) || (94..=126).contains(&b)),
+            char(']'),
+        )),
+        |l: &[u8]| l.len() <= MAX_DOMAIN,
+    )
     .parse(input)
 }
 
@@ -367,19 +371,38 @@ pub fn reply(input: &[u8]) -> Result<(Reply, usize), DecodeError> {
             Err(LineError::Incomplete) => return Err(DecodeError::Incomplete),
             Err(LineError::TooLong) => return Err(DecodeError::Failed),
         };
+        // The text of a reply line is at most 512 octets with its CRLF (§4.5.3.1.5), however
+        // the line ended, so that encoding it again always fits.
+        if text.len() + 2 > super::types::MAX_REPLY_LINE {
+            return Err(DecodeError::Failed);
+        }
         let (this_code, last, text) = reply_line(text)?;
         if code.is_some_and(|c| c != this_code) {
             // RFC 5321 §4.2.1: every line of a multi-line reply carries the same code.
             return Err(DecodeError::Failed);
         }
         code = Some(this_code);
-        lines.push(to_string(text));
+        lines.push(reply_text(text));
         consumed += used;
         if last {
             let code = ReplyCode::try_from(this_code)?;
             return Ok((Reply::new(code, &lines), consumed));
         }
     }
+}
+
+/// `textstring = 1*(%d09 / %d32-126)`: reply text is ASCII; anything else becomes "?", one
+/// octet for one octet, so the text never grows.
+fn reply_text(text: &[u8]) -> String {
+    text.iter()
+        .map(|&b| {
+            if b == b'\t' || (32..=126).contains(&b) {
+                char::from(b)
+            } else {
+                '?'
+            }
+        })
+        .collect()
 }
 
 /// One line of a reply: code, whether it is the last line, and its text.

@@ -4,12 +4,20 @@ use std::fmt;
 
 use super::types::{Command, Reply};
 
+/// Free text in a command (a client name, VRFY's string) on one line: a line break would
+/// turn into a second command.
+fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| if c == '\r' || c == '\n' { ' ' } else { c })
+        .collect()
+}
+
 impl fmt::Display for Command {
     /// The command line without its CRLF, verbs in upper case as RFC 5321 writes them.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Command::Ehlo(d) => write!(f, "EHLO {d}"),
-            Command::Helo(d) => write!(f, "HELO {d}"),
+            Command::Ehlo(d) => write!(f, "EHLO {}", one_line(d)),
+            Command::Helo(d) => write!(f, "HELO {}", one_line(d)),
             Command::Mail { from, params } => {
                 write!(f, "MAIL FROM:{from}")?;
                 params.iter().try_for_each(|p| write!(f, " {p}"))
@@ -21,20 +29,20 @@ impl fmt::Display for Command {
             Command::Data => f.write_str("DATA"),
             Command::Rset => f.write_str("RSET"),
             Command::Noop(None) => f.write_str("NOOP"),
-            Command::Noop(Some(s)) => write!(f, "NOOP {s}"),
+            Command::Noop(Some(s)) => write!(f, "NOOP {}", one_line(s)),
             Command::Quit => f.write_str("QUIT"),
-            Command::Vrfy(s) => write!(f, "VRFY {s}"),
+            Command::Vrfy(s) => write!(f, "VRFY {}", one_line(s)),
             Command::Help(None) => f.write_str("HELP"),
-            Command::Help(Some(s)) => write!(f, "HELP {s}"),
+            Command::Help(Some(s)) => write!(f, "HELP {}", one_line(s)),
             Command::StartTls => f.write_str("STARTTLS"),
             Command::Auth {
                 mechanism,
                 initial_response: None,
-            } => write!(f, "AUTH {mechanism}"),
+            } => write!(f, "AUTH {}", one_line(mechanism)),
             Command::Auth {
                 mechanism,
                 initial_response: Some(r),
-            } => write!(f, "AUTH {mechanism} {r}"),
+            } => write!(f, "AUTH {} {}", one_line(mechanism), one_line(r)),
         }
     }
 }
@@ -103,6 +111,27 @@ mod tests {
             r.to_bytes(),
             b"250-mx.example.net\r\n250-PIPELINING\r\n250 8BITMIME\r\n"
         );
+    }
+
+    #[test]
+    fn a_client_name_cannot_inject_a_second_command() {
+        let c = Command::Ehlo("evil\r\nRSET".into());
+        assert_eq!(c.to_bytes(), b"EHLO evil  RSET\r\n");
+    }
+
+    #[test]
+    fn long_or_non_ascii_reply_text_still_fits_one_512_octet_line() {
+        let r = Reply::single(ReplyCode::OK, &format!("greets {}", "a".repeat(600)));
+        let bytes = r.to_bytes();
+        assert_eq!(bytes.len(), 512);
+        assert!(bytes.ends_with(b"...\r\n"));
+        assert_eq!(
+            Reply::single(ReplyCode::OK, "caf\u{e9}").to_bytes(),
+            b"250 caf?\r\n"
+        );
+        // Decoding a reply with odd octets and a bare LF re-encodes to something that decodes.
+        let (odd, _) = decode::reply(b"250 \xff\xfe ok\n").unwrap();
+        assert_eq!(decode::reply(&odd.to_bytes()).unwrap().0, odd);
     }
 
     #[test]

@@ -299,7 +299,7 @@ impl SmtpServer {
                 // RFC 5321 §4.5.3.1.4 and §4.2.2: "500 Line too long."
                 self.refuse(
                     ReplyCode::SYNTAX_ERROR,
-                    "5.5.2 Line too long (512 octets at most, RFC 5321 §4.5.3.1.4)",
+                    "5.5.2 Line too long (512 octets at most, RFC 5321 section 4.5.3.1.4)",
                 );
                 self.discarding = true;
                 Some(input.len().min(MAX_COMMAND_LINE))
@@ -309,7 +309,7 @@ impl SmtpServer {
                     // RFC 5321 §2.3.8: lines end in CRLF; a bare LF is not a line end.
                     self.refuse(
                         ReplyCode::SYNTAX_ERROR,
-                        "5.5.2 Bare LF: SMTP lines end with CR LF (RFC 5321 §2.3.8)",
+                        "5.5.2 Bare LF: SMTP lines end with CR LF (RFC 5321 section 2.3.8)",
                     );
                 } else if line.contains(&0) {
                     self.refuse(ReplyCode::SYNTAX_ERROR, "5.5.2 NUL character in command");

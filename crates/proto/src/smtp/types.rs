@@ -270,15 +270,7 @@ impl Reply {
     /// A reply with the given lines. Line breaks inside a line would forge extra reply lines
     /// when echoed, so they are replaced with spaces; an empty list becomes one empty line.
     pub fn new<S: AsRef<str>>(code: ReplyCode, lines: &[S]) -> Self {
-        let mut lines: Vec<String> = lines
-            .iter()
-            .map(|l| {
-                l.as_ref()
-                    .chars()
-                    .map(|c| if c == '\r' || c == '\n' { ' ' } else { c })
-                    .collect()
-            })
-            .collect();
+        let mut lines: Vec<String> = lines.iter().map(|l| reply_line_text(l.as_ref())).collect();
         if lines.is_empty() {
             lines.push(String::new());
         }
@@ -301,6 +293,27 @@ impl Reply {
     pub fn text(&self) -> String {
         self.lines.join(" ")
     }
+}
+
+/// Reply text as RFC 5321 allows it: printable ASCII and tabs (other characters, line
+/// breaks included, become "?" or a space), cut so that the whole line fits in 512 octets
+/// (§4.5.3.1.5) — text echoed from a client can never stretch or forge a reply line.
+fn reply_line_text(text: &str) -> String {
+    // "250-" and CRLF take 6 of the 512 octets.
+    const MAX_TEXT: usize = MAX_REPLY_LINE - 6;
+    let mut out: String = text
+        .chars()
+        .map(|c| match c {
+            '\r' | '\n' => ' ',
+            '\t' | ' '..='~' => c,
+            _ => '?',
+        })
+        .collect();
+    if out.len() > MAX_TEXT {
+        out.truncate(MAX_TEXT - 3);
+        out.push_str("...");
+    }
+    out
 }
 
 /// Where a server session is in the dialogue (RFC 5321 §4.1.4 command order).
