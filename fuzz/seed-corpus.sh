@@ -46,4 +46,12 @@ for cfg in 00 01 02 04 08; do
         seed smtp_client_session "helo-$cfg-$chunking" "\\x$cfg\\x$chunking$HELO_ONLY"
     done
 done
+# Boundary seeds: arguments near the 512-octet line limits, for the fuzzer to push over.
+LONG=$(head -c 400 /dev/zero | tr '\0' a)
+seed smtp_command long-ehlo "EHLO $LONG\r\n"
+seed smtp_reply long-line "250-$LONG\r\n250 $LONG\r\n"
+seed smtp_server_session long-args-01 "\x01\x00EHLO $LONG\r\nMAIL FROM:<>\r\nRCPT TO:<a@[$LONG]>\r\nNOOP $LONG\r\n"
+seed smtp_server_session long-args-00 "\x00\x00EHLO $LONG\r\nAUTH PLAIN AGFsaWNlAHNlY3JldA==\r\nMAIL FROM:<> SIZE=1 X$LONG\r\n"
+seed smtp_client_session long-reply "\x00\x00220 $LONG\r\n250-$LONG\r\n250 AUTH PLAIN\r\n"
+
 echo "seeds written to $(pwd)/corpus"

@@ -12,7 +12,9 @@ mod common;
 
 use common::Chunks;
 use libfuzzer_sys::fuzz_target;
-use postroom_proto::smtp::{ClientConfig, ClientEvent, ClientTls, Mailbox, ReversePath, SmtpClient};
+use postroom_proto::smtp::{
+    ClientConfig, ClientEvent, ClientTls, Mailbox, ReversePath, SmtpClient,
+};
 use postroom_proto::{Duration, Instant};
 
 fuzz_target!(|data: &[u8]| {
