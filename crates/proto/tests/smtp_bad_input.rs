@@ -465,7 +465,7 @@ fn a_full_mailbox_refuses_the_message_with_552() {
 }
 
 #[test]
-fn a_long_multi_line_reply_fed_byte_by_byte_is_read_once_and_capped() {
+fn a_long_multi_line_reply_fed_byte_by_byte_is_read_and_capped() {
     let mut client = SmtpClient::new(ClientConfig::new("c.example.org"), T0);
     client.handle_input(T0, b"220 hi\r\n").unwrap();
     let _ = std::iter::from_fn(|| client.poll_output()).count();
