@@ -42,6 +42,17 @@ pub struct Folder {
     pub expunged: Vec<(u64, u32)>,
 }
 
+impl Folder {
+    /// The message with this UID. Messages are kept in ascending UID order (new ones get
+    /// larger UIDs and removal keeps the order), so this is a binary search.
+    pub fn message(&self, uid: u32) -> Option<&StoredMessage> {
+        self.messages
+            .binary_search_by_key(&uid, |m| m.uid)
+            .ok()
+            .and_then(|i| self.messages.get(i))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Account {
     /// The password, checked by SMTP AUTH, POP3 and IMAP logins.
@@ -364,7 +375,8 @@ impl MailStore {
     ) -> Option<u64> {
         let modseq = self.modseq + 1;
         let folder = self.folder_mut(user, folder).ok()?;
-        let message = folder.messages.iter_mut().find(|m| m.uid == uid)?;
+        let index = folder.messages.binary_search_by_key(&uid, |m| m.uid).ok()?;
+        let message = folder.messages.get_mut(index)?;
         if message.flags == flags {
             return None;
         }
@@ -381,16 +393,17 @@ impl MailStore {
         let Ok(folder) = self.folder_mut(user, folder) else {
             return Vec::new();
         };
+        let doomed: BTreeSet<u32> = uids.iter().copied().collect();
         let removed: Vec<u32> = folder
             .messages
             .iter()
-            .filter(|m| uids.contains(&m.uid))
+            .filter(|m| doomed.contains(&m.uid))
             .map(|m| m.uid)
             .collect();
         if removed.is_empty() {
             return removed;
         }
-        folder.messages.retain(|m| !removed.contains(&m.uid));
+        folder.messages.retain(|m| !doomed.contains(&m.uid));
         folder
             .expunged
             .extend(removed.iter().map(|uid| (modseq, *uid)));

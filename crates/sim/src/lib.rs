@@ -15,4 +15,4 @@ pub mod world;
 pub use host::{Host, HostId};
 pub use scenario::{Action, Device, DeviceSettings, Fault, FetchProtocol, Scenario};
 pub use timeline::{Direction, MailboxEntry, MailboxView, Phase, Protocol, Step, Timeline};
-pub use world::{run, ScenarioError};
+pub use world::{run, run_limited, ScenarioError};

@@ -86,6 +86,9 @@ pub struct Scenario {
     pub laptop: DeviceSettings,
     pub actions: Vec<Action>,
     pub faults: Vec<Fault>,
+    /// Messages already in Bob's mailbox before the story starts (a busy inbox).
+    #[serde(default)]
+    pub existing_messages: u32,
 }
 
 impl Scenario {
@@ -128,6 +131,7 @@ impl Default for Scenario {
                 Action::Check(Device::Laptop),
             ],
             faults: Vec::new(),
+            existing_messages: 0,
         }
     }
 }

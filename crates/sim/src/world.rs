@@ -84,10 +84,18 @@ struct World<'s> {
     view_cache: ViewCache,
     phase: Rc<Phase>,
     outcome: Vec<String>,
+    limit: usize,
+    /// Subjects of stored messages by (store, UID): read once, not at every step.
+    subjects: BTreeMap<(u8, u32), String>,
 }
 
 /// Runs the scenario and returns every step.
 pub fn run(scenario: &Scenario) -> Result<Timeline, ScenarioError> {
+    run_limited(scenario, MAX_STEPS)
+}
+
+/// Runs the scenario, stopping after `limit` steps (at most [`MAX_STEPS`]).
+pub fn run_limited(scenario: &Scenario, limit: usize) -> Result<Timeline, ScenarioError> {
     let from = Mailbox::try_from(scenario.from.as_str()).map_err(|_| {
         ScenarioError(format!(
             "\"{}\" is not a valid sender address",
@@ -128,6 +136,8 @@ pub fn run(scenario: &Scenario) -> Result<Timeline, ScenarioError> {
             protocol: Protocol::Smtp,
         }),
         outcome: Vec::new(),
+        limit: limit.min(MAX_STEPS),
+        subjects: BTreeMap::new(),
     };
     world.provider.add_account(from.local_part(), "secret");
     if !scenario.has(Fault::UnknownRecipient) {
@@ -136,9 +146,21 @@ pub fn run(scenario: &Scenario) -> Result<Timeline, ScenarioError> {
     if scenario.has(Fault::MailboxFull) {
         world.mx.set_quota(to.local_part(), Some(100));
     }
+    for i in 1..=scenario.existing_messages.min(100_000) {
+        let old = Message::new(
+            "newsletter@example.com",
+            &scenario.to,
+            &format!("Older message {i}"),
+            START_DATE,
+            "Read me later.",
+        );
+        world
+            .mx
+            .deliver(to.local_part(), "newsletter@example.com", old.to_bytes());
+    }
     world.send_mail(&from, &to);
     for action in &scenario.actions {
-        if world.steps.len() >= MAX_STEPS {
+        if world.steps.len() >= world.limit {
             break;
         }
         world.act(*action);
@@ -220,7 +242,7 @@ impl World<'_> {
         (client_state, server_state): (String, String),
         encrypted: bool,
     ) {
-        if self.steps.len() >= MAX_STEPS {
+        if self.steps.len() >= self.limit {
             return;
         }
         let mailboxes = self.mailboxes();
@@ -269,15 +291,19 @@ impl World<'_> {
             }
         }
         let mut views = vec![server_view(
-            &format!("{} · {}", "mx", self.bob),
+            &format!("mx · {}", self.bob),
             &self.mx,
             &self.bob,
+            1,
+            &mut self.subjects,
         )];
         if !self.provider.messages(&self.alice).is_empty() {
             views.push(server_view(
                 &format!("smtp · {}", self.alice),
                 &self.provider,
                 &self.alice,
+                0,
+                &mut self.subjects,
             ));
         }
         views.push(device_view(Device::Phone, self.scenario, &self.phone));
@@ -317,7 +343,7 @@ impl World<'_> {
         };
         schedule(&mut queue, conv, self.now + self.latency);
         while let Some(Reverse((arrives, _, to_server, encrypted, bytes))) = queue.pop() {
-            if self.steps.len() >= MAX_STEPS {
+            if self.steps.len() >= self.limit {
                 return;
             }
             let sent = self.now;
@@ -400,8 +426,24 @@ impl World<'_> {
                 local.len() != before
             }
             (DeviceState::Imap(cache), DeviceProgress::Imap(now)) => {
-                let changed = cache != now;
-                *cache = now.clone();
+                // A cheap look first: a 10 000-message cache is not compared or copied at
+                // every step, only when its shape or flags changed.
+                let shape = |c: &DeviceCache| {
+                    (
+                        c.messages.len(),
+                        c.messages.keys().next_back().copied(),
+                        c.messages
+                            .values()
+                            .map(|m| m.flags.len() + usize::from(m.bytes.is_some()))
+                            .sum::<usize>(),
+                        c.uid_validity,
+                    )
+                };
+                let changed =
+                    shape(cache) != shape(now) || (cache.messages.len() < 64 && cache != now);
+                if changed {
+                    *cache = now.clone();
+                }
                 changed
             }
             _ => false,
@@ -801,7 +843,13 @@ fn device_host(device: Device) -> HostId {
     }
 }
 
-fn server_view(title: &str, store: &MailStore, user: &str) -> MailboxView {
+fn server_view(
+    title: &str,
+    store: &MailStore,
+    user: &str,
+    which: u8,
+    subjects: &mut BTreeMap<(u8, u32), String>,
+) -> MailboxView {
     MailboxView {
         title: title.to_string(),
         entries: store
@@ -809,7 +857,10 @@ fn server_view(title: &str, store: &MailStore, user: &str) -> MailboxView {
             .iter()
             .map(|m| MailboxEntry {
                 id: format!("UID {}", m.uid),
-                subject: header_value(&m.bytes, "Subject").unwrap_or_default(),
+                subject: subjects
+                    .entry((which, m.uid))
+                    .or_insert_with(|| header_value(&m.bytes, "Subject").unwrap_or_default())
+                    .clone(),
                 size: m.bytes.len(),
                 flags: m.flags.iter().cloned().collect(),
             })
@@ -861,15 +912,22 @@ fn device_view(device: Device, scenario: &Scenario, state: &DeviceState) -> Mail
     MailboxView { title, entries }
 }
 
-/// The value of the first header field called `name` (one line is enough here).
+/// The value of the first header field called `name` (one line is enough here). Reads only
+/// the header, without copying the message.
 fn header_value(message: &[u8], name: &str) -> Option<String> {
-    let text = String::from_utf8_lossy(message);
-    text.split("\r\n")
-        .take_while(|l| !l.is_empty())
-        .find_map(|line| {
-            let (field, value) = line.split_once(':')?;
-            field
-                .eq_ignore_ascii_case(name)
-                .then(|| value.trim().to_string())
-        })
+    for line in message.split(|&b| b == b'\n') {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line.is_empty() {
+            return None;
+        }
+        let matches = line
+            .get(..name.len())
+            .is_some_and(|field| field.eq_ignore_ascii_case(name.as_bytes()))
+            && line.get(name.len()) == Some(&b':');
+        if matches {
+            let value = line.get(name.len() + 1..).unwrap_or_default();
+            return Some(String::from_utf8_lossy(value).trim().to_string());
+        }
+    }
+    None
 }

@@ -238,24 +238,33 @@ impl ImapClient {
             return Ok(());
         }
         self.input.extend_from_slice(bytes);
-        loop {
-            let (r, used) = match response::response(&self.input) {
+        // Responses are read with a cursor and the buffer shortened once: a big FETCH of
+        // thousands of messages must not shift the rest of the buffer after each one.
+        let input = std::mem::take(&mut self.input);
+        let mut offset = 0;
+        let result = loop {
+            let rest = input.get(offset..).unwrap_or_default();
+            let (r, used) = match response::response(rest) {
                 Ok(found) => found,
-                Err(DecodeError::Incomplete) => return Ok(()),
+                Err(DecodeError::Incomplete) => break Ok(()),
                 Err(DecodeError::Failed) => {
                     self.close();
-                    return Err(ProtocolError(
+                    break Err(ProtocolError(
                         "the server sent a line that is not an IMAP response".into(),
                     ));
                 }
             };
-            self.input.drain(..used.min(self.input.len()));
+            offset += used;
             self.on_response(r);
             if self.awaiting_tls || self.closed {
-                self.input.clear();
-                return Ok(());
+                offset = input.len();
+                break Ok(());
             }
+        };
+        if result.is_ok() {
+            self.input = input.get(offset..).unwrap_or_default().to_vec();
         }
+        result
     }
 
     fn close(&mut self) {
@@ -546,11 +555,12 @@ impl ImapClient {
         if matches!(self.pending.front(), Some((_, Pending::SearchAll))) {
             // Messages this device holds that the server no longer has were expunged
             // while it was away.
+            let present: BTreeSet<u32> = uids.iter().copied().collect();
             let gone: Vec<u32> = self
                 .cache
                 .messages
                 .keys()
-                .filter(|u| !uids.contains(u))
+                .filter(|u| !present.contains(u))
                 .copied()
                 .collect();
             for uid in gone {

@@ -835,7 +835,7 @@ impl ImapServer {
             let mut i = 0;
             while i < sel.uids.len() {
                 let uid = sel.uids.get(i).copied().unwrap_or_default();
-                if folder.messages.iter().any(|m| m.uid == uid) {
+                if folder.message(uid).is_some() {
                     i += 1;
                 } else {
                     out.extend(format!("* {} EXPUNGE\r\n", i + 1).bytes());
@@ -854,7 +854,7 @@ impl ImapServer {
             out.extend(format!("* {} EXISTS\r\n", sel.uids.len()).bytes());
         }
         for (i, uid) in sel.uids.iter().enumerate() {
-            let Some(m) = folder.messages.iter().find(|m| m.uid == *uid) else {
+            let Some(m) = folder.message(*uid) else {
                 continue;
             };
             if sel.flags.get(i) != Some(&m.flags) {
@@ -926,10 +926,7 @@ impl ImapServer {
             // RFC 9051 §6.4.5: fetching a body without .PEEK sets \Seen.
             let mut flags_changed = false;
             if sets_seen && !read_only {
-                if let Some(m) = store
-                    .folder(&user, &name)
-                    .and_then(|f| f.messages.iter().find(|m| m.uid == uid))
-                {
+                if let Some(m) = store.folder(&user, &name).and_then(|f| f.message(uid)) {
                     if !m.has_flag("\\Seen") {
                         let mut flags = m.flags.clone();
                         flags.insert("\\Seen".to_string());
@@ -944,10 +941,7 @@ impl ImapServer {
                 }
             }
             // A message another session expunged is still in this client's view: no data.
-            let Some(m) = store
-                .folder(&user, &name)
-                .and_then(|f| f.messages.iter().find(|m| m.uid == uid))
-            else {
+            let Some(m) = store.folder(&user, &name).and_then(|f| f.message(uid)) else {
                 continue;
             };
             if changed_since.is_some_and(|since| m.modseq <= since) {
@@ -1060,10 +1054,7 @@ impl ImapServer {
         let mut modified = Vec::new();
         let mode_of = if uid_mode { Mode::Uid } else { Mode::Sequence };
         for (seq, uid) in self.resolve(set, mode_of) {
-            let Some(m) = store
-                .folder(&user, &name)
-                .and_then(|f| f.messages.iter().find(|m| m.uid == uid))
-            else {
+            let Some(m) = store.folder(&user, &name).and_then(|f| f.message(uid)) else {
                 continue;
             };
             // RFC 7162 §3.1.3: a message changed since the client's modseq is left alone,
@@ -1102,7 +1093,7 @@ impl ImapServer {
             };
             let modseq = store
                 .folder(&user, &name)
-                .and_then(|f| f.messages.iter().find(|m| m.uid == uid))
+                .and_then(|f| f.message(uid))
                 .map(|m| m.modseq)
                 .filter(|_| self.condstore);
             let line = match (silent, modseq) {
@@ -1199,7 +1190,7 @@ impl ImapServer {
         for (_, uid) in self.resolve(set, mode) {
             let Some(m) = store
                 .folder(&user, &source)
-                .and_then(|f| f.messages.iter().find(|m| m.uid == uid))
+                .and_then(|f| f.message(uid))
                 .cloned()
             else {
                 continue;
@@ -1265,7 +1256,7 @@ impl ImapServer {
             .iter()
             .enumerate()
             .filter_map(|(i, uid)| {
-                let m = folder.messages.iter().find(|m| m.uid == *uid)?;
+                let m = folder.message(*uid)?;
                 let seq = u32::try_from(i + 1).unwrap_or(u32::MAX);
                 matches(key, m, seq, largest_seq, largest_uid).then_some(if uid_mode {
                     *uid
