@@ -1,9 +1,12 @@
 //! Share links: a scenario as a compact, versioned, URL-safe string, and back — with a clear
 //! message, never a panic, for anything malformed.
+//!
+//! The payload is a few lines of `key=value` text in URL-safe base64: small, readable when
+//! decoded, and without a JSON library in the page.
 
 use base64::Engine as _;
 
-use crate::scenario::Scenario;
+use crate::scenario::{Action, Device, DeviceSettings, Fault, FetchProtocol, Scenario};
 
 /// The format version written by this build. Older versions may be read; newer ones are
 /// refused with a message that says so.
@@ -19,50 +22,256 @@ impl std::fmt::Display for ShareError {
     }
 }
 
-/// `v1.` followed by the scenario as JSON in URL-safe base64 without padding.
-pub fn encode(scenario: &Scenario) -> String {
-    let json = serde_json::to_vec(scenario).unwrap_or_default();
+fn escape(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('\n', "\\n")
+        .replace('\r', "")
+}
+
+fn unescape(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match (c, c == '\\') {
+            (_, true) => match chars.next() {
+                Some('n') => out.push('\n'),
+                Some(other) => out.push(other),
+                None => {}
+            },
+            (c, false) => out.push(c),
+        }
+    }
+    out
+}
+
+fn device_code(d: &DeviceSettings) -> String {
+    let p = match d.protocol {
+        FetchProtocol::Pop3 => "pop3",
+        FetchProtocol::Imap => "imap",
+    };
+    format!(
+        "{p},{},{}",
+        u8::from(d.leave_on_server),
+        escape(&d.password).replace(',', "\\,")
+    )
+}
+
+fn fault_code(f: Fault) -> &'static str {
+    match f {
+        Fault::WrongPassword => "wrong-password",
+        Fault::UnknownRecipient => "unknown-recipient",
+        Fault::MailboxFull => "mailbox-full",
+        Fault::Greylisting => "greylisting",
+        Fault::NoMxRecord => "no-mx",
+        Fault::PhoneDropsBeforeQuit => "phone-drops",
+        Fault::TlsNotOffered => "no-tls",
+    }
+}
+
+/// Every fault, in the order menus list them.
+pub const FAULTS: [Fault; 7] = [
+    Fault::WrongPassword,
+    Fault::TlsNotOffered,
+    Fault::NoMxRecord,
+    Fault::Greylisting,
+    Fault::UnknownRecipient,
+    Fault::MailboxFull,
+    Fault::PhoneDropsBeforeQuit,
+];
+
+fn action_code(a: Action) -> String {
+    let (verb, device) = match a {
+        Action::Check(d) => ("check", d),
+        Action::Read(d) => ("read", d),
+        Action::Delete(d) => ("delete", d),
+    };
+    let device = match device {
+        Device::Phone => "phone",
+        Device::Laptop => "laptop",
+    };
+    format!("{verb}-{device}")
+}
+
+/// `v1.` followed by the scenario in URL-safe base64 without padding.
+pub fn encode(s: &Scenario) -> String {
+    let text = [
+        format!("from={}", escape(&s.from)),
+        format!("to={}", escape(&s.to)),
+        format!("subject={}", escape(&s.subject)),
+        format!("body={}", escape(&s.body)),
+        format!("latency={}", s.latency_ms),
+        format!("phone={}", device_code(&s.phone)),
+        format!("laptop={}", device_code(&s.laptop)),
+        format!(
+            "actions={}",
+            s.actions
+                .iter()
+                .map(|a| action_code(*a))
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
+        format!(
+            "faults={}",
+            s.faults
+                .iter()
+                .map(|f| fault_code(*f))
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
+        format!("existing={}", s.existing_messages),
+    ]
+    .join("\n");
+    let text = format!("{text}\nend={}", checksum(&text));
     format!(
         "v{VERSION}.{}",
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json)
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(text)
     )
+}
+
+/// Adler-32 of the text: a link cut short or altered by hand is noticed.
+fn checksum(text: &str) -> u32 {
+    let (mut a, mut b) = (1u32, 0u32);
+    for byte in text.bytes() {
+        a = (a + u32::from(byte)) % 65_521;
+        b = (b + a) % 65_521;
+    }
+    (b << 16) | a
+}
+
+fn bad(what: &str) -> ShareError {
+    ShareError(format!("This link's scenario cannot be read: {what}."))
+}
+
+fn parse_device(value: &str) -> Result<DeviceSettings, ShareError> {
+    let mut parts = value.splitn(3, ',');
+    let protocol = match parts.next() {
+        Some("pop3") => FetchProtocol::Pop3,
+        Some("imap") => FetchProtocol::Imap,
+        _ => return Err(bad("a device's protocol is neither POP3 nor IMAP")),
+    };
+    let leave_on_server = parts.next() == Some("1");
+    let password = unescape(&parts.next().unwrap_or_default().replace("\\,", ","));
+    Ok(DeviceSettings {
+        protocol,
+        leave_on_server,
+        password,
+    })
 }
 
 pub fn decode(text: &str) -> Result<Scenario, ShareError> {
     let text = text.trim();
+    let not_ours = || ShareError("This link does not contain a Postroom scenario.".into());
     let (version, payload) = text
         .strip_prefix('v')
         .and_then(|rest| rest.split_once('.'))
-        .ok_or_else(|| ShareError("This link does not contain a Postroom scenario.".into()))?;
-    let version: u32 = version
-        .parse()
-        .map_err(|_| ShareError("This link does not contain a Postroom scenario.".into()))?;
+        .ok_or_else(not_ours)?;
+    let version: u32 = version.parse().map_err(|_| not_ours())?;
     if version > VERSION {
         return Err(ShareError(format!(
             "This link was made by a newer Postroom (format {version}); this page reads format {VERSION}. Reload the page to update it."
         )));
     }
-    let json = base64::engine::general_purpose::URL_SAFE_NO_PAD
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(payload)
         .map_err(|_| {
             ShareError(
                 "This link is damaged: it may have been cut short when it was copied.".into(),
             )
         })?;
-    serde_json::from_slice(&json)
-        .map_err(|e| ShareError(format!("This link's scenario cannot be read ({e}).")))
+    let body = String::from_utf8(bytes).map_err(|_| bad("it is not text"))?;
+    let damaged = || {
+        ShareError("This link is damaged: it may have been cut short when it was copied.".into())
+    };
+    let (body, sum) = body.rsplit_once("\nend=").ok_or_else(damaged)?;
+    if sum.parse::<u32>().ok() != Some(checksum(body)) {
+        return Err(damaged());
+    }
+    let mut s = Scenario {
+        actions: Vec::new(),
+        ..Scenario::default()
+    };
+    let mut seen = 0;
+    for line in body.lines() {
+        let (key, value) = line
+            .split_once('=')
+            .ok_or_else(|| bad("a line has no value"))?;
+        seen += 1;
+        match key {
+            "from" => s.from = unescape(value),
+            "to" => s.to = unescape(value),
+            "subject" => s.subject = unescape(value),
+            "body" => s.body = unescape(value),
+            "latency" => {
+                s.latency_ms = value
+                    .parse()
+                    .map_err(|_| bad("the latency is not a number"))?
+            }
+            "phone" => s.phone = parse_device(value)?,
+            "laptop" => s.laptop = parse_device(value)?,
+            "actions" => {
+                s.actions = value
+                    .split(',')
+                    .filter(|a| !a.is_empty())
+                    .map(|a| {
+                        let (verb, device) = a
+                            .split_once('-')
+                            .ok_or_else(|| bad("an action is malformed"))?;
+                        let device = match device {
+                            "phone" => Device::Phone,
+                            "laptop" => Device::Laptop,
+                            _ => return Err(bad("an action names an unknown device")),
+                        };
+                        match verb {
+                            "check" => Ok(Action::Check(device)),
+                            "read" => Ok(Action::Read(device)),
+                            "delete" => Ok(Action::Delete(device)),
+                            _ => Err(bad("an action is unknown")),
+                        }
+                    })
+                    .collect::<Result<_, _>>()?
+            }
+            "faults" => {
+                s.faults = value
+                    .split(',')
+                    .filter(|f| !f.is_empty())
+                    .map(|f| {
+                        FAULTS
+                            .iter()
+                            .copied()
+                            .find(|x| fault_code(*x) == f)
+                            .ok_or_else(|| bad("a fault is unknown"))
+                    })
+                    .collect::<Result<_, _>>()?
+            }
+            "existing" => {
+                s.existing_messages = value
+                    .parse::<u32>()
+                    .map_err(|_| bad("the message count is not a number"))?
+                    .min(10_000)
+            }
+            // Keys from a later minor version are skipped, so old pages still read new links.
+            _ => seen -= 1,
+        }
+    }
+    if seen < 4 {
+        return Err(bad("it is incomplete"));
+    }
+    Ok(s)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::{Action, Device, Fault};
 
     #[test]
     fn scenarios_round_trip_through_a_share_string() {
         let mut s = Scenario::default();
         s.faults.push(Fault::Greylisting);
+        s.faults.push(Fault::UnknownRecipient);
         s.actions.push(Action::Delete(Device::Phone));
+        s.body = "Line one\nLine \\two\n.dot".into();
+        s.laptop.password = "p,w\\d".into();
+        s.existing_messages = 12;
         let text = encode(&s);
         assert!(text.starts_with("v1."));
         assert!(text
@@ -79,6 +288,12 @@ mod tests {
         assert!(decode("v1.!!!").unwrap_err().0.contains("damaged"));
         let cut = encode(&Scenario::default());
         assert!(decode(&cut[..cut.len() / 2]).is_err());
-        assert!(decode("v1.e30").unwrap_err().0.contains("cannot be read"));
+        let text = "from=a\nfaults=meteor";
+        let weird = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(format!("{text}\nend={}", checksum(text)));
+        assert!(decode(&format!("v1.{weird}"))
+            .unwrap_err()
+            .0
+            .contains("fault is unknown"));
     }
 }
