@@ -1,38 +1,157 @@
-//! The app shell: runs the scenario once, then renders the step the playback points at.
+//! The app shell: the scenario (from a share link, the last session, or the classroom
+//! example), the world run for it, and the explorer rendering that timeline.
 
 use std::rc::Rc;
 
 use postroom_sim::{run, Scenario, Timeline};
 use yew::prelude::*;
 
-use crate::components::{Controls, ExplanationPanel, MailboxPanel, SequenceDiagram, Transcript};
+use crate::components::{
+    Controls, ExplanationPanel, MailboxPanel, ScenarioPanel, SequenceDiagram, Transcript,
+};
 use crate::hooks::{use_keyboard, use_ticker};
 use crate::state::{Playback, PlaybackAction};
+use crate::storage;
+
+/// Sets an attribute on `<html>`, so one stylesheet rule switches the whole page.
+fn set_root_flag(name: &str, value: Option<&str>) {
+    #[cfg(target_arch = "wasm32")]
+    if let Some(root) = gloo::utils::document().document_element() {
+        let _ = match value {
+            Some(v) => root.set_attribute(name, v),
+            None => root.remove_attribute(name),
+        };
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = (name, value);
+}
 
 #[function_component]
 pub fn App() -> Html {
-    let result = use_memo((), |_| run(&Scenario::default()).map(Rc::new));
-    match &*result {
-        Ok(timeline) => html! { <Explorer timeline={timeline.clone()} /> },
-        Err(e) => html! {
-            <main class="app app--error">
-                <p class="banner banner--error" role="alert">
-                    { "This scenario cannot run: " }{ e.to_string() }
+    let start = use_memo((), |_| storage::start());
+    let scenario = use_state(|| start.scenario.clone());
+    let banner = use_state(|| start.banner.clone());
+    let panel_open = use_state(|| false);
+    let share_link = use_state(|| None::<String>);
+    let dark = use_state(|| None::<bool>);
+    let projector = use_state(|| false);
+    let result = use_memo((*scenario).clone(), |s| run(s).map(Rc::new));
+
+    let on_apply = {
+        let (scenario, panel_open, share_link) =
+            (scenario.clone(), panel_open.clone(), share_link.clone());
+        Callback::from(move |s: Scenario| {
+            storage::save(&s, 0);
+            scenario.set(s);
+            panel_open.set(false);
+            share_link.set(None);
+        })
+    };
+    let toggle_panel = {
+        let panel_open = panel_open.clone();
+        Callback::from(move |_: MouseEvent| panel_open.set(!*panel_open))
+    };
+    let close_panel = {
+        let panel_open = panel_open.clone();
+        Callback::from(move |()| panel_open.set(false))
+    };
+    let on_share = {
+        let (scenario, share_link) = (scenario.clone(), share_link.clone());
+        Callback::from(move |_: MouseEvent| share_link.set(Some(storage::share_url(&scenario))))
+    };
+    let toggle_theme = {
+        let dark = dark.clone();
+        Callback::from(move |_: MouseEvent| {
+            let next = !dark.unwrap_or(false);
+            set_root_flag("data-theme", Some(if next { "dark" } else { "light" }));
+            dark.set(Some(next));
+        })
+    };
+    let toggle_projector = {
+        let projector = projector.clone();
+        Callback::from(move |_: MouseEvent| {
+            set_root_flag("data-projector", (!*projector).then_some("on"));
+            projector.set(!*projector);
+        })
+    };
+    let dismiss = {
+        let banner = banner.clone();
+        Callback::from(move |_: MouseEvent| banner.set(None))
+    };
+    // The explorer is rebuilt for each new scenario, so it starts at step 1.
+    let key = postroom_sim::share::encode(&scenario);
+    let first_step = if *scenario == start.scenario {
+        start.step
+    } else {
+        0
+    };
+
+    html! {
+        <div class="app">
+            <header class="topbar">
+                <h1 class="topbar__brand">{ "Postroom" }</h1>
+                <p class="topbar__scenario">{ "Scenario: " }<strong>{ format!("{} emails {}", short(&scenario.from), short(&scenario.to)) }</strong>
+                    { if scenario.faults.is_empty() { html!{} } else { html!{ <span class="topbar__faults">{ format!(" · {} fault(s)", scenario.faults.len()) }</span> } } }
                 </p>
-            </main>
-        },
+                <nav class="topbar__actions" aria-label="Scenario">
+                    <button class="topbar__button" data-action="compose" onclick={toggle_panel} aria-expanded={panel_open.to_string()}>{ "Compose & faults" }</button>
+                    <button class="topbar__button" data-action="share" onclick={on_share}>{ "Share" }</button>
+                    <button class="topbar__button" data-action="projector" onclick={toggle_projector} aria-pressed={projector.to_string()}>{ "Projector" }</button>
+                    <button class="topbar__button" data-action="theme" onclick={toggle_theme} aria-label="Switch light or dark">{ "◐" }</button>
+                </nav>
+            </header>
+            { if let Some(message) = &*banner { html! {
+                <div class="banner banner--warning" role="alert">
+                    <span>{ message }</span>
+                    <button class="banner__close" onclick={dismiss} aria-label="Dismiss">{ "✕" }</button>
+                </div>
+            } } else { html!{} } }
+            { if let Some(link) = &*share_link { html! {
+                <div class="banner banner--share" role="status">
+                    <label>{ "Link to this scenario: " }<input class="banner__link" readonly=true value={link.clone()} /></label>
+                </div>
+            } } else { html!{} } }
+            { if *panel_open { html! { <ScenarioPanel scenario={(*scenario).clone()} {on_apply} on_close={close_panel} /> } } else { html!{} } }
+            { match &*result {
+                Ok(timeline) => html! { <Explorer key={key} timeline={timeline.clone()} scenario={(*scenario).clone()} {first_step} /> },
+                Err(e) => html! {
+                    <main class="app--error">
+                        <p class="banner banner--error" role="alert">{ "This scenario cannot run: " }{ e.to_string() }</p>
+                    </main>
+                },
+            } }
+        </div>
     }
+}
+
+/// `alice@example.org` → `alice`, for the title.
+fn short(address: &str) -> String {
+    let name = address.split('@').next().unwrap_or(address);
+    let mut chars = name.chars();
+    chars
+        .next()
+        .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+        .unwrap_or_default()
 }
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct ExplorerProps {
     pub timeline: Rc<Timeline>,
+    pub scenario: Scenario,
+    #[prop_or_default]
+    pub first_step: usize,
 }
 
 #[function_component]
 pub fn Explorer(props: &ExplorerProps) -> Html {
     let timeline = props.timeline.clone();
-    let playback = use_reducer_eq(|| Playback::new(timeline.len()));
+    let first = props.first_step;
+    let playback = use_reducer_eq(|| {
+        let mut p = Playback::new(timeline.len());
+        p.current = first.min(timeline.len().saturating_sub(1));
+        p
+    });
+    let bytes = use_state(|| false);
     let on_action = {
         let playback = playback.clone();
         use_callback((), move |action: PlaybackAction, _| {
@@ -48,9 +167,20 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
             Callback::from(move |()| on_action.emit(PlaybackAction::Tick)),
         );
     }
+    {
+        // Remember where the class is, for a reload.
+        let scenario = props.scenario.clone();
+        use_effect_with(playback.current, move |step| {
+            storage::save(&scenario, *step)
+        });
+    }
     let on_select = {
         let on_action = on_action.clone();
         Callback::from(move |i: usize| on_action.emit(PlaybackAction::GoTo(i)))
+    };
+    let toggle_bytes = {
+        let bytes = bytes.clone();
+        Callback::from(move |()| bytes.set(!*bytes))
     };
     let current = playback.current;
     let announcement = timeline
@@ -65,19 +195,8 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
             )
         })
         .unwrap_or_default();
-
     html! {
-        <div class="app">
-            <header class="topbar">
-                <h1 class="topbar__brand">{ "Postroom" }</h1>
-                <p class="topbar__scenario">{ "Scenario: " }<strong>{ "Alice emails Bob" }</strong></p>
-                <p class="topbar__legend" aria-label="Protocol colours">
-                    <span class="badge badge--smtp">{ "SMTP" }</span>
-                    <span class="badge badge--dns">{ "DNS" }</span>
-                    <span class="badge badge--pop3">{ "POP3" }</span>
-                    <span class="badge badge--imap">{ "IMAP" }</span>
-                </p>
-            </header>
+        <>
             <main class="explorer">
                 <div class="explorer__main">
                     <SequenceDiagram timeline={timeline.clone()} {current} on_select={on_select.clone()} />
@@ -85,11 +204,11 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
                 </div>
                 <div class="explorer__side">
                     <ExplanationPanel timeline={timeline.clone()} {current} />
-                    <Transcript timeline={timeline.clone()} {current} {on_select} />
+                    <Transcript timeline={timeline.clone()} {current} {on_select} bytes={*bytes} on_toggle_bytes={toggle_bytes} />
                 </div>
             </main>
             <Controls timeline={timeline.clone()} playback={*playback} {on_action} />
             <div class="visually-hidden" aria-live="polite" aria-atomic="true">{ announcement }</div>
-        </div>
+        </>
     }
 }

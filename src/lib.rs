@@ -5,3 +5,4 @@ pub mod app;
 pub mod components;
 pub mod hooks;
 pub mod state;
+pub mod storage;

@@ -71,6 +71,8 @@ async fn the_transcript_marks_past_current_and_future_steps() {
         timeline: t.clone(),
         current,
         on_select: Callback::noop(),
+        bytes: true,
+        on_toggle_bytes: Callback::noop(),
     };
     let html = LocalServerRenderer::<Transcript>::with_props(props)
         .hydratable(false)
@@ -83,6 +85,11 @@ async fn the_transcript_marks_past_current_and_future_steps() {
         t.len() - current - 1
     );
     assert!(html.contains("250-PIPELINING"));
+    // Byte view: every wire line shows its CR LF.
+    assert_eq!(
+        html.matches("transcript__crlf").count(),
+        html.matches("class=\"transcript__line\"").count() - html.matches("TLS handshake").count()
+    );
     assert!(
         html.contains("transcript__step--local"),
         "the TLS handshake is shown as a local step"
@@ -166,4 +173,32 @@ async fn the_mailboxes_fill_and_empty_as_the_story_goes() {
         1,
         "only the phone keeps it: {end}"
     );
+}
+
+#[tokio::test]
+async fn the_scenario_panel_shows_the_email_devices_story_and_every_fault() {
+    use postroom::components::scenario_panel::{ScenarioPanelProps, STORIES};
+    use postroom::components::ScenarioPanel;
+    let mut scenario = Scenario::default();
+    scenario.faults.push(postroom_sim::Fault::Greylisting);
+    let props = ScenarioPanelProps {
+        scenario,
+        on_apply: Callback::noop(),
+        on_close: Callback::noop(),
+    };
+    let html = LocalServerRenderer::<ScenarioPanel>::with_props(props)
+        .hydratable(false)
+        .render()
+        .await;
+    assert!(html.contains("value=\"Lunch on Friday?\""), "{html}");
+    assert_eq!(
+        html.matches("name=\"fault-").count(),
+        postroom_sim::share::FAULTS.len()
+    );
+    assert_eq!(
+        html.matches("checked").count(),
+        2,
+        "laptop keeps a copy, and greylisting: {html}"
+    );
+    assert_eq!(html.matches("<option value=").count(), 4 + STORIES.len());
 }

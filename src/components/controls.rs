@@ -18,7 +18,9 @@ pub struct ControlsProps {
 
 /// The scrubber's background: one colour band per run of steps of the same protocol.
 fn phase_gradient(t: &Timeline) -> String {
-    let n = t.len().max(1) as f64;
+    let n = t.len().max(1);
+    // Per-mille, in integers: no float formatting in the page.
+    let at = |i: usize| format!("{}.{}%", i * 1000 / n / 10, i * 1000 / n % 10);
     let mut stops = Vec::new();
     let mut start = 0;
     for i in 1..=t.len() {
@@ -27,11 +29,7 @@ fn phase_gradient(t: &Timeline) -> String {
         if boundary {
             if let Some(step) = t.steps.get(start) {
                 let colour = format!("var(--{})", step.protocol.key());
-                stops.push(format!(
-                    "{colour} {:.2}% {:.2}%",
-                    start as f64 * 100.0 / n,
-                    i as f64 * 100.0 / n
-                ));
+                stops.push(format!("{colour} {} {}", at(start), at(i)));
             }
             start = i;
         }
@@ -44,7 +42,7 @@ fn phase_gradient(t: &Timeline) -> String {
 
 /// Labels for the phases, placed where each begins.
 fn phase_labels(t: &Timeline) -> Html {
-    let n = t.len().max(1) as f64;
+    let n = t.len().max(1);
     let mut seen = None;
     let labels = t.steps.iter().enumerate().filter_map(|(i, s)| {
         if seen.as_ref() == Some(&s.phase.label) {
@@ -58,10 +56,10 @@ fn phase_labels(t: &Timeline) -> Html {
             .skip(i)
             .take_while(|x| x.phase.label == s.phase.label)
             .count();
-        if (length as f64) < n * 0.06 {
+        if length * 100 < n * 6 {
             return None;
         }
-        let left = format!("left: {:.2}%", i as f64 * 100.0 / n);
+        let left = format!("left: {}%", i * 100 / n);
         Some(html! { <span class="controls__phase" style={left}>{ &s.phase.label }</span> })
     });
     html! { <div class="controls__phases" aria-hidden="true">{ for labels }</div> }

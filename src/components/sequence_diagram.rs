@@ -13,19 +13,24 @@ pub struct SequenceDiagramProps {
     pub on_select: Callback<usize>,
 }
 
-const WIDTH: f64 = 1000.0;
-const HEADER: f64 = 84.0;
-const ROW: f64 = 40.0;
+const WIDTH: i32 = 1000;
+const HEADER: i32 = 84;
+const ROW: i32 = 40;
 /// Steps shown before and after the current one.
 const BEFORE: usize = 11;
 const AFTER: usize = 4;
 
-fn lane_x(lane: usize, lanes: usize) -> f64 {
-    let margin = 80.0;
+/// Integer coordinates: whole SVG units are plenty, and the page needs no float formatting.
+fn lane_x(lane: usize, lanes: usize) -> i32 {
+    let margin = 80;
     if lanes <= 1 {
-        return WIDTH / 2.0;
+        return WIDTH / 2;
     }
-    margin + (WIDTH - 2.0 * margin) * lane as f64 / (lanes - 1) as f64
+    let (lane, last) = (
+        i32::try_from(lane).unwrap_or(0),
+        i32::try_from(lanes - 1).unwrap_or(1),
+    );
+    margin + (WIDTH - 2 * margin) * lane / last
 }
 
 fn shorten(text: &str, max: usize) -> String {
@@ -38,8 +43,9 @@ fn shorten(text: &str, max: usize) -> String {
 }
 
 /// Keeps a centred label inside the picture: monospace at 15 px is about 9 units a character.
-fn label_x(centre: f64, label: &str, prefix: &str) -> f64 {
-    let half = (label.chars().count() + prefix.chars().count()) as f64 * 4.6 + 4.0;
+fn label_x(centre: i32, label: &str, prefix: &str) -> i32 {
+    let chars = i32::try_from(label.chars().count() + prefix.chars().count()).unwrap_or(0);
+    let half = chars * 46 / 10 + 4;
     centre.clamp(half, (WIDTH - half).max(half))
 }
 
@@ -49,12 +55,12 @@ pub fn SequenceDiagram(props: &SequenceDiagramProps) -> Html {
     let lanes = t.hosts.len();
     let first = props.current.saturating_sub(BEFORE);
     let last = (props.current + AFTER).min(t.len().saturating_sub(1));
-    let height = HEADER + ROW * (BEFORE + AFTER + 1) as f64 + 16.0;
+    let height = HEADER + ROW * (BEFORE + AFTER + 1) as i32 + 16;
     let heads = t.hosts.iter().enumerate().map(|(i, h)| {
         let x = lane_x(i, lanes);
         html! {
             <g class="diagram__host">
-                <rect x={format!("{}", x - 78.0)} y="6" width="156" height="58" rx="8" class="diagram__host-box" />
+                <rect x={format!("{}", x - 78)} y="6" width="156" height="58" rx="8" class="diagram__host-box" />
                 <text x={format!("{x}")} y="30" class="diagram__host-label" text-anchor="middle">{ &h.label }</text>
                 <text x={format!("{x}")} y="50" class="diagram__host-role" text-anchor="middle">{ &h.role }</text>
                 <line x1={format!("{x}")} y1="62" x2={format!("{x}")} y2={format!("{height}")} class="diagram__lifeline" />
@@ -63,7 +69,7 @@ pub fn SequenceDiagram(props: &SequenceDiagramProps) -> Html {
     });
     let arrows = (first..=last).filter_map(|i| t.steps.get(i).map(|s| (i, s))).map(|(i, step)| {
         let row = i - first;
-        let y = HEADER + ROW * row as f64 + 22.0;
+        let y = HEADER + ROW * row as i32 + 22;
         let when = match i.cmp(&props.current) {
             std::cmp::Ordering::Less => "past",
             std::cmp::Ordering::Equal => "current",
@@ -88,18 +94,18 @@ pub fn SequenceDiagram(props: &SequenceDiagramProps) -> Html {
             html! {
                 <>
                     <circle cx={format!("{x1}")} cy={format!("{y}")} r="6" class="diagram__dot" />
-                    <text x={format!("{}", x1 + 12.0)} y={format!("{}", y + 5.0)} class="diagram__note">{ text }</text>
+                    <text x={format!("{}", x1 + 12)} y={format!("{}", y + 5)} class="diagram__note">{ text }</text>
                 </>
             }
         } else {
-            let dir = if x2 > x1 { 1.0 } else { -1.0 };
-            let tip = x2 - dir * 2.0;
-            let head = format!("{},{} {},{} {},{}", tip, y, tip - dir * 10.0, y - 5.0, tip - dir * 10.0, y + 5.0);
+            let dir = if x2 > x1 { 1 } else { -1 };
+            let tip = x2 - dir * 2;
+            let head = format!("{},{} {},{} {},{}", tip, y, tip - dir * 10, y - 5, tip - dir * 10, y + 5);
             html! {
                 <>
-                    <line x1={format!("{x1}")} y1={format!("{y}")} x2={format!("{}", tip - dir * 8.0)} y2={format!("{y}")} class="diagram__arrow" />
+                    <line x1={format!("{x1}")} y1={format!("{y}")} x2={format!("{}", tip - dir * 8)} y2={format!("{y}")} class="diagram__arrow" />
                     <polygon points={head} class="diagram__head" />
-                    <text x={format!("{}", label_x((x1 + x2) / 2.0, &label, lock))} y={format!("{}", y - 7.0)} text-anchor="middle" class="diagram__label">
+                    <text x={format!("{}", label_x((x1 + x2) / 2, &label, lock))} y={format!("{}", y - 7)} text-anchor="middle" class="diagram__label">
                         { format!("{lock}{label}") }
                     </text>
                 </>

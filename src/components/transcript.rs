@@ -12,6 +12,11 @@ pub struct TranscriptProps {
     pub timeline: Rc<Timeline>,
     pub current: usize,
     pub on_select: Callback<usize>,
+    /// Show the octets: CR LF at each line end, as on the wire.
+    #[prop_or_default]
+    pub bytes: bool,
+    #[prop_or_default]
+    pub on_toggle_bytes: Callback<()>,
 }
 
 #[function_component]
@@ -69,7 +74,11 @@ pub fn Transcript(props: &TranscriptProps) -> Html {
                     <span class="transcript__prefix" title={sender}>{ step.direction.prefix() }</span>
                     <span class={classes!("transcript__proto", format!("transcript__proto--{}", step.protocol.key()))}>{ step.protocol.name() }</span>
                     <span class="transcript__lines">
-                        { for step.lines().into_iter().map(|l| html! { <span class="transcript__line">{ l }</span> }) }
+                        { for step.lines().into_iter().map(|l| html! {
+                            <span class="transcript__line">{ l }{ if props.bytes && step.direction != Direction::Local {
+                                html! { <span class="transcript__crlf" title="carriage return, line feed">{ "␍␊" }</span> }
+                            } else { html!{} } }</span>
+                        }) }
                     </span>
                 </button>
             </li>
@@ -77,7 +86,14 @@ pub fn Transcript(props: &TranscriptProps) -> Html {
     });
     html! {
         <section class="transcript" aria-labelledby="transcript-title">
-            <h2 id="transcript-title" class="panel__title">{ "Transcript" }</h2>
+            <div class="transcript__header">
+                <h2 id="transcript-title" class="panel__title">{ "Transcript" }</h2>
+                <label class="transcript__toggle">
+                    <input type="checkbox" checked={props.bytes} data-action="bytes"
+                           onchange={{ let t = props.on_toggle_bytes.clone(); Callback::from(move |_: Event| t.emit(())) }} />
+                    { " show bytes (CR LF)" }
+                </label>
+            </div>
             <ol class="transcript__steps">{ for steps }</ol>
         </section>
     }

@@ -35,14 +35,34 @@ after(async () => {
 });
 
 async function open(options = {}) {
-  const page = await context.newPage();
+  const page = await (options.context ?? context).newPage();
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
   if (options.viewport) await page.setViewportSize(options.viewport);
   if (options.colorScheme) await page.emulateMedia({ colorScheme: options.colorScheme });
-  await page.goto(server.url);
+  // (A hash-only navigation would not reload the page, so links are opened directly.)
+  if (!options.keepSaved && !options.hash) {
+    // Each test starts as a first visit: no session saved by an earlier test.
+    await page.goto(server.url);
+    await page.evaluate(() => localStorage.clear());
+  }
+  await page.goto(server.url + (options.hash ?? ''));
   await page.waitForSelector('.transcript__step--current');
   return page;
+}
+
+/// A context with its own empty profile: a new browser, as a student's would be.
+async function freshContext() {
+  const dir = await mkdtemp(join(tmpdir(), 'postroom-e2e-fresh-'));
+  const ctx = await chromium.launchPersistentContext(dir, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1920, height: 1080 },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--disable-dev-shm-usage'],
+  });
+  return { ctx, dir };
 }
 
 const currentFirstLine = (page) =>
@@ -146,6 +166,89 @@ test('dark theme and a tablet-sized screen render without errors', async () => {
   assert.equal(await currentFirstLine(tablet), 'STARTTLS');
   await tablet.screenshot({ path: `${SHOTS}/explorer-1024x768-light-step04.png` });
   await tablet.close();
+});
+
+test('compose and send, two faults, reload resumes, and a share link opens the same scenario', async () => {
+  const page = await open();
+  await page.click('[data-action=compose]');
+  await page.fill('input[name=subject]', 'Field trip on Monday');
+  // Two faults: greylisting (451, retry after 30 minutes) and a phone that loses its
+  // connection before QUIT (POP3 deletes nothing).
+  await page.locator('.scenario__check', { hasText: 'greylists' }).locator('input').check();
+  await page.locator('.scenario__check', { hasText: 'before QUIT' }).locator('input').check();
+  await page.screenshot({ path: `${SHOTS}/compose-and-faults-1920x1080.png` });
+  await page.click('[data-action=send]');
+  assert.equal(await position(page), `Step 1 of ${await total(page)}`);
+  assert.match(await page.locator('.topbar__scenario').innerText(), /2 fault\(s\)/);
+  const transcript = await page.locator('.transcript').innerText();
+  assert.match(transcript, /451 4\.7\.1 Greylisted/);
+  assert.match(transcript, /waits 30 minutes/);
+  assert.match(transcript, /drops before QUIT/);
+  await page.keyboard.press('End');
+  // The phone's DELE never took effect: the server and the laptop still have the message.
+  assert.match(await mailboxRow(page, 'mx · bob'), /Field trip on Monday/);
+  assert.match(await mailboxRow(page, "Bob's laptop"), /Field trip on Monday/);
+  await page.keyboard.press('Home');
+  for (let i = 0; i < 16; i++) await page.keyboard.press('ArrowRight');
+  assert.match(await currentFirstLine(page), /Subject: Field trip on Monday|From: alice@example\.org/);
+  const here = await position(page);
+  // Reload: the same scenario, at the same step.
+  await page.reload();
+  await page.waitForSelector('.transcript__step--current');
+  await page.waitForSelector('.transcript__step--current');
+  assert.equal(await position(page), here);
+  assert.match(await page.locator('.topbar__scenario').innerText(), /2 fault\(s\)/);
+  // Share: the link opens the same scenario in a fresh browser, at step 1.
+  await page.click('[data-action=share]');
+  const link = await page.locator('.banner__link').inputValue();
+  assert.match(link, /#s=v1\./);
+  const { ctx, dir } = await freshContext();
+  const student = await ctx.newPage();
+  student.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  await student.goto(link);
+  await student.waitForSelector('.transcript__step--current');
+  assert.equal(await position(student), `Step 1 of ${await total(page)}`);
+  assert.match(await student.locator('.transcript').innerText(), /451 4\.7\.1 Greylisted/);
+  await ctx.close();
+  await rm(dir, { recursive: true, force: true });
+  // Back to the classroom example for the other tests.
+  await page.click('[data-action=compose]');
+  await page.locator('.scenario__actions button', { hasText: 'classroom example' }).click();
+  await page.close();
+});
+
+test('a garbage share link shows a banner and the classroom example', async () => {
+  const { ctx, dir } = await freshContext();
+  const page = await open({ context: ctx, hash: '#s=v1.this-is-not-a-scenario' });
+  const banner = await page.locator('.banner--warning').innerText();
+  assert.match(banner, /The shared link could not be opened/);
+  assert.match(await currentFirstLine(page), /^220 smtp\.example\.org/);
+  await page.screenshot({ path: `${SHOTS}/bad-link-banner-1920x1080.png` });
+  await page.close();
+  await ctx.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+test('byte view, projector mode and the theme switch', async () => {
+  const page = await open();
+  await page.keyboard.press('ArrowRight');
+  await page.check('[data-action=bytes]');
+  assert.match(await page.locator('.transcript__step--current').innerText(), /EHLO laptop\.example\.org␍␊/);
+  await page.click('[data-action=projector]');
+  assert.equal(await page.evaluate(() => getComputedStyle(document.documentElement).fontSize), '22px');
+  await page.click('[data-action=theme]');
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+  await page.screenshot({ path: `${SHOTS}/explorer-projector-dark-1920x1080.png` });
+  await page.close();
+});
+
+test('axe finds no serious or critical accessibility problem', async () => {
+  const page = await open();
+  await page.addScriptTag({ path: 'node_modules/axe-core/axe.min.js' });
+  const results = await page.evaluate(async () => await window.axe.run(document));
+  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`), []);
+  await page.close();
 });
 
 test('no page or console errors in any of the runs', () => {

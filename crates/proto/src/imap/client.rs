@@ -179,7 +179,7 @@ impl ImapClient {
         } else if self.idling {
             "idling".into()
         } else if let Some((_, p)) = self.pending.front() {
-            format!("waiting for the {p:?} response").to_lowercase()
+            format!("waiting for the {p:?} response").to_ascii_lowercase()
         } else if self.synchronised {
             "in sync".into()
         } else {

@@ -1277,8 +1277,10 @@ fn matches(
     largest_uid: u32,
 ) -> bool {
     let contains = |hay: &[u8], needle: &str| {
-        let hay = String::from_utf8_lossy(hay).to_lowercase();
-        hay.contains(&needle.to_lowercase())
+        // RFC 9051 §6.4.4: matching is case-insensitive with the default comparator,
+        // i;ascii-casemap (RFC 4790): ASCII letters only.
+        let hay = String::from_utf8_lossy(hay).to_ascii_lowercase();
+        hay.contains(&needle.to_ascii_lowercase())
     };
     let header = |name: &str| {
         let section = Section {
@@ -1307,7 +1309,10 @@ fn matches(
             // The field name itself is not part of what is searched.
             let text = String::from_utf8_lossy(&h);
             let value_part = text.split_once(':').map(|(_, v)| v).unwrap_or_default();
-            !h.is_empty() && value_part.to_lowercase().contains(&value.to_lowercase())
+            !h.is_empty()
+                && value_part
+                    .to_ascii_lowercase()
+                    .contains(&value.to_ascii_lowercase())
         }
         SearchKey::Body(s) => contains(&body(), s),
         SearchKey::Text(s) => contains(&m.bytes, s),

@@ -1,0 +1,194 @@
+//! Compose an email, set up Bob's devices, choose what goes wrong and what Bob does — then
+//! send it: the world runs again and the explorer shows the new journey from the start.
+
+use postroom_sim::share::FAULTS;
+use postroom_sim::{Action, Device, Fault, FetchProtocol, Scenario};
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq, Debug)]
+pub struct ScenarioPanelProps {
+    pub scenario: Scenario,
+    pub on_apply: Callback<Scenario>,
+    pub on_close: Callback<()>,
+}
+
+/// What Bob does after the mail arrives: stories a class can compare.
+pub const STORIES: [(&str, &[Action]); 5] = [
+    (
+        "Laptop checks, phone checks, laptop checks again",
+        &[
+            Action::Check(Device::Laptop),
+            Action::Check(Device::Phone),
+            Action::Check(Device::Laptop),
+        ],
+    ),
+    (
+        "Phone checks, then laptop checks",
+        &[Action::Check(Device::Phone), Action::Check(Device::Laptop)],
+    ),
+    (
+        "Phone checks and reads it, laptop checks",
+        &[
+            Action::Check(Device::Phone),
+            Action::Read(Device::Phone),
+            Action::Check(Device::Laptop),
+        ],
+    ),
+    (
+        "Both check, laptop deletes, phone checks again",
+        &[
+            Action::Check(Device::Phone),
+            Action::Check(Device::Laptop),
+            Action::Delete(Device::Laptop),
+            Action::Check(Device::Phone),
+        ],
+    ),
+    ("Nobody checks yet", &[]),
+];
+
+pub fn fault_label(f: Fault) -> &'static str {
+    match f {
+        Fault::WrongPassword => "Alice types a wrong password",
+        Fault::TlsNotOffered => "The submission server offers no STARTTLS",
+        Fault::NoMxRecord => "example.net has no MX record",
+        Fault::Greylisting => "Bob's server greylists (try again later)",
+        Fault::UnknownRecipient => "Bob's address does not exist",
+        Fault::MailboxFull => "Bob's mailbox is full",
+        Fault::PhoneDropsBeforeQuit => "The phone loses its connection before QUIT",
+    }
+}
+
+fn value_of(root: &NodeRef, selector: &str) -> Option<String> {
+    let el = root
+        .cast::<web_sys::Element>()?
+        .query_selector(selector)
+        .ok()??;
+    if let Some(i) = el.dyn_ref::<web_sys::HtmlInputElement>() {
+        return Some(if i.type_() == "checkbox" {
+            i.checked().to_string()
+        } else {
+            i.value()
+        });
+    }
+    if let Some(s) = el.dyn_ref::<web_sys::HtmlSelectElement>() {
+        return Some(s.value());
+    }
+    el.dyn_ref::<web_sys::HtmlTextAreaElement>()
+        .map(web_sys::HtmlTextAreaElement::value)
+}
+
+fn read_form(root: &NodeRef, base: &Scenario) -> Scenario {
+    let mut s = base.clone();
+    let text = |name: &str, current: &str| {
+        value_of(root, &format!("[name={name}]")).unwrap_or_else(|| current.to_string())
+    };
+    s.from = text("from", &base.from).trim().to_string();
+    s.to = text("to", &base.to).trim().to_string();
+    s.subject = text("subject", &base.subject);
+    s.body = text("body", &base.body);
+    let protocol = |v: String| {
+        if v == "imap" {
+            FetchProtocol::Imap
+        } else {
+            FetchProtocol::Pop3
+        }
+    };
+    s.phone.protocol = protocol(text("phone-protocol", "pop3"));
+    s.phone.leave_on_server = text("phone-keep", "false") == "true";
+    s.laptop.protocol = protocol(text("laptop-protocol", "imap"));
+    s.laptop.leave_on_server = text("laptop-keep", "true") == "true";
+    if let Some((_, actions)) = text("story", "0")
+        .parse::<usize>()
+        .ok()
+        .and_then(|i| STORIES.get(i))
+    {
+        s.actions = actions.to_vec();
+    }
+    s.faults = FAULTS
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| value_of(root, &format!("[name=fault-{i}]")).as_deref() == Some("true"))
+        .map(|(_, f)| *f)
+        .collect();
+    s
+}
+
+#[function_component]
+pub fn ScenarioPanel(props: &ScenarioPanelProps) -> Html {
+    let root = use_node_ref();
+    let s = &props.scenario;
+    let on_submit = {
+        let (root, base, on_apply) = (root.clone(), s.clone(), props.on_apply.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            on_apply.emit(read_form(&root, &base));
+        })
+    };
+    let on_reset = {
+        let on_apply = props.on_apply.clone();
+        Callback::from(move |_: MouseEvent| on_apply.emit(Scenario::default()))
+    };
+    let on_close = {
+        let on_close = props.on_close.clone();
+        Callback::from(move |_: MouseEvent| on_close.emit(()))
+    };
+    let story = STORIES.iter().position(|(_, a)| *a == s.actions.as_slice());
+    let device = |name: &str, label: &str, d: &postroom_sim::DeviceSettings| {
+        html! {
+            <fieldset class="scenario__device">
+                <legend>{ label }</legend>
+                <label>{ "Fetches with " }
+                    <select name={format!("{name}-protocol")}>
+                        <option value="pop3" selected={d.protocol == FetchProtocol::Pop3}>{ "POP3" }</option>
+                        <option value="imap" selected={d.protocol == FetchProtocol::Imap}>{ "IMAP" }</option>
+                    </select>
+                </label>
+                <label class="scenario__check"><input type="checkbox" name={format!("{name}-keep")} checked={d.leave_on_server} />
+                    { "POP3: leave a copy on the server" }</label>
+            </fieldset>
+        }
+    };
+    html! {
+        <div class="scenario" role="dialog" aria-modal="false" aria-labelledby="scenario-title" ref={root.clone()}>
+            <form class="scenario__form" onsubmit={on_submit}>
+                <header class="scenario__header">
+                    <h2 id="scenario-title">{ "Compose, devices and faults" }</h2>
+                    <button type="button" class="scenario__close" onclick={on_close} aria-label="Close">{ "✕" }</button>
+                </header>
+                <fieldset class="scenario__mail">
+                    <legend>{ "The email" }</legend>
+                    <label>{ "From " }<input name="from" value={s.from.clone()} autocomplete="off" /></label>
+                    <label>{ "To " }<input name="to" value={s.to.clone()} autocomplete="off" /></label>
+                    <label>{ "Subject " }<input name="subject" value={s.subject.clone()} autocomplete="off" /></label>
+                    <label>{ "Message " }<textarea name="body" rows="4" value={s.body.clone()} /></label>
+                </fieldset>
+                <div class="scenario__devices">
+                    { device("phone", "Bob's phone", &s.phone) }
+                    { device("laptop", "Bob's laptop", &s.laptop) }
+                </div>
+                <fieldset>
+                    <legend>{ "What Bob does" }</legend>
+                    <select name="story" aria-label="What Bob does">
+                        { for STORIES.iter().enumerate().map(|(i, (label, _))| html! {
+                            <option value={i.to_string()} selected={story == Some(i)}>{ *label }</option>
+                        }) }
+                    </select>
+                </fieldset>
+                <fieldset class="scenario__faults">
+                    <legend>{ "What goes wrong" }</legend>
+                    { for FAULTS.iter().enumerate().map(|(i, f)| html! {
+                        <label class="scenario__check">
+                            <input type="checkbox" name={format!("fault-{i}")} checked={s.faults.contains(f)} />
+                            { fault_label(*f) }
+                        </label>
+                    }) }
+                </fieldset>
+                <footer class="scenario__actions">
+                    <button type="submit" class="scenario__send" data-action="send">{ "Send this email" }</button>
+                    <button type="button" onclick={on_reset}>{ "Back to the classroom example" }</button>
+                </footer>
+            </form>
+        </div>
+    }
+}
