@@ -76,7 +76,7 @@ pub fn Transcript(props: &TranscriptProps) -> Html {
                     <span class="transcript__lines">
                         { for step.lines().into_iter().map(|l| html! {
                             <span class="transcript__line">{ l }{ if props.bytes && step.direction != Direction::Local {
-                                html! { <span class="transcript__crlf" title="carriage return, line feed">{ "␍␊" }</span> }
+                                html! { <span class="transcript__crlf" title="carriage return, line feed: the two octets that end every line">{ "CR LF" }</span> }
                             } else { html!{} } }</span>
                         }) }
                     </span>

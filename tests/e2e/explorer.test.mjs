@@ -233,7 +233,7 @@ test('byte view, projector mode and the theme switch', async () => {
   const page = await open();
   await page.keyboard.press('ArrowRight');
   await page.check('[data-action=bytes]');
-  assert.match(await page.locator('.transcript__step--current').innerText(), /EHLO laptop\.example\.org␍␊/);
+  assert.match(await page.locator('.transcript__step--current').innerText(), /EHLO laptop\.example\.orgCR LF/);
   await page.click('[data-action=projector]');
   assert.equal(await page.evaluate(() => getComputedStyle(document.documentElement).fontSize), '22px');
   await page.click('[data-action=theme]');
