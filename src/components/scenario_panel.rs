@@ -98,6 +98,8 @@ fn read_form(root: &NodeRef, base: &Scenario) -> Scenario {
     s.phone.leave_on_server = text("phone-keep", "false") == "true";
     s.laptop.protocol = protocol(text("laptop-protocol", "imap"));
     s.laptop.leave_on_server = text("laptop-keep", "true") == "true";
+    s.phone.password = text("phone-password", &base.phone.password);
+    s.laptop.password = text("laptop-password", &base.laptop.password);
     if let Some((_, actions)) = text("story", "0")
         .parse::<usize>()
         .ok()

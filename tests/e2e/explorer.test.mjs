@@ -251,6 +251,36 @@ test('axe finds no serious or critical accessibility problem', async () => {
   await page.close();
 });
 
+test('performance report: one step and a scrub, rendered in the browser', async () => {
+  const page = await open();
+  const n = await total(page);
+  // Reported, not asserted: budgets are 16 ms for a step, 50 ms to reach any step.
+  const times = await page.evaluate(async (n) => {
+    const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    const step = [];
+    for (let i = 0; i < Math.min(40, n - 1); i++) {
+      const t0 = performance.now();
+      document.querySelector('[data-action=step]').click();
+      await frame();
+      step.push(performance.now() - t0);
+    }
+    const scrub = [];
+    const range = document.querySelector('.controls__range');
+    for (let i = 0; i < 40; i++) {
+      const t0 = performance.now();
+      range.value = String((i * 37) % n);
+      range.dispatchEvent(new Event('input', { bubbles: true }));
+      await frame();
+      scrub.push(performance.now() - t0);
+    }
+    const p95 = (v) => v.sort((a, b) => a - b)[Math.floor(v.length * 0.95)];
+    return { step: p95(step), scrub: p95(scrub) };
+  }, n);
+  console.log(`# browser: one step p95 ${times.step.toFixed(1)} ms (two frames included), scrub p95 ${times.scrub.toFixed(1)} ms, ${n} steps`);
+  assert.ok(times.step > 0 && times.scrub > 0);
+  await page.close();
+});
+
 test('no page or console errors in any of the runs', () => {
   assert.deepEqual(problems, []);
 });

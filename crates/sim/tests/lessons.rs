@@ -285,3 +285,13 @@ fn bad_addresses_are_clear_errors() {
     };
     assert!(run(&s).unwrap_err().0.contains("different mail domains"));
 }
+
+#[test]
+fn a_device_with_the_wrong_password_is_refused_and_gets_nothing() {
+    let mut s = scenario(&[Action::Check(Laptop), Action::Check(Phone)]);
+    s.laptop.password = "oops".into();
+    let t = run(&s).unwrap();
+    assert!(said(&t, "NO [AUTHENTICATIONFAILED] Invalid credentials"));
+    assert_eq!(messages(&t, "Bob's laptop"), Vec::<String>::new());
+    assert_eq!(messages(&t, "Bob's phone"), ["Lunch on Friday?"]);
+}
