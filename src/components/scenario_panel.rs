@@ -56,6 +56,8 @@ pub fn fault_label(f: Fault) -> &'static str {
         Fault::UnknownRecipient => "Bob's address does not exist",
         Fault::MailboxFull => "Bob's mailbox is full",
         Fault::PhoneDropsBeforeQuit => "The phone loses its connection before QUIT",
+        Fault::ServerDown => "Bob's mail server is down for a while",
+        Fault::DropMidData => "Alice's connection drops in the middle of DATA",
     }
 }
 

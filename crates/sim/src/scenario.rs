@@ -60,6 +60,10 @@ pub enum Fault {
     PhoneDropsBeforeQuit,
     /// The submission server does not offer STARTTLS, and Alice's client requires it.
     TlsNotOffered,
+    /// Bob's mail server is down at first: the relay keeps the message and retries later.
+    ServerDown,
+    /// Alice's connection drops in the middle of DATA: nothing is delivered.
+    DropMidData,
 }
 
 /// What Bob does with his devices after the mail has arrived, in order.

@@ -65,13 +65,17 @@ fn fault_code(f: Fault) -> &'static str {
         Fault::NoMxRecord => "no-mx",
         Fault::PhoneDropsBeforeQuit => "phone-drops",
         Fault::TlsNotOffered => "no-tls",
+        Fault::ServerDown => "server-down",
+        Fault::DropMidData => "drop-mid-data",
     }
 }
 
 /// Every fault, in the order menus list them.
-pub const FAULTS: [Fault; 7] = [
+pub const FAULTS: [Fault; 9] = [
     Fault::WrongPassword,
     Fault::TlsNotOffered,
+    Fault::DropMidData,
+    Fault::ServerDown,
     Fault::NoMxRecord,
     Fault::Greylisting,
     Fault::UnknownRecipient,

@@ -63,6 +63,14 @@ type ViewCache = Option<((u64, u64, u64), Rc<Vec<MailboxView>>)>;
 /// A unit in flight: arrival, sending order, towards the server?, encrypted?, octets.
 type InFlight = Reverse<(Instant, u64, bool, bool, Vec<u8>)>;
 
+/// Where a connection is cut short, for the faults that do that.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cut {
+    Never,
+    BeforeQuit,
+    MidData,
+}
+
 #[derive(Clone, Copy)]
 enum Which {
     Provider,
@@ -319,7 +327,7 @@ impl World<'_> {
         conv: &mut dyn Conversation,
         ends: (HostId, HostId),
         which: Which,
-        cut_before_quit: bool,
+        cut: Cut,
     ) {
         let device = match ends.0 {
             PHONE => Some(Device::Phone),
@@ -349,18 +357,51 @@ impl World<'_> {
             let sent = self.now;
             self.now = self.now.max(arrives);
             self.sync_clocks();
-            if to_server && cut_before_quit && conv.is_quit(&bytes) {
-                conv.cut(self.store(which));
-                self.local(
-                    client,
-                    "-- the connection drops before QUIT --",
-                    Explanation::new(
-                        "The connection is lost before QUIT",
-                        "The server never sees QUIT, so it never enters the UPDATE state: nothing \
-                         marked with DELE is deleted, and the lock is released.",
-                        RfcRef::new(1939, "6"),
+            let cut_now = match cut {
+                Cut::Never => false,
+                Cut::BeforeQuit => to_server && conv.is_quit(&bytes),
+                // The message itself is the one unit longer than a command line.
+                Cut::MidData => to_server && (bytes.len() > 512 || bytes.ends_with(b"\r\n.\r\n")),
+            };
+            if cut_now {
+                let (text, explanation) = match cut {
+                    Cut::MidData => (
+                        "-- the connection drops in the middle of the message --",
+                        Explanation::new(
+                            "The connection is lost during DATA",
+                            "The server never saw the line with a single period, so it never accepted \
+                             the message: nothing is delivered, and the client must send it again. A \
+                             message counts as delivered only after the 250 that follows the period.",
+                            RfcRef::new(5321, "4.1.1.4"),
+                        ),
                     ),
-                );
+                    _ => (
+                        "-- the connection drops before QUIT --",
+                        Explanation::new(
+                            "The connection is lost before QUIT",
+                            "The server never sees QUIT, so it never enters the UPDATE state: nothing \
+                             marked with DELE is deleted, and the lock is released.",
+                            RfcRef::new(1939, "6"),
+                        ),
+                    ),
+                };
+                if cut == Cut::MidData {
+                    // Half the message arrives before the line goes dead.
+                    let half = bytes.get(..bytes.len() / 2).unwrap_or_default().to_vec();
+                    let explanation = conv.to_server(self.now, &half, self.store(which));
+                    self.record(
+                        (client, server),
+                        protocol,
+                        Direction::ClientToServer,
+                        sent,
+                        half,
+                        explanation,
+                        conv.states(),
+                        encrypted,
+                    );
+                }
+                conv.cut(self.store(which));
+                self.local(client, text, explanation);
                 return;
             }
             let explanation = if to_server {
@@ -484,7 +525,12 @@ impl World<'_> {
         };
         let server = SmtpServer::new(server_config, self.now);
         let mut conv = Smtp::new(client, server);
-        self.converse(&mut conv, (ALICE, SUBMISSION), Which::Provider, false);
+        let cut = if s.has(Fault::DropMidData) {
+            Cut::MidData
+        } else {
+            Cut::Never
+        };
+        self.converse(&mut conv, (ALICE, SUBMISSION), Which::Provider, cut);
         let accepted = conv.server_events.iter().find_map(|e| match e {
             smtp::ServerEvent::MessageAccepted {
                 remote, content, ..
@@ -504,6 +550,12 @@ impl World<'_> {
                         Some(format!("the server refused it ({})", r.text()))
                     }
                     _ => None,
+                })
+                .or_else(|| {
+                    s.has(Fault::DropMidData).then(|| {
+                        "the connection dropped in the middle of DATA; the client will try again"
+                            .to_string()
+                    })
                 })
                 .unwrap_or_else(|| "the submission did not complete".into());
             self.outcome
@@ -609,6 +661,30 @@ impl World<'_> {
 
     fn relay(&mut self, from: &Mailbox, to: &Mailbox, content: Vec<u8>, first_try: bool) {
         self.set_phase("SMTP relay", Protocol::Smtp);
+        if first_try && self.scenario.has(Fault::ServerDown) {
+            self.local(
+                SUBMISSION,
+                &format!("-- connecting to mx.{}:25 ... connection refused: the server is down --", to.domain()),
+                Explanation::new(
+                    "Bob's mail server does not answer",
+                    "The relay cannot open a TCP connection. It keeps the message in its queue and tries \
+                     again later; only after days of failures would it give up and bounce.",
+                    RfcRef::new(5321, "4.5.4.1"),
+                ),
+            );
+            self.now = self.now + RETRY_AFTER;
+            self.sync_clocks();
+            self.local(
+                SUBMISSION,
+                "-- 30 minutes later: trying again --",
+                Explanation::new(
+                    "The retry",
+                    "RFC 5321 asks for at least 30 minutes between attempts. This time the server is back.",
+                    RfcRef::new(5321, "4.5.4.1"),
+                ),
+            );
+            return self.relay(from, to, content, false);
+        }
         let mut config = ClientConfig::new(&format!("smtp.{}", from.domain()));
         config.tls = ClientTls::IfOffered;
         let mut client = SmtpClient::new(config, self.now);
@@ -622,7 +698,7 @@ impl World<'_> {
         server_config.greylisting = self.scenario.has(Fault::Greylisting);
         let server = SmtpServer::new(server_config, self.now);
         let mut conv = Smtp::new(client, server);
-        self.converse(&mut conv, (SUBMISSION, MX), Which::Mx, false);
+        self.converse(&mut conv, (SUBMISSION, MX), Which::Mx, Cut::Never);
         let refused = conv.client_events.iter().find_map(|e| match e {
             smtp::ClientEvent::RecipientRefused { reply, .. }
             | smtp::ClientEvent::MessageRejected(reply) => Some(reply.clone()),
@@ -787,6 +863,7 @@ Date: {START_DATE}\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; repor
         );
         let mut conv = Pop3::new(client, server);
         let cut = device == Device::Phone && self.scenario.has(Fault::PhoneDropsBeforeQuit);
+        let cut = if cut { Cut::BeforeQuit } else { Cut::Never };
         self.converse(&mut conv, (host, MX), Which::Mx, cut);
         for event in &conv.client_events {
             if let pop3::ClientEvent::MessageDownloaded {
@@ -825,7 +902,7 @@ Date: {START_DATE}\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; repor
             self.now,
         );
         let mut conv = Imap::new(client, server);
-        self.converse(&mut conv, (host, MX), Which::Mx, false);
+        self.converse(&mut conv, (host, MX), Which::Mx, Cut::Never);
         DeviceState::Imap(conv.client.cache().clone())
     }
 

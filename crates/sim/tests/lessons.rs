@@ -295,3 +295,34 @@ fn a_device_with_the_wrong_password_is_refused_and_gets_nothing() {
     assert_eq!(messages(&t, "Bob's laptop"), Vec::<String>::new());
     assert_eq!(messages(&t, "Bob's phone"), ["Lunch on Friday?"]);
 }
+
+#[test]
+fn a_server_that_is_down_gets_the_mail_on_the_retry() {
+    let mut s = scenario(&[Action::Check(Laptop)]);
+    s.faults.push(Fault::ServerDown);
+    let t = run(&s).unwrap();
+    assert!(said(&t, "connection refused: the server is down"));
+    assert!(said(&t, "30 minutes later: trying again"));
+    assert_eq!(messages(&t, "Bob's laptop"), ["Lunch on Friday?"]);
+}
+
+#[test]
+fn a_connection_dropped_mid_data_delivers_nothing() {
+    let mut s = scenario(&[Action::Check(Laptop)]);
+    s.faults.push(Fault::DropMidData);
+    let t = run(&s).unwrap();
+    assert!(said(
+        &t,
+        "the connection drops in the middle of the message"
+    ));
+    assert!(
+        !t.steps.iter().any(|s| s.protocol == Protocol::Dns),
+        "nothing to relay"
+    );
+    assert!(
+        t.outcome[0].contains("dropped in the middle of DATA"),
+        "{:?}",
+        t.outcome
+    );
+    assert_eq!(messages(&t, "Bob's laptop"), Vec::<String>::new());
+}
