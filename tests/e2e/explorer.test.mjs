@@ -68,6 +68,21 @@ async function freshContext() {
 const currentFirstLine = (page) =>
   page.locator('.transcript__step--current .transcript__line').first().innerText();
 const position = (page) => page.locator('.controls__position').innerText();
+// The app renders after an event has been handled, so a busy machine can read the page too
+// early: let a frame and a task pass after each input before reading it.
+const settle = (page) =>
+  page.evaluate(() => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0))));
+const press = async (page, key) => {
+  await page.keyboard.press(key);
+  await settle(page);
+};
+// Waits for the position to read `expected`, then asserts it (a clear message if it never does).
+const reach = async (page, expected) => {
+  await page
+    .waitForFunction((text) => document.querySelector('.controls__position')?.textContent.trim() === text, expected, { timeout: 5000 })
+    .catch(() => {});
+  assert.equal(await position(page), expected);
+};
 const total = async (page) => Number((await position(page)).split(' of ')[1]);
 const mailboxRow = (page, title) =>
   page.locator('.mailbox__table tr', { has: page.locator('th', { hasText: title }) }).innerText();
@@ -107,7 +122,10 @@ test('Step walks the whole journey, and the diagram, transcript and panels agree
       assert.match(phase, /POP3/);
       await page.screenshot({ path: `${SHOTS}/explorer-1920x1080-light-pop3.png` });
     }
-    if (i < n) await page.click('[data-action=step]');
+    if (i < n) {
+      await page.click('[data-action=step]');
+      await settle(page);
+    }
   }
   assert.deepEqual([...seen].sort(), ['auth', 'dns', 'retr', 'stored']);
   // The end of the story: the phone took the message, the server and laptop lost it.
@@ -124,19 +142,20 @@ test('Step walks the whole journey, and the diagram, transcript and panels agree
 test('the keyboard steps, jumps and plays; the scrubber jumps', async () => {
   const page = await open();
   const n = await total(page);
-  await page.keyboard.press('ArrowRight');
-  await page.keyboard.press('ArrowRight');
-  assert.equal(await position(page), `Step 3 of ${n}`);
-  await page.keyboard.press('ArrowLeft');
+  await press(page, 'ArrowRight');
+  await press(page, 'ArrowRight');
+  await reach(page, `Step 3 of ${n}`);
+  await press(page, 'ArrowLeft');
+  await reach(page, `Step 2 of ${n}`);
   assert.equal(await currentFirstLine(page), 'EHLO laptop.example.org');
-  await page.keyboard.press('End');
-  assert.equal(await position(page), `Step ${n} of ${n}`);
-  await page.keyboard.press('Home');
-  assert.equal(await position(page), `Step 1 of ${n}`);
+  await press(page, 'End');
+  await reach(page, `Step ${n} of ${n}`);
+  await press(page, 'Home');
+  await reach(page, `Step 1 of ${n}`);
   // Space plays: the step advances by itself, and Space again pauses.
-  await page.keyboard.press('Space');
+  await press(page, 'Space');
   await page.waitForFunction(() => !document.querySelector('.controls__position').textContent.startsWith('Step 1 '), null, { timeout: 5000 });
-  await page.keyboard.press('Space');
+  await press(page, 'Space');
   const paused = await position(page);
   await page.waitForTimeout(1800);
   assert.equal(await position(page), paused, 'paused');
@@ -145,7 +164,8 @@ test('the keyboard steps, jumps and plays; the scrubber jumps', async () => {
     el.value = '40';
     el.dispatchEvent(new Event('input', { bubbles: true }));
   });
-  assert.equal(await position(page), `Step 41 of ${n}`);
+  await settle(page);
+  await reach(page, `Step 41 of ${n}`);
   // Clicking a transcript line jumps to it.
   await page.locator('.transcript__select').nth(8).click();
   assert.equal(await currentFirstLine(page), 'AUTH PLAIN AGFsaWNlAHNlY3JldA==');
@@ -159,10 +179,11 @@ test('dark theme and a tablet-sized screen render without errors', async () => {
     el.value = '57';
     el.dispatchEvent(new Event('input', { bubbles: true }));
   });
+  await settle(dark);
   await dark.screenshot({ path: `${SHOTS}/explorer-1920x1080-dark-pop3.png` });
   await dark.close();
   const tablet = await open({ viewport: { width: 1024, height: 768 } });
-  for (let i = 0; i < 3; i++) await tablet.keyboard.press('ArrowRight');
+  for (let i = 0; i < 3; i++) await press(tablet, 'ArrowRight');
   assert.equal(await currentFirstLine(tablet), 'STARTTLS');
   await tablet.screenshot({ path: `${SHOTS}/explorer-1024x768-light-step04.png` });
   await tablet.close();
@@ -178,18 +199,19 @@ test('compose and send, two faults, reload resumes, and a share link opens the s
   await page.locator('.scenario__check', { hasText: 'before QUIT' }).locator('input').check();
   await page.screenshot({ path: `${SHOTS}/compose-and-faults-1920x1080.png` });
   await page.click('[data-action=send]');
+  await settle(page);
   assert.equal(await position(page), `Step 1 of ${await total(page)}`);
   assert.match(await page.locator('.topbar__scenario').innerText(), /2 fault\(s\)/);
   const transcript = await page.locator('.transcript').innerText();
   assert.match(transcript, /451 4\.7\.1 Greylisted/);
   assert.match(transcript, /waits 30 minutes/);
   assert.match(transcript, /drops before QUIT/);
-  await page.keyboard.press('End');
+  await press(page, 'End');
   // The phone's DELE never took effect: the server and the laptop still have the message.
   assert.match(await mailboxRow(page, 'mx · bob'), /Field trip on Monday/);
   assert.match(await mailboxRow(page, "Bob's laptop"), /Field trip on Monday/);
-  await page.keyboard.press('Home');
-  for (let i = 0; i < 16; i++) await page.keyboard.press('ArrowRight');
+  await press(page, 'Home');
+  for (let i = 0; i < 16; i++) await press(page, 'ArrowRight');
   assert.match(await currentFirstLine(page), /Subject: Field trip on Monday|From: alice@example\.org/);
   const here = await position(page);
   // Reload: the same scenario, at the same step.
@@ -231,7 +253,7 @@ test('a garbage share link shows a banner and the classroom example', async () =
 
 test('byte view, projector mode and the theme switch', async () => {
   const page = await open();
-  await page.keyboard.press('ArrowRight');
+  await press(page, 'ArrowRight');
   await page.check('[data-action=bytes]');
   assert.match(await page.locator('.transcript__step--current').innerText(), /EHLO laptop\.example\.orgCR LF/);
   await page.click('[data-action=projector]');
