@@ -519,8 +519,15 @@ fn ten_bad_commands_close_the_session_without_update() {
     );
     say(&mut server, &mut store, &"BOGUS\r\n".repeat(12));
     assert!(server.is_closed());
+    // Found by fuzzing: the maildrop stayed locked, so every later login got [IN-USE].
+    assert!(store.lock_for_pop3("mrose"), "closing released the lock");
+    store.unlock_for_pop3("mrose");
     server.connection_lost(&mut store);
     assert_eq!(store.messages("mrose").len(), 2);
+    assert!(
+        store.lock_for_pop3("mrose"),
+        "a late connection_lost released nothing it no longer held"
+    );
 }
 
 #[test]

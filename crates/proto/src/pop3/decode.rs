@@ -20,8 +20,15 @@ pub enum CommandError {
     Syntax(&'static str),
 }
 
+/// Text as sent, with each octet that is not UTF-8 shown as `?`: one character per octet, so
+/// re-encoding never makes a line longer than the one received (U+FFFD would take three).
 fn to_string(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+    let mut text = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        text.push_str(chunk.valid());
+        text.extend(chunk.invalid().iter().map(|_| '?'));
+    }
+    text
 }
 
 /// `keyword = 3*4VCHAR` (RFC 2449 §9), compared case-insensitively (RFC 1939 §3).
@@ -64,7 +71,8 @@ pub fn command(line: &[u8]) -> Result<Command, CommandError> {
         ),
         b"PASS" => (
             rest.strip_prefix(b" ")
-                .filter(|p| !p.is_empty())
+                // A password is the rest of one line: CR or LF in it would end the line.
+                .filter(|p| !p.is_empty() && !p.iter().any(|&b| b == b'\r' || b == b'\n'))
                 .map(|p| Command::Pass(to_string(p))),
             "PASS password",
         ),
@@ -165,6 +173,19 @@ pub fn response(input: &[u8], multiline: bool) -> Result<(Response, usize), Deco
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // Both found by fuzzing: a decoded value must encode back to the same single line.
+    #[test]
+    fn a_password_never_holds_a_line_end_and_bad_octets_keep_their_length() {
+        assert!(command(b"PASS a\r\nDELE 1").is_err());
+        assert!(command(b"PASS a\rb").is_err());
+        assert_eq!(
+            command(b"PASS \xffk\xc3\xa9"),
+            Ok(Command::Pass("?k\u{e9}".into()))
+        );
+        let (r, used) = response(b"+OK \xff\xfe hi\r\n", false).expect("a response");
+        assert_eq!((r.text.as_str(), used), ("?? hi", 11));
+    }
 
     #[test]
     fn commands_are_case_insensitive_and_checked() {

@@ -104,6 +104,9 @@ pub struct Pop3Server {
     awaiting_sasl: bool,
     awaiting_tls: bool,
     user: Option<String>,
+    /// True from a successful login until this session releases the maildrop lock, so a
+    /// session that ends any way (QUIT, cut, autologout, too many bad commands) frees it once.
+    holds_lock: bool,
     uid_validity: u32,
     /// The maildrop as it was at login: message numbers stay fixed for the session.
     entries: Vec<Entry>,
@@ -132,6 +135,7 @@ impl Pop3Server {
             awaiting_sasl: false,
             awaiting_tls: false,
             user: None,
+            holds_lock: false,
             uid_validity: 0,
             entries: Vec::new(),
             discarding: false,
@@ -189,11 +193,9 @@ impl Pop3Server {
     /// The connection ended without QUIT (or was cut): release the mailbox, delete nothing.
     /// Safe to call more than once; callers call it whenever a connection ends.
     pub fn connection_lost(&mut self, store: &mut MailStore) {
+        self.release_lock(store);
         if self.is_closed() {
             return;
-        }
-        if let Some(user) = &self.user {
-            store.unlock_for_pop3(user);
         }
         self.state = State::Closed;
         self.events
@@ -229,6 +231,19 @@ impl Pop3Server {
         }
         input.drain(..offset.min(input.len()));
         self.input = input;
+        if self.is_closed() {
+            // Closed for too many bad commands: the maildrop must not stay locked.
+            self.release_lock(store);
+        }
+    }
+
+    fn release_lock(&mut self, store: &mut MailStore) {
+        if self.holds_lock {
+            if let Some(user) = &self.user {
+                store.unlock_for_pop3(user);
+            }
+            self.holds_lock = false;
+        }
     }
 
     fn receive_line(&mut self, input: &[u8], store: &mut MailStore) -> Option<usize> {
@@ -354,7 +369,7 @@ impl Pop3Server {
             .collect();
         let user = self.user.clone().unwrap_or_default();
         store.expunge(&user, &uids);
-        store.unlock_for_pop3(&user);
+        self.release_lock(store);
         let left = self.entries.len() - uids.len();
         let status = if left == 0 {
             "maildrop empty".to_string()
@@ -492,6 +507,7 @@ impl Pop3Server {
             messages: count,
         });
         self.user = Some(user);
+        self.holds_lock = true;
     }
 
     /// Messages not marked deleted, and their total size (RFC 1939 §5 STAT).
