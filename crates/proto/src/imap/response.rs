@@ -181,9 +181,11 @@ fn list_items(input: &[u8], pos: &mut usize, nested: bool) -> Option<Vec<Token>>
                 let digits = std::str::from_utf8(input.get(*pos + 1..close)?).ok()?;
                 let size: usize = digits.trim_end_matches('+').parse().ok()?;
                 let start = close + 3; // "}" CRLF
-                let data = input.get(start..start + size)?;
+                // A server can announce any size: checked, so a huge one is just "not parsed".
+                let end = start.checked_add(size)?;
+                let data = input.get(start..end)?;
                 out.push(Token::Str(data.to_vec()));
-                *pos = start + size;
+                *pos = end;
             }
             Some(_) => {
                 let start = *pos;
@@ -228,6 +230,13 @@ pub fn fetch_item<'a>(data: &'a [Token], name: &str) -> Option<&'a Token> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // Found by fuzzing: the announced size was added without a check.
+    #[test]
+    fn a_literal_size_near_the_top_of_usize_is_refused_not_added() {
+        let huge = format!("(BODY[] {{{}}}\r\nx)", usize::MAX - 1);
+        assert_eq!(tokens(huge.as_bytes()), None);
+    }
 
     #[test]
     fn responses_of_every_shape() {
