@@ -12,7 +12,11 @@ use postroom_proto::imap::decode::{self, Framing};
 
 fuzz_target!(|data: &[u8]| {
     if let Framing::Complete(n) = decode::frame(data) {
-        assert!(n > 0 && n <= data.len(), "frame {n} of {} octets", data.len());
+        assert!(
+            n > 0 && n <= data.len(),
+            "frame {n} of {} octets",
+            data.len()
+        );
         assert_eq!(data[n - 1], b'\n', "a frame ends with its LF");
         assert!(
             matches!(decode::frame(&data[..n - 1]), Framing::Incomplete { .. }),

@@ -32,7 +32,10 @@ fuzz_target!(|data: &[u8]| {
     let text = match (spec >> 2) & 7 {
         0 | 6 => None,
         1 => Some(SectionText::Header),
-        2 => Some(SectionText::HeaderFields(vec!["Subject".into(), "FROM".into()])),
+        2 => Some(SectionText::HeaderFields(vec![
+            "Subject".into(),
+            "FROM".into(),
+        ])),
         3 => Some(SectionText::HeaderFieldsNot(vec!["subject".into()])),
         4 => Some(SectionText::Text),
         _ => Some(SectionText::Mime),
@@ -60,7 +63,8 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     if !message.contains(&0) {
-        let fetch = format!("* 1 FETCH (ENVELOPE {envelope} BODY {body} BODYSTRUCTURE {structure})\r\n");
+        let fetch =
+            format!("* 1 FETCH (ENVELOPE {envelope} BODY {body} BODYSTRUCTURE {structure})\r\n");
         match ResponseCodec::default().decode(fetch.as_bytes()) {
             Ok((rest, _)) => assert!(rest.is_empty(), "imap-codec left {rest:?}"),
             Err(e) => panic!("imap-codec rejects ({e:?}): {fetch:?}"),

@@ -102,12 +102,8 @@ fuzz_target!(|data: &[u8]| {
                     if n % 8 == 3 {
                         store.expunge("bob", &[first]);
                     } else {
-                        let _ = store.set_flags(
-                            "bob",
-                            "INBOX",
-                            first,
-                            ["\\Seen".to_string()].into(),
-                        );
+                        let _ =
+                            store.set_flags("bob", "INBOX", first, ["\\Seen".to_string()].into());
                     }
                 }
             }
@@ -172,7 +168,10 @@ fn check_unit(out: &[u8], greeting: bool) {
         }
     }
     if out.contains(&0) {
-        assert!(rest.is_empty(), "our parser stopped at a bracket in a NUL unit");
+        assert!(
+            rest.is_empty(),
+            "our parser stopped at a bracket in a NUL unit"
+        );
         return;
     }
     let mut rest = out;

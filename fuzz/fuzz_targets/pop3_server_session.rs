@@ -124,7 +124,11 @@ fuzz_target!(|data: &[u8]| {
         );
     }
     assert_eq!(uids(&store, "bob"), expected_bob, "bob's maildrop changed");
-    assert_eq!(uids(&store, "alice"), expected_alice, "alice's maildrop changed");
+    assert_eq!(
+        uids(&store, "alice"),
+        expected_alice,
+        "alice's maildrop changed"
+    );
     // The lock: released by this session, or still held by the other one.
     assert_eq!(
         store.lock_for_pop3("bob"),
@@ -187,7 +191,11 @@ fn check_response(out: &[u8], seen: &mut Seen) {
             ),
         }
     }
-    seen.last = format!("{} {}", if response.ok { "+OK" } else { "-ERR" }, response.text);
+    seen.last = format!(
+        "{} {}",
+        if response.ok { "+OK" } else { "-ERR" },
+        response.text
+    );
     if response.ok && response.text.contains("POP3 server signing off") {
         seen.quit_ok = true;
     }

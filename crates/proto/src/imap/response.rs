@@ -180,8 +180,9 @@ fn list_items(input: &[u8], pos: &mut usize, nested: bool) -> Option<Vec<Token>>
                 let close = input.get(*pos..)?.iter().position(|&b| b == b'}')? + *pos;
                 let digits = std::str::from_utf8(input.get(*pos + 1..close)?).ok()?;
                 let size: usize = digits.trim_end_matches('+').parse().ok()?;
-                let start = close + 3; // "}" CRLF
-                // A server can announce any size: checked, so a huge one is just "not parsed".
+                // After "}" CRLF. A server can announce any size: checked, so a huge one is
+                // just "not parsed".
+                let start = close + 3;
                 let end = start.checked_add(size)?;
                 let data = input.get(start..end)?;
                 out.push(Token::Str(data.to_vec()));
