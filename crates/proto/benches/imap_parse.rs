@@ -214,6 +214,7 @@ fn parse(c: &mut Criterion) {
             expected.is_none_or(|e| e == a),
             "{name}: {a} responses, expected {expected:?}"
         );
+        println!("{name}: {} octets, {a} responses", input.len());
 
         let mut group = c.benchmark_group(*name);
         group.throughput(Throughput::Bytes(input.len() as u64));
