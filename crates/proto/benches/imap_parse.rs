@@ -8,11 +8,19 @@
 //! Inputs:
 //! - `select`: our server's answer to `SELECT INBOX (CONDSTORE)` (FLAGS, PERMANENTFLAGS,
 //!   EXISTS, RECENT, UNSEEN, UIDVALIDITY, UIDNEXT, HIGHESTMODSEQ, the tagged OK);
+//! - `rfc3501_s8_fetch`: the FETCH response of RFC 3501 §8's sample session, exactly;
 //! - `fetch_flags_200`: 200 lines `* n FETCH (UID n FLAGS (\Seen))` and a tagged OK;
+//! - `stream_1000`: a 1 000-response stream, the RFC 3501 §8 line and FLAGS lines mixed;
 //! - `fetch_body_4k_20`: 20 FETCH responses, each with a 4 KB `BODY[]` literal, made by our
 //!   server (`UID FETCH 1:* (BODY.PEEK[])`);
 //! - `fetch_envelope_bodystructure_50`: 50 FETCH responses with ENVELOPE and BODYSTRUCTURE,
 //!   made by our server over a store of plain, multipart and forwarded messages.
+//!
+//!
+//! `client_literal_4mib` is different: our whole client session (not only the parser) reading
+//! a 4 MiB `BODY[]` literal in 1 460-octet pieces, as off a TCP socket; imap-codec has no
+//! client session to compare with. It guards against rescanning or copying the unread buffer
+//! on every read, which made this quadratic once.
 //!
 //! The generated inputs are checked once before measuring: both parsers must read every
 //! buffer to its end, and see the same number of responses.
@@ -31,7 +39,7 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use imap_codec::decode::Decoder;
 use imap_codec::ResponseCodec;
 use postroom_proto::imap::response;
-use postroom_proto::imap::{ImapServer, ServerConfig};
+use postroom_proto::imap::{ClientConfig, DeviceCache, ImapClient, ImapServer, ServerConfig};
 use postroom_proto::{Instant, MailStore};
 
 /// Runs `lines` through a fresh server logged in as bob, and returns what it sent after the
@@ -119,6 +127,73 @@ fn sized(i: usize, size: usize) -> Vec<u8> {
     m
 }
 
+/// RFC 3501 §8, the server's answer to `a003 fetch 12 full`: one line, as printed there.
+const RFC3501_FETCH: &str = "* 12 FETCH (FLAGS (\\Seen) INTERNALDATE \"17-Jul-1996 02:44:25 -0700\" \
+RFC822.SIZE 4286 ENVELOPE (\"Wed, 17 Jul 1996 02:23:25 -0700 (PDT)\" \
+\"IMAP4rev1 WG mtg summary and minutes\" \
+((\"Terry Gray\" NIL \"gray\" \"cac.washington.edu\")) \
+((\"Terry Gray\" NIL \"gray\" \"cac.washington.edu\")) \
+((\"Terry Gray\" NIL \"gray\" \"cac.washington.edu\")) \
+((NIL NIL \"imap\" \"cac.washington.edu\")) \
+((NIL NIL \"minutes\" \"CNRI.Reston.VA.US\")(\"John Klensin\" NIL \"KLENSIN\" \"MIT.EDU\")) NIL NIL \
+\"<B27397-0100000@cac.washington.edu>\") \
+BODY (\"TEXT\" \"PLAIN\" (\"CHARSET\" \"US-ASCII\") NIL NIL \"7BIT\" 3028 92))\r\n";
+
+fn stream(n: usize) -> Vec<u8> {
+    let mut out = Vec::new();
+    for i in 1..=n {
+        if i % 10 == 0 {
+            out.extend_from_slice(RFC3501_FETCH.as_bytes());
+        } else {
+            out.extend(
+                format!("* {i} FETCH (UID {i} FLAGS (\\Seen \\Answered) MODSEQ (9{i}))\r\n")
+                    .bytes(),
+            );
+        }
+    }
+    out
+}
+
+/// The server side of a session that ends in one 4 MiB `BODY[]` literal, and a client that
+/// reads it in 1 460-octet pieces; the number of messages the client ends up holding.
+fn client_session(server_bytes: &[u8]) -> usize {
+    let mut client = ImapClient::new(ClientConfig::new("bob", "secret"), DeviceCache::default());
+    for piece in server_bytes.chunks(1460) {
+        client.handle_input(piece).unwrap();
+        while client.poll_output().is_some() {}
+    }
+    client
+        .cache()
+        .messages
+        .values()
+        .filter(|m| m.bytes.is_some())
+        .count()
+}
+
+/// What our server says to our client's first sync of a mailbox holding one 4 MiB message.
+fn big_literal_session() -> Vec<u8> {
+    let mut store = store_with([sized(0, 4 << 20)]);
+    let mut server = ImapServer::new(ServerConfig::new("imap.example.net"), Instant::ZERO);
+    let mut client = ImapClient::new(ClientConfig::new("bob", "secret"), DeviceCache::default());
+    let mut transcript = Vec::new();
+    for _ in 0..100 {
+        let mut moved = false;
+        while let Some(b) = server.poll_output() {
+            client.handle_input(&b).unwrap();
+            transcript.extend(b);
+            moved = true;
+        }
+        while let Some(b) = client.poll_output() {
+            server.handle_input(Instant::ZERO, &b, &mut store);
+            moved = true;
+        }
+        if !moved {
+            break;
+        }
+    }
+    transcript
+}
+
 fn select_block() -> Vec<u8> {
     let mut store = store_with((0..3).map(plain));
     server_output(&mut store, &["a1 SELECT INBOX (CONDSTORE)"])
@@ -193,7 +268,9 @@ fn codec(mut rest: &[u8]) -> usize {
 fn parse(c: &mut Criterion) {
     let inputs = [
         ("select", select_block()),
+        ("rfc3501_s8_fetch", RFC3501_FETCH.as_bytes().to_vec()),
         ("fetch_flags_200", fetch_flags(200)),
+        ("stream_1000", stream(1000)),
         ("fetch_body_4k_20", fetch_bodies()),
         ("fetch_envelope_bodystructure_50", fetch_envelopes()),
     ];
@@ -205,7 +282,9 @@ fn parse(c: &mut Criterion) {
             "{name}: our parser sees {a} responses, imap-codec {b}"
         );
         let expected = match *name {
+            "rfc3501_s8_fetch" => Some(1),
             "fetch_flags_200" => Some(201),
+            "stream_1000" => Some(1000),
             "fetch_body_4k_20" => Some(21),
             "fetch_envelope_bodystructure_50" => Some(51),
             _ => None,
@@ -222,6 +301,17 @@ fn parse(c: &mut Criterion) {
         group.bench_function("imap_codec", |b| b.iter(|| codec(black_box(input))));
         group.finish();
     }
+
+    let session = big_literal_session();
+    assert_eq!(client_session(&session), 1, "the client holds the message");
+    println!("client_literal_4mib: {} octets", session.len());
+    let mut group = c.benchmark_group("client_literal_4mib");
+    group.throughput(Throughput::Bytes(session.len() as u64));
+    group.sample_size(10);
+    group.bench_function("postroom", |b| {
+        b.iter(|| client_session(black_box(&session)))
+    });
+    group.finish();
 }
 
 criterion_group!(benches, parse);

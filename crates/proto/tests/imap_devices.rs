@@ -31,6 +31,8 @@ struct Device {
     client: ImapClient,
     server: ImapServer,
     events: Vec<ClientEvent>,
+    /// The client reads the server's output in pieces of this many octets, as off a socket.
+    chunk: usize,
 }
 
 impl Device {
@@ -39,6 +41,7 @@ impl Device {
             client: ImapClient::new(ClientConfig::new("bob", "secret"), cache),
             server: ImapServer::new(ServerConfig::new("imap.example.net"), T0),
             events: Vec::new(),
+            chunk: usize::MAX,
         }
     }
 
@@ -47,7 +50,9 @@ impl Device {
         for _ in 0..500 {
             let mut moved = false;
             while let Some(b) = self.server.poll_output() {
-                self.client.handle_input(&b).unwrap();
+                for piece in b.chunks(self.chunk.min(b.len()).max(1)) {
+                    self.client.handle_input(piece).unwrap();
+                }
                 moved = true;
             }
             while let Some(b) = self.client.poll_output() {
@@ -208,4 +213,34 @@ fn move_to_trash() {
             .collect::<Vec<_>>(),
         [2]
     );
+}
+
+/// A device's cache after a first sync of `store`, reading the server's output `chunk`
+/// octets at a time.
+fn first_sync(store: &mut MailStore, chunk: usize) -> (DeviceCache, Vec<ClientEvent>) {
+    let mut device = Device::connect(DeviceCache::default());
+    device.chunk = chunk;
+    device.run(store);
+    (device.client.cache().clone(), device.events)
+}
+
+#[test]
+fn a_client_reading_in_small_pieces_ends_where_one_reading_whole_responses_does() {
+    let mut store = store_with(5);
+    // A big message too, so a literal arrives over many reads, as over TCP.
+    let big: Vec<u8> = std::iter::once("Subject: big\r\n\r\n".to_string())
+        .chain((0..20_000).map(|i| format!("line {i:05} of a long attachment\r\n")))
+        .collect::<String>()
+        .into_bytes();
+    store.deliver("bob", "a@b", big);
+    let whole = first_sync(&mut store.clone(), usize::MAX);
+    assert_eq!(whole.0.messages.len(), 6, "{:?}", whole.1);
+    assert!(whole.0.messages.values().all(|m| m.bytes.is_some()));
+    for chunk in [1, 7, 1460] {
+        assert_eq!(
+            first_sync(&mut store.clone(), chunk),
+            whole,
+            "chunk {chunk}"
+        );
+    }
 }

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use base64::Engine as _;
 
 use super::response::{self, fetch_item, Response, Token};
+use super::types::MAX_LINE;
 use crate::smtp::ClientTls;
 use crate::{DecodeError, ProtocolError};
 
@@ -113,6 +114,10 @@ pub struct ImapClient {
     config: ClientConfig,
     cache: DeviceCache,
     input: Vec<u8>,
+    /// The unread input held no whole response when last looked at. Responses end with a
+    /// line feed, so until one arrives there is nothing new to find: skipping the rescan
+    /// keeps a long line fed one octet at a time linear.
+    partial: bool,
     output: VecDeque<Vec<u8>>,
     events: VecDeque<ClientEvent>,
     pending: VecDeque<(String, Pending)>,
@@ -138,6 +143,7 @@ impl ImapClient {
             config,
             cache,
             input: Vec::new(),
+            partial: false,
             output: VecDeque::new(),
             events: VecDeque::new(),
             pending: VecDeque::new(),
@@ -238,15 +244,23 @@ impl ImapClient {
             return Ok(());
         }
         self.input.extend_from_slice(bytes);
-        // Responses are read with a cursor and the buffer shortened once: a big FETCH of
-        // thousands of messages must not shift the rest of the buffer after each one.
-        let input = std::mem::take(&mut self.input);
+        // Past MAX_LINE the framer must look again, to refuse an endless line.
+        if self.partial && !bytes.contains(&b'\n') && self.input.len() <= MAX_LINE {
+            return Ok(());
+        }
+        // Responses are read with a cursor and the buffer shortened once, in place: a big
+        // FETCH must not shift the rest of the buffer after each response, and a literal
+        // arriving in small chunks must not be copied again with every chunk.
+        let mut input = std::mem::take(&mut self.input);
         let mut offset = 0;
         let result = loop {
             let rest = input.get(offset..).unwrap_or_default();
             let (r, used) = match response::response(rest) {
                 Ok(found) => found,
-                Err(DecodeError::Incomplete) => break Ok(()),
+                Err(DecodeError::Incomplete) => {
+                    self.partial = true;
+                    break Ok(());
+                }
                 Err(DecodeError::Failed) => {
                     self.close();
                     break Err(ProtocolError(
@@ -255,6 +269,7 @@ impl ImapClient {
                 }
             };
             offset += used;
+            self.partial = false;
             self.on_response(r);
             if self.awaiting_tls || self.closed {
                 offset = input.len();
@@ -262,7 +277,8 @@ impl ImapClient {
             }
         };
         if result.is_ok() {
-            self.input = input.get(offset..).unwrap_or_default().to_vec();
+            input.drain(..offset.min(input.len()));
+            self.input = input;
         }
         result
     }
