@@ -304,6 +304,47 @@ fn a_mailbox_name_holding_crlf_is_echoed_as_a_literal_not_a_forged_line() {
     );
 }
 
+// Found by fuzzing: a header name sent as a literal came back raw inside BODY[...].
+#[test]
+fn header_field_names_cannot_forge_a_line_and_odd_ones_come_back_quoted() {
+    let mut store = store_with(1);
+    let mut s = session(&mut store);
+    say(&mut s, &mut store, "b SELECT INBOX");
+    let out = say(
+        &mut s,
+        &mut store,
+        "c FETCH 1 BODY.PEEK[HEADER.FIELDS ({18+}\r\nX\r\n* BYE forged\r\nd)]",
+    );
+    assert!(out.starts_with("c BAD "), "{out:?}");
+    assert!(!out.contains("BYE"), "{out:?}");
+    let out = say(
+        &mut s,
+        &mut store,
+        "d FETCH 1 BODY.PEEK[HEADER.FIELDS (A]B Subject)]",
+    );
+    assert!(
+        out.starts_with("* 1 FETCH (BODY[HEADER.FIELDS (\"A]B\" SUBJECT)] {"),
+        "{out:?}"
+    );
+    assert!(out.ends_with("d OK FETCH completed\r\n"), "{out:?}");
+}
+
+#[test]
+fn a_client_may_set_only_system_flags_and_keywords() {
+    let mut store = store_with(1);
+    let mut s = session(&mut store);
+    say(&mut s, &mut store, "b SELECT INBOX");
+    for flags in ["(\\S[en)", "(\\Recent)", "(\\Seen \\Important)"] {
+        let out = say(&mut s, &mut store, &format!("c STORE 1 +FLAGS {flags}"));
+        assert!(out.starts_with("c BAD "), "{flags}: {out:?}");
+    }
+    let out = say(&mut s, &mut store, "d STORE 1 +FLAGS (\\seen $Label1 1[[[)");
+    assert_eq!(
+        out,
+        "* 1 FETCH (FLAGS ($Label1 1[[[ \\Seen))\r\nd OK STORE completed\r\n"
+    );
+}
+
 #[test]
 fn search_finds_by_flag_header_and_uid() {
     let mut store = store_with(4);

@@ -244,3 +244,62 @@ fn a_client_reading_in_small_pieces_ends_where_one_reading_whole_responses_does(
         );
     }
 }
+
+/// What our client sends after reading `lines` from a server, one command per entry.
+fn client_commands(lines: &[&str]) -> Vec<String> {
+    let mut client = ImapClient::new(ClientConfig::new("bob", "secret"), DeviceCache::default());
+    let mut sent = Vec::new();
+    for line in lines {
+        client
+            .handle_input(format!("{line}\r\n").as_bytes())
+            .unwrap();
+        sent.extend(
+            std::iter::from_fn(|| client.poll_output()).map(|b| String::from_utf8(b).unwrap()),
+        );
+    }
+    sent
+}
+
+// Found while fuzzing: UID 4294967295 made `known_max + 1` overflow (a panic in debug builds,
+// `UID FETCH 0:*` in release), and a UID 0 from SEARCH was echoed into UID FETCH.
+#[test]
+fn broken_server_uids_are_neither_overflowed_nor_echoed() {
+    let sent = client_commands(&[
+        "* OK [CAPABILITY IMAP4rev1 SASL-IR AUTH=PLAIN] hi",
+        "A001 OK in",
+        "A002 OK sel",
+        "* SEARCH 4294967295",
+        "A003 OK",
+        "* 1 FETCH (UID 4294967295 BODY[] \"x\")",
+        "A004 OK",
+        "* 2 EXISTS",
+    ]);
+    assert!(sent.iter().all(|c| !c.contains("0:*")), "{sent:?}");
+    // Nothing can follow the top UID: the client asks for everything again.
+    assert_eq!(
+        sent.last().map(String::as_str),
+        Some("A005 UID FETCH 1:* (FLAGS BODY.PEEK[])\r\n")
+    );
+    let sent = client_commands(&[
+        "* OK [CAPABILITY IMAP4rev1 SASL-IR AUTH=PLAIN] hi",
+        "A001 OK in",
+        "A002 OK sel",
+        "* SEARCH 0 2 4",
+        "A003 OK",
+    ]);
+    let fetch = sent.iter().find(|c| c.contains("UID FETCH")).unwrap();
+    assert!(fetch.contains("UID FETCH 2,4 "), "{sent:?}");
+}
+
+#[test]
+fn configured_values_with_line_breaks_cannot_add_a_command() {
+    let config = ClientConfig::new("bob", "sec\r\nA999 DELETE INBOX\r\nret");
+    let mut client = ImapClient::new(config, DeviceCache::default());
+    client
+        .handle_input(b"* OK [CAPABILITY IMAP4rev1 LOGIN] hi\r\n")
+        .unwrap();
+    let sent: String = std::iter::from_fn(|| client.poll_output())
+        .map(|b| String::from_utf8(b).unwrap())
+        .collect();
+    assert_eq!(sent.matches("\r\n").count(), 1, "{sent:?}");
+}

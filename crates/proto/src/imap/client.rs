@@ -319,10 +319,12 @@ impl ImapClient {
                         .collect();
                 }
                 "SEARCH" => {
+                    // UIDs are nz-number: a 0 from a broken server is not echoed back.
                     let uids: Vec<u32> = data
                         .iter()
                         .filter_map(|t| t.number())
                         .filter_map(|n| u32::try_from(n).ok())
+                        .filter(|&n| n != 0)
                         .collect();
                     self.on_search(uids);
                 }
@@ -407,6 +409,7 @@ impl ImapClient {
                 let uid = fetch_item(data, "UID")
                     .and_then(Token::number)
                     .and_then(|u| u32::try_from(u).ok())
+                    .filter(|&u| u != 0)
                     .or_else(|| self.sequence.get(index).copied());
                 let Some(uid) = uid else { return };
                 if index >= self.sequence.len() && !self.sequence.contains(&uid) {
@@ -608,7 +611,13 @@ impl ImapClient {
             (false, false) => missing.join(","),
             (_, true) => {
                 let mut set = missing;
-                set.push(format!("{}:*", known_max + 1));
+                // After UID 4294967295 no new UID can exist (RFC 9051 §2.3.1.1): the server
+                // is broken, and asking for what it has is all that is left.
+                match known_max.checked_add(1) {
+                    Some(next) => set.push(format!("{next}:*")),
+                    None if set.is_empty() => set.push("1:*".into()),
+                    None => {}
+                }
                 set.join(",")
             }
         };
@@ -649,7 +658,13 @@ impl ImapClient {
     }
 }
 
-/// An IMAP quoted string for our own arguments.
+/// An IMAP quoted string for our own arguments. A quoted string cannot hold CR, LF or NUL
+/// (RFC 9051 §4.3); they are left out, so a configured value can never end the command line
+/// early and smuggle in another one.
 fn quote(s: &str) -> String {
-    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+    let clean: String = s
+        .chars()
+        .filter(|c| !matches!(c, '\r' | '\n' | '\0'))
+        .collect();
+    format!("\"{}\"", clean.replace('\\', "\\\\").replace('"', "\\\""))
 }

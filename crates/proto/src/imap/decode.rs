@@ -213,10 +213,20 @@ fn sequence_set(i: &[u8]) -> Res<'_, SequenceSet> {
 
 /// `flag = "\Answered" / "\Flagged" / "\Deleted" / "\Seen" / "\Draft" / flag-keyword /
 /// flag-extension`; system flags are normalised to their RFC spelling.
+///
+/// A client may only set the five system flags and keywords: `\Recent` belongs to the server
+/// and other `\`-names are extensions no server here defines, so both are refused, as
+/// Dovecot refuses them ("Invalid system flag").
 fn flag(i: &[u8]) -> Res<'_, String> {
-    map(recognize((opt(char('\\')), atom)), |f: &[u8]| {
-        normalise_flag(&to_string(f))
-    })
+    verify(
+        map(recognize((opt(char('\\')), atom)), |f: &[u8]| {
+            normalise_flag(&to_string(f))
+        }),
+        |f: &str| {
+            !f.starts_with('\\')
+                || ["\\Seen", "\\Answered", "\\Flagged", "\\Deleted", "\\Draft"].contains(&f)
+        },
+    )
     .parse(i)
 }
 
@@ -382,9 +392,14 @@ fn section_text(i: &[u8]) -> Res<'_, SectionText> {
     .parse(i)
 }
 
-/// `header-list = "(" header-fld-name *(SP header-fld-name) ")"`
+/// `header-list = "(" header-fld-name *(SP header-fld-name) ")"`. A name that is not an
+/// RFC 5322 field name (`1*ftext`: printable ASCII but `:`, at most a line long) can never
+/// match a field, so it is refused rather than carried into the response.
 fn header_list(i: &[u8]) -> Res<'_, Vec<String>> {
-    delimited(char('('), separated_list1(char(' '), astring_s), char(')')).parse(i)
+    let field_name = verify(astring_s, |n: &str| {
+        !n.is_empty() && n.len() <= 998 && n.bytes().all(|b| (33..=126).contains(&b) && b != b':')
+    });
+    delimited(char('('), separated_list1(char(' '), field_name), char(')')).parse(i)
 }
 
 /// `fetch-att`, with the macros ALL, FAST and FULL expanded (RFC 9051 §6.4.5).

@@ -91,16 +91,31 @@ pub fn section_name(section: &Section) -> String {
         Some(SectionText::Header) => parts.push("HEADER".into()),
         Some(SectionText::Text) => parts.push("TEXT".into()),
         Some(SectionText::Mime) => parts.push("MIME".into()),
-        Some(SectionText::HeaderFields(names)) => parts.push(format!(
-            "HEADER.FIELDS ({})",
-            names.join(" ").to_ascii_uppercase()
-        )),
-        Some(SectionText::HeaderFieldsNot(names)) => parts.push(format!(
-            "HEADER.FIELDS.NOT ({})",
-            names.join(" ").to_ascii_uppercase()
-        )),
+        Some(SectionText::HeaderFields(names)) => {
+            parts.push(format!("HEADER.FIELDS ({})", header_names(names)));
+        }
+        Some(SectionText::HeaderFieldsNot(names)) => {
+            parts.push(format!("HEADER.FIELDS.NOT ({})", header_names(names)));
+        }
     }
     parts.join(".")
+}
+
+/// Header names as echoed inside `BODY[...]`: upper-cased, an atom when plain, else quoted
+/// (a `[` or `]` would be read as the section's end by simpler parsers).
+fn header_names(names: &[String]) -> String {
+    let echoed: Vec<String> = names
+        .iter()
+        .map(|n| {
+            let upper = n.to_ascii_uppercase();
+            if upper.bytes().any(|b| b == b'[' || b == b']') {
+                String::from_utf8_lossy(&quoted_or_literal(upper.as_bytes())).into_owned()
+            } else {
+                String::from_utf8_lossy(&astring(&upper)).into_owned()
+            }
+        })
+        .collect();
+    echoed.join(" ")
 }
 
 #[cfg(test)]
@@ -114,6 +129,23 @@ mod tests {
         assert_eq!(astring("a\"b"), b"\"a\\\"b\"");
         assert_eq!(astring("INBOX\r\nX"), b"{8}\r\nINBOX\r\nX");
         assert_eq!(astring(""), b"\"\"");
+    }
+
+    // Found by fuzzing: names were echoed raw, so a literal name could forge a response line.
+    #[test]
+    fn header_names_are_echoed_as_atoms_or_quoted() {
+        let section = Section {
+            part: vec![1],
+            text: Some(SectionText::HeaderFields(vec![
+                "subject".into(),
+                "a]b".into(),
+                "x(y".into(),
+            ])),
+        };
+        assert_eq!(
+            section_name(&section),
+            "1.HEADER.FIELDS (SUBJECT \"A]B\" \"X(Y\")"
+        );
     }
 
     #[test]

@@ -190,12 +190,26 @@ fn list_items(input: &[u8], pos: &mut usize, nested: bool) -> Option<Vec<Token>>
             }
             Some(_) => {
                 let start = *pos;
-                let mut depth = 0usize;
+                // `[` is an ATOM-CHAR (a flag may be `\S[en`); it opens a section only right
+                // after BODY, BODY.PEEK or BINARY*, and sections do not nest. Inside one, a
+                // header name may be a quoted string holding `]` or a space.
+                let mut in_section = false;
                 while let Some(&b) = input.get(*pos) {
                     match b {
-                        b'[' => depth += 1,
-                        b']' => depth = depth.saturating_sub(1),
-                        b' ' | b')' | b'(' if depth == 0 => break,
+                        b'[' if !in_section && opens_section(input.get(start..*pos)?) => {
+                            in_section = true;
+                        }
+                        b']' if in_section => in_section = false,
+                        b'"' if in_section => {
+                            *pos += 1;
+                            while *input.get(*pos)? != b'"' {
+                                if input.get(*pos) == Some(&b'\\') {
+                                    *pos += 1;
+                                }
+                                *pos += 1;
+                            }
+                        }
+                        b' ' | b')' | b'(' if !in_section => break,
                         _ => {}
                     }
                     *pos += 1;
@@ -209,6 +223,13 @@ fn list_items(input: &[u8], pos: &mut usize, nested: bool) -> Option<Vec<Token>>
             }
         }
     }
+}
+
+/// A FETCH data item whose `[` starts a section: `BODY[`, `BODY.PEEK[`, `BINARY[`, ….
+fn opens_section(atom: &[u8]) -> bool {
+    ["BODY", "BODY.PEEK", "BINARY", "BINARY.PEEK", "BINARY.SIZE"]
+        .iter()
+        .any(|name| atom.eq_ignore_ascii_case(name.as_bytes()))
 }
 
 /// The value after `name` in a FETCH data list, e.g. `FLAGS` → the flag list.
@@ -237,6 +258,32 @@ mod tests {
     fn a_literal_size_near_the_top_of_usize_is_refused_not_added() {
         let huge = format!("(BODY[] {{{}}}\r\nx)", usize::MAX - 1);
         assert_eq!(tokens(huge.as_bytes()), None);
+    }
+
+    // Found by fuzzing: `[` in a flag was taken for a section and the line refused.
+    #[test]
+    fn brackets_open_a_section_only_after_body() {
+        let line = b"(FLAGS (\\S[en 1[[[ \\Seen) MODSEQ (9) BODY[HEADER.FIELDS (\"A]B\" \"C D\")] {2}\r\n\r\n)";
+        let data = tokens(line).unwrap();
+        let Some(Token::List(items)) = data.first() else {
+            panic!("{data:?}")
+        };
+        assert_eq!(
+            fetch_item(&data, "FLAGS"),
+            Some(&Token::List(vec![
+                Token::Atom("\\S[en".into()),
+                Token::Atom("1[[[".into()),
+                Token::Atom("\\Seen".into())
+            ]))
+        );
+        assert_eq!(
+            items.get(4),
+            Some(&Token::Atom("BODY[HEADER.FIELDS (\"A]B\" \"C D\")]".into()))
+        );
+        assert_eq!(
+            fetch_item(&data, "BODY"),
+            Some(&Token::Str(b"\r\n".to_vec()))
+        );
     }
 
     #[test]
