@@ -387,6 +387,36 @@ fn leave_on_server_downloads_only_new_mail_and_deletes_after_the_set_days() {
 }
 
 #[test]
+fn a_configured_password_with_a_line_break_cannot_add_a_command() {
+    let mut store = mrose_store();
+    let mut server = dewey();
+    let mut client = Pop3Client::new(
+        ClientConfig::new("mrose", "tansta\r\nDELE 1\r\naf"),
+        BTreeMap::new(),
+        T0,
+    );
+    let _ = run_client(&mut client, &mut server, &mut store, T0);
+    // The password reaches the server as one (wrong) line; no DELE ran.
+    assert_eq!(store.messages("mrose").len(), 2);
+    let mut sent = Vec::new();
+    let mut client = Pop3Client::new(
+        ClientConfig::new("mr\nose", "tansta\raf"),
+        BTreeMap::new(),
+        T0,
+    );
+    client
+        .handle_input(T0, b"+OK POP3 server ready\r\n")
+        .unwrap();
+    // CAPA (an empty list), USER, PASS.
+    for reply in [&b"+OK\r\n.\r\n"[..], b"+OK\r\n", b"+OK\r\n"] {
+        sent.extend(std::iter::from_fn(|| client.poll_output()).flatten());
+        client.handle_input(T0, reply).unwrap();
+    }
+    let sent = String::from_utf8(sent).unwrap();
+    assert!(sent.contains("USER mrose\r\nPASS tanstaaf\r\n"), "{sent:?}");
+}
+
+#[test]
 fn our_client_reads_the_rfc2449_capa_example_and_falls_back_to_user_pass() {
     let mut client = Pop3Client::new(ClientConfig::new("u", "p"), BTreeMap::new(), T0);
     client

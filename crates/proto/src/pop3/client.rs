@@ -285,7 +285,7 @@ impl Pop3Client {
             }
             Pending::User => {
                 if r.ok {
-                    let pass = Command::Pass(self.config.password.clone());
+                    let pass = Command::Pass(one_line(&self.config.password));
                     self.send(&pass, Pending::Pass);
                 } else {
                     self.login_failed(r);
@@ -373,7 +373,7 @@ impl Pop3Client {
     }
 
     fn log_in(&mut self) {
-        let (user, password) = (self.config.user.clone(), self.config.password.clone());
+        let (user, password) = (one_line(&self.config.user), one_line(&self.config.password));
         match self.config.login {
             Login::UserPass => self.send(&Command::User(user), Pending::User),
             Login::Apop => match self.timestamp.clone() {
@@ -455,6 +455,15 @@ fn pending_name(p: Pending) -> &'static str {
         Pending::Dele(_) => "DELE",
         Pending::Quit => "QUIT",
     }
+}
+
+/// A configured value as it may go into a command: a CR, LF or NUL would end the line early
+/// and let the rest be read as another command, so they are left out.
+fn one_line(value: &str) -> String {
+    value
+        .chars()
+        .filter(|c| !matches!(c, '\r' | '\n' | '\0'))
+        .collect()
 }
 
 /// The APOP timestamp in a greeting: the `<...>` containing an `@` (RFC 1939 §7 msg-id).

@@ -131,6 +131,11 @@ pub fn response(input: &[u8], multiline: bool) -> Result<(Response, usize), Deco
         Err(LineError::Incomplete) => return Err(DecodeError::Incomplete),
         Err(LineError::TooLong) => return Err(DecodeError::Failed),
     };
+    // A line ended by a bare LF fits one octet more: counted with the CRLF it is written
+    // with, it must still be within RFC 2449 §4's 512 octets (found by fuzzing).
+    if first.len() + 2 > MAX_RESPONSE_LINE {
+        return Err(DecodeError::Failed);
+    }
     // RFC 1939 §3: "+OK" and "-ERR", in upper case, then optional text after a space.
     let (ok, text) = if let Some(rest) = first.strip_prefix(b"+OK") {
         (true, rest)
@@ -173,6 +178,28 @@ pub fn response(input: &[u8], multiline: bool) -> Result<(Response, usize), Deco
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_status_line_is_at_most_512_octets_however_it_ends() {
+        let text = "x".repeat(MAX_RESPONSE_LINE - 6);
+        let crlf = format!("+OK {text}\r\n");
+        assert_eq!(crlf.len(), MAX_RESPONSE_LINE);
+        let (r, used) = response(crlf.as_bytes(), false).unwrap();
+        assert_eq!(
+            (r.to_bytes().len(), used),
+            (MAX_RESPONSE_LINE, MAX_RESPONSE_LINE)
+        );
+        let bare = format!("+OK {text}x\n");
+        assert_eq!(
+            response(bare.as_bytes(), false).map(|_| ()),
+            Err(DecodeError::Failed)
+        );
+        let fits = format!("+OK {text}\n");
+        assert_eq!(
+            response(fits.as_bytes(), false).unwrap().0.to_bytes(),
+            crlf.as_bytes()
+        );
+    }
 
     // Both found by fuzzing: a decoded value must encode back to the same single line.
     #[test]
