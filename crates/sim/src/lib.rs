@@ -5,6 +5,7 @@
 //! Deterministic: the same scenario gives the same timeline on every machine. The UI only
 //! renders the timeline; it never drives a protocol session itself.
 
+pub mod compare;
 pub mod conversation;
 pub mod host;
 pub mod scenario;

@@ -991,7 +991,7 @@ fn device_view(device: Device, scenario: &Scenario, state: &DeviceState) -> Mail
 
 /// The value of the first header field called `name` (one line is enough here). Reads only
 /// the header, without copying the message.
-fn header_value(message: &[u8], name: &str) -> Option<String> {
+pub(crate) fn header_value(message: &[u8], name: &str) -> Option<String> {
     for line in message.split(|&b| b == b'\n') {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         if line.is_empty() {
