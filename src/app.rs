@@ -6,25 +6,13 @@ use std::rc::Rc;
 use postroom_sim::{run, Scenario, Timeline};
 use yew::prelude::*;
 
+use crate::components::topbar::notices;
 use crate::components::{
-    Controls, ExplanationPanel, MailboxPanel, ScenarioPanel, SequenceDiagram, Transcript,
+    Controls, ExplanationPanel, MailboxPanel, ScenarioPanel, SequenceDiagram, Topbar, Transcript,
 };
 use crate::hooks::{use_keyboard, use_ticker};
 use crate::state::{Playback, PlaybackAction};
 use crate::storage;
-
-/// Sets an attribute on `<html>`, so one stylesheet rule switches the whole page.
-fn set_root_flag(name: &str, value: Option<&str>) {
-    #[cfg(target_arch = "wasm32")]
-    if let Some(root) = gloo::utils::document().document_element() {
-        let _ = match value {
-            Some(v) => root.set_attribute(name, v),
-            None => root.remove_attribute(name),
-        };
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    let _ = (name, value);
-}
 
 #[function_component]
 pub fn App() -> Html {
@@ -33,8 +21,6 @@ pub fn App() -> Html {
     let banner = use_state(|| start.banner.clone());
     let panel_open = use_state(|| false);
     let share_link = use_state(|| None::<String>);
-    let dark = use_state(|| None::<bool>);
-    let projector = use_state(|| false);
     let result = use_memo((*scenario).clone(), |s| run(s).map(Rc::new));
 
     let on_apply = {
@@ -59,21 +45,6 @@ pub fn App() -> Html {
         let (scenario, share_link) = (scenario.clone(), share_link.clone());
         Callback::from(move |_: MouseEvent| share_link.set(Some(storage::share_url(&scenario))))
     };
-    let toggle_theme = {
-        let dark = dark.clone();
-        Callback::from(move |_: MouseEvent| {
-            let next = !dark.unwrap_or(false);
-            set_root_flag("data-theme", Some(if next { "dark" } else { "light" }));
-            dark.set(Some(next));
-        })
-    };
-    let toggle_projector = {
-        let projector = projector.clone();
-        Callback::from(move |_: MouseEvent| {
-            set_root_flag("data-projector", (!*projector).then_some("on"));
-            projector.set(!*projector);
-        })
-    };
     let dismiss = {
         let banner = banner.clone();
         Callback::from(move |_: MouseEvent| banner.set(None))
@@ -88,29 +59,13 @@ pub fn App() -> Html {
 
     html! {
         <div class="app">
-            <header class="topbar">
-                <h1 class="topbar__brand">{ "Postroom" }</h1>
-                <p class="topbar__scenario">{ "Scenario: " }<strong>{ format!("{} emails {}", short(&scenario.from), short(&scenario.to)) }</strong>
-                    { if scenario.faults.is_empty() { html!{} } else { html!{ <span class="topbar__faults">{ format!(" · {} fault(s)", scenario.faults.len()) }</span> } } }
-                </p>
-                <nav class="topbar__actions" aria-label="Scenario">
-                    <button class="topbar__button" data-action="compose" onclick={toggle_panel} aria-expanded={panel_open.to_string()}>{ "Compose & faults" }</button>
-                    <button class="topbar__button" data-action="share" onclick={on_share}>{ "Share" }</button>
-                    <button class="topbar__button" data-action="projector" onclick={toggle_projector} aria-pressed={projector.to_string()}>{ "Projector" }</button>
-                    <button class="topbar__button" data-action="theme" onclick={toggle_theme} aria-label="Switch light or dark">{ "◐" }</button>
-                </nav>
-            </header>
-            { if let Some(message) = &*banner { html! {
-                <div class="banner banner--warning" role="alert">
-                    <span>{ message }</span>
-                    <button class="banner__close" onclick={dismiss} aria-label="Dismiss">{ "✕" }</button>
-                </div>
-            } } else { html!{} } }
-            { if let Some(link) = &*share_link { html! {
-                <div class="banner banner--share" role="status">
-                    <label>{ "Link to this scenario: " }<input class="banner__link" readonly=true value={link.clone()} /></label>
-                </div>
-            } } else { html!{} } }
+            <Topbar comparing={false} {on_share} extra={html! {
+                <button class="topbar__button" data-action="compose" onclick={toggle_panel} aria-expanded={panel_open.to_string()}>{ "Compose & faults" }</button>
+            }}>
+                { "Scenario: " }<strong>{ format!("{} emails {}", short(&scenario.from), short(&scenario.to)) }</strong>
+                { if scenario.faults.is_empty() { html!{} } else { html!{ <span class="topbar__faults">{ format!(" · {} fault(s)", scenario.faults.len()) }</span> } } }
+            </Topbar>
+            { notices(banner.as_deref(), dismiss, share_link.as_deref()) }
             { if *panel_open { html! { <ScenarioPanel scenario={(*scenario).clone()} {on_apply} on_close={close_panel} /> } } else { html!{} } }
             { match &*result {
                 Ok(timeline) => html! { <Explorer key={key} timeline={timeline.clone()} scenario={(*scenario).clone()} {first_step} /> },

@@ -2,6 +2,7 @@
 //! protocol session itself; it only moves a cursor over steps the simulation computed.
 
 pub mod app;
+pub mod compare_app;
 pub mod components;
 pub mod hooks;
 pub mod state;

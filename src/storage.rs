@@ -2,6 +2,7 @@
 //! session saved in this browser — and where it is saved. Anything unreadable gives a
 //! friendly message and the classroom example; nothing else is lost.
 
+use postroom_sim::compare::Script;
 use postroom_sim::share;
 use postroom_sim::Scenario;
 
@@ -47,6 +48,42 @@ pub fn start_from(
             Err(_) => fresh(Some("The session saved in this browser could not be restored, so Postroom starts fresh. Nothing else was affected.".into())),
         },
     }
+}
+
+/// The comparison a `#compare=` fragment asks for (a preset's key or a whole script), else
+/// the first lesson; a message for the banner when the link cannot be read.
+pub fn compare_from(hash: Option<&str>) -> (Script, Option<String>) {
+    let first = || {
+        postroom_sim::compare::presets()
+            .into_iter()
+            .next()
+            .map(|p| p.script)
+            .unwrap_or(Script {
+                leave_on_server: false,
+                acts: Vec::new(),
+            })
+    };
+    match hash.and_then(|h| h.strip_prefix("#compare=")) {
+        None => (first(), None),
+        Some(link) => match Script::decode(link) {
+            Ok(script) => (script, None),
+            Err(e) => (
+                first(),
+                Some(format!(
+                    "The shared comparison could not be opened. {e} Showing the first lesson instead."
+                )),
+            ),
+        },
+    }
+}
+
+/// The comparison this page opens with.
+pub fn start_compare() -> (Script, Option<String>) {
+    #[cfg(target_arch = "wasm32")]
+    let hash = gloo::utils::window().location().hash().ok();
+    #[cfg(not(target_arch = "wasm32"))]
+    let hash = None::<String>;
+    compare_from(hash.as_deref())
 }
 
 #[cfg(target_arch = "wasm32")]
@@ -96,7 +133,16 @@ pub fn save(scenario: &Scenario, step: usize) {
 
 /// A link that opens this scenario.
 pub fn share_url(scenario: &Scenario) -> String {
-    let fragment = format!("#s={}", share::encode(scenario));
+    link(&format!("#s={}", share::encode(scenario)))
+}
+
+/// A link that opens this POP3 vs IMAP comparison.
+pub fn compare_url(script: &Script) -> String {
+    link(&format!("#compare={}", script.encode()))
+}
+
+/// The page's address with `fragment`, which also goes into the address bar.
+fn link(fragment: &str) -> String {
     #[cfg(target_arch = "wasm32")]
     {
         let location = gloo::utils::window().location();
@@ -108,12 +154,12 @@ pub fn share_url(scenario: &Scenario) -> String {
         // Keep the address bar in step, so copying it works too.
         if let Ok(history) = gloo::utils::window().history() {
             let _ =
-                history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&fragment));
+                history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(fragment));
         }
         format!("{base}{fragment}")
     }
     #[cfg(not(target_arch = "wasm32"))]
-    fragment
+    fragment.to_string()
 }
 
 #[cfg(test)]
@@ -132,6 +178,25 @@ mod tests {
             Some("9".into()),
         );
         assert_eq!((start.scenario, start.step, start.banner), (s, 0, None));
+    }
+
+    #[test]
+    fn a_compare_link_opens_the_comparison() {
+        let preset = postroom_sim::compare::presets().remove(1);
+        let link = format!("#compare={}", preset.script.encode());
+        assert_eq!(compare_from(Some(&link)), (preset.script, None));
+        let (script, banner) = compare_from(Some("#compare=offline"));
+        assert_eq!((script.acts.len(), banner), (9, None));
+        let (script, banner) = compare_from(Some("#compare=keep=0;n.zz"));
+        assert_eq!(
+            Some(script),
+            postroom_sim::compare::presets()
+                .into_iter()
+                .next()
+                .map(|p| p.script)
+        );
+        assert!(banner.unwrap().contains("“zz”"));
+        assert!(compare_from(None).1.is_none());
     }
 
     #[test]

@@ -202,3 +202,48 @@ async fn the_scenario_panel_shows_the_email_devices_story_and_every_fault() {
     );
     assert_eq!(html.matches("<option value=").count(), 4 + STORIES.len());
 }
+
+#[tokio::test]
+async fn the_comparison_page_opens_on_the_first_lesson_with_both_worlds() {
+    let html = LocalServerRenderer::<postroom::compare_app::CompareApp>::new()
+        .hydratable(false)
+        .render()
+        .await;
+    assert!(html.contains("Two devices, one inbox"), "{html}");
+    assert!(html.contains("POP3 · download and delete"));
+    assert!(html.contains("IMAP · one mailbox, many views"));
+    assert!(html.contains("After step 1 of 5"));
+    assert!(html.contains("Server: “Lunch on Friday?” arrives."));
+    assert!(html.contains("nothing crosses the network"));
+    // The comparison page links back to the explorer and marks itself as the current view.
+    assert!(html.contains(r#"href="./""#));
+    assert!(html.contains(r#"data-view="compare" href="compare.html" aria-current="page""#));
+}
+
+#[tokio::test]
+async fn the_compare_view_renders_a_script_of_its_own() {
+    use postroom::components::compare::CompareProps;
+    use postroom::components::CompareView;
+    use postroom_sim::compare::{Act, Script};
+    use postroom_sim::Device;
+    let script = Script {
+        leave_on_server: true,
+        acts: vec![
+            Act::NewMail,
+            Act::Check(Device::Laptop),
+            Act::File(Device::Laptop),
+        ],
+    };
+    let props = CompareProps {
+        script,
+        on_script: Callback::noop(),
+    };
+    let html = LocalServerRenderer::<CompareView>::with_props(props)
+        .hydratable(false)
+        .render()
+        .await;
+    assert!(html.contains("Your own script"), "{html}");
+    assert!(html.contains("POP3 · leave a copy"));
+    assert!(html.contains("3 · laptop files a message in “Work”"));
+    assert!(html.contains("After step 1 of 3"));
+}

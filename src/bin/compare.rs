@@ -1,0 +1,3 @@
+fn main() {
+    yew::Renderer::<postroom::compare_app::CompareApp>::new().render();
+}

@@ -1,0 +1,254 @@
+//! POP3 vs IMAP side by side: one script, two worlds, the state after each action, what
+//! changed, the units on the wire and the outcome table — all computed by the engines.
+
+use std::rc::Rc;
+
+use postroom_sim::compare::{compare, presets, Act, Comparison, Frame, Shelf, Tally, MAX_ACTS};
+use postroom_sim::{Direction, FetchProtocol};
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+use crate::hooks::use_keyboard;
+use crate::state::PlaybackAction;
+
+#[derive(Properties, PartialEq, Debug)]
+pub struct CompareProps {
+    pub script: postroom_sim::compare::Script,
+    /// The script changed (edited, or a preset chosen): the app keeps it for share links.
+    pub on_script: Callback<postroom_sim::compare::Script>,
+}
+
+#[function_component]
+pub fn CompareView(props: &CompareProps) -> Html {
+    let comparison = use_memo(props.script.clone(), |s| Rc::new(compare(s)));
+    let len = comparison.script.acts.len();
+    // The app remounts this view for each new script, so it starts at the first action.
+    let current = use_state(|| 0usize);
+    let step = (*current).min(len.saturating_sub(1));
+    let go = {
+        let current = current.clone();
+        use_callback(len, move |action: PlaybackAction, len| {
+            let last = len.saturating_sub(1);
+            let next = match action {
+                PlaybackAction::Forward | PlaybackAction::Tick => (*current + 1).min(last),
+                PlaybackAction::Back => current.saturating_sub(1),
+                PlaybackAction::First => 0,
+                PlaybackAction::Last => last,
+                PlaybackAction::GoTo(i) => i.min(last),
+                PlaybackAction::TogglePlay => *current,
+            };
+            current.set(next);
+        })
+    };
+    use_keyboard(go.clone());
+
+    let script = props.script.clone();
+    let on_preset = {
+        let on_script = props.on_script.clone();
+        Callback::from(move |e: Event| {
+            let key = e.target_unchecked_into::<HtmlSelectElement>().value();
+            if let Some(p) = presets().into_iter().find(|p| p.key == key) {
+                on_script.emit(p.script);
+            }
+        })
+    };
+    let on_keep = {
+        let (on_script, script) = (props.on_script.clone(), script.clone());
+        Callback::from(move |_: Event| {
+            let mut s = script.clone();
+            s.leave_on_server = !s.leave_on_server;
+            on_script.emit(s);
+        })
+    };
+    let on_add = {
+        let (on_script, script) = (props.on_script.clone(), script.clone());
+        Callback::from(move |e: Event| {
+            let select = e.target_unchecked_into::<HtmlSelectElement>();
+            if let Some(act) = Act::from_code(&select.value()) {
+                let mut s = script.clone();
+                if s.acts.len() < MAX_ACTS {
+                    s.acts.push(act);
+                }
+                on_script.emit(s);
+            }
+            select.set_value("");
+        })
+    };
+    let on_remove = {
+        let (on_script, script) = (props.on_script.clone(), script.clone());
+        Callback::from(move |_: MouseEvent| {
+            let mut s = script.clone();
+            s.acts.pop();
+            on_script.emit(s);
+        })
+    };
+    let preset = presets().into_iter().find(|p| p.script == script);
+    let chips = comparison.script.acts.iter().enumerate().map(|(i, act)| {
+        let state = match i.cmp(&step) {
+            std::cmp::Ordering::Less => "done",
+            std::cmp::Ordering::Equal => "current",
+            std::cmp::Ordering::Greater => "next",
+        };
+        let go = go.clone();
+        html! {
+            <li>
+                <button class={classes!("compare__chip", format!("compare__chip--{state}"))}
+                    aria-current={(i == step).then_some("step")}
+                    onclick={Callback::from(move |_| go.emit(PlaybackAction::GoTo(i)))}>
+                    { format!("{} · {}", i + 1, act.label()) }
+                </button>
+            </li>
+        }
+    });
+    let (back, forward) = (go.clone(), go.clone());
+    let frames = (comparison.pop3.get(step), comparison.imap.get(step));
+    html! {
+        <main class="compare" aria-labelledby="compare-title">
+            <h2 id="compare-title" class="visually-hidden">{ "POP3 and IMAP side by side" }</h2>
+            <div class="compare__toolbar">
+                <label>{ "Lesson " }
+                    <select data-control="preset" onchange={on_preset}>
+                        { for presets().into_iter().map(|p| html! {
+                            <option value={p.key} selected={preset.as_ref().is_some_and(|c| c.key == p.key)}>{ p.title }</option>
+                        }) }
+                        { if preset.is_none() { html! { <option value="" selected=true>{ "Your own script" }</option> } } else { html!{} } }
+                    </select>
+                </label>
+                <label class="compare__keep">
+                    <input type="checkbox" data-control="keep" checked={script.leave_on_server} onchange={on_keep} />
+                    { "POP3 leaves a copy on the server" }
+                </label>
+                <label>{ "Add " }
+                    <select data-control="add" onchange={on_add} disabled={script.acts.len() >= MAX_ACTS}>
+                        <option value="" selected=true>{ "an action…" }</option>
+                        { for Act::ALL.iter().map(|a| html! { <option value={a.code()}>{ a.label() }</option> }) }
+                    </select>
+                </label>
+                <button class="compare__button" data-control="remove" onclick={on_remove} disabled={script.acts.is_empty()}>{ "Remove last" }</button>
+                { if let Some(p) = &preset { html! { <p class="compare__lesson">{ p.lesson }</p> } } else { html!{} } }
+            </div>
+            <nav class="compare__script" aria-label="Script">
+                <ol class="compare__chips">{ for chips }</ol>
+                <div class="compare__steps">
+                    <button class="compare__button" data-control="back" disabled={step == 0}
+                        onclick={Callback::from(move |_| back.emit(PlaybackAction::Back))}>{ "◀ step" }</button>
+                    <button class="compare__button compare__button--main" data-control="forward" disabled={step + 1 >= len}
+                        onclick={Callback::from(move |_| forward.emit(PlaybackAction::Forward))}>{ "step ▶" }</button>
+                </div>
+            </nav>
+            { match frames {
+                (Some(pop3), Some(imap)) => html! {
+                    <>
+                        <div class="compare__columns">
+                            { column(FetchProtocol::Pop3, pop3, comparison.script.leave_on_server) }
+                            { column(FetchProtocol::Imap, imap, false) }
+                        </div>
+                        { outcome(step, &comparison, &pop3.tally, &imap.tally) }
+                    </>
+                },
+                _ => html! { <p class="compare__empty">{ "The script is empty: add an action to start." }</p> },
+            } }
+            <div class="visually-hidden" aria-live="polite" aria-atomic="true">
+                { frames.0.map(|f| format!("Step {} of {len}: {}", step + 1, f.act.label())).unwrap_or_default() }
+            </div>
+        </main>
+    }
+}
+
+fn column(protocol: FetchProtocol, frame: &Frame, keep: bool) -> Html {
+    let (key, title) = match protocol {
+        FetchProtocol::Pop3 if keep => ("pop3", "POP3 · leave a copy"),
+        FetchProtocol::Pop3 => ("pop3", "POP3 · download and delete"),
+        FetchProtocol::Imap => ("imap", "IMAP · one mailbox, many views"),
+    };
+    html! {
+        <section class={classes!("compare__column", format!("compare__column--{key}"))} data-protocol={key} aria-label={title}>
+            <h3 class="compare__title">{ title }</h3>
+            <div class="compare__shelves">
+                <div class="compare__server">{ for frame.server.iter().map(shelf) }</div>
+                { shelf(&frame.phone) }
+                { shelf(&frame.laptop) }
+            </div>
+            <div class="compare__changes" role="status">
+                <h4>{ "What changed" }</h4>
+                <ul>{ for frame.changes.iter().map(|c| html! { <li>{ c }</li> }) }</ul>
+            </div>
+            <ol class="compare__wire" tabindex="0" aria-label={format!("{title}: what was sent")}>
+                { if frame.lines.is_empty() { html! { <li class="compare__quiet">{ "nothing crosses the network" }</li> } } else { html!{} } }
+                { for frame.lines.iter().map(|l| {
+                    let who = match l.direction {
+                        Direction::ClientToServer => "C:",
+                        Direction::ServerToClient => "S:",
+                        Direction::Local => "--",
+                    };
+                    let device = match l.device { postroom_sim::Device::Phone => "phone", postroom_sim::Device::Laptop => "laptop" };
+                    html! {
+                        <li class={classes!("compare__line", matches!(l.direction, Direction::ServerToClient).then_some("compare__line--server"))}
+                            title={format!("{} (RFC {} §{})", l.title, l.rfc.rfc, l.rfc.section)}>
+                            <span class="compare__device">{ device }</span>{ format!("{who} {}", l.text.trim_start_matches("-- ").trim_end_matches(" --")) }
+                        </li>
+                    }
+                }) }
+            </ol>
+        </section>
+    }
+}
+
+fn shelf(s: &Shelf) -> Html {
+    html! {
+        <div class="compare__shelf">
+            <h4>{ &s.title }</h4>
+            { if s.items.is_empty() { html! { <p class="compare__none">{ "no messages" }</p> } } else { html! {
+                <ul>
+                    { for s.items.iter().map(|i| html! {
+                        <li class={classes!("compare__item", i.read.then_some("compare__item--read"), i.gone.then_some("compare__item--gone"))}>
+                            { if i.gone { html! { <del>{ &i.subject }</del> } } else { html! { <span>{ &i.subject }</span> } } }
+                            { if i.gone { html! { <span class="compare__tag">{ "gone" }</span> } }
+                              else if i.read { html! { <span class="compare__tag">{ "read" }</span> } } else { html!{} } }
+                            { if i.id.is_empty() || i.gone { html!{} } else { html! { <code class="compare__id">{ &i.id }</code> } } }
+                            { if i.note.is_empty() { html!{} } else { html! { <small class="compare__note">{ &i.note }</small> } } }
+                        </li>
+                    }) }
+                </ul>
+            } } }
+            <p class="compare__shelf-note">{ &s.note }</p>
+        </div>
+    }
+}
+
+fn outcome(step: usize, c: &Comparison, pop3: &Tally, imap: &Tally) -> Html {
+    let row = |name: &str, key: &str, t: &Tally| {
+        let agrees = match t.read_agrees {
+            Some(true) => "yes",
+            Some(false) => "no",
+            None => "—",
+        };
+        html! {
+            <tr data-protocol={key.to_string()}>
+                <th scope="row" class={format!("compare__row--{key}")}>{ name }</th>
+                <td>{ t.on_server }</td><td>{ t.on_phone }</td><td>{ t.on_laptop }</td>
+                <td>{ agrees }</td><td>{ t.round_trips }</td><td>{ kb(t.octets) }</td>
+            </tr>
+        }
+    };
+    html! {
+        <table class="compare__outcome">
+            <caption>{ format!("After step {} of {}", step + 1, c.script.acts.len()) }</caption>
+            <thead><tr>
+                <th scope="col">{ "protocol" }</th><th scope="col">{ "on server" }</th><th scope="col">{ "on phone" }</th>
+                <th scope="col">{ "on laptop" }</th><th scope="col">{ "read state agrees" }</th>
+                <th scope="col">{ "round trips" }</th><th scope="col">{ "bytes" }</th>
+            </tr></thead>
+            <tbody>{ row("POP3", "pop3", pop3) }{ row("IMAP", "imap", imap) }</tbody>
+        </table>
+    }
+}
+
+/// 2374 → "2.4 KB"; small counts stay in bytes.
+fn kb(octets: u64) -> String {
+    if octets < 1000 {
+        format!("{octets} B")
+    } else {
+        format!("{}.{} KB", octets / 1000, octets % 1000 / 100)
+    }
+}
