@@ -1,5 +1,5 @@
 //! Real IMAP clients against `postroom-serve`: Python's imaplib (including IDLE while
-//! another session expunges), curl and getmail.
+//! another session expunges), curl, getmail, and mutt driven through tmux.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -10,7 +10,9 @@
 mod support;
 
 use std::fs;
+use std::path::PathBuf;
 use std::process::Command;
+use std::time::{Duration, Instant};
 
 use support::{deliver, run, Serve, PYTHON};
 
@@ -165,4 +167,252 @@ fn getmail_reads_with_examine_and_peek_as_an_unprivileged_user() {
     let log = serve.log();
     assert!(log.contains("EXAMINE") || log.contains("SELECT"), "{log}");
     let _ = fs::remove_dir_all(&dir);
+}
+
+/// A tmux server on its own socket running one program, killed (with the program) when
+/// dropped, so a failed assertion leaves no terminal behind.
+struct Tmux {
+    socket: String,
+    session: String,
+    dir: PathBuf,
+}
+
+impl Tmux {
+    /// Starts `command` in a detached 160x48 session; `home` becomes its HOME.
+    fn start(name: &str, home: &std::path::Path, command: &str) -> Tmux {
+        let unique = format!("{name}-{}-{}", std::process::id(), support::free_offset());
+        let tmux = Tmux {
+            socket: unique.clone(),
+            session: unique,
+            dir: home.to_path_buf(),
+        };
+        let out = Command::new("tmux")
+            // No user tmux.conf: the screen must look the same on every machine.
+            .args(["-L", &tmux.socket, "-f", "/dev/null"])
+            .args([
+                "new-session",
+                "-d",
+                "-s",
+                &tmux.session,
+                "-x",
+                "160",
+                "-y",
+                "48",
+            ])
+            .arg(command)
+            .env("HOME", home)
+            // A test run from inside tmux must not talk to the outer server.
+            .env_remove("TMUX")
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run tmux (installed by scripts/setup): {e}"));
+        assert!(
+            out.status.success(),
+            "tmux new-session: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        tmux
+    }
+
+    fn run(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket])
+            .args(args)
+            .env_remove("TMUX")
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn screen(&self) -> String {
+        self.run(&["capture-pane", "-p", "-t", &self.session])
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", &self.session];
+        args.extend(keys);
+        self.run(&args);
+    }
+
+    /// Polls the screen for up to 20 s until `done` holds; the screen it held on.
+    fn wait(&self, what: &str, serve: &Serve, done: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let screen = self.screen();
+            if done(&screen) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "waited 20 s for the screen to show {what}; screen:\n{screen}\nbridge transcript:\n{}",
+                serve.log()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .env_remove("TMUX")
+            .output();
+        let _ = fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// The status flags mutt shows for the message with `subject` (index_format "%4C %Z %s"),
+/// if the message is listed: "N" new, "D" deleted, "" read.
+fn index_flags(screen: &str, subject: &str) -> Option<String> {
+    let line = screen.lines().find(|l| l.ends_with(subject))?;
+    let head = line.strip_suffix(subject)?.trim();
+    Some(
+        head.split_once(' ')
+            .map_or("", |(_, f)| f.trim())
+            .to_string(),
+    )
+}
+
+#[test]
+fn mutt_in_tmux_opens_reads_deletes_and_syncs() {
+    // A missing mutt is a broken setup, not a reason to skip.
+    let version = Command::new("mutt").arg("-v").output();
+    assert!(
+        version.is_ok_and(|o| o.status.success()),
+        "mutt is not installed: scripts/setup installs it"
+    );
+    let serve = Serve::start(&[]);
+    let subjects = ["mutt first", "mutt second", "mutt third"];
+    deliver(&serve, "bob", &subjects);
+    let home = std::env::temp_dir().join(format!(
+        "postroom-mutt-{}-{}",
+        std::process::id(),
+        support::free_offset()
+    ));
+    let _ = fs::remove_dir_all(&home);
+    fs::create_dir_all(&home).unwrap();
+    // Plain IMAP on loopback, nothing cached on disk, and no question that would stop the
+    // keys below: `$` and quitting expunge without asking, nothing is moved to an mbox.
+    let muttrc = format!(
+        "set folder=\"imap://bob@127.0.0.1:{port}/\"\n\
+         set spoolfile=\"+INBOX\"\n\
+         set imap_user=bob\n\
+         set imap_pass=secret\n\
+         set ssl_starttls=no\n\
+         set ssl_force_tls=no\n\
+         set imap_idle=no\n\
+         set imap_check_subscribed=no\n\
+         set header_cache=\"\"\n\
+         set message_cachedir=\"\"\n\
+         set certificate_file=\"{home}/certificates\"\n\
+         set tmpdir=\"{home}\"\n\
+         set record=\"\"\n\
+         set mark_old=no\n\
+         set delete=yes\n\
+         set move=no\n\
+         set quit=yes\n\
+         set confirmappend=no\n\
+         set confirmcreate=no\n\
+         set wait_key=no\n\
+         set beep=no\n\
+         set sort=mailbox-order\n\
+         set index_format=\"%4C %Z %s\"\n",
+        port = serve.port(143),
+        home = home.display()
+    );
+    let rc = home.join("muttrc");
+    let status = home.join("mutt-status");
+    fs::write(&rc, muttrc).unwrap();
+    let mutt = Tmux::start(
+        "postroom-mutt",
+        &home,
+        // The exit status goes to a file: tmux may drop a dying pane's last output.
+        &format!(
+            "mutt -n -F '{}'; echo $? > '{}.tmp' && mv '{}.tmp' '{}'",
+            rc.display(),
+            status.display(),
+            status.display(),
+            status.display()
+        ),
+    );
+
+    let index = mutt.wait("the three seeded messages", &serve, |s| {
+        subjects
+            .iter()
+            .all(|subject| index_flags(s, subject).is_some())
+    });
+    println!("index:\n{index}");
+    for subject in subjects {
+        assert_eq!(
+            index_flags(&index, subject).as_deref(),
+            Some("N"),
+            "{subject} listed as new:\n{index}"
+        );
+    }
+
+    // Read the first message in the pager, then back to the index.
+    mutt.keys(&["Enter"]);
+    let pager = mutt.wait("the first message's body", &serve, |s| {
+        s.contains(".A line with a leading period.")
+    });
+    println!("pager:\n{pager}");
+    assert!(pager.contains("Subject: mutt first"), "{pager}");
+    mutt.keys(&["q"]);
+    mutt.wait("the first message as read", &serve, |s| {
+        index_flags(s, "mutt first").as_deref() == Some("")
+    });
+
+    // Jump to message 2, delete it, and sync the mailbox.
+    mutt.keys(&["2", "Enter", "d"]);
+    let index = mutt.wait("the second message marked deleted", &serve, |s| {
+        index_flags(s, "mutt second").is_some_and(|f| f.contains('D'))
+    });
+    println!("marked:\n{index}");
+    mutt.keys(&["$"]);
+    let index = mutt.wait("the second message gone", &serve, |s| {
+        index_flags(s, "mutt second").is_none() && index_flags(s, "mutt third").is_some()
+    });
+    println!("synced:\n{index}");
+    serve.wait_for("expunged UID(s) 2 from INBOX", 1);
+
+    mutt.keys(&["q"]);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !status.exists() {
+        assert!(
+            Instant::now() < deadline,
+            "mutt did not quit; screen:\n{}\nbridge transcript:\n{}",
+            mutt.screen(),
+            serve.log()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let code = fs::read_to_string(&status).unwrap();
+    assert_eq!(code.trim(), "0", "mutt's exit status");
+    drop(mutt);
+
+    // What the server kept, seen from a second, independent client.
+    let script = r#"
+import imaplib, sys
+M = imaplib.IMAP4('127.0.0.1', int(sys.argv[1])); M.login('bob', 'secret')
+typ, data = M.select('INBOX', readonly=True); assert data == [b'2'], data
+typ, data = M.fetch('1:*', '(FLAGS BODY.PEEK[HEADER.FIELDS (SUBJECT)])')
+for item in data:
+    if isinstance(item, tuple):
+        print(item[0].decode(), item[1].decode().strip())
+M.logout()
+"#;
+    let out = run(PYTHON, &["-c", script, &serve.port(143).to_string()], "");
+    assert_eq!(out.status, 0, "{}{}", out.stdout, out.stderr);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", out.stdout);
+    assert!(
+        lines[0].contains("\\Seen") && lines[0].ends_with("Subject: mutt first"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        !lines[1].contains("\\Seen") && lines[1].ends_with("Subject: mutt third"),
+        "{}",
+        out.stdout
+    );
 }

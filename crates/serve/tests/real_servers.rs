@@ -1,6 +1,7 @@
 //! Our clients against real, independent servers run as throwaway instances: Postfix for
 //! SMTP (its log must show no "improper command pipelining"), Dovecot for POP3 (checking
-//! its Maildir afterwards).
+//! its Maildir afterwards) and IMAP (two devices in sync; an idle device hears the same
+//! updates from Dovecot as from our own server).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -247,10 +248,12 @@ fn our_pop3_client_leaves_mail_on_dovecot_and_fetches_only_new_mail() {
 
 mod imap_devices {
     use super::*;
+    use postroom_proto::imap::response::{self, Response, Token};
     use postroom_proto::imap::{
         ClientConfig as ImapConfig, ClientEvent as ImapEvent, DeviceCache, ImapClient, Intent,
     };
     use postroom_serve::drive::ImapConnection;
+    use std::collections::BTreeSet;
 
     fn device(port: u16, cache: DeviceCache) -> ImapConnection {
         let client = ImapClient::new(ImapConfig::new("alice", "secret"), cache);
@@ -358,5 +361,332 @@ mod imap_devices {
             again.events,
             again.transcript
         );
+    }
+
+    /// What the idle phone saw: its client events, and the untagged responses that reached
+    /// it while it idled, normalised so two servers can be compared line by line; `raw`
+    /// keeps those responses as they came.
+    struct Heard {
+        events: Vec<String>,
+        untagged: Vec<String>,
+        raw: Vec<String>,
+    }
+
+    /// Seeded messages, then the one delivered while the phone idles.
+    const SEEDS: [&str; 3] = ["seed 0", "seed 1", "seed 2"];
+    const NEW: &str = "the new one";
+
+    /// The phone syncs and IDLEs; the laptop reads message 1 (the phone hears it), then
+    /// deletes message 2 (the phone hears it); then `deliver_new` brings one more message,
+    /// and the phone fetches it and idles again. Both devices log out at the end.
+    fn idle_phone_scenario(port: u16, deliver_new: impl FnOnce()) -> Heard {
+        let mut phone = device(port, DeviceCache::default());
+        let mut laptop = device(port, DeviceCache::default());
+        let seeded: Vec<u32> = phone.client.cache().messages.keys().copied().collect();
+        assert_eq!(seeded.len(), SEEDS.len(), "{:#?}", phone.transcript);
+        let limit = Duration::from_secs(20);
+        phone.client.act(Intent::Idle);
+        assert!(phone.pump_until(limit, |c, _| c.is_idling()).unwrap());
+
+        // One change at a time, each heard before the next, so that the updates reach the
+        // phone in the same order from any server.
+        let (first, second) = (seeded[0], seeded[1]);
+        let seen = move |c: &ImapClient| {
+            c.cache()
+                .messages
+                .get(&first)
+                .is_some_and(|m| m.flags.contains("\\Seen"))
+        };
+        let gone = move |c: &ImapClient| !c.cache().messages.contains_key(&second);
+        laptop.client.act(Intent::MarkRead(first));
+        for (conn, done) in [(&mut laptop, &seen), (&mut phone, &seen)] {
+            let heard = conn.pump_until(limit, |c, _| done(c)).unwrap();
+            assert!(heard, "{:#?}", conn.transcript);
+        }
+        laptop.client.act(Intent::Delete(second));
+        for (conn, done) in [(&mut laptop, &gone), (&mut phone, &gone)] {
+            let heard = conn.pump_until(limit, |c, _| done(c)).unwrap();
+            assert!(heard, "{:#?}", conn.transcript);
+        }
+
+        // New mail: the phone leaves IDLE, downloads it, and idles again.
+        deliver_new();
+        let fetched = phone
+            .pump_until(limit, |c, _| {
+                c.is_idling()
+                    && c.cache().messages.len() == SEEDS.len()
+                    && c.cache().messages.values().all(|m| m.bytes.is_some())
+            })
+            .unwrap();
+        assert!(fetched, "{:#?}", phone.transcript);
+
+        phone.client.stop_idle();
+        phone.client.act(Intent::Logout);
+        laptop.client.act(Intent::Logout);
+        for conn in [&mut phone, &mut laptop] {
+            let closed = conn.pump_until(limit, |c, _| c.is_closed()).unwrap();
+            assert!(closed, "{:#?}", conn.transcript);
+        }
+        heard(&phone.events, &phone.transcript)
+    }
+
+    /// The phone's events and idle-time responses, normalised: a UID becomes the message's
+    /// position (#1, #2, … in UID order, over every message the phone ever knew),
+    /// UIDVALIDITY and MODSEQ values and literal contents are dropped, FETCH items are
+    /// sorted by name, and flags are a set without \Recent.
+    fn heard(phone_events: &[ImapEvent], transcript: &[String]) -> Heard {
+        let uids: BTreeSet<u32> = phone_events
+            .iter()
+            .filter_map(|e| match e {
+                ImapEvent::MessageArrived { uid } => Some(*uid),
+                _ => None,
+            })
+            .collect();
+        let position = |uid: u64| match uids.iter().position(|&u| u64::from(u) == uid) {
+            Some(i) => format!("#{}", i + 1),
+            None => format!("unknown UID {uid}"),
+        };
+        let mut events: Vec<String> = phone_events
+            .iter()
+            .map(|e| match e {
+                ImapEvent::Selected { exists, .. } => format!("Selected {{ exists: {exists} }}"),
+                ImapEvent::MessageArrived { uid } => {
+                    format!("MessageArrived {}", position(u64::from(*uid)))
+                }
+                ImapEvent::MessageRemoved { uid } => {
+                    format!("MessageRemoved {}", position(u64::from(*uid)))
+                }
+                ImapEvent::FlagsChanged { uid, flags } => format!(
+                    "FlagsChanged {} {}",
+                    position(u64::from(*uid)),
+                    flag_set(flags.iter().map(String::as_str))
+                ),
+                other => format!("{other:?}"),
+            })
+            .collect();
+        let (raw, responses) = idle_responses(transcript);
+        let mut untagged: Vec<(u32, String)> = Vec::new();
+        for r in responses {
+            match r {
+                Response::Numbered { number, kind, data } if kind == "FETCH" => {
+                    let mut items = fetch_items(&data);
+                    items.sort();
+                    untagged.push((number, format!("* {number} FETCH ({})", items.join(" "))));
+                }
+                // Not compared: our server keeps no \Recent (it always says "* 0 RECENT"),
+                // while an IMAP4rev1 server is expected to (RFC 3501 §2.3.2, §7.3.2).
+                // IMAP4rev2 drops both (RFC 9051, Appendix E). The lines stay in `raw`.
+                Response::Numbered { kind, .. } if kind == "RECENT" => {}
+                Response::Numbered { number, kind, .. } => {
+                    untagged.push((number, format!("* {number} {kind}")))
+                }
+                other => untagged.push((0, format!("{other:?}"))),
+            }
+        }
+        // The laptop deletes with two commands, STORE \Deleted then UID EXPUNGE. A server
+        // that looks in between (ours looks every 200 ms) tells the idle phone of the
+        // \Deleted flag before the EXPUNGE; one that looks later tells only the EXPUNGE.
+        // Both are right (RFC 9051 §5.2: flag updates as the server observes them), so
+        // that passing flag is left out on both sides.
+        let expunged = |n: u32, after: usize, list: &[(u32, String)]| {
+            list.iter()
+                .skip(after + 1)
+                .find(|(_, line)| line.ends_with(" EXPUNGE") || line.ends_with(" EXISTS"))
+                .is_some_and(|(m, line)| *m == n && line.ends_with(" EXPUNGE"))
+        };
+        let passing: Vec<usize> = untagged
+            .iter()
+            .enumerate()
+            .filter(|(i, (n, line))| {
+                line.contains(" FETCH (")
+                    && line.contains("\\Deleted")
+                    && expunged(*n, *i, &untagged)
+            })
+            .map(|(i, _)| i)
+            .collect();
+        let untagged = untagged
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| !passing.contains(i))
+            .map(|(_, (_, line))| line)
+            .collect();
+        let removed: Vec<String> = events
+            .iter()
+            .filter_map(|e| e.strip_prefix("MessageRemoved ").map(str::to_string))
+            .collect();
+        events.retain(|e| {
+            !(e.starts_with("FlagsChanged ")
+                && e.contains("\\Deleted")
+                && removed
+                    .iter()
+                    .any(|p| e.starts_with(&format!("FlagsChanged {p} "))))
+        });
+        Heard {
+            events,
+            untagged,
+            raw,
+        }
+    }
+
+    fn flag_set<'a>(flags: impl Iterator<Item = &'a str>) -> String {
+        // \Recent belongs to one session, not to the message.
+        let set: BTreeSet<&str> = flags
+            .filter(|f| !f.eq_ignore_ascii_case("\\Recent"))
+            .collect();
+        format!("({})", set.into_iter().collect::<Vec<_>>().join(" "))
+    }
+
+    /// `NAME value` for each item of a FETCH response.
+    fn fetch_items(data: &[Token]) -> Vec<String> {
+        let Some(Token::List(items)) = data.first() else {
+            return vec![format!("unparsed {data:?}")];
+        };
+        items
+            .chunks(2)
+            .filter_map(|pair| {
+                let name = pair.first()?.atom().unwrap_or("?").to_ascii_uppercase();
+                let value = match (name.as_str(), pair.get(1)) {
+                    // Dovecot leaves UID out of the FETCH that reports another session's
+                    // flag change; ours sends it. RFC 9051 names the message by its
+                    // sequence number (§7.5.2) and asks for UID only in answers to UID
+                    // commands (§6.4.9). RFC 7162 §3.2.4 wants UID in every untagged FETCH
+                    // once CONDSTORE is on, of a server that offers QRESYNC: Dovecot does,
+                    // ours does not (and sends UID anyway). The phone's events show both
+                    // name the same message.
+                    ("UID", _) => return None,
+                    // Both send MODSEQ to a CONDSTORE client (RFC 7162 §3.2.4); the value
+                    // is each server's own counter.
+                    ("MODSEQ", _) => "(_)".into(),
+                    ("FLAGS", Some(Token::List(flags))) => {
+                        flag_set(flags.iter().filter_map(Token::atom))
+                    }
+                    (_, Some(Token::Str(_))) => "<literal>".into(),
+                    (_, other) => format!("{other:?}"),
+                };
+                Some(format!("{name} {value}"))
+            })
+            .collect()
+    }
+
+    /// The lines the server sent between each IDLE's continuation and its tagged end, as
+    /// they came and parsed.
+    fn idle_responses(transcript: &[String]) -> (Vec<String>, Vec<Response>) {
+        let mut idle_tag: Option<String> = None;
+        let mut idling = false;
+        let mut lines = Vec::new();
+        for line in transcript {
+            if let Some(command) = line.strip_prefix("C: ") {
+                if let Some(tag) = command.strip_suffix(" IDLE") {
+                    idle_tag = Some(tag.to_string());
+                }
+                continue;
+            }
+            let Some(server) = line.strip_prefix("S: ") else {
+                continue;
+            };
+            match &idle_tag {
+                Some(tag) if server.starts_with(&format!("{tag} ")) => {
+                    idle_tag = None;
+                    idling = false;
+                }
+                Some(_) if !idling && server.starts_with('+') => idling = true,
+                Some(_) if idling => lines.push(server.to_string()),
+                _ => {}
+            }
+        }
+        // The transcript splits what was read at CRLF; joined again, a literal (if any)
+        // keeps its octet count.
+        let bytes: Vec<u8> = lines
+            .iter()
+            .flat_map(|l| [l.as_bytes(), b"\r\n"])
+            .flatten()
+            .copied()
+            .collect();
+        let mut parsed = Vec::new();
+        let mut rest = bytes.as_slice();
+        while !rest.is_empty() {
+            let Ok((r, used)) = response::response(rest) else {
+                parsed.push(Response::Data {
+                    kind: format!("UNPARSED {:?}", String::from_utf8_lossy(rest)),
+                    data: Vec::new(),
+                });
+                break;
+            };
+            parsed.push(r);
+            rest = rest.get(used..).unwrap_or_default();
+        }
+        (lines, parsed)
+    }
+
+    /// `left` and `right` in two columns, row by row; `≠` marks rows that differ.
+    fn side_by_side(title: (&str, &str), left: &[String], right: &[String]) -> String {
+        let width = left
+            .iter()
+            .map(|l| l.chars().count())
+            .chain([title.0.len()])
+            .max()
+            .unwrap_or(0);
+        let mut out = format!("{:width$} | {}\n", title.0, title.1);
+        out.push_str(&format!("{:-<width$}-+-{:-<width$}\n", "", ""));
+        for i in 0..left.len().max(right.len()) {
+            let l = left.get(i).map_or("", String::as_str);
+            let r = right.get(i).map_or("", String::as_str);
+            let mark = if l == r { "|" } else { "≠" };
+            out.push_str(&format!("{l:width$} {mark} {r}\n"));
+        }
+        out
+    }
+
+    #[test]
+    fn dovecot_and_postroom_send_the_idle_phone_the_same_updates() {
+        let (dovecot, _, imap) = dovecot_with(SEEDS.len());
+        let from_dovecot = idle_phone_scenario(imap, || {
+            let file = dovecot.dir.join("new.eml");
+            fs::write(&file, message(NEW)).unwrap();
+            let out = Command::new(format!("{PEERS}/dovecot-instance"))
+                .arg("deliver")
+                .arg(&dovecot.dir)
+                .arg("alice")
+                .arg(&file)
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        });
+        drop(dovecot);
+
+        // The same messages for the same user on our server, delivered by our SMTP client.
+        let serve = support::Serve::start(&[]);
+        let deliver = |subjects: &[&str]| {
+            let mut client = SmtpClient::new(ClientConfig::new("seed.example.org"), Instant::ZERO);
+            let from = ReversePath::Mailbox(Mailbox::try_from("alice@example.org").unwrap());
+            let to = Mailbox::try_from("alice@example.net").unwrap();
+            for subject in subjects {
+                client
+                    .send(from.clone(), vec![to.clone()], message(subject))
+                    .unwrap();
+            }
+            client.quit();
+            let addr = SocketAddr::from(([127, 0, 0, 1], serve.port(25)));
+            let run = run_client(addr, client, Duration::from_secs(20)).unwrap();
+            assert_eq!(run.accepted(), subjects.len(), "{:#?}", run.transcript);
+        };
+        deliver(&SEEDS);
+        let from_postroom = idle_phone_scenario(serve.port(143), || deliver(&[NEW]));
+
+        let titles = ("Dovecot", "postroom-serve");
+        let table = format!(
+            "the phone's client events:\n{}\nwhat reached it while it idled, normalised:\n{}\n\
+             as sent:\n{}",
+            side_by_side(titles, &from_dovecot.events, &from_postroom.events),
+            side_by_side(titles, &from_dovecot.untagged, &from_postroom.untagged),
+            side_by_side(titles, &from_dovecot.raw, &from_postroom.raw)
+        );
+        println!("{table}");
+        assert_eq!(from_dovecot.events, from_postroom.events, "\n{table}");
+        assert_eq!(from_dovecot.untagged, from_postroom.untagged, "\n{table}");
     }
 }
