@@ -72,6 +72,17 @@ pub struct Shared {
 }
 
 impl Shared {
+    /// The store, its clock set to the wall clock: INTERNALDATE and the like are when a
+    /// message really arrived (RFC 9051 §2.3.3), not time since the bridge started.
+    fn store(&self) -> std::sync::MutexGuard<'_, MailStore> {
+        let mut store = self.store.lock().unwrap_or_else(PoisonError::into_inner);
+        let unix = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+        store.set_clock(unix);
+        store
+    }
+
     fn now(&self) -> Instant {
         let us = u64::try_from(self.started.elapsed().as_micros()).unwrap_or(u64::MAX);
         Instant::from_micros(us)
@@ -144,7 +155,7 @@ fn serve_connection(
             // However the connection ended, release the mailbox; without QUIT nothing is
             // deleted (RFC 1939 §6).
             if let Some(server) = server.as_mut() {
-                let mut store = shared.store.lock().unwrap_or_else(PoisonError::into_inner);
+                let mut store = shared.store();
                 server.connection_lost(&mut store);
                 drop(store);
                 report_pop3_events(server, tag);
@@ -212,7 +223,7 @@ fn serve_imap(tcp: TcpStream, shared: &Shared, tag: &str) -> io::Result<()> {
                     bytes,
                     Some(transcript::imap_command),
                 );
-                let mut store = shared.store.lock().unwrap_or_else(PoisonError::into_inner);
+                let mut store = shared.store();
                 server.handle_input(shared.now(), bytes, &mut store);
                 seen_modseq = store.modseq();
             }
@@ -222,7 +233,7 @@ fn serve_imap(tcp: TcpStream, shared: &Shared, tag: &str) -> io::Result<()> {
                     io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
                 ) =>
             {
-                let store = shared.store.lock().unwrap_or_else(PoisonError::into_inner);
+                let store = shared.store();
                 if store.modseq() != seen_modseq {
                     seen_modseq = store.modseq();
                     server.handle_store_change(&store);
@@ -307,7 +318,7 @@ fn serve_pop3(
                     bytes,
                     Some(transcript::pop3_command),
                 );
-                let mut store = shared.store.lock().unwrap_or_else(PoisonError::into_inner);
+                let mut store = shared.store();
                 server.handle_input(shared.now(), bytes, &mut store);
             }
             Err(e)
@@ -316,7 +327,7 @@ fn serve_pop3(
                     io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
                 ) =>
             {
-                let mut store = shared.store.lock().unwrap_or_else(PoisonError::into_inner);
+                let mut store = shared.store();
                 server.handle_timeout(shared.now(), &mut store);
             }
             Err(e) => return Err(e),
@@ -390,7 +401,7 @@ fn serve_smtp(tcp: TcpStream, service: Service, shared: &Shared, tag: &str) -> i
                     != ServerState::ReceivingData)
                     .then_some(transcript::smtp_command);
                 transcript::print_unit(tag, "C:", stream.is_tls(), bytes, annotate);
-                let mut store = shared.store.lock().unwrap_or_else(PoisonError::into_inner);
+                let mut store = shared.store();
                 server.handle_input(shared.now(), bytes, &mut store);
             }
             Err(e)

@@ -28,6 +28,9 @@ typ, _ = M.login('bob', 'secret'); assert typ == 'OK'
 typ, boxes = M.list(); assert boxes == [b'() "/" INBOX'], boxes
 typ, data = M.select('INBOX'); assert data == [b'3'], data
 typ, data = M.fetch('1:*', '(UID FLAGS RFC822.SIZE)'); assert len(data) == 3, data
+import time
+typ, data = M.fetch('1', '(INTERNALDATE)')
+assert abs(time.mktime(imaplib.Internaldate2tuple(data[0])) - time.time()) < 86400, data
 typ, data = M.fetch('2', '(BODY.PEEK[HEADER.FIELDS (SUBJECT)])')
 assert data[0][1] == b'Subject: two\r\n\r\n', data
 typ, data = M.fetch('1', '(BODY[])')
