@@ -148,8 +148,9 @@ pub fn ScenarioPanel(props: &ScenarioPanelProps) -> Html {
                         <option value="imap" selected={d.protocol == FetchProtocol::Imap}>{ "IMAP" }</option>
                     </select>
                 </label>
-                <label class="scenario__check"><input type="checkbox" name={format!("{name}-keep")} checked={d.leave_on_server} />
+                <label class="scenario__check scenario__keep"><input type="checkbox" name={format!("{name}-keep")} checked={d.leave_on_server} />
                     { "POP3: leave a copy on the server" }</label>
+                <p class="scenario__imap-note">{ "IMAP always keeps the mail on the server." }</p>
             </fieldset>
         }
     };
