@@ -75,6 +75,17 @@ fn every_command_in_every_state_gets_the_rfc_reply_and_the_session_goes_on() {
             send(&mut server, &mut store, prefix);
             let reply = send(&mut server, &mut store, &format!("{command}\r\n"));
             assert_eq!(code(&reply), want, "{command} {state}: {reply}");
+            // One enhanced status code per line (RFC 2034 §4), never two.
+            for line in reply.lines() {
+                let words: Vec<&str> = line[4..].split(' ').take(2).collect();
+                let is_code = |w: &&str| {
+                    w.split('.').count() == 3 && w.split('.').all(|p| p.parse::<u16>().is_ok())
+                };
+                assert!(
+                    !(words.len() == 2 && words.iter().all(is_code)),
+                    "{command} {state}: {line}"
+                );
+            }
             // Whatever happened, the session still answers.
             if server.state() != ServerState::ReceivingData {
                 assert_eq!(

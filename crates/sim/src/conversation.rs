@@ -41,7 +41,7 @@ pub enum DeviceProgress<'a> {
     Imap(&'a postroom_proto::imap::DeviceCache),
 }
 
-fn unknown(protocol: &str, rfc: u16, section: &'static str) -> Explanation {
+pub(crate) fn unknown(protocol: &str, rfc: u16, section: &'static str) -> Explanation {
     Explanation::new(
         format!("A {protocol} line the other side will refuse"),
         "It does not parse as the protocol says; the answer will be an error.",

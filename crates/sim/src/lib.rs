@@ -6,6 +6,7 @@
 //! renders the timeline; it never drives a protocol session itself.
 
 pub mod compare;
+pub mod console;
 pub mod conversation;
 pub mod host;
 pub mod scenario;

@@ -465,9 +465,9 @@ impl SmtpServer {
     fn starttls(&mut self) {
         if !self.starttls_offered() {
             let text = if self.encrypted {
-                "5.5.1 TLS is already active"
+                "TLS is already active"
             } else {
-                "5.5.1 STARTTLS is not offered here"
+                "STARTTLS is not offered here"
             };
             return self.out_of_sequence(text);
         }
