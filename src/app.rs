@@ -59,7 +59,7 @@ pub fn App() -> Html {
 
     html! {
         <div class="app">
-            <Topbar comparing={false} {on_share} extra={html! {
+            <Topbar view="explore" on_share={Some(on_share)} extra={html! {
                 <button class="topbar__button" data-action="compose" onclick={toggle_panel} aria-expanded={panel_open.to_string()}>{ "Compose & faults" }</button>
             }}>
                 { "Scenario: " }<strong>{ format!("{} emails {}", short(&scenario.from), short(&scenario.to)) }</strong>

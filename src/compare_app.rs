@@ -35,7 +35,7 @@ pub fn CompareApp() -> Html {
         .map_or("your own script", |p| p.title);
     html! {
         <div class="app app--compare">
-            <Topbar comparing={true} {on_share}>
+            <Topbar view="compare" on_share={Some(on_share)}>
                 { "Lesson: " }<strong>{ lesson }</strong>
             </Topbar>
             { notices(banner.as_deref(), dismiss, share_link.as_deref()) }

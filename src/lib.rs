@@ -4,6 +4,7 @@
 pub mod app;
 pub mod compare_app;
 pub mod components;
+pub mod console_app;
 pub mod hooks;
 pub mod state;
 pub mod storage;

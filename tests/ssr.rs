@@ -247,3 +247,18 @@ async fn the_compare_view_renders_a_script_of_its_own() {
     assert!(html.contains("3 · laptop files a message in “Work”"));
     assert!(html.contains("After step 1 of 3"));
 }
+
+#[tokio::test]
+async fn the_console_opens_on_the_smtp_servers_greeting_with_lines_to_try() {
+    let html = LocalServerRenderer::<postroom::console_app::ConsoleApp>::new()
+        .hydratable(false)
+        .render()
+        .await;
+    assert!(html.contains("220 mx.example.net"), "{html}");
+    assert!(html.contains("SMTP server state"));
+    assert!(html.contains(r#"data-try="EHLO laptop.example.org""#));
+    assert!(html.contains(r#"data-protocol="smtp" aria-pressed="true""#));
+    assert!(html.contains(r#"data-view="console" href="console.html" aria-current="page""#));
+    // No Share button: a console session is not a link.
+    assert!(!html.contains(r#"data-action="share""#));
+}

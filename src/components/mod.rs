@@ -1,6 +1,7 @@
 //! Reusable parts of the screens; each has a stylesheet block of the same name.
 
 pub mod compare;
+pub mod console;
 pub mod controls;
 pub mod explanation;
 pub mod mailbox_panel;
@@ -10,6 +11,7 @@ pub mod topbar;
 pub mod transcript;
 
 pub use compare::CompareView;
+pub use console::ConsoleView;
 pub use controls::Controls;
 pub use explanation::ExplanationPanel;
 pub use mailbox_panel::MailboxPanel;

@@ -18,14 +18,16 @@ fn set_root_flag(name: &str, value: Option<&str>) {
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct TopbarProps {
-    /// Whether this page is the POP3 vs IMAP comparison (else the explorer).
-    pub comparing: bool,
+    /// Which page this is: "explore", "compare" or "console".
+    pub view: &'static str,
     /// What is shown: the scenario or the lesson.
     pub children: Html,
     /// Buttons of this page only, before Share.
     #[prop_or_default]
     pub extra: Html,
-    pub on_share: Callback<MouseEvent>,
+    /// The Share button, on pages that have something to share.
+    #[prop_or_default]
+    pub on_share: Option<Callback<MouseEvent>>,
 }
 
 #[function_component]
@@ -48,7 +50,8 @@ pub fn Topbar(props: &TopbarProps) -> Html {
         })
     };
     // Each view is its own page, so the explorer's first load stays small.
-    let view = |href: &'static str, key: &'static str, label: &'static str, here: bool| {
+    let view = |href: &'static str, key: &'static str, label: &'static str| {
+        let here = props.view == key;
         html! {
             <a class="topbar__view" data-view={key} {href} aria-current={here.then_some("page")}>{ label }</a>
         }
@@ -57,13 +60,16 @@ pub fn Topbar(props: &TopbarProps) -> Html {
         <header class="topbar">
             <h1 class="topbar__brand">{ "Postroom" }</h1>
             <nav class="topbar__views" aria-label="Views">
-                { view("./", "explore", "Explore", !props.comparing) }
-                { view("compare.html", "compare", "POP3 vs IMAP", props.comparing) }
+                { view("./", "explore", "Explore") }
+                { view("compare.html", "compare", "POP3 vs IMAP") }
+                { view("console.html", "console", "Console") }
             </nav>
             <p class="topbar__scenario">{ props.children.clone() }</p>
             <nav class="topbar__actions" aria-label="Page">
                 { props.extra.clone() }
-                <button class="topbar__button" data-action="share" onclick={props.on_share.clone()}>{ "Share" }</button>
+                { if let Some(on_share) = &props.on_share { html! {
+                    <button class="topbar__button" data-action="share" onclick={on_share.clone()}>{ "Share" }</button>
+                } } else { html!{} } }
                 <button class="topbar__button" data-action="projector" onclick={toggle_projector} aria-pressed={projector.to_string()}>{ "Projector" }</button>
                 <button class="topbar__button" data-action="theme" onclick={toggle_theme} aria-label="Switch light or dark">{ "◐" }</button>
             </nav>

@@ -1,0 +1,3 @@
+fn main() {
+    yew::Renderer::<postroom::console_app::ConsoleApp>::new().render();
+}

@@ -1,0 +1,17 @@
+//! The console page: its own page and module, like the comparison.
+
+use yew::prelude::*;
+
+use crate::components::{ConsoleView, Topbar};
+
+#[function_component]
+pub fn ConsoleApp() -> Html {
+    html! {
+        <div class="app app--console">
+            <Topbar view="console">
+                { "Type your own commands to a real " }<strong>{ "SMTP, POP3 or IMAP" }</strong>{ " server" }
+            </Topbar>
+            <ConsoleView />
+        </div>
+    }
+}

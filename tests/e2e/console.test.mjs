@@ -1,0 +1,123 @@
+// End to end: the console page (console.html) in Debian's Chromium. Commands typed on the
+// keyboard reach a real server and its answers come back, explained with the RFC section;
+// mistakes get the RFC's error and the session goes on. Screenshots go to target/screenshots/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { chromium } from 'playwright-core';
+import { serveDist } from './static-server.mjs';
+
+const SHOTS = 'target/screenshots';
+let server;
+let browser;
+const problems = [];
+
+before(async () => {
+  server = await serveDist('dist');
+  await mkdir(SHOTS, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium', headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-dev-shm-usage'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function open(options = {}) {
+  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1920, height: 1080 }, colorScheme: options.colorScheme ?? 'light' });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+  await page.goto(`${server.url}console.html`);
+  await page.waitForSelector('.console__line');
+  return page;
+}
+
+const settle = (page) =>
+  page.evaluate(() => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0))));
+// Types a line and presses Enter; returns what the server said to it.
+async function type(page, line) {
+  const before = await page.locator('.console__line').count();
+  await page.locator('#console-input').fill(line);
+  await page.keyboard.press('Enter');
+  await settle(page);
+  const all = await page.locator('.console__line').allInnerTexts();
+  return all.slice(before + 1).join('\n');
+}
+const explained = (page) => page.locator('.console__explain').innerText();
+
+test('an SMTP session typed by hand delivers a message, explained line by line', async () => {
+  const page = await open();
+  assert.match(await page.locator('.console__line').first().innerText(), /S:\s*220 mx\.example\.net/);
+  assert.match(await type(page, 'EHLO laptop.example.org'), /250-mx\.example\.net[\s\S]*250-STARTTLS/);
+  assert.match(await explained(page), /RFC 5321 §/);
+  assert.match(await type(page, 'MAIL FROM:<alice@example.org>'), /^S:\s*250 /);
+  assert.match(await type(page, 'RCPT TO:<bob@example.net>'), /^S:\s*250 /);
+  assert.match(await type(page, 'DATA'), /^S:\s*354 /);
+  assert.equal(await type(page, 'Subject: typed in class'), '');
+  assert.equal(await type(page, ''), '');
+  assert.equal(await type(page, 'Hello Bob.'), '');
+  assert.match(await type(page, '.'), /^S:\s*250 /);
+  // A mistake: the RFC's reply, and the session goes on.
+  assert.match(await type(page, 'RCPT TO:<bob@example.net>'), /^S:\s*503 5\.5\.1 /);
+  assert.match(await explained(page), /SMTP server state/);
+  assert.match(await type(page, 'STARTTLS'), /220 [\s\S]*TLS handshake \(simulated\)/);
+  await page.screenshot({ path: `${SHOTS}/console-smtp-1920x1080.png` });
+  assert.match(await type(page, 'QUIT'), /^S:\s*221 /);
+  assert.equal(await page.locator('#console-input').isDisabled(), true);
+  await page.click('[data-control=reset]');
+  await settle(page);
+  assert.equal(await page.locator('.console__line').count(), 1);
+  assert.equal(await page.locator('#console-input').isDisabled(), false);
+  await page.context().close();
+});
+
+test('POP3 and IMAP: the suggested lines make a session; clicking a line explains it', async () => {
+  const page = await open();
+  await page.click('[data-protocol=pop3]');
+  await settle(page);
+  assert.match(await page.locator('.console__line').first().innerText(), /\+OK POP3 server ready/);
+  for (const line of ['USER bob', 'PASS secret', 'STAT', 'RETR 1']) {
+    await page.locator(`.console__try[data-try="${line}"]`).click();
+    await settle(page);
+  }
+  const text = await page.locator('.console__lines').innerText();
+  assert.match(text, /\+OK 3 \d+/);
+  assert.match(text, /Subject: Lunch on Friday\?/);
+  assert.match(await type(page, 'LAST'), /-ERR/);
+  await page.locator('.console__line', { hasText: 'C:' }).filter({ hasText: 'STAT' }).click();
+  await settle(page);
+  assert.match(await explained(page), /RFC 1939 §5/);
+  await page.screenshot({ path: `${SHOTS}/console-pop3-1920x1080.png` });
+  await page.click('[data-protocol=imap]');
+  await settle(page);
+  for (const line of ['a2 LOGIN bob secret', 'a3 SELECT INBOX', 'a4 FETCH 1:* (FLAGS ENVELOPE)']) {
+    await page.locator(`.console__try[data-try="${line}"]`).click();
+    await settle(page);
+  }
+  const imap = await page.locator('.console__lines').innerText();
+  assert.match(imap, /\* 3 EXISTS/);
+  assert.match(imap, /a4 OK FETCH completed/);
+  assert.match(await type(page, 'a5 FROB'), /a5 BAD/);
+  await page.context().close();
+});
+
+test('dark theme and a tablet-sized screen; axe finds no serious problem', async () => {
+  const page = await open({ colorScheme: 'dark', viewport: { width: 1024, height: 768 } });
+  await page.click('[data-protocol=imap]');
+  await type(page, 'a1 LOGIN bob secret');
+  await type(page, 'a2 SELECT INBOX');
+  await page.screenshot({ path: `${SHOTS}/console-imap-1024x768-dark.png` });
+  await page.addScriptTag({ path: 'node_modules/axe-core/axe.min.js' });
+  const results = await page.evaluate(async () => await window.axe.run(document));
+  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`), []);
+  await page.context().close();
+});
+
+test('no page or console errors on the console page', () => {
+  assert.deepEqual(problems, []);
+});
