@@ -2,6 +2,7 @@
 //! accounts, each with folders (INBOX first), messages with UIDs, flags and a modification
 //! sequence, so that every session can learn what the others did.
 
+use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The name every account's inbox has; RFC 9051 §5.1: "INBOX" is case-insensitive.
@@ -40,9 +41,33 @@ pub struct Folder {
     pub highest_modseq: u64,
     /// UIDs expunged and when, for clients that resynchronise (RFC 7162 §3.2.10).
     pub expunged: Vec<(u64, u32)>,
+    /// RFC 3501 §2.3.2 \Recent: the highest UID a read-write session has been told of.
+    /// Messages above it are recent for the next session that sees them. A `Cell`: being
+    /// told of a message is a side effect of reading the folder, as on a real server.
+    pub recent_mark: Cell<u32>,
 }
 
 impl Folder {
+    /// The messages \Recent for a session that sees the folder now, among `uids`; a
+    /// read-write session takes them, so no later session sees them as recent (RFC 3501
+    /// §2.3.2). A read-only one (EXAMINE) leaves them for the next.
+    pub fn claim_recent(&self, uids: &[u32], read_only: bool) -> Vec<u32> {
+        let mark = self.recent_mark.get();
+        let recent: Vec<u32> = uids.iter().copied().filter(|&u| u > mark).collect();
+        if !read_only {
+            if let Some(&top) = recent.iter().max() {
+                self.recent_mark.set(top);
+            }
+        }
+        recent
+    }
+
+    /// How many messages no session has been told of yet (STATUS RECENT).
+    pub fn unclaimed_recent(&self) -> usize {
+        let mark = self.recent_mark.get();
+        self.messages.iter().filter(|m| m.uid > mark).count()
+    }
+
     /// The message with this UID. Messages are kept in ascending UID order (new ones get
     /// larger UIDs and removal keeps the order), so this is a binary search.
     pub fn message(&self, uid: u32) -> Option<&StoredMessage> {
@@ -135,6 +160,7 @@ impl MailStore {
             subscribed: true,
             highest_modseq: self.modseq,
             expunged: Vec::new(),
+            recent_mark: Cell::new(0),
         }
     }
 

@@ -77,7 +77,7 @@ fn select_reports_the_mailbox_as_rfc_9051_lists_it() {
         out,
         "* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)\r\n\
 * OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*)] Flags permitted\r\n\
-* 3 EXISTS\r\n* 0 RECENT\r\n* OK [UNSEEN 1] First unseen\r\n\
+* 3 EXISTS\r\n* 3 RECENT\r\n* OK [UNSEEN 1] First unseen\r\n\
 * OK [UIDVALIDITY 1] UIDs valid\r\n* OK [UIDNEXT 4] Predicted next UID\r\n\
 a1 OK [READ-WRITE] SELECT completed\r\n"
     );
@@ -101,13 +101,13 @@ fn fetching_a_body_sets_seen_unless_peek() {
         &mut store,
         "a2 FETCH 1 (BODY.PEEK[HEADER.FIELDS (SUBJECT)] FLAGS)",
     );
-    assert_eq!(out, "* 1 FETCH (FLAGS () BODY[HEADER.FIELDS (SUBJECT)] {22}\r\nSubject: Message 1\r\n\r\n)\r\na2 OK FETCH completed\r\n");
+    assert_eq!(out, "* 1 FETCH (FLAGS (\\Recent) BODY[HEADER.FIELDS (SUBJECT)] {22}\r\nSubject: Message 1\r\n\r\n)\r\na2 OK FETCH completed\r\n");
     let out = say(
         &mut s,
         &mut store,
         "a3 UID FETCH 2 (BODY[TEXT] RFC822.SIZE)",
     );
-    assert!(out.starts_with("* 2 FETCH (UID 2 FLAGS (\\Seen) BODY[TEXT] {12}\r\nHello Bob.\r\n RFC822.SIZE 126)\r\n"), "{out}");
+    assert!(out.starts_with("* 2 FETCH (UID 2 FLAGS (\\Recent \\Seen) BODY[TEXT] {12}\r\nHello Bob.\r\n RFC822.SIZE 126)\r\n"), "{out}");
     assert!(store.messages("bob")[1].has_flag("\\Seen"));
     assert!(!store.messages("bob")[0].has_flag("\\Seen"));
 }
@@ -135,10 +135,12 @@ fn imap_read_on_phone_is_seen_on_laptop_at_its_next_command() {
     let mut store = store_with(2);
     let mut phone = session(&mut store);
     let mut laptop = session(&mut store);
-    say(&mut phone, &mut store, "p1 SELECT INBOX");
-    say(&mut laptop, &mut store, "l1 SELECT INBOX");
+    // RFC 3501 §2.3.2: the first session to see the messages has them \Recent; the next
+    // one does not.
+    assert!(say(&mut phone, &mut store, "p1 SELECT INBOX").contains("* 2 RECENT\r\n"));
+    assert!(say(&mut laptop, &mut store, "l1 SELECT INBOX").contains("* 0 RECENT\r\n"));
     let out = say(&mut phone, &mut store, "p2 FETCH 2 BODY[]");
-    assert!(out.contains("FLAGS (\\Seen)"));
+    assert!(out.contains("FLAGS (\\Recent \\Seen)"), "{out}");
     let out = say(&mut laptop, &mut store, "l2 NOOP");
     assert_eq!(
         out,
@@ -199,11 +201,18 @@ fn imap_expunge_on_laptop_reaches_the_idle_phone_at_once() {
     assert!(phone.is_idling());
     say(&mut laptop, &mut store, "l2 STORE 1 +FLAGS (\\Deleted)");
     phone.handle_store_change(&store);
-    assert_eq!(drain(&mut phone), "* 1 FETCH (UID 1 FLAGS (\\Deleted))\r\n");
+    assert_eq!(
+        drain(&mut phone),
+        "* 1 FETCH (UID 1 FLAGS (\\Deleted \\Recent))\r\n"
+    );
     say(&mut laptop, &mut store, "l3 EXPUNGE");
     store.deliver("bob", "x@y", message("new"));
     phone.handle_store_change(&store);
-    assert_eq!(drain(&mut phone), "* 1 EXPUNGE\r\n* 2 EXISTS\r\n");
+    // The new message is \Recent for the phone, the first session to hear of it.
+    assert_eq!(
+        drain(&mut phone),
+        "* 1 EXPUNGE\r\n* 2 EXISTS\r\n* 2 RECENT\r\n"
+    );
     phone.handle_input(T0, b"DONE\r\n", &mut store);
     assert_eq!(drain(&mut phone), "p2 OK IDLE terminated\r\n");
 }
@@ -341,7 +350,7 @@ fn a_client_may_set_only_system_flags_and_keywords() {
     let out = say(&mut s, &mut store, "d STORE 1 +FLAGS (\\seen $Label1 1[[[)");
     assert_eq!(
         out,
-        "* 1 FETCH (FLAGS ($Label1 1[[[ \\Seen))\r\nd OK STORE completed\r\n"
+        "* 1 FETCH (FLAGS ($Label1 1[[[ \\Recent \\Seen))\r\nd OK STORE completed\r\n"
     );
 }
 
@@ -397,7 +406,7 @@ fn condstore_reports_modseq_and_refuses_stale_stores() {
         "{out}"
     );
     assert!(
-        out.contains("* 2 FETCH (FLAGS (\\Seen) MODSEQ (4))"),
+        out.contains("* 2 FETCH (FLAGS (\\Recent \\Seen) MODSEQ (4))"),
         "{out}"
     );
     let out = say(
@@ -406,7 +415,8 @@ fn condstore_reports_modseq_and_refuses_stale_stores() {
         "p3 FETCH 1:* (FLAGS) (CHANGEDSINCE 3)",
     );
     assert!(
-        out.contains("* 2 FETCH (FLAGS (\\Seen) MODSEQ (4))") && !out.contains("* 1 FETCH (FLAGS"),
+        out.contains("* 2 FETCH (FLAGS (\\Recent \\Seen) MODSEQ (4))")
+            && !out.contains("* 1 FETCH (FLAGS"),
         "{out}"
     );
 }

@@ -57,20 +57,27 @@ fn logged_in(store: &mut MailStore, user: &str, password: &str) -> ImapServer {
 /// RFC 2177 §3: IDLE while new mail arrives and another client expunges. The example writes
 /// `* FLAGS (Deleted Seen)`; we send the system flags with their backslashes. The example
 /// also follows each EXPUNGE with an EXISTS, which RFC 9051 does not require; we do not.
+/// With the new mail we also send `* 1 RECENT`: RFC 3501 §7.3.2 says RECENT follows a change
+/// in the mailbox's size (Dovecot does the same); the example leaves it out.
 #[test]
 fn rfc2177_idle_example() {
     let mut store = store_with("bob", "pw", 3);
+    // An earlier session saw the three messages, so they are no longer \Recent, as in the
+    // example's `* 0 RECENT`.
+    let mut earlier = logged_in(&mut store, "bob", "pw");
+    say(&mut earlier, &mut store, "e1 SELECT INBOX");
+    say(&mut earlier, &mut store, "e2 LOGOUT");
     let mut s = logged_in(&mut store, "bob", "pw");
     let mut other = logged_in(&mut store, "bob", "pw");
     let out = say(&mut s, &mut store, "A001 SELECT INBOX");
     assert!(
-        out.contains("* 3 EXISTS\r\n")
+        out.contains("* 3 EXISTS\r\n* 0 RECENT\r\n")
             && out.ends_with("A001 OK [READ-WRITE] SELECT completed\r\n")
     );
     assert_eq!(say(&mut s, &mut store, "A002 IDLE"), "+ idling\r\n");
     store.deliver("bob", "a@b", b"Subject: m4\r\n\r\nnew\r\n".to_vec());
     s.handle_store_change(&store);
-    assert_eq!(drain(&mut s), "* 4 EXISTS\r\n");
+    assert_eq!(drain(&mut s), "* 4 EXISTS\r\n* 1 RECENT\r\n");
     assert_eq!(
         say(&mut s, &mut store, "DONE"),
         "A002 OK IDLE terminated\r\n"
@@ -85,7 +92,7 @@ fn rfc2177_idle_example() {
     say(&mut other, &mut store, "o3 EXPUNGE");
     let out = say(&mut s, &mut store, "A003 FETCH 4 ALL");
     assert!(
-        out.starts_with("* 4 FETCH (FLAGS () INTERNALDATE ") && !out.contains("EXPUNGE"),
+        out.starts_with("* 4 FETCH (FLAGS (\\Recent) INTERNALDATE ") && !out.contains("EXPUNGE"),
         "{out}"
     );
     assert!(out.ends_with("A003 OK FETCH completed\r\n"));
@@ -104,7 +111,7 @@ fn rfc2177_idle_example() {
     assert_eq!(drain(&mut s), "* 3 EXPUNGE\r\n");
     store.deliver("bob", "a@b", b"Subject: m5\r\n\r\nnew\r\n".to_vec());
     s.handle_store_change(&store);
-    assert_eq!(drain(&mut s), "* 3 EXISTS\r\n");
+    assert_eq!(drain(&mut s), "* 3 EXISTS\r\n* 1 RECENT\r\n");
     assert_eq!(
         say(&mut s, &mut store, "DONE"),
         "A004 OK IDLE terminated\r\n"
@@ -197,8 +204,9 @@ Content-Type: TEXT/PLAIN; CHARSET=US-ASCII\r\n\r\n";
 
 /// RFC 3501 §8, the sample IMAP4rev1 connection. Differences on purpose: our SELECT also
 /// sends PERMANENTFLAGS and UIDNEXT (which RFC 3501 §6.3.1 requires; the sample predates
-/// that), we keep no \Recent, INTERNALDATE is written in UTC, and RFC822.SIZE is the real
-/// size (the sample's 4286 does not match its own header and body).
+/// that), INTERNALDATE is written in UTC, and RFC822.SIZE is the real size (the sample's
+/// 4286 does not match its own header and body). As in the sample, messages 1–16 were seen
+/// by an earlier session and 17–18 arrived since: `* 2 RECENT`, and 12 is not \Recent.
 #[test]
 fn rfc3501_sample_connection() {
     let mut store = MailStore::new();
@@ -215,6 +223,12 @@ fn rfc3501_sample_connection() {
                 .set_flags("mrc", "INBOX", uid, ["\\Seen".to_string()].into())
                 .unwrap();
         }
+        if i == 16 {
+            let mut earlier = ImapServer::new(ServerConfig::new("imap"), T0);
+            say(&mut earlier, &mut store, "e1 login mrc secret");
+            say(&mut earlier, &mut store, "e2 select inbox");
+            say(&mut earlier, &mut store, "e3 logout");
+        }
     }
     let mut s = ImapServer::new(ServerConfig::new("imap"), T0);
     assert!(drain(&mut s).starts_with("* OK [CAPABILITY IMAP4rev1 "));
@@ -223,6 +237,8 @@ fn rfc3501_sample_connection() {
     assert!(
         out.contains("* 18 EXISTS\r\n")
             && out.contains("* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)\r\n")
+            && out.contains("* 2 RECENT\r\n"),
+        "{out}"
     );
     assert!(
         out.contains("* OK [UNSEEN 17] First unseen\r\n")

@@ -433,7 +433,7 @@ mod imap_devices {
     /// The phone's events and idle-time responses, normalised: a UID becomes the message's
     /// position (#1, #2, … in UID order, over every message the phone ever knew),
     /// UIDVALIDITY and MODSEQ values and literal contents are dropped, FETCH items are
-    /// sorted by name, and flags are a set without \Recent.
+    /// sorted by name, and flags are a set (\Recent included).
     fn heard(phone_events: &[ImapEvent], transcript: &[String]) -> Heard {
         let uids: BTreeSet<u32> = phone_events
             .iter()
@@ -473,10 +473,14 @@ mod imap_devices {
                     items.sort();
                     untagged.push((number, format!("* {number} FETCH ({})", items.join(" "))));
                 }
-                // Not compared: our server keeps no \Recent (it always says "* 0 RECENT"),
-                // while an IMAP4rev1 server is expected to (RFC 3501 §2.3.2, §7.3.2).
-                // IMAP4rev2 drops both (RFC 9051, Appendix E). The lines stay in `raw`.
-                Response::Numbered { kind, .. } if kind == "RECENT" => {}
+                // A RECENT count right after an EXPUNGE is optional: the RFCs' EXPUNGE
+                // examples (RFC 3501 and 9051 §6.4.3) send none, Dovecot sends one, we do
+                // not. After new mail both servers must send it (RFC 3501 §7.3.2).
+                Response::Numbered { kind, .. }
+                    if kind == "RECENT"
+                        && untagged
+                            .last()
+                            .is_some_and(|(_, l)| l.ends_with(" EXPUNGE")) => {}
                 Response::Numbered { number, kind, .. } => {
                     untagged.push((number, format!("* {number} {kind}")))
                 }
@@ -529,10 +533,9 @@ mod imap_devices {
     }
 
     fn flag_set<'a>(flags: impl Iterator<Item = &'a str>) -> String {
-        // \Recent belongs to one session, not to the message.
-        let set: BTreeSet<&str> = flags
-            .filter(|f| !f.eq_ignore_ascii_case("\\Recent"))
-            .collect();
+        // \Recent is compared too: both servers give it to the session that saw the
+        // messages first (RFC 3501 §2.3.2), here the phone.
+        let set: BTreeSet<&str> = flags.collect();
         format!("({})", set.into_iter().collect::<Vec<_>>().join(" "))
     }
 

@@ -477,10 +477,16 @@ fn search_key(i: &[u8]) -> Res<'_, SearchKey> {
             flag_key("FLAGGED", "\\Flagged", true),
             flag_key("UNSEEN", "\\Seen", false),
             flag_key("SEEN", "\\Seen", true),
-            // No message is \Recent on this server (RFC 9051 dropped it).
+            // RFC 3501 §6.4.4: NEW is RECENT UNSEEN, OLD is NOT RECENT.
             flag_key("RECENT", "\\Recent", true),
-            flag_key("NEW", "\\Recent", true),
-            value(SearchKey::All, tag_no_case("OLD")),
+            value(
+                SearchKey::And(vec![
+                    SearchKey::Flag("\\Recent".into(), true),
+                    SearchKey::Flag("\\Seen".into(), false),
+                ]),
+                tag_no_case("NEW"),
+            ),
+            flag_key("OLD", "\\Recent", false),
         )),
         alt((
             map(preceded(tag_no_case("UNKEYWORD "), flag), |k| {

@@ -91,6 +91,22 @@ struct Selected {
     uids: Vec<u32>,
     /// The flags this client was last told, parallel to `uids`.
     flags: Vec<BTreeSet<String>>,
+    /// RFC 3501 §2.3.2: the messages that are \Recent in this session.
+    recent: BTreeSet<u32>,
+}
+
+impl Selected {
+    /// A message's flags as this session shows them: the stored ones, and \Recent if the
+    /// message is recent here.
+    fn flags_of(&self, uid: u32, stored: &BTreeSet<String>) -> String {
+        if self.recent.contains(&uid) {
+            let mut all = stored.clone();
+            all.insert("\\Recent".to_string());
+            flag_list(&all)
+        } else {
+            flag_list(stored)
+        }
+    }
 }
 
 /// One server side of one IMAP connection.
@@ -686,7 +702,8 @@ impl ImapServer {
             "(\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*)"
         };
         out.extend(format!("* OK [PERMANENTFLAGS {permanent}] Flags permitted\r\n").bytes());
-        out.extend(format!("* {} EXISTS\r\n* 0 RECENT\r\n", uids.len()).bytes());
+        let recent: BTreeSet<u32> = folder.claim_recent(&uids, read_only).into_iter().collect();
+        out.extend(format!("* {} EXISTS\r\n* {} RECENT\r\n", uids.len(), recent.len()).bytes());
         if let Some(first) = folder.messages.iter().position(|m| !m.has_flag("\\Seen")) {
             out.extend(format!("* OK [UNSEEN {}] First unseen\r\n", first + 1).bytes());
         }
@@ -710,6 +727,7 @@ impl ImapServer {
             read_only,
             uids,
             flags,
+            recent,
         });
         self.state = State::Selected;
     }
@@ -763,7 +781,7 @@ impl ImapServer {
             .map(|item| {
                 let n = match item {
                     StatusItem::Messages => folder.messages.len() as u64,
-                    StatusItem::Recent => 0,
+                    StatusItem::Recent => folder.unclaimed_recent() as u64,
                     StatusItem::UidNext => u64::from(folder.uid_next),
                     StatusItem::UidValidity => u64::from(folder.uid_validity),
                     StatusItem::Unseen => folder
@@ -839,6 +857,7 @@ impl ImapServer {
                     i += 1;
                 } else {
                     out.extend(format!("* {} EXPUNGE\r\n", i + 1).bytes());
+                    sel.recent.remove(&uid);
                     sel.uids.remove(i);
                     sel.flags.remove(i);
                 }
@@ -851,7 +870,16 @@ impl ImapServer {
                 sel.uids.push(m.uid);
                 sel.flags.push(m.flags.clone());
             }
+            let arrived: Vec<u32> = new.iter().map(|m| m.uid).collect();
+            sel.recent
+                .extend(folder.claim_recent(&arrived, sel.read_only));
             out.extend(format!("* {} EXISTS\r\n", sel.uids.len()).bytes());
+        }
+        // RFC 3501 §7.3.2: the RECENT count follows new mail. Not after expunges: the
+        // RFCs' own EXPUNGE examples (RFC 3501 and 9051 §6.4.3) send none, and a client
+        // can count for itself which recent messages went.
+        if !new.is_empty() {
+            out.extend(format!("* {} RECENT\r\n", sel.recent.len()).bytes());
         }
         for (i, uid) in sel.uids.iter().enumerate() {
             let Some(m) = folder.message(*uid) else {
@@ -870,7 +898,7 @@ impl ImapServer {
                     format!(
                         "* {} FETCH (UID {uid} FLAGS {}{modseq})\r\n",
                         i + 1,
-                        flag_list(&m.flags)
+                        sel.flags_of(*uid, &m.flags)
                     )
                     .bytes(),
                 );
@@ -953,7 +981,11 @@ impl ImapServer {
             }
             let wants_flags = items.contains(&FetchItem::Flags) || flags_changed;
             if wants_flags {
-                parts.push(format!("FLAGS {}", flag_list(&m.flags)).into_bytes());
+                let shown = match &self.selected {
+                    Some(sel) => sel.flags_of(uid, &m.flags),
+                    None => flag_list(&m.flags),
+                };
+                parts.push(format!("FLAGS {shown}").into_bytes());
                 if let Some(known) = self
                     .selected
                     .as_mut()
@@ -1096,15 +1128,15 @@ impl ImapServer {
                 .and_then(|f| f.message(uid))
                 .map(|m| m.modseq)
                 .filter(|_| self.condstore);
+            let shown = match &self.selected {
+                Some(sel) => sel.flags_of(uid, &new),
+                None => flag_list(&new),
+            };
             let line = match (silent, modseq) {
                 (false, Some(ms)) => Some(format!(
-                    "* {seq} FETCH ({uid_part}FLAGS {} MODSEQ ({ms}))",
-                    flag_list(&new)
+                    "* {seq} FETCH ({uid_part}FLAGS {shown} MODSEQ ({ms}))"
                 )),
-                (false, None) => Some(format!(
-                    "* {seq} FETCH ({uid_part}FLAGS {})",
-                    flag_list(&new)
-                )),
+                (false, None) => Some(format!("* {seq} FETCH ({uid_part}FLAGS {shown})")),
                 // RFC 7162 §3.1.3: even .SILENT reports the new modseq to a CONDSTORE client.
                 (true, Some(ms)) => Some(format!("* {seq} FETCH ({uid_part}MODSEQ ({ms}))")),
                 (true, None) => None,
@@ -1258,11 +1290,8 @@ impl ImapServer {
             .filter_map(|(i, uid)| {
                 let m = folder.message(*uid)?;
                 let seq = u32::try_from(i + 1).unwrap_or(u32::MAX);
-                matches(key, m, seq, largest_seq, largest_uid).then_some(if uid_mode {
-                    *uid
-                } else {
-                    seq
-                })
+                matches(key, m, seq, (largest_seq, largest_uid), &sel.recent)
+                    .then_some(if uid_mode { *uid } else { seq })
             })
             .collect()
     }
@@ -1273,9 +1302,10 @@ fn matches(
     key: &SearchKey,
     m: &StoredMessage,
     seq: u32,
-    largest_seq: u32,
-    largest_uid: u32,
+    largest: (u32, u32),
+    recent: &BTreeSet<u32>,
 ) -> bool {
+    let (largest_seq, largest_uid) = largest;
     let contains = |hay: &[u8], needle: &str| {
         // RFC 9051 §6.4.4: matching is case-insensitive with the default comparator,
         // i;ascii-casemap (RFC 4790): ASCII letters only.
@@ -1303,6 +1333,8 @@ fn matches(
     let sent_day = || sent_date(&header("Date"));
     match key {
         SearchKey::All => true,
+        // \Recent belongs to the session, not to the stored message.
+        SearchKey::Flag(flag, has) if flag == "\\Recent" => recent.contains(&m.uid) == *has,
         SearchKey::Flag(flag, has) => m.has_flag(flag) == *has,
         SearchKey::Header(name, value) => {
             let h = header(name);
@@ -1327,14 +1359,11 @@ fn matches(
         SearchKey::Uid(set) => set.contains(m.uid, largest_uid),
         SearchKey::Sequence(set) => set.contains(seq, largest_seq),
         SearchKey::ModSeq(n) => m.modseq >= *n,
-        SearchKey::Not(k) => !matches(k, m, seq, largest_seq, largest_uid),
+        SearchKey::Not(k) => !matches(k, m, seq, largest, recent),
         SearchKey::Or(a, b) => {
-            matches(a, m, seq, largest_seq, largest_uid)
-                || matches(b, m, seq, largest_seq, largest_uid)
+            matches(a, m, seq, largest, recent) || matches(b, m, seq, largest, recent)
         }
-        SearchKey::And(keys) => keys
-            .iter()
-            .all(|k| matches(k, m, seq, largest_seq, largest_uid)),
+        SearchKey::And(keys) => keys.iter().all(|k| matches(k, m, seq, largest, recent)),
     }
 }
 
