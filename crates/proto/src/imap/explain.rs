@@ -70,7 +70,7 @@ pub fn server_unit(bytes: &[u8]) -> Explanation {
             "Go on: the server is ready for more",
             "A line starting with + is a continuation request: the server waits for a literal, an \
              authentication answer, or — after IDLE — simply keeps listening until the client says DONE.",
-            RfcRef::new(RFC, "7.5"),
+            RfcRef::new(RFC, "7.6"),
         );
     }
     if lines
@@ -112,11 +112,12 @@ pub fn server_unit(bytes: &[u8]) -> Explanation {
             "7.5.2",
         )
     } else if has("SEARCH") {
-        (
-            "The messages that match".to_string(),
+        // The plain SEARCH response is IMAP4rev1's; RFC 9051 replaced it with ESEARCH.
+        return Explanation::new(
+            "The messages that match",
             "The server searched; the client downloads nothing it did not ask for.",
-            "7.3.4",
-        )
+            RfcRef::new(3501, "7.2.5"),
+        );
     } else if last.contains(" NO ") {
         (
             "Refused (NO)".to_string(),
