@@ -91,6 +91,8 @@ fn main() {
             protocol: postroom_sim::FetchProtocol::Imap,
             leave_on_server: true,
             password: "secret".into(),
+            port: 0,
+            require_tls: false,
         },
         ..Scenario::default()
     };

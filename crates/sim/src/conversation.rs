@@ -162,6 +162,8 @@ pub struct Pop3 {
     pub server: Pop3Server,
     pub client_events: Vec<pop3::ClientEvent>,
     last_command: Option<pop3::Command>,
+    /// STLS (RFC 2595 §4): both sides are ready for the handshake.
+    tls: (bool, bool),
 }
 
 impl Pop3 {
@@ -171,6 +173,7 @@ impl Pop3 {
             server,
             client_events: Vec::new(),
             last_command: None,
+            tls: (false, false),
         }
     }
 }
@@ -200,7 +203,8 @@ impl Conversation for Pop3 {
             ),
         };
         self.server.handle_input(now, bytes, store);
-        let _ = std::iter::from_fn(|| self.server.poll_event()).count();
+        self.tls.1 |= std::iter::from_fn(|| self.server.poll_event())
+            .any(|e| e == pop3::ServerEvent::TlsRequested);
         explanation
     }
     fn to_client(&mut self, now: Instant, bytes: &[u8]) -> Explanation {
@@ -213,14 +217,27 @@ impl Conversation for Pop3 {
             Err(_) => unknown("POP3", 1939, "3"),
         };
         let _ = self.client.handle_input(now, bytes);
+        let start = self.client_events.len();
         self.client_events
             .extend(std::iter::from_fn(|| self.client.poll_event()));
+        self.tls.0 |= self
+            .client_events
+            .get(start..)
+            .unwrap_or_default()
+            .contains(&pop3::ClientEvent::TlsRequested);
         explanation
     }
     fn tls_due(&mut self) -> bool {
-        false
+        let due = self.tls == (true, true);
+        if due {
+            self.tls = (false, false);
+        }
+        due
     }
-    fn tls_established(&mut self, _now: Instant) {}
+    fn tls_established(&mut self, _now: Instant) {
+        self.server.tls_established();
+        self.client.tls_established();
+    }
     fn states(&self) -> (String, String) {
         (self.client.state(), self.server.state().to_string())
     }
@@ -260,6 +277,8 @@ pub struct Imap {
     pub client: ImapClient,
     pub server: ImapServer,
     pub client_events: Vec<imap::ClientEvent>,
+    /// STARTTLS (RFC 9051 §6.2.1): both sides are ready for the handshake.
+    tls: (bool, bool),
 }
 
 impl Imap {
@@ -268,6 +287,7 @@ impl Imap {
             client,
             server,
             client_events: Vec::new(),
+            tls: (false, false),
         }
     }
 }
@@ -293,20 +313,34 @@ impl Conversation for Imap {
             Err(_) => unknown("IMAP", 9051, "7.1.3"),
         };
         self.server.handle_input(now, bytes, store);
-        let _ = std::iter::from_fn(|| self.server.poll_event()).count();
+        self.tls.1 |= std::iter::from_fn(|| self.server.poll_event())
+            .any(|e| e == imap::ServerEvent::TlsRequested);
         explanation
     }
     fn to_client(&mut self, _now: Instant, bytes: &[u8]) -> Explanation {
         let explanation = imap::explain::server_unit(bytes);
         let _ = self.client.handle_input(bytes);
+        let start = self.client_events.len();
         self.client_events
             .extend(std::iter::from_fn(|| self.client.poll_event()));
+        self.tls.0 |= self
+            .client_events
+            .get(start..)
+            .unwrap_or_default()
+            .contains(&imap::ClientEvent::TlsRequested);
         explanation
     }
     fn tls_due(&mut self) -> bool {
-        false
+        let due = self.tls == (true, true);
+        if due {
+            self.tls = (false, false);
+        }
+        due
     }
-    fn tls_established(&mut self, _now: Instant) {}
+    fn tls_established(&mut self, _now: Instant) {
+        self.server.tls_established();
+        self.client.tls_established();
+    }
     fn states(&self) -> (String, String) {
         (self.client.state(), self.server.state().to_string())
     }

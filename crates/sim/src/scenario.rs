@@ -41,6 +41,25 @@ pub struct DeviceSettings {
     /// POP3 only: leave a copy on the server instead of deleting after download.
     pub leave_on_server: bool,
     pub password: String,
+    /// The port the device connects to on Bob's mail server; 0 is the protocol's own
+    /// (110 for POP3, 143 for IMAP). A wrong one fails as it would for a real program.
+    #[serde(default)]
+    pub port: u16,
+    /// Insist on STLS / STARTTLS before logging in (RFC 2595): never send the password in
+    /// clear.
+    #[serde(default)]
+    pub require_tls: bool,
+}
+
+impl DeviceSettings {
+    /// The port actually used: the one set, or the protocol's own.
+    pub fn port(&self) -> u16 {
+        match (self.port, self.protocol) {
+            (0, FetchProtocol::Pop3) => 110,
+            (0, FetchProtocol::Imap) => 143,
+            (port, _) => port,
+        }
+    }
 }
 
 /// Something that goes wrong, on purpose, so the class sees what the protocols do about it.
@@ -123,11 +142,15 @@ impl Default for Scenario {
                 protocol: FetchProtocol::Pop3,
                 leave_on_server: false,
                 password: "secret".to_string(),
+                port: 0,
+                require_tls: false,
             },
             laptop: DeviceSettings {
                 protocol: FetchProtocol::Imap,
                 leave_on_server: true,
                 password: "secret".to_string(),
+                port: 0,
+                require_tls: false,
             },
             actions: vec![
                 Action::Check(Device::Laptop),

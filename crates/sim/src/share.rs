@@ -96,6 +96,18 @@ fn action_code(a: Action) -> String {
     format!("{verb}-{device}")
 }
 
+/// `phone-port=995`, `phone-tls=1`: a device's connection settings, when not the defaults.
+fn connection_lines(name: &str, d: &DeviceSettings) -> Vec<String> {
+    let mut lines = Vec::new();
+    if d.port != 0 {
+        lines.push(format!("{name}-port={}", d.port));
+    }
+    if d.require_tls {
+        lines.push(format!("{name}-tls=1"));
+    }
+    lines
+}
+
 /// `v1.` followed by the scenario in URL-safe base64 without padding.
 pub fn encode(s: &Scenario) -> String {
     let text = [
@@ -124,6 +136,11 @@ pub fn encode(s: &Scenario) -> String {
         ),
         format!("existing={}", s.existing_messages),
     ]
+    .into_iter()
+    // Written only when set, so links without them stay as they were.
+    .chain(connection_lines("phone", &s.phone))
+    .chain(connection_lines("laptop", &s.laptop))
+    .collect::<Vec<_>>()
     .join("\n");
     let text = format!("{text}\nend={}", checksum(&text));
     format!(
@@ -159,6 +176,8 @@ fn parse_device(value: &str) -> Result<DeviceSettings, ShareError> {
         protocol,
         leave_on_server,
         password,
+        port: 0,
+        require_tls: false,
     })
 }
 
@@ -253,6 +272,18 @@ pub fn decode(text: &str) -> Result<Scenario, ShareError> {
                     .map_err(|_| bad("the message count is not a number"))?
                     .min(10_000)
             }
+            "phone-port" | "laptop-port" => {
+                let port = value
+                    .parse::<u16>()
+                    .map_err(|_| bad("a port is not a number from 1 to 65535"))?;
+                if key == "phone-port" {
+                    s.phone.port = port;
+                } else {
+                    s.laptop.port = port;
+                }
+            }
+            "phone-tls" => s.phone.require_tls = value == "1",
+            "laptop-tls" => s.laptop.require_tls = value == "1",
             // Keys from a later minor version are skipped, so old pages still read new links.
             _ => seen -= 1,
         }

@@ -16,7 +16,7 @@ use postroom_proto::{Duration, Explanation, Instant, MailStore, RfcRef};
 
 use crate::conversation::{Conversation, DeviceProgress, Imap, Pop3, Smtp};
 use crate::host::{Host, HostId};
-use crate::scenario::{Action, Device, Fault, FetchProtocol, Scenario};
+use crate::scenario::{Action, Device, DeviceSettings, Fault, FetchProtocol, Scenario};
 use crate::timeline::{Direction, MailboxEntry, MailboxView, Phase, Protocol, Step, Timeline};
 
 /// A run never records more steps than this, whatever the sessions do.
@@ -785,16 +785,16 @@ Date: {START_DATE}\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; repor
             Device::Phone => self.phone.clone(),
             Device::Laptop => self.laptop.clone(),
         };
+        let connects =
+            matches!(action, Action::Check(_)) || settings.protocol == FetchProtocol::Imap;
+        if connects && !self.connects(device, host, &settings) {
+            // Nothing was exchanged: the device keeps what it had.
+            let _ = self.mailboxes();
+            return;
+        }
         let new_state = match state {
             DeviceState::Pop3 { known, mut local } => match action {
-                Action::Check(_) => self.pop3_check(
-                    device,
-                    host,
-                    &settings.password,
-                    settings.leave_on_server,
-                    known,
-                    local,
-                ),
+                Action::Check(_) => self.pop3_check(device, host, &settings, known, local),
                 Action::Read(_) | Action::Delete(_) => {
                     let read = matches!(action, Action::Read(_));
                     let text = if local.is_empty() {
@@ -829,7 +829,7 @@ Date: {START_DATE}\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; repor
                     (Action::Delete(_), Some(uid)) => Some(Intent::Delete(uid)),
                     _ => None,
                 };
-                self.imap_session(device, host, &settings.password, cache, intent)
+                self.imap_session(host, &settings, cache, intent)
             }
         };
         self.devices_version += 1;
@@ -840,27 +840,26 @@ Date: {START_DATE}\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; repor
         let _ = self.mailboxes();
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn pop3_check(
         &mut self,
         device: Device,
         host: HostId,
-        password: &str,
-        leave_on_server: bool,
+        settings: &DeviceSettings,
         known: BTreeMap<String, Instant>,
         mut local: Vec<(String, Vec<u8>, bool)>,
     ) -> DeviceState {
-        let mut config = pop3::ClientConfig::new(&self.bob, password);
-        config.keep = if leave_on_server {
+        let mut config = pop3::ClientConfig::new(&self.bob, &settings.password);
+        config.tls = client_tls(settings);
+        config.keep = if settings.leave_on_server {
             Keep::LeaveOnServer { delete_after: None }
         } else {
             Keep::DownloadAndDelete
         };
         let client = Pop3Client::new(config, known, self.now);
-        let server = Pop3Server::new(
-            pop3::ServerConfig::new(&format!("mx.{}", self.mx_domain())),
-            self.now,
-        );
+        let mut server_config = pop3::ServerConfig::new(&format!("mx.{}", self.mx_domain()));
+        // Bob's server offers STLS, as real ones do; a device uses it if set to.
+        server_config.tls = TlsPolicy::Offered;
+        let server = Pop3Server::new(server_config, self.now);
         let mut conv = Pop3::new(client, server);
         let cut = device == Device::Phone && self.scenario.has(Fault::PhoneDropsBeforeQuit);
         let cut = if cut { Cut::BeforeQuit } else { Cut::Never };
@@ -886,30 +885,163 @@ Date: {START_DATE}\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; repor
 
     fn imap_session(
         &mut self,
-        _device: Device,
         host: HostId,
-        password: &str,
+        settings: &DeviceSettings,
         cache: DeviceCache,
         intent: Option<Intent>,
     ) -> DeviceState {
-        let mut client = ImapClient::new(imap::ClientConfig::new(&self.bob, password), cache);
+        let mut config = imap::ClientConfig::new(&self.bob, &settings.password);
+        config.tls = client_tls(settings);
+        let mut client = ImapClient::new(config, cache);
         if let Some(intent) = intent {
             client.act(intent);
         }
         client.act(Intent::Logout);
-        let server = ImapServer::new(
-            imap::ServerConfig::new(&format!("mx.{}", self.mx_domain())),
-            self.now,
-        );
+        let mut server_config = imap::ServerConfig::new(&format!("mx.{}", self.mx_domain()));
+        server_config.tls = TlsPolicy::Offered;
+        let server = ImapServer::new(server_config, self.now);
         let mut conv = Imap::new(client, server);
         self.converse(&mut conv, (host, MX), Which::Mx, Cut::Never);
         DeviceState::Imap(conv.client.cache().clone())
+    }
+
+    /// Whether the device reaches the service it wants on the port it is set to. Bob's
+    /// server listens on 25 (SMTP), 110 (POP3) and 143 (IMAP): another port is refused, and
+    /// the wrong one of these answers with a greeting the device's program cannot read.
+    fn connects(&mut self, device: Device, host: HostId, settings: &DeviceSettings) -> bool {
+        let port = settings.port();
+        let mx = format!("mx.{}", self.mx_domain());
+        let greeting = match port {
+            25 => {
+                SmtpServer::new(ServerConfig::new(&mx, &self.mx_domain()), self.now).poll_output()
+            }
+            110 => Pop3Server::new(pop3::ServerConfig::new(&mx), self.now).poll_output(),
+            143 => ImapServer::new(imap::ServerConfig::new(&mx), self.now).poll_output(),
+            _ => None,
+        };
+        let wanted = settings.protocol.name();
+        let Some(greeting) = greeting else {
+            self.now = self.now + self.latency + self.latency;
+            self.local(
+                host,
+                &format!("-- connection refused: nothing listens on {mx} port {port} --"),
+                Explanation::new(
+                    "Connection refused",
+                    "The server's machine answered, but no program accepts connections on that port, \
+                     so it reset the connection. A mail program reports “connection refused”: the \
+                     port in the account settings is wrong.",
+                    RfcRef::new(9293, "3.5.2"),
+                ),
+            );
+            self.outcome.push(format!(
+                "{} could not connect: nothing listens on port {port}.",
+                device.label()
+            ));
+            return false;
+        };
+        let (service, protocol) = match port {
+            25 => ("SMTP", Protocol::Smtp),
+            110 => ("POP3", Protocol::Pop3),
+            _ => ("IMAP", Protocol::Imap),
+        };
+        if service == wanted {
+            return true;
+        }
+        let (an, a_service) = if service == "POP3" {
+            ("a", "A")
+        } else {
+            ("an", "An")
+        };
+        // The real greeting of the service on that port, fed to the device's real client.
+        let sent = self.now;
+        self.now = self.now + self.latency + self.latency;
+        // A client that read a greeting it knows answers it (CAPA, a login); one that did
+        // not says nothing or closes.
+        let understood = match settings.protocol {
+            FetchProtocol::Pop3 => {
+                let mut client = Pop3Client::new(
+                    pop3::ClientConfig::new(&self.bob, ""),
+                    BTreeMap::new(),
+                    self.now,
+                );
+                client.handle_input(self.now, &greeting).is_ok()
+                    && !client.is_closed()
+                    && client.poll_output().is_some()
+            }
+            FetchProtocol::Imap => {
+                let mut client = ImapClient::new(
+                    imap::ClientConfig::new(&self.bob, ""),
+                    DeviceCache::default(),
+                );
+                client.handle_input(&greeting).is_ok()
+                    && !client.is_closed()
+                    && client.poll_output().is_some()
+            }
+        };
+        self.record(
+            (MX, host),
+            protocol,
+            Direction::ServerToClient,
+            sent,
+            greeting,
+            Explanation::new(
+                format!("{a_service} {service} server answers on port {port}"),
+                format!(
+                    "The device expects a {wanted} server, but port {port} belongs to {service}: the greeting is in another protocol."
+                ),
+                RfcRef::new(
+                    match service {
+                        "SMTP" => 5321,
+                        "POP3" => 1939,
+                        _ => 9051,
+                    },
+                    match service {
+                        "SMTP" => "4.3.1",
+                        "POP3" => "4",
+                        _ => "7.1.1",
+                    },
+                ),
+            ),
+            (String::new(), String::new()),
+            false,
+        );
+        if understood {
+            return true;
+        }
+        self.local(
+            host,
+            &format!("-- the {wanted} client cannot read this greeting and hangs up --"),
+            Explanation::new(
+                format!("The {wanted} client gives up"),
+                format!(
+                    "A {wanted} session starts with the server's greeting in {wanted}'s own form; this one is not, so the program closes the connection and reports an error. The port in the account settings is wrong."
+                ),
+                match settings.protocol {
+                    FetchProtocol::Pop3 => RfcRef::new(1939, "4"),
+                    FetchProtocol::Imap => RfcRef::new(9051, "7.1.1"),
+                },
+            ),
+        );
+        self.outcome.push(format!(
+            "{} reached {an} {service} server on port {port} instead of {wanted}, and gave up.",
+            device.label()
+        ));
+        false
     }
 
     fn mx_domain(&self) -> String {
         Mailbox::try_from(self.scenario.to.as_str())
             .map(|m| m.domain().to_string())
             .unwrap_or_default()
+    }
+}
+
+/// How a device's client treats STLS / STARTTLS.
+fn client_tls(settings: &DeviceSettings) -> ClientTls {
+    if settings.require_tls {
+        ClientTls::Required
+    } else {
+        ClientTls::Never
     }
 }
 

@@ -326,3 +326,79 @@ fn a_connection_dropped_mid_data_delivers_nothing() {
     );
     assert_eq!(messages(&t, "Bob's laptop"), Vec::<String>::new());
 }
+
+#[test]
+fn a_pop3_phone_set_to_the_imap_port_reads_an_imap_greeting_and_gives_up() {
+    let mut s = scenario(&[Action::Check(Phone), Action::Check(Laptop)]);
+    s.phone.port = 143;
+    let t = run(&s).unwrap();
+    let greeting = t
+        .steps
+        .iter()
+        .position(|st| st.to.0 == 4 && st.label().starts_with("* OK [CAPABILITY IMAP4rev1"))
+        .unwrap();
+    assert_eq!(t.steps[greeting].protocol, Protocol::Imap);
+    assert!(t.steps[greeting + 1]
+        .label()
+        .contains("the POP3 client cannot read this greeting and hangs up"));
+    // Nothing was downloaded or deleted: the laptop still finds the message.
+    assert!(!said(&t, "RETR"));
+    assert_eq!(messages(&t, "Bob's phone"), Vec::<String>::new());
+    assert_eq!(messages(&t, "Bob's laptop"), ["Lunch on Friday?"]);
+    assert!(t
+        .outcome
+        .iter()
+        .any(|o| o.contains("reached an IMAP server on port 143 instead of POP3")));
+}
+
+#[test]
+fn a_port_nobody_listens_on_is_refused() {
+    let mut s = scenario(&[Action::Check(Laptop)]);
+    s.laptop.port = 2525;
+    let t = run(&s).unwrap();
+    assert!(said(
+        &t,
+        "connection refused: nothing listens on mx.example.net port 2525"
+    ));
+    assert!(!said(&t, "LOGIN") && !said(&t, "AUTHENTICATE"));
+    assert_eq!(messages(&t, "Bob's laptop"), Vec::<String>::new());
+}
+
+#[test]
+fn devices_that_require_tls_start_it_before_the_password_crosses() {
+    let mut s = scenario(&[Action::Check(Laptop), Action::Check(Phone)]);
+    s.laptop.require_tls = true;
+    s.phone.require_tls = true;
+    let t = run(&s).unwrap();
+    for (start, login) in [("STARTTLS", "AUTHENTICATE PLAIN"), ("STLS", "USER bob")] {
+        let asked = t
+            .steps
+            .iter()
+            .position(|st| st.label().ends_with(start) && st.protocol != Protocol::Smtp)
+            .unwrap_or_else(|| panic!("{start}: {:#?}", labels(&t)));
+        let logged_in = t
+            .steps
+            .iter()
+            .position(|st| st.label().contains(login))
+            .unwrap();
+        assert!(asked < logged_in, "{start} before {login}");
+        assert!(t.steps[logged_in].encrypted, "{login} travels encrypted");
+    }
+    assert_eq!(messages(&t, "Bob's laptop"), ["Lunch on Friday?"]);
+    assert_eq!(messages(&t, "Bob's phone"), ["Lunch on Friday?"]);
+}
+
+#[test]
+fn connection_settings_survive_a_share_link() {
+    let mut s = Scenario::default();
+    s.phone.port = 995;
+    s.laptop.require_tls = true;
+    let link = postroom_sim::share::encode(&s);
+    assert_eq!(postroom_sim::share::decode(&link).unwrap(), s);
+    // A link without them (made before they existed) still opens, with the defaults.
+    let plain = postroom_sim::share::encode(&Scenario::default());
+    assert_eq!(
+        postroom_sim::share::decode(&plain).unwrap(),
+        Scenario::default()
+    );
+}
