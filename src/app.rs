@@ -8,7 +8,8 @@ use yew::prelude::*;
 
 use crate::components::topbar::notices;
 use crate::components::{
-    Controls, ExplanationPanel, MailboxPanel, ScenarioPanel, SequenceDiagram, Topbar, Transcript,
+    controls, explanation_panel, mailbox_panel, sequence_diagram, topbar, ControlsProps,
+    ExplanationProps, MailboxPanelProps, ScenarioPanel, SequenceDiagramProps, Transcript,
 };
 use crate::hooks::{use_keyboard, use_ticker};
 use crate::state::{Playback, PlaybackAction};
@@ -59,12 +60,12 @@ pub fn App() -> Html {
 
     html! {
         <div class="app">
-            <Topbar view="explore" on_share={Some(on_share)} extra={html! {
-                <button class="topbar__button" data-action="compose" onclick={toggle_panel} aria-expanded={panel_open.to_string()}>{ "Compose & faults" }</button>
-            }}>
+            { topbar("explore", html! { <>
                 { "Scenario: " }<strong>{ format!("{} emails {}", short(&scenario.from), short(&scenario.to)) }</strong>
                 { if scenario.faults.is_empty() { html!{} } else { html!{ <span class="topbar__faults">{ format!(" · {} fault(s)", scenario.faults.len()) }</span> } } }
-            </Topbar>
+            </> }, html! {
+                <button class="topbar__button" data-action="compose" onclick={toggle_panel} aria-expanded={panel_open.to_string()}>{ "Compose & faults" }</button>
+            }, Some(on_share)) }
             { notices(banner.as_deref(), dismiss, share_link.as_deref()) }
             { if *panel_open { html! { <ScenarioPanel scenario={(*scenario).clone()} {on_apply} on_close={close_panel} /> } } else { html!{} } }
             { match &*result {
@@ -154,15 +155,15 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
         <>
             <main class="explorer">
                 <div class="explorer__main">
-                    <SequenceDiagram timeline={timeline.clone()} {current} on_select={on_select.clone()} />
-                    <MailboxPanel timeline={timeline.clone()} {current} />
+                    { sequence_diagram(&SequenceDiagramProps { timeline: timeline.clone(), current, on_select: on_select.clone() }) }
+                    { mailbox_panel(&MailboxPanelProps { timeline: timeline.clone(), current }) }
                 </div>
                 <div class="explorer__side">
-                    <ExplanationPanel timeline={timeline.clone()} {current} />
+                    { explanation_panel(&ExplanationProps { timeline: timeline.clone(), current }) }
                     <Transcript timeline={timeline.clone()} {current} {on_select} bytes={*bytes} on_toggle_bytes={toggle_bytes} />
                 </div>
             </main>
-            <Controls timeline={timeline.clone()} playback={*playback} {on_action} />
+            { controls(&ControlsProps { timeline: timeline.clone(), playback: *playback, on_action }) }
             <div class="visually-hidden" aria-live="polite" aria-atomic="true">{ announcement }</div>
         </>
     }

@@ -5,7 +5,7 @@ use postroom_sim::compare::{presets, Script};
 use yew::prelude::*;
 
 use crate::components::topbar::notices;
-use crate::components::{CompareView, Topbar};
+use crate::components::{topbar, CompareView};
 use crate::storage;
 
 #[function_component]
@@ -35,9 +35,7 @@ pub fn CompareApp() -> Html {
         .map_or("your own script", |p| p.title);
     html! {
         <div class="app app--compare">
-            <Topbar view="compare" on_share={Some(on_share)}>
-                { "Lesson: " }<strong>{ lesson }</strong>
-            </Topbar>
+            { topbar("compare", html! { <>{ "Lesson: " }<strong>{ lesson }</strong></> }, html! {}, Some(on_share)) }
             { notices(banner.as_deref(), dismiss, share_link.as_deref()) }
             <CompareView key={script.encode()} script={(*script).clone()} {on_script} />
         </div>

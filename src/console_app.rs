@@ -2,15 +2,15 @@
 
 use yew::prelude::*;
 
-use crate::components::{ConsoleView, Topbar};
+use crate::components::{topbar, ConsoleView};
 
 #[function_component]
 pub fn ConsoleApp() -> Html {
     html! {
         <div class="app app--console">
-            <Topbar view="console">
+            { topbar("console", html! { <>
                 { "Type your own commands to a real " }<strong>{ "SMTP, POP3 or IMAP" }</strong>{ " server" }
-            </Topbar>
+            </> }, html! {}, None) }
             <ConsoleView />
         </div>
     }

@@ -10,13 +10,31 @@
 use std::rc::Rc;
 
 use postroom::app::App;
-use postroom::components::explanation::ExplanationProps;
-use postroom::components::mailbox_panel::MailboxPanelProps;
-use postroom::components::sequence_diagram::SequenceDiagramProps;
 use postroom::components::transcript::TranscriptProps;
-use postroom::components::{ExplanationPanel, MailboxPanel, SequenceDiagram, Transcript};
+use postroom::components::{
+    explanation_panel, mailbox_panel, sequence_diagram, ExplanationProps, MailboxPanelProps,
+    SequenceDiagramProps, Transcript,
+};
 use postroom_sim::{run, Scenario, Timeline};
-use yew::{Callback, LocalServerRenderer};
+use yew::{function_component, Callback, Html, LocalServerRenderer, Properties};
+
+/// Renders the markup of a plain view function (the stateless panels are not components).
+#[derive(Properties, PartialEq)]
+struct ShowProps {
+    html: Html,
+}
+
+#[function_component]
+fn Show(props: &ShowProps) -> Html {
+    props.html.clone()
+}
+
+async fn render(html: Html) -> String {
+    LocalServerRenderer::<Show>::with_props(ShowProps { html })
+        .hydratable(false)
+        .render()
+        .await
+}
 
 fn timeline() -> Rc<Timeline> {
     Rc::new(run(&Scenario::default()).unwrap())
@@ -105,10 +123,7 @@ async fn the_diagram_shows_a_window_around_the_current_step() {
         current,
         on_select: Callback::noop(),
     };
-    let html = LocalServerRenderer::<SequenceDiagram>::with_props(props)
-        .hydratable(false)
-        .render()
-        .await;
+    let html = render(sequence_diagram(&props)).await;
     assert_eq!(html.matches("diagram__step--current").count(), 1);
     assert!(html.contains("diagram__step--dns"));
     assert!(html.contains("QUERY example.net. IN MX"));
@@ -123,12 +138,10 @@ async fn the_diagram_shows_a_window_around_the_current_step() {
 async fn the_explanation_of_the_data_step_mentions_dot_stuffing() {
     let t = timeline();
     let current = step_of(&t, "From:");
-    let html = LocalServerRenderer::<ExplanationPanel>::with_props(ExplanationProps {
+    let html = render(explanation_panel(&ExplanationProps {
         timeline: t.clone(),
         current,
-    })
-    .hydratable(false)
-    .render()
+    }))
     .await;
     assert!(html.contains("The message itself (163 octets)"), "{html}");
     assert!(html.contains("One line starts with a period"));
@@ -143,12 +156,10 @@ async fn the_explanation_of_the_data_step_mentions_dot_stuffing() {
 async fn the_mailboxes_fill_and_empty_as_the_story_goes() {
     let t = timeline();
     let render = |current| {
-        LocalServerRenderer::<MailboxPanel>::with_props(MailboxPanelProps {
+        render(mailbox_panel(&MailboxPanelProps {
             timeline: t.clone(),
             current,
-        })
-        .hydratable(false)
-        .render()
+        }))
     };
     let relay_data = t
         .steps

@@ -65,8 +65,9 @@ fn phase_labels(t: &Timeline) -> Html {
     html! { <div class="controls__phases" aria-hidden="true">{ for labels }</div> }
 }
 
-#[function_component]
-pub fn Controls(props: &ControlsProps) -> Html {
+/// A plain function, not a component: it has no state, and a component of its own would
+/// cost the page more code than it saves in rendering.
+pub fn controls(props: &ControlsProps) -> Html {
     let p = props.playback;
     let t = &props.timeline;
     let send = |action| {

@@ -11,8 +11,9 @@ pub struct ExplanationProps {
     pub current: usize,
 }
 
-#[function_component]
-pub fn ExplanationPanel(props: &ExplanationProps) -> Html {
+/// A plain function, not a component: it has no state, and a component of its own would
+/// cost the page more code than it saves in rendering.
+pub fn explanation_panel(props: &ExplanationProps) -> Html {
     let t = &props.timeline;
     let Some(step) = t.steps.get(props.current) else {
         return html! {

@@ -12,8 +12,9 @@ pub struct MailboxPanelProps {
     pub current: usize,
 }
 
-#[function_component]
-pub fn MailboxPanel(props: &MailboxPanelProps) -> Html {
+/// A plain function, not a component: it has no state, and a component of its own would
+/// cost the page more code than it saves in rendering.
+pub fn mailbox_panel(props: &MailboxPanelProps) -> Html {
     let Some(step) = props.timeline.steps.get(props.current) else {
         return html! {};
     };

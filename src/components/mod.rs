@@ -12,10 +12,10 @@ pub mod transcript;
 
 pub use compare::CompareView;
 pub use console::ConsoleView;
-pub use controls::Controls;
-pub use explanation::ExplanationPanel;
-pub use mailbox_panel::MailboxPanel;
+pub use controls::{controls, ControlsProps};
+pub use explanation::{explanation_panel, ExplanationProps};
+pub use mailbox_panel::{mailbox_panel, MailboxPanelProps};
 pub use scenario_panel::ScenarioPanel;
-pub use sequence_diagram::SequenceDiagram;
-pub use topbar::Topbar;
+pub use sequence_diagram::{sequence_diagram, SequenceDiagramProps};
+pub use topbar::topbar;
 pub use transcript::Transcript;

@@ -100,6 +100,11 @@ fn read_form(root: &NodeRef, base: &Scenario) -> Scenario {
     s.phone.leave_on_server = text("phone-keep", "false") == "true";
     s.laptop.protocol = protocol(text("laptop-protocol", "imap"));
     s.laptop.leave_on_server = text("laptop-keep", "true") == "true";
+    // An empty or unreadable port means the protocol's usual one.
+    s.phone.port = text("phone-port", "").trim().parse().unwrap_or(0);
+    s.laptop.port = text("laptop-port", "").trim().parse().unwrap_or(0);
+    s.phone.require_tls = text("phone-tls", "false") == "true";
+    s.laptop.require_tls = text("laptop-tls", "false") == "true";
     s.phone.password = text("phone-password", &base.phone.password);
     s.laptop.password = text("laptop-password", &base.laptop.password);
     if let Some((_, actions)) = text("story", "0")
@@ -151,6 +156,10 @@ pub fn ScenarioPanel(props: &ScenarioPanelProps) -> Html {
                 <label class="scenario__check scenario__keep"><input type="checkbox" name={format!("{name}-keep")} checked={d.leave_on_server} />
                     { "POP3: leave a copy on the server" }</label>
                 <p class="scenario__imap-note">{ "IMAP always keeps the mail on the server." }</p>
+                <label>{ "Port " }<input type="number" min="1" max="65535" name={format!("{name}-port")}
+                    value={if d.port == 0 { String::new() } else { d.port.to_string() }} placeholder="usual" /></label>
+                <label class="scenario__check"><input type="checkbox" name={format!("{name}-tls")} checked={d.require_tls} />
+                    { "Require STARTTLS / STLS" }</label>
             </fieldset>
         }
     };

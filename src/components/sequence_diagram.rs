@@ -49,8 +49,9 @@ fn label_x(centre: i32, label: &str, prefix: &str) -> i32 {
     centre.clamp(half, (WIDTH - half).max(half))
 }
 
-#[function_component]
-pub fn SequenceDiagram(props: &SequenceDiagramProps) -> Html {
+/// A plain function, not a component: it has no state, and a component of its own would
+/// cost the page more code than it saves in rendering.
+pub fn sequence_diagram(props: &SequenceDiagramProps) -> Html {
     let t = &props.timeline;
     let lanes = t.hosts.len();
     let first = props.current.saturating_sub(BEFORE);

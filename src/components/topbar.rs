@@ -3,75 +3,65 @@
 
 use yew::prelude::*;
 
-/// Sets an attribute on `<html>`, so one stylesheet rule switches the whole page.
-fn set_root_flag(name: &str, value: Option<&str>) {
+/// Flips a switch kept as an attribute on `<html>` (one stylesheet rule then changes the
+/// whole page) and shows its state on the button pressed. Kept in the page, not in Yew
+/// state: the bar is then a plain function, lighter for the first load.
+fn toggle_root(event: &MouseEvent, name: &str, on: &str, off: Option<&str>) {
     #[cfg(target_arch = "wasm32")]
-    if let Some(root) = gloo::utils::document().document_element() {
-        let _ = match value {
-            Some(v) => root.set_attribute(name, v),
-            None => root.remove_attribute(name),
+    {
+        use wasm_bindgen::JsCast;
+        let Some(root) = gloo::utils::document().document_element() else {
+            return;
         };
+        let now_on = root.get_attribute(name).as_deref() != Some(on);
+        let _ = match (now_on, off) {
+            (true, _) => root.set_attribute(name, on),
+            (false, Some(off)) => root.set_attribute(name, off),
+            (false, None) => root.remove_attribute(name),
+        };
+        if let Some(button) = event
+            .current_target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        {
+            let _ = button.set_attribute("aria-pressed", if now_on { "true" } else { "false" });
+        }
     }
     #[cfg(not(target_arch = "wasm32"))]
-    let _ = (name, value);
+    let _ = (event, name, on, off);
 }
 
-#[derive(Properties, PartialEq, Debug)]
-pub struct TopbarProps {
-    /// Which page this is: "explore", "compare" or "console".
-    pub view: &'static str,
-    /// What is shown: the scenario or the lesson.
-    pub children: Html,
-    /// Buttons of this page only, before Share.
-    #[prop_or_default]
-    pub extra: Html,
-    /// The Share button, on pages that have something to share.
-    #[prop_or_default]
-    pub on_share: Option<Callback<MouseEvent>>,
-}
-
-#[function_component]
-pub fn Topbar(props: &TopbarProps) -> Html {
-    let dark = use_state(|| None::<bool>);
-    let projector = use_state(|| false);
-    let toggle_theme = {
-        let dark = dark.clone();
-        Callback::from(move |_: MouseEvent| {
-            let next = !dark.unwrap_or(false);
-            set_root_flag("data-theme", Some(if next { "dark" } else { "light" }));
-            dark.set(Some(next));
-        })
-    };
-    let toggle_projector = {
-        let projector = projector.clone();
-        Callback::from(move |_: MouseEvent| {
-            set_root_flag("data-projector", (!*projector).then_some("on"));
-            projector.set(!*projector);
-        })
-    };
-    // Each view is its own page, so the explorer's first load stays small.
-    let view = |href: &'static str, key: &'static str, label: &'static str| {
-        let here = props.view == key;
+/// The bar: `view` is "explore", "compare" or "console"; `title` says what is shown;
+/// `extra` holds this page's own buttons, before Share (when there is something to share).
+pub fn topbar(
+    view: &str,
+    title: Html,
+    extra: Html,
+    on_share: Option<Callback<MouseEvent>>,
+) -> Html {
+    let link = |href: &'static str, key: &'static str, label: &'static str| {
         html! {
-            <a class="topbar__view" data-view={key} {href} aria-current={here.then_some("page")}>{ label }</a>
+            <a class="topbar__view" data-view={key} {href} aria-current={(view == key).then_some("page")}>{ label }</a>
         }
     };
     html! {
         <header class="topbar">
             <h1 class="topbar__brand">{ "Postroom" }</h1>
+            // Each view is its own page, so no page downloads another's code.
             <nav class="topbar__views" aria-label="Views">
-                { view("./", "explore", "Explore") }
-                { view("compare.html", "compare", "POP3 vs IMAP") }
-                { view("console.html", "console", "Console") }
+                { link("./", "explore", "Explore") }
+                { link("compare.html", "compare", "POP3 vs IMAP") }
+                { link("console.html", "console", "Console") }
             </nav>
-            <p class="topbar__scenario">{ props.children.clone() }</p>
+            <p class="topbar__scenario">{ title }</p>
             <nav class="topbar__actions" aria-label="Page">
-                { props.extra.clone() }
-                { if let Some(on_share) = &props.on_share { html! {
-                    <button class="topbar__button" data-action="share" onclick={on_share.clone()}>{ "Share" }</button>
+                { extra }
+                { if let Some(on_share) = on_share { html! {
+                    <button class="topbar__button" data-action="share" onclick={on_share}>{ "Share" }</button>
                 } } else { html!{} } }
-                <button class="topbar__button" data-action="projector" onclick={toggle_projector} aria-pressed={projector.to_string()}>{ "Projector" }</button>
-                <button class="topbar__button" data-action="theme" onclick={toggle_theme} aria-label="Switch light or dark">{ "◐" }</button>
+                <button class="topbar__button" data-action="projector" aria-pressed="false"
+                    onclick={|e: MouseEvent| toggle_root(&e, "data-projector", "on", None)}>{ "Projector" }</button>
+                <button class="topbar__button" data-action="theme" aria-label="Switch light or dark"
+                    onclick={|e: MouseEvent| toggle_root(&e, "data-theme", "dark", Some("light"))}>{ "◐" }</button>
             </nav>
         </header>
     }

@@ -239,6 +239,28 @@ test('compose and send, two faults, reload resumes, and a share link opens the s
   await page.close();
 });
 
+test('device settings: a wrong port fails as a real mail program would', async () => {
+  const page = await open();
+  await page.click('[data-action=compose]');
+  await page.fill('input[name=phone-port]', '143');
+  await page.check('input[name=laptop-tls]');
+  await page.screenshot({ path: `${SHOTS}/compose-device-settings-1920x1080.png` });
+  await page.click('[data-action=send]');
+  await settle(page);
+  const transcript = await page.locator('.transcript').innerText();
+  // The phone (POP3) reaches Bob's IMAP server and cannot read its greeting.
+  assert.match(transcript, /the POP3 client cannot read this greeting and hangs up/);
+  // The laptop starts TLS before it logs in.
+  assert.match(transcript, /STARTTLS[\s\S]*TLS handshake[\s\S]*AUTHENTICATE PLAIN/);
+  await press(page, 'End');
+  assert.match(await mailboxRow(page, "Bob's laptop"), /Lunch on Friday\?/);
+  assert.match(await mailboxRow(page, "Bob's phone"), /empty/);
+  // Back to the classroom example for the other tests.
+  await page.click('[data-action=compose]');
+  await page.locator('.scenario__actions button', { hasText: 'classroom example' }).click();
+  await page.close();
+});
+
 test('a garbage share link shows a banner and the classroom example', async () => {
   const { ctx, dir } = await freshContext();
   const page = await open({ context: ctx, hash: '#s=v1.this-is-not-a-scenario' });

@@ -210,10 +210,11 @@ pub fn run_limited(scenario: &Scenario, limit: usize) -> Result<Timeline, Scenar
 
 fn device_role(scenario: &Scenario, device: Device) -> String {
     let s = scenario.settings(device);
+    let port = s.port();
     match s.protocol {
-        FetchProtocol::Pop3 if s.leave_on_server => "POP3 :110 · keeps a copy".into(),
-        FetchProtocol::Pop3 => "POP3 :110 · deletes".into(),
-        FetchProtocol::Imap => "IMAP :143".into(),
+        FetchProtocol::Pop3 if s.leave_on_server => format!("POP3 :{port} · keeps a copy"),
+        FetchProtocol::Pop3 => format!("POP3 :{port} · deletes"),
+        FetchProtocol::Imap => format!("IMAP :{port}"),
     }
 }
 
