@@ -5,6 +5,7 @@
 //! `handle_input`, take bytes to send with `poll_output` and learn what happened with
 //! `poll_event`. It never reads the OS clock; time is passed in as an [`Instant`].
 
+pub mod base64;
 pub mod error;
 pub mod explain;
 pub mod imap;

@@ -518,3 +518,18 @@ fn the_server_never_sends_a_reply_line_over_512_octets() {
         "an address literal over 255 octets is a syntax error: {out}"
     );
 }
+
+proptest! {
+    // Our small base64 agrees with the `base64` crate on every input, both ways.
+    #[test]
+    fn our_base64_matches_the_base64_crate(bytes in proptest::collection::vec(any::<u8>(), 0..64), text in "[A-Za-z0-9+/=_-]{0,24}") {
+        use base64::Engine as _;
+        use postroom_proto::base64::{decode, encode, Alphabet};
+        let standard = base64::engine::general_purpose::STANDARD;
+        let url = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        prop_assert_eq!(encode(&bytes, Alphabet::Standard), standard.encode(&bytes));
+        prop_assert_eq!(encode(&bytes, Alphabet::UrlSafeNoPad), url.encode(&bytes));
+        prop_assert_eq!(decode(&text, Alphabet::Standard), standard.decode(&text).ok());
+        prop_assert_eq!(decode(&text, Alphabet::UrlSafeNoPad), url.decode(&text).ok());
+    }
+}

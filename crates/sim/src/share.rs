@@ -4,8 +4,6 @@
 //! The payload is a few lines of `key=value` text in URL-safe base64: small, readable when
 //! decoded, and without a JSON library in the page.
 
-use base64::Engine as _;
-
 use crate::scenario::{Action, Device, DeviceSettings, Fault, FetchProtocol, Scenario};
 
 /// The format version written by this build. Older versions may be read; newer ones are
@@ -145,7 +143,7 @@ pub fn encode(s: &Scenario) -> String {
     let text = format!("{text}\nend={}", checksum(&text));
     format!(
         "v{VERSION}.{}",
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(text)
+        postroom_proto::base64::encode(text, postroom_proto::base64::Alphabet::UrlSafeNoPad)
     )
 }
 
@@ -194,13 +192,13 @@ pub fn decode(text: &str) -> Result<Scenario, ShareError> {
             "This link was made by a newer Postroom (format {version}); this page reads format {VERSION}. Reload the page to update it."
         )));
     }
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(payload)
-        .map_err(|_| {
-            ShareError(
-                "This link is damaged: it may have been cut short when it was copied.".into(),
-            )
-        })?;
+    let bytes =
+        postroom_proto::base64::decode(payload, postroom_proto::base64::Alphabet::UrlSafeNoPad)
+            .ok_or_else(|| {
+                ShareError(
+                    "This link is damaged: it may have been cut short when it was copied.".into(),
+                )
+            })?;
     let body = String::from_utf8(bytes).map_err(|_| bad("it is not text"))?;
     let damaged = || {
         ShareError("This link is damaged: it may have been cut short when it was copied.".into())
@@ -324,8 +322,10 @@ mod tests {
         let cut = encode(&Scenario::default());
         assert!(decode(&cut[..cut.len() / 2]).is_err());
         let text = "from=a\nfaults=meteor";
-        let weird = base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .encode(format!("{text}\nend={}", checksum(text)));
+        let weird = postroom_proto::base64::encode(
+            format!("{text}\nend={}", checksum(text)),
+            postroom_proto::base64::Alphabet::UrlSafeNoPad,
+        );
         assert!(decode(&format!("v1.{weird}"))
             .unwrap_err()
             .0

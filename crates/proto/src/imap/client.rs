@@ -4,8 +4,6 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use base64::Engine as _;
-
 use super::response::{self, fetch_item, Response, Token};
 use super::types::MAX_LINE;
 use crate::smtp::ClientTls;
@@ -470,8 +468,10 @@ impl ImapClient {
             ));
             self.send("LOGOUT", Pending::Logout);
         } else if self.has("AUTH=PLAIN") && self.has("SASL-IR") {
-            let response = base64::engine::general_purpose::STANDARD
-                .encode(format!("\0{}\0{}", self.config.user, self.config.password));
+            let response = crate::base64::encode(
+                format!("\0{}\0{}", self.config.user, self.config.password),
+                crate::base64::Alphabet::Standard,
+            );
             self.send(&format!("AUTHENTICATE PLAIN {response}"), Pending::Login);
         } else {
             let login = format!(

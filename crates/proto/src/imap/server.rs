@@ -8,8 +8,6 @@
 
 use std::collections::{BTreeSet, VecDeque};
 
-use base64::Engine as _;
-
 use super::decode::{self, Framing};
 use super::encode::{astring, date_time, flag_list, literal, section_name};
 use super::mime::{self, Section, SectionText};
@@ -630,9 +628,7 @@ impl ImapServer {
     }
 
     fn sasl_plain(&mut self, tag: &str, response: &str, store: &MailStore, out: &mut Vec<u8>) {
-        let decoded = base64::engine::general_purpose::STANDARD
-            .decode(response.trim())
-            .ok()
+        let decoded = crate::base64::decode(response.trim(), crate::base64::Alphabet::Standard)
             .and_then(|b| String::from_utf8(b).ok());
         let Some(decoded) = decoded else {
             out.extend(format!("{tag} BAD Invalid base64 data\r\n").bytes());

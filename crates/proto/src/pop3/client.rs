@@ -4,8 +4,6 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
-use base64::Engine as _;
-
 use super::decode;
 use super::server::apop_digest;
 use super::types::{Command, Response};
@@ -384,8 +382,10 @@ impl Pop3Client {
                 None => self.give_up("APOP needs a timestamp in the greeting, and there is none"),
             },
             Login::SaslPlain => {
-                let response = base64::engine::general_purpose::STANDARD
-                    .encode(format!("\0{user}\0{password}"));
+                let response = crate::base64::encode(
+                    format!("\0{user}\0{password}"),
+                    crate::base64::Alphabet::Standard,
+                );
                 let auth = Command::Auth {
                     mechanism: Some("PLAIN".into()),
                     initial_response: Some(response),

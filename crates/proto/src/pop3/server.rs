@@ -6,7 +6,6 @@
 
 use std::collections::VecDeque;
 
-use base64::Engine as _;
 use md5::{Digest, Md5};
 
 use super::decode::{self, CommandError};
@@ -456,9 +455,7 @@ impl Pop3Server {
     }
 
     fn sasl_plain(&mut self, response: &str, store: &mut MailStore) {
-        let decoded = base64::engine::general_purpose::STANDARD
-            .decode(response.trim())
-            .ok()
+        let decoded = crate::base64::decode(response.trim(), crate::base64::Alphabet::Standard)
             .and_then(|b| String::from_utf8(b).ok());
         let Some(decoded) = decoded else {
             return self.refuse("Invalid base64 data");

@@ -4,8 +4,6 @@
 
 use std::collections::VecDeque;
 
-use base64::Engine as _;
-
 use super::decode;
 use super::types::{
     ClientState, Command, Mailbox, Param, Reply, ReplyCode, ReplyTo, ReversePath, Verb,
@@ -515,7 +513,7 @@ impl SmtpClient {
         if self.authenticated {
             return self.start_next_job();
         }
-        let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+        let b64 = |s: &str| crate::base64::encode(s, crate::base64::Alphabet::Standard);
         if self.extensions.auth.iter().any(|m| m == "PLAIN") {
             // RFC 4616: authzid empty, authcid, password, NUL-separated; sent as the initial
             // response (RFC 4954 §4) to save a round trip.
@@ -543,7 +541,7 @@ impl SmtpClient {
                 .config
                 .credentials
                 .as_ref()
-                .map(|(_, p)| base64::engine::general_purpose::STANDARD.encode(p))
+                .map(|(_, p)| crate::base64::encode(p, crate::base64::Alphabet::Standard))
                 .unwrap_or_default();
             self.output
                 .push_back(format!("{password}\r\n").into_bytes());

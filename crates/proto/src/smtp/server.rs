@@ -4,8 +4,6 @@
 
 use std::collections::VecDeque;
 
-use base64::Engine as _;
-
 use super::decode::{self, CommandError, LineError};
 use super::types::{
     Command, Mailbox, Param, Reply, ReplyCode, ReversePath, ServerState, MAX_COMMAND_LINE,
@@ -874,8 +872,6 @@ fn find_crlf(input: &[u8]) -> Option<usize> {
 }
 
 fn decode_base64(text: &str) -> Option<String> {
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(text.trim())
-        .ok()?;
+    let bytes = crate::base64::decode(text.trim(), crate::base64::Alphabet::Standard)?;
     String::from_utf8(bytes).ok()
 }
