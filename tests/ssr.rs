@@ -125,6 +125,9 @@ async fn the_diagram_shows_a_window_around_the_current_step() {
     };
     let html = render(sequence_diagram(&props)).await;
     assert_eq!(html.matches("diagram__step--current").count(), 1);
+    // The header is also the map: the two ends of the current step are marked and joined.
+    assert_eq!(html.matches("diagram__host--active").count(), 2);
+    assert!(html.contains("diagram__link diagram__step--dns"));
     assert!(html.contains("diagram__step--dns"));
     assert!(html.contains("QUERY example.net. IN MX"));
     // Encrypted submission steps are drawn as such.

@@ -57,10 +57,22 @@ pub fn sequence_diagram(props: &SequenceDiagramProps) -> Html {
     let first = props.current.saturating_sub(BEFORE);
     let last = (props.current + AFTER).min(t.len().saturating_sub(1));
     let height = HEADER + ROW * (BEFORE + AFTER + 1) as i32 + 16;
+    // The header doubles as the map of the hosts: the two ends of the current step are
+    // highlighted and joined, in the protocol's colour.
+    let active = t.steps.get(props.current);
+    let ends = active.map(|s| (s.from.0, s.to.0));
+    let link = active.filter(|s| s.from != s.to).map(|s| {
+        let (a, b) = (lane_x(s.from.0, lanes), lane_x(s.to.0, lanes));
+        html! {
+            <line x1={format!("{}", a.min(b) + 78)} y1="35" x2={format!("{}", a.max(b) - 78)} y2="35"
+                class={classes!("diagram__link", format!("diagram__step--{}", s.protocol.key()))} />
+        }
+    });
     let heads = t.hosts.iter().enumerate().map(|(i, h)| {
         let x = lane_x(i, lanes);
+        let on = ends.is_some_and(|(a, b)| a == i || b == i);
         html! {
-            <g class="diagram__host">
+            <g class={classes!("diagram__host", on.then_some("diagram__host--active"))}>
                 <rect x={format!("{}", x - 78)} y="6" width="156" height="58" rx="8" class="diagram__host-box" />
                 <text x={format!("{x}")} y="30" class="diagram__host-label" text-anchor="middle">{ &h.label }</text>
                 <text x={format!("{x}")} y="50" class="diagram__host-role" text-anchor="middle">{ &h.role }</text>
@@ -125,6 +137,7 @@ pub fn sequence_diagram(props: &SequenceDiagramProps) -> Html {
             <svg class="diagram__svg" viewBox={format!("0 0 {WIDTH} {height}")} role="img"
                  aria-label={format!("Sequence diagram, steps {} to {} of {}", first + 1, last + 1, t.len())}>
                 { for heads }
+                { for link }
                 { for arrows }
             </svg>
         </section>
