@@ -23,13 +23,55 @@ pub fn App() -> Html {
     let panel_open = use_state(|| false);
     let share_link = use_state(|| None::<String>);
     let result = use_memo((*scenario).clone(), |s| run(s).map(Rc::new));
-
+    // The step on screen, and where a new scenario should open (None: its first step).
+    let here = use_mut_ref(|| 0usize);
+    let resume = use_state(|| None::<usize>);
+    let on_step = {
+        let here = here.clone();
+        Callback::from(move |step: usize| *here.borrow_mut() = step)
+    };
+    // Inject a fault while the class watches: the world runs again with it, and the view
+    // stays where it is, or goes back to the first step the fault changes if that is earlier.
+    let on_inject = {
+        let (scenario, resume, result, here) = (
+            scenario.clone(),
+            resume.clone(),
+            result.clone(),
+            here.clone(),
+        );
+        Callback::from(move |e: Event| {
+            let select = e.target_unchecked_into::<web_sys::HtmlSelectElement>();
+            let chosen = postroom_sim::share::FAULTS
+                .iter()
+                .copied()
+                .find(|f| format!("{f:?}") == select.value());
+            select.set_value("");
+            let Some(fault) = chosen else { return };
+            let mut next = (*scenario).clone();
+            if next.faults.contains(&fault) {
+                return;
+            }
+            next.faults.push(fault);
+            let at = match (&*result, run(&next)) {
+                (Ok(before), Ok(after)) => before.first_difference(&after).min(*here.borrow()),
+                _ => 0,
+            };
+            storage::save(&next, at);
+            resume.set(Some(at));
+            scenario.set(next);
+        })
+    };
     let on_apply = {
-        let (scenario, panel_open, share_link) =
-            (scenario.clone(), panel_open.clone(), share_link.clone());
+        let (scenario, panel_open, share_link, resume) = (
+            scenario.clone(),
+            panel_open.clone(),
+            share_link.clone(),
+            resume.clone(),
+        );
         Callback::from(move |s: Scenario| {
             storage::save(&s, 0);
             scenario.set(s);
+            resume.set(None);
             panel_open.set(false);
             share_link.set(None);
         })
@@ -52,10 +94,10 @@ pub fn App() -> Html {
     };
     // The explorer is rebuilt for each new scenario, so it starts at step 1.
     let key = postroom_sim::share::encode(&scenario);
-    let first_step = if *scenario == start.scenario {
-        start.step
-    } else {
-        0
+    let first_step = match *resume {
+        Some(step) => step,
+        None if *scenario == start.scenario => start.step,
+        None => 0,
     };
 
     html! {
@@ -63,13 +105,19 @@ pub fn App() -> Html {
             { topbar("explore", html! { <>
                 { "Scenario: " }<strong>{ format!("{} emails {}", short(&scenario.from), short(&scenario.to)) }</strong>
                 { if scenario.faults.is_empty() { html!{} } else { html!{ <span class="topbar__faults">{ format!(" · {} fault(s)", scenario.faults.len()) }</span> } } }
-            </> }, html! {
+            </> }, html! { <>
+                <select class="topbar__button" data-action="inject" aria-label="Inject a fault here" onchange={on_inject}>
+                    <option value="" selected=true>{ "⚡ Inject fault…" }</option>
+                    { for postroom_sim::share::FAULTS.iter().filter(|f| !scenario.faults.contains(f)).map(|f| html! {
+                        <option value={format!("{f:?}")}>{ crate::components::scenario_panel::fault_label(*f) }</option>
+                    }) }
+                </select>
                 <button class="topbar__button" data-action="compose" onclick={toggle_panel} aria-expanded={panel_open.to_string()}>{ "Compose & faults" }</button>
-            }, Some(on_share)) }
+            </> }, Some(on_share)) }
             { notices(banner.as_deref(), dismiss, share_link.as_deref()) }
             { if *panel_open { html! { <ScenarioPanel scenario={(*scenario).clone()} {on_apply} on_close={close_panel} /> } } else { html!{} } }
             { match &*result {
-                Ok(timeline) => html! { <Explorer key={key} timeline={timeline.clone()} scenario={(*scenario).clone()} {first_step} /> },
+                Ok(timeline) => html! { <Explorer key={key} timeline={timeline.clone()} scenario={(*scenario).clone()} {first_step} {on_step} /> },
                 Err(e) => html! {
                     <main class="app--error">
                         <p class="banner banner--error" role="alert">{ "This scenario cannot run: " }{ e.to_string() }</p>
@@ -96,6 +144,9 @@ pub struct ExplorerProps {
     pub scenario: Scenario,
     #[prop_or_default]
     pub first_step: usize,
+    /// Told the step shown after every move, so a fault can be injected "here".
+    #[prop_or_default]
+    pub on_step: Callback<usize>,
 }
 
 #[function_component]
@@ -125,9 +176,10 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
     }
     {
         // Remember where the class is, for a reload.
-        let scenario = props.scenario.clone();
+        let (scenario, on_step) = (props.scenario.clone(), props.on_step.clone());
         use_effect_with(playback.current, move |step| {
-            storage::save(&scenario, *step)
+            storage::save(&scenario, *step);
+            on_step.emit(*step);
         });
     }
     let on_select = {

@@ -261,6 +261,37 @@ test('device settings: a wrong port fails as a real mail program would', async (
   await page.close();
 });
 
+test('inject a fault where the class is: the view stays, or goes back to where the story changes', async () => {
+  const page = await open();
+  const n = await total(page);
+  for (let i = 0; i < 4; i++) await press(page, 'ArrowRight');
+  await reach(page, `Step 5 of ${n}`);
+  // Greylisting touches only the relay, later: the class stays on step 5.
+  await page.selectOption('[data-action=inject]', 'Greylisting');
+  await settle(page);
+  const grey = await total(page);
+  assert.ok(grey > n, 'the retry adds steps');
+  await reach(page, `Step 5 of ${grey}`);
+  assert.match(await page.locator('.transcript').innerText(), /451 4\.7\.1 Greylisted/);
+  assert.match(await page.locator('.topbar__scenario').innerText(), /1 fault\(s\)/);
+  // A wrong password changes AUTH, before step 30: the view goes back to it.
+  await page.locator('.controls__range').evaluate((el) => {
+    el.value = '29';
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+  await settle(page);
+  await page.selectOption('[data-action=inject]', 'WrongPassword');
+  await settle(page);
+  assert.match(await currentFirstLine(page), /^AUTH PLAIN /);
+  await press(page, 'ArrowRight');
+  assert.match(await currentFirstLine(page), /^535 /);
+  await page.screenshot({ path: `${SHOTS}/explorer-inject-fault-1920x1080.png` });
+  // Back to the classroom example for the other tests.
+  await page.click('[data-action=compose]');
+  await page.locator('.scenario__actions button', { hasText: 'classroom example' }).click();
+  await page.close();
+});
+
 test('a garbage share link shows a banner and the classroom example', async () => {
   const { ctx, dir } = await freshContext();
   const page = await open({ context: ctx, hash: '#s=v1.this-is-not-a-scenario' });

@@ -143,4 +143,15 @@ impl Timeline {
     pub fn is_empty(&self) -> bool {
         self.steps.is_empty()
     }
+
+    /// The first step at which `other` tells a different story (another unit, or units
+    /// between other hosts); the shorter length if one is the start of the other. A fault
+    /// injected while the class watches takes effect from here.
+    pub fn first_difference(&self, other: &Timeline) -> usize {
+        self.steps
+            .iter()
+            .zip(&other.steps)
+            .position(|(a, b)| (a.from, a.to, &a.bytes) != (b.from, b.to, &b.bytes))
+            .unwrap_or(self.len().min(other.len()))
+    }
 }

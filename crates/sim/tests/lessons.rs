@@ -402,3 +402,26 @@ fn connection_settings_survive_a_share_link() {
         Scenario::default()
     );
 }
+
+#[test]
+fn an_injected_fault_changes_the_story_from_the_step_it_first_touches() {
+    let base = run(&Scenario::default()).unwrap();
+    let mut s = Scenario::default();
+    s.faults.push(Fault::WrongPassword);
+    let wrong = run(&s).unwrap();
+    let at = base.first_difference(&wrong);
+    // Everything before AUTH is the same; AUTH itself carries the other password.
+    assert!(wrong.steps[at].label().starts_with("AUTH PLAIN"));
+    assert_ne!(wrong.steps[at].bytes, base.steps[at].bytes);
+    assert!(wrong.steps[at + 1].label().starts_with("535"));
+    let mut s = Scenario::default();
+    s.faults.push(Fault::Greylisting);
+    let grey = run(&s).unwrap();
+    let at = base.first_difference(&grey);
+    assert!(
+        grey.steps[at].label().starts_with("451"),
+        "{}",
+        grey.steps[at].label()
+    );
+    assert_eq!(base.first_difference(&base), base.len());
+}
