@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use postroom_sim::{run, Scenario, Timeline};
+use postroom_sim::{run, Action, Device, Scenario, Timeline};
 use yew::prelude::*;
 
 use crate::components::topbar::notices;
@@ -29,6 +29,29 @@ pub fn App() -> Html {
     let on_step = {
         let here = here.clone();
         Callback::from(move |step: usize| *here.borrow_mut() = step)
+    };
+    // Bob does one more thing: it is added to the story, and the view goes to its first step.
+    let on_act = {
+        let (scenario, resume, result) = (scenario.clone(), resume.clone(), result.clone());
+        Callback::from(move |e: Event| {
+            let select = e.target_unchecked_into::<web_sys::HtmlSelectElement>();
+            let chosen = select
+                .value()
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| BOB_DOES.get(i));
+            select.set_value("");
+            let Some((_, action)) = chosen else { return };
+            let mut next = (*scenario).clone();
+            next.actions.push(*action);
+            let at = match (&*result, run(&next)) {
+                (Ok(before), Ok(after)) => before.first_difference(&after),
+                _ => 0,
+            };
+            storage::save(&next, at);
+            resume.set(Some(at));
+            scenario.set(next);
+        })
     };
     // Inject a fault while the class watches: the world runs again with it, and the view
     // stays where it is, or goes back to the first step the fault changes if that is earlier.
@@ -106,6 +129,10 @@ pub fn App() -> Html {
                 { "Scenario: " }<strong>{ format!("{} emails {}", short(&scenario.from), short(&scenario.to)) }</strong>
                 { if scenario.faults.is_empty() { html!{} } else { html!{ <span class="topbar__faults">{ format!(" · {} fault(s)", scenario.faults.len()) }</span> } } }
             </> }, html! { <>
+                <select class="topbar__button" data-action="bob" aria-label="Bob does one more thing" onchange={on_act}>
+                    <option value="" selected=true>{ "+ Bob…" }</option>
+                    { for BOB_DOES.iter().enumerate().map(|(i, (label, _))| html! { <option value={i.to_string()}>{ *label }</option> }) }
+                </select>
                 <select class="topbar__button" data-action="inject" aria-label="Inject a fault here" onchange={on_inject}>
                     <option value="" selected=true>{ "⚡ Inject fault…" }</option>
                     { for postroom_sim::share::FAULTS.iter().filter(|f| !scenario.faults.contains(f)).map(|f| html! {
@@ -127,6 +154,22 @@ pub fn App() -> Html {
         </div>
     }
 }
+
+/// What Bob can do next, from the top bar.
+const BOB_DOES: [(&str, Action); 6] = [
+    ("the phone checks mail", Action::Check(Device::Phone)),
+    ("the laptop checks mail", Action::Check(Device::Laptop)),
+    ("the phone reads the newest", Action::Read(Device::Phone)),
+    ("the laptop reads the newest", Action::Read(Device::Laptop)),
+    (
+        "the phone deletes the newest",
+        Action::Delete(Device::Phone),
+    ),
+    (
+        "the laptop deletes the newest",
+        Action::Delete(Device::Laptop),
+    ),
+];
 
 /// `alice@example.org` → `alice`, for the title.
 fn short(address: &str) -> String {

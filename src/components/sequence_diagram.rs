@@ -64,7 +64,7 @@ pub fn sequence_diagram(props: &SequenceDiagramProps) -> Html {
     let link = active.filter(|s| s.from != s.to).map(|s| {
         let (a, b) = (lane_x(s.from.0, lanes), lane_x(s.to.0, lanes));
         html! {
-            <line x1={format!("{}", a.min(b) + 78)} y1="35" x2={format!("{}", a.max(b) - 78)} y2="35"
+            <line x1={format!("{a}")} y1="69" x2={format!("{b}")} y2="69"
                 class={classes!("diagram__link", format!("diagram__step--{}", s.protocol.key()))} />
         }
     });

@@ -292,6 +292,23 @@ test('inject a fault where the class is: the view stays, or goes back to where t
   await page.close();
 });
 
+test('Bob does one more thing: the story grows and the view goes to its first step', async () => {
+  const page = await open();
+  const n = await total(page);
+  await page.selectOption('[data-action=bob]', { label: 'the laptop checks mail' });
+  await settle(page);
+  const m = await total(page);
+  assert.ok(m > n, `${m} > ${n}`);
+  await reach(page, `Step ${n + 1} of ${m}`);
+  assert.match(await currentFirstLine(page), /^\* OK \[CAPABILITY IMAP4rev1 /);
+  // The phone (POP3, download and delete) took the message earlier: the laptop finds none.
+  await press(page, 'End');
+  assert.match(await mailboxRow(page, "Bob's laptop"), /empty/);
+  await page.click('[data-action=compose]');
+  await page.locator('.scenario__actions button', { hasText: 'classroom example' }).click();
+  await page.close();
+});
+
 test('a garbage share link shows a banner and the classroom example', async () => {
   const { ctx, dir } = await freshContext();
   const page = await open({ context: ctx, hash: '#s=v1.this-is-not-a-scenario' });
