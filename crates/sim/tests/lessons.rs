@@ -425,3 +425,39 @@ fn an_injected_fault_changes_the_story_from_the_step_it_first_touches() {
     );
     assert_eq!(base.first_difference(&base), base.len());
 }
+
+/// The explorer's story has no idling device; the comparison's IMAP world keeps its devices
+/// connected in IDLE, so this lesson runs there.
+#[test]
+fn imap_expunge_on_laptop_reaches_idle_phone() {
+    use postroom_sim::compare::{compare, Act, Script};
+    let script = Script {
+        leave_on_server: true,
+        acts: vec![
+            Act::NewMail,
+            Act::NewMail,
+            Act::Check(Phone),
+            Act::Check(Laptop),
+            Act::Delete(Laptop),
+        ],
+    };
+    let imap = compare(&script).imap;
+    let deleted = imap.last().unwrap();
+    let phone_heard: Vec<&str> = deleted
+        .lines
+        .iter()
+        .filter(|l| l.device == Phone)
+        .map(|l| l.text.as_str())
+        .collect();
+    assert!(
+        phone_heard.iter().any(|l| l.ends_with(" EXPUNGE")),
+        "{phone_heard:?}"
+    );
+    // The phone sent nothing to learn it: the server pushed it during IDLE.
+    assert!(deleted
+        .lines
+        .iter()
+        .filter(|l| l.device == Phone)
+        .all(|l| l.direction != postroom_sim::Direction::ClientToServer));
+    assert_eq!(deleted.tally.on_phone, 1);
+}
