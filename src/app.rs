@@ -64,10 +64,11 @@ pub fn App() -> Html {
         );
         Callback::from(move |e: Event| {
             let select = e.target_unchecked_into::<web_sys::HtmlSelectElement>();
-            let chosen = postroom_sim::share::FAULTS
-                .iter()
-                .copied()
-                .find(|f| format!("{f:?}") == select.value());
+            let chosen = select
+                .value()
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| postroom_sim::share::FAULTS.get(i).copied());
             select.set_value("");
             let Some(fault) = chosen else { return };
             let mut next = (*scenario).clone();
@@ -135,8 +136,8 @@ pub fn App() -> Html {
                 </select>
                 <select class="topbar__button" data-action="inject" aria-label="Inject a fault here" onchange={on_inject}>
                     <option value="" selected=true>{ "⚡ Inject fault…" }</option>
-                    { for postroom_sim::share::FAULTS.iter().filter(|f| !scenario.faults.contains(f)).map(|f| html! {
-                        <option value={format!("{f:?}")}>{ crate::components::scenario_panel::fault_label(*f) }</option>
+                    { for postroom_sim::share::FAULTS.iter().enumerate().filter(|(_, f)| !scenario.faults.contains(f)).map(|(i, f)| html! {
+                        <option value={i.to_string()}>{ crate::components::scenario_panel::fault_label(*f) }</option>
                     }) }
                 </select>
                 <button class="topbar__button" data-action="compose" onclick={toggle_panel} aria-expanded={panel_open.to_string()}>{ "Compose & faults" }</button>

@@ -103,6 +103,10 @@ fn read_form(root: &NodeRef, base: &Scenario) -> Scenario {
     // An empty or unreadable port means the protocol's usual one.
     s.phone.port = text("phone-port", "").trim().parse().unwrap_or(0);
     s.laptop.port = text("laptop-port", "").trim().parse().unwrap_or(0);
+    s.phone.server = text("phone-server", "").trim().to_string();
+    s.laptop.server = text("laptop-server", "").trim().to_string();
+    s.phone.user = text("phone-user", "").trim().to_string();
+    s.laptop.user = text("laptop-user", "").trim().to_string();
     s.phone.require_tls = text("phone-tls", "false") == "true";
     s.laptop.require_tls = text("laptop-tls", "false") == "true";
     s.phone.password = text("phone-password", &base.phone.password);
@@ -156,6 +160,8 @@ pub fn ScenarioPanel(props: &ScenarioPanelProps) -> Html {
                 <label class="scenario__check scenario__keep"><input type="checkbox" name={format!("{name}-keep")} checked={d.leave_on_server} />
                     { "POP3: leave a copy on the server" }</label>
                 <p class="scenario__imap-note">{ "IMAP always keeps the mail on the server." }</p>
+                <label>{ "Server " }<input name={format!("{name}-server")} value={d.server.clone()} placeholder="usual" /></label>
+                <label>{ "User " }<input name={format!("{name}-user")} value={d.user.clone()} placeholder="bob" /></label>
                 <label>{ "Port " }<input type="number" min="1" max="65535" name={format!("{name}-port")}
                     value={if d.port == 0 { String::new() } else { d.port.to_string() }} placeholder="usual" /></label>
                 <label class="scenario__check"><input type="checkbox" name={format!("{name}-tls")} checked={d.require_tls} />

@@ -261,13 +261,30 @@ test('device settings: a wrong port fails as a real mail program would', async (
   await page.close();
 });
 
+test('device settings: a mistyped server is not found, a wrong user is refused', async () => {
+  const page = await open();
+  await page.click('[data-action=compose]');
+  await page.fill('input[name=laptop-server]', 'imap.example.net');
+  await page.fill('input[name=phone-user]', 'robert');
+  await page.click('[data-action=send]');
+  await settle(page);
+  const transcript = await page.locator('.transcript').innerText();
+  assert.match(transcript, /ANSWER imap\.example\.net\. NXDOMAIN/);
+  assert.match(transcript, /USER robert[\s\S]*-ERR \[AUTH\]/);
+  await press(page, 'End');
+  assert.match(await mailboxRow(page, 'mx · bob'), /Lunch on Friday\?/);
+  await page.click('[data-action=compose]');
+  await page.locator('.scenario__actions button', { hasText: 'classroom example' }).click();
+  await page.close();
+});
+
 test('inject a fault where the class is: the view stays, or goes back to where the story changes', async () => {
   const page = await open();
   const n = await total(page);
   for (let i = 0; i < 4; i++) await press(page, 'ArrowRight');
   await reach(page, `Step 5 of ${n}`);
   // Greylisting touches only the relay, later: the class stays on step 5.
-  await page.selectOption('[data-action=inject]', 'Greylisting');
+  await page.selectOption('[data-action=inject]', { label: 'Bob\'s server greylists (try again later)' });
   await settle(page);
   const grey = await total(page);
   assert.ok(grey > n, 'the retry adds steps');
@@ -280,7 +297,7 @@ test('inject a fault where the class is: the view stays, or goes back to where t
     el.dispatchEvent(new Event('input', { bubbles: true }));
   });
   await settle(page);
-  await page.selectOption('[data-action=inject]', 'WrongPassword');
+  await page.selectOption('[data-action=inject]', { label: 'Alice types a wrong password' });
   await settle(page);
   assert.match(await currentFirstLine(page), /^AUTH PLAIN /);
   await press(page, 'ArrowRight');

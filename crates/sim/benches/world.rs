@@ -27,6 +27,8 @@ fn busy() -> Scenario {
             password: "secret".into(),
             port: 0,
             require_tls: false,
+            server: String::new(),
+            user: String::new(),
         },
         ..Scenario::default()
     }

@@ -93,6 +93,8 @@ fn main() {
             password: "secret".into(),
             port: 0,
             require_tls: false,
+            server: String::new(),
+            user: String::new(),
         },
         ..Scenario::default()
     };

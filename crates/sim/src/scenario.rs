@@ -49,6 +49,12 @@ pub struct DeviceSettings {
     /// clear.
     #[serde(default)]
     pub require_tls: bool,
+    /// The incoming-mail server's name; empty is Bob's server (mx. and his domain).
+    #[serde(default)]
+    pub server: String,
+    /// The login name; empty is the local part of Bob's address.
+    #[serde(default)]
+    pub user: String,
 }
 
 impl DeviceSettings {
@@ -144,6 +150,8 @@ impl Default for Scenario {
                 password: "secret".to_string(),
                 port: 0,
                 require_tls: false,
+                server: String::new(),
+                user: String::new(),
             },
             laptop: DeviceSettings {
                 protocol: FetchProtocol::Imap,
@@ -151,6 +159,8 @@ impl Default for Scenario {
                 password: "secret".to_string(),
                 port: 0,
                 require_tls: false,
+                server: String::new(),
+                user: String::new(),
             },
             actions: vec![
                 Action::Check(Device::Laptop),

@@ -103,6 +103,12 @@ fn connection_lines(name: &str, d: &DeviceSettings) -> Vec<String> {
     if d.require_tls {
         lines.push(format!("{name}-tls=1"));
     }
+    if !d.server.is_empty() {
+        lines.push(format!("{name}-server={}", escape(&d.server)));
+    }
+    if !d.user.is_empty() {
+        lines.push(format!("{name}-user={}", escape(&d.user)));
+    }
     lines
 }
 
@@ -176,6 +182,8 @@ fn parse_device(value: &str) -> Result<DeviceSettings, ShareError> {
         password,
         port: 0,
         require_tls: false,
+        server: String::new(),
+        user: String::new(),
     })
 }
 
@@ -280,6 +288,10 @@ pub fn decode(text: &str) -> Result<Scenario, ShareError> {
                     s.laptop.port = port;
                 }
             }
+            "phone-server" => s.phone.server = unescape(value),
+            "laptop-server" => s.laptop.server = unescape(value),
+            "phone-user" => s.phone.user = unescape(value),
+            "laptop-user" => s.laptop.user = unescape(value),
             "phone-tls" => s.phone.require_tls = value == "1",
             "laptop-tls" => s.laptop.require_tls = value == "1",
             // Keys from a later minor version are skipped, so old pages still read new links.

@@ -849,7 +849,7 @@ Date: {START_DATE}\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; repor
         known: BTreeMap<String, Instant>,
         mut local: Vec<(String, Vec<u8>, bool)>,
     ) -> DeviceState {
-        let mut config = pop3::ClientConfig::new(&self.bob, &settings.password);
+        let mut config = pop3::ClientConfig::new(login(settings, &self.bob), &settings.password);
         config.tls = client_tls(settings);
         config.keep = if settings.leave_on_server {
             Keep::LeaveOnServer { delete_after: None }
@@ -891,7 +891,7 @@ Date: {START_DATE}\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; repor
         cache: DeviceCache,
         intent: Option<Intent>,
     ) -> DeviceState {
-        let mut config = imap::ClientConfig::new(&self.bob, &settings.password);
+        let mut config = imap::ClientConfig::new(login(settings, &self.bob), &settings.password);
         config.tls = client_tls(settings);
         let mut client = ImapClient::new(config, cache);
         if let Some(intent) = intent {
@@ -912,6 +912,54 @@ Date: {START_DATE}\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; repor
     fn connects(&mut self, device: Device, host: HostId, settings: &DeviceSettings) -> bool {
         let port = settings.port();
         let mx = format!("mx.{}", self.mx_domain());
+        let server = settings.server.trim().trim_end_matches('.');
+        if !server.is_empty() && !server.eq_ignore_ascii_case(&mx) {
+            // The device looks the name up first; only Bob's server has an address here.
+            for (from, to, direction, text, explanation) in [
+                (
+                    host,
+                    DNS,
+                    Direction::ClientToServer,
+                    format!("QUERY {server}. IN A"),
+                    Explanation::new(
+                        format!("Where is {server}?"),
+                        "Before it can connect, the device asks DNS for the server's address.",
+                        RfcRef::new(1035, "3.4.1"),
+                    ),
+                ),
+                (
+                    DNS,
+                    host,
+                    Direction::ServerToClient,
+                    format!("ANSWER {server}. NXDOMAIN (no such name)"),
+                    Explanation::new(
+                        "No such host",
+                        "DNS answers that the name does not exist (RCODE 3, name error). A mail \
+                         program reports that it cannot find the server: the server name in the \
+                         account settings is wrong.",
+                        RfcRef::new(1035, "4.1.1"),
+                    ),
+                ),
+            ] {
+                let sent = self.now;
+                self.now = self.now + self.latency;
+                self.record(
+                    (from, to),
+                    Protocol::Dns,
+                    direction,
+                    sent,
+                    format!("{text}\r\n").into_bytes(),
+                    explanation,
+                    (String::new(), String::new()),
+                    false,
+                );
+            }
+            self.outcome.push(format!(
+                "{} could not find the server {server}.",
+                device.label()
+            ));
+            return false;
+        }
         let greeting = match port {
             25 => {
                 SmtpServer::new(ServerConfig::new(&mx, &self.mx_domain()), self.now).poll_output()
@@ -1034,6 +1082,14 @@ Date: {START_DATE}\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; repor
         Mailbox::try_from(self.scenario.to.as_str())
             .map(|m| m.domain().to_string())
             .unwrap_or_default()
+    }
+}
+
+/// The name a device logs in with: its setting, or Bob's.
+fn login<'a>(settings: &'a DeviceSettings, bob: &'a str) -> &'a str {
+    match settings.user.trim() {
+        "" => bob,
+        user => user,
     }
 }
 

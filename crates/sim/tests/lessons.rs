@@ -461,3 +461,26 @@ fn imap_expunge_on_laptop_reaches_idle_phone() {
         .all(|l| l.direction != postroom_sim::Direction::ClientToServer));
     assert_eq!(deleted.tally.on_phone, 1);
 }
+
+#[test]
+fn a_wrong_server_name_is_not_found_and_a_wrong_user_is_refused() {
+    let mut s = scenario(&[Action::Check(Laptop), Action::Check(Phone)]);
+    s.laptop.server = "imap.example.net".into();
+    s.phone.user = "robert".into();
+    let t = run(&s).unwrap();
+    assert!(said(&t, "QUERY imap.example.net. IN A"));
+    assert!(said(&t, "ANSWER imap.example.net. NXDOMAIN"));
+    assert!(!said(&t, "AUTHENTICATE"), "the laptop never connects");
+    assert!(said(&t, "USER robert"));
+    assert!(said(&t, "-ERR [AUTH]"));
+    assert_eq!(messages(&t, "Bob's laptop"), Vec::<String>::new());
+    assert_eq!(messages(&t, "Bob's phone"), Vec::<String>::new());
+    assert_eq!(messages(&t, "mx · bob"), ["Lunch on Friday?"]);
+    let mut named = s.clone();
+    named.laptop.server = "MX.example.net.".into();
+    named.phone.user = String::new();
+    let t = run(&named).unwrap();
+    assert_eq!(messages(&t, "Bob's laptop"), ["Lunch on Friday?"]);
+    let link = postroom_sim::share::encode(&s);
+    assert_eq!(postroom_sim::share::decode(&link).unwrap(), s);
+}

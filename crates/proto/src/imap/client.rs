@@ -106,6 +106,25 @@ enum Pending {
     Logout,
 }
 
+impl Pending {
+    /// The command awaiting its completion, as the state panel names it.
+    fn command(&self) -> &'static str {
+        match self {
+            Pending::Capability => "CAPABILITY",
+            Pending::StartTls => "STARTTLS",
+            Pending::Login => "login",
+            Pending::Select => "SELECT",
+            Pending::SearchAll => "UID SEARCH",
+            Pending::FetchFlags | Pending::FetchNew => "UID FETCH",
+            Pending::Intent(Intent::MoveTo(..)) => "UID MOVE",
+            Pending::Intent(Intent::Idle) | Pending::Idle => "IDLE",
+            Pending::Intent(Intent::Logout) | Pending::Logout => "LOGOUT",
+            Pending::Intent(_) => "UID STORE",
+            Pending::Expunge => "UID EXPUNGE",
+        }
+    }
+}
+
 /// One client side of one IMAP connection.
 #[derive(Debug, Clone)]
 pub struct ImapClient {
@@ -183,7 +202,7 @@ impl ImapClient {
         } else if self.idling {
             "idling".into()
         } else if let Some((_, p)) = self.pending.front() {
-            format!("waiting for the {p:?} response").to_ascii_lowercase()
+            format!("waiting for the {} response", p.command())
         } else if self.synchronised {
             "in sync".into()
         } else {
