@@ -357,8 +357,8 @@ struct Dev {
 struct Snapshot {
     /// Subject → (folder, \Seen).
     server: BTreeMap<String, (String, bool)>,
-    /// Per device: subject → read.
-    devices: [BTreeMap<String, bool>; 2],
+    /// Per device: subject → (read, filed in a folder on the device).
+    devices: [BTreeMap<String, (bool, bool)>; 2],
 }
 
 struct Side {
@@ -584,21 +584,23 @@ impl Side {
                 waiting = Some(messages);
             }
             if let pop3::ClientEvent::MessageDownloaded {
-                number,
-                unique_id,
-                bytes,
+                unique_id, bytes, ..
             } = event
             {
-                let id = unique_id.unwrap_or_else(|| format!("#{number}"));
                 downloads += 1;
-                if !local.iter().any(|l| l.id == id) {
-                    local.push(Local {
-                        subject: header_value(&bytes, "Subject").unwrap_or_default(),
-                        id,
-                        read: false,
-                        folder: None,
-                    });
-                }
+                // Without UIDL (download and delete) a message number means something only
+                // within its session: such a download is always new, with the next local number.
+                let id = match unique_id {
+                    Some(id) if local.iter().any(|l| l.id == id) => continue,
+                    Some(id) => id,
+                    None => format!("#{}", local.len() + 1),
+                };
+                local.push(Local {
+                    subject: header_value(&bytes, "Subject").unwrap_or_default(),
+                    id,
+                    read: false,
+                    folder: None,
+                });
             }
         }
         match (downloads, waiting) {
@@ -744,10 +746,11 @@ impl Side {
                 } else {
                     // Offline: the device changes its own copy and remembers to tell the
                     // server (RFC 9051 §6.4.6 STORE, sent when it reconnects).
+                    // Read: marked here. Deleted or filed: gone from this device's INBOX
+                    // (marked \Deleted locally, so the next choice moves on).
                     let flag = match intent {
                         Intent::MarkRead(_) => Some("\\Seen"),
-                        Intent::Delete(_) => Some("\\Deleted"),
-                        _ => None,
+                        _ => Some("\\Deleted"),
                     };
                     if let (Some(m), Some(flag)) = (cache.messages.get_mut(&uid), flag) {
                         m.flags.insert(flag.into());
@@ -784,16 +787,17 @@ impl Side {
             }
         }
         let devices = [0, 1].map(|i| match self.devices.get(i).map(|d| &d.mail) {
-            Some(Mail::Pop3 { local, .. }) => {
-                local.iter().map(|l| (l.subject.clone(), l.read)).collect()
-            }
+            Some(Mail::Pop3 { local, .. }) => local
+                .iter()
+                .map(|l| (l.subject.clone(), (l.read, l.folder.is_some())))
+                .collect(),
             Some(Mail::Imap { cache, .. }) => cache
                 .messages
                 .values()
                 .filter(|m| !m.flags.contains("\\Deleted"))
                 .filter_map(|m| {
                     let subject = header_value(m.bytes.as_deref()?, "Subject")?;
-                    Some((subject, m.flags.contains("\\Seen")))
+                    Some((subject, (m.flags.contains("\\Seen"), false)))
                 })
                 .collect(),
             None => BTreeMap::new(),
@@ -866,7 +870,7 @@ impl Side {
             if !got.is_empty() {
                 out.push(format!("{name}: downloads {}{pushed}.", quoted_list(&got)));
             }
-            for (subject, read) in was {
+            for (subject, &(read, filed)) in was {
                 match now.get(subject) {
                     None => {
                         let here = if self.protocol == FetchProtocol::Pop3 {
@@ -876,7 +880,7 @@ impl Side {
                         };
                         out.push(format!("{name}: “{subject}” is gone{here}{pushed}."));
                     }
-                    Some(r) if r != read => {
+                    Some(&(r, _)) if r != read => {
                         let only = if self.protocol == FetchProtocol::Pop3 {
                             " — on this device only: POP3 has no flags"
                         } else {
@@ -884,6 +888,10 @@ impl Side {
                         };
                         out.push(format!("{name}: “{subject}” is read{only}."));
                     }
+                    Some(&(_, f)) if f != filed => out.push(format!(
+                        "{name}: “{subject}” is filed in {FOLDER} on this device only — POP3 has \
+                         no folders on the server."
+                    )),
                     _ => {}
                 }
             }
@@ -985,12 +993,12 @@ impl Side {
                 .collect(),
         };
         if let Some(was) = before.devices.get(i) {
-            for (subject, read) in was {
+            for (subject, &(read, _)) in was {
                 if !items.iter().any(|it| it.subject == *subject) {
                     items.push(Item {
                         subject: subject.clone(),
                         id: String::new(),
-                        read: *read,
+                        read,
                         gone: true,
                         note: String::new(),
                     });
@@ -1038,7 +1046,7 @@ impl Side {
         }
         for device in &now.devices {
             for (subject, read) in device {
-                places.entry(subject).or_default().push(*read);
+                places.entry(subject).or_default().push(read.0);
             }
         }
         let shared: Vec<&Vec<bool>> = places.values().filter(|v| v.len() > 1).collect();

@@ -44,6 +44,9 @@ pub struct Console {
     smtp_pending: ReplyTo,
     /// The last POP3 command, which says whether its answer has several lines.
     pop3_last: Option<pop3::Command>,
+    /// The server's last answer was a continuation (`+ `): it waits for a literal's octets
+    /// or a SASL answer, not a command.
+    continuation: bool,
 }
 
 /// Lines to try, per protocol, in an order that makes a session.
@@ -144,6 +147,7 @@ impl Console {
             entries: Vec::new(),
             smtp_pending: ReplyTo::Greeting,
             pop3_last: None,
+            continuation: false,
         };
         console.collect();
         console
@@ -207,6 +211,28 @@ impl Console {
     }
 
     fn explain_typed(&mut self, line: &str, bytes: &[u8]) -> Explanation {
+        if std::mem::take(&mut self.continuation) && self.protocol != Protocol::Smtp {
+            return Explanation::new(
+                "The rest of the command",
+                "The server answered + and waits: this line is a literal's octets or an answer \
+                 to an authentication challenge, not a new command.",
+                if self.protocol == Protocol::Pop3 {
+                    RfcRef::new(5034, "4")
+                } else {
+                    RfcRef::new(9051, "7.6")
+                },
+            );
+        }
+        let literal = line.ends_with('}') && line.rfind('{').is_some();
+        if literal && self.protocol == Protocol::Imap {
+            return Explanation::new(
+                "A command with a literal",
+                "The line ends with {n}: n octets follow on the next line. The server first \
+                 answers + to say it is ready for them (or, with {n+}, the client sends them \
+                 at once).",
+                RfcRef::new(9051, "4.3"),
+            );
+        }
         match &self.server {
             Server::Smtp(s) => match s.state() {
                 smtp::ServerState::ReceivingData if line == "." => {
@@ -284,6 +310,7 @@ impl Console {
                 }
                 Server::Imap(_) => imap::explain::server_unit(&bytes),
             };
+            self.continuation = bytes.starts_with(b"+ ") || bytes.as_slice() == b"+\r\n";
             let text = String::from_utf8_lossy(&bytes);
             let text = text.strip_suffix("\r\n").unwrap_or(&text).to_string();
             self.push(Direction::ServerToClient, text, explanation);
@@ -309,9 +336,13 @@ impl Console {
                 Explanation::new(
                     "TLS handshake",
                     "A real client would now negotiate TLS. The console skips the cryptography \
-                     and carries on inside the encrypted connection; the server starts afresh, \
-                     as the RFC requires.",
-                    RfcRef::new(3207, "4.2"),
+                     and carries on inside the encrypted connection. What was said before TLS \
+                     no longer counts: ask for the capabilities again.",
+                    match self.protocol {
+                        Protocol::Pop3 => RfcRef::new(2595, "4"),
+                        Protocol::Imap => RfcRef::new(9051, "6.2.1"),
+                        _ => RfcRef::new(3207, "4.2"),
+                    },
                 ),
             );
             self.collect();

@@ -95,6 +95,8 @@ struct World<'s> {
     limit: usize,
     /// Subjects of stored messages by (store, UID): read once, not at every step.
     subjects: BTreeMap<(u8, u32), String>,
+    /// How many messages the POP3 device in session held when the session began.
+    pop3_base: usize,
 }
 
 /// Runs the scenario and returns every step.
@@ -146,6 +148,7 @@ pub fn run_limited(scenario: &Scenario, limit: usize) -> Result<Timeline, Scenar
         outcome: Vec::new(),
         limit: limit.min(MAX_STEPS),
         subjects: BTreeMap::new(),
+        pop3_base: 0,
     };
     world.provider.add_account(from.local_part(), "secret");
     if !scenario.has(Fault::UnknownRecipient) {
@@ -441,7 +444,11 @@ impl World<'_> {
                         "Client and server agree on keys and the server proves who it is with its \
                          certificate. Postroom shows the protocol inside; on a real network, everything \
                          from now on would look like random bytes to an eavesdropper.",
-                        RfcRef::new(3207, "4"),
+                        match protocol {
+                            Protocol::Pop3 => RfcRef::new(2595, "4"),
+                            Protocol::Imap => RfcRef::new(9051, "6.2.1"),
+                            _ => RfcRef::new(3207, "4"),
+                        },
                     ),
                     conv.states(),
                     true,
@@ -460,8 +467,15 @@ impl World<'_> {
         let changed = match (state, progress) {
             (DeviceState::Pop3 { local, .. }, DeviceProgress::Pop3(downloads)) => {
                 let before = local.len();
+                // The session's downloads so far, after what the device held before it.
+                local.truncate(self.pop3_base.min(before));
                 for (id, bytes) in downloads {
-                    if !local.iter().any(|(i, _, _)| *i == id) {
+                    // Without UIDL (download and delete) a message number means something
+                    // only within its session: such a download is always new.
+                    if id.starts_with('#') {
+                        let n = local.len() + 1;
+                        local.push((format!("#{n}"), bytes.to_vec(), false));
+                    } else if !local.iter().any(|(i, _, _)| *i == id) {
                         local.push((id, bytes.to_vec(), false));
                     }
                 }
@@ -862,21 +876,17 @@ Date: {START_DATE}\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; repor
         server_config.tls = TlsPolicy::Offered;
         let server = Pop3Server::new(server_config, self.now);
         let mut conv = Pop3::new(client, server);
+        self.pop3_base = local.len();
         let cut = device == Device::Phone && self.scenario.has(Fault::PhoneDropsBeforeQuit);
         let cut = if cut { Cut::BeforeQuit } else { Cut::Never };
         self.converse(&mut conv, (host, MX), Which::Mx, cut);
-        for event in &conv.client_events {
-            if let pop3::ClientEvent::MessageDownloaded {
-                number,
-                unique_id,
-                bytes,
-            } = event
-            {
-                let id = unique_id.clone().unwrap_or_else(|| format!("#{number}"));
-                if !local.iter().any(|(i, _, _)| *i == id) {
-                    local.push((id, bytes.clone(), false));
-                }
-            }
+        // refresh_device kept the device's messages up to date while the session ran.
+        let state = match device {
+            Device::Phone => &self.phone,
+            Device::Laptop => &self.laptop,
+        };
+        if let DeviceState::Pop3 { local: now, .. } = state {
+            local = now.clone();
         }
         DeviceState::Pop3 {
             known: conv.client.known().clone(),
@@ -914,7 +924,7 @@ Date: {START_DATE}\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; repor
         let mx = format!("mx.{}", self.mx_domain());
         let server = settings.server.trim().trim_end_matches('.');
         if !server.is_empty() && !server.eq_ignore_ascii_case(&mx) {
-            // The device looks the name up first; only Bob's server has an address here.
+            // The device looks the name up first; other names do not exist in this story.
             for (from, to, direction, text, explanation) in [
                 (
                     host,

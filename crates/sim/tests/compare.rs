@@ -247,3 +247,75 @@ fn every_action_runs_in_any_order_without_surprises() {
         }
     }
 }
+
+// Found in review: without UIDL every session numbers its messages from 1, so a second
+// download-and-delete session's message #1 was taken for the first one and dropped.
+#[test]
+fn pop3_download_and_delete_keeps_every_session_s_mail() {
+    use Device::Phone;
+    let c = compare(&Script {
+        leave_on_server: false,
+        acts: vec![
+            Act::NewMail,
+            Act::Check(Phone),
+            Act::NewMail,
+            Act::Check(Phone),
+        ],
+    });
+    let last = c.pop3.last().unwrap();
+    assert_eq!(subjects(&last.phone), ["Lunch on Friday?", "Invoice #42"]);
+    assert_eq!((last.tally.on_server, last.tally.on_phone), (0, 2));
+    assert!(
+        last.changes
+            .iter()
+            .all(|c| !c.contains("no device has a copy")),
+        "{:?}",
+        last.changes
+    );
+}
+
+#[test]
+fn filing_is_reported_and_an_offline_move_waits_for_the_connection() {
+    use Device::{Laptop, Phone};
+    let c = run("folders");
+    assert!(
+        c.pop3[4]
+            .changes
+            .iter()
+            .any(|s| s.contains("is filed in Work on this device only")),
+        "{:?}",
+        c.pop3[4].changes
+    );
+    let c = compare(&Script {
+        leave_on_server: true,
+        acts: vec![
+            Act::NewMail,
+            Act::NewMail,
+            Act::Check(Phone),
+            Act::Offline(Phone),
+            Act::File(Phone),
+            Act::File(Phone),
+            Act::Online(Phone),
+            Act::Check(Laptop),
+        ],
+    });
+    let filed = &c.imap[4];
+    assert!(
+        !subjects(&filed.phone).contains(&"Lunch on Friday?"),
+        "{:?}",
+        filed.changes
+    );
+    // The second move takes the next message, and both happen when the phone is back.
+    let back = &c.imap[6];
+    let moves: Vec<&str> = wire(back, Phone)
+        .into_iter()
+        .filter(|l| l.contains("UID MOVE"))
+        .collect();
+    assert_eq!(moves.len(), 2, "{moves:?}");
+    let work = c.imap[7]
+        .server
+        .iter()
+        .find(|s| s.title.ends_with("· Work"))
+        .unwrap();
+    assert_eq!(subjects(work).len(), 2);
+}

@@ -180,9 +180,16 @@ fn list_items(input: &[u8], pos: &mut usize, nested: bool) -> Option<Vec<Token>>
                 let close = input.get(*pos..)?.iter().position(|&b| b == b'}')? + *pos;
                 let digits = std::str::from_utf8(input.get(*pos + 1..close)?).ok()?;
                 let size: usize = digits.trim_end_matches('+').parse().ok()?;
-                // After "}" CRLF. A server can announce any size: checked, so a huge one is
-                // just "not parsed".
-                let start = close + 3;
+                // After "}" comes CRLF (a bare LF is accepted, as the framer does). A server
+                // can announce any size: checked, so a huge one is just "not parsed".
+                let after = input.get(close + 1..)?;
+                let start = close
+                    + 1
+                    + if after.starts_with(b"\r\n") {
+                        2
+                    } else {
+                        usize::from(after.starts_with(b"\n"))
+                    };
                 let end = start.checked_add(size)?;
                 let data = input.get(start..end)?;
                 out.push(Token::Str(data.to_vec()));
@@ -283,6 +290,15 @@ mod tests {
         assert_eq!(
             fetch_item(&data, "BODY"),
             Some(&Token::Str(b"\r\n".to_vec()))
+        );
+    }
+
+    #[test]
+    fn a_literal_after_a_bare_line_feed_is_read_from_the_right_octet() {
+        let data = tokens(b"(BODY[] {5}\nhello)").unwrap();
+        assert_eq!(
+            fetch_item(&data, "BODY"),
+            Some(&Token::Str(b"hello".to_vec()))
         );
     }
 
