@@ -153,3 +153,45 @@ fn pasted_line_breaks_and_huge_lines_cannot_smuggle_commands_or_grow_forever() {
     }
     assert!(c.entries.len() <= MAX_ENTRIES);
 }
+
+// Found in review: these lines were explained as lines the server would refuse.
+#[test]
+fn literals_and_sasl_answers_are_explained_as_the_rest_of_a_command() {
+    let mut c = Console::new(Protocol::Imap);
+    c.send("a1 LOGIN bob {6}");
+    let literal = c
+        .entries
+        .iter()
+        .rev()
+        .find(|e| e.direction == Direction::ClientToServer)
+        .unwrap();
+    assert_eq!(literal.explanation.title, "A command with a literal");
+    c.send("secret");
+    let data = c
+        .entries
+        .iter()
+        .rev()
+        .find(|e| e.direction == Direction::ClientToServer)
+        .unwrap();
+    assert_eq!(data.explanation.title, "The rest of the command");
+    assert!(
+        c.entries.last().unwrap().text.starts_with("a1 OK"),
+        "{:?}",
+        c.entries.last()
+    );
+    let mut c = Console::new(Protocol::Pop3);
+    c.send("AUTH PLAIN");
+    c.send("AGJvYgBzZWNyZXQ=");
+    let answer = c
+        .entries
+        .iter()
+        .rev()
+        .find(|e| e.direction == Direction::ClientToServer)
+        .unwrap();
+    assert_eq!(answer.explanation.rfc.rfc, 5034);
+    assert!(
+        c.entries.last().unwrap().text.starts_with("+OK"),
+        "{:?}",
+        c.entries.last()
+    );
+}
