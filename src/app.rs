@@ -30,22 +30,15 @@ pub fn App() -> Html {
         let here = here.clone();
         Callback::from(move |step: usize| *here.borrow_mut() = step)
     };
-    // Bob does one more thing: it is added to the story, and the view goes to its first step.
-    let on_act = {
+    // A change made while the class watches: the world runs again, and the view goes to the
+    // first step that differs — no later than `cap`, where the class is, when given.
+    let branch = {
         let (scenario, resume, result) = (scenario.clone(), resume.clone(), result.clone());
-        Callback::from(move |e: Event| {
-            let select = e.target_unchecked_into::<web_sys::HtmlSelectElement>();
-            let chosen = select
-                .value()
-                .parse::<usize>()
-                .ok()
-                .and_then(|i| BOB_DOES.get(i));
-            select.set_value("");
-            let Some((_, action)) = chosen else { return };
-            let mut next = (*scenario).clone();
-            next.actions.push(*action);
+        Rc::new(move |next: Scenario, cap: Option<usize>| {
             let at = match (&*result, run(&next)) {
-                (Ok(before), Ok(after)) => before.first_difference(&after),
+                (Ok(before), Ok(after)) => before
+                    .first_difference(&after)
+                    .min(cap.unwrap_or(usize::MAX)),
                 _ => 0,
             };
             storage::save(&next, at);
@@ -53,36 +46,35 @@ pub fn App() -> Html {
             scenario.set(next);
         })
     };
-    // Inject a fault while the class watches: the world runs again with it, and the view
-    // stays where it is, or goes back to the first step the fault changes if that is earlier.
-    let on_inject = {
-        let (scenario, resume, result, here) = (
-            scenario.clone(),
-            resume.clone(),
-            result.clone(),
-            here.clone(),
-        );
+    // The index chosen in one of the bar's menus; the menu goes back to its prompt.
+    let chosen = |e: &Event| {
+        let select = e.target_unchecked_into::<web_sys::HtmlSelectElement>();
+        let value = select.value().parse::<usize>().ok();
+        select.set_value("");
+        value
+    };
+    // Bob does one more thing: it is added to the story, and the view goes to its first step.
+    let on_act = {
+        let (scenario, branch) = (scenario.clone(), branch.clone());
         Callback::from(move |e: Event| {
-            let select = e.target_unchecked_into::<web_sys::HtmlSelectElement>();
-            let chosen = select
-                .value()
-                .parse::<usize>()
-                .ok()
-                .and_then(|i| postroom_sim::share::FAULTS.get(i).copied());
-            select.set_value("");
-            let Some(fault) = chosen else { return };
-            let mut next = (*scenario).clone();
-            if next.faults.contains(&fault) {
-                return;
+            if let Some((_, action)) = chosen(&e).and_then(|i| BOB_DOES.get(i)) {
+                let mut next = (*scenario).clone();
+                next.actions.push(*action);
+                branch(next, None);
             }
-            next.faults.push(fault);
-            let at = match (&*result, run(&next)) {
-                (Ok(before), Ok(after)) => before.first_difference(&after).min(*here.borrow()),
-                _ => 0,
-            };
-            storage::save(&next, at);
-            resume.set(Some(at));
-            scenario.set(next);
+        })
+    };
+    // Inject a fault while the class watches: the view stays where it is, or goes back to the
+    // first step the fault changes if that is earlier.
+    let on_inject = {
+        let (scenario, here) = (scenario.clone(), here.clone());
+        Callback::from(move |e: Event| {
+            let fault = chosen(&e).and_then(|i| postroom_sim::share::FAULTS.get(i).copied());
+            if let Some(fault) = fault.filter(|f| !scenario.faults.contains(f)) {
+                let mut next = (*scenario).clone();
+                next.faults.push(fault);
+                branch(next, Some(*here.borrow()));
+            }
         })
     };
     let on_apply = {

@@ -154,6 +154,16 @@ impl Conversation for Smtp {
     }
 }
 
+/// (client ready, server ready) for a STLS / STARTTLS handshake: true once both are, and
+/// then cleared for the next time.
+fn both_ready(tls: &mut (bool, bool)) -> bool {
+    let due = *tls == (true, true);
+    if due {
+        *tls = (false, false);
+    }
+    due
+}
+
 // ---- POP3 ----
 
 #[derive(Debug)]
@@ -228,11 +238,7 @@ impl Conversation for Pop3 {
         explanation
     }
     fn tls_due(&mut self) -> bool {
-        let due = self.tls == (true, true);
-        if due {
-            self.tls = (false, false);
-        }
-        due
+        both_ready(&mut self.tls)
     }
     fn tls_established(&mut self, _now: Instant) {
         self.server.tls_established();
@@ -331,11 +337,7 @@ impl Conversation for Imap {
         explanation
     }
     fn tls_due(&mut self) -> bool {
-        let due = self.tls == (true, true);
-        if due {
-            self.tls = (false, false);
-        }
-        due
+        both_ready(&mut self.tls)
     }
     fn tls_established(&mut self, _now: Instant) {
         self.server.tls_established();
