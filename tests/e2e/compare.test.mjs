@@ -9,11 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { serveDist } from './static-server.mjs';
+import { CHROMIUM, settle, seriousAxeViolations } from './support.mjs';
 
 const SHOTS = 'target/screenshots';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--disable-dev-shm-usage'];
 let server;
 let browser;
 const problems = [];
@@ -21,7 +19,7 @@ const problems = [];
 before(async () => {
   server = await serveDist('dist');
   await mkdir(SHOTS, { recursive: true });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ARGS });
+  browser = await chromium.launch(CHROMIUM);
 });
 
 after(async () => {
@@ -40,8 +38,6 @@ async function open(hash = '', options = {}) {
   return page;
 }
 
-const settle = (page) =>
-  page.evaluate(() => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0))));
 const caption = (page) => page.locator('.compare__outcome caption').innerText();
 // The outcome table's row for a protocol: [on server, on phone, on laptop, read state agrees].
 const row = async (page, key) =>
@@ -178,10 +174,7 @@ test('axe finds no serious or critical accessibility problem on the comparison',
   const page = await open('#compare=read-and-delete');
   await page.keyboard.press('End');
   await settle(page);
-  await page.addScriptTag({ path: 'node_modules/axe-core/axe.min.js' });
-  const results = await page.evaluate(async () => await window.axe.run(document));
-  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`), []);
+  assert.deepEqual(await seriousAxeViolations(page), []);
   await page.context().close();
 });
 

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { chromium } from 'playwright-core';
 import { serveDist } from './static-server.mjs';
+import { CHROMIUM, settle, seriousAxeViolations } from './support.mjs';
 
 const SHOTS = 'target/screenshots';
 let server;
@@ -15,10 +16,7 @@ const problems = [];
 before(async () => {
   server = await serveDist('dist');
   await mkdir(SHOTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium', headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-dev-shm-usage'],
-  });
+  browser = await chromium.launch(CHROMIUM);
 });
 
 after(async () => {
@@ -36,8 +34,6 @@ async function open(options = {}) {
   return page;
 }
 
-const settle = (page) =>
-  page.evaluate(() => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0))));
 // Types a line and presses Enter; returns what the server said to it.
 async function type(page, line) {
   const before = await page.locator('.console__line').count();
@@ -111,10 +107,7 @@ test('dark theme and a tablet-sized screen; axe finds no serious problem', async
   await type(page, 'a1 LOGIN bob secret');
   await type(page, 'a2 SELECT INBOX');
   await page.screenshot({ path: `${SHOTS}/console-imap-1024x768-dark.png` });
-  await page.addScriptTag({ path: 'node_modules/axe-core/axe.min.js' });
-  const results = await page.evaluate(async () => await window.axe.run(document));
-  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`), []);
+  assert.deepEqual(await seriousAxeViolations(page), []);
   await page.context().close();
 });
 

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { serveDist } from './static-server.mjs';
+import { CHROMIUM, settle, seriousAxeViolations } from './support.mjs';
 
 const SHOTS = 'target/screenshots';
 let server;
@@ -18,14 +19,7 @@ before(async () => {
   server = await serveDist('dist');
   profile = await mkdtemp(join(tmpdir(), 'postroom-e2e-'));
   await mkdir(SHOTS, { recursive: true });
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 1920, height: 1080 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--disable-dev-shm-usage'],
-  });
+  context = await chromium.launchPersistentContext(profile, { ...CHROMIUM, viewport: { width: 1920, height: 1080 } });
 });
 
 after(async () => {
@@ -54,24 +48,13 @@ async function open(options = {}) {
 /// A context with its own empty profile: a new browser, as a student's would be.
 async function freshContext() {
   const dir = await mkdtemp(join(tmpdir(), 'postroom-e2e-fresh-'));
-  const ctx = await chromium.launchPersistentContext(dir, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 1920, height: 1080 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--disable-dev-shm-usage'],
-  });
+  const ctx = await chromium.launchPersistentContext(dir, { ...CHROMIUM, viewport: { width: 1920, height: 1080 } });
   return { ctx, dir };
 }
 
 const currentFirstLine = (page) =>
   page.locator('.transcript__step--current .transcript__line').first().innerText();
 const position = (page) => page.locator('.controls__position').innerText();
-// The app renders after an event has been handled, so a busy machine can read the page too
-// early: let a frame and a task pass after each input before reading it.
-const settle = (page) =>
-  page.evaluate(() => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0))));
 const press = async (page, key) => {
   await page.keyboard.press(key);
   await settle(page);
@@ -353,10 +336,7 @@ test('byte view, projector mode and the theme switch', async () => {
 
 test('axe finds no serious or critical accessibility problem', async () => {
   const page = await open();
-  await page.addScriptTag({ path: 'node_modules/axe-core/axe.min.js' });
-  const results = await page.evaluate(async () => await window.axe.run(document));
-  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`), []);
+  assert.deepEqual(await seriousAxeViolations(page), []);
   await page.close();
 });
 

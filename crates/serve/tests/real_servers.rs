@@ -148,22 +148,32 @@ fn dovecot_with(messages: usize) -> (Instance, u16, u16) {
         &[&pop.to_string(), &imap.to_string(), "alice:secret"],
     );
     for i in 0..messages {
-        let file = dovecot.dir.join(format!("seed-{i}.eml"));
-        fs::write(&file, message(&format!("seed {i}"))).unwrap();
-        let out = Command::new(format!("{PEERS}/dovecot-instance"))
-            .args(["deliver"])
-            .arg(&dovecot.dir)
-            .arg("alice")
-            .arg(&file)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
+        deliver_to_dovecot(
+            &dovecot,
+            &format!("seed-{i}"),
+            &message(&format!("seed {i}")),
         );
     }
     (dovecot, pop, imap)
+}
+
+/// Delivers `bytes` into alice's Maildir through the instance's own delivery (as its LDA
+/// would), from a file named after `name`.
+fn deliver_to_dovecot(dovecot: &Instance, name: &str, bytes: &[u8]) {
+    let file = dovecot.dir.join(format!("{name}.eml"));
+    fs::write(&file, bytes).unwrap();
+    let out = Command::new(format!("{PEERS}/dovecot-instance"))
+        .arg("deliver")
+        .arg(&dovecot.dir)
+        .arg("alice")
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 fn pop_client(keep: Keep, login: Login, known: BTreeMap<String, Instant>) -> Pop3Client {
@@ -644,20 +654,7 @@ mod imap_devices {
     fn dovecot_and_postroom_send_the_idle_phone_the_same_updates() {
         let (dovecot, _, imap) = dovecot_with(SEEDS.len());
         let from_dovecot = idle_phone_scenario(imap, || {
-            let file = dovecot.dir.join("new.eml");
-            fs::write(&file, message(NEW)).unwrap();
-            let out = Command::new(format!("{PEERS}/dovecot-instance"))
-                .arg("deliver")
-                .arg(&dovecot.dir)
-                .arg("alice")
-                .arg(&file)
-                .output()
-                .unwrap();
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
+            deliver_to_dovecot(&dovecot, "new", &message(NEW));
         });
         drop(dovecot);
 
