@@ -57,9 +57,11 @@ pub fn App() -> Html {
     let on_act = {
         let (scenario, branch) = (scenario.clone(), branch.clone());
         Callback::from(move |e: Event| {
-            if let Some((_, action)) = chosen(&e).and_then(|i| BOB_DOES.get(i)) {
+            if let Some((_, action)) =
+                chosen(&e).and_then(|i| bob_does(&scenario).into_iter().nth(i))
+            {
                 let mut next = (*scenario).clone();
-                next.actions.push(*action);
+                next.actions.push(action);
                 branch(next, None);
             }
         })
@@ -67,7 +69,7 @@ pub fn App() -> Html {
     // Inject a fault while the class watches: the view stays where it is, or goes back to the
     // first step the fault changes if that is earlier.
     let on_inject = {
-        let (scenario, here) = (scenario.clone(), here.clone());
+        let (scenario, here, branch) = (scenario.clone(), here.clone(), branch.clone());
         Callback::from(move |e: Event| {
             let fault = chosen(&e).and_then(|i| postroom_sim::share::FAULTS.get(i).copied());
             if let Some(fault) = fault.filter(|f| !scenario.faults.contains(f)) {
@@ -75,6 +77,13 @@ pub fn App() -> Html {
                 next.faults.push(fault);
                 branch(next, Some(*here.borrow()));
             }
+        })
+    };
+    let on_append = {
+        let panel_open = panel_open.clone();
+        Callback::from(move |next: Scenario| {
+            panel_open.set(false);
+            branch(next, None);
         })
     };
     let on_apply = {
@@ -124,7 +133,7 @@ pub fn App() -> Html {
             </> }, html! { <>
                 <select class="topbar__button" data-action="bob" aria-label="Bob does one more thing" onchange={on_act}>
                     <option value="" selected=true>{ "+ Bob…" }</option>
-                    { for BOB_DOES.iter().enumerate().map(|(i, (label, _))| html! { <option value={i.to_string()}>{ *label }</option> }) }
+                    { for bob_does(&scenario).into_iter().enumerate().map(|(i, (label, _))| html! { <option value={i.to_string()}>{ label }</option> }) }
                 </select>
                 <select class="topbar__button" data-action="inject" aria-label="Inject a fault here" onchange={on_inject}>
                     <option value="" selected=true>{ "⚡ Inject fault…" }</option>
@@ -135,7 +144,7 @@ pub fn App() -> Html {
                 <button class="topbar__button" data-action="compose" onclick={toggle_panel} aria-expanded={panel_open.to_string()}>{ "Compose & faults" }</button>
             </> }, Some(on_share)) }
             { notices(banner.as_deref(), dismiss, share_link.as_deref()) }
-            { if *panel_open { html! { <ScenarioPanel scenario={(*scenario).clone()} {on_apply} on_close={close_panel} /> } } else { html!{} } }
+            { if *panel_open { html! { <ScenarioPanel scenario={(*scenario).clone()} {on_apply} {on_append} on_close={close_panel} /> } } else { html!{} } }
             { match &*result {
                 Ok(timeline) => html! { <Explorer key={key} timeline={timeline.clone()} scenario={(*scenario).clone()} {first_step} {on_step} /> },
                 Err(e) => html! {
@@ -148,7 +157,23 @@ pub fn App() -> Html {
     }
 }
 
-/// What Bob can do next, from the top bar.
+/// What Bob can do next, from the top bar: the actions below, then set a device up again with
+/// the other protocol.
+fn bob_does(s: &Scenario) -> Vec<(String, Action)> {
+    let mut all: Vec<(String, Action)> = BOB_DOES
+        .iter()
+        .map(|(label, action)| ((*label).to_string(), *action))
+        .collect();
+    for (name, device) in [("phone", Device::Phone), ("laptop", Device::Laptop)] {
+        let other = s.protocol_at_end(device).other_if(true).name();
+        all.push((
+            format!("the {name} switches to {other}"),
+            Action::Switch(device),
+        ));
+    }
+    all
+}
+
 const BOB_DOES: [(&str, Action); 6] = [
     ("the phone checks mail", Action::Check(Device::Phone)),
     ("the laptop checks mail", Action::Check(Device::Laptop)),

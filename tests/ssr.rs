@@ -198,6 +198,7 @@ async fn the_scenario_panel_shows_the_email_devices_story_and_every_fault() {
     let props = ScenarioPanelProps {
         scenario,
         on_apply: Callback::noop(),
+        on_append: Callback::noop(),
         on_close: Callback::noop(),
     };
     let html = LocalServerRenderer::<ScenarioPanel>::with_props(props)
@@ -205,6 +206,7 @@ async fn the_scenario_panel_shows_the_email_devices_story_and_every_fault() {
         .render()
         .await;
     assert!(html.contains("value=\"Lunch on Friday?\""), "{html}");
+    assert!(html.contains("data-action=\"send-next\""), "{html}");
     assert_eq!(
         html.matches("name=\"fault-").count(),
         postroom_sim::share::FAULTS.len()
@@ -215,6 +217,27 @@ async fn the_scenario_panel_shows_the_email_devices_story_and_every_fault() {
         "laptop keeps a copy, and greylisting: {html}"
     );
     assert_eq!(html.matches("<option value=").count(), 4 + STORIES.len());
+}
+
+#[tokio::test]
+async fn a_story_bob_added_to_is_kept_when_the_panel_sends_again() {
+    use postroom::components::scenario_panel::{ScenarioPanelProps, STORIES};
+    use postroom::components::ScenarioPanel;
+    let mut scenario = Scenario::default();
+    scenario.actions.push(postroom_sim::Action::Switch(postroom_sim::Device::Phone));
+    let props = ScenarioPanelProps {
+        scenario,
+        on_apply: Callback::noop(),
+        on_append: Callback::noop(),
+        on_close: Callback::noop(),
+    };
+    let html = LocalServerRenderer::<ScenarioPanel>::with_props(props)
+        .hydratable(false)
+        .render()
+        .await;
+    // Not one of the ready-made stories: the first choice keeps it as it is.
+    assert!(html.contains("<option value=\"keep\" selected=\"selected\">As it is now (4 actions)</option>"), "{html}");
+    assert_eq!(html.matches("<option value=").count(), 5 + STORIES.len());
 }
 
 #[tokio::test]

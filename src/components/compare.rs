@@ -227,7 +227,7 @@ fn outcome(step: usize, c: &Comparison, pop3: &Tally, imap: &Tally) -> Html {
             <tr data-protocol={key.to_string()}>
                 <th scope="row" class={format!("compare__row--{key}")}>{ name }</th>
                 <td>{ t.on_server }</td><td>{ t.on_phone }</td><td>{ t.on_laptop }</td>
-                <td>{ agrees }</td><td>{ t.round_trips }</td><td>{ kb(t.octets) }</td>
+                <td>{ agrees }</td><td>{ t.commands }</td><td>{ kb(t.octets) }</td>
             </tr>
         }
     };
@@ -237,7 +237,7 @@ fn outcome(step: usize, c: &Comparison, pop3: &Tally, imap: &Tally) -> Html {
             <thead><tr>
                 <th scope="col">{ "protocol" }</th><th scope="col">{ "on server" }</th><th scope="col">{ "on phone" }</th>
                 <th scope="col">{ "on laptop" }</th><th scope="col">{ "read state agrees" }</th>
-                <th scope="col">{ "round trips" }</th><th scope="col">{ "bytes" }</th>
+                <th scope="col" title="Every line the devices sent, IDLE's DONE included, since the lesson began">{ "commands sent" }</th><th scope="col">{ "bytes" }</th>
             </tr></thead>
             <tbody>{ row("POP3", "pop3", pop3) }{ row("IMAP", "imap", imap) }</tbody>
         </table>

@@ -1,5 +1,5 @@
 //! Compose an email, set up Bob's devices, choose what goes wrong and what Bob does — then
-//! send it: the world runs again and the explorer shows the new journey from the start.
+//! send it: either the story starts again with it, or Alice sends it after the story so far.
 
 use postroom_sim::share::FAULTS;
 use postroom_sim::{Action, Device, Fault, FetchProtocol, Scenario};
@@ -10,6 +10,8 @@ use yew::prelude::*;
 pub struct ScenarioPanelProps {
     pub scenario: Scenario,
     pub on_apply: Callback<Scenario>,
+    /// Alice sends the email after the story so far (the form's settings apply too).
+    pub on_append: Callback<Scenario>,
     pub on_close: Callback<()>,
 }
 
@@ -138,6 +140,19 @@ pub fn ScenarioPanel(props: &ScenarioPanelProps) -> Html {
             on_apply.emit(read_form(&root, &base));
         })
     };
+    let on_append = {
+        let (root, base, on_append) = (root.clone(), s.clone(), props.on_append.clone());
+        Callback::from(move |_: MouseEvent| {
+            // The form's email becomes the next one; the story's first email stays as it was.
+            let mut next = read_form(&root, &base);
+            let (subject, body) = (next.subject.clone(), next.body.clone());
+            next.subject.clone_from(&base.subject);
+            next.body.clone_from(&base.body);
+            if next.send_later(&subject, &body).is_some() {
+                on_append.emit(next);
+            }
+        })
+    };
     let on_reset = {
         let on_apply = props.on_apply.clone();
         Callback::from(move |_: MouseEvent| on_apply.emit(Scenario::default()))
@@ -190,6 +205,9 @@ pub fn ScenarioPanel(props: &ScenarioPanelProps) -> Html {
                 <fieldset>
                     <legend>{ "What Bob does" }</legend>
                     <select name="story" aria-label="What Bob does">
+                        { if story.is_none() { html! {
+                            <option value="keep" selected=true>{ format!("As it is now ({} actions)", s.actions.len()) }</option>
+                        } } else { html!{} } }
                         { for STORIES.iter().enumerate().map(|(i, (label, _))| html! {
                             <option value={i.to_string()} selected={story == Some(i)}>{ *label }</option>
                         }) }
@@ -206,6 +224,7 @@ pub fn ScenarioPanel(props: &ScenarioPanelProps) -> Html {
                 </fieldset>
                 <footer class="scenario__actions">
                     <button type="submit" class="scenario__send" data-action="send">{ "Send this email" }</button>
+                    <button type="button" data-action="send-next" onclick={on_append}>{ "Send it next, after the story so far" }</button>
                     <button type="button" onclick={on_reset}>{ "Back to the classroom example" }</button>
                 </footer>
             </form>

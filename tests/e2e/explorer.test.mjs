@@ -309,6 +309,42 @@ test('Bob does one more thing: the story grows and the view goes to its first st
   await page.close();
 });
 
+test('Alice sends a second email after the story so far; the phone switches to IMAP', async () => {
+  const page = await open();
+  const n = await total(page);
+  await page.click('[data-action=compose]');
+  await page.fill('[name=subject]', 'Dessert too?');
+  await page.fill('[name=body]', 'And cake.');
+  await page.click('[data-action=send-next]');
+  await settle(page);
+  const m = await total(page);
+  assert.ok(m > n + 20, `a whole delivery more: ${m} > ${n}`);
+  // The story so far is kept; the view opens on the new email's first step: the submission
+  // server's greeting to Alice's laptop.
+  await reach(page, `Step ${n + 1} of ${m}`);
+  assert.match(await currentFirstLine(page), /^220 /);
+  assert.match(await page.locator('.transcript').innerText(), /Subject: Dessert too\?/);
+  // The phone is set up again with IMAP, then checks: now both messages stay on the server.
+  await page.selectOption('[data-action=bob]', { label: 'the phone switches to IMAP' });
+  await settle(page);
+  assert.match(await currentFirstLine(page), /set up again with IMAP/);
+  assert.ok(await page.locator('[data-action=bob] option', { hasText: 'the phone switches to POP3' }).count() === 1);
+  await page.selectOption('[data-action=bob]', { label: 'the phone checks mail' });
+  await settle(page);
+  await press(page, 'End');
+  assert.match(await mailboxRow(page, "Bob's phone (IMAP)"), /Dessert too\?/);
+  assert.match(await mailboxRow(page, 'mx'), /Dessert too\?/);
+  await page.screenshot({ path: `${SHOTS}/explorer-second-email-1920x1080.png` });
+  // It survives a reload: the share string holds the second email and the switch.
+  await page.reload();
+  await page.waitForSelector('.transcript__step--current');
+  await reach(page, `Step ${await total(page)} of ${await total(page)}`);
+  assert.match(await mailboxRow(page, "Bob's phone (IMAP)"), /Dessert too\?/);
+  await page.click('[data-action=compose]');
+  await page.locator('.scenario__actions button', { hasText: 'classroom example' }).click();
+  await page.close();
+});
+
 test('a garbage share link shows a banner and the classroom example', async () => {
   const { ctx, dir } = await freshContext();
   const page = await open({ context: ctx, hash: '#s=v1.this-is-not-a-scenario' });

@@ -280,7 +280,7 @@ pub struct Tally {
     /// Whether every copy of every message agrees on read or unread; `None` when no
     /// message is in two places.
     pub read_agrees: Option<bool>,
-    pub round_trips: u32,
+    pub commands: u32,
     pub octets: u64,
 }
 
@@ -370,7 +370,7 @@ struct Side {
     arrived: usize,
     /// Subjects in order of arrival, so summaries list them as they came.
     order: Vec<String>,
-    round_trips: u32,
+    commands: u32,
     octets: u64,
     lines: Vec<Line>,
     notes: Vec<String>,
@@ -415,7 +415,7 @@ impl Side {
             devices: [dev(), dev()],
             arrived: 0,
             order: Vec::new(),
-            round_trips: 0,
+            commands: 0,
             octets: 0,
             lines: Vec::new(),
             notes: Vec::new(),
@@ -519,8 +519,8 @@ impl Side {
         }
     }
 
-    fn add(&mut self, (round_trips, octets): (u32, u64)) {
-        self.round_trips += round_trips;
+    fn add(&mut self, (commands, octets): (u32, u64)) {
+        self.commands += commands;
         self.octets += octets;
     }
 
@@ -1061,7 +1061,7 @@ impl Side {
             on_phone: phone.len(),
             on_laptop: laptop.len(),
             read_agrees,
-            round_trips: self.round_trips,
+            commands: self.commands,
             octets: self.octets,
         }
     }

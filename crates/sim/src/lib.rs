@@ -15,6 +15,6 @@ pub mod timeline;
 pub mod world;
 
 pub use host::{Host, HostId};
-pub use scenario::{Action, Device, DeviceSettings, Fault, FetchProtocol, Scenario};
+pub use scenario::{Action, Device, DeviceSettings, Email, Fault, FetchProtocol, Scenario};
 pub use timeline::{Direction, MailboxEntry, MailboxView, Phase, Protocol, Step, Timeline};
 pub use world::{run, run_limited, ScenarioError};

@@ -32,6 +32,15 @@ impl FetchProtocol {
             FetchProtocol::Imap => "IMAP",
         }
     }
+
+    /// The other protocol when `flip`, else this one.
+    pub fn other_if(self, flip: bool) -> Self {
+        match (self, flip) {
+            (p, false) => p,
+            (FetchProtocol::Pop3, true) => FetchProtocol::Imap,
+            (FetchProtocol::Imap, true) => FetchProtocol::Pop3,
+        }
+    }
 }
 
 /// A device's mail settings, as a mail program's account dialog shows them.
@@ -100,6 +109,17 @@ pub enum Action {
     Read(Device),
     /// The device deletes the newest message.
     Delete(Device),
+    /// Alice sends another email: the scenario's `later[n]`.
+    Send(u8),
+    /// Bob sets the device up again with the other protocol (POP3 ↔ IMAP).
+    Switch(Device),
+}
+
+/// A further email from Alice to Bob, sent during the story.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Email {
+    pub subject: String,
+    pub body: String,
 }
 
 /// One email from Alice to Bob, and what Bob's devices then do.
@@ -118,6 +138,9 @@ pub struct Scenario {
     /// Messages already in Bob's mailbox before the story starts (a busy inbox).
     #[serde(default)]
     pub existing_messages: u32,
+    /// Further emails, sent when an [`Action::Send`] names them.
+    #[serde(default)]
+    pub later: Vec<Email>,
 }
 
 impl Scenario {
@@ -130,6 +153,28 @@ impl Scenario {
 
     pub fn has(&self, fault: Fault) -> bool {
         self.faults.contains(&fault)
+    }
+
+    /// The protocol the device uses once every action so far has run.
+    pub fn protocol_at_end(&self, device: Device) -> FetchProtocol {
+        let switches = self
+            .actions
+            .iter()
+            .filter(|a| **a == Action::Switch(device))
+            .count();
+        self.settings(device).protocol.other_if(switches % 2 == 1)
+    }
+
+    /// Alice sends one more email: it is kept with the scenario and sent as the next action.
+    /// None when the scenario already holds as many as a share link can name.
+    pub fn send_later(&mut self, subject: &str, body: &str) -> Option<()> {
+        let n = u8::try_from(self.later.len()).ok()?;
+        self.later.push(Email {
+            subject: subject.to_string(),
+            body: body.to_string(),
+        });
+        self.actions.push(Action::Send(n));
+        Some(())
     }
 }
 
@@ -169,6 +214,7 @@ impl Default for Scenario {
             ],
             faults: Vec::new(),
             existing_messages: 0,
+            later: Vec::new(),
         }
     }
 }

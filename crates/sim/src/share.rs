@@ -4,7 +4,7 @@
 //! The payload is a few lines of `key=value` text in URL-safe base64: small, readable when
 //! decoded, and without a JSON library in the page.
 
-use crate::scenario::{Action, Device, DeviceSettings, Fault, FetchProtocol, Scenario};
+use crate::scenario::{Action, Device, DeviceSettings, Email, Fault, FetchProtocol, Scenario};
 
 /// The format version written by this build. Older versions may be read; newer ones are
 /// refused with a message that says so.
@@ -86,6 +86,8 @@ fn action_code(a: Action) -> String {
         Action::Check(d) => ("check", d),
         Action::Read(d) => ("read", d),
         Action::Delete(d) => ("delete", d),
+        Action::Switch(d) => ("switch", d),
+        Action::Send(n) => return format!("send-{n}"),
     };
     let device = match device {
         Device::Phone => "phone",
@@ -144,6 +146,12 @@ pub fn encode(s: &Scenario) -> String {
     // Written only when set, so links without them stay as they were.
     .chain(connection_lines("phone", &s.phone))
     .chain(connection_lines("laptop", &s.laptop))
+    .chain(s.later.iter().flat_map(|e| {
+        [
+            format!("later-subject={}", escape(&e.subject)),
+            format!("later-body={}", escape(&e.body)),
+        ]
+    }))
     .collect::<Vec<_>>()
     .join("\n");
     let text = format!("{text}\nend={}", checksum(&text));
@@ -165,6 +173,16 @@ fn checksum(text: &str) -> u32 {
 
 fn bad(what: &str) -> ShareError {
     ShareError(format!("This link's scenario cannot be read: {what}."))
+}
+
+/// The text of a value, refused when longer than a real program would take (RFC 1035 §2.3.4
+/// for names).
+fn capped(value: &str, max: usize, what: &str) -> Result<String, ShareError> {
+    let text = unescape(value);
+    if text.chars().count() > max {
+        return Err(bad(&format!("{what} is longer than {max} characters")));
+    }
+    Ok(text)
 }
 
 fn parse_device(value: &str) -> Result<DeviceSettings, ShareError> {
@@ -245,6 +263,12 @@ pub fn decode(text: &str) -> Result<Scenario, ShareError> {
                         let (verb, device) = a
                             .split_once('-')
                             .ok_or_else(|| bad("an action is malformed"))?;
+                        if verb == "send" {
+                            return device
+                                .parse()
+                                .map(Action::Send)
+                                .map_err(|_| bad("an action is malformed"));
+                        }
                         let device = match device {
                             "phone" => Device::Phone,
                             "laptop" => Device::Laptop,
@@ -254,6 +278,7 @@ pub fn decode(text: &str) -> Result<Scenario, ShareError> {
                             "check" => Ok(Action::Check(device)),
                             "read" => Ok(Action::Read(device)),
                             "delete" => Ok(Action::Delete(device)),
+                            "switch" => Ok(Action::Switch(device)),
                             _ => Err(bad("an action is unknown")),
                         }
                     })
@@ -281,17 +306,28 @@ pub fn decode(text: &str) -> Result<Scenario, ShareError> {
             "phone-port" | "laptop-port" => {
                 let port = value
                     .parse::<u16>()
-                    .map_err(|_| bad("a port is not a number from 1 to 65535"))?;
+                    .ok()
+                    .filter(|p| *p != 0)
+                    .ok_or_else(|| bad("a port is not a number from 1 to 65535"))?;
                 if key == "phone-port" {
                     s.phone.port = port;
                 } else {
                     s.laptop.port = port;
                 }
             }
-            "phone-server" => s.phone.server = unescape(value),
-            "laptop-server" => s.laptop.server = unescape(value),
-            "phone-user" => s.phone.user = unescape(value),
-            "laptop-user" => s.laptop.user = unescape(value),
+            "phone-server" => s.phone.server = capped(value, 253, "a server name")?,
+            "laptop-server" => s.laptop.server = capped(value, 253, "a server name")?,
+            "phone-user" => s.phone.user = capped(value, 255, "a user name")?,
+            "laptop-user" => s.laptop.user = capped(value, 255, "a user name")?,
+            "later-subject" if s.later.len() < 256 => s.later.push(Email {
+                subject: unescape(value),
+                body: String::new(),
+            }),
+            "later-body" => {
+                if let Some(last) = s.later.last_mut() {
+                    last.body = unescape(value);
+                }
+            }
             "phone-tls" => s.phone.require_tls = value == "1",
             "laptop-tls" => s.laptop.require_tls = value == "1",
             // Keys from a later minor version are skipped, so old pages still read new links.
@@ -300,6 +336,13 @@ pub fn decode(text: &str) -> Result<Scenario, ShareError> {
     }
     if seen < 4 {
         return Err(bad("it is incomplete"));
+    }
+    let sends_missing = s
+        .actions
+        .iter()
+        .any(|a| matches!(a, Action::Send(n) if usize::from(*n) >= s.later.len()));
+    if sends_missing {
+        return Err(bad("an action sends an email the link does not hold"));
     }
     Ok(s)
 }
@@ -317,6 +360,9 @@ mod tests {
         s.body = "Line one\nLine \\two\n.dot".into();
         s.laptop.password = "p,w\\d".into();
         s.existing_messages = 12;
+        s.actions.push(Action::Switch(Device::Laptop));
+        s.send_later("Second, with | and = signs", "Line\nline")
+            .unwrap();
         let text = encode(&s);
         assert!(text.starts_with("v1."));
         assert!(text
@@ -342,5 +388,32 @@ mod tests {
             .unwrap_err()
             .0
             .contains("fault is unknown"));
+        for (text, why) in [
+            ("from=a\nphone-port=0", "port is not a number"),
+            ("from=a\nactions=send-0", "does not hold"),
+            ("from=a\nactions=send-x", "malformed"),
+        ] {
+            assert!(
+                decode(&payload(text)).unwrap_err().0.contains(why),
+                "{text}"
+            );
+        }
+        let long = format!("from=a\nlaptop-server={}", "a".repeat(254));
+        assert!(decode(&payload(&long))
+            .unwrap_err()
+            .0
+            .contains("longer than 253"));
+    }
+
+    /// A well-formed link around `text`, checksum included.
+    fn payload(text: &str) -> String {
+        let text = format!("{text}\nto=b\nsubject=c\nbody=d");
+        format!(
+            "v1.{}",
+            postroom_proto::base64::encode(
+                format!("{text}\nend={}", checksum(&text)),
+                postroom_proto::base64::Alphabet::UrlSafeNoPad,
+            )
+        )
     }
 }

@@ -97,6 +97,11 @@ struct World<'s> {
     subjects: BTreeMap<(u8, u32), String>,
     /// How many messages the POP3 device in session held when the session began.
     pop3_base: usize,
+    /// Each device's settings now: a switch of protocol changes them mid-story.
+    phone_settings: DeviceSettings,
+    laptop_settings: DeviceSettings,
+    /// Emails Alice has sent so far; some faults strike only the first.
+    sent: u32,
 }
 
 /// Runs the scenario and returns every step.
@@ -121,13 +126,7 @@ pub fn run_limited(scenario: &Scenario, limit: usize) -> Result<Timeline, Scenar
     if from.domain().eq_ignore_ascii_case(to.domain()) {
         return Err(ScenarioError("Alice and Bob need different mail domains, so the message has to travel between providers".into()));
     }
-    let device_state = |device: Device| match scenario.settings(device).protocol {
-        FetchProtocol::Pop3 => DeviceState::Pop3 {
-            known: BTreeMap::new(),
-            local: Vec::new(),
-        },
-        FetchProtocol::Imap => DeviceState::Imap(DeviceCache::default()),
-    };
+    let device_state = |device: Device| DeviceState::empty(scenario.settings(device).protocol);
     let mut world = World {
         scenario,
         now: Instant::ZERO,
@@ -149,6 +148,9 @@ pub fn run_limited(scenario: &Scenario, limit: usize) -> Result<Timeline, Scenar
         limit: limit.min(MAX_STEPS),
         subjects: BTreeMap::new(),
         pop3_base: 0,
+        phone_settings: scenario.phone.clone(),
+        laptop_settings: scenario.laptop.clone(),
+        sent: 0,
     };
     world.provider.add_account(from.local_part(), "secret");
     if !scenario.has(Fault::UnknownRecipient) {
@@ -169,12 +171,20 @@ pub fn run_limited(scenario: &Scenario, limit: usize) -> Result<Timeline, Scenar
             .mx
             .deliver(to.local_part(), "newsletter@example.com", old.to_bytes());
     }
-    world.send_mail(&from, &to);
+    world.send_mail(&from, &to, &scenario.subject, &scenario.body);
     for action in &scenario.actions {
         if world.steps.len() >= world.limit {
             break;
         }
-        world.act(*action);
+        match *action {
+            Action::Send(n) => {
+                if let Some(email) = scenario.later.get(usize::from(n)) {
+                    world.send_mail(&from, &to, &email.subject, &email.body);
+                }
+            }
+            Action::Switch(device) => world.switch(device),
+            action => world.act(action),
+        }
     }
     let hosts = vec![
         Host::new(
@@ -214,11 +224,54 @@ pub fn run_limited(scenario: &Scenario, limit: usize) -> Result<Timeline, Scenar
 fn device_role(scenario: &Scenario, device: Device) -> String {
     let s = scenario.settings(device);
     let port = s.port();
-    match s.protocol {
+    let role = match s.protocol {
         FetchProtocol::Pop3 if s.leave_on_server => format!("POP3 :{port} · keeps a copy"),
         FetchProtocol::Pop3 => format!("POP3 :{port} · deletes"),
         FetchProtocol::Imap => format!("IMAP :{port}"),
+    };
+    if scenario.actions.contains(&Action::Switch(device)) {
+        // The lane is narrow: both protocols, without the details.
+        format!(
+            "{} ⇄ {}",
+            s.protocol.name(),
+            s.protocol.other_if(true).name()
+        )
+    } else {
+        role
     }
+}
+
+impl DeviceState {
+    fn empty(protocol: FetchProtocol) -> Self {
+        match protocol {
+            FetchProtocol::Pop3 => DeviceState::Pop3 {
+                known: BTreeMap::new(),
+                local: Vec::new(),
+            },
+            FetchProtocol::Imap => DeviceState::Imap(DeviceCache::default()),
+        }
+    }
+}
+
+/// RFC 5322 §3.3 date-time, in UTC: `Fri, 6 Mar 2026 09:40:00 +0000`.
+fn rfc5322_date(unix_seconds: i64) -> String {
+    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    let days = unix_seconds.div_euclid(86_400);
+    let secs = unix_seconds.rem_euclid(86_400);
+    let (y, m, d) = imap::encode::civil_from_days(days);
+    let month = imap::encode::MONTHS
+        .get(usize::try_from(m).unwrap_or(1).saturating_sub(1))
+        .unwrap_or(&"Jan");
+    // 1 January 1970 was a Thursday.
+    let day = DAYS
+        .get(usize::try_from(days.rem_euclid(7)).unwrap_or(0))
+        .unwrap_or(&"Thu");
+    format!(
+        "{day}, {d} {month} {y} {:02}:{:02}:{:02} +0000",
+        secs / 3600,
+        (secs / 60) % 60,
+        secs % 60
+    )
 }
 
 impl World<'_> {
@@ -318,8 +371,16 @@ impl World<'_> {
                 &mut self.subjects,
             ));
         }
-        views.push(device_view(Device::Phone, self.scenario, &self.phone));
-        views.push(device_view(Device::Laptop, self.scenario, &self.laptop));
+        views.push(device_view(
+            Device::Phone,
+            &self.phone_settings,
+            &self.phone,
+        ));
+        views.push(device_view(
+            Device::Laptop,
+            &self.laptop_settings,
+            &self.laptop,
+        ));
         let view = Rc::new(views);
         self.view_cache = Some((key, view.clone()));
         view
@@ -511,9 +572,17 @@ impl World<'_> {
 
     // ---- the journey ----
 
-    fn send_mail(&mut self, from: &Mailbox, to: &Mailbox) {
+    fn send_mail(&mut self, from: &Mailbox, to: &Mailbox, subject: &str, body: &str) {
         let s = self.scenario;
-        let message = Message::new(&s.from, &s.to, &s.subject, START_DATE, &s.body).to_bytes();
+        // Faults that strike once (a dropped connection, a server down) strike the first email.
+        let first = self.sent == 0;
+        self.sent += 1;
+        let date = if first {
+            START_DATE.to_string()
+        } else {
+            rfc5322_date(EPOCH_UNIX + i64::try_from(self.now.as_micros() / 1_000_000).unwrap_or(0))
+        };
+        let message = Message::new(&s.from, &s.to, subject, &date, body).to_bytes();
         // 1. Submission: Alice's client to her provider, TLS and login first (RFC 6409).
         self.set_phase("SMTP submission", Protocol::Smtp);
         let mut config = ClientConfig::new(&format!("laptop.{}", from.domain()));
@@ -540,7 +609,7 @@ impl World<'_> {
         };
         let server = SmtpServer::new(server_config, self.now);
         let mut conv = Smtp::new(client, server);
-        let cut = if s.has(Fault::DropMidData) {
+        let cut = if first && s.has(Fault::DropMidData) {
             Cut::MidData
         } else {
             Cut::Never
@@ -567,7 +636,7 @@ impl World<'_> {
                     _ => None,
                 })
                 .or_else(|| {
-                    s.has(Fault::DropMidData).then(|| {
+                    (first && s.has(Fault::DropMidData)).then(|| {
                         "the connection dropped in the middle of DATA; the client will try again"
                             .to_string()
                     })
@@ -583,7 +652,7 @@ impl World<'_> {
         self.look_up_mx(to.domain());
         // 3. Relay to the MX, with a trace header (RFC 5321 §4.4).
         let received = format!(
-            "Received: from laptop.{} by smtp.{} with ESMTPSA; {START_DATE}\r\n",
+            "Received: from laptop.{} by smtp.{} with ESMTPSA; {date}\r\n",
             from.domain(),
             from.domain()
         );
@@ -676,7 +745,8 @@ impl World<'_> {
 
     fn relay(&mut self, from: &Mailbox, to: &Mailbox, content: Vec<u8>, first_try: bool) {
         self.set_phase("SMTP relay", Protocol::Smtp);
-        if first_try && self.scenario.has(Fault::ServerDown) {
+        // The server is down for the first email only: by the next it is back.
+        if first_try && self.sent == 1 && self.scenario.has(Fault::ServerDown) {
             self.local(
                 SUBMISSION,
                 &format!("-- connecting to mx.{}:25 ... connection refused: the server is down --", to.domain()),
@@ -784,11 +854,60 @@ Date: {START_DATE}\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; repor
 
     // ---- Bob's devices ----
 
+    fn settings(&self, device: Device) -> &DeviceSettings {
+        match device {
+            Device::Phone => &self.phone_settings,
+            Device::Laptop => &self.laptop_settings,
+        }
+    }
+
+    /// Bob removes the device's account and adds it again with the other protocol: the
+    /// device starts empty and learns the mailbox afresh at its next check.
+    fn switch(&mut self, device: Device) {
+        let settings = match device {
+            Device::Phone => &mut self.phone_settings,
+            Device::Laptop => &mut self.laptop_settings,
+        };
+        settings.protocol = settings.protocol.other_if(true);
+        let protocol = settings.protocol;
+        let state = DeviceState::empty(protocol);
+        match device {
+            Device::Phone => self.phone = state,
+            Device::Laptop => self.laptop = state,
+        }
+        self.devices_version += 1;
+        self.set_phase(
+            &format!("{} {}", protocol.name(), device.label()),
+            Protocol::Local,
+        );
+        let (title, why, rfc) = match protocol {
+            FetchProtocol::Imap => (
+                "Now with IMAP: the mail stays on the server",
+                "The new account keeps nothing locally yet. At its next check the device asks the \
+                 server what the mailbox holds; what POP3 already deleted there is gone for good.",
+                RfcRef::new(9051, "1"),
+            ),
+            FetchProtocol::Pop3 => (
+                "Now with POP3: the mail comes down to the device",
+                "The new account starts empty. At its next check the device downloads what is on the \
+                 server and, unless it leaves a copy, deletes it there when it says QUIT.",
+                RfcRef::new(1939, "1"),
+            ),
+        };
+        self.local(
+            device_host(device),
+            &format!("-- set up again with {} --", protocol.name()),
+            Explanation::new(title, why, rfc),
+        );
+    }
+
     fn act(&mut self, action: Action) {
         let (device, host) = match action {
             Action::Check(d) | Action::Read(d) | Action::Delete(d) => (d, device_host(d)),
+            // Not a device's session: the story loop runs these.
+            Action::Send(_) | Action::Switch(_) => return,
         };
-        let settings = self.scenario.settings(device).clone();
+        let settings = self.settings(device).clone();
         self.set_phase(
             &format!("{} {}", settings.protocol.name(), device.label()),
             match settings.protocol {
@@ -810,7 +929,7 @@ Date: {START_DATE}\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; repor
         let new_state = match state {
             DeviceState::Pop3 { known, mut local } => match action {
                 Action::Check(_) => self.pop3_check(device, host, &settings, known, local),
-                Action::Read(_) | Action::Delete(_) => {
+                _ => {
                     let read = matches!(action, Action::Read(_));
                     let text = if local.is_empty() {
                         "-- nothing on this device to open --".to_string()
@@ -1144,12 +1263,8 @@ fn server_view(
     }
 }
 
-fn device_view(device: Device, scenario: &Scenario, state: &DeviceState) -> MailboxView {
-    let title = format!(
-        "{} ({})",
-        device.label(),
-        scenario.settings(device).protocol.name()
-    );
+fn device_view(device: Device, settings: &DeviceSettings, state: &DeviceState) -> MailboxView {
+    let title = format!("{} ({})", device.label(), settings.protocol.name());
     let entries = match state {
         DeviceState::Pop3 { local, .. } => local
             .iter()

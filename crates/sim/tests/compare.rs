@@ -181,13 +181,13 @@ fn folders_exist_only_in_imap() {
 }
 
 #[test]
-fn round_trips_and_octets_only_grow_and_are_counted_from_the_wire() {
+fn commands_and_octets_only_grow_and_are_counted_from_the_wire() {
     for preset in presets() {
         let c = compare(&preset.script);
         for frames in [&c.pop3, &c.imap] {
             let mut last = (0, 0);
             for f in frames {
-                let t = (f.tally.round_trips, f.tally.octets);
+                let t = (f.tally.commands, f.tally.octets);
                 assert!(t >= last, "{}: {t:?} after {last:?}", preset.key);
                 let commands = f
                     .lines

@@ -484,3 +484,88 @@ fn a_wrong_server_name_is_not_found_and_a_wrong_user_is_refused() {
     let link = postroom_sim::share::encode(&s);
     assert_eq!(postroom_sim::share::decode(&link).unwrap(), s);
 }
+
+#[test]
+fn a_second_email_is_a_second_delivery_appended_to_the_story() {
+    let mut s = scenario(&[Action::Check(Laptop)]);
+    let before = run(&s).unwrap();
+    s.send_later("Dessert too?", "And cake.").unwrap();
+    s.actions.push(Action::Check(Laptop));
+    let t = run(&s).unwrap();
+    // The story so far is unchanged: the new email only adds steps after it.
+    assert_eq!(before.first_difference(&t), before.len());
+    let sent = t.steps[before.len()..]
+        .iter()
+        .filter(|s| s.label().starts_with("MAIL FROM:"))
+        .count();
+    assert_eq!(sent, 2, "submitted, then relayed");
+    assert_eq!(
+        messages(&t, "Bob's laptop"),
+        ["Lunch on Friday?", "Dessert too?"]
+    );
+    // Dated by the virtual clock, after the first one.
+    let dated = t.steps.iter().any(|s| {
+        let text = String::from_utf8_lossy(&s.bytes);
+        text.contains("Subject: Dessert too?")
+            && text.contains("Date: Fri, 6 Mar 2026 09:0")
+            && !text.contains("Date: Fri, 6 Mar 2026 09:00:00")
+    });
+    assert!(dated);
+    assert_eq!(t.outcome.len(), 4, "{:?}", t.outcome);
+}
+
+#[test]
+fn a_one_off_fault_strikes_the_first_email_only() {
+    let mut s = scenario(&[]);
+    s.faults.push(Fault::DropMidData);
+    s.send_later("Trying again", "Did it arrive?").unwrap();
+    s.actions.push(Action::Check(Laptop));
+    let t = run(&s).unwrap();
+    assert_eq!(messages(&t, "Bob's laptop"), ["Trying again"]);
+    // A wrong password is wrong every time.
+    let mut s = scenario(&[]);
+    s.faults.push(Fault::WrongPassword);
+    s.send_later("Trying again", "Did it arrive?").unwrap();
+    let t = run(&s).unwrap();
+    assert!(
+        t.outcome.iter().all(|o| o.contains("not sent")),
+        "{:?}",
+        t.outcome
+    );
+}
+
+#[test]
+fn switching_the_phone_to_imap_stops_it_emptying_the_server() {
+    // The default story, with the phone set up again with IMAP before it checks.
+    let s = scenario(&[
+        Action::Check(Laptop),
+        Action::Switch(Phone),
+        Action::Check(Phone),
+        Action::Check(Laptop),
+    ]);
+    assert_eq!(s.protocol_at_end(Phone), FetchProtocol::Imap);
+    let t = run(&s).unwrap();
+    assert!(said(&t, "set up again with IMAP"));
+    assert!(!t.steps.iter().any(|s| s.protocol == Protocol::Pop3));
+    assert_eq!(messages(&t, "Bob's phone (IMAP)"), ["Lunch on Friday?"]);
+    assert_eq!(messages(&t, "Bob's laptop"), ["Lunch on Friday?"]);
+    assert_eq!(messages(&t, "mx"), ["Lunch on Friday?"]);
+    assert!(t.hosts[4].role == "POP3 ⇄ IMAP", "{}", t.hosts[4].role);
+}
+
+#[test]
+fn switching_the_laptop_to_pop3_and_back_starts_each_account_empty() {
+    let s = scenario(&[
+        Action::Check(Laptop),
+        Action::Switch(Laptop),
+        Action::Check(Laptop),
+        Action::Switch(Laptop),
+    ]);
+    assert_eq!(s.protocol_at_end(Laptop), FetchProtocol::Imap);
+    let t = run(&s).unwrap();
+    // The POP3 account downloaded the message and, set to keep a copy, left it on the server;
+    // the IMAP account made again afterwards holds nothing until it checks.
+    assert!(said(&t, "RETR 1") && !said(&t, "DELE"));
+    assert_eq!(messages(&t, "Bob's laptop (IMAP)"), Vec::<String>::new());
+    assert_eq!(messages(&t, "mx"), ["Lunch on Friday?"]);
+}

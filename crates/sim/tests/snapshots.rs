@@ -96,8 +96,8 @@ fn every_comparison_lesson() {
                 let t = f.tally;
                 let _ = writeln!(
                     out,
-                    "    server {} phone {} laptop {} agrees {:?} round trips {} octets {}",
-                    t.on_server, t.on_phone, t.on_laptop, t.read_agrees, t.round_trips, t.octets
+                    "    server {} phone {} laptop {} agrees {:?} commands {} octets {}",
+                    t.on_server, t.on_phone, t.on_laptop, t.read_agrees, t.commands, t.octets
                 );
             }
         }

@@ -457,96 +457,91 @@ fn fetch_items(i: &[u8]) -> Res<'_, Vec<FetchItem>> {
     .parse(i)
 }
 
-/// `search-key` (RFC 9051 §6.4.4); several keys in a row are ANDed.
+/// `search-key` (RFC 3501 §6.4.4): a keyword, read whole, then its arguments. One lookup by
+/// keyword rather than a combinator per key keeps this small in the page's WebAssembly.
 fn search_key(i: &[u8]) -> Res<'_, SearchKey> {
-    let flag_key = |name: &'static str, flag: &'static str, has: bool| {
-        value(SearchKey::Flag(flag.to_string(), has), tag_no_case(name))
+    if i.first() == Some(&b'(') {
+        return map(
+            delimited(char('('), separated_list1(char(' '), search_key), char(')')),
+            SearchKey::And,
+        )
+        .parse(i);
+    }
+    let (rest, word) = take_while(|b: u8| b.is_ascii_alphabetic()).parse(i)?;
+    if word.is_empty() {
+        return map(sequence_set, SearchKey::Sequence).parse(i);
+    }
+    let word = word.to_ascii_uppercase();
+    let arg = |r| char::<_, nom::error::Error<&[u8]>>(' ').parse(r);
+    let flag_key = |flag: &str, has: bool| Ok((rest, SearchKey::Flag(flag.to_string(), has)));
+    let header = |name: &str| {
+        let (r, v) = preceded(arg, astring_s).parse(rest)?;
+        Ok((r, SearchKey::Header(name.to_string(), v)))
     };
-    let text_key = |name: &'static str| preceded((tag_no_case(name), char(' ')), astring_s);
-    let date_key = |name: &'static str| preceded((tag_no_case(name), char(' ')), date);
-    alt((
-        alt((
-            value(SearchKey::All, tag_no_case("ALL")),
-            flag_key("UNANSWERED", "\\Answered", false),
-            flag_key("ANSWERED", "\\Answered", true),
-            flag_key("UNDELETED", "\\Deleted", false),
-            flag_key("DELETED", "\\Deleted", true),
-            flag_key("UNDRAFT", "\\Draft", false),
-            flag_key("DRAFT", "\\Draft", true),
-            flag_key("UNFLAGGED", "\\Flagged", false),
-            flag_key("FLAGGED", "\\Flagged", true),
-            flag_key("UNSEEN", "\\Seen", false),
-            flag_key("SEEN", "\\Seen", true),
-            // RFC 3501 §6.4.4: NEW is RECENT UNSEEN, OLD is NOT RECENT.
-            flag_key("RECENT", "\\Recent", true),
-            value(
-                SearchKey::And(vec![
-                    SearchKey::Flag("\\Recent".into(), true),
-                    SearchKey::Flag("\\Seen".into(), false),
-                ]),
-                tag_no_case("NEW"),
-            ),
-            flag_key("OLD", "\\Recent", false),
+    let dated = |key: fn(i64) -> SearchKey| map(preceded(arg, date), key).parse(rest);
+    match word.as_slice() {
+        b"ALL" => Ok((rest, SearchKey::All)),
+        b"ANSWERED" | b"DELETED" | b"DRAFT" | b"FLAGGED" | b"SEEN" | b"RECENT" => {
+            flag_key(&system_flag(&word), true)
+        }
+        b"UNANSWERED" | b"UNDELETED" | b"UNDRAFT" | b"UNFLAGGED" | b"UNSEEN" => {
+            flag_key(&system_flag(word.get(2..).unwrap_or_default()), false)
+        }
+        // RFC 3501 §6.4.4: NEW is RECENT UNSEEN, OLD is NOT RECENT.
+        b"NEW" => Ok((
+            rest,
+            SearchKey::And(vec![
+                SearchKey::Flag("\\Recent".into(), true),
+                SearchKey::Flag("\\Seen".into(), false),
+            ]),
         )),
-        alt((
-            map(preceded(tag_no_case("UNKEYWORD "), flag), |k| {
-                SearchKey::Flag(k, false)
-            }),
-            map(preceded(tag_no_case("KEYWORD "), flag), |k| {
-                SearchKey::Flag(k, true)
-            }),
-            map(text_key("FROM"), |s| SearchKey::Header("From".into(), s)),
-            map(text_key("TO"), |s| SearchKey::Header("To".into(), s)),
-            map(text_key("CC"), |s| SearchKey::Header("Cc".into(), s)),
-            map(text_key("BCC"), |s| SearchKey::Header("Bcc".into(), s)),
-            map(text_key("SUBJECT"), |s| {
-                SearchKey::Header("Subject".into(), s)
-            }),
-            map(text_key("BODY"), SearchKey::Body),
-            map(text_key("TEXT"), SearchKey::Text),
-            map(
-                preceded(
-                    tag_no_case("HEADER "),
-                    (astring_s, preceded(char(' '), astring_s)),
-                ),
-                |(h, v)| SearchKey::Header(h, v),
-            ),
-        )),
-        alt((
-            map(date_key("BEFORE"), SearchKey::Before),
-            map(date_key("ON"), SearchKey::On),
-            map(date_key("SINCE"), SearchKey::Since),
-            map(date_key("SENTBEFORE"), SearchKey::SentBefore),
-            map(date_key("SENTON"), SearchKey::SentOn),
-            map(date_key("SENTSINCE"), SearchKey::SentSince),
-            map(preceded(tag_no_case("LARGER "), number), SearchKey::Larger),
-            map(
-                preceded(tag_no_case("SMALLER "), number),
-                SearchKey::Smaller,
-            ),
-            map(preceded(tag_no_case("UID "), sequence_set), SearchKey::Uid),
-            map(
-                preceded(tag_no_case("MODSEQ "), number64),
-                SearchKey::ModSeq,
-            ),
-            map(preceded(tag_no_case("NOT "), search_key), |k| {
-                SearchKey::Not(Box::new(k))
-            }),
-            map(
-                preceded(
-                    tag_no_case("OR "),
-                    (search_key, preceded(char(' '), search_key)),
-                ),
-                |(a, b)| SearchKey::Or(Box::new(a), Box::new(b)),
-            ),
-            map(
-                delimited(char('('), separated_list1(char(' '), search_key), char(')')),
-                SearchKey::And,
-            ),
-            map(sequence_set, SearchKey::Sequence),
-        )),
-    ))
-    .parse(i)
+        b"OLD" => flag_key("\\Recent", false),
+        b"KEYWORD" | b"UNKEYWORD" => map(preceded(arg, flag), |k| {
+            SearchKey::Flag(k, word.as_slice() == b"KEYWORD")
+        })
+        .parse(rest),
+        b"FROM" => header("From"),
+        b"TO" => header("To"),
+        b"CC" => header("Cc"),
+        b"BCC" => header("Bcc"),
+        b"SUBJECT" => header("Subject"),
+        b"BODY" => map(preceded(arg, astring_s), SearchKey::Body).parse(rest),
+        b"TEXT" => map(preceded(arg, astring_s), SearchKey::Text).parse(rest),
+        b"HEADER" => map(
+            (preceded(arg, astring_s), preceded(arg, astring_s)),
+            |(h, v)| SearchKey::Header(h, v),
+        )
+        .parse(rest),
+        b"BEFORE" => dated(SearchKey::Before),
+        b"ON" => dated(SearchKey::On),
+        b"SINCE" => dated(SearchKey::Since),
+        b"SENTBEFORE" => dated(SearchKey::SentBefore),
+        b"SENTON" => dated(SearchKey::SentOn),
+        b"SENTSINCE" => dated(SearchKey::SentSince),
+        b"LARGER" => map(preceded(arg, number), SearchKey::Larger).parse(rest),
+        b"SMALLER" => map(preceded(arg, number), SearchKey::Smaller).parse(rest),
+        b"UID" => map(preceded(arg, sequence_set), SearchKey::Uid).parse(rest),
+        b"MODSEQ" => map(preceded(arg, number64), SearchKey::ModSeq).parse(rest),
+        b"NOT" => map(preceded(arg, search_key), |k| SearchKey::Not(Box::new(k))).parse(rest),
+        b"OR" => map(
+            (preceded(arg, search_key), preceded(arg, search_key)),
+            |(a, b)| SearchKey::Or(Box::new(a), Box::new(b)),
+        )
+        .parse(rest),
+        _ => Err(nom::Err::Error(nom::error::Error::new(
+            i,
+            nom::error::ErrorKind::Tag,
+        ))),
+    }
+}
+
+/// `SEEN` → `\Seen`: the system flag a search keyword names.
+fn system_flag(word: &[u8]) -> String {
+    let mut flag = String::from("\\");
+    for (n, b) in word.iter().enumerate() {
+        flag.push(char::from(if n == 0 { *b } else { b.to_ascii_lowercase() }));
+    }
+    flag
 }
 
 fn search_program(i: &[u8]) -> Res<'_, SearchKey> {
@@ -1047,5 +1042,81 @@ mod tests {
             date(b"1-Feb-1994").unwrap().1,
             days_from_civil(1994, 2, 1).unwrap()
         );
+    }
+
+    #[test]
+    fn every_search_key_parses_whole_and_case_blind() {
+        use SearchKey as K;
+        let flag = |f: &str, has| K::Flag(f.to_string(), has);
+        let header = |h: &str, v: &str| K::Header(h.to_string(), v.to_string());
+        // Search dates count days, not seconds.
+        let day = days_from_civil(1994, 2, 1).unwrap();
+        for (text, expected) in [
+            ("ALL", K::All),
+            ("answered", flag("\\Answered", true)),
+            ("UNANSWERED", flag("\\Answered", false)),
+            ("DELETED", flag("\\Deleted", true)),
+            ("UNDELETED", flag("\\Deleted", false)),
+            ("Draft", flag("\\Draft", true)),
+            ("UNDRAFT", flag("\\Draft", false)),
+            ("FLAGGED", flag("\\Flagged", true)),
+            ("UNFLAGGED", flag("\\Flagged", false)),
+            ("SEEN", flag("\\Seen", true)),
+            ("UNSEEN", flag("\\Seen", false)),
+            ("RECENT", flag("\\Recent", true)),
+            ("OLD", flag("\\Recent", false)),
+            (
+                "NEW",
+                K::And(vec![flag("\\Recent", true), flag("\\Seen", false)]),
+            ),
+            ("KEYWORD $Work", flag("$Work", true)),
+            ("UNKEYWORD $Work", flag("$Work", false)),
+            ("FROM smith", header("From", "smith")),
+            ("TO \"bob b\"", header("To", "bob b")),
+            ("CC x", header("Cc", "x")),
+            ("BCC x", header("Bcc", "x")),
+            ("SUBJECT lunch", header("Subject", "lunch")),
+            ("HEADER X-Tag urgent", header("X-Tag", "urgent")),
+            ("BODY cake", K::Body("cake".into())),
+            ("TEXT cake", K::Text("cake".into())),
+            ("BEFORE 1-Feb-1994", K::Before(day)),
+            ("ON 1-Feb-1994", K::On(day)),
+            ("SINCE 1-Feb-1994", K::Since(day)),
+            ("SENTBEFORE 1-Feb-1994", K::SentBefore(day)),
+            ("SENTON 1-Feb-1994", K::SentOn(day)),
+            ("SENTSINCE 1-Feb-1994", K::SentSince(day)),
+            ("LARGER 100", K::Larger(100)),
+            ("SMALLER 100", K::Smaller(100)),
+            ("MODSEQ 7", K::ModSeq(7)),
+            ("NOT SEEN", K::Not(Box::new(flag("\\Seen", true)))),
+            (
+                "OR SEEN LARGER 5",
+                K::Or(Box::new(flag("\\Seen", true)), Box::new(K::Larger(5))),
+            ),
+            ("(SEEN)", K::And(vec![flag("\\Seen", true)])),
+        ] {
+            let Command::Search { key, .. } = cmd(&format!("a SEARCH {text}")) else {
+                panic!("{text}")
+            };
+            assert_eq!(key, expected, "{text}");
+        }
+        assert!(matches!(
+            cmd("a SEARCH UID 1:5"),
+            Command::Search { key: K::Uid(_), .. }
+        ));
+        assert!(matches!(
+            cmd("a SEARCH 2,4:*"),
+            Command::Search {
+                key: K::Sequence(_),
+                ..
+            }
+        ));
+        // A keyword is read whole: a longer word is not a shorter key plus junk.
+        for bad in ["ALLX", "SEENS", "ON", "TOO x", "LARGER x", "FROB"] {
+            assert!(
+                command(format!("a SEARCH {bad}\r\n").as_bytes()).is_err(),
+                "{bad}"
+            );
+        }
     }
 }

@@ -48,7 +48,7 @@ pub fn flag_list(flags: &BTreeSet<String>) -> String {
     format!("({})", list.join(" "))
 }
 
-const MONTHS: [&str; 12] = [
+pub const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
 
