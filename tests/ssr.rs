@@ -224,7 +224,9 @@ async fn a_story_bob_added_to_is_kept_when_the_panel_sends_again() {
     use postroom::components::scenario_panel::{ScenarioPanelProps, STORIES};
     use postroom::components::ScenarioPanel;
     let mut scenario = Scenario::default();
-    scenario.actions.push(postroom_sim::Action::Switch(postroom_sim::Device::Phone));
+    scenario
+        .actions
+        .push(postroom_sim::Action::Switch(postroom_sim::Device::Phone));
     let props = ScenarioPanelProps {
         scenario,
         on_apply: Callback::noop(),
@@ -236,7 +238,12 @@ async fn a_story_bob_added_to_is_kept_when_the_panel_sends_again() {
         .render()
         .await;
     // Not one of the ready-made stories: the first choice keeps it as it is.
-    assert!(html.contains("<option value=\"keep\" selected=\"selected\">As it is now (4 actions)</option>"), "{html}");
+    assert!(
+        html.contains(
+            "<option value=\"keep\" selected=\"selected\">As it is now (4 actions)</option>"
+        ),
+        "{html}"
+    );
     assert_eq!(html.matches("<option value=").count(), 5 + STORIES.len());
 }
 

@@ -355,15 +355,27 @@ fn section_spec(i: &[u8]) -> Res<'_, Section> {
             part: Vec::new(),
             text: Some(text),
         }),
-        map(
-            (
-                separated_list1(char('.'), nz_number),
-                opt(preceded(char('.'), section_text)),
-            ),
-            |(part, text)| Section { part, text },
-        ),
+        section_part,
     ))
     .parse(i)
+}
+
+/// Numbered body parts, which need the MIME structure.
+#[cfg(feature = "mime-structure")]
+fn section_part(i: &[u8]) -> Res<'_, Section> {
+    map(
+        (
+            separated_list1(char('.'), nz_number),
+            opt(preceded(char('.'), section_text)),
+        ),
+        |(part, text)| Section { part, text },
+    )
+    .parse(i)
+}
+
+#[cfg(not(feature = "mime-structure"))]
+fn section_part(i: &[u8]) -> Res<'_, Section> {
+    nom::combinator::fail().parse(i)
 }
 
 /// `section-msgtext = "HEADER" / "HEADER.FIELDS" [".NOT"] SP header-list / "TEXT"`
@@ -384,6 +396,7 @@ fn section_msgtext(i: &[u8]) -> Res<'_, SectionText> {
 }
 
 /// `section-text = section-msgtext / "MIME"`
+#[cfg(feature = "mime-structure")]
 fn section_text(i: &[u8]) -> Res<'_, SectionText> {
     alt((
         section_msgtext,
@@ -424,9 +437,7 @@ fn fetch_att(i: &[u8]) -> Res<'_, FetchItem> {
                 partial,
             },
         ),
-        value(FetchItem::BodyStructure, tag_no_case("BODYSTRUCTURE")),
-        value(FetchItem::Body, tag_no_case("BODY")),
-        value(FetchItem::Envelope, tag_no_case("ENVELOPE")),
+        structure_att,
         value(FetchItem::Flags, tag_no_case("FLAGS")),
         value(FetchItem::InternalDate, tag_no_case("INTERNALDATE")),
         value(FetchItem::Rfc822Header, tag_no_case("RFC822.HEADER")),
@@ -439,18 +450,49 @@ fn fetch_att(i: &[u8]) -> Res<'_, FetchItem> {
     .parse(i)
 }
 
-fn fetch_items(i: &[u8]) -> Res<'_, Vec<FetchItem>> {
+/// The FETCH items that describe MIME structure; none without it.
+#[cfg(feature = "mime-structure")]
+fn structure_att(i: &[u8]) -> Res<'_, FetchItem> {
+    alt((
+        value(FetchItem::BodyStructure, tag_no_case("BODYSTRUCTURE")),
+        value(FetchItem::Body, tag_no_case("BODY")),
+        value(FetchItem::Envelope, tag_no_case("ENVELOPE")),
+    ))
+    .parse(i)
+}
+
+#[cfg(not(feature = "mime-structure"))]
+fn structure_att(i: &[u8]) -> Res<'_, FetchItem> {
+    nom::combinator::fail().parse(i)
+}
+
+/// The macros ALL and FULL, which include ENVELOPE.
+#[cfg(feature = "mime-structure")]
+fn structure_macro(i: &[u8]) -> Res<'_, Vec<FetchItem>> {
     use FetchItem::*;
     alt((
         value(
             vec![Flags, InternalDate, Rfc822Size, Envelope],
             tag_no_case("ALL"),
         ),
-        value(vec![Flags, InternalDate, Rfc822Size], tag_no_case("FAST")),
         value(
             vec![Flags, InternalDate, Rfc822Size, Envelope, Body],
             tag_no_case("FULL"),
         ),
+    ))
+    .parse(i)
+}
+
+#[cfg(not(feature = "mime-structure"))]
+fn structure_macro(i: &[u8]) -> Res<'_, Vec<FetchItem>> {
+    nom::combinator::fail().parse(i)
+}
+
+fn fetch_items(i: &[u8]) -> Res<'_, Vec<FetchItem>> {
+    use FetchItem::*;
+    alt((
+        structure_macro,
+        value(vec![Flags, InternalDate, Rfc822Size], tag_no_case("FAST")),
         delimited(char('('), separated_list1(char(' '), fetch_att), char(')')),
         map(fetch_att, |a| vec![a]),
     ))

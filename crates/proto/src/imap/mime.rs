@@ -62,6 +62,7 @@ pub struct Section {
     pub text: Option<SectionText>,
 }
 
+#[cfg(feature = "mime-structure")]
 /// ENVELOPE as IMAP syntax: ("date" "subject" (from) (sender) (reply-to) (to) (cc) (bcc)
 /// "in-reply-to" "message-id"), with NIL where absent; sender and reply-to default to from
 /// (RFC 9051 §7.5.2).
@@ -72,6 +73,7 @@ pub fn envelope(message: &[u8]) -> String {
     out
 }
 
+#[cfg(feature = "mime-structure")]
 /// BODYSTRUCTURE (extensible = true, with extension data) or BODY (extensible = false) as
 /// IMAP syntax.
 pub fn body_structure(message: &[u8], extensible: bool) -> String {
@@ -148,6 +150,7 @@ fn quotable(v: &[u8]) -> bool {
         .all(|&b| b != 0 && b != b'\r' && b != b'\n' && b < 0x80)
 }
 
+#[cfg(feature = "mime-structure")]
 /// `string` into a `String` (see the module notes for 8-bit values).
 fn write_string(out: &mut String, v: &[u8]) {
     if quotable(v) {
@@ -168,6 +171,7 @@ fn write_string(out: &mut String, v: &[u8]) {
     }
 }
 
+#[cfg(feature = "mime-structure")]
 fn write_nstring(out: &mut String, v: Option<&[u8]>) {
     match v {
         Some(v) => write_string(out, v),
@@ -175,6 +179,7 @@ fn write_nstring(out: &mut String, v: Option<&[u8]>) {
     }
 }
 
+#[cfg(feature = "mime-structure")]
 /// `envelope = "(" env-date SP env-subject SP env-from SP env-sender SP env-reply-to SP
 /// env-to SP env-cc SP env-bcc SP env-in-reply-to SP env-message-id ")"`
 fn write_envelope(out: &mut String, fields: &[Field<'_>]) {
@@ -216,6 +221,7 @@ fn write_envelope(out: &mut String, fields: &[Field<'_>]) {
     out.push(')');
 }
 
+#[cfg(feature = "mime-structure")]
 /// `env-from = "(" 1*address ")" / nil` -- note there is no SP between addresses.
 fn write_address_list(out: &mut String, list: &[Address]) {
     if list.is_empty() {
@@ -240,6 +246,7 @@ fn write_address_list(out: &mut String, list: &[Address]) {
     out.push(')');
 }
 
+#[cfg(feature = "mime-structure")]
 /// `body = "(" (body-type-1part / body-type-mpart) ")"`
 fn write_body(out: &mut String, msg: &[u8], e: &Entity, ext: bool) {
     let c = &e.content;
@@ -302,6 +309,7 @@ fn write_body(out: &mut String, msg: &[u8], e: &Entity, ext: bool) {
     out.push(')');
 }
 
+#[cfg(feature = "mime-structure")]
 /// `body-fld-param = "(" string SP string *(SP string SP string) ")" / nil`
 fn write_params(out: &mut String, params: &[(Vec<u8>, Vec<u8>)]) {
     if params.is_empty() {
@@ -320,6 +328,7 @@ fn write_params(out: &mut String, params: &[(Vec<u8>, Vec<u8>)]) {
     out.push(')');
 }
 
+#[cfg(feature = "mime-structure")]
 /// The three extension fields shared by both body kinds, each preceded by SP:
 /// `body-fld-dsp = "(" string SP body-fld-param ")" / nil`,
 /// `body-fld-lang = nstring / "(" string *(SP string) ")"`, `body-fld-loc = nstring`.
@@ -354,6 +363,7 @@ fn write_dsp_lang_loc(out: &mut String, c: &Content) {
     write_nstring(out, c.location.as_deref());
 }
 
+#[cfg(feature = "mime-structure")]
 /// RFC 9051 §7.5.2 does not define "text lines" further; count line ends, plus one for a
 /// last line that has none (the CRLF before a boundary belongs to the boundary, RFC 2046
 /// §5.1.1, so a body part's last line usually has none).
@@ -442,6 +452,7 @@ fn header_subset(msg: &[u8], e: &Entity, names: &[String], keep_matching: bool) 
 // The MIME tree
 // ---------------------------------------------------------------------------------------
 
+#[cfg(feature = "mime-structure")]
 /// How deep multiparts and encapsulated messages are followed; deeper ones are shown as
 /// text/plain so that hostile nesting cannot exhaust the stack.
 const MAX_DEPTH: usize = 32;
@@ -465,6 +476,7 @@ impl Span {
         msg.get(self.start..self.end).unwrap_or_default()
     }
 
+    #[cfg(feature = "mime-structure")]
     fn len(self) -> usize {
         self.end.saturating_sub(self.start)
     }
@@ -478,6 +490,7 @@ struct Entity {
     /// The blank line ending the header; empty when there is none.
     blank: Span,
     body: Span,
+    #[cfg(feature = "mime-structure")]
     content: Content,
     kind: Kind,
 }
@@ -489,6 +502,8 @@ impl Entity {
     }
 }
 
+/// Without MIME structure every entity is a leaf: the message is its header and its body.
+#[cfg_attr(not(feature = "mime-structure"), allow(dead_code))]
 #[derive(Debug)]
 enum Kind {
     Leaf,
@@ -498,8 +513,10 @@ enum Kind {
     Message(Box<Entity>),
 }
 
+#[cfg(feature = "mime-structure")]
 type Params = Vec<(Vec<u8>, Vec<u8>)>;
 
+#[cfg(feature = "mime-structure")]
 /// What the MIME header fields say about an entity, already normalised for output.
 #[derive(Debug, Clone)]
 struct Content {
@@ -515,6 +532,7 @@ struct Content {
     location: Option<Vec<u8>>,
 }
 
+#[cfg(feature = "mime-structure")]
 impl Content {
     /// RFC 2045 §5.2: "Default RFC 822 messages without a MIME Content-Type header are
     /// taken by this protocol to be plain text in the US-ASCII character set ... It is
@@ -535,6 +553,28 @@ fn parse_message(message: &[u8]) -> Entity {
 /// Content-Type value for a body part is changed from "text/plain" to "message/rfc822"".
 fn parse_entity(msg: &[u8], span: Span, depth: usize, in_digest: bool) -> Entity {
     let (fields_span, blank, body) = split_header(msg, span);
+    #[cfg(not(feature = "mime-structure"))]
+    {
+        let _ = (depth, in_digest);
+        Entity {
+            fields: fields_span,
+            blank,
+            body,
+            kind: Kind::Leaf,
+        }
+    }
+    #[cfg(feature = "mime-structure")]
+    structured(msg, (fields_span, blank, body), depth, in_digest)
+}
+
+/// The entity's MIME content and, for multiparts and encapsulated messages, its parts.
+#[cfg(feature = "mime-structure")]
+fn structured(
+    msg: &[u8],
+    (fields_span, blank, body): (Span, Span, Span),
+    depth: usize,
+    in_digest: bool,
+) -> Entity {
     let fields = parse_fields(msg, fields_span);
     let mut content = content_of(&fields, in_digest);
     let kind = if content.mtype == b"MULTIPART" {
@@ -582,6 +622,7 @@ fn parse_entity(msg: &[u8], span: Span, depth: usize, in_digest: bool) -> Entity
     }
 }
 
+#[cfg(feature = "mime-structure")]
 fn content_of(fields: &[Field<'_>], in_digest: bool) -> Content {
     let mut content = Content {
         mtype: b"TEXT".to_vec(),
@@ -650,6 +691,7 @@ fn content_of(fields: &[Field<'_>], in_digest: bool) -> Content {
     content
 }
 
+#[cfg(feature = "mime-structure")]
 /// Splits a multipart body into its body parts (RFC 2046 §5.1.1). The preamble and the
 /// epilogue are dropped; a missing close-delimiter ends the last part at the end of the
 /// body.
@@ -680,6 +722,7 @@ fn split_multipart(msg: &[u8], body: Span, boundary: &[u8]) -> Vec<Span> {
     parts
 }
 
+#[cfg(feature = "mime-structure")]
 /// `Some(is_close)` when `line` (without its line end) is `"--" boundary *LWSP` or the
 /// close-delimiter `"--" boundary "--"`. Trailing text after a boundary makes it another
 /// line, so a boundary that is a prefix of a nested one does not match it.
@@ -694,6 +737,7 @@ fn delimiter(line: &[u8], boundary: &[u8]) -> Option<bool> {
     }
 }
 
+#[cfg(feature = "mime-structure")]
 /// The end of a part whose next delimiter line starts at `line_start`: before the CRLF
 /// (or bare LF) preceding it, but never before the part's own start.
 fn strip_line_end_before(msg: &[u8], start: usize, line_start: usize) -> usize {
@@ -760,6 +804,7 @@ struct Field<'a> {
     /// The whole field as stored, folding and line end included.
     raw: &'a [u8],
     /// Everything after the colon, still folded.
+    #[cfg_attr(not(feature = "mime-structure"), allow(dead_code))]
     value: &'a [u8],
 }
 
@@ -808,6 +853,7 @@ fn make_field(msg: &[u8], start: usize, end: usize) -> Field<'_> {
     }
 }
 
+#[cfg(feature = "mime-structure")]
 /// The unfolded, trimmed value of the first field called `name` (case-insensitive).
 fn header_value(fields: &[Field<'_>], name: &str) -> Option<Vec<u8>> {
     let field = fields.iter().find(|f| {
@@ -832,6 +878,7 @@ fn trim_wsp(v: &[u8]) -> &[u8] {
     v.get(start..end).unwrap_or_default()
 }
 
+#[cfg(feature = "mime-structure")]
 /// Skips an RFC 5322 comment starting at the `(` at `start`; returns its text (nested
 /// parentheses kept, quoted-pairs unescaped) and the index after it.
 fn comment(v: &[u8], start: usize) -> (Vec<u8>, usize) {
@@ -866,6 +913,7 @@ fn comment(v: &[u8], start: usize) -> (Vec<u8>, usize) {
     (text, i)
 }
 
+#[cfg(feature = "mime-structure")]
 /// A quoted-string starting at the `"` at `start`: its content with quoted-pairs
 /// unescaped, and the index after it. An unterminated one runs to the end.
 fn quoted(v: &[u8], start: usize) -> (Vec<u8>, usize) {
@@ -891,6 +939,7 @@ fn quoted(v: &[u8], start: usize) -> (Vec<u8>, usize) {
 // Addresses (RFC 5322 §3.4, including the obsolete route syntax of §4.4)
 // ---------------------------------------------------------------------------------------
 
+#[cfg(feature = "mime-structure")]
 /// An IMAP address structure: `(addr-name addr-adl addr-mailbox addr-host)`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Address {
@@ -900,6 +949,7 @@ struct Address {
     host: Option<Vec<u8>>,
 }
 
+#[cfg(feature = "mime-structure")]
 impl Address {
     /// "If the mailbox name field is non-NIL, this is the start of a group marker, and
     /// the mailbox name field holds the group name phrase."
@@ -923,6 +973,7 @@ impl Address {
     }
 }
 
+#[cfg(feature = "mime-structure")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Tk {
     Word,
@@ -932,6 +983,7 @@ enum Tk {
     Special(u8),
 }
 
+#[cfg(feature = "mime-structure")]
 #[derive(Debug)]
 struct Tok {
     kind: Tk,
@@ -942,6 +994,7 @@ struct Tok {
     space: bool,
 }
 
+#[cfg(feature = "mime-structure")]
 fn is_address_delimiter(b: u8) -> bool {
     matches!(
         b,
@@ -963,6 +1016,7 @@ fn is_address_delimiter(b: u8) -> bool {
     )
 }
 
+#[cfg(feature = "mime-structure")]
 fn address_tokens(v: &[u8]) -> Vec<Tok> {
     let mut toks = Vec::new();
     let mut space = false;
@@ -1017,12 +1071,14 @@ fn address_tokens(v: &[u8]) -> Vec<Tok> {
     toks
 }
 
+#[cfg(feature = "mime-structure")]
 fn addresses(fields: &[Field<'_>], name: &str) -> Vec<Address> {
     header_value(fields, name)
         .map(|v| parse_address_list(&address_tokens(&v)))
         .unwrap_or_default()
 }
 
+#[cfg(feature = "mime-structure")]
 /// `address-list = (address *("," address))`, `address = mailbox / group`,
 /// `group = display-name ":" [group-list] ";" [CFWS]`,
 /// `mailbox = name-addr / addr-spec`, `name-addr = [display-name] angle-addr`.
@@ -1117,6 +1173,7 @@ fn parse_address_list(toks: &[Tok]) -> Vec<Address> {
     out
 }
 
+#[cfg(feature = "mime-structure")]
 /// After `<`: `angle-addr = [CFWS] "<" addr-spec ">" [CFWS]`, or with the obsolete route
 /// `obs-angle-addr = [CFWS] "<" obs-route addr-spec ">" [CFWS]` whose route goes to
 /// addr-adl ("Holds route from \[RFC5322\] obs-route if non-NIL").
@@ -1180,6 +1237,7 @@ fn angle_addr(toks: &[Tok], start: usize, name: Option<Vec<u8>>) -> (Option<Addr
     (Some(address), k)
 }
 
+#[cfg(feature = "mime-structure")]
 /// `domain = dot-atom / domain-literal / obs-domain`, comments skipped.
 fn domain(toks: &[Tok], start: usize) -> (Vec<u8>, usize) {
     let mut host = Vec::new();
@@ -1194,6 +1252,7 @@ fn domain(toks: &[Tok], start: usize) -> (Vec<u8>, usize) {
     (host, k)
 }
 
+#[cfg(feature = "mime-structure")]
 /// Skips to the next ',' or ';' (not consumed), returning the first non-empty comment
 /// passed on the way: in `user@host (Full Name)` it is the only name there is.
 fn skip_to_separator(toks: &[Tok], start: usize) -> (usize, Option<Vec<u8>>) {
@@ -1210,10 +1269,12 @@ fn skip_to_separator(toks: &[Tok], start: usize) -> (usize, Option<Vec<u8>>) {
     (k, found)
 }
 
+#[cfg(feature = "mime-structure")]
 fn non_empty(v: &[u8]) -> Option<Vec<u8>> {
     (!v.is_empty()).then(|| v.to_vec())
 }
 
+#[cfg(feature = "mime-structure")]
 /// `addr-name`: "holds phrase from \[RFC5322\] mailbox after removing \[RFC5322\] quoting";
 /// words are joined by one SP where the message had whitespace or a comment.
 fn phrase_text(phrase: &[Tok]) -> Option<Vec<u8>> {
@@ -1227,6 +1288,7 @@ fn phrase_text(phrase: &[Tok]) -> Option<Vec<u8>> {
     non_empty(&out)
 }
 
+#[cfg(feature = "mime-structure")]
 /// `addr-mailbox`: "\[RFC5322\] local-part after removing \[RFC5322\] quoting".
 fn local_part(phrase: &[Tok]) -> Vec<u8> {
     phrase
@@ -1236,6 +1298,7 @@ fn local_part(phrase: &[Tok]) -> Vec<u8> {
         .collect()
 }
 
+#[cfg(feature = "mime-structure")]
 fn first_comment(phrase: &[Tok]) -> Option<Vec<u8>> {
     phrase
         .iter()
@@ -1247,6 +1310,7 @@ fn first_comment(phrase: &[Tok]) -> Option<Vec<u8>> {
 // MIME header fields (RFC 2045 §5.1, RFC 2183, RFC 2231)
 // ---------------------------------------------------------------------------------------
 
+#[cfg(feature = "mime-structure")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum MTok {
     Atom(Vec<u8>),
@@ -1254,6 +1318,7 @@ enum MTok {
     Special(u8),
 }
 
+#[cfg(feature = "mime-structure")]
 /// RFC 2045: `tspecials := "(" / ")" / "<" / ">" / "@" / "," / ";" / ":" / "\" / <">
 /// / "/" / "[" / "]" / "?" / "="`
 fn is_tspecial(b: u8) -> bool {
@@ -1276,6 +1341,7 @@ fn is_tspecial(b: u8) -> bool {
     )
 }
 
+#[cfg(feature = "mime-structure")]
 /// Tokens of a structured MIME field, comments and whitespace dropped. 8-bit octets are
 /// accepted in atoms, to keep what a sloppy sender wrote.
 fn mime_tokens(v: &[u8]) -> Vec<MTok> {
@@ -1308,6 +1374,7 @@ fn mime_tokens(v: &[u8]) -> Vec<MTok> {
     toks
 }
 
+#[cfg(feature = "mime-structure")]
 fn first_word(toks: &[MTok]) -> Option<Vec<u8>> {
     toks.iter().find_map(|t| match t {
         MTok::Atom(a) | MTok::Quoted(a) => Some(a.clone()),
@@ -1315,6 +1382,7 @@ fn first_word(toks: &[MTok]) -> Option<Vec<u8>> {
     })
 }
 
+#[cfg(feature = "mime-structure")]
 /// `content := "Content-Type" ":" type "/" subtype *(";" parameter)`; None when invalid.
 fn parse_content_type(v: &[u8]) -> Option<(Vec<u8>, Vec<u8>, Params)> {
     match mime_tokens(v).as_slice() {
@@ -1327,6 +1395,7 @@ fn parse_content_type(v: &[u8]) -> Option<(Vec<u8>, Vec<u8>, Params)> {
     }
 }
 
+#[cfg(feature = "mime-structure")]
 /// `parameter := attribute "=" value`, `value := token / quoted-string`; attribute names
 /// are case-insensitive (RFC 2045 §5.1), so they are upper-cased. Lenient: an unquoted
 /// value runs to the next ';' even through tspecials (`boundary=----=_Part_1` is common).
@@ -1351,6 +1420,7 @@ fn parse_params(toks: &[MTok]) -> Params {
     merge_rfc2231(params)
 }
 
+#[cfg(feature = "mime-structure")]
 fn param(params: &[(Vec<u8>, Vec<u8>)], name: &[u8]) -> Option<Vec<u8>> {
     params
         .iter()
@@ -1358,6 +1428,7 @@ fn param(params: &[(Vec<u8>, Vec<u8>)], name: &[u8]) -> Option<Vec<u8>> {
         .map(|(_, v)| v.clone())
 }
 
+#[cfg(feature = "mime-structure")]
 /// `NAME*3` / `NAME*3*` as (NAME, 3, extended).
 fn continuation(name: &[u8]) -> Option<(&[u8], u32, bool)> {
     let star = name.iter().position(|&b| b == b'*')?;
@@ -1374,6 +1445,7 @@ fn continuation(name: &[u8]) -> Option<(&[u8], u32, bool)> {
     Some((base, index, extended))
 }
 
+#[cfg(feature = "mime-structure")]
 /// RFC 9051 §7.5.2: "if the message contains parameters "baz*0", "baz*1", and "baz*2",
 /// the server should decode them per \[RFC2231\], concatenate, and return the resulting
 /// value as a parameter "baz". Similarly, if the message contains parameters "foo*0*" and
@@ -1427,6 +1499,7 @@ fn merge_rfc2231(params: Params) -> Params {
     out
 }
 
+#[cfg(feature = "mime-structure")]
 /// RFC 2231 `attribute-char` stays, everything else becomes `%XX`.
 fn percent_encode(out: &mut Vec<u8>, v: &[u8]) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
@@ -1441,7 +1514,7 @@ fn percent_encode(out: &mut Vec<u8>, v: &[u8]) {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "mime-structure"))]
 #[allow(
     clippy::unwrap_used,
     clippy::expect_used,

@@ -1001,12 +1001,15 @@ impl ImapServer {
                     FetchItem::Rfc822Size => {
                         parts.push(format!("RFC822.SIZE {}", m.bytes.len()).into_bytes())
                     }
+                    #[cfg(feature = "mime-structure")]
                     FetchItem::Envelope => {
                         parts.push(format!("ENVELOPE {}", mime::envelope(&m.bytes)).into_bytes())
                     }
+                    #[cfg(feature = "mime-structure")]
                     FetchItem::Body => parts.push(
                         format!("BODY {}", mime::body_structure(&m.bytes, false)).into_bytes(),
                     ),
+                    #[cfg(feature = "mime-structure")]
                     FetchItem::BodyStructure => parts.push(
                         format!("BODYSTRUCTURE {}", mime::body_structure(&m.bytes, true))
                             .into_bytes(),

@@ -64,9 +64,12 @@ pub enum FetchItem {
     Uid,
     InternalDate,
     Rfc822Size,
+    #[cfg(feature = "mime-structure")]
     Envelope,
     /// BODY without a section: the non-extensible body structure.
+    #[cfg(feature = "mime-structure")]
     Body,
+    #[cfg(feature = "mime-structure")]
     BodyStructure,
     BodySection {
         peek: bool,
