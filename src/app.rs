@@ -3,7 +3,8 @@
 
 use std::rc::Rc;
 
-use postroom_sim::{run, Action, Device, Scenario, Timeline};
+use postroom_sim::share::FAULTS;
+use postroom_sim::{run, Action, Device, Fault, Scenario, Timeline};
 use yew::prelude::*;
 
 use crate::components::topbar::notices;
@@ -26,9 +27,15 @@ pub fn App() -> Html {
     // The step on screen, and where a new scenario should open (None: its first step).
     let here = use_mut_ref(|| 0usize);
     let resume = use_state(|| None::<usize>);
+    // Whether the step on screen is on a connection that goes on: the fault menu then offers
+    // to drop it there.
+    let droppable = use_state_eq(|| false);
     let on_step = {
-        let here = here.clone();
-        Callback::from(move |step: usize| *here.borrow_mut() = step)
+        let (here, droppable, result) = (here.clone(), droppable.clone(), result.clone());
+        Callback::from(move |step: usize| {
+            *here.borrow_mut() = step;
+            droppable.set(matches!(&*result, Ok(t) if t.connection_goes_on(step)));
+        })
     };
     // A change made while the class watches: the world runs again, and the view goes to the
     // first step that differs — no later than `cap`, where the class is, when given.
@@ -71,11 +78,20 @@ pub fn App() -> Html {
     let on_inject = {
         let (scenario, here, branch) = (scenario.clone(), here.clone(), branch.clone());
         Callback::from(move |e: Event| {
-            let fault = chosen(&e).and_then(|i| postroom_sim::share::FAULTS.get(i).copied());
+            let at = *here.borrow();
+            // Past the list of faults: the connection drops right after this step.
+            let fault = chosen(&e).map(|i| {
+                FAULTS
+                    .get(i)
+                    .copied()
+                    .unwrap_or(Fault::DropAfter(u32::try_from(at).unwrap_or(u32::MAX)))
+            });
             if let Some(fault) = fault.filter(|f| !scenario.faults.contains(f)) {
                 let mut next = (*scenario).clone();
+                // One chosen drop at a time: a new one replaces the last.
+                next.faults.retain(|f| !matches!(f, Fault::DropAfter(_)));
                 next.faults.push(fault);
-                branch(next, Some(*here.borrow()));
+                branch(next, Some(at));
             }
         })
     };
@@ -137,7 +153,10 @@ pub fn App() -> Html {
                 </select>
                 <select class="topbar__button" data-action="inject" aria-label="Inject a fault here" onchange={on_inject}>
                     <option value="" selected=true>{ "⚡ Inject fault…" }</option>
-                    { for postroom_sim::share::FAULTS.iter().enumerate().filter(|(_, f)| !scenario.faults.contains(f)).map(|(i, f)| html! {
+                    { if *droppable { html! {
+                        <option value={FAULTS.len().to_string()}>{ "The connection drops right here" }</option>
+                    } } else { html!{} } }
+                    { for FAULTS.iter().enumerate().filter(|(_, f)| !scenario.faults.contains(f)).map(|(i, f)| html! {
                         <option value={i.to_string()}>{ crate::components::scenario_panel::fault_label(*f) }</option>
                     }) }
                 </select>

@@ -60,6 +60,7 @@ pub fn fault_label(f: Fault) -> &'static str {
         Fault::PhoneDropsBeforeQuit => "The phone loses its connection before QUIT",
         Fault::ServerDown => "Bob's mail server is down for a while",
         Fault::DropMidData => "Alice's connection drops in the middle of DATA",
+        Fault::DropAfter(_) => "A connection drops at a chosen step",
     }
 }
 
@@ -125,6 +126,13 @@ fn read_form(root: &NodeRef, base: &Scenario) -> Scenario {
         .enumerate()
         .filter(|(i, _)| value_of(root, &format!("[name=fault-{i}]")).as_deref() == Some("true"))
         .map(|(_, f)| *f)
+        // A drop chosen at a step of the story has no box here: it is kept.
+        .chain(
+            base.faults
+                .iter()
+                .copied()
+                .filter(|f| matches!(f, Fault::DropAfter(_))),
+        )
         .collect();
     s
 }

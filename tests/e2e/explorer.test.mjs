@@ -292,6 +292,46 @@ test('inject a fault where the class is: the view stays, or goes back to where t
   await page.close();
 });
 
+test('the connection drops right here: POP3 deletes nothing, and the fault survives a share link', async () => {
+  const page = await open();
+  // Go to the phone's DELE: the menu now offers to drop this very connection.
+  await page.locator('.transcript__step', { hasText: 'DELE 1' }).locator('.transcript__select').click();
+  await settle(page);
+  const at = Number((await position(page)).split(' ')[1]);
+  assert.match(await currentFirstLine(page), /^DELE 1/);
+  assert.equal(await page.locator('[data-action=inject] option', { hasText: 'The connection drops right here' }).count(), 1);
+  await page.selectOption('[data-action=inject]', { label: 'The connection drops right here' });
+  await settle(page);
+  // The class stays where it was; the next step is the drop, and the server keeps the mail.
+  await reach(page, `Step ${at} of ${await total(page)}`);
+  await press(page, 'ArrowRight');
+  assert.match(await currentFirstLine(page), /the connection drops here/);
+  assert.match(await page.locator('.explanation').innerText(), /RFC 1939 §6/);
+  await press(page, 'End');
+  assert.match(await mailboxRow(page, 'mx'), /Lunch on Friday\?/);
+  await page.screenshot({ path: `${SHOTS}/explorer-drop-here-1920x1080.png` });
+  // On a DNS step there is no connection to drop.
+  await page.locator('.transcript__step', { hasText: 'QUERY example.net. IN MX' }).locator('.transcript__select').click();
+  await settle(page);
+  assert.equal(await page.locator('[data-action=inject] option', { hasText: 'The connection drops right here' }).count(), 0);
+  // A share link carries the drop to a fresh browser.
+  await page.click('[data-action=share]');
+  const link = await page.locator('.banner__link').inputValue();
+  const { ctx, dir } = await freshContext();
+  const other = await ctx.newPage();
+  other.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  await other.goto(link);
+  await other.waitForSelector('.transcript__step--current');
+  await press(other, 'End');
+  assert.match(await mailboxRow(other, 'mx'), /Lunch on Friday\?/);
+  assert.match(await other.locator('.transcript').innerText(), /the connection drops here/);
+  await ctx.close();
+  await rm(dir, { recursive: true, force: true });
+  await page.click('[data-action=compose]');
+  await page.locator('.scenario__actions button', { hasText: 'classroom example' }).click();
+  await page.close();
+});
+
 test('Bob does one more thing: the story grows and the view goes to its first step', async () => {
   const page = await open();
   const n = await total(page);

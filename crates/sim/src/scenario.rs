@@ -98,6 +98,8 @@ pub enum Fault {
     ServerDown,
     /// Alice's connection drops in the middle of DATA: nothing is delivered.
     DropMidData,
+    /// The connection that carries this step (counted from 0) drops right after it.
+    DropAfter(u32),
 }
 
 /// What Bob does with his devices after the mail has arrived, in order.

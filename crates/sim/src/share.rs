@@ -54,8 +54,8 @@ fn device_code(d: &DeviceSettings) -> String {
     )
 }
 
-fn fault_code(f: Fault) -> &'static str {
-    match f {
+fn fault_code(f: Fault) -> std::borrow::Cow<'static, str> {
+    let code = match f {
         Fault::WrongPassword => "wrong-password",
         Fault::UnknownRecipient => "unknown-recipient",
         Fault::MailboxFull => "mailbox-full",
@@ -65,7 +65,9 @@ fn fault_code(f: Fault) -> &'static str {
         Fault::TlsNotOffered => "no-tls",
         Fault::ServerDown => "server-down",
         Fault::DropMidData => "drop-mid-data",
-    }
+        Fault::DropAfter(step) => return format!("drop-after-{step}").into(),
+    };
+    code.into()
 }
 
 /// Every fault, in the order menus list them.
@@ -289,6 +291,12 @@ pub fn decode(text: &str) -> Result<Scenario, ShareError> {
                     .split(',')
                     .filter(|f| !f.is_empty())
                     .map(|f| {
+                        if let Some(step) = f.strip_prefix("drop-after-") {
+                            return step
+                                .parse()
+                                .map(Fault::DropAfter)
+                                .map_err(|_| bad("a fault is malformed"));
+                        }
                         FAULTS
                             .iter()
                             .copied()
@@ -356,6 +364,7 @@ mod tests {
         let mut s = Scenario::default();
         s.faults.push(Fault::Greylisting);
         s.faults.push(Fault::UnknownRecipient);
+        s.faults.push(Fault::DropAfter(17));
         s.actions.push(Action::Delete(Device::Phone));
         s.body = "Line one\nLine \\two\n.dot".into();
         s.laptop.password = "p,w\\d".into();

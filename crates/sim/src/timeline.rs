@@ -154,4 +154,18 @@ impl Timeline {
             .position(|(a, b)| (a.from, a.to, &a.bytes) != (b.from, b.to, &b.bytes))
             .unwrap_or(self.len().min(other.len()))
     }
+
+    /// Whether step `i` travels on a connection that carries more after it: where "the
+    /// connection drops here" ([`crate::Fault::DropAfter`]) changes the story.
+    pub fn connection_goes_on(&self, i: usize) -> bool {
+        match (self.steps.get(i), self.steps.get(i + 1)) {
+            (Some(step), Some(next)) => {
+                matches!(
+                    step.protocol,
+                    Protocol::Smtp | Protocol::Pop3 | Protocol::Imap
+                ) && Rc::ptr_eq(&step.phase, &next.phase)
+            }
+            _ => false,
+        }
+    }
 }

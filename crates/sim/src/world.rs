@@ -102,6 +102,8 @@ struct World<'s> {
     laptop_settings: DeviceSettings,
     /// Emails Alice has sent so far; some faults strike only the first.
     sent: u32,
+    /// The step after which its connection drops ([`Fault::DropAfter`]).
+    drop_after: Option<usize>,
 }
 
 /// Runs the scenario and returns every step.
@@ -151,6 +153,10 @@ pub fn run_limited(scenario: &Scenario, limit: usize) -> Result<Timeline, Scenar
         phone_settings: scenario.phone.clone(),
         laptop_settings: scenario.laptop.clone(),
         sent: 0,
+        drop_after: scenario.faults.iter().find_map(|f| match f {
+            Fault::DropAfter(step) => usize::try_from(*step).ok(),
+            _ => None,
+        }),
     };
     world.provider.add_account(from.local_part(), "secret");
     if !scenario.has(Fault::UnknownRecipient) {
@@ -386,14 +392,16 @@ impl World<'_> {
         view
     }
 
-    /// Drives one connection until both sides fall silent.
+    /// Drives one connection until both sides fall silent. True if it was cut short by
+    /// [`Fault::DropAfter`].
     fn converse(
         &mut self,
         conv: &mut dyn Conversation,
         ends: (HostId, HostId),
         which: Which,
         cut: Cut,
-    ) {
+    ) -> bool {
+        let first = self.steps.len();
         let device = match ends.0 {
             PHONE => Some(Device::Phone),
             LAPTOP => Some(Device::Laptop),
@@ -417,7 +425,17 @@ impl World<'_> {
         schedule(&mut queue, conv, self.now + self.latency);
         while let Some(Reverse((arrives, _, to_server, encrypted, bytes))) = queue.pop() {
             if self.steps.len() >= self.limit {
-                return;
+                return false;
+            }
+            // A step of this connection was chosen to be its last, and more was to come.
+            if self
+                .drop_after
+                .is_some_and(|n| first <= n && n < self.steps.len())
+            {
+                self.now = self.now.max(arrives);
+                conv.cut(self.store(which));
+                self.local(client, "-- the connection drops here --", dropped(protocol));
+                return true;
             }
             let sent = self.now;
             self.now = self.now.max(arrives);
@@ -467,7 +485,7 @@ impl World<'_> {
                 }
                 conv.cut(self.store(which));
                 self.local(client, text, explanation);
-                return;
+                return false;
             }
             let explanation = if to_server {
                 conv.to_server(self.now, &bytes, self.store(which))
@@ -517,6 +535,7 @@ impl World<'_> {
             }
             schedule(&mut queue, conv, self.now + self.latency);
         }
+        false
     }
 
     /// Brings a device's local copy up to what its running session has fetched.
@@ -614,7 +633,7 @@ impl World<'_> {
         } else {
             Cut::Never
         };
-        self.converse(&mut conv, (ALICE, SUBMISSION), Which::Provider, cut);
+        let dropped = self.converse(&mut conv, (ALICE, SUBMISSION), Which::Provider, cut);
         let accepted = conv.server_events.iter().find_map(|e| match e {
             smtp::ServerEvent::MessageAccepted {
                 remote, content, ..
@@ -638,6 +657,13 @@ impl World<'_> {
                 .or_else(|| {
                     (first && s.has(Fault::DropMidData)).then(|| {
                         "the connection dropped in the middle of DATA; the client will try again"
+                            .to_string()
+                    })
+                })
+                .or_else(|| {
+                    dropped.then(|| {
+                        "the connection dropped before the server took the message; the client \
+                         will try again"
                             .to_string()
                     })
                 })
@@ -783,7 +809,7 @@ impl World<'_> {
         server_config.greylisting = self.scenario.has(Fault::Greylisting);
         let server = SmtpServer::new(server_config, self.now);
         let mut conv = Smtp::new(client, server);
-        self.converse(&mut conv, (SUBMISSION, MX), Which::Mx, Cut::Never);
+        let dropped = self.converse(&mut conv, (SUBMISSION, MX), Which::Mx, Cut::Never);
         let refused = conv.client_events.iter().find_map(|e| match e {
             smtp::ClientEvent::RecipientRefused { reply, .. }
             | smtp::ClientEvent::MessageRejected(reply) => Some(reply.clone()),
@@ -819,6 +845,22 @@ impl World<'_> {
                 self.relay(from, to, content, false);
             }
             Some(reply) => self.bounce(from, to, &reply.text(), reply.code().value()),
+            // Lost before the MX took the message: it is still the relay's to deliver.
+            None if dropped && first_try => {
+                self.now = self.now + RETRY_AFTER;
+                self.sync_clocks();
+                self.local(
+                    SUBMISSION,
+                    &format!("-- smtp.{} still holds the message: 30 minutes later, it tries again --", from.domain()),
+                    Explanation::new(
+                        "The relay tries again",
+                        "The MX never answered the final period with 250, so the message is still the \
+                         relay's responsibility. It stays in the queue and is retried, as after a 4xx.",
+                        RfcRef::new(5321, "4.5.4.1"),
+                    ),
+                );
+                self.relay(from, to, content, false);
+            }
             None => self.outcome.push("The relay did not complete.".into()),
         }
     }
@@ -998,7 +1040,7 @@ Date: {START_DATE}\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; repor
         self.pop3_base = local.len();
         let cut = device == Device::Phone && self.scenario.has(Fault::PhoneDropsBeforeQuit);
         let cut = if cut { Cut::BeforeQuit } else { Cut::Never };
-        self.converse(&mut conv, (host, MX), Which::Mx, cut);
+        let _ = self.converse(&mut conv, (host, MX), Which::Mx, cut);
         // refresh_device kept the device's messages up to date while the session ran.
         let state = match device {
             Device::Phone => &self.phone,
@@ -1031,7 +1073,7 @@ Date: {START_DATE}\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; repor
         server_config.tls = TlsPolicy::Offered;
         let server = ImapServer::new(server_config, self.now);
         let mut conv = Imap::new(client, server);
-        self.converse(&mut conv, (host, MX), Which::Mx, Cut::Never);
+        let _ = self.converse(&mut conv, (host, MX), Which::Mx, Cut::Never);
         DeviceState::Imap(conv.client.cache().clone())
     }
 
@@ -1228,6 +1270,32 @@ fn client_tls(settings: &DeviceSettings) -> ClientTls {
         ClientTls::Required
     } else {
         ClientTls::Never
+    }
+}
+
+/// What a connection lost at an arbitrary point means for each protocol.
+fn dropped(protocol: Protocol) -> Explanation {
+    match protocol {
+        Protocol::Pop3 => Explanation::new(
+            "The connection is lost: POP3 deletes nothing",
+            "The session never reaches the UPDATE state, so no message is removed from the \
+             maildrop, even those marked with DELE. The device keeps what it downloaded.",
+            RfcRef::new(1939, "6"),
+        ),
+        Protocol::Imap => Explanation::new(
+            "The connection is lost: what the server did stays done",
+            "Every command the server completed has taken effect: flags stored, messages expunged \
+             or moved. A command without its tagged answer may or may not have; the device finds \
+             out when it synchronises again.",
+            RfcRef::new(9051, "2.2.2"),
+        ),
+        _ => Explanation::new(
+            "The connection is lost: the transaction is cancelled",
+            "The server cancels the transaction in progress but undoes none it completed: a message \
+             not yet accepted with 250 after the final period is dropped, one already accepted \
+             stays. The client takes it as a temporary error (4yz) and tries again later.",
+            RfcRef::new(5321, "4.1.1.10"),
+        ),
     }
 }
 

@@ -569,3 +569,65 @@ fn switching_the_laptop_to_pop3_and_back_starts_each_account_empty() {
     assert_eq!(messages(&t, "Bob's laptop (IMAP)"), Vec::<String>::new());
     assert_eq!(messages(&t, "mx"), ["Lunch on Friday?"]);
 }
+
+/// The index of the first step whose label starts with `text`.
+fn step_of(t: &Timeline, text: &str) -> usize {
+    t.steps
+        .iter()
+        .position(|s| s.label().starts_with(text))
+        .unwrap_or_else(|| panic!("no step {text}"))
+}
+
+#[test]
+fn a_connection_dropped_at_a_chosen_step_behaves_as_its_protocol_says() {
+    // POP3: the phone drops right after DELE; nothing is deleted (RFC 1939 §6).
+    let mut s = scenario(&[Action::Check(Phone), Action::Check(Laptop)]);
+    let dele = step_of(&run(&s).unwrap(), "DELE 1");
+    s.faults.push(Fault::DropAfter(dele as u32));
+    let t = run(&s).unwrap();
+    assert_eq!(t.steps[dele + 1].label(), "-- the connection drops here --");
+    assert_eq!(t.steps[dele + 1].explanation.rfc.section, "6");
+    // The phone says no more; the laptop's session comes next.
+    assert!(t.steps[dele + 2].phase.label.starts_with("IMAP"));
+    assert!(t.connection_goes_on(dele) && !t.connection_goes_on(dele + 1));
+    assert_eq!(messages(&t, "mx"), ["Lunch on Friday?"]);
+    assert_eq!(messages(&t, "Bob's phone"), ["Lunch on Friday?"]);
+    assert_eq!(messages(&t, "Bob's laptop"), ["Lunch on Friday?"]);
+
+    // The relay drops after the MX said 354: the MX keeps nothing, the relay tries again
+    // 30 minutes later and delivers (RFC 5321 §4.1.1.10, §4.5.4.1).
+    let mut s = scenario(&[Action::Check(Laptop)]);
+    let base = run(&s).unwrap();
+    let relay_data = base
+        .steps
+        .iter()
+        .position(|s| s.phase.label == "SMTP relay" && s.label().starts_with("354"))
+        .unwrap();
+    s.faults.push(Fault::DropAfter(relay_data as u32));
+    let t = run(&s).unwrap();
+    assert_eq!(base.first_difference(&t), relay_data + 1);
+    assert!(said(&t, "30 minutes later, it tries again"));
+    assert_eq!(messages(&t, "Bob's laptop"), ["Lunch on Friday?"]);
+    assert!(t
+        .outcome
+        .iter()
+        .any(|o| o.contains("reached bob's mailbox")));
+
+    // Submission drops before DATA: nothing is sent.
+    let mut s = scenario(&[]);
+    let mail = step_of(&run(&s).unwrap(), "MAIL FROM:");
+    s.faults.push(Fault::DropAfter(mail as u32));
+    let t = run(&s).unwrap();
+    assert!(
+        t.outcome[0].contains("the connection dropped before the server took the message"),
+        "{:?}",
+        t.outcome
+    );
+    assert_eq!(messages(&t, "mx"), Vec::<String>::new());
+
+    // A step that ends its connection anyway changes nothing.
+    let mut s = scenario(&[]);
+    let base = run(&s).unwrap();
+    s.faults.push(Fault::DropAfter(base.len() as u32 - 1));
+    assert_eq!(base.first_difference(&run(&s).unwrap()), base.len());
+}
