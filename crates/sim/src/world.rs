@@ -1082,69 +1082,31 @@ Date: {START_DATE}\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; repor
     /// the wrong one of these answers with a greeting the device's program cannot read.
     fn connects(&mut self, device: Device, host: HostId, settings: &DeviceSettings) -> bool {
         let port = settings.port();
-        let mx = format!("mx.{}", self.mx_domain());
-        let server = settings.server.trim().trim_end_matches('.');
-        if !server.is_empty() && !server.eq_ignore_ascii_case(&mx) {
-            // The device looks the name up first; other names do not exist in this story.
-            for (from, to, direction, text, explanation) in [
-                (
-                    host,
-                    DNS,
-                    Direction::ClientToServer,
-                    format!("QUERY {server}. IN A"),
-                    Explanation::new(
-                        format!("Where is {server}?"),
-                        "Before it can connect, the device asks DNS for the server's address.",
-                        RfcRef::new(1035, "3.4.1"),
-                    ),
-                ),
-                (
-                    DNS,
-                    host,
-                    Direction::ServerToClient,
-                    format!("ANSWER {server}. NXDOMAIN (no such name)"),
-                    Explanation::new(
-                        "No such host",
-                        "DNS answers that the name does not exist (RCODE 3, name error). A mail \
-                         program reports that it cannot find the server: the server name in the \
-                         account settings is wrong.",
-                        RfcRef::new(1035, "4.1.1"),
-                    ),
-                ),
-            ] {
-                let sent = self.now;
-                self.now = self.now + self.latency;
-                self.record(
-                    (from, to),
-                    Protocol::Dns,
-                    direction,
-                    sent,
-                    format!("{text}\r\n").into_bytes(),
-                    explanation,
-                    (String::new(), String::new()),
-                    false,
-                );
-            }
-            self.outcome.push(format!(
-                "{} could not find the server {server}.",
-                device.label()
-            ));
+        let Some(server) = self.resolve(device, host, settings.server.trim()) else {
             return false;
-        }
-        let greeting = match port {
-            25 => {
+        };
+        let mx = format!("mx.{}", self.mx_domain());
+        let submission = format!("smtp.{}", self.alice_domain());
+        let greeting = match (server, port) {
+            (MX, 25) => {
                 SmtpServer::new(ServerConfig::new(&mx, &self.mx_domain()), self.now).poll_output()
             }
-            110 => Pop3Server::new(pop3::ServerConfig::new(&mx), self.now).poll_output(),
-            143 => ImapServer::new(imap::ServerConfig::new(&mx), self.now).poll_output(),
+            (MX, 110) => Pop3Server::new(pop3::ServerConfig::new(&mx), self.now).poll_output(),
+            (MX, 143) => ImapServer::new(imap::ServerConfig::new(&mx), self.now).poll_output(),
+            (SUBMISSION, 587) => SmtpServer::new(
+                ServerConfig::submission(&submission, &self.alice_domain()),
+                self.now,
+            )
+            .poll_output(),
             _ => None,
         };
+        let name = if server == MX { &mx } else { &submission };
         let wanted = settings.protocol.name();
         let Some(greeting) = greeting else {
             self.now = self.now + self.latency + self.latency;
             self.local(
                 host,
-                &format!("-- connection refused: nothing listens on {mx} port {port} --"),
+                &format!("-- connection refused: nothing listens on {name} port {port} --"),
                 Explanation::new(
                     "Connection refused",
                     "The server's machine answered, but no program accepts connections on that port, \
@@ -1160,7 +1122,7 @@ Date: {START_DATE}\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; repor
             return false;
         };
         let (service, protocol) = match port {
-            25 => ("SMTP", Protocol::Smtp),
+            25 | 587 => ("SMTP", Protocol::Smtp),
             110 => ("POP3", Protocol::Pop3),
             _ => ("IMAP", Protocol::Imap),
         };
@@ -1199,7 +1161,7 @@ Date: {START_DATE}\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; repor
             }
         };
         self.record(
-            (MX, host),
+            (server, host),
             protocol,
             Direction::ServerToClient,
             sent,
@@ -1247,6 +1209,110 @@ Date: {START_DATE}\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; repor
             device.label()
         ));
         false
+    }
+
+    /// Finds the machine a device's server setting names, as its mail program would: Bob's
+    /// server by default, an IPv4 address as is, anything else through DNS. Only Bob's and
+    /// Alice's mail servers exist in this story (and Bob's domain, whose A record is his
+    /// server's). None, with the failure recorded, when there is no such machine.
+    fn resolve(&mut self, device: Device, host: HostId, setting: &str) -> Option<HostId> {
+        const MX_ADDRESS: &str = "192.0.2.25";
+        const SUBMISSION_ADDRESS: &str = "198.51.100.25";
+        let name = setting.trim_end_matches('.').to_ascii_lowercase();
+        let mx_domain = self.mx_domain().to_ascii_lowercase();
+        if name.is_empty() || name == format!("mx.{mx_domain}") || name == MX_ADDRESS {
+            return Some(MX);
+        }
+        if name == SUBMISSION_ADDRESS {
+            return Some(SUBMISSION);
+        }
+        if name.parse::<std::net::Ipv4Addr>().is_ok() {
+            // Nobody has that address here: the connection attempt is never answered.
+            self.now = self.now + Duration::from_secs(75);
+            self.local(
+                host,
+                &format!("-- connecting to {name} ... no answer: the connection times out --"),
+                Explanation::new(
+                    "No machine answers",
+                    "No reply comes back to the device's request to connect, however often it is \
+                     sent; after a while the system gives up, and the mail program reports that the \
+                     connection timed out. The server address in the account settings is wrong.",
+                    RfcRef::new(9293, "3.8.3"),
+                ),
+            );
+            self.outcome.push(format!(
+                "{} could not connect: nothing answers at {name}.",
+                device.label()
+            ));
+            return None;
+        }
+        let found = if name == format!("smtp.{}", self.alice_domain().to_ascii_lowercase()) {
+            Some((SUBMISSION, SUBMISSION_ADDRESS))
+        } else if name == mx_domain {
+            Some((MX, MX_ADDRESS))
+        } else {
+            None
+        };
+        let answer = match found {
+            Some((_, address)) => (
+                format!("ANSWER {name}. 3600 IN A {address}"),
+                Explanation::new(
+                    format!("{name} is at {address}"),
+                    "DNS gives the address; the device now opens a TCP connection to it.",
+                    RfcRef::new(1035, "3.4.1"),
+                ),
+            ),
+            None => (
+                format!("ANSWER {name}. NXDOMAIN (no such name)"),
+                Explanation::new(
+                    "No such host",
+                    "DNS answers that the name does not exist (RCODE 3, name error). A mail \
+                     program reports that it cannot find the server: the server name in the \
+                     account settings is wrong.",
+                    RfcRef::new(1035, "4.1.1"),
+                ),
+            ),
+        };
+        for (from, to, direction, text, explanation) in [
+            (
+                host,
+                DNS,
+                Direction::ClientToServer,
+                format!("QUERY {name}. IN A"),
+                Explanation::new(
+                    format!("Where is {name}?"),
+                    "Before it can connect, the device asks DNS for the server's address.",
+                    RfcRef::new(1035, "3.4.1"),
+                ),
+            ),
+            (DNS, host, Direction::ServerToClient, answer.0, answer.1),
+        ] {
+            let sent = self.now;
+            self.now = self.now + self.latency;
+            self.record(
+                (from, to),
+                Protocol::Dns,
+                direction,
+                sent,
+                format!("{text}\r\n").into_bytes(),
+                explanation,
+                (String::new(), String::new()),
+                false,
+            );
+        }
+        if found.is_none() {
+            self.outcome.push(format!(
+                "{} could not find the server {name}.",
+                device.label()
+            ));
+        }
+        found.map(|(server, _)| server)
+    }
+
+    fn alice_domain(&self) -> String {
+        Mailbox::try_from(self.scenario.from.as_str())
+            .map(|m| m.domain().to_string())
+            .unwrap_or_default()
     }
 
     fn mx_domain(&self) -> String {

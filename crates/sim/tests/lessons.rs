@@ -631,3 +631,49 @@ fn a_connection_dropped_at_a_chosen_step_behaves_as_its_protocol_says() {
     s.faults.push(Fault::DropAfter(base.len() as u32 - 1));
     assert_eq!(base.first_difference(&run(&s).unwrap()), base.len());
 }
+
+#[test]
+fn server_names_resolve_as_in_the_story_and_addresses_need_no_lookup() {
+    let check = |server: &str, port: u16| {
+        let mut s = scenario(&[Action::Check(Laptop)]);
+        s.laptop.server = server.into();
+        s.laptop.port = port;
+        run(&s).unwrap()
+    };
+    // Bob's domain has an A record: his server's address (the same one the relay falls back
+    // to without an MX record).
+    let t = check("example.net", 0);
+    assert!(said(&t, "ANSWER example.net. 3600 IN A 192.0.2.25"));
+    assert_eq!(messages(&t, "Bob's laptop"), ["Lunch on Friday?"]);
+    // An address is used as is: no lookup.
+    let t = check("192.0.2.25", 0);
+    assert!(!t.steps.iter().any(|s| s.label().starts_with("QUERY 192")));
+    assert_eq!(messages(&t, "Bob's laptop"), ["Lunch on Friday?"]);
+    // Alice's provider exists, but takes only submissions on 587.
+    let t = check("smtp.example.org", 0);
+    assert!(said(&t, "ANSWER smtp.example.org. 3600 IN A 198.51.100.25"));
+    assert!(said(&t, "nothing listens on smtp.example.org port 143"));
+    let t = check("smtp.example.org", 587);
+    let greeting = t
+        .steps
+        .iter()
+        .find(|s| s.label().starts_with("220 "))
+        .unwrap();
+    assert!(greeting.label().contains("smtp.example.org"));
+    assert_eq!(t.hosts[greeting.from.0].label, "Submission server");
+    assert!(said(&t, "the IMAP client cannot read this greeting"));
+    // An address where nothing is: the attempt times out (RFC 9293 §3.8.3).
+    let t = check("203.0.113.7", 0);
+    let last = t
+        .steps
+        .iter()
+        .rev()
+        .find(|s| s.label().contains("times out"))
+        .unwrap();
+    assert_eq!(last.explanation.rfc.rfc, 9293);
+    assert!(t
+        .outcome
+        .iter()
+        .any(|o| o.contains("nothing answers at 203.0.113.7")));
+    assert_eq!(messages(&t, "Bob's laptop"), Vec::<String>::new());
+}
