@@ -239,6 +239,16 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
         p
     });
     let bytes = use_state(|| false);
+    let rows = use_node_ref();
+    {
+        // The newest arrows are at the bottom of the diagram: keep them in view.
+        let rows = rows.clone();
+        use_effect_with(playback.current, move |_| {
+            if let Some(el) = rows.cast::<web_sys::Element>() {
+                el.set_scroll_top(el.scroll_height());
+            }
+        });
+    }
     let on_action = {
         let playback = playback.clone();
         use_callback((), move |action: PlaybackAction, _| {
@@ -287,7 +297,7 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
         <>
             <main class="explorer">
                 <div class="explorer__main">
-                    { sequence_diagram(&SequenceDiagramProps { timeline: timeline.clone(), current, on_select: on_select.clone() }) }
+                    { sequence_diagram(&SequenceDiagramProps { timeline: timeline.clone(), current, on_select: on_select.clone(), rows }) }
                     { mailbox_panel(&MailboxPanelProps { timeline: timeline.clone(), current }) }
                 </div>
                 <div class="explorer__side">

@@ -122,8 +122,20 @@ async fn the_diagram_shows_a_window_around_the_current_step() {
         timeline: t.clone(),
         current,
         on_select: Callback::noop(),
+        rows: yew::NodeRef::default(),
     };
     let html = render(sequence_diagram(&props)).await;
+    // Hosts and arrows are two pictures; the arrows' one has only the rows it shows.
+    assert!(
+        html.contains(
+            "<svg viewBox=\"0 0 1000 84\" aria-hidden=\"true\" class=\"diagram__hosts\">"
+        ),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!("viewBox=\"0 0 1000 {}\"", 40 * 16 + 8)),
+        "{html}"
+    );
     assert_eq!(html.matches("diagram__step--current").count(), 1);
     // The header is also the map: the two ends of the current step are marked and joined.
     assert_eq!(html.matches("diagram__host--active").count(), 2);

@@ -1,5 +1,9 @@
 //! The sequence diagram: one lane per host, one arrow per step. Past arrows are labelled,
 //! the current one stands out, the next few are faint — a window that follows the story.
+//!
+//! The hosts and the arrows are two pictures, both as wide as the panel: the arrows keep
+//! their size whatever the panel's height (large on a projector), and when they do not all
+//! fit, the earliest are scrolled out of view (see the Explorer).
 
 use std::rc::Rc;
 
@@ -11,11 +15,15 @@ pub struct SequenceDiagramProps {
     pub timeline: Rc<Timeline>,
     pub current: usize,
     pub on_select: Callback<usize>,
+    /// The element holding the arrows, scrolled so the current step and the next ones show.
+    pub rows: NodeRef,
 }
 
 const WIDTH: i32 = 1000;
 const HEADER: i32 = 84;
 const ROW: i32 = 40;
+/// Step rows start this far down their picture.
+const TOP: i32 = 22;
 /// Steps shown before and after the current one.
 const BEFORE: usize = 11;
 const AFTER: usize = 4;
@@ -56,7 +64,8 @@ pub fn sequence_diagram(props: &SequenceDiagramProps) -> Html {
     let lanes = t.hosts.len();
     let first = props.current.saturating_sub(BEFORE);
     let last = (props.current + AFTER).min(t.len().saturating_sub(1));
-    let height = HEADER + ROW * (BEFORE + AFTER + 1) as i32 + 16;
+    let rows = i32::try_from(last.saturating_sub(first) + 1).unwrap_or(1);
+    let height = ROW * rows + 8;
     // The header doubles as the map of the hosts: the two ends of the current step are
     // highlighted and joined, in the protocol's colour.
     let active = t.steps.get(props.current);
@@ -64,7 +73,7 @@ pub fn sequence_diagram(props: &SequenceDiagramProps) -> Html {
     let link = active.filter(|s| s.from != s.to).map(|s| {
         let (a, b) = (lane_x(s.from.0, lanes), lane_x(s.to.0, lanes));
         html! {
-            <line x1={format!("{a}")} y1="69" x2={format!("{b}")} y2="69"
+            <line x1={format!("{a}")} y1="74" x2={format!("{b}")} y2="74"
                 class={classes!("diagram__link", format!("diagram__step--{}", s.protocol.key()))} />
         }
     });
@@ -76,13 +85,17 @@ pub fn sequence_diagram(props: &SequenceDiagramProps) -> Html {
                 <rect x={format!("{}", x - 78)} y="6" width="156" height="58" rx="8" class="diagram__host-box" />
                 <text x={format!("{x}")} y="30" class="diagram__host-label" text-anchor="middle">{ &h.label }</text>
                 <text x={format!("{x}")} y="50" class="diagram__host-role" text-anchor="middle">{ &h.role }</text>
-                <line x1={format!("{x}")} y1="62" x2={format!("{x}")} y2={format!("{height}")} class="diagram__lifeline" />
+                <line x1={format!("{x}")} y1="62" x2={format!("{x}")} y2={format!("{HEADER}")} class="diagram__lifeline" />
             </g>
         }
     });
+    let lifelines = (0..lanes).map(|i| {
+        let x = format!("{}", lane_x(i, lanes));
+        html! { <line x1={x.clone()} y1="0" x2={x} y2={format!("{height}")} class="diagram__lifeline" /> }
+    });
     let arrows = (first..=last).filter_map(|i| t.steps.get(i).map(|s| (i, s))).map(|(i, step)| {
-        let row = i - first;
-        let y = HEADER + ROW * row as i32 + 22;
+        let row = i32::try_from(i - first).unwrap_or(0);
+        let y = ROW * row + TOP;
         let when = match i.cmp(&props.current) {
             std::cmp::Ordering::Less => "past",
             std::cmp::Ordering::Equal => "current",
@@ -134,12 +147,17 @@ pub fn sequence_diagram(props: &SequenceDiagramProps) -> Html {
     html! {
         <section class="diagram" aria-labelledby="diagram-title">
             <h2 id="diagram-title" class="panel__title">{ "Sequence — every line on the wire" }</h2>
-            <svg class="diagram__svg" viewBox={format!("0 0 {WIDTH} {height}")} role="img"
-                 aria-label={format!("Sequence diagram, steps {} to {} of {}", first + 1, last + 1, t.len())}>
+            <svg class="diagram__hosts" viewBox={format!("0 0 {WIDTH} {HEADER}")} aria-hidden="true">
                 { for heads }
                 { for link }
-                { for arrows }
             </svg>
+            <div class="diagram__rows" ref={props.rows.clone()}>
+                <svg class="diagram__svg" viewBox={format!("0 0 {WIDTH} {height}")} role="img"
+                     aria-label={format!("Sequence diagram, steps {} to {} of {}", first + 1, last + 1, t.len())}>
+                    { for lifelines }
+                    { for arrows }
+                </svg>
+            </div>
         </section>
     }
 }

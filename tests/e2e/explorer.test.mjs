@@ -404,6 +404,18 @@ test('byte view, projector mode and the theme switch', async () => {
   assert.match(await page.locator('.transcript__step--current').innerText(), /EHLO laptop\.example\.orgCR LF/);
   await page.click('[data-action=projector]');
   assert.equal(await page.evaluate(() => getComputedStyle(document.documentElement).fontSize), '22px');
+  // The diagram is as wide as its panel, so its labels grow with it (at least 15 px on screen),
+  // and nothing is pushed past the right edge of the screen.
+  await settle(page);
+  const sizes = await page.evaluate(() => ({
+    svg: document.querySelector('.diagram__svg').getBoundingClientRect().width,
+    rows: document.querySelector('.diagram__rows').getBoundingClientRect().width,
+    label: document.querySelector('.diagram__label').getBoundingClientRect().height,
+    overflow: document.documentElement.scrollWidth - window.innerWidth,
+  }));
+  assert.ok(sizes.svg >= sizes.rows - 1, JSON.stringify(sizes));
+  assert.ok(sizes.label >= 15, JSON.stringify(sizes));
+  assert.ok(sizes.overflow <= 0, JSON.stringify(sizes));
   await page.click('[data-action=theme]');
   assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
   await page.screenshot({ path: `${SHOTS}/explorer-projector-dark-1920x1080.png` });
