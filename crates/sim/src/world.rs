@@ -927,7 +927,7 @@ Date: {START_DATE}\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; repor
                 "Now with IMAP: the mail stays on the server",
                 "The new account keeps nothing locally yet. At its next check the device asks the \
                  server what the mailbox holds; what POP3 already deleted there is gone for good.",
-                RfcRef::new(9051, "1"),
+                RfcRef::new(9051, "6.3.2"),
             ),
             FetchProtocol::Pop3 => (
                 "Now with POP3: the mail comes down to the device",

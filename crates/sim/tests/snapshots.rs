@@ -75,6 +75,29 @@ fn greylisting_and_a_phone_dropping_before_quit() {
 }
 
 #[test]
+fn a_second_email_a_switch_to_imap_and_a_connection_dropped_at_a_chosen_step() {
+    let mut s = Scenario::default();
+    s.actions = vec![Action::Check(Device::Phone)];
+    s.send_later("Dessert too?", "And cake.").unwrap();
+    s.actions.push(Action::Switch(Device::Phone));
+    s.actions.push(Action::Check(Device::Phone));
+    s.actions.push(Action::Check(Device::Laptop));
+    // The relay of the second email loses its connection right after the MX's 354.
+    let before = run(&s).unwrap();
+    let at = before
+        .steps
+        .iter()
+        .enumerate()
+        .filter(|(_, st)| st.phase.label == "SMTP relay" && st.label().starts_with("354"))
+        .map(|(i, _)| i)
+        .nth(1)
+        .unwrap();
+    s.faults.push(Fault::DropAfter(u32::try_from(at).unwrap()));
+    s.laptop.server = "example.net".into();
+    insta::assert_snapshot!(render(&run(&s).unwrap()));
+}
+
+#[test]
 fn every_comparison_lesson() {
     let mut out = String::new();
     for preset in presets() {
