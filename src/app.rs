@@ -27,14 +27,16 @@ pub fn App() -> Html {
     // The step on screen, and where a new scenario should open (None: its first step).
     let here = use_mut_ref(|| 0usize);
     let resume = use_state(|| None::<usize>);
-    // Whether the step on screen is on a connection that goes on: the fault menu then offers
-    // to drop it there.
-    let droppable = use_state_eq(|| false);
+    // What can go wrong at the step on screen: its line can lose a packet, its connection can
+    // drop (when more was to come). The fault menu offers those there.
+    let at_step = use_state_eq(|| (false, false));
     let on_step = {
-        let (here, droppable, result) = (here.clone(), droppable.clone(), result.clone());
+        let (here, at_step, result) = (here.clone(), at_step.clone(), result.clone());
         Callback::from(move |step: usize| {
             *here.borrow_mut() = step;
-            droppable.set(matches!(&*result, Ok(t) if t.connection_goes_on(step)));
+            if let Ok(t) = &*result {
+                at_step.set((t.on_the_wire(step), t.connection_goes_on(step)));
+            }
         })
     };
     // A change made while the class watches: the world runs again, and the view goes to the
@@ -79,17 +81,18 @@ pub fn App() -> Html {
         let (scenario, here, branch) = (scenario.clone(), here.clone(), branch.clone());
         Callback::from(move |e: Event| {
             let at = *here.borrow();
-            // Past the list of faults: the connection drops right after this step.
-            let fault = chosen(&e).map(|i| {
-                FAULTS
-                    .get(i)
-                    .copied()
-                    .unwrap_or(Fault::DropAfter(u32::try_from(at).unwrap_or(u32::MAX)))
+            let step = u32::try_from(at).unwrap_or(u32::MAX);
+            // Past the list of faults: the two that happen at this very step.
+            let fault = chosen(&e).and_then(|i| match i.checked_sub(FAULTS.len()) {
+                None => FAULTS.get(i).copied(),
+                Some(0) => Some(Fault::LossAt(step)),
+                Some(_) => Some(Fault::DropAfter(step)),
             });
             if let Some(fault) = fault.filter(|f| !scenario.faults.contains(f)) {
                 let mut next = (*scenario).clone();
-                // One chosen drop at a time: a new one replaces the last.
-                next.faults.retain(|f| !matches!(f, Fault::DropAfter(_)));
+                // One of each kind at a time: a new one replaces the last.
+                let kind = std::mem::discriminant(&fault);
+                next.faults.retain(|f| std::mem::discriminant(f) != kind);
                 next.faults.push(fault);
                 branch(next, Some(at));
             }
@@ -153,8 +156,11 @@ pub fn App() -> Html {
                 </select>
                 <select class="topbar__button" data-action="inject" aria-label="Inject a fault here" onchange={on_inject}>
                     <option value="" selected=true>{ "⚡ Inject fault…" }</option>
-                    { if *droppable { html! {
-                        <option value={FAULTS.len().to_string()}>{ "The connection drops right here" }</option>
+                    { if at_step.0 { html! {
+                        <option value={FAULTS.len().to_string()}>{ "A packet of this line is lost" }</option>
+                    } } else { html!{} } }
+                    { if at_step.1 { html! {
+                        <option value={(FAULTS.len() + 1).to_string()}>{ "The connection drops right here" }</option>
                     } } else { html!{} } }
                     { for FAULTS.iter().enumerate().filter(|(_, f)| !scenario.faults.contains(f)).map(|(i, f)| html! {
                         <option value={i.to_string()}>{ crate::components::scenario_panel::fault_label(*f) }</option>

@@ -61,6 +61,7 @@ pub fn fault_label(f: Fault) -> &'static str {
         Fault::ServerDown => "Bob's mail server is down for a while",
         Fault::DropMidData => "Alice's connection drops in the middle of DATA",
         Fault::DropAfter(_) => "A connection drops at a chosen step",
+        Fault::LossAt(_) => "A packet is lost at a chosen step",
     }
 }
 
@@ -127,12 +128,7 @@ fn read_form(root: &NodeRef, base: &Scenario) -> Scenario {
         .filter(|(i, _)| value_of(root, &format!("[name=fault-{i}]")).as_deref() == Some("true"))
         .map(|(_, f)| *f)
         // A drop chosen at a step of the story has no box here: it is kept.
-        .chain(
-            base.faults
-                .iter()
-                .copied()
-                .filter(|f| matches!(f, Fault::DropAfter(_))),
-        )
+        .chain(base.faults.iter().copied().filter(|f| f.at_a_step()))
         .collect();
     s
 }

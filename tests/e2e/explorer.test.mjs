@@ -332,6 +332,27 @@ test('the connection drops right here: POP3 deletes nothing, and the fault survi
   await page.close();
 });
 
+test('a packet of this line is lost: TCP sends it again a second later', async () => {
+  const page = await open();
+  const n = await total(page);
+  await page.locator('.transcript__step', { hasText: 'RETR 1' }).locator('.transcript__select').click();
+  await settle(page);
+  const at = Number((await position(page)).split(' ')[1]);
+  const time = async () => Number((await page.locator('.controls__time').innerText()).replace(/[^0-9.]/g, ''));
+  const before = await time();
+  await page.selectOption('[data-action=inject]', { label: 'A packet of this line is lost' });
+  await settle(page);
+  await reach(page, `Step ${at} of ${n + 1}`);
+  assert.match(await currentFirstLine(page), /a packet of the next line is lost/);
+  assert.match(await page.locator('.explanation').innerText(), /RFC 6298 §2/);
+  await press(page, 'ArrowRight');
+  assert.match(await currentFirstLine(page), /^RETR 1/);
+  assert.ok((await time()) - before >= 1, 'a second later');
+  await page.click('[data-action=compose]');
+  await page.locator('.scenario__actions button', { hasText: 'classroom example' }).click();
+  await page.close();
+});
+
 test('Bob does one more thing: the story grows and the view goes to its first step', async () => {
   const page = await open();
   const n = await total(page);

@@ -100,6 +100,15 @@ pub enum Fault {
     DropMidData,
     /// The connection that carries this step (counted from 0) drops right after it.
     DropAfter(u32),
+    /// A packet of the line at this step (counted from 0) is lost: TCP sends it again.
+    LossAt(u32),
+}
+
+impl Fault {
+    /// True for the faults chosen at a step of the story, which the fault menu offers there.
+    pub fn at_a_step(self) -> bool {
+        matches!(self, Fault::DropAfter(_) | Fault::LossAt(_))
+    }
 }
 
 /// What Bob does with his devices after the mail has arrived, in order.

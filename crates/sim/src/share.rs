@@ -66,6 +66,7 @@ fn fault_code(f: Fault) -> std::borrow::Cow<'static, str> {
         Fault::ServerDown => "server-down",
         Fault::DropMidData => "drop-mid-data",
         Fault::DropAfter(step) => return format!("drop-after-{step}").into(),
+        Fault::LossAt(step) => return format!("loss-at-{step}").into(),
     };
     code.into()
 }
@@ -291,11 +292,17 @@ pub fn decode(text: &str) -> Result<Scenario, ShareError> {
                     .split(',')
                     .filter(|f| !f.is_empty())
                     .map(|f| {
-                        if let Some(step) = f.strip_prefix("drop-after-") {
-                            return step
-                                .parse()
-                                .map(Fault::DropAfter)
-                                .map_err(|_| bad("a fault is malformed"));
+                        let at = |prefix: &str, fault: fn(u32) -> Fault| {
+                            f.strip_prefix(prefix).map(|step| {
+                                step.parse()
+                                    .map(fault)
+                                    .map_err(|_| bad("a fault is malformed"))
+                            })
+                        };
+                        if let Some(fault) = at("drop-after-", Fault::DropAfter)
+                            .or_else(|| at("loss-at-", Fault::LossAt))
+                        {
+                            return fault;
                         }
                         FAULTS
                             .iter()
@@ -365,6 +372,7 @@ mod tests {
         s.faults.push(Fault::Greylisting);
         s.faults.push(Fault::UnknownRecipient);
         s.faults.push(Fault::DropAfter(17));
+        s.faults.push(Fault::LossAt(9));
         s.actions.push(Action::Delete(Device::Phone));
         s.body = "Line one\nLine \\two\n.dot".into();
         s.laptop.password = "p,w\\d".into();

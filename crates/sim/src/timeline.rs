@@ -155,6 +155,15 @@ impl Timeline {
             .unwrap_or(self.len().min(other.len()))
     }
 
+    /// Whether step `i` is a line crossing a TCP connection: where "a packet is lost"
+    /// ([`crate::Fault::LossAt`]) can happen.
+    pub fn on_the_wire(&self, i: usize) -> bool {
+        self.steps.get(i).is_some_and(|s| {
+            matches!(s.protocol, Protocol::Smtp | Protocol::Pop3 | Protocol::Imap)
+                && s.direction != Direction::Local
+        })
+    }
+
     /// Whether step `i` travels on a connection that carries more after it: where "the
     /// connection drops here" ([`crate::Fault::DropAfter`]) changes the story.
     pub fn connection_goes_on(&self, i: usize) -> bool {

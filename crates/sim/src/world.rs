@@ -104,6 +104,8 @@ struct World<'s> {
     sent: u32,
     /// The step after which its connection drops ([`Fault::DropAfter`]).
     drop_after: Option<usize>,
+    /// The step whose line loses a packet on the way ([`Fault::LossAt`]).
+    loss_at: Option<usize>,
 }
 
 /// Runs the scenario and returns every step.
@@ -155,6 +157,10 @@ pub fn run_limited(scenario: &Scenario, limit: usize) -> Result<Timeline, Scenar
         sent: 0,
         drop_after: scenario.faults.iter().find_map(|f| match f {
             Fault::DropAfter(step) => usize::try_from(*step).ok(),
+            _ => None,
+        }),
+        loss_at: scenario.faults.iter().find_map(|f| match f {
+            Fault::LossAt(step) => usize::try_from(*step).ok(),
             _ => None,
         }),
     };
@@ -486,6 +492,24 @@ impl World<'_> {
                 conv.cut(self.store(which));
                 self.local(client, text, explanation);
                 return false;
+            }
+            if self.loss_at == Some(self.steps.len()) {
+                // The receiver's acknowledgement never comes, so the sender's retransmission
+                // timer runs out; the later lines wait behind this one (TCP delivers in order).
+                let sender = if to_server { client } else { server };
+                self.local(
+                    sender,
+                    "-- a packet of the next line is lost: TCP sends it again after 1 s --",
+                    Explanation::new(
+                        "A packet is lost on the way",
+                        "No acknowledgement comes back, so when its retransmission timer runs out the \
+                         sender's TCP sends the data again. RFC 6298 asks for at least one second \
+                         (Linux waits 200 ms). The mail protocol never notices: only time passes.",
+                        RfcRef::new(6298, "2"),
+                    ),
+                );
+                self.now = self.now + Duration::from_secs(1);
+                self.sync_clocks();
             }
             let explanation = if to_server {
                 conv.to_server(self.now, &bytes, self.store(which))

@@ -677,3 +677,25 @@ fn server_names_resolve_as_in_the_story_and_addresses_need_no_lookup() {
         .any(|o| o.contains("nothing answers at 203.0.113.7")));
     assert_eq!(messages(&t, "Bob's laptop"), Vec::<String>::new());
 }
+
+#[test]
+fn a_lost_packet_costs_time_and_nothing_else() {
+    let mut s = scenario(&[Action::Check(Laptop)]);
+    let base = run(&s).unwrap();
+    let data = step_of(&base, "From: alice@example.org");
+    assert!(base.on_the_wire(data));
+    s.faults.push(Fault::LossAt(data as u32));
+    let t = run(&s).unwrap();
+    assert_eq!(base.first_difference(&t), data);
+    assert!(t.steps[data]
+        .label()
+        .contains("a packet of the next line is lost"));
+    assert_eq!(t.steps[data].explanation.rfc.rfc, 6298);
+    // The same line arrives a second later; everything after is the same story, later.
+    assert_eq!(t.steps[data + 1].bytes, base.steps[data].bytes);
+    let late = t.steps[data + 1].arrived_at.as_micros() - base.steps[data].arrived_at.as_micros();
+    assert_eq!(late, 1_000_000);
+    assert_eq!(t.len(), base.len() + 1);
+    assert_eq!(t.outcome, base.outcome);
+    assert_eq!(messages(&t, "Bob's laptop"), ["Lunch on Friday?"]);
+}

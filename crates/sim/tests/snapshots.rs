@@ -76,8 +76,10 @@ fn greylisting_and_a_phone_dropping_before_quit() {
 
 #[test]
 fn a_second_email_a_switch_to_imap_and_a_connection_dropped_at_a_chosen_step() {
-    let mut s = Scenario::default();
-    s.actions = vec![Action::Check(Device::Phone)];
+    let mut s = Scenario {
+        actions: vec![Action::Check(Device::Phone)],
+        ..Scenario::default()
+    };
     s.send_later("Dessert too?", "And cake.").unwrap();
     s.actions.push(Action::Switch(Device::Phone));
     s.actions.push(Action::Check(Device::Phone));
