@@ -22,6 +22,11 @@ pub fn App() -> Html {
     let scenario = use_state(|| start.scenario.clone());
     let banner = use_state(|| start.banner.clone());
     let panel_open = use_state(|| false);
+    let speed = use_state_eq(|| 100u32);
+    let on_speed = {
+        let speed = speed.clone();
+        Callback::from(move |s| speed.set(s))
+    };
     let share_link = use_state(|| None::<String>);
     let result = use_memo((*scenario).clone(), |s| run(s).map(Rc::new));
     // The step on screen, and where a new scenario should open (None: its first step).
@@ -171,7 +176,7 @@ pub fn App() -> Html {
             { notices(banner.as_deref(), dismiss, share_link.as_deref()) }
             { if *panel_open { html! { <ScenarioPanel scenario={(*scenario).clone()} {on_apply} {on_append} on_close={close_panel} /> } } else { html!{} } }
             { match &*result {
-                Ok(timeline) => html! { <Explorer key={key} timeline={timeline.clone()} scenario={(*scenario).clone()} {first_step} {on_step} /> },
+                Ok(timeline) => html! { <Explorer key={key} timeline={timeline.clone()} scenario={(*scenario).clone()} {first_step} {on_step} speed={*speed} {on_speed} /> },
                 Err(e) => html! {
                     <main class="app--error">
                         <p class="banner banner--error" role="alert">{ "This scenario cannot run: " }{ e.to_string() }</p>
@@ -233,6 +238,11 @@ pub struct ExplorerProps {
     /// Told the step shown after every move, so a fault can be injected "here".
     #[prop_or_default]
     pub on_step: Callback<usize>,
+    /// Playback speed in percent; it outlives the scenario, so it lives in the app.
+    #[prop_or(100)]
+    pub speed: u32,
+    #[prop_or_default]
+    pub on_speed: Callback<u32>,
 }
 
 #[function_component]
@@ -245,6 +255,7 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
         p
     });
     let bytes = use_state(|| false);
+    let speed = props.speed;
     let rows = use_node_ref();
     {
         // The newest arrows are at the bottom of the diagram: keep them in view.
@@ -264,9 +275,11 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
     use_keyboard(on_action.clone());
     {
         let on_action = on_action.clone();
+        // A tick is longer than the longest flight (see flight_ms), at any speed.
+        let period = 1400 * 100 / speed.max(1);
         use_ticker(
             playback.playing,
-            1400,
+            period,
             Callback::from(move |()| on_action.emit(PlaybackAction::Tick)),
         );
     }
@@ -303,7 +316,7 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
         <>
             <main class="explorer">
                 <div class="explorer__main">
-                    { sequence_diagram(&SequenceDiagramProps { timeline: timeline.clone(), current, on_select: on_select.clone(), rows }) }
+                    { sequence_diagram(&SequenceDiagramProps { timeline: timeline.clone(), current, on_select: on_select.clone(), rows, speed }) }
                     { mailbox_panel(&MailboxPanelProps { timeline: timeline.clone(), current }) }
                 </div>
                 <div class="explorer__side">
@@ -311,7 +324,7 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
                     <Transcript timeline={timeline.clone()} {current} {on_select} bytes={*bytes} on_toggle_bytes={toggle_bytes} />
                 </div>
             </main>
-            { controls(&ControlsProps { timeline: timeline.clone(), playback: *playback, on_action }) }
+            { controls(&ControlsProps { timeline: timeline.clone(), playback: *playback, on_action, speed, on_speed: props.on_speed.clone() }) }
             <div class="visually-hidden" aria-live="polite" aria-atomic="true">{ announcement }</div>
         </>
     }

@@ -123,6 +123,7 @@ async fn the_diagram_shows_a_window_around_the_current_step() {
         current,
         on_select: Callback::noop(),
         rows: yew::NodeRef::default(),
+        speed: 100,
     };
     let html = render(sequence_diagram(&props)).await;
     // Hosts and arrows are two pictures; the arrows' one has only the rows it shows.
@@ -137,6 +138,9 @@ async fn the_diagram_shows_a_window_around_the_current_step() {
         "{html}"
     );
     assert_eq!(html.matches("diagram__step--current").count(), 1);
+    // Only the current arrow flies: 40 ms on the link gives 0.56 s at normal speed.
+    assert_eq!(html.matches("--flight:").count(), 1);
+    assert!(html.contains("style=\"--flight: 560ms\""), "{html}");
     // The header is also the map: the two ends of the current step are marked and joined.
     assert_eq!(html.matches("diagram__host--active").count(), 2);
     assert!(html.contains("diagram__link diagram__step--dns"));
@@ -317,4 +321,38 @@ async fn the_console_opens_on_the_smtp_servers_greeting_with_lines_to_try() {
     assert!(html.contains(r#"data-view="console" href="console.html" aria-current="page""#));
     // No Share button: a console session is not a link.
     assert!(!html.contains(r#"data-action="share""#));
+}
+
+#[tokio::test]
+async fn the_controls_offer_speeds_and_a_slow_link_flies_longer() {
+    use postroom::components::controls::{ControlsProps, SPEEDS};
+    use postroom::components::sequence_diagram::flight_ms;
+    use postroom::state::Playback;
+    let t = timeline();
+    let props = ControlsProps {
+        timeline: t.clone(),
+        playback: Playback::new(t.len()),
+        on_action: Callback::noop(),
+        speed: 200,
+        on_speed: Callback::noop(),
+    };
+    let html = render(postroom::components::controls(&props)).await;
+    assert_eq!(html.matches("<option value=").count(), SPEEDS.len());
+    assert!(
+        html.contains("<option value=\"200\" selected=\"selected\">2×</option>"),
+        "{html}"
+    );
+    assert!(html.contains(">0.5×</option>"), "{html}");
+    // A lost packet keeps the line a second longer on the link: it flies longer, capped.
+    let mut lossy = Scenario::default();
+    let data = t
+        .steps
+        .iter()
+        .position(|s| s.label().starts_with("From:"))
+        .unwrap();
+    lossy.faults.push(postroom_sim::Fault::LossAt(data as u32));
+    let slow = postroom_sim::run(&lossy).unwrap();
+    assert_eq!(flight_ms(&t.steps[data], 100), 560);
+    assert_eq!(flight_ms(&slow.steps[data + 1], 100), 1300);
+    assert_eq!(flight_ms(&slow.steps[data + 1], 400), 325);
 }

@@ -14,7 +14,13 @@ pub struct ControlsProps {
     pub timeline: Rc<Timeline>,
     pub playback: Playback,
     pub on_action: Callback<PlaybackAction>,
+    /// Playback speed in percent of normal: how fast play advances and arrows fly.
+    pub speed: u32,
+    pub on_speed: Callback<u32>,
 }
+
+/// The speeds offered, in percent.
+pub const SPEEDS: [u32; 4] = [50, 100, 200, 400];
 
 /// The scrubber's background: one colour band per run of steps of the same protocol.
 fn phase_gradient(t: &Timeline) -> String {
@@ -87,6 +93,15 @@ pub fn controls(props: &ControlsProps) -> Html {
             }
         })
     };
+    let on_speed = {
+        let on_speed = props.on_speed.clone();
+        Callback::from(move |e: Event| {
+            let select = e.target_unchecked_into::<web_sys::HtmlSelectElement>();
+            if let Ok(speed) = select.value().parse() {
+                on_speed.emit(speed);
+            }
+        })
+    };
     let time = t
         .steps
         .get(p.current)
@@ -110,6 +125,11 @@ pub fn controls(props: &ControlsProps) -> Html {
                         onclick={send(PlaybackAction::Forward)} disabled={!p.can_go_forward()} title="Next step (→)">{ "Step ▶" }</button>
                 <button class="controls__button" data-action="last" onclick={send(PlaybackAction::Last)}
                         disabled={!p.can_go_forward()} aria-label="Last step" title="Last step (End)">{ icon("M18 5v14M5 5l10 7-10 7z") }</button>
+                <select class="controls__speed" data-action="speed" aria-label="Playback speed" onchange={on_speed}>
+                    { for SPEEDS.iter().map(|s| html! {
+                        <option value={s.to_string()} selected={*s == props.speed}>{ format!("{}×", f_speed(*s)) }</option>
+                    }) }
+                </select>
             </div>
             <div class="controls__scrubber">
                 { phase_labels(t) }
@@ -123,6 +143,14 @@ pub fn controls(props: &ControlsProps) -> Html {
                 <span class="controls__hint">{ "Space play · ← → step · Home End" }</span>
             </div>
         </nav>
+    }
+}
+
+/// 50 → "0.5", 200 → "2": the speed as a teacher reads it, without float formatting.
+fn f_speed(percent: u32) -> String {
+    match percent % 100 {
+        0 => (percent / 100).to_string(),
+        rest => format!("{}.{}", percent / 100, rest / 10),
     }
 }
 

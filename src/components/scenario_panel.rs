@@ -92,6 +92,10 @@ fn read_form(root: &NodeRef, base: &Scenario) -> Scenario {
     s.from = text("from", &base.from).trim().to_string();
     s.to = text("to", &base.to).trim().to_string();
     s.subject = text("subject", &base.subject);
+    s.latency_ms = text("latency", "")
+        .trim()
+        .parse::<u64>()
+        .map_or(base.latency_ms, |ms| ms.clamp(1, 10_000));
     s.body = text("body", &base.body);
     let protocol = |v: String| {
         if v == "imap" {
@@ -206,6 +210,11 @@ pub fn ScenarioPanel(props: &ScenarioPanelProps) -> Html {
                     { device("phone", "Bob's phone", &s.phone) }
                     { device("laptop", "Bob's laptop", &s.laptop) }
                 </div>
+                <fieldset>
+                    <legend>{ "The network" }</legend>
+                    <label>{ "Every link takes " }<input type="number" name="latency" min="1" max="10000"
+                        value={s.latency_ms.to_string()} class="scenario__latency" />{ " ms one way" }</label>
+                </fieldset>
                 <fieldset>
                     <legend>{ "What Bob does" }</legend>
                     <select name="story" aria-label="What Bob does">

@@ -17,6 +17,15 @@ pub struct SequenceDiagramProps {
     pub on_select: Callback<usize>,
     /// The element holding the arrows, scrolled so the current step and the next ones show.
     pub rows: NodeRef,
+    /// Playback speed in percent: the current arrow's flight is shorter when faster.
+    pub speed: u32,
+}
+
+/// How long the current arrow flies, in ms: longer on a slower link (a long latency, a lost
+/// packet), from half a second to 1.3 s at normal speed — within one tick of play (1.4 s).
+pub fn flight_ms(step: &postroom_sim::Step, speed: u32) -> u64 {
+    let on_the_link = step.arrived_at.saturating_since(step.sent_at).as_micros() / 1000;
+    (500 + on_the_link * 3 / 2).min(1300) * 100 / u64::from(speed.max(1))
 }
 
 const WIDTH: i32 = 1000;
@@ -137,8 +146,9 @@ pub fn sequence_diagram(props: &SequenceDiagramProps) -> Html {
                 </>
             }
         };
+        let flight = (i == props.current).then(|| format!("--flight: {}ms", flight_ms(step, props.speed)));
         html! {
-            <g class={class} onclick={on_click}>
+            <g class={class} onclick={on_click} style={flight}>
                 <title>{ format!("Step {}: {}", i + 1, step.explanation.title) }</title>
                 { body }
             </g>

@@ -406,6 +406,29 @@ test('Alice sends a second email after the story so far; the phone switches to I
   await page.close();
 });
 
+test('speed: arrows fly by the link latency, faster or slower with the speed control', async () => {
+  const page = await open();
+  await press(page, 'ArrowRight');
+  const duration = () => page.evaluate(() =>
+    getComputedStyle(document.querySelector('.diagram__step--current .diagram__arrow')).animationDuration);
+  // 40 ms of latency: 0.56 s at normal speed; twice as fast at 2×.
+  assert.equal(await duration(), '0.56s');
+  await page.selectOption('[data-action=speed]', '200');
+  await press(page, 'ArrowRight');
+  assert.equal(await duration(), '0.28s');
+  // Slow links: 400 ms each way, set in the compose panel.
+  await page.click('[data-action=compose]');
+  await page.fill('[name=latency]', '400');
+  await page.click('[data-action=send]');
+  await settle(page);
+  await press(page, 'ArrowRight');
+  assert.equal(await duration(), '0.55s', '1.1 s at normal speed, halved');
+  assert.match(await page.locator('.controls__time').innerText(), /t = 0\.800 s/);
+  await page.click('[data-action=compose]');
+  await page.locator('.scenario__actions button', { hasText: 'classroom example' }).click();
+  await page.close();
+});
+
 test('a garbage share link shows a banner and the classroom example', async () => {
   const { ctx, dir } = await freshContext();
   const page = await open({ context: ctx, hash: '#s=v1.this-is-not-a-scenario' });
