@@ -112,6 +112,38 @@ async fn the_transcript_marks_past_current_and_future_steps() {
         html.contains("transcript__step--local"),
         "the TLS handshake is shown as a local step"
     );
+    // The octets with a meaning of their own are marked: the period dot-stuffing added (the
+    // body has a line starting with ".."), the final single period, IMAP literal counts.
+    assert!(
+        html.contains("Dot-stuffing: the line began with a period"),
+        "{html}"
+    );
+    assert!(html.contains(">.</mark>.. and bring the slides"), "{html}");
+    assert!(html.contains("A line with a single period: the end of the message"));
+    assert!(html.contains("A literal: exactly this many octets"));
+    let marked_literal = regex_free_find(&html, "RFC 9051 §4.3)\">{", "}</mark>");
+    assert!(
+        marked_literal.bytes().all(|b| b.is_ascii_digit()),
+        "{marked_literal}"
+    );
+    // Each line sent after STARTTLS says so.
+    let encrypted = t
+        .steps
+        .iter()
+        .filter(|s| s.encrypted && s.direction != postroom_sim::Direction::Local)
+        .count();
+    assert!(encrypted > 0);
+    assert_eq!(html.matches("transcript__tls").count(), encrypted);
+}
+
+/// The text between the first `start` and the next `end`.
+fn regex_free_find<'a>(text: &'a str, start: &str, end: &str) -> &'a str {
+    let from = text
+        .find(start)
+        .map(|i| i + start.len())
+        .unwrap_or(text.len());
+    let rest = &text[from..];
+    &rest[..rest.find(end).unwrap_or(0)]
 }
 
 #[tokio::test]

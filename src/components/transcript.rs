@@ -1,9 +1,11 @@
 //! The transcript: every step as `C:`/`S:` lines, the current one highlighted, later ones
-//! faint. Clicking a step jumps to it.
+//! faint. Clicking a step jumps to it. The byte view shows what the wire carries: CR LF at
+//! each line end, the periods of dot-stuffing, IMAP literal counts, and which lines TLS
+//! would encrypt.
 
 use std::rc::Rc;
 
-use postroom_sim::{Direction, Timeline};
+use postroom_sim::{Direction, Protocol, Step, Timeline};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -12,7 +14,7 @@ pub struct TranscriptProps {
     pub timeline: Rc<Timeline>,
     pub current: usize,
     pub on_select: Callback<usize>,
-    /// Show the octets: CR LF at each line end, as on the wire.
+    /// Show the octets: CR LF at each line end, dot-stuffing, literals, encryption.
     #[prop_or_default]
     pub bytes: bool,
     #[prop_or_default]
@@ -74,8 +76,11 @@ pub fn Transcript(props: &TranscriptProps) -> Html {
                     <span class="transcript__prefix" title={sender}>{ step.direction.prefix() }</span>
                     <span class={classes!("transcript__proto", format!("transcript__proto--{}", step.protocol.key()))}>{ step.protocol.name() }</span>
                     <span class="transcript__lines">
-                        { for step.lines().into_iter().map(|l| html! {
-                            <span class="transcript__line">{ l }{ if props.bytes && step.direction != Direction::Local {
+                        { if props.bytes && step.encrypted && step.direction != Direction::Local { html! {
+                            <span class="transcript__tls" title="Sent after STARTTLS: on a real network these octets are encrypted, and an eavesdropper sees only random-looking bytes">{ "encrypted by TLS" }</span>
+                        } } else { html!{} } }
+                        { for step.lines().iter().enumerate().map(|(n, l)| html! {
+                            <span class="transcript__line">{ if props.bytes { on_the_wire(step, l, n) } else { html! { l } } }{ if props.bytes && step.direction != Direction::Local {
                                 html! { <span class="transcript__crlf" title="carriage return, line feed: the two octets that end every line">{ "CR LF" }</span> }
                             } else { html!{} } }</span>
                         }) }
@@ -96,5 +101,44 @@ pub fn Transcript(props: &TranscriptProps) -> Html {
             </div>
             <ol class="transcript__steps">{ for steps }</ol>
         </section>
+    }
+}
+
+/// One line of the byte view, with the octets that have a meaning of their own marked: the
+/// period added by dot-stuffing, the line with a single period that ends a message (SMTP DATA,
+/// POP3 multi-line responses), and an IMAP literal's `{n}`.
+fn on_the_wire(step: &Step, line: &str, n: usize) -> Html {
+    let dotted = n > 0
+        && matches!(
+            (step.protocol, step.direction),
+            (Protocol::Smtp, Direction::ClientToServer)
+                | (Protocol::Pop3, Direction::ServerToClient)
+        );
+    let mark = |text: &str, title: &str| html! { <mark class="transcript__mark" title={title.to_string()}>{ text }</mark> };
+    if dotted && line == "." {
+        return mark(
+            ".",
+            "A line with a single period: the end of the message (RFC 5321 §4.1.1.4, RFC 1939 §3)",
+        );
+    }
+    if let Some(rest) = line.strip_prefix("..").filter(|_| dotted) {
+        return html! { <>{ mark(".", "Dot-stuffing: the line began with a period, so the sender added one; the receiver takes it off (RFC 5321 §4.5.2, RFC 1939 §3)") }{ format!(".{rest}") }</> };
+    }
+    let literal = (step.protocol == Protocol::Imap)
+        .then(|| line.strip_suffix('}'))
+        .flatten()
+        .and_then(|head| head.rfind('{').map(|at| (head, at)))
+        .filter(|(head, at)| {
+            head.get(at + 1..).is_some_and(|count| {
+                let count = count.strip_suffix('+').unwrap_or(count);
+                !count.is_empty() && count.bytes().all(|b| b.is_ascii_digit())
+            })
+        });
+    match literal {
+        Some((head, at)) => html! { <>
+            { head.get(..at).unwrap_or_default() }
+            { mark(&format!("{}}}", head.get(at..).unwrap_or_default()), "A literal: exactly this many octets follow the line end, sent as they are (RFC 9051 §4.3)") }
+        </> },
+        None => html! { line },
     }
 }

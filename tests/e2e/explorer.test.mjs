@@ -446,6 +446,19 @@ test('byte view, projector mode and the theme switch', async () => {
   await press(page, 'ArrowRight');
   await page.check('[data-action=bytes]');
   assert.match(await page.locator('.transcript__step--current').innerText(), /EHLO laptop\.example\.orgCR LF/);
+  // The phone's RETR answer: the stuffed period and the final one are marked.
+  await page.locator('.transcript__step', { hasText: '+OK 297 octets' }).locator('.transcript__select').click();
+  await settle(page);
+  const marks = page.locator('.transcript__step--current .transcript__mark');
+  assert.equal(await marks.count(), 2);
+  assert.match(await marks.first().getAttribute('title'), /Dot-stuffing/);
+  await page.screenshot({ path: `${SHOTS}/explorer-byte-view-1920x1080.png` });
+  // After STARTTLS every line says it would be encrypted.
+  await page.locator('.transcript__step', { hasText: 'AUTH PLAIN' }).first().locator('.transcript__select').click();
+  await settle(page);
+  assert.equal(await page.locator('.transcript__step--current .transcript__tls').count(), 1);
+  await press(page, 'Home');
+  await press(page, 'ArrowRight');
   await page.click('[data-action=projector]');
   assert.equal(await page.evaluate(() => getComputedStyle(document.documentElement).fontSize), '22px');
   // The diagram is as wide as its panel, so its labels grow with it (at least 15 px on screen),
