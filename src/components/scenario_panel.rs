@@ -185,6 +185,8 @@ pub fn ScenarioPanel(props: &ScenarioPanelProps) -> Html {
                 <p class="scenario__imap-note">{ "IMAP always keeps the mail on the server." }</p>
                 <label>{ "Server " }<input name={format!("{name}-server")} value={d.server.clone()} placeholder="usual" /></label>
                 <label>{ "User " }<input name={format!("{name}-user")} value={d.user.clone()} placeholder="bob" /></label>
+                // Shown in clear on purpose: the class sees what the device will send.
+                <label>{ "Password " }<input name={format!("{name}-password")} value={d.password.clone()} autocomplete="off" /></label>
                 <label>{ "Port " }<input type="number" min="1" max="65535" name={format!("{name}-port")}
                     value={if d.port == 0 { String::new() } else { d.port.to_string() }} placeholder="usual" /></label>
                 <label class="scenario__check"><input type="checkbox" name={format!("{name}-tls")} checked={d.require_tls} />

@@ -256,6 +256,13 @@ test('device settings: a mistyped server is not found, a wrong user is refused',
   assert.match(transcript, /USER robert[\s\S]*-ERR \[AUTH\]/);
   await press(page, 'End');
   assert.match(await mailboxRow(page, 'mx · bob'), /Lunch on Friday\?/);
+  // A wrong password: the laptop (back on the right server) is refused at AUTHENTICATE.
+  await page.click('[data-action=compose]');
+  await page.fill('input[name=laptop-server]', '');
+  await page.fill('input[name=laptop-password]', 'hunter2');
+  await page.click('[data-action=send]');
+  await settle(page);
+  assert.match(await page.locator('.transcript').innerText(), /A001 AUTHENTICATE PLAIN AGJvYgBodW50ZXIy[\s\S]*A001 NO \[AUTHENTICATIONFAILED\]/);
   await page.click('[data-action=compose]');
   await page.locator('.scenario__actions button', { hasText: 'classroom example' }).click();
   await page.close();
