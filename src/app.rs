@@ -5,6 +5,7 @@ use std::rc::Rc;
 
 use postroom_sim::share::FAULTS;
 use postroom_sim::{run, Action, Device, Fault, Scenario, Timeline};
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::components::topbar::notices;
@@ -33,14 +34,23 @@ pub fn App() -> Html {
     let here = use_mut_ref(|| 0usize);
     let resume = use_state(|| None::<usize>);
     // What can go wrong at the step on screen: its line can lose a packet, its connection can
-    // drop (when more was to come). The fault menu offers those there.
+    // drop (when more was to come). The fault menu offers those there, unless already chosen.
     let at_step = use_state_eq(|| (false, false));
     let on_step = {
-        let (here, at_step, result) = (here.clone(), at_step.clone(), result.clone());
+        let (here, at_step, result, scenario) = (
+            here.clone(),
+            at_step.clone(),
+            result.clone(),
+            scenario.clone(),
+        );
         Callback::from(move |step: usize| {
             *here.borrow_mut() = step;
+            let n = u32::try_from(step).unwrap_or(u32::MAX);
             if let Ok(t) = &*result {
-                at_step.set((t.on_the_wire(step), t.connection_goes_on(step)));
+                at_step.set((
+                    t.on_the_wire(step) && !scenario.faults.contains(&Fault::LossAt(n)),
+                    t.connection_goes_on(step) && !scenario.faults.contains(&Fault::DropAfter(n)),
+                ));
             }
         })
     };
@@ -60,20 +70,11 @@ pub fn App() -> Html {
             scenario.set(next);
         })
     };
-    // The index chosen in one of the bar's menus; the menu goes back to its prompt.
-    let chosen = |e: &Event| {
-        let select = e.target_unchecked_into::<web_sys::HtmlSelectElement>();
-        let value = select.value().parse::<usize>().ok();
-        select.set_value("");
-        value
-    };
     // Bob does one more thing: it is added to the story, and the view goes to its first step.
     let on_act = {
         let (scenario, branch) = (scenario.clone(), branch.clone());
-        Callback::from(move |e: Event| {
-            if let Some((_, action)) =
-                chosen(&e).and_then(|i| bob_does(&scenario).into_iter().nth(i))
-            {
+        Callback::from(move |i: usize| {
+            if let Some((_, action)) = bob_does(&scenario).into_iter().nth(i) {
                 let mut next = (*scenario).clone();
                 next.actions.push(action);
                 branch(next, None);
@@ -84,21 +85,22 @@ pub fn App() -> Html {
     // first step the fault changes if that is earlier.
     let on_inject = {
         let (scenario, here, branch) = (scenario.clone(), here.clone(), branch.clone());
-        Callback::from(move |e: Event| {
+        Callback::from(move |i: usize| {
             let at = *here.borrow();
             let step = u32::try_from(at).unwrap_or(u32::MAX);
             // Past the list of faults: the two that happen at this very step.
-            let fault = chosen(&e).and_then(|i| match i.checked_sub(FAULTS.len()) {
+            let fault = match i.checked_sub(FAULTS.len()) {
                 None => FAULTS.get(i).copied(),
                 Some(0) => Some(Fault::LossAt(step)),
                 Some(_) => Some(Fault::DropAfter(step)),
-            });
+            };
             if let Some(fault) = fault.filter(|f| !scenario.faults.contains(f)) {
                 let mut next = (*scenario).clone();
-                // One of each kind at a time: a new one replaces the last.
-                let kind = std::mem::discriminant(&fault);
-                next.faults.retain(|f| std::mem::discriminant(f) != kind);
-                next.faults.push(fault);
+                if fault.at_a_step() {
+                    next.add_step_fault(fault);
+                } else {
+                    next.faults.push(fault);
+                }
                 branch(next, Some(at));
             }
         })
@@ -155,22 +157,16 @@ pub fn App() -> Html {
                 { "Scenario: " }<strong>{ format!("{} emails {}", short(&scenario.from), short(&scenario.to)) }</strong>
                 { if scenario.faults.is_empty() { html!{} } else { html!{ <span class="topbar__faults">{ format!(" · {} fault(s)", scenario.faults.len()) }</span> } } }
             </> }, html! { <>
-                <select class="topbar__button" data-action="bob" aria-label="Bob does one more thing" onchange={on_act}>
-                    <option value="" selected=true>{ "+ Bob…" }</option>
-                    { for bob_does(&scenario).into_iter().enumerate().map(|(i, (label, _))| html! { <option value={i.to_string()}>{ label }</option> }) }
-                </select>
-                <select class="topbar__button" data-action="inject" aria-label="Inject a fault here" onchange={on_inject}>
-                    <option value="" selected=true>{ "⚡ Inject fault…" }</option>
-                    { if at_step.0 { html! {
-                        <option value={FAULTS.len().to_string()}>{ "A packet of this line is lost" }</option>
-                    } } else { html!{} } }
-                    { if at_step.1 { html! {
-                        <option value={(FAULTS.len() + 1).to_string()}>{ "The connection drops right here" }</option>
-                    } } else { html!{} } }
-                    { for FAULTS.iter().enumerate().filter(|(_, f)| !scenario.faults.contains(f)).map(|(i, f)| html! {
-                        <option value={i.to_string()}>{ crate::components::scenario_panel::fault_label(*f) }</option>
-                    }) }
-                </select>
+                { menu("bob", "+ Bob…", "Bob does one more thing",
+                    bob_does(&scenario).into_iter().enumerate().map(|(i, (label, _))| (i, label)).collect(), &on_act) }
+                { menu("inject", "⚡ Inject fault…", "Inject a fault here",
+                    [(FAULTS.len(), at_step.0, "A packet of this line is lost"), (FAULTS.len() + 1, at_step.1, "The connection drops right here")]
+                        .into_iter()
+                        .filter(|(_, offered, _)| *offered)
+                        .map(|(i, _, label)| (i, label.to_string()))
+                        .chain(FAULTS.iter().enumerate().filter(|(_, f)| !scenario.faults.contains(f))
+                            .map(|(i, f)| (i, crate::components::scenario_panel::fault_label(*f).to_string())))
+                        .collect(), &on_inject) }
                 <button class="topbar__button" data-action="compose" onclick={toggle_panel} aria-expanded={panel_open.to_string()}>{ "Compose & faults" }</button>
             </> }, Some(on_share)) }
             { notices(banner.as_deref(), dismiss, share_link.as_deref()) }
@@ -184,6 +180,52 @@ pub fn App() -> Html {
                 },
             } }
         </div>
+    }
+}
+
+/// A menu of the top bar: a button that opens a list of choices, each a button of its own,
+/// so the keyboard moves through them without choosing (as a `<select>` would on each arrow
+/// key). Choosing, or Escape, closes it.
+fn menu(
+    action: &str,
+    label: &str,
+    aria: &str,
+    items: Vec<(usize, String)>,
+    on: &Callback<usize>,
+) -> Html {
+    let close = |e: &web_sys::Event| {
+        let details = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| el.closest("details").ok().flatten());
+        if let Some(details) = details {
+            let _ = details.remove_attribute("open");
+            if let Ok(Some(summary)) = details.query_selector("summary") {
+                if let Ok(summary) = summary.dyn_into::<web_sys::HtmlElement>() {
+                    let _ = summary.focus();
+                }
+            }
+        }
+    };
+    let onkeydown = Callback::from(move |e: KeyboardEvent| {
+        if e.key() == "Escape" {
+            close(&e);
+        }
+    });
+    html! {
+        <details class="menu" data-action={action.to_string()} {onkeydown}>
+            <summary class="topbar__button" aria-label={aria.to_string()}>{ label }</summary>
+            <div class="menu__items">
+                { for items.into_iter().map(|(i, text)| {
+                    let on = on.clone();
+                    let onclick = Callback::from(move |e: MouseEvent| {
+                        close(&e);
+                        on.emit(i);
+                    });
+                    html! { <button type="button" class="menu__item" {onclick}>{ text }</button> }
+                }) }
+            </div>
+        </details>
     }
 }
 
@@ -256,16 +298,7 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
     });
     let bytes = use_state(|| false);
     let speed = props.speed;
-    let rows = use_node_ref();
-    {
-        // The newest arrows are at the bottom of the diagram: keep them in view.
-        let rows = rows.clone();
-        use_effect_with(playback.current, move |_| {
-            if let Some(el) = rows.cast::<web_sys::Element>() {
-                el.set_scroll_top(el.scroll_height());
-            }
-        });
-    }
+
     let on_action = {
         let playback = playback.clone();
         use_callback((), move |action: PlaybackAction, _| {
@@ -316,7 +349,7 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
         <>
             <main class="explorer">
                 <div class="explorer__main">
-                    { sequence_diagram(&SequenceDiagramProps { timeline: timeline.clone(), current, on_select: on_select.clone(), rows, speed }) }
+                    { sequence_diagram(&SequenceDiagramProps { timeline: timeline.clone(), current, on_select: on_select.clone(), speed }) }
                     { mailbox_panel(&MailboxPanelProps { timeline: timeline.clone(), current }) }
                 </div>
                 <div class="explorer__side">

@@ -131,10 +131,44 @@ fn read_form(root: &NodeRef, base: &Scenario) -> Scenario {
         .enumerate()
         .filter(|(i, _)| value_of(root, &format!("[name=fault-{i}]")).as_deref() == Some("true"))
         .map(|(_, f)| *f)
-        // A drop chosen at a step of the story has no box here: it is kept.
-        .chain(base.faults.iter().copied().filter(|f| f.at_a_step()))
         .collect();
     s
+}
+
+/// Faults chosen at a step name steps of this story: they are kept (when still ticked) only
+/// if nothing else changed, since any other change renumbers the steps.
+fn keep_step_faults(root: &NodeRef, base: &Scenario, s: &mut Scenario) {
+    let others = |x: &Scenario| Scenario {
+        faults: x
+            .faults
+            .iter()
+            .copied()
+            .filter(|f| !f.at_a_step())
+            .collect(),
+        ..x.clone()
+    };
+    if others(s) == others(base) {
+        let kept = step_faults(base)
+            .enumerate()
+            .filter(|(i, _)| {
+                value_of(root, &format!("[name=step-fault-{i}]")).as_deref() != Some("false")
+            })
+            .map(|(_, f)| f);
+        s.faults.extend(kept);
+    }
+}
+
+fn step_faults(s: &Scenario) -> impl Iterator<Item = Fault> + '_ {
+    s.faults.iter().copied().filter(|f| f.at_a_step())
+}
+
+/// A fault chosen at a step, as the panel lists it (steps counted from 1, as on screen).
+fn step_fault_label(f: Fault) -> String {
+    match f {
+        Fault::LossAt(n) => format!("A packet is lost at step {}", u64::from(n) + 1),
+        Fault::DropAfter(n) => format!("The connection drops after step {}", u64::from(n) + 1),
+        other => fault_label(other).to_string(),
+    }
 }
 
 #[function_component]
@@ -145,7 +179,9 @@ pub fn ScenarioPanel(props: &ScenarioPanelProps) -> Html {
         let (root, base, on_apply) = (root.clone(), s.clone(), props.on_apply.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            on_apply.emit(read_form(&root, &base));
+            let mut next = read_form(&root, &base);
+            keep_step_faults(&root, &base, &mut next);
+            on_apply.emit(next);
         })
     };
     let on_append = {
@@ -156,6 +192,8 @@ pub fn ScenarioPanel(props: &ScenarioPanelProps) -> Html {
             let (subject, body) = (next.subject.clone(), next.body.clone());
             next.subject.clone_from(&base.subject);
             next.body.clone_from(&base.body);
+            // The new email comes after the story so far: its steps keep their numbers.
+            keep_step_faults(&root, &base, &mut next);
             if next.send_later(&subject, &body).is_some() {
                 on_append.emit(next);
             }
@@ -236,10 +274,17 @@ pub fn ScenarioPanel(props: &ScenarioPanelProps) -> Html {
                             { fault_label(*f) }
                         </label>
                     }) }
+                    { for step_faults(s).enumerate().map(|(i, f)| html! {
+                        <label class="scenario__check">
+                            <input type="checkbox" name={format!("step-fault-{i}")} checked=true />
+                            { step_fault_label(f) }{ " (kept only if nothing else changes)" }
+                        </label>
+                    }) }
                 </fieldset>
                 <footer class="scenario__actions">
                     <button type="submit" class="scenario__send" data-action="send">{ "Send this email" }</button>
-                    <button type="button" data-action="send-next" onclick={on_append}>{ "Send it next, after the story so far" }</button>
+                    <button type="button" data-action="send-next" onclick={on_append}
+                            disabled={s.later.len() > usize::from(u8::MAX)}>{ "Send it next, after the story so far" }</button>
                     <button type="button" onclick={on_reset}>{ "Back to the classroom example" }</button>
                 </footer>
             </form>

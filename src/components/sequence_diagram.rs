@@ -2,8 +2,9 @@
 //! the current one stands out, the next few are faint — a window that follows the story.
 //!
 //! The hosts and the arrows are two pictures, both as wide as the panel: the arrows keep
-//! their size whatever the panel's height (large on a projector), and when they do not all
-//! fit, the earliest are scrolled out of view (see the Explorer).
+//! their size whatever the panel's height (large on a projector). The arrows' picture always
+//! has the same rows, the current step on the same one, and the panel shows its bottom: as
+//! many earlier steps as fit, whatever the screen, with no script.
 
 use std::rc::Rc;
 
@@ -15,8 +16,6 @@ pub struct SequenceDiagramProps {
     pub timeline: Rc<Timeline>,
     pub current: usize,
     pub on_select: Callback<usize>,
-    /// The element holding the arrows, scrolled so the current step and the next ones show.
-    pub rows: NodeRef,
     /// Playback speed in percent: the current arrow's flight is shorter when faster.
     pub speed: u32,
 }
@@ -33,8 +32,8 @@ const HEADER: i32 = 84;
 const ROW: i32 = 40;
 /// Step rows start this far down their picture.
 const TOP: i32 = 22;
-/// Steps shown before and after the current one.
-const BEFORE: usize = 11;
+/// Steps drawn before and after the current one (the panel shows as many before as fit).
+const BEFORE: usize = 20;
 const AFTER: usize = 4;
 
 /// Integer coordinates: whole SVG units are plenty, and the page needs no float formatting.
@@ -73,8 +72,9 @@ pub fn sequence_diagram(props: &SequenceDiagramProps) -> Html {
     let lanes = t.hosts.len();
     let first = props.current.saturating_sub(BEFORE);
     let last = (props.current + AFTER).min(t.len().saturating_sub(1));
-    let rows = i32::try_from(last.saturating_sub(first) + 1).unwrap_or(1);
-    let height = ROW * rows + 8;
+    // Rows above the first step stay empty, so the current step is always on row BEFORE.
+    let pad = BEFORE - (props.current - first);
+    let height = ROW * (BEFORE + AFTER + 1) as i32 + 8;
     // The header doubles as the map of the hosts: the two ends of the current step are
     // highlighted and joined, in the protocol's colour.
     let active = t.steps.get(props.current);
@@ -103,7 +103,7 @@ pub fn sequence_diagram(props: &SequenceDiagramProps) -> Html {
         html! { <line x1={x.clone()} y1="0" x2={x} y2={format!("{height}")} class="diagram__lifeline" /> }
     });
     let arrows = (first..=last).filter_map(|i| t.steps.get(i).map(|s| (i, s))).map(|(i, step)| {
-        let row = i32::try_from(i - first).unwrap_or(0);
+        let row = i32::try_from(pad + i - first).unwrap_or(0);
         let y = ROW * row + TOP;
         let when = match i.cmp(&props.current) {
             std::cmp::Ordering::Less => "past",
@@ -161,7 +161,7 @@ pub fn sequence_diagram(props: &SequenceDiagramProps) -> Html {
                 { for heads }
                 { for link }
             </svg>
-            <div class="diagram__rows" ref={props.rows.clone()}>
+            <div class="diagram__rows">
                 <svg class="diagram__svg" viewBox={format!("0 0 {WIDTH} {height}")} role="img"
                      aria-label={format!("Sequence diagram, steps {} to {} of {}", first + 1, last + 1, t.len())}>
                     { for lifelines }

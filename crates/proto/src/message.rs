@@ -98,6 +98,27 @@ pub fn dot_unstuff(data: &[u8]) -> Vec<u8> {
     out
 }
 
+/// RFC 5322 §3.3 date-time, in UTC: `Fri, 6 Mar 2026 09:40:00 +0000`.
+pub fn date(unix_seconds: i64) -> String {
+    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    let days = unix_seconds.div_euclid(86_400);
+    let secs = unix_seconds.rem_euclid(86_400);
+    let (y, m, d) = crate::imap::encode::civil_from_days(days);
+    let month = crate::imap::encode::MONTHS
+        .get(usize::try_from(m).unwrap_or(1).saturating_sub(1))
+        .unwrap_or(&"Jan");
+    // 1 January 1970 was a Thursday.
+    let day = DAYS
+        .get(usize::try_from(days.rem_euclid(7)).unwrap_or(0))
+        .unwrap_or(&"Thu");
+    format!(
+        "{day}, {d} {month} {y} {:02}:{:02}:{:02} +0000",
+        secs / 3600,
+        (secs / 60) % 60,
+        secs % 60
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -135,5 +156,15 @@ mod tests {
         let m = Message::new("a@x.org", "b@y.net", "Hi\r\nBcc: eve@z.com", "d", "x");
         let text = String::from_utf8_lossy(&m.to_bytes()).to_string();
         assert!(text.contains("Subject: Hi  Bcc: eve@z.com\r\n"));
+    }
+
+    #[test]
+    fn dates_are_rfc_5322_with_the_day_of_the_week() {
+        assert_eq!(super::date(1_772_787_600), "Fri, 6 Mar 2026 09:00:00 +0000");
+        assert_eq!(super::date(0), "Thu, 1 Jan 1970 00:00:00 +0000");
+        assert_eq!(
+            super::date(951_782_400 + 86_399),
+            "Tue, 29 Feb 2000 23:59:59 +0000"
+        );
     }
 }

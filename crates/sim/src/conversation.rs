@@ -30,6 +30,10 @@ pub trait Conversation {
     fn device_progress(&self) -> DeviceProgress<'_> {
         DeviceProgress::None
     }
+    /// SMTP: the server took a message whose 250 the client has not heard yet.
+    fn accepted_unheard(&self) -> bool {
+        false
+    }
 }
 
 /// A device's local mail while its session runs.
@@ -86,6 +90,17 @@ impl Smtp {
 }
 
 impl Conversation for Smtp {
+    fn accepted_unheard(&self) -> bool {
+        let stored = self
+            .server_events
+            .iter()
+            .any(|e| matches!(e, smtp::ServerEvent::MessageAccepted { .. }));
+        let heard = self
+            .client_events
+            .iter()
+            .any(|e| matches!(e, smtp::ClientEvent::MessageAccepted(_)));
+        stored && !heard
+    }
     fn protocol(&self) -> Protocol {
         Protocol::Smtp
     }

@@ -105,9 +105,42 @@ pub enum Fault {
 }
 
 impl Fault {
+    /// The step a fault chosen at a step of the story acts at; None for the others.
+    pub fn step(self) -> Option<u32> {
+        match self {
+            Fault::DropAfter(step) | Fault::LossAt(step) => Some(step),
+            _ => None,
+        }
+    }
+
     /// True for the faults chosen at a step of the story, which the fault menu offers there.
     pub fn at_a_step(self) -> bool {
-        matches!(self, Fault::DropAfter(_) | Fault::LossAt(_))
+        self.step().is_some()
+    }
+}
+
+impl Scenario {
+    /// Adds a fault chosen at step `at` of this scenario's timeline. The steps from there on
+    /// change, so the faults chosen at later steps are renumbered (a lost packet only adds its
+    /// note) or, after a dropped connection, which changes everything after it, let go.
+    pub fn add_step_fault(&mut self, fault: Fault) {
+        let Some(at) = fault.step() else {
+            return;
+        };
+        if self.faults.contains(&fault) {
+            return;
+        }
+        self.faults = self
+            .faults
+            .iter()
+            .filter_map(|f| match (*f, fault) {
+                (Fault::LossAt(n), Fault::LossAt(_)) if n >= at => Some(Fault::LossAt(n + 1)),
+                (Fault::DropAfter(n), Fault::LossAt(_)) if n >= at => Some(Fault::DropAfter(n + 1)),
+                (other, Fault::DropAfter(_)) if other.step().is_some_and(|n| n > at) => None,
+                (other, _) => Some(other),
+            })
+            .collect();
+        self.faults.push(fault);
     }
 }
 

@@ -178,6 +178,15 @@ fn bad(what: &str) -> ShareError {
     ShareError(format!("This link's scenario cannot be read: {what}."))
 }
 
+/// A number written with digits only (`str::parse` would also take a leading `+`, and the
+/// link would not read back the same).
+fn digits<T: std::str::FromStr>(text: &str) -> Option<T> {
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
+}
+
 /// The text of a value, refused when longer than a real program would take (RFC 1035 §2.3.4
 /// for names).
 fn capped(value: &str, max: usize, what: &str) -> Result<String, ShareError> {
@@ -267,10 +276,9 @@ pub fn decode(text: &str) -> Result<Scenario, ShareError> {
                             .split_once('-')
                             .ok_or_else(|| bad("an action is malformed"))?;
                         if verb == "send" {
-                            return device
-                                .parse()
+                            return digits(device)
                                 .map(Action::Send)
-                                .map_err(|_| bad("an action is malformed"));
+                                .ok_or_else(|| bad("an action is malformed"));
                         }
                         let device = match device {
                             "phone" => Device::Phone,
@@ -294,9 +302,9 @@ pub fn decode(text: &str) -> Result<Scenario, ShareError> {
                     .map(|f| {
                         let at = |prefix: &str, fault: fn(u32) -> Fault| {
                             f.strip_prefix(prefix).map(|step| {
-                                step.parse()
+                                digits(step)
                                     .map(fault)
-                                    .map_err(|_| bad("a fault is malformed"))
+                                    .ok_or_else(|| bad("a fault is malformed"))
                             })
                         };
                         if let Some(fault) = at("drop-after-", Fault::DropAfter)
@@ -334,14 +342,20 @@ pub fn decode(text: &str) -> Result<Scenario, ShareError> {
             "laptop-server" => s.laptop.server = capped(value, 253, "a server name")?,
             "phone-user" => s.phone.user = capped(value, 255, "a user name")?,
             "laptop-user" => s.laptop.user = capped(value, 255, "a user name")?,
-            "later-subject" if s.later.len() < 256 => s.later.push(Email {
-                subject: unescape(value),
-                body: String::new(),
-            }),
-            "later-body" => {
-                if let Some(last) = s.later.last_mut() {
-                    last.body = unescape(value);
+            "later-subject" => {
+                if s.later.len() > usize::from(u8::MAX) {
+                    return Err(bad("it holds more emails than a story can send"));
                 }
+                s.later.push(Email {
+                    subject: unescape(value),
+                    body: String::new(),
+                });
+            }
+            "later-body" => {
+                s.later
+                    .last_mut()
+                    .ok_or_else(|| bad("an email's text comes before its subject"))?
+                    .body = unescape(value);
             }
             "phone-tls" => s.phone.require_tls = value == "1",
             "laptop-tls" => s.laptop.require_tls = value == "1",
@@ -409,6 +423,9 @@ mod tests {
             ("from=a\nphone-port=0", "port is not a number"),
             ("from=a\nactions=send-0", "does not hold"),
             ("from=a\nactions=send-x", "malformed"),
+            ("from=a\nactions=send-+0\nlater-subject=x", "malformed"),
+            ("from=a\nfaults=drop-after-+5", "malformed"),
+            ("from=a\nlater-body=orphan", "before its subject"),
         ] {
             assert!(
                 decode(&payload(text)).unwrap_err().0.contains(why),

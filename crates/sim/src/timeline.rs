@@ -102,6 +102,9 @@ pub struct Step {
     pub server_state: String,
     /// True once TLS protects the connection: on a real network these bytes are encrypted.
     pub encrypted: bool,
+    /// Which TCP connection carried this step, numbered from 1 in order of opening; 0 for
+    /// what crossed none (DNS, notes, a line cut short).
+    pub connection: u32,
     pub phase: Rc<Phase>,
     /// Every mailbox and device copy after this step; shared with earlier steps while
     /// nothing changes.
@@ -158,22 +161,16 @@ impl Timeline {
     /// Whether step `i` is a line crossing a TCP connection: where "a packet is lost"
     /// ([`crate::Fault::LossAt`]) can happen.
     pub fn on_the_wire(&self, i: usize) -> bool {
-        self.steps.get(i).is_some_and(|s| {
-            matches!(s.protocol, Protocol::Smtp | Protocol::Pop3 | Protocol::Imap)
-                && s.direction != Direction::Local
-        })
+        self.steps
+            .get(i)
+            .is_some_and(|s| s.connection != 0 && s.direction != Direction::Local)
     }
 
-    /// Whether step `i` travels on a connection that carries more after it: where "the
+    /// Whether step `i` travels on a connection that carries more right after it: where "the
     /// connection drops here" ([`crate::Fault::DropAfter`]) changes the story.
     pub fn connection_goes_on(&self, i: usize) -> bool {
         match (self.steps.get(i), self.steps.get(i + 1)) {
-            (Some(step), Some(next)) => {
-                matches!(
-                    step.protocol,
-                    Protocol::Smtp | Protocol::Pop3 | Protocol::Imap
-                ) && Rc::ptr_eq(&step.phase, &next.phase)
-            }
+            (Some(step), Some(next)) => step.connection != 0 && next.connection == step.connection,
             _ => false,
         }
     }

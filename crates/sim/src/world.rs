@@ -102,10 +102,13 @@ struct World<'s> {
     laptop_settings: DeviceSettings,
     /// Emails Alice has sent so far; some faults strike only the first.
     sent: u32,
-    /// The step after which its connection drops ([`Fault::DropAfter`]).
-    drop_after: Option<usize>,
-    /// The step whose line loses a packet on the way ([`Fault::LossAt`]).
-    loss_at: Option<usize>,
+    /// The steps after which their connection drops ([`Fault::DropAfter`]).
+    drop_after: BTreeSet<usize>,
+    /// The steps whose line loses a packet on the way ([`Fault::LossAt`]).
+    loss_at: BTreeSet<usize>,
+    /// Connections opened so far, and the one carrying the current steps (0: none).
+    connections: u32,
+    connection: u32,
 }
 
 /// Runs the scenario and returns every step.
@@ -155,14 +158,24 @@ pub fn run_limited(scenario: &Scenario, limit: usize) -> Result<Timeline, Scenar
         phone_settings: scenario.phone.clone(),
         laptop_settings: scenario.laptop.clone(),
         sent: 0,
-        drop_after: scenario.faults.iter().find_map(|f| match f {
-            Fault::DropAfter(step) => usize::try_from(*step).ok(),
-            _ => None,
-        }),
-        loss_at: scenario.faults.iter().find_map(|f| match f {
-            Fault::LossAt(step) => usize::try_from(*step).ok(),
-            _ => None,
-        }),
+        drop_after: scenario
+            .faults
+            .iter()
+            .filter_map(|f| match f {
+                Fault::DropAfter(step) => usize::try_from(*step).ok(),
+                _ => None,
+            })
+            .collect(),
+        loss_at: scenario
+            .faults
+            .iter()
+            .filter_map(|f| match f {
+                Fault::LossAt(step) => usize::try_from(*step).ok(),
+                _ => None,
+            })
+            .collect(),
+        connections: 0,
+        connection: 0,
     };
     world.provider.add_account(from.local_part(), "secret");
     if !scenario.has(Fault::UnknownRecipient) {
@@ -265,27 +278,6 @@ impl DeviceState {
     }
 }
 
-/// RFC 5322 §3.3 date-time, in UTC: `Fri, 6 Mar 2026 09:40:00 +0000`.
-fn rfc5322_date(unix_seconds: i64) -> String {
-    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-    let days = unix_seconds.div_euclid(86_400);
-    let secs = unix_seconds.rem_euclid(86_400);
-    let (y, m, d) = imap::encode::civil_from_days(days);
-    let month = imap::encode::MONTHS
-        .get(usize::try_from(m).unwrap_or(1).saturating_sub(1))
-        .unwrap_or(&"Jan");
-    // 1 January 1970 was a Thursday.
-    let day = DAYS
-        .get(usize::try_from(days.rem_euclid(7)).unwrap_or(0))
-        .unwrap_or(&"Thu");
-    format!(
-        "{day}, {d} {month} {y} {:02}:{:02}:{:02} +0000",
-        secs / 3600,
-        (secs / 60) % 60,
-        secs % 60
-    )
-}
-
 impl World<'_> {
     fn set_phase(&mut self, label: &str, protocol: Protocol) {
         self.phase = Rc::new(Phase {
@@ -299,6 +291,13 @@ impl World<'_> {
             Which::Provider => &mut self.provider,
             Which::Mx => &mut self.mx,
         }
+    }
+
+    /// The virtual clock as an RFC 5322 date, for Date: and Received: fields.
+    fn date(&self) -> String {
+        postroom_proto::message::date(
+            EPOCH_UNIX + i64::try_from(self.now.as_micros() / 1_000_000).unwrap_or(0),
+        )
     }
 
     fn sync_clocks(&mut self) {
@@ -335,14 +334,16 @@ impl World<'_> {
             client_state,
             server_state,
             encrypted,
+            connection: self.connection,
             phase: self.phase.clone(),
             mailboxes,
         });
     }
 
-    /// Something happening inside one host.
+    /// Something happening inside one host: on no connection, even during one.
     fn local(&mut self, host: HostId, text: &str, explanation: Explanation) {
         let bytes = format!("{text}\r\n").into_bytes();
+        let connection = std::mem::take(&mut self.connection);
         self.record(
             (host, host),
             Protocol::Local,
@@ -353,6 +354,7 @@ impl World<'_> {
             (String::new(), String::new()),
             false,
         );
+        self.connection = connection;
     }
 
     /// Every mailbox and device copy now; rebuilt only when something changed.
@@ -407,6 +409,20 @@ impl World<'_> {
         which: Which,
         cut: Cut,
     ) -> bool {
+        self.connections += 1;
+        self.connection = self.connections;
+        let dropped = self.exchange(conv, ends, which, cut);
+        self.connection = 0;
+        dropped
+    }
+
+    fn exchange(
+        &mut self,
+        conv: &mut dyn Conversation,
+        ends: (HostId, HostId),
+        which: Which,
+        cut: Cut,
+    ) -> bool {
         let first = self.steps.len();
         let device = match ends.0 {
             PHONE => Some(Device::Phone),
@@ -436,11 +452,25 @@ impl World<'_> {
             // A step of this connection was chosen to be its last, and more was to come.
             if self
                 .drop_after
-                .is_some_and(|n| first <= n && n < self.steps.len())
+                .range(first..self.steps.len())
+                .next()
+                .is_some()
             {
                 self.now = self.now.max(arrives);
+                let explanation = if conv.accepted_unheard() {
+                    Explanation::new(
+                        "The connection is lost before the 250 arrives",
+                        "The server has already stored the message, but its 250 never reaches the \
+                         client, which must assume the message was not delivered and send it again \
+                         later: the recipient gets it twice. RFC 5321 keeps this window short, but \
+                         cannot close it.",
+                        RfcRef::new(5321, "4.5.3.2.6"),
+                    )
+                } else {
+                    dropped(protocol)
+                };
                 conv.cut(self.store(which));
-                self.local(client, "-- the connection drops here --", dropped(protocol));
+                self.local(client, "-- the connection drops here --", explanation);
                 return true;
             }
             let sent = self.now;
@@ -475,9 +505,11 @@ impl World<'_> {
                     ),
                 };
                 if cut == Cut::MidData {
-                    // Half the message arrives before the line goes dead.
+                    // Half the message arrives before the line goes dead: a line cut short,
+                    // on which nothing more can be chosen to happen.
                     let half = bytes.get(..bytes.len() / 2).unwrap_or_default().to_vec();
                     let explanation = conv.to_server(self.now, &half, self.store(which));
+                    self.connection = 0;
                     self.record(
                         (client, server),
                         protocol,
@@ -493,22 +525,29 @@ impl World<'_> {
                 self.local(client, text, explanation);
                 return false;
             }
-            if self.loss_at == Some(self.steps.len()) {
+            if self.loss_at.contains(&self.steps.len()) {
                 // The receiver's acknowledgement never comes, so the sender's retransmission
                 // timer runs out; the later lines wait behind this one (TCP delivers in order).
                 let sender = if to_server { client } else { server };
+                // RFC 6298 §2: RTO = SRTT + 4·RTTVAR, which after one round trip R is 3R,
+                // and never less than a second.
+                let rto_ms = (self.latency.as_micros() / 1000 * 6).max(1000);
                 self.local(
                     sender,
-                    "-- a packet of the next line is lost: TCP sends it again after 1 s --",
+                    &format!(
+                        "-- a packet of the next line is lost: TCP sends it again after {} --",
+                        if rto_ms % 1000 == 0 { format!("{} s", rto_ms / 1000) } else { format!("{rto_ms} ms") }
+                    ),
                     Explanation::new(
                         "A packet is lost on the way",
                         "No acknowledgement comes back, so when its retransmission timer runs out the \
-                         sender's TCP sends the data again. RFC 6298 asks for at least one second \
-                         (Linux waits 200 ms). The mail protocol never notices: only time passes.",
+                         sender's TCP sends the data again. RFC 6298 sets the timer from the measured \
+                         round trip, and at least one second (some systems allow less). The mail \
+                         protocol never notices: only time passes.",
                         RfcRef::new(6298, "2"),
                     ),
                 );
-                self.now = self.now + Duration::from_secs(1);
+                self.now = self.now + Duration::from_millis(rto_ms);
                 self.sync_clocks();
             }
             let explanation = if to_server {
@@ -620,11 +659,7 @@ impl World<'_> {
         // Faults that strike once (a dropped connection, a server down) strike the first email.
         let first = self.sent == 0;
         self.sent += 1;
-        let date = if first {
-            START_DATE.to_string()
-        } else {
-            rfc5322_date(EPOCH_UNIX + i64::try_from(self.now.as_micros() / 1_000_000).unwrap_or(0))
-        };
+        let date = self.date();
         let message = Message::new(&s.from, &s.to, subject, &date, body).to_bytes();
         // 1. Submission: Alice's client to her provider, TLS and login first (RFC 6409).
         self.set_phase("SMTP submission", Protocol::Smtp);
@@ -708,7 +743,7 @@ impl World<'_> {
         );
         let mut relayed = received.into_bytes();
         relayed.extend_from_slice(&content);
-        self.relay(from, to, relayed, true);
+        self.relay(from, to, relayed, 1);
     }
 
     fn look_up_mx(&mut self, domain: &str) {
@@ -793,10 +828,13 @@ impl World<'_> {
         }
     }
 
-    fn relay(&mut self, from: &Mailbox, to: &Mailbox, content: Vec<u8>, first_try: bool) {
+    /// Relays to the MX; `attempt` counts from 1. A temporary failure (4xx, the server down,
+    /// the connection lost) keeps the message in the relay's queue for another attempt 30
+    /// minutes later (RFC 5321 §4.5.4.1); a permanent one (5xx) bounces.
+    fn relay(&mut self, from: &Mailbox, to: &Mailbox, content: Vec<u8>, attempt: u32) {
         self.set_phase("SMTP relay", Protocol::Smtp);
-        // The server is down for the first email only: by the next it is back.
-        if first_try && self.sent == 1 && self.scenario.has(Fault::ServerDown) {
+        // The server is down for the first email's first attempt only: then it is back.
+        if attempt == 1 && self.sent == 1 && self.scenario.has(Fault::ServerDown) {
             self.local(
                 SUBMISSION,
                 &format!("-- connecting to mx.{}:25 ... connection refused: the server is down --", to.domain()),
@@ -807,18 +845,14 @@ impl World<'_> {
                     RfcRef::new(5321, "4.5.4.1"),
                 ),
             );
-            self.now = self.now + RETRY_AFTER;
-            self.sync_clocks();
-            self.local(
-                SUBMISSION,
-                "-- 30 minutes later: trying again --",
-                Explanation::new(
-                    "The retry",
-                    "RFC 5321 asks for at least 30 minutes between attempts. This time the server is back.",
-                    RfcRef::new(5321, "4.5.4.1"),
-                ),
+            return self.retry(
+                from,
+                to,
+                content,
+                attempt,
+                "The retry",
+                "RFC 5321 asks for at least 30 minutes between attempts.",
             );
-            return self.relay(from, to, content, false);
         }
         let mut config = ClientConfig::new(&format!("smtp.{}", from.domain()));
         config.tls = ClientTls::IfOffered;
@@ -843,6 +877,10 @@ impl World<'_> {
             .client_events
             .iter()
             .any(|e| matches!(e, smtp::ClientEvent::MessageAccepted(_)));
+        let stored = conv
+            .server_events
+            .iter()
+            .any(|e| matches!(e, smtp::ServerEvent::MessageAccepted { .. }));
         if delivered {
             self.outcome.push(format!(
                 "The message reached {}'s mailbox on mx.{}.",
@@ -851,42 +889,82 @@ impl World<'_> {
             ));
             return;
         }
+        if stored {
+            // Stored, but the 250 was lost with the connection: the relay cannot know.
+            self.outcome.push(format!(
+                "The message reached {}'s mailbox on mx.{}, but the relay never heard so.",
+                self.bob,
+                to.domain()
+            ));
+        }
         match refused {
-            Some(reply) if reply.code().is_transient_failure() && first_try => {
-                self.now = self.now + RETRY_AFTER;
-                self.sync_clocks();
-                self.local(
-                    SUBMISSION,
-                    &format!("-- smtp.{} keeps the message queued and waits 30 minutes --", from.domain()),
-                    Explanation::new(
-                        "A temporary failure: try again later",
-                        "A 4xx reply means \"not now\". The message stays in the relay's queue and is retried; \
-                         RFC 5321 asks for at least 30 minutes between attempts. Greylisting relies on this: \
-                         spam software rarely retries.",
-                        RfcRef::new(5321, "4.5.4.1"),
-                    ),
-                );
-                self.relay(from, to, content, false);
+            Some(reply) if !reply.code().is_transient_failure() => {
+                self.bounce(from, to, &reply.text(), reply.code().value());
             }
-            Some(reply) => self.bounce(from, to, &reply.text(), reply.code().value()),
-            // Lost before the MX took the message: it is still the relay's to deliver.
-            None if dropped && first_try => {
-                self.now = self.now + RETRY_AFTER;
-                self.sync_clocks();
-                self.local(
-                    SUBMISSION,
-                    &format!("-- smtp.{} still holds the message: 30 minutes later, it tries again --", from.domain()),
-                    Explanation::new(
-                        "The relay tries again",
-                        "The MX never answered the final period with 250, so the message is still the \
-                         relay's responsibility. It stays in the queue and is retried, as after a 4xx.",
-                        RfcRef::new(5321, "4.5.4.1"),
-                    ),
-                );
-                self.relay(from, to, content, false);
-            }
+            Some(_) => self.retry(
+                from,
+                to,
+                content,
+                attempt,
+                "A temporary failure: try again later",
+                "A 4xx reply means \"not now\". The message stays in the relay's queue and is \
+                 retried; RFC 5321 asks for at least 30 minutes between attempts. Greylisting relies \
+                 on this: spam software rarely retries.",
+            ),
+            None if dropped && stored => self.retry(
+                from,
+                to,
+                content,
+                attempt,
+                "The relay tries again, and Bob gets the message twice",
+                "The MX had stored the message, but its 250 was lost with the connection, so the \
+                 relay must assume it failed and send it again. This is why mail is sometimes \
+                 delivered twice (RFC 5321 §4.5.3.2.6).",
+            ),
+            None if dropped => self.retry(
+                from,
+                to,
+                content,
+                attempt,
+                "The relay tries again",
+                "The MX never answered the final period with 250, so the message is still the \
+                 relay's responsibility. It stays in the queue and is retried, as after a 4xx.",
+            ),
             None => self.outcome.push("The relay did not complete.".into()),
         }
+    }
+
+    /// Waits 30 minutes and relays again, or, after the last attempt shown, says the message
+    /// stays queued: a relay keeps trying for days before it bounces.
+    fn retry(
+        &mut self,
+        from: &Mailbox,
+        to: &Mailbox,
+        content: Vec<u8>,
+        attempt: u32,
+        title: &str,
+        why: &str,
+    ) {
+        const ATTEMPTS_SHOWN: u32 = 3;
+        if attempt >= ATTEMPTS_SHOWN {
+            self.outcome.push(format!(
+                "After {attempt} attempts the message is still queued at smtp.{}: it is retried for \
+                 days before the relay gives up and bounces.",
+                from.domain()
+            ));
+            return;
+        }
+        self.now = self.now + RETRY_AFTER;
+        self.sync_clocks();
+        self.local(
+            SUBMISSION,
+            &format!(
+                "-- smtp.{} keeps the message queued: 30 minutes later, it tries again --",
+                from.domain()
+            ),
+            Explanation::new(title, why, RfcRef::new(5321, "4.5.4.1")),
+        );
+        self.relay(from, to, content, attempt + 1);
     }
 
     /// RFC 3464: the relay tells the sender, with a delivery status notification sent from
@@ -895,10 +973,11 @@ impl World<'_> {
         self.set_phase("bounce", Protocol::Local);
         let dsn = format!(
             "From: Mail Delivery System <MAILER-DAEMON@smtp.{d}>\r\nTo: {from}\r\nSubject: Undelivered Mail Returned to Sender\r\n\
-Date: {START_DATE}\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"dsn\"\r\n\r\n\
+Date: {date}\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"dsn\"\r\n\r\n\
 --dsn\r\nContent-Type: text/plain\r\n\r\nYour message to {to} could not be delivered: {why}\r\n\r\n\
 --dsn\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; smtp.{d}\r\n\r\nFinal-Recipient: rfc822; {to}\r\nAction: failed\r\nStatus: {status}\r\n\r\n--dsn--\r\n",
             d = from.domain(),
+            date = self.date(),
             status = if code == 552 { "5.2.2" } else { "5.1.1" },
         );
         self.provider
@@ -935,6 +1014,8 @@ Date: {START_DATE}\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; repor
             Device::Laptop => &mut self.laptop_settings,
         };
         settings.protocol = settings.protocol.other_if(true);
+        // A new account starts on its protocol's own port; the other settings are the device's.
+        settings.port = 0;
         let protocol = settings.protocol;
         let state = DeviceState::empty(protocol);
         match device {
@@ -942,10 +1023,8 @@ Date: {START_DATE}\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; repor
             Device::Laptop => self.laptop = state,
         }
         self.devices_version += 1;
-        self.set_phase(
-            &format!("{} {}", protocol.name(), device.label()),
-            Protocol::Local,
-        );
+        // Its own phase: the session that follows is coloured by its protocol, not by this.
+        self.set_phase(&format!("{} set up again", device.label()), Protocol::Local);
         let (title, why, rfc) = match protocol {
             FetchProtocol::Imap => (
                 "Now with IMAP: the mail stays on the server",
@@ -1251,15 +1330,16 @@ Date: {START_DATE}\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; repor
             return Some(SUBMISSION);
         }
         if name.parse::<std::net::Ipv4Addr>().is_ok() {
-            // Nobody has that address here: the connection attempt is never answered.
-            self.now = self.now + Duration::from_secs(75);
+            // Nobody has that address here: the connection attempt is never answered, and TCP
+            // keeps asking for at least three minutes (RFC 9293 §3.8.3).
+            self.now = self.now + Duration::from_secs(180);
             self.local(
                 host,
                 &format!("-- connecting to {name} ... no answer: the connection times out --"),
                 Explanation::new(
                     "No machine answers",
-                    "No reply comes back to the device's request to connect, however often it is \
-                     sent; after a while the system gives up, and the mail program reports that the \
+                    "No reply comes back to the device's request to connect, however often TCP sends \
+                     it; after three minutes the mail program gives up and reports that the \
                      connection timed out. The server address in the account settings is wrong.",
                     RfcRef::new(9293, "3.8.3"),
                 ),
@@ -1381,9 +1461,9 @@ fn dropped(protocol: Protocol) -> Explanation {
         ),
         _ => Explanation::new(
             "The connection is lost: the transaction is cancelled",
-            "The server cancels the transaction in progress but undoes none it completed: a message \
-             not yet accepted with 250 after the final period is dropped, one already accepted \
-             stays. The client takes it as a temporary error (4yz) and tries again later.",
+            "The server cancels the transaction in progress but undoes none it completed, as if the \
+             command had failed for now (4yz): a message not yet accepted after the final period is \
+             dropped. The client still has it and tries again later.",
             RfcRef::new(5321, "4.1.1.10"),
         ),
     }

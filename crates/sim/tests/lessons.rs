@@ -188,13 +188,13 @@ fn greylisting_delivers_after_retry() {
     s.faults.push(Fault::Greylisting);
     let t = run(&s).unwrap();
     assert!(said(&t, "451 4.7.1 Greylisted"));
-    assert!(said(&t, "waits 30 minutes"));
+    assert!(said(&t, "30 minutes later, it tries again"));
     assert_eq!(messages(&t, "Bob's laptop"), ["Lunch on Friday?"]);
     // The retry happens 30 minutes later on the virtual clock.
     let wait = t
         .steps
         .iter()
-        .position(|s| s.label().contains("waits 30 minutes"))
+        .position(|s| s.label().contains("30 minutes later, it tries again"))
         .unwrap();
     assert!(t.steps[wait + 1].arrived_at.as_micros() >= 30 * 60 * 1_000_000);
 }
@@ -302,7 +302,7 @@ fn a_server_that_is_down_gets_the_mail_on_the_retry() {
     s.faults.push(Fault::ServerDown);
     let t = run(&s).unwrap();
     assert!(said(&t, "connection refused: the server is down"));
-    assert!(said(&t, "30 minutes later: trying again"));
+    assert!(said(&t, "30 minutes later, it tries again"));
     assert_eq!(messages(&t, "Bob's laptop"), ["Lunch on Friday?"]);
 }
 
@@ -582,14 +582,17 @@ fn step_of(t: &Timeline, text: &str) -> usize {
 fn a_connection_dropped_at_a_chosen_step_behaves_as_its_protocol_says() {
     // POP3: the phone drops right after DELE; nothing is deleted (RFC 1939 §6).
     let mut s = scenario(&[Action::Check(Phone), Action::Check(Laptop)]);
-    let dele = step_of(&run(&s).unwrap(), "DELE 1");
+    let base = run(&s).unwrap();
+    let dele = step_of(&base, "DELE 1");
+    assert!(base.connection_goes_on(dele));
     s.faults.push(Fault::DropAfter(dele as u32));
     let t = run(&s).unwrap();
     assert_eq!(t.steps[dele + 1].label(), "-- the connection drops here --");
     assert_eq!(t.steps[dele + 1].explanation.rfc.section, "6");
     // The phone says no more; the laptop's session comes next.
     assert!(t.steps[dele + 2].phase.label.starts_with("IMAP"));
-    assert!(t.connection_goes_on(dele) && !t.connection_goes_on(dele + 1));
+    // Nothing more crosses that connection: no drop or loss is offered after it.
+    assert!(!t.connection_goes_on(dele) && !t.on_the_wire(dele + 1));
     assert_eq!(messages(&t, "mx"), ["Lunch on Friday?"]);
     assert_eq!(messages(&t, "Bob's phone"), ["Lunch on Friday?"]);
     assert_eq!(messages(&t, "Bob's laptop"), ["Lunch on Friday?"]);
@@ -698,4 +701,98 @@ fn a_lost_packet_costs_time_and_nothing_else() {
     assert_eq!(t.len(), base.len() + 1);
     assert_eq!(t.outcome, base.outcome);
     assert_eq!(messages(&t, "Bob's laptop"), ["Lunch on Friday?"]);
+}
+
+#[test]
+fn a_relay_dropped_before_the_250_arrives_delivers_twice() {
+    let mut s = scenario(&[Action::Check(Laptop)]);
+    let base = run(&s).unwrap();
+    let dot = base
+        .steps
+        .iter()
+        .position(|st| st.phase.label == "SMTP relay" && st.label().starts_with("Return-Path:"))
+        .or_else(|| {
+            base.steps.iter().position(|st| {
+                st.phase.label == "SMTP relay" && st.label().starts_with("Received:")
+            })
+        })
+        .unwrap();
+    s.faults.push(Fault::DropAfter(dot as u32));
+    let t = run(&s).unwrap();
+    let note = &t.steps[dot + 1];
+    assert_eq!(note.label(), "-- the connection drops here --");
+    assert_eq!(note.explanation.rfc.section, "4.5.3.2.6");
+    assert!(said(&t, "30 minutes later, it tries again"));
+    // The MX stored it, its 250 was lost, the relay sent it again: two copies.
+    assert_eq!(
+        messages(&t, "Bob's laptop"),
+        ["Lunch on Friday?", "Lunch on Friday?"]
+    );
+    assert!(t
+        .outcome
+        .iter()
+        .any(|o| o.contains("but the relay never heard so")));
+}
+
+#[test]
+fn temporary_failures_never_bounce_and_the_relay_keeps_trying() {
+    // Greylisting, and the first attempt is dropped before RCPT: the triplet is never seen,
+    // so the second attempt is greylisted too; the third gets through.
+    let mut s = scenario(&[Action::Check(Laptop)]);
+    s.faults.push(Fault::Greylisting);
+    let base = run(&s).unwrap();
+    let ehlo = base
+        .steps
+        .iter()
+        .position(|st| st.phase.label == "SMTP relay" && st.label().starts_with("EHLO"))
+        .unwrap();
+    s.faults.push(Fault::DropAfter(ehlo as u32));
+    let t = run(&s).unwrap();
+    let retries = t
+        .steps
+        .iter()
+        .filter(|st| st.label().contains("it tries again"))
+        .count();
+    assert_eq!(retries, 2, "{:#?}", t.outcome);
+    assert!(!said(&t, "bounce"));
+    assert_eq!(messages(&t, "Bob's laptop"), ["Lunch on Friday?"]);
+}
+
+#[test]
+fn step_faults_added_before_others_renumber_or_let_them_go() {
+    let mut s = Scenario::default();
+    s.add_step_fault(Fault::LossAt(40));
+    s.add_step_fault(Fault::DropAfter(50));
+    // A loss earlier adds one step: the later faults move with their steps.
+    s.add_step_fault(Fault::LossAt(10));
+    assert_eq!(
+        s.faults,
+        [Fault::LossAt(41), Fault::DropAfter(51), Fault::LossAt(10)]
+    );
+    // A drop changes everything after it: later step faults are let go.
+    s.add_step_fault(Fault::DropAfter(30));
+    assert_eq!(s.faults, [Fault::LossAt(10), Fault::DropAfter(30)]);
+    // The same one twice is one.
+    s.add_step_fault(Fault::DropAfter(30));
+    assert_eq!(s.faults.len(), 2);
+}
+
+#[test]
+fn a_device_set_up_again_uses_the_new_protocol_port() {
+    // The phone's POP3 account names POP3's port, 110. Set up again with IMAP, the new
+    // account uses IMAP's own port, 143, not the old account's.
+    let mut s = scenario(&[
+        Action::Check(Phone),
+        Action::Switch(Phone),
+        Action::Check(Phone),
+    ]);
+    s.phone.port = 110;
+    s.phone.leave_on_server = true;
+    let t = run(&s).unwrap();
+    assert!(!said(&t, "cannot read this greeting"));
+    assert_eq!(messages(&t, "Bob's phone (IMAP)"), ["Lunch on Friday?"]);
+    assert!(t
+        .steps
+        .iter()
+        .any(|st| st.phase.label == "Bob's phone set up again"));
 }
