@@ -174,6 +174,7 @@ const IMAP_POLL: StdDuration = StdDuration::from_millis(200);
 fn serve_imap(tcp: TcpStream, shared: &Shared, tag: &str) -> io::Result<()> {
     tcp.set_read_timeout(Some(IMAP_POLL))?;
     let mut config = imap::ServerConfig::new(&shared.hostname);
+    config.imap4rev2 = true;
     config.tls = if shared.require_tls {
         TlsPolicy::Required
     } else {

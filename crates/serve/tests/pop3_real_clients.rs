@@ -73,7 +73,8 @@ fn poplib_apop_logs_in_without_sending_the_password() {
     let out = run(PYTHON, &["-c", script, &serve.port(110).to_string()], "");
     assert_eq!(out.status, 0, "{}", out.stderr);
     assert_eq!(out.stdout.trim(), "1");
-    let log = serve.log();
+    // The transcript reaches the log through a pipe: wait for it rather than race it.
+    let log = serve.wait_for("C: APOP bob ", 1);
     assert!(
         log.contains("C: APOP bob ") && !log.contains("secret"),
         "{log}"

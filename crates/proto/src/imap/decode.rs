@@ -83,7 +83,7 @@ fn literal_announcement(line: &[u8]) -> Option<(u64, bool)> {
     Some((size, sync))
 }
 
-type Res<'a, T> = IResult<&'a [u8], T>;
+pub(super) type Res<'a, T> = IResult<&'a [u8], T>;
 
 fn to_string(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
@@ -147,7 +147,7 @@ fn astring(i: &[u8]) -> Res<'_, Vec<u8>> {
     alt((map(take_while1(is_astring_char), <[u8]>::to_vec), string)).parse(i)
 }
 
-fn astring_s(i: &[u8]) -> Res<'_, String> {
+pub(super) fn astring_s(i: &[u8]) -> Res<'_, String> {
     map(astring, |b| to_string(&b)).parse(i)
 }
 
@@ -157,7 +157,7 @@ fn mailbox(i: &[u8]) -> Res<'_, String> {
 }
 
 /// `list-mailbox = 1*list-char / string`; `list-char = ATOM-CHAR / list-wildcards / resp-specials`
-fn list_mailbox(i: &[u8]) -> Res<'_, String> {
+pub(super) fn list_mailbox(i: &[u8]) -> Res<'_, String> {
     alt((
         map(
             take_while1(|b| is_astring_char(b) || b == b'%' || b == b'*'),
@@ -169,7 +169,7 @@ fn list_mailbox(i: &[u8]) -> Res<'_, String> {
 }
 
 /// `number = 1*DIGIT` (32 bits)
-fn number(i: &[u8]) -> Res<'_, u32> {
+pub(super) fn number(i: &[u8]) -> Res<'_, u32> {
     map_res(digit1, |d: &[u8]| to_string(d).parse::<u32>()).parse(i)
 }
 
@@ -179,7 +179,7 @@ fn number64(i: &[u8]) -> Res<'_, u64> {
 }
 
 /// `nz-number = digit-nz *DIGIT`
-fn nz_number(i: &[u8]) -> Res<'_, u32> {
+pub(super) fn nz_number(i: &[u8]) -> Res<'_, u32> {
     verify(number, |n| *n > 0).parse(i)
 }
 
@@ -194,6 +194,11 @@ fn seq_number(i: &[u8]) -> Res<'_, SeqNumber> {
 
 /// `sequence-set = (seq-number / seq-range) ["," sequence-set]`; `seq-range = seq-number ":" seq-number`
 fn sequence_set(i: &[u8]) -> Res<'_, SequenceSet> {
+    // RFC 9051 §9: `sequence-set =/ seq-last-command`, the "$" of SEARCHRES.
+    #[cfg(feature = "imap4rev2")]
+    if let Ok(saved) = super::rev2::saved_set(i) {
+        return Ok(saved);
+    }
     map(
         separated_list1(
             char(','),
@@ -418,6 +423,8 @@ fn header_list(i: &[u8]) -> Res<'_, Vec<String>> {
 /// `fetch-att`, with the macros ALL, FAST and FULL expanded (RFC 9051 §6.4.5).
 fn fetch_att(i: &[u8]) -> Res<'_, FetchItem> {
     alt((
+        #[cfg(feature = "imap4rev2")]
+        super::rev2::fetch_att,
         map(
             (
                 alt((
@@ -586,7 +593,7 @@ fn system_flag(word: &[u8]) -> String {
     flag
 }
 
-fn search_program(i: &[u8]) -> Res<'_, SearchKey> {
+pub(super) fn search_program(i: &[u8]) -> Res<'_, SearchKey> {
     let (i, _) = opt((tag_no_case("CHARSET "), astring, char(' '))).parse(i)?;
     map(separated_list1(char(' '), search_key), |mut keys| {
         if keys.len() == 1 {
@@ -598,7 +605,7 @@ fn search_program(i: &[u8]) -> Res<'_, SearchKey> {
     .parse(i)
 }
 
-fn status_item(i: &[u8]) -> Res<'_, StatusItem> {
+pub(super) fn status_item(i: &[u8]) -> Res<'_, StatusItem> {
     alt((
         value(StatusItem::Messages, tag_no_case("MESSAGES")),
         value(StatusItem::Recent, tag_no_case("RECENT")),
@@ -607,6 +614,8 @@ fn status_item(i: &[u8]) -> Res<'_, StatusItem> {
         value(StatusItem::Unseen, tag_no_case("UNSEEN")),
         value(StatusItem::Size, tag_no_case("SIZE")),
         value(StatusItem::HighestModSeq, tag_no_case("HIGHESTMODSEQ")),
+        #[cfg(feature = "imap4rev2")]
+        value(StatusItem::Deleted, tag_no_case("DELETED")),
     ))
     .parse(i)
 }
@@ -661,6 +670,11 @@ pub fn command(input: &[u8]) -> Result<(String, Command), CommandError> {
 }
 
 fn plain_command<'a>(name: &[u8], a: &'a [u8]) -> Option<Res<'a, Command>> {
+    // RFC 9051 syntax first (SEARCH RETURN, extended LIST); IMAP4rev1's when it does not fit.
+    #[cfg(feature = "imap4rev2")]
+    if let Some(extended) = super::rev2::command(name, false, a) {
+        return Some(extended);
+    }
     let sp = |i| char::<_, nom::error::Error<&[u8]>>(' ').parse(i);
     let none = |cmd: Command| move |i: &'a [u8]| -> Res<'a, Command> { Ok((i, cmd.clone())) };
     Some(match name {
@@ -783,6 +797,10 @@ fn uid_command(a: &[u8]) -> Option<Res<'_, Command>> {
     )
     .parse(a)
     .ok()?;
+    #[cfg(feature = "imap4rev2")]
+    if let Some(extended) = super::rev2::command(&name.to_ascii_uppercase(), true, rest) {
+        return Some(extended);
+    }
     Some(match name.to_ascii_uppercase().as_slice() {
         b"FETCH" => fetch(true, rest),
         b"STORE" => store(true, rest),

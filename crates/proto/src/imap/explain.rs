@@ -45,6 +45,8 @@ pub fn command(cmd: &Command) -> Explanation {
         Command::Store { .. } => ("Change flags".into(), "STORE sets or clears flags such as \\Seen or \\Deleted on the server; other devices learn of it.", RFC, "6.4.6"),
         Command::Copy { mailbox, remove: false, .. } => (format!("Copy messages to {mailbox}"), "COPY duplicates messages into another folder on the server, keeping their flags.", RFC, "6.4.7"),
         Command::Copy { mailbox, remove: true, .. } => (format!("Move messages to {mailbox}"), "MOVE copies and expunges in one step, as when a message goes to Trash.", 6851, "3.1"),
+        #[cfg(feature = "imap4rev2")]
+        Command::Rev2(extended) => super::rev2::explain(extended),
     };
     Explanation::new(title, why, RfcRef::new(rfc, section))
 }
@@ -65,6 +67,10 @@ pub fn server_unit(bytes: &[u8]) -> Explanation {
             .count()
     };
     let last = lines.last().copied().unwrap_or_default();
+    #[cfg(feature = "imap4rev2")]
+    if let Some((title, why, section)) = super::rev2::explain_unit(&has) {
+        return Explanation::new(title, why, RfcRef::new(RFC, section));
+    }
     if last.starts_with("+ ") || last == "+" {
         return Explanation::new(
             "Go on: the server is ready for more",

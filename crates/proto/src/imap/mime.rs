@@ -113,6 +113,41 @@ pub fn section(message: &[u8], section: &Section) -> Option<Vec<u8>> {
     }
 }
 
+/// What FETCH BINARY (RFC 9051 §6.4.5) finds at a part number.
+#[cfg(feature = "imap4rev2")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BinaryPart {
+    /// No such part.
+    Missing,
+    /// A multipart or message part: "this data item can only be requested for leaf body
+    /// parts".
+    NotLeaf,
+    /// A leaf part's body as stored, its Content-Transfer-Encoding (upper case) and whether
+    /// its media type is TEXT.
+    Leaf {
+        body: Vec<u8>,
+        encoding: Vec<u8>,
+        text: bool,
+    },
+}
+
+/// The part `part` (non-empty) of `message`, for FETCH BINARY.
+#[cfg(feature = "imap4rev2")]
+pub fn binary_part(message: &[u8], part: &[u32]) -> BinaryPart {
+    let root = parse_message(message);
+    match resolve(&root, part) {
+        None => BinaryPart::Missing,
+        Some(e) => match e.kind {
+            Kind::Leaf => BinaryPart::Leaf {
+                body: e.body.bytes(message).to_vec(),
+                encoding: e.content.encoding.clone(),
+                text: e.content.mtype == b"TEXT",
+            },
+            Kind::Multipart(_) | Kind::Message(_) => BinaryPart::NotLeaf,
+        },
+    }
+}
+
 /// An IMAP string for arbitrary octets: a quoted string when possible (escaping `\` and
 /// `"`), else a literal `{n}\r\n...`; `NIL` for None.
 pub fn nstring(value: Option<&[u8]>) -> Vec<u8> {

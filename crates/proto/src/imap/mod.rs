@@ -19,6 +19,8 @@ pub mod encode;
 pub mod explain;
 pub mod mime;
 pub mod response;
+#[cfg(feature = "imap4rev2")]
+pub mod rev2;
 pub mod server;
 pub mod types;
 

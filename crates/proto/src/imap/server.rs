@@ -16,6 +16,9 @@ use crate::smtp::TlsPolicy;
 use crate::store::{FolderError, MailStore, StoredMessage};
 use crate::time::{Duration, Instant};
 
+#[cfg(feature = "imap4rev2")]
+mod rev2;
+
 /// RFC 9051 §5.4: "If a server has an inactivity autologout timer ... that timer MUST be of
 /// at least 30 minutes' duration."
 pub const AUTOLOGOUT: Duration = Duration::from_secs(30 * 60);
@@ -30,6 +33,9 @@ pub struct ServerConfig {
     pub hostname: String,
     pub tls: TlsPolicy,
     pub secure_from_start: bool,
+    /// Offer IMAP4rev2 (RFC 9051) beside IMAP4rev1. Needs the `imap4rev2` feature; without
+    /// it, or when false, the server is the IMAP4rev1 server it always was.
+    pub imap4rev2: bool,
 }
 
 impl ServerConfig {
@@ -38,6 +44,7 @@ impl ServerConfig {
             hostname: hostname.to_string(),
             tls: TlsPolicy::NotOffered,
             secure_from_start: false,
+            imap4rev2: false,
         }
     }
 }
@@ -128,6 +135,8 @@ pub struct ImapServer {
     acked_literals: usize,
     bad_commands: u32,
     deadline: Instant,
+    #[cfg(feature = "imap4rev2")]
+    rev2: rev2::Session,
 }
 
 enum Mode {
@@ -154,6 +163,8 @@ impl ImapServer {
             acked_literals: 0,
             bad_commands: 0,
             deadline: now + AUTOLOGOUT,
+            #[cfg(feature = "imap4rev2")]
+            rev2: rev2::Session::default(),
         };
         // Upper-case status words: imaplib refuses a lower-case "* ok" greeting.
         let greeting = format!(
@@ -252,6 +263,12 @@ impl ImapServer {
             "NAMESPACE",
         ];
         caps.extend(["UNSELECT", "UIDPLUS", "MOVE", "CONDSTORE"]);
+        // RFC 9051 Appendix A: both revisions, and what IMAP4rev2 folded in.
+        #[cfg(feature = "imap4rev2")]
+        if self.config.imap4rev2 {
+            caps.insert(1, "IMAP4rev2");
+            caps.extend(crate::imap::rev2::CAPABILITIES);
+        }
         if self.state == State::NotAuthenticated {
             if self.config.tls != TlsPolicy::NotOffered && !self.encrypted {
                 caps.push("STARTTLS");
@@ -380,6 +397,11 @@ impl ImapServer {
     }
 
     fn execute(&mut self, tag: &str, cmd: Command, store: &mut MailStore, out: &mut Vec<u8>) {
+        #[cfg(feature = "imap4rev2")]
+        let cmd = match self.rev2_prepare(cmd) {
+            Ok(cmd) => cmd,
+            Err(why) => return self.bad(tag, &why, out),
+        };
         // Which states allow the command (RFC 9051 §6), and what to say when it is wrong.
         let (allowed, why) = match &cmd {
             Command::Capability | Command::Noop | Command::Logout => (true, ""),
@@ -401,6 +423,11 @@ impl ImapServer {
             | Command::Status { .. }
             | Command::Append { .. }
             | Command::Idle => (
+                matches!(self.state, State::Authenticated | State::Selected),
+                "Log in first",
+            ),
+            #[cfg(feature = "imap4rev2")]
+            Command::Rev2(extended) if !extended.needs_selected() => (
                 matches!(self.state, State::Authenticated | State::Selected),
                 "Log in first",
             ),
@@ -464,6 +491,8 @@ impl ImapServer {
                     out.extend(b"+ \r\n");
                 }
             }
+            #[cfg(feature = "imap4rev2")]
+            Command::Enable(caps) if self.config.imap4rev2 => self.rev2_enable(tag, caps, out),
             Command::Enable(caps) => {
                 let enabled: Vec<String> = caps.into_iter().filter(|c| c == "CONDSTORE").collect();
                 if !enabled.is_empty() {
@@ -471,6 +500,14 @@ impl ImapServer {
                     out.extend(format!("* ENABLED {}\r\n", enabled.join(" ")).bytes());
                 }
                 out.extend(format!("{tag} OK ENABLE completed\r\n").bytes());
+            }
+            #[cfg(feature = "imap4rev2")]
+            Command::Select {
+                mailbox,
+                read_only,
+                condstore,
+            } if self.rev2.enabled => {
+                self.rev2_select(tag, &mailbox, read_only, condstore, store, out)
             }
             Command::Select {
                 mailbox,
@@ -497,6 +534,22 @@ impl ImapServer {
                 let result = store.set_subscribed(self.account(), &folder, false);
                 self.folder_result(tag, name, result, store, out);
             }
+            // In an IMAP4rev2 session LIST answers as the extended one does (special-use
+            // attributes); the empty pattern keeps its basic meaning.
+            #[cfg(feature = "imap4rev2")]
+            Command::List {
+                reference,
+                pattern,
+                subscribed_only: false,
+            } if self.rev2.enabled && !pattern.is_empty() => self.rev2_list(
+                tag,
+                Default::default(),
+                &reference,
+                &[pattern],
+                &Default::default(),
+                store,
+                out,
+            ),
             Command::List {
                 reference,
                 pattern,
@@ -553,6 +606,11 @@ impl ImapServer {
                 items,
                 changed_since,
             } => {
+                // RFC 9051 §6.4.5: BINARY that cannot be decoded fails the whole FETCH.
+                #[cfg(feature = "imap4rev2")]
+                if let Some(refusal) = self.binary_refusal(uid, &set, &items, store) {
+                    return self.finish(tag, store, uid, out, &refusal);
+                }
                 self.fetch(uid, &set, &items, changed_since, store, out);
                 self.finish(tag, store, uid, out, &format!("OK {name} completed"));
             }
@@ -587,7 +645,15 @@ impl ImapServer {
                 mailbox,
                 remove,
             } => self.copy(tag, uid, &set, &mailbox, remove, store, out),
+            #[cfg(feature = "imap4rev2")]
+            Command::Rev2(extended) => self.rev2_execute(tag, extended, store, out),
         }
+    }
+
+    /// True once the client has sent ENABLE IMAP4rev2 (always false without the feature).
+    #[cfg(not(feature = "imap4rev2"))]
+    fn rev2_session(&self) -> bool {
+        false
     }
 
     fn account(&self) -> &str {
@@ -787,6 +853,8 @@ impl ImapServer {
                         .count() as u64,
                     StatusItem::Size => folder.messages.iter().map(|m| m.bytes.len() as u64).sum(),
                     StatusItem::HighestModSeq => folder.highest_modseq,
+                    #[cfg(feature = "imap4rev2")]
+                    StatusItem::Deleted => rev2::deleted(folder),
                 };
                 format!("{} {n}", item.name())
             })
@@ -837,6 +905,7 @@ impl ImapServer {
     fn updates(&mut self, store: &MailStore, allow_expunge: bool, out: &mut Vec<u8>) {
         let user = self.account().to_string();
         let condstore = self.condstore;
+        let rev2_session = self.rev2_session();
         let Some(sel) = self.selected.as_mut() else {
             return;
         };
@@ -867,14 +936,18 @@ impl ImapServer {
                 sel.flags.push(m.flags.clone());
             }
             let arrived: Vec<u32> = new.iter().map(|m| m.uid).collect();
-            sel.recent
-                .extend(folder.claim_recent(&arrived, sel.read_only));
+            let claimed = folder.claim_recent(&arrived, sel.read_only);
+            // RFC 9051 has no \Recent; the messages are still claimed, so that IMAP4rev1
+            // sessions do not see them as recent either.
+            if !rev2_session {
+                sel.recent.extend(claimed);
+            }
             out.extend(format!("* {} EXISTS\r\n", sel.uids.len()).bytes());
         }
         // RFC 3501 §7.3.2: the RECENT count follows new mail. Not after expunges: the
         // RFCs' own EXPUNGE examples (RFC 3501 and 9051 §6.4.3) send none, and a client
         // can count for itself which recent messages went.
-        if !new.is_empty() {
+        if !new.is_empty() && !rev2_session {
             out.extend(format!("* {} RECENT\r\n", sel.recent.len()).bytes());
         }
         for (i, uid) in sel.uids.iter().enumerate() {
@@ -946,6 +1019,12 @@ impl ImapServer {
                     | FetchItem::Rfc822Text
             )
         });
+        // RFC 9051 §6.4.5: BINARY without .PEEK sets \Seen as BODY does.
+        #[cfg(feature = "imap4rev2")]
+        let sets_seen = sets_seen
+            || items
+                .iter()
+                .any(|i| matches!(i, FetchItem::Binary { peek: false, .. }));
         for (seq, uid) in self.resolve(set, mode) {
             // RFC 9051 §6.4.5: fetching a body without .PEEK sets \Seen.
             let mut flags_changed = false;
@@ -1036,6 +1115,10 @@ impl ImapServer {
                         )
                         .unwrap_or_default();
                         parts.push(labelled("RFC822.TEXT", &text));
+                    }
+                    #[cfg(feature = "imap4rev2")]
+                    FetchItem::Binary { .. } | FetchItem::BinarySize { .. } => {
+                        parts.push(rev2::binary_item(&m.bytes, item))
                     }
                     FetchItem::BodySection {
                         section, partial, ..

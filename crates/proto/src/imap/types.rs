@@ -81,6 +81,19 @@ pub enum FetchItem {
     Rfc822Text,
     /// RFC 7162 §3.1.4.1.
     ModSeq,
+    /// RFC 9051 §6.4.5 `BINARY[part]<partial>` and `BINARY.PEEK`: the part with its
+    /// Content-Transfer-Encoding undone.
+    #[cfg(feature = "imap4rev2")]
+    Binary {
+        peek: bool,
+        part: Vec<u32>,
+        partial: Option<(u32, u32)>,
+    },
+    /// RFC 9051 §6.4.5 `BINARY.SIZE[part]`: the size `BINARY` would return.
+    #[cfg(feature = "imap4rev2")]
+    BinarySize {
+        part: Vec<u32>,
+    },
 }
 
 /// How STORE changes flags (RFC 9051 §6.4.6).
@@ -127,6 +140,9 @@ pub enum StatusItem {
     Unseen,
     Size,
     HighestModSeq,
+    /// RFC 9051 §6.3.11: messages with \Deleted.
+    #[cfg(feature = "imap4rev2")]
+    Deleted,
 }
 
 impl StatusItem {
@@ -139,6 +155,8 @@ impl StatusItem {
             StatusItem::Unseen => "UNSEEN",
             StatusItem::Size => "SIZE",
             StatusItem::HighestModSeq => "HIGHESTMODSEQ",
+            #[cfg(feature = "imap4rev2")]
+            StatusItem::Deleted => "DELETED",
         }
     }
 }
@@ -218,6 +236,9 @@ pub enum Command {
         mailbox: String,
         remove: bool,
     },
+    /// SEARCH with return options and extended LIST (RFC 9051).
+    #[cfg(feature = "imap4rev2")]
+    Rev2(super::rev2::Extended),
 }
 
 impl Command {
@@ -284,6 +305,8 @@ impl Command {
                 remove: true,
                 ..
             } => "UID MOVE",
+            #[cfg(feature = "imap4rev2")]
+            Command::Rev2(extended) => extended.name(),
         }
     }
 }

@@ -1,0 +1,574 @@
+//! The server's IMAP4rev2 side (RFC 9051), when `ServerConfig::imap4rev2` is set. The server
+//! then advertises IMAP4rev1 and IMAP4rev2 (Appendix A): a client gets IMAP4rev1 answers
+//! until it sends ENABLE IMAP4rev2 (§7.2.2), while the new syntax -- SEARCH RETURN and "$",
+//! extended LIST, STATUS DELETED, FETCH BINARY -- works in either, as the advertised ESEARCH,
+//! SEARCHRES, LIST-EXTENDED, LIST-STATUS and STATUS=SIZE promise. With the setting off, the
+//! new syntax gets the BAD an IMAP4rev1 server gives.
+
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::collections::BTreeSet;
+
+use super::{wildcard_match, ImapServer, Selected, SYSTEM_FLAGS};
+use crate::imap::encode::{astring, literal};
+use crate::imap::mime::{self, BinaryPart};
+use crate::imap::rev2::{
+    decode_transfer, esearch, literal8, saved_result, Extended, ListReturn, ListSelection,
+    SearchReturn, Undecodable,
+};
+use crate::imap::types::{Command, FetchItem, SearchKey, SequenceSet, State, StatusItem};
+use crate::store::{Folder, MailStore, INBOX};
+
+use super::{Mode, ServerEvent};
+
+/// What an IMAP4rev2 connection keeps.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Session {
+    /// ENABLE IMAP4rev2 was accepted: answers follow RFC 9051, not RFC 3501.
+    pub(super) enabled: bool,
+    /// The search result variable "$" (RFC 9051 §6.4.4.1), as UIDs: an expunge then takes a
+    /// message out of it by itself, and it means the same in SEARCH and UID SEARCH.
+    saved: Vec<u32>,
+}
+
+impl ImapServer {
+    /// True once the client has sent ENABLE IMAP4rev2.
+    pub(super) fn rev2_session(&self) -> bool {
+        self.rev2.enabled
+    }
+
+    /// Readies a parsed command. With IMAP4rev2 off, new syntax is refused with the very BAD
+    /// an IMAP4rev1 parser gives. With it on, "$" becomes the saved result, and after ENABLE
+    /// IMAP4rev2 a plain SEARCH is an ESEARCH one (RFC 9051 §6.4.4: no result option means
+    /// ALL).
+    pub(super) fn rev2_prepare(&self, mut cmd: Command) -> Result<Command, String> {
+        if !self.config.imap4rev2 {
+            return if uses_rev2_syntax(&cmd) {
+                Err(format!(
+                    "Error in IMAP command {}: invalid arguments",
+                    typed_name(&cmd)
+                ))
+            } else {
+                Ok(cmd)
+            };
+        }
+        self.put_saved_result(&mut cmd);
+        if self.rev2.enabled {
+            if let Command::Search { uid, key } = cmd {
+                return Ok(Command::Rev2(Extended::Search {
+                    uid,
+                    ret: SearchReturn::all(),
+                    key,
+                }));
+            }
+        }
+        Ok(cmd)
+    }
+
+    pub(super) fn rev2_execute(
+        &mut self,
+        tag: &str,
+        cmd: Extended,
+        store: &mut MailStore,
+        out: &mut Vec<u8>,
+    ) {
+        match cmd {
+            Extended::Search { uid, ret, key } => {
+                let found = self.search(&key, uid, store);
+                if ret.save {
+                    let chosen = saved_result(ret, &found);
+                    self.rev2.saved = if uid {
+                        chosen
+                    } else {
+                        // Message numbers to UIDs, in this session's view.
+                        let uids = self.selected.as_ref().map(|s| s.uids.as_slice());
+                        chosen
+                            .iter()
+                            .filter_map(|&n| {
+                                let i = usize::try_from(n).ok()?.checked_sub(1)?;
+                                uids?.get(i).copied()
+                            })
+                            .collect()
+                    };
+                }
+                if let Some(line) = esearch(tag, uid, ret, &found) {
+                    out.extend(line.bytes());
+                }
+                let name = if uid { "UID SEARCH" } else { "SEARCH" };
+                self.finish(tag, store, uid, out, &format!("OK {name} completed"));
+            }
+            Extended::List {
+                selection,
+                reference,
+                patterns,
+                ret,
+            } => self.rev2_list(tag, selection, &reference, &patterns, &ret, store, out),
+        }
+    }
+
+    /// ENABLE on a server with IMAP4rev2 (RFC 9051 §6.3.1): CONDSTORE and IMAP4rev2 can be
+    /// enabled, and "The ENABLED response is sent even if no extensions were enabled."
+    pub(super) fn rev2_enable(&mut self, tag: &str, caps: Vec<String>, out: &mut Vec<u8>) {
+        let mut enabled: Vec<&str> = Vec::new();
+        for cap in caps {
+            let name = match cap.as_str() {
+                "CONDSTORE" => {
+                    self.condstore = true;
+                    "CONDSTORE"
+                }
+                "IMAP4REV2" => {
+                    self.rev2.enabled = true;
+                    "IMAP4rev2"
+                }
+                _ => continue,
+            };
+            if !enabled.contains(&name) {
+                enabled.push(name);
+            }
+        }
+        let mut line = String::from("* ENABLED");
+        for name in enabled {
+            line.push(' ');
+            line.push_str(name);
+        }
+        out.extend(format!("{line}\r\n{tag} OK ENABLE completed\r\n").bytes());
+    }
+
+    /// SELECT and EXAMINE after ENABLE IMAP4rev2 (RFC 9051 §6.3.2, Appendix E items 9-12):
+    /// [CLOSED] when a mailbox was selected, no RECENT and no [UNSEEN], and a LIST response
+    /// for the mailbox.
+    pub(super) fn rev2_select(
+        &mut self,
+        tag: &str,
+        mailbox: &str,
+        read_only: bool,
+        condstore: bool,
+        store: &MailStore,
+        out: &mut Vec<u8>,
+    ) {
+        // "When deselecting a selected mailbox, the server MUST return an untagged OK
+        // response with the "[CLOSED]" response code" -- a SELECT that then fails has
+        // deselected it too.
+        if self.selected.take().is_some() {
+            out.extend(b"* OK [CLOSED] Previous mailbox is now closed\r\n");
+        }
+        self.state = State::Authenticated;
+        // §6.4.4.1: SELECT and EXAMINE reset the search result variable.
+        self.rev2.saved.clear();
+        let Some(folder) = store.folder(self.account(), mailbox) else {
+            out.extend(format!("{tag} NO [NONEXISTENT] Mailbox doesn't exist\r\n").bytes());
+            return;
+        };
+        self.condstore |= condstore;
+        let uids: Vec<u32> = folder.messages.iter().map(|m| m.uid).collect();
+        let flags: Vec<BTreeSet<String>> =
+            folder.messages.iter().map(|m| m.flags.clone()).collect();
+        // Claimed although never shown: IMAP4rev1 sessions must not see them as recent.
+        folder.claim_recent(&uids, read_only);
+        out.extend(format!("* {} EXISTS\r\n", uids.len()).bytes());
+        out.extend(format!("* OK [UIDVALIDITY {}] UIDs valid\r\n", folder.uid_validity).bytes());
+        out.extend(format!("* OK [UIDNEXT {}] Predicted next UID\r\n", folder.uid_next).bytes());
+        out.extend(format!("* FLAGS {SYSTEM_FLAGS}\r\n").bytes());
+        let permanent = if read_only {
+            "()"
+        } else {
+            "(\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*)"
+        };
+        out.extend(format!("* OK [PERMANENTFLAGS {permanent}] Flags permitted\r\n").bytes());
+        if self.condstore {
+            out.extend(
+                format!("* OK [HIGHESTMODSEQ {}] Highest\r\n", folder.highest_modseq).bytes(),
+            );
+        }
+        out.extend(list_line(&attributes(&[], mailbox), mailbox, false));
+        let access = if read_only { "READ-ONLY" } else { "READ-WRITE" };
+        let name = if read_only { "EXAMINE" } else { "SELECT" };
+        out.extend(format!("{tag} OK [{access}] {name} completed\r\n").bytes());
+        self.events.push_back(ServerEvent::MailboxSelected {
+            mailbox: mailbox.to_string(),
+            exists: uids.len(),
+            read_only,
+        });
+        self.selected = Some(Selected {
+            name: mailbox.to_string(),
+            read_only,
+            uids,
+            flags,
+            recent: BTreeSet::new(),
+        });
+        self.state = State::Selected;
+    }
+
+    /// Extended LIST (RFC 9051 §6.3.9, RFC 5258) with LIST-STATUS (RFC 5819).
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn rev2_list(
+        &mut self,
+        tag: &str,
+        selection: ListSelection,
+        reference: &str,
+        patterns: &[String],
+        ret: &ListReturn,
+        store: &MailStore,
+        out: &mut Vec<u8>,
+    ) {
+        let user = self.account().to_string();
+        let existing: BTreeSet<String> = store.folder_names(&user).into_iter().collect();
+        let subscribed = |name: &str| store.folder(&user, name).is_some_and(|f| f.subscribed);
+        // "In the extended syntax, any mailbox name arguments that are empty strings are
+        // ignored."
+        let canonical: Vec<String> = patterns
+            .iter()
+            .filter(|p| !p.is_empty())
+            .map(|p| format!("{reference}{p}"))
+            .collect();
+        let matches = |name: &str| {
+            canonical
+                .iter()
+                .any(|p| wildcard_match(p.as_bytes(), name.as_bytes()))
+        };
+        let recursive = selection.recursive_match && selection.subscribed;
+        // With RECURSIVEMATCH, parents of subscribed mailboxes are candidates even when
+        // they do not exist themselves (§6.3.9.6, Table 3).
+        let mut candidates: BTreeSet<String> = existing.clone();
+        if recursive {
+            for name in existing.iter().filter(|n| subscribed(n)) {
+                let mut parent = name.as_str();
+                while let Some((up, _)) = parent.rsplit_once('/') {
+                    candidates.insert(up.to_string());
+                    parent = up;
+                }
+            }
+        }
+        let mut ordered: Vec<String> = candidates.into_iter().collect();
+        ordered.sort_by_key(|n| (n != INBOX, n.clone()));
+        for name in ordered.iter().filter(|n| matches(n)) {
+            let exists = existing.contains(name);
+            let is_subscribed = exists && subscribed(name);
+            let meets = !selection.subscribed || is_subscribed;
+            // CHILDINFO: a descendant meets the selection (§6.3.9.6, Table 3). A mailbox
+            // listed only for it needs one that is not listed itself: "Servers SHOULD only
+            // return a non-matching mailbox name along with CHILDINFO if at least one
+            // matching child is not also being returned."
+            let listed = exists && meets;
+            let childinfo = recursive
+                && descendants(&existing, name).any(|d| subscribed(d) && (listed || !matches(d)));
+            if !(listed || childinfo) {
+                continue;
+            }
+            let mut attrs: Vec<&str> = Vec::new();
+            if !exists {
+                attrs.push("\\NonExistent");
+            }
+            if ret.children {
+                attrs.push(if descendants(&existing, name).next().is_some() {
+                    "\\HasChildren"
+                } else {
+                    "\\HasNoChildren"
+                });
+            }
+            let mut attrs = attributes(&attrs, name);
+            if (selection.subscribed || ret.subscribed) && is_subscribed {
+                attrs.push("\\Subscribed");
+            }
+            out.extend(list_line(&attrs, name, childinfo));
+            // §6.3.9.2: STATUS for each selectable mailbox that matches the selection.
+            if let (Some(items), true) = (&ret.status, exists && meets) {
+                if let Some(folder) = store.folder(&user, name) {
+                    out.extend(status_response(name, folder, items));
+                }
+            }
+        }
+        self.finish(tag, store, true, out, "OK LIST completed");
+    }
+
+    /// "$" replaced by the saved result, as message numbers or UIDs as the place needs
+    /// (§6.4.4.1 implementation note). Before any SAVE it is empty: "a valid, but
+    /// non-matching, list of messages".
+    fn put_saved_result(&self, cmd: &mut Command) {
+        match cmd {
+            Command::Fetch { uid, set, .. }
+            | Command::Store { uid, set, .. }
+            | Command::Copy { uid, set, .. }
+                if set.is_saved() =>
+            {
+                *set = self.saved_as(*uid);
+            }
+            Command::Expunge { uids: Some(set) } if set.is_saved() => *set = self.saved_as(true),
+            Command::Search { key, .. } | Command::Rev2(Extended::Search { key, .. }) => {
+                self.put_saved_in_key(key)
+            }
+            _ => {}
+        }
+    }
+
+    fn put_saved_in_key(&self, key: &mut SearchKey) {
+        match key {
+            SearchKey::Sequence(set) if set.is_saved() => *set = self.saved_as(false),
+            SearchKey::Uid(set) if set.is_saved() => *set = self.saved_as(true),
+            SearchKey::Not(k) => self.put_saved_in_key(k),
+            SearchKey::Or(a, b) => {
+                self.put_saved_in_key(a);
+                self.put_saved_in_key(b);
+            }
+            SearchKey::And(keys) => keys.iter_mut().for_each(|k| self.put_saved_in_key(k)),
+            _ => {}
+        }
+    }
+
+    /// The saved result as a sequence set of UIDs or of message numbers in this view.
+    fn saved_as(&self, uid_mode: bool) -> SequenceSet {
+        let Some(sel) = &self.selected else {
+            return SequenceSet(Vec::new());
+        };
+        let mut numbers: Vec<u32> = if uid_mode {
+            self.rev2.saved.clone()
+        } else {
+            // The view's UIDs ascend, so each is found by bisection.
+            self.rev2
+                .saved
+                .iter()
+                .filter_map(|u| sel.uids.binary_search(u).ok())
+                .filter_map(|i| u32::try_from(i + 1).ok())
+                .collect()
+        };
+        numbers.sort_unstable();
+        numbers.dedup();
+        SequenceSet::of(&numbers)
+    }
+
+    /// Checks the BINARY items of a FETCH before anything is sent or \Seen set: "If the
+    /// server does not know how to decode the section's Content-Transfer-Encoding, it MUST
+    /// fail the request and issue a "NO" response that contains the "UNKNOWN-CTE" response
+    /// code" (RFC 9051 §7.5.2). The NO text, if one is due.
+    pub(super) fn binary_refusal(
+        &self,
+        uid: bool,
+        set: &SequenceSet,
+        items: &[FetchItem],
+        store: &MailStore,
+    ) -> Option<String> {
+        let parts: Vec<&Vec<u32>> = items
+            .iter()
+            .filter_map(|i| match i {
+                FetchItem::Binary { part, .. } | FetchItem::BinarySize { part } => Some(part),
+                _ => None,
+            })
+            .collect();
+        if parts.is_empty() {
+            return None;
+        }
+        let name = self.selected.as_ref()?.name.clone();
+        let mode = if uid { Mode::Uid } else { Mode::Sequence };
+        for (_, u) in self.resolve(set, mode) {
+            let Some(m) = store
+                .folder(self.account(), &name)
+                .and_then(|f| f.message(u))
+            else {
+                continue;
+            };
+            for part in &parts {
+                if let Err(why) = binary_data(&m.bytes, part) {
+                    return Some(why);
+                }
+            }
+        }
+        None
+    }
+}
+
+/// STATUS DELETED (RFC 9051 §6.3.11): "The number of messages that have the \Deleted flag
+/// set."
+pub(super) fn deleted(folder: &Folder) -> u64 {
+    folder
+        .messages
+        .iter()
+        .filter(|m| m.has_flag("\\Deleted"))
+        .count() as u64
+}
+
+/// `* STATUS mailbox (item value ...)` (RFC 9051 §7.3.3) for LIST-STATUS. The STATUS
+/// command keeps its own copy of this, so that the IMAP4rev1 server is built as before.
+fn status_response(mailbox: &str, folder: &Folder, items: &[StatusItem]) -> Vec<u8> {
+    let values: Vec<String> = items
+        .iter()
+        .map(|item| {
+            let n = match item {
+                StatusItem::Messages => folder.messages.len() as u64,
+                StatusItem::Recent => folder.unclaimed_recent() as u64,
+                StatusItem::UidNext => u64::from(folder.uid_next),
+                StatusItem::UidValidity => u64::from(folder.uid_validity),
+                StatusItem::Unseen => folder
+                    .messages
+                    .iter()
+                    .filter(|m| !m.has_flag("\\Seen"))
+                    .count() as u64,
+                StatusItem::Size => folder.messages.iter().map(|m| m.bytes.len() as u64).sum(),
+                StatusItem::HighestModSeq => folder.highest_modseq,
+                StatusItem::Deleted => deleted(folder),
+            };
+            format!("{} {n}", item.name())
+        })
+        .collect();
+    let mut line = b"* STATUS ".to_vec();
+    line.extend(astring(mailbox));
+    line.extend(format!(" ({})\r\n", values.join(" ")).bytes());
+    line
+}
+
+/// Does the command use syntax IMAP4rev1 does not have?
+fn uses_rev2_syntax(cmd: &Command) -> bool {
+    fn key_uses(key: &SearchKey) -> bool {
+        match key {
+            SearchKey::Sequence(set) | SearchKey::Uid(set) => set.is_saved(),
+            SearchKey::Not(k) => key_uses(k),
+            SearchKey::Or(a, b) => key_uses(a) || key_uses(b),
+            SearchKey::And(keys) => keys.iter().any(key_uses),
+            _ => false,
+        }
+    }
+    match cmd {
+        Command::Rev2(_) => true,
+        Command::Fetch { set, items, .. } => {
+            set.is_saved()
+                || items
+                    .iter()
+                    .any(|i| matches!(i, FetchItem::Binary { .. } | FetchItem::BinarySize { .. }))
+        }
+        Command::Store { set, .. } | Command::Copy { set, .. } => set.is_saved(),
+        Command::Expunge { uids: Some(set) } => set.is_saved(),
+        Command::Search { key, .. } => key_uses(key),
+        Command::Status { items, .. } => items.contains(&StatusItem::Deleted),
+        _ => false,
+    }
+}
+
+/// The command word as the client typed it, as the parser's BAD names it ("UID" for the
+/// UID commands).
+fn typed_name(cmd: &Command) -> &'static str {
+    let name = cmd.name();
+    match name.split_once(' ') {
+        Some(("UID", _)) => "UID",
+        _ => name,
+    }
+}
+
+/// The strict descendants of `name` ("name/..."), from the sorted set of names.
+fn descendants<'a>(names: &'a BTreeSet<String>, name: &str) -> impl Iterator<Item = &'a str> {
+    let prefix = format!("{name}/");
+    names
+        .range(prefix.clone()..)
+        .map(String::as_str)
+        .take_while(move |n| n.starts_with(&prefix))
+}
+
+/// The mailbox attributes after `base`: the special-use one (RFC 9051 §7.3.1) a mailbox of
+/// that conventional name has. The store gives mailboxes no roles, so the names stand for
+/// them.
+fn attributes<'a>(base: &[&'a str], name: &str) -> Vec<&'a str> {
+    let mut attrs = base.to_vec();
+    let special = match name {
+        "Archive" => Some("\\Archive"),
+        "Drafts" => Some("\\Drafts"),
+        "Junk" => Some("\\Junk"),
+        "Sent" => Some("\\Sent"),
+        "Trash" => Some("\\Trash"),
+        _ => None,
+    };
+    attrs.extend(special);
+    attrs
+}
+
+/// `* LIST (attributes) "/" name`, with the CHILDINFO extended data item when asked.
+fn list_line(attrs: &[&str], name: &str, childinfo: bool) -> Vec<u8> {
+    let mut line = format!("* LIST ({}) \"/\" ", attrs.join(" ")).into_bytes();
+    line.extend(astring(name));
+    if childinfo {
+        line.extend(b" (\"CHILDINFO\" (\"SUBSCRIBED\"))");
+    }
+    line.extend(b"\r\n");
+    line
+}
+
+/// The decoded octets of BINARY[part] (the whole message for `BINARY[]`), None when the
+/// part does not exist, or the NO text when it cannot be sent.
+fn binary_data(message: &[u8], part: &[u32]) -> Result<Option<Vec<u8>>, String> {
+    if part.is_empty() {
+        // The whole message is an RFC 5322 message, not a body part with an encoding of
+        // its own: it goes as it is.
+        return Ok(Some(message.to_vec()));
+    }
+    match mime::binary_part(message, part) {
+        BinaryPart::Missing => Ok(None),
+        BinaryPart::NotLeaf => {
+            Err("NO BINARY is for leaf body parts, not multipart or message ones".to_string())
+        }
+        BinaryPart::Leaf {
+            body,
+            encoding,
+            text,
+        } => match decode_transfer(&body, &encoding, text) {
+            Ok(data) => Ok(Some(data)),
+            Err(Undecodable::UnknownCte) => Err(format!(
+                "NO [UNKNOWN-CTE] Cannot decode the {} transfer encoding",
+                String::from_utf8_lossy(&encoding)
+            )),
+            Err(Undecodable::Corrupt) => Err(format!(
+                "NO The {} body part is corrupt",
+                String::from_utf8_lossy(&encoding)
+            )),
+        },
+    }
+}
+
+/// The FETCH data item for BINARY or BINARY.SIZE (RFC 9051 §7.5.2); its part was checked by
+/// [`ImapServer::binary_refusal`].
+pub(super) fn binary_item(message: &[u8], item: &FetchItem) -> Vec<u8> {
+    let section = |part: &[u32]| {
+        let numbers: Vec<String> = part.iter().map(u32::to_string).collect();
+        numbers.join(".")
+    };
+    match item {
+        FetchItem::BinarySize { part } => {
+            let size = binary_data(message, part)
+                .ok()
+                .flatten()
+                .map_or(0, |d| d.len());
+            format!("BINARY.SIZE[{}] {size}", section(part)).into_bytes()
+        }
+        FetchItem::Binary { part, partial, .. } => {
+            let mut name = format!("BINARY[{}]", section(part));
+            let Some(data) = binary_data(message, part).ok().flatten() else {
+                // §4.5: NIL for a part that is not there.
+                return format!("{name} NIL").into_bytes();
+            };
+            let data = match partial {
+                None => data,
+                Some((start, len)) => {
+                    // As for BODY: the origin is named, the octets are cut to what exists.
+                    let start = usize::try_from(*start)
+                        .unwrap_or(usize::MAX)
+                        .min(data.len());
+                    let end = start
+                        .saturating_add(usize::try_from(*len).unwrap_or(usize::MAX))
+                        .min(data.len());
+                    name.push_str(&format!("<{start}>"));
+                    data.get(start..end).unwrap_or_default().to_vec()
+                }
+            };
+            let mut out = format!("{name} ").into_bytes();
+            // §4.3.1: a string with NUL only as literal8; other octets as a plain literal.
+            if data.contains(&0) {
+                out.extend(literal8(&data));
+            } else {
+                out.extend(literal(&data));
+            }
+            out
+        }
+        _ => Vec::new(),
+    }
+}
