@@ -103,9 +103,9 @@ struct World<'s> {
     /// Emails Alice has sent so far; some faults strike only the first.
     sent: u32,
     /// The steps after which their connection drops ([`Fault::DropAfter`]).
-    drop_after: BTreeSet<usize>,
+    drop_after: Vec<usize>,
     /// The steps whose line loses a packet on the way ([`Fault::LossAt`]).
-    loss_at: BTreeSet<usize>,
+    loss_at: Vec<usize>,
     /// Connections opened so far, and the one carrying the current steps (0: none).
     connections: u32,
     connection: u32,
@@ -452,9 +452,8 @@ impl World<'_> {
             // A step of this connection was chosen to be its last, and more was to come.
             if self
                 .drop_after
-                .range(first..self.steps.len())
-                .next()
-                .is_some()
+                .iter()
+                .any(|n| (first..self.steps.len()).contains(n))
             {
                 self.now = self.now.max(arrives);
                 let explanation = if conv.accepted_unheard() {

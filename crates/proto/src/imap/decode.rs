@@ -13,9 +13,10 @@ use nom::sequence::{delimited, preceded, terminated};
 use nom::{IResult, Parser};
 
 use super::mime::{Section, SectionText};
+#[cfg(feature = "mailboxes")]
+use super::types::StatusItem;
 use super::types::{
-    Command, FetchItem, SearchKey, SeqNumber, SequenceSet, StatusItem, StoreMode, MAX_LINE,
-    MAX_LITERAL,
+    Command, FetchItem, SearchKey, SeqNumber, SequenceSet, StoreMode, MAX_LINE, MAX_LITERAL,
 };
 
 /// Where the next whole command ends, or why it cannot be found yet.
@@ -156,6 +157,7 @@ fn mailbox(i: &[u8]) -> Res<'_, String> {
     map(astring_s, |m| crate::store::folder_name(&m)).parse(i)
 }
 
+#[cfg(feature = "mailboxes")]
 /// `list-mailbox = 1*list-char / string`; `list-char = ATOM-CHAR / list-wildcards / resp-specials`
 pub(super) fn list_mailbox(i: &[u8]) -> Res<'_, String> {
     alt((
@@ -287,6 +289,7 @@ fn date(i: &[u8]) -> Res<'_, i64> {
     alt((date_text, delimited(char('"'), date_text, char('"')))).parse(i)
 }
 
+#[cfg(feature = "mailboxes")]
 /// `date-time = DQUOTE date-day-fixed "-" date-month "-" date-year SP time SP zone DQUOTE`;
 /// as seconds since 1970 (UTC).
 fn date_time(i: &[u8]) -> Res<'_, i64> {
@@ -605,6 +608,7 @@ pub(super) fn search_program(i: &[u8]) -> Res<'_, SearchKey> {
     .parse(i)
 }
 
+#[cfg(feature = "mailboxes")]
 pub(super) fn status_item(i: &[u8]) -> Res<'_, StatusItem> {
     alt((
         value(StatusItem::Messages, tag_no_case("MESSAGES")),
@@ -682,7 +686,6 @@ fn plain_command<'a>(name: &[u8], a: &'a [u8]) -> Option<Res<'a, Command>> {
         b"NOOP" | b"CHECK" => none(Command::Noop)(a),
         b"LOGOUT" => none(Command::Logout)(a),
         b"STARTTLS" => none(Command::StartTls)(a),
-        b"NAMESPACE" => none(Command::Namespace)(a),
         b"IDLE" => none(Command::Idle)(a),
         b"CLOSE" => none(Command::Close)(a),
         b"UNSELECT" => none(Command::Unselect)(a),
@@ -729,6 +732,24 @@ fn plain_command<'a>(name: &[u8], a: &'a [u8]) -> Option<Res<'a, Command>> {
             },
         )
         .parse(a),
+        b"SEARCH" => map(preceded(sp, search_program), |key| Command::Search {
+            uid: false,
+            key,
+        })
+        .parse(a),
+        b"FETCH" => fetch(false, a),
+        b"STORE" => store(false, a),
+        _ => return mailbox_command(name, a),
+    })
+}
+
+/// The commands that manage mailboxes and file messages (the `mailboxes` feature).
+#[cfg(feature = "mailboxes")]
+fn mailbox_command<'a>(name: &[u8], a: &'a [u8]) -> Option<Res<'a, Command>> {
+    let sp = |i| char::<_, nom::error::Error<&[u8]>>(' ').parse(i);
+    let none = |cmd: Command| move |i: &'a [u8]| -> Res<'a, Command> { Ok((i, cmd.clone())) };
+    Some(match name {
+        b"NAMESPACE" => none(Command::Namespace)(a),
         b"CREATE" => map(preceded(sp, mailbox), Command::Create).parse(a),
         b"DELETE" => map(preceded(sp, mailbox), Command::Delete).parse(a),
         b"RENAME" => map(
@@ -777,17 +798,15 @@ fn plain_command<'a>(name: &[u8], a: &'a [u8]) -> Option<Res<'a, Command>> {
             },
         )
         .parse(a),
-        b"SEARCH" => map(preceded(sp, search_program), |key| Command::Search {
-            uid: false,
-            key,
-        })
-        .parse(a),
-        b"FETCH" => fetch(false, a),
-        b"STORE" => store(false, a),
         b"COPY" => copy(false, false, a),
         b"MOVE" => copy(false, true, a),
         _ => return None,
     })
+}
+
+#[cfg(not(feature = "mailboxes"))]
+fn mailbox_command<'a>(_: &[u8], _: &'a [u8]) -> Option<Res<'a, Command>> {
+    None
 }
 
 fn uid_command(a: &[u8]) -> Option<Res<'_, Command>> {
@@ -804,7 +823,9 @@ fn uid_command(a: &[u8]) -> Option<Res<'_, Command>> {
     Some(match name.to_ascii_uppercase().as_slice() {
         b"FETCH" => fetch(true, rest),
         b"STORE" => store(true, rest),
+        #[cfg(feature = "mailboxes")]
         b"COPY" => copy(true, false, rest),
+        #[cfg(feature = "mailboxes")]
         b"MOVE" => copy(true, true, rest),
         b"SEARCH" => map(preceded(char(' '), search_program), |key| Command::Search {
             uid: true,
@@ -875,6 +896,7 @@ fn store(uid: bool, a: &[u8]) -> Res<'_, Command> {
     ))
 }
 
+#[cfg(feature = "mailboxes")]
 fn copy(uid: bool, remove: bool, a: &[u8]) -> Res<'_, Command> {
     map(
         (

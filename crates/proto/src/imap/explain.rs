@@ -17,15 +17,25 @@ pub fn command(cmd: &Command) -> Explanation {
         Command::Enable(caps) => (format!("Turn on {}", caps.join(" ")), "ENABLE switches on extensions that change how the server answers, such as CONDSTORE's modification sequences.", RFC, "6.3.1"),
         Command::Select { mailbox, read_only: false, .. } => (format!("Open {mailbox}"), "SELECT opens a folder for reading and changing. The server says how many messages it holds, their UIDVALIDITY and the next UID.", RFC, "6.3.2"),
         Command::Select { mailbox, read_only: true, .. } => (format!("Look into {mailbox} without changing it"), "EXAMINE is SELECT in read-only mode: reading does not even set \\Seen.", RFC, "6.3.3"),
+        #[cfg(feature = "mailboxes")]
         Command::Create(m) => (format!("Create the folder {m}"), "Folders live on the server, so every device sees the new folder.", RFC, "6.3.4"),
+        #[cfg(feature = "mailboxes")]
         Command::Delete(m) => (format!("Delete the folder {m}"), "DELETE removes a folder and its messages. INBOX cannot be deleted.", RFC, "6.3.5"),
+        #[cfg(feature = "mailboxes")]
         Command::Rename { from, to } => (format!("Rename {from} to {to}"), "RENAME keeps the messages; renaming INBOX moves its messages and leaves INBOX empty.", RFC, "6.3.6"),
+        #[cfg(feature = "mailboxes")]
         Command::Subscribe(m) => (format!("Subscribe to {m}"), "Subscriptions are the server-side list of folders a client chooses to show.", RFC, "6.3.7"),
+        #[cfg(feature = "mailboxes")]
         Command::Unsubscribe(m) => (format!("Unsubscribe from {m}"), "The folder stays; it is only left out of LSUB.", RFC, "6.3.8"),
+        #[cfg(feature = "mailboxes")]
         Command::List { subscribed_only: false, .. } => ("Which folders are there?".into(), "LIST names the folders matching a pattern (* matches everything, % stops at the hierarchy delimiter).", RFC, "6.3.9"),
+        #[cfg(feature = "mailboxes")]
         Command::List { subscribed_only: true, .. } => ("Which folders are subscribed?".into(), "LSUB is LIST for subscribed folders only (RFC 3501).", 3501, "6.3.9"),
+        #[cfg(feature = "mailboxes")]
         Command::Namespace => ("How are folder names organised?".into(), "NAMESPACE tells the prefix and hierarchy delimiter of personal folders.", RFC, "6.3.10"),
+        #[cfg(feature = "mailboxes")]
         Command::Status { mailbox, .. } => (format!("How is {mailbox} doing?"), "STATUS counts messages, unseen ones and the next UID of a folder without opening it.", RFC, "6.3.11"),
+        #[cfg(feature = "mailboxes")]
         Command::Append { mailbox, message, .. } => (format!("Put a {}-octet message into {mailbox}", message.len()), "APPEND uploads a whole message, e.g. a copy of sent mail. The message travels as a literal: {size} announces the octets that follow.", RFC, "6.3.12"),
         Command::Idle => ("Tell me as soon as something changes".into(), "IDLE keeps the connection open so the server can push new mail and changes at once, until the client says DONE.", 2177, "3"),
         Command::Close => ("Close the folder, removing deleted messages".into(), "CLOSE expunges messages flagged \\Deleted, silently, and leaves the selected state.", RFC, "6.4.1"),
@@ -43,7 +53,9 @@ pub fn command(cmd: &Command) -> Explanation {
             ("Get message data".into(), why, RFC, "6.4.5")
         }
         Command::Store { .. } => ("Change flags".into(), "STORE sets or clears flags such as \\Seen or \\Deleted on the server; other devices learn of it.", RFC, "6.4.6"),
+        #[cfg(feature = "mailboxes")]
         Command::Copy { mailbox, remove: false, .. } => (format!("Copy messages to {mailbox}"), "COPY duplicates messages into another folder on the server, keeping their flags.", RFC, "6.4.7"),
+        #[cfg(feature = "mailboxes")]
         Command::Copy { mailbox, remove: true, .. } => (format!("Move messages to {mailbox}"), "MOVE copies and expunges in one step, as when a message goes to Trash.", 6851, "3.1"),
         #[cfg(feature = "imap4rev2")]
         Command::Rev2(extended) => super::rev2::explain(extended),

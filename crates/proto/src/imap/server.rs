@@ -9,11 +9,17 @@
 use std::collections::{BTreeSet, VecDeque};
 
 use super::decode::{self, Framing};
-use super::encode::{astring, date_time, flag_list, literal, section_name};
+#[cfg(feature = "mailboxes")]
+use super::encode::astring;
+use super::encode::{date_time, flag_list, literal, section_name};
 use super::mime::{self, Section, SectionText};
-use super::types::{Command, FetchItem, SearchKey, SequenceSet, State, StatusItem, StoreMode};
+#[cfg(feature = "mailboxes")]
+use super::types::StatusItem;
+use super::types::{Command, FetchItem, SearchKey, SequenceSet, State, StoreMode};
 use crate::smtp::TlsPolicy;
-use crate::store::{FolderError, MailStore, StoredMessage};
+#[cfg(feature = "mailboxes")]
+use crate::store::FolderError;
+use crate::store::{MailStore, StoredMessage};
 use crate::time::{Duration, Instant};
 
 #[cfg(feature = "imap4rev2")]
@@ -412,8 +418,12 @@ impl ImapServer {
                 self.state == State::Authenticated,
                 "ENABLE comes before SELECT",
             ),
-            Command::Select { .. }
-            | Command::Create(_)
+            Command::Select { .. } | Command::Idle => (
+                matches!(self.state, State::Authenticated | State::Selected),
+                "Log in first",
+            ),
+            #[cfg(feature = "mailboxes")]
+            Command::Create(_)
             | Command::Delete(_)
             | Command::Rename { .. }
             | Command::Subscribe(_)
@@ -421,8 +431,7 @@ impl ImapServer {
             | Command::List { .. }
             | Command::Namespace
             | Command::Status { .. }
-            | Command::Append { .. }
-            | Command::Idle => (
+            | Command::Append { .. } => (
                 matches!(self.state, State::Authenticated | State::Selected),
                 "Log in first",
             ),
@@ -514,22 +523,27 @@ impl ImapServer {
                 read_only,
                 condstore,
             } => self.select(tag, &mailbox, read_only, condstore, store, out),
+            #[cfg(feature = "mailboxes")]
             Command::Create(name) => {
                 let result = store.create_folder(self.account(), &name);
                 self.folder_result(tag, "CREATE", result, store, out);
             }
+            #[cfg(feature = "mailboxes")]
             Command::Delete(name) => {
                 let result = store.delete_folder(self.account(), &name);
                 self.folder_result(tag, "DELETE", result, store, out);
             }
+            #[cfg(feature = "mailboxes")]
             Command::Rename { from, to } => {
                 let result = store.rename_folder(self.account(), &from, &to);
                 self.folder_result(tag, "RENAME", result, store, out);
             }
+            #[cfg(feature = "mailboxes")]
             Command::Subscribe(folder) => {
                 let result = store.set_subscribed(self.account(), &folder, true);
                 self.folder_result(tag, name, result, store, out);
             }
+            #[cfg(feature = "mailboxes")]
             Command::Unsubscribe(folder) => {
                 let result = store.set_subscribed(self.account(), &folder, false);
                 self.folder_result(tag, name, result, store, out);
@@ -550,16 +564,20 @@ impl ImapServer {
                 store,
                 out,
             ),
+            #[cfg(feature = "mailboxes")]
             Command::List {
                 reference,
                 pattern,
                 subscribed_only,
             } => self.list(tag, &reference, &pattern, subscribed_only, store, out),
+            #[cfg(feature = "mailboxes")]
             Command::Namespace => {
                 out.extend(b"* NAMESPACE ((\"\" \"/\")) NIL NIL\r\n");
                 self.finish(tag, store, true, out, "OK NAMESPACE completed");
             }
+            #[cfg(feature = "mailboxes")]
             Command::Status { mailbox, items } => self.status(tag, &mailbox, &items, store, out),
+            #[cfg(feature = "mailboxes")]
             Command::Append {
                 mailbox,
                 flags,
@@ -639,6 +657,7 @@ impl ImapServer {
                 };
                 self.finish(tag, store, uid, out, &text);
             }
+            #[cfg(feature = "mailboxes")]
             Command::Copy {
                 uid,
                 set,
@@ -713,6 +732,7 @@ impl ImapServer {
         self.log_in(tag, &user, valid, out);
     }
 
+    #[cfg(feature = "mailboxes")]
     fn folder_result(
         &mut self,
         tag: &str,
@@ -794,6 +814,7 @@ impl ImapServer {
         self.state = State::Selected;
     }
 
+    #[cfg(feature = "mailboxes")]
     fn list(
         &mut self,
         tag: &str,
@@ -826,6 +847,7 @@ impl ImapServer {
         self.finish(tag, store, true, out, &format!("OK {verb} completed"));
     }
 
+    #[cfg(feature = "mailboxes")]
     fn status(
         &mut self,
         tag: &str,
@@ -866,6 +888,7 @@ impl ImapServer {
         self.finish(tag, store, true, out, "OK STATUS completed");
     }
 
+    #[cfg(feature = "mailboxes")]
     #[allow(clippy::too_many_arguments)]
     fn append(
         &mut self,
@@ -1273,6 +1296,7 @@ impl ImapServer {
         }
     }
 
+    #[cfg(feature = "mailboxes")]
     #[allow(clippy::too_many_arguments)]
     fn copy(
         &mut self,
@@ -1465,6 +1489,7 @@ fn sent_date(field: &[u8]) -> Option<i64> {
     decode::days_from_civil(year, m, day)
 }
 
+#[cfg(feature = "mailboxes")]
 /// LIST wildcards: `*` matches anything, `%` anything but the hierarchy delimiter "/".
 fn wildcard_match(pattern: &[u8], name: &[u8]) -> bool {
     match pattern.split_first() {

@@ -182,24 +182,33 @@ pub enum Command {
         read_only: bool,
         condstore: bool,
     },
+    #[cfg(feature = "mailboxes")]
     Create(String),
+    #[cfg(feature = "mailboxes")]
     Delete(String),
+    #[cfg(feature = "mailboxes")]
     Rename {
         from: String,
         to: String,
     },
+    #[cfg(feature = "mailboxes")]
     Subscribe(String),
+    #[cfg(feature = "mailboxes")]
     Unsubscribe(String),
+    #[cfg(feature = "mailboxes")]
     List {
         reference: String,
         pattern: String,
         subscribed_only: bool,
     },
+    #[cfg(feature = "mailboxes")]
     Namespace,
+    #[cfg(feature = "mailboxes")]
     Status {
         mailbox: String,
         items: Vec<StatusItem>,
     },
+    #[cfg(feature = "mailboxes")]
     Append {
         mailbox: String,
         flags: Vec<String>,
@@ -230,6 +239,7 @@ pub enum Command {
         flags: Vec<String>,
         unchanged_since: Option<u64>,
     },
+    #[cfg(feature = "mailboxes")]
     Copy {
         uid: bool,
         set: SequenceSet,
@@ -258,21 +268,31 @@ impl Command {
             Command::Select {
                 read_only: true, ..
             } => "EXAMINE",
+            #[cfg(feature = "mailboxes")]
             Command::Create(_) => "CREATE",
+            #[cfg(feature = "mailboxes")]
             Command::Delete(_) => "DELETE",
+            #[cfg(feature = "mailboxes")]
             Command::Rename { .. } => "RENAME",
+            #[cfg(feature = "mailboxes")]
             Command::Subscribe(_) => "SUBSCRIBE",
+            #[cfg(feature = "mailboxes")]
             Command::Unsubscribe(_) => "UNSUBSCRIBE",
+            #[cfg(feature = "mailboxes")]
             Command::List {
                 subscribed_only: false,
                 ..
             } => "LIST",
+            #[cfg(feature = "mailboxes")]
             Command::List {
                 subscribed_only: true,
                 ..
             } => "LSUB",
+            #[cfg(feature = "mailboxes")]
             Command::Namespace => "NAMESPACE",
+            #[cfg(feature = "mailboxes")]
             Command::Status { .. } => "STATUS",
+            #[cfg(feature = "mailboxes")]
             Command::Append { .. } => "APPEND",
             Command::Idle => "IDLE",
             Command::Close => "CLOSE",
@@ -285,21 +305,25 @@ impl Command {
             Command::Fetch { uid: true, .. } => "UID FETCH",
             Command::Store { uid: false, .. } => "STORE",
             Command::Store { uid: true, .. } => "UID STORE",
+            #[cfg(feature = "mailboxes")]
             Command::Copy {
                 uid: false,
                 remove: false,
                 ..
             } => "COPY",
+            #[cfg(feature = "mailboxes")]
             Command::Copy {
                 uid: true,
                 remove: false,
                 ..
             } => "UID COPY",
+            #[cfg(feature = "mailboxes")]
             Command::Copy {
                 uid: false,
                 remove: true,
                 ..
             } => "MOVE",
+            #[cfg(feature = "mailboxes")]
             Command::Copy {
                 uid: true,
                 remove: true,
