@@ -58,10 +58,11 @@ fn shorten(text: &str, max: usize) -> String {
     }
 }
 
-/// Keeps a centred label inside the picture: monospace at 15 px is about 9 units a character.
+/// Keeps a centred label inside the picture: monospace is about 9 units a character at 15 px,
+/// nearly 10 for the current step's bold 16 px.
 fn label_x(centre: i32, label: &str, prefix: &str) -> i32 {
     let chars = i32::try_from(label.chars().count() + prefix.chars().count()).unwrap_or(0);
-    let half = chars * 46 / 10 + 4;
+    let half = chars * 5 + 6;
     centre.clamp(half, (WIDTH - half).max(half))
 }
 
@@ -91,7 +92,7 @@ pub fn sequence_diagram(props: &SequenceDiagramProps) -> Html {
         let on = ends.is_some_and(|(a, b)| a == i || b == i);
         html! {
             <g class={classes!("diagram__host", on.then_some("diagram__host--active"))}>
-                <rect x={format!("{}", x - 78)} y="6" width="156" height="58" rx="8" class="diagram__host-box" />
+                <rect x={format!("{}", x - 80)} y="6" width="160" height="58" rx="8" class="diagram__host-box" />
                 <text x={format!("{x}")} y="30" class="diagram__host-label" text-anchor="middle">{ &h.label }</text>
                 <text x={format!("{x}")} y="50" class="diagram__host-role" text-anchor="middle">{ &h.role }</text>
                 <line x1={format!("{x}")} y1="62" x2={format!("{x}")} y2={format!("{HEADER}")} class="diagram__lifeline" />
