@@ -324,10 +324,10 @@ pub fn Explorer(props: &ExplorerProps) -> Html {
             on_step.emit(*step);
         });
     }
-    let on_select = {
-        let on_action = on_action.clone();
-        Callback::from(move |i: usize| on_action.emit(PlaybackAction::GoTo(i)))
-    };
+    // The same callback at every render, so unchanged transcript rows are not rendered again.
+    let on_select = use_callback(on_action.clone(), |i: usize, on_action| {
+        on_action.emit(PlaybackAction::GoTo(i))
+    });
     let toggle_bytes = {
         let bytes = bytes.clone();
         Callback::from(move |()| bytes.set(!*bytes))

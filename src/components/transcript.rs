@@ -23,17 +23,23 @@ pub struct TranscriptProps {
 
 #[function_component]
 pub fn Transcript(props: &TranscriptProps) -> Html {
-    let current_ref = use_node_ref();
+    let steps_ref = use_node_ref();
     {
         // Keep the current step in view as the class steps through a long session.
-        let current_ref = current_ref.clone();
+        let steps_ref = steps_ref.clone();
         use_effect_with(props.current, move |_| {
             // Scroll the transcript box only, never the page: the class keeps its place.
-            let line = current_ref.cast::<web_sys::HtmlElement>();
-            let container = line
+            let list = steps_ref.cast::<web_sys::Element>();
+            let line = list
                 .as_ref()
-                .and_then(|el| el.closest(".transcript__steps").ok().flatten())
-                .and_then(|c| c.parent_element())
+                .and_then(|l| {
+                    l.query_selector(".transcript__step--current")
+                        .ok()
+                        .flatten()
+                })
+                .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
+            let container = list
+                .and_then(|l| l.parent_element())
                 .and_then(|c| c.dyn_into::<web_sys::HtmlElement>().ok());
             if let (Some(line), Some(container)) = (line, container) {
                 // The transcript box is positioned, so offsets are measured from it.
@@ -43,50 +49,26 @@ pub fn Transcript(props: &TranscriptProps) -> Html {
             }
         });
     }
-    let steps = props.timeline.steps.iter().enumerate().map(|(i, step)| {
-        let side = match step.direction {
-            Direction::ClientToServer => "client",
-            Direction::ServerToClient => "server",
-            Direction::Local => "local",
+    // One component per step: a step whose place (past, current, future) and view did not
+    // change is not rendered again. A long timeline shows the steps around the current one
+    // (the scrubber reaches the others), so stepping stays quick at any length.
+    let len = props.timeline.len();
+    let first = props.current.saturating_sub(WINDOW);
+    let last = (props.current + WINDOW + 1).min(len);
+    let more = |n: usize, where_: &str| {
+        (n > 0).then(|| html! {
+            <li class="transcript__more">{ format!("{n} {} {where_} (the scrubber goes there)", if n == 1 { "step" } else { "steps" }) }</li>
+        })
+    };
+    let steps = (first..last).map(|index| {
+        let when = match index.cmp(&props.current) {
+            std::cmp::Ordering::Less => When::Past,
+            std::cmp::Ordering::Equal => When::Current,
+            std::cmp::Ordering::Greater => When::Future,
         };
-        let when = if i < props.current {
-            "past"
-        } else if i == props.current {
-            "current"
-        } else {
-            "future"
-        };
-        let sender = props
-            .timeline
-            .host(step.from)
-            .map(|h| h.label.clone())
-            .unwrap_or_default();
-        let on_click = {
-            let on_select = props.on_select.clone();
-            Callback::from(move |_| on_select.emit(i))
-        };
-        let node_ref = if i == props.current { current_ref.clone() } else { NodeRef::default() };
         html! {
-            <li ref={node_ref}
-                class={classes!("transcript__step", format!("transcript__step--{side}"), format!("transcript__step--{when}"), format!("transcript__step--{}", step.protocol.key()))}
-                aria-current={(i == props.current).then_some("step")}>
-                <button class="transcript__select" onclick={on_click}
-                        aria-label={format!("Go to step {} sent by {}", i + 1, sender)}>
-                    <span class="transcript__number">{ i + 1 }</span>
-                    <span class="transcript__prefix" title={sender}>{ step.direction.prefix() }</span>
-                    <span class={classes!("transcript__proto", format!("transcript__proto--{}", step.protocol.key()))}>{ step.protocol.name() }</span>
-                    <span class="transcript__lines">
-                        { if props.bytes && step.encrypted && step.direction != Direction::Local { html! {
-                            <span class="transcript__tls" title="Sent after STARTTLS: on a real network these octets are encrypted, and an eavesdropper sees only random-looking bytes">{ "encrypted by TLS" }</span>
-                        } } else { html!{} } }
-                        { for step.lines().iter().enumerate().map(|(n, l)| html! {
-                            <span class="transcript__line">{ if props.bytes { on_the_wire(step, l, n) } else { html! { l } } }{ if props.bytes && step.direction != Direction::Local {
-                                html! { <span class="transcript__crlf" title="carriage return, line feed: the two octets that end every line">{ "CR LF" }</span> }
-                            } else { html!{} } }</span>
-                        }) }
-                    </span>
-                </button>
-            </li>
+            <Row key={index} timeline={props.timeline.clone()} {index} {when} bytes={props.bytes}
+                 on_select={props.on_select.clone()} />
         }
     });
     html! {
@@ -99,8 +81,77 @@ pub fn Transcript(props: &TranscriptProps) -> Html {
                     { " show bytes (CR LF)" }
                 </label>
             </div>
-            <ol class="transcript__steps">{ for steps }</ol>
+            <ol class="transcript__steps" ref={steps_ref}>
+                { for more(first, "before") }{ for steps }{ for more(len - last, "after") }
+            </ol>
         </section>
+    }
+}
+
+/// Steps shown before and after the current one.
+const WINDOW: usize = 120;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum When {
+    Past,
+    Current,
+    Future,
+}
+
+#[derive(Properties, PartialEq)]
+struct RowProps {
+    timeline: Rc<Timeline>,
+    index: usize,
+    when: When,
+    bytes: bool,
+    on_select: Callback<usize>,
+}
+
+#[function_component]
+fn Row(props: &RowProps) -> Html {
+    let i = props.index;
+    let Some(step) = props.timeline.steps.get(i) else {
+        return html! {};
+    };
+    let side = match step.direction {
+        Direction::ClientToServer => "client",
+        Direction::ServerToClient => "server",
+        Direction::Local => "local",
+    };
+    let when = match props.when {
+        When::Past => "past",
+        When::Current => "current",
+        When::Future => "future",
+    };
+    let sender = props
+        .timeline
+        .host(step.from)
+        .map(|h| h.label.clone())
+        .unwrap_or_default();
+    let on_click = {
+        let on_select = props.on_select.clone();
+        Callback::from(move |_| on_select.emit(i))
+    };
+    html! {
+        <li class={classes!("transcript__step", format!("transcript__step--{side}"), format!("transcript__step--{when}"), format!("transcript__step--{}", step.protocol.key()))}
+            aria-current={(props.when == When::Current).then_some("step")}>
+            <button class="transcript__select" onclick={on_click}
+                    aria-label={format!("Go to step {} sent by {}", i + 1, sender)}>
+                <span class="transcript__number">{ i + 1 }</span>
+                <span class="transcript__prefix" title={sender}>{ step.direction.prefix() }</span>
+                <span class={classes!("transcript__proto", format!("transcript__proto--{}", step.protocol.key()))}>{ step.protocol.name() }</span>
+                <span class="transcript__lines">
+                    { if props.bytes && step.encrypted && step.direction != Direction::Local { html! {
+                        <span class="transcript__tls" title="Sent after STARTTLS: on a real network these octets are encrypted, and an eavesdropper sees only random-looking bytes">{ "encrypted by TLS" }</span>
+                    } } else { html!{} } }
+                    { for step.lines().iter().enumerate().map(|(n, l)| html! {
+                        <span class="transcript__line">{ if props.bytes { on_the_wire(step, l, n) } else { html! { l } } }{ if props.bytes && step.direction != Direction::Local {
+                            html! { <span class="transcript__crlf" title="carriage return, line feed: the two octets that end every line">{ "CR LF" }</span> }
+                        } else { html!{} } }</span>
+                    }) }
+                </span>
+            </button>
+        </li>
     }
 }
 
