@@ -111,6 +111,20 @@ test('dark theme and a tablet-sized screen; axe finds no serious problem', async
   await page.context().close();
 });
 
+test('IMAP4rev2 on request: ENABLE, then SEARCH answers with ESEARCH', async () => {
+  const page = await open();
+  await page.click('[data-protocol=imap]');
+  assert.match(await page.locator('.console__line').first().innerText(), /IMAP4rev1 IMAP4rev2/);
+  await type(page, 'a1 LOGIN bob secret');
+  assert.match(await type(page, 'a2 ENABLE IMAP4rev2'), /\* ENABLED IMAP4rev2/);
+  const selected = await type(page, 'a3 SELECT INBOX');
+  assert.doesNotMatch(selected, /RECENT/);
+  assert.match(await type(page, 'a4 SEARCH RETURN (COUNT) ALL'), /\* ESEARCH \(TAG "a4"\) COUNT \d+/);
+  assert.match(await explained(page), /RFC 9051 §/);
+  await page.screenshot({ path: `${SHOTS}/console-imap4rev2-1920x1080.png` });
+  await page.context().close();
+});
+
 test('no page or console errors on the console page', () => {
   assert.deepEqual(problems, []);
 });

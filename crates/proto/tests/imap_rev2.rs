@@ -300,7 +300,7 @@ fn both_revisions_are_advertised_and_enable_answers_enabled() {
         drain(&mut s),
         "* OK [CAPABILITY IMAP4rev1 IMAP4rev2 LITERAL+ SASL-IR ENABLE IDLE NAMESPACE UNSELECT \
 UIDPLUS MOVE CONDSTORE ESEARCH SEARCHRES LIST-EXTENDED LIST-STATUS STATUS=SIZE AUTH=PLAIN] \
-Postroom IMAP4rev1 server ready\r\n"
+Postroom IMAP4rev2 server ready\r\n"
     );
     say(&mut s, &mut store, "l LOGIN bob secret");
     let before = say(&mut s, &mut store, "t1 CAPABILITY");

@@ -125,6 +125,8 @@ impl Console {
             Protocol::Imap => {
                 let mut config = imap::ServerConfig::new("mx.example.net");
                 config.tls = TlsPolicy::Offered;
+                // Students may try IMAP4rev2 (RFC 9051) where the page is built with it.
+                config.imap4rev2 = true;
                 (
                     Protocol::Imap,
                     Server::Imap(Box::new(ImapServer::new(config, now))),

@@ -195,3 +195,29 @@ fn literals_and_sasl_answers_are_explained_as_the_rest_of_a_command() {
         c.entries.last()
     );
 }
+
+#[test]
+fn students_can_switch_the_imap_console_to_imap4rev2() {
+    let (c, a) = session(
+        Protocol::Imap,
+        &[
+            "a1 LOGIN bob secret",
+            "a2 ENABLE IMAP4rev2",
+            "a3 SELECT INBOX",
+            "a4 SEARCH RETURN (COUNT MIN) ALL",
+        ],
+    );
+    assert!(
+        c.entries[0].text.contains("IMAP4rev2"),
+        "{:?}",
+        c.entries[0].text
+    );
+    assert!(a[1].starts_with("* ENABLED IMAP4rev2"), "{a:?}");
+    // RFC 9051: no RECENT, and SEARCH answers with ESEARCH.
+    assert!(!a[2].contains("RECENT") && a[2].contains("a3 OK"), "{a:?}");
+    assert!(
+        a[3].starts_with("* ESEARCH (TAG \"a4\") MIN 1 COUNT "),
+        "{a:?}"
+    );
+    assert!(c.entries.iter().any(|e| e.explanation.rfc.rfc == 9051));
+}

@@ -173,10 +173,14 @@ impl ImapServer {
             rev2: rev2::Session::default(),
         };
         // Upper-case status words: imaplib refuses a lower-case "* ok" greeting.
-        let greeting = format!(
-            "* OK [CAPABILITY {}] Postroom IMAP4rev1 server ready\r\n",
-            server.capabilities()
-        );
+        let caps = server.capabilities();
+        // The text names the newest revision offered (it is free text; the codes count).
+        let revision = if caps.contains("IMAP4rev2") {
+            "IMAP4rev2"
+        } else {
+            "IMAP4rev1"
+        };
+        let greeting = format!("* OK [CAPABILITY {caps}] Postroom {revision} server ready\r\n");
         server.output.push_back(greeting.into_bytes());
         server
     }
