@@ -130,7 +130,12 @@ pub fn sequence_diagram(props: &SequenceDiagramProps) -> Html {
             html! {
                 <>
                     <circle cx={format!("{x1}")} cy={format!("{y}")} r="6" class="diagram__dot" />
-                    <text x={format!("{}", x1 + 12)} y={format!("{}", y + 5)} class="diagram__note">{ text }</text>
+                    // On the right half the note runs leftwards, so it stays inside the picture.
+                    if x1 > WIDTH / 2 {
+                        <text x={format!("{}", x1 - 12)} y={format!("{}", y + 5)} text-anchor="end" class="diagram__note">{ text }</text>
+                    } else {
+                        <text x={format!("{}", x1 + 12)} y={format!("{}", y + 5)} class="diagram__note">{ text }</text>
+                    }
                 </>
             }
         } else {

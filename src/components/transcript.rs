@@ -55,9 +55,16 @@ pub fn Transcript(props: &TranscriptProps) -> Html {
     let len = props.timeline.len();
     let first = props.current.saturating_sub(WINDOW);
     let last = (props.current + WINDOW + 1).min(len);
-    let more = |n: usize, where_: &str| {
-        (n > 0).then(|| html! {
-            <li class="transcript__more">{ format!("{n} {} {where_} (the scrubber goes there)", if n == 1 { "step" } else { "steps" }) }</li>
+    // The steps out of the window: a button that goes to the nearest of them.
+    let more = |n: usize, where_: &str, to: usize| {
+        let on_select = props.on_select.clone();
+        let onclick = Callback::from(move |_: MouseEvent| on_select.emit(to));
+        (n > 0).then(|| {
+            html! {
+                <li class="transcript__more"><button class="transcript__select" {onclick}>
+                    { format!("{n} more {} {where_}", if n == 1 { "step" } else { "steps" }) }
+                </button></li>
+            }
         })
     };
     let steps = (first..last).map(|index| {
@@ -82,7 +89,7 @@ pub fn Transcript(props: &TranscriptProps) -> Html {
                 </label>
             </div>
             <ol class="transcript__steps" ref={steps_ref}>
-                { for more(first, "before") }{ for steps }{ for more(len - last, "after") }
+                { for more(first, "before", first.saturating_sub(1)) }{ for steps }{ for more(len - last, "after", last) }
             </ol>
         </section>
     }

@@ -1543,3 +1543,45 @@ proptest! {
         while s.poll_output().is_some() {}
     }
 }
+
+/// RFC 9051 §6.4.4.1: "$" is reset by SELECT and EXAMINE, and RFC 5182 §2.1 forgets it with
+/// the mailbox — in an IMAP4rev1 session too, where SEARCHRES is advertised. (Found in review:
+/// `$` once survived a SELECT without ENABLE, and UID STORE $ then hit other messages.)
+#[test]
+fn the_saved_result_is_forgotten_with_the_mailbox_in_either_revision() {
+    let mut store = account();
+    for i in 1..=3 {
+        store.deliver(USER, "a@b", message("a@b", &format!("m{i}"), "x"));
+    }
+    let _ = store.create_folder(USER, "Other");
+    let mut s = session(&mut store, false);
+    say(&mut s, &mut store, "s SELECT INBOX");
+    say(&mut s, &mut store, "a UID SEARCH RETURN (SAVE) ALL");
+    for reset in ["t SELECT Other", "t EXAMINE INBOX", "t UNSELECT"] {
+        say(&mut s, &mut store, "s SELECT INBOX");
+        say(&mut s, &mut store, "a UID SEARCH RETURN (SAVE) ALL");
+        say(&mut s, &mut store, reset);
+        say(&mut s, &mut store, "s SELECT INBOX");
+        assert_eq!(
+            say(&mut s, &mut store, "b UID SEARCH $"),
+            "* SEARCH\r\nb OK UID SEARCH completed\r\n",
+            "after {reset}"
+        );
+    }
+}
+
+/// RFC 9051 §6.4.5: a partial FETCH names the origin asked for, even past the end.
+#[test]
+fn partial_fetches_name_the_origin_asked_for() {
+    let mut store = account();
+    store.deliver(USER, "a@b", message("a@b", "m1", "x"));
+    let mut s = session(&mut store, true);
+    say(&mut s, &mut store, "s SELECT INBOX");
+    let far = say_unchecked(
+        &mut s,
+        &mut store,
+        "a FETCH 1 (BODY.PEEK[]<5000.10> BINARY.PEEK[1]<5000.10>)",
+    );
+    assert!(far.contains("BODY[]<5000> {0}\r\n"), "{far}");
+    assert!(far.contains("BINARY[1]<5000> {0}\r\n"), "{far}");
+}

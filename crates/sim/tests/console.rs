@@ -212,6 +212,9 @@ fn students_can_switch_the_imap_console_to_imap4rev2() {
         "{:?}",
         c.entries[0].text
     );
+    // The greeting lists ESEARCH among its capabilities; it is still explained as a greeting.
+    // (Found in review: it was explained as an ESEARCH answer.)
+    assert_eq!(c.entries[0].explanation.rfc.section, "7.1.1");
     assert!(a[1].starts_with("* ENABLED IMAP4rev2"), "{a:?}");
     // RFC 9051: no RECENT, and SEARCH answers with ESEARCH.
     assert!(!a[2].contains("RECENT") && a[2].contains("a3 OK"), "{a:?}");

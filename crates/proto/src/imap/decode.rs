@@ -512,9 +512,25 @@ fn fetch_items(i: &[u8]) -> Res<'_, Vec<FetchItem>> {
 /// `search-key` (RFC 3501 §6.4.4): a keyword, read whole, then its arguments. One lookup by
 /// keyword rather than a combinator per key keeps this small in the page's WebAssembly.
 fn search_key(i: &[u8]) -> Res<'_, SearchKey> {
+    search_key_at(i, 0)
+}
+
+/// How deeply parentheses, NOT and OR may nest: enough for any real search, and a bound on
+/// the recursion of every walk over the key (a line of 64 KiB of "(" must not exhaust the
+/// stack).
+const MAX_SEARCH_DEPTH: usize = 32;
+
+fn search_key_at(i: &[u8], depth: usize) -> Res<'_, SearchKey> {
+    if depth > MAX_SEARCH_DEPTH {
+        return Err(nom::Err::Error(nom::error::Error::new(
+            i,
+            nom::error::ErrorKind::TooLarge,
+        )));
+    }
+    let inner = move |r| search_key_at(r, depth + 1);
     if i.first() == Some(&b'(') {
         return map(
-            delimited(char('('), separated_list1(char(' '), search_key), char(')')),
+            delimited(char('('), separated_list1(char(' '), inner), char(')')),
             SearchKey::And,
         )
         .parse(i);
@@ -574,11 +590,10 @@ fn search_key(i: &[u8]) -> Res<'_, SearchKey> {
         b"SMALLER" => map(preceded(arg, number), SearchKey::Smaller).parse(rest),
         b"UID" => map(preceded(arg, sequence_set), SearchKey::Uid).parse(rest),
         b"MODSEQ" => map(preceded(arg, number64), SearchKey::ModSeq).parse(rest),
-        b"NOT" => map(preceded(arg, search_key), |k| SearchKey::Not(Box::new(k))).parse(rest),
-        b"OR" => map(
-            (preceded(arg, search_key), preceded(arg, search_key)),
-            |(a, b)| SearchKey::Or(Box::new(a), Box::new(b)),
-        )
+        b"NOT" => map(preceded(arg, inner), |k| SearchKey::Not(Box::new(k))).parse(rest),
+        b"OR" => map((preceded(arg, inner), preceded(arg, inner)), |(a, b)| {
+            SearchKey::Or(Box::new(a), Box::new(b))
+        })
         .parse(rest),
         _ => Err(nom::Err::Error(nom::error::Error::new(
             i,
@@ -1200,5 +1215,16 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn search_keys_nest_only_so_deep() {
+        let deep = |n: usize| format!("a SEARCH {}SEEN{}\r\n", "(".repeat(n), ")".repeat(n));
+        assert!(command(deep(MAX_SEARCH_DEPTH).as_bytes()).is_ok());
+        assert!(command(deep(MAX_SEARCH_DEPTH + 1).as_bytes()).is_err());
+        let nots = format!("a SEARCH {}SEEN\r\n", "NOT ".repeat(20_000));
+        assert!(command(nots.as_bytes()).is_err());
+        let parens = format!("a SEARCH {}\r\n", "(".repeat(60_000));
+        assert!(command(parens.as_bytes()).is_err());
     }
 }

@@ -45,6 +45,9 @@ pub fn command(cmd: &Command) -> Explanation {
         Command::Search { .. } => ("Find messages on the server".into(), "SEARCH runs on the server and returns message numbers (or UIDs): the client need not download anything.", RFC, "6.4.4"),
         Command::Fetch { items, .. } => {
             let body = items.iter().any(|i| matches!(i, super::types::FetchItem::BodySection { peek: false, .. } | super::types::FetchItem::Rfc822));
+            // BINARY without .PEEK sets \Seen too (RFC 9051 §6.4.5).
+            #[cfg(feature = "imap4rev2")]
+            let body = body || items.iter().any(|i| matches!(i, super::types::FetchItem::Binary { peek: false, .. }));
             let why = if body {
                 "FETCH downloads parts of messages. Fetching a body without .PEEK marks the message \\Seen on the server, so every device shows it as read."
             } else {
@@ -79,8 +82,15 @@ pub fn server_unit(bytes: &[u8]) -> Explanation {
             .count()
     };
     let last = lines.last().copied().unwrap_or_default();
+    // By the response's name only: a CAPABILITY line also holds the word ESEARCH.
     #[cfg(feature = "imap4rev2")]
-    if let Some((title, why, section)) = super::rev2::explain_unit(&has) {
+    let named = |word: &str| {
+        lines
+            .iter()
+            .any(|l| l.strip_prefix("* ").and_then(|r| r.split(' ').next()) == Some(word))
+    };
+    #[cfg(feature = "imap4rev2")]
+    if let Some((title, why, section)) = super::rev2::explain_unit(&named) {
         return Explanation::new(title, why, RfcRef::new(RFC, section));
     }
     if last.starts_with("+ ") || last == "+" {

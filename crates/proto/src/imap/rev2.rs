@@ -567,7 +567,7 @@ pub fn explain(cmd: &Extended) -> (String, &'static str, u16, &'static str) {
 }
 
 /// Explains a server answer holding IMAP4rev2 responses; `has` says whether an untagged
-/// response has this word.
+/// response of this name is there.
 pub fn explain_unit(
     has: &dyn Fn(&str) -> bool,
 ) -> Option<(&'static str, &'static str, &'static str)> {
@@ -581,8 +581,9 @@ pub fn explain_unit(
     } else if has("ENABLED") {
         Some((
             "These extensions are now on",
-            "ENABLED lists what the ENABLE command switched on for this connection; after \
-             ENABLE IMAP4rev2 the server answers as RFC 9051 describes, not RFC 3501.",
+            "ENABLED lists what the ENABLE command switched on for this connection, and is empty \
+             if it switched nothing on. After ENABLE IMAP4rev2 the server answers as RFC 9051 \
+             describes, not RFC 3501.",
             "7.2.1",
         ))
     } else {

@@ -264,15 +264,14 @@ impl ImapServer {
     }
 
     fn capabilities(&self) -> String {
-        let mut caps = vec![
-            "IMAP4rev1",
-            "LITERAL+",
-            "SASL-IR",
-            "ENABLE",
-            "IDLE",
-            "NAMESPACE",
-        ];
-        caps.extend(["UNSELECT", "UIDPLUS", "MOVE", "CONDSTORE"]);
+        let mut caps = vec!["IMAP4rev1", "LITERAL+", "SASL-IR", "ENABLE", "IDLE"];
+        // Only what this build can do: the explorer's leaves out the mailbox commands.
+        #[cfg(feature = "mailboxes")]
+        caps.push("NAMESPACE");
+        caps.extend(["UNSELECT", "UIDPLUS"]);
+        #[cfg(feature = "mailboxes")]
+        caps.push("MOVE");
+        caps.push("CONDSTORE");
         // RFC 9051 Appendix A: both revisions, and what IMAP4rev2 folded in.
         #[cfg(feature = "imap4rev2")]
         if self.config.imap4rev2 {
@@ -526,7 +525,13 @@ impl ImapServer {
                 mailbox,
                 read_only,
                 condstore,
-            } => self.select(tag, &mailbox, read_only, condstore, store, out),
+            } => {
+                // RFC 9051 §6.4.4.1: SELECT and EXAMINE reset the saved search result, in an
+                // IMAP4rev1 session too (SEARCHRES is advertised there).
+                #[cfg(feature = "imap4rev2")]
+                self.rev2.saved.clear();
+                self.select(tag, &mailbox, read_only, condstore, store, out)
+            }
             #[cfg(feature = "mailboxes")]
             Command::Create(name) => {
                 let result = store.create_folder(self.account(), &name);
@@ -596,6 +601,9 @@ impl ImapServer {
                 out.extend(b"+ idling\r\n");
             }
             Command::Close | Command::Unselect => {
+                // RFC 5182 §2.1: the saved search result is forgotten with the mailbox.
+                #[cfg(feature = "imap4rev2")]
+                self.rev2.saved.clear();
                 if name == "CLOSE" {
                     // RFC 9051 §6.4.1: CLOSE removes \Deleted messages silently.
                     self.expunge(None, store, false);
@@ -1154,16 +1162,17 @@ impl ImapServer {
                         let name = format!("BODY[{}]", section_name(section));
                         match partial {
                             None => parts.push(labelled(&name, &data)),
-                            Some((start, len)) => {
-                                // RFC 9051 §6.4.5: <origin.length>; the response names the origin.
-                                let start = usize::try_from(*start)
+                            Some((origin, len)) => {
+                                // RFC 9051 §6.4.5: <origin.length>; the response names the
+                                // origin asked for, and the octets are what exists from there.
+                                let start = usize::try_from(*origin)
                                     .unwrap_or(usize::MAX)
                                     .min(data.len());
                                 let end = start
                                     .saturating_add(usize::try_from(*len).unwrap_or(usize::MAX))
                                     .min(data.len());
                                 let slice = data.get(start..end).unwrap_or_default();
-                                parts.push(labelled(&format!("{name}<{start}>"), slice));
+                                parts.push(labelled(&format!("{name}<{origin}>"), slice));
                             }
                         }
                     }
@@ -1496,21 +1505,38 @@ fn sent_date(field: &[u8]) -> Option<i64> {
 #[cfg(feature = "mailboxes")]
 /// LIST wildcards: `*` matches anything, `%` anything but the hierarchy delimiter "/".
 fn wildcard_match(pattern: &[u8], name: &[u8]) -> bool {
-    match pattern.split_first() {
-        None => name.is_empty(),
-        Some((b'*', rest)) => {
-            (0..=name.len()).any(|i| wildcard_match(rest, name.get(i..).unwrap_or_default()))
-        }
-        Some((b'%', rest)) => {
-            let limit = name.iter().position(|&b| b == b'/').unwrap_or(name.len());
-            (0..=limit).any(|i| wildcard_match(rest, name.get(i..).unwrap_or_default()))
-        }
-        Some((p, rest)) => match name.split_first() {
-            // INBOX matches case-insensitively (RFC 9051 §5.1); other names exactly.
-            Some((n, name_rest)) if n == p => wildcard_match(rest, name_rest),
-            _ => false,
-        },
+    // `matched[j]`: the pattern so far matches the first j octets of the name. One pass per
+    // pattern octet, so a pattern of many "*" costs pattern × name, not exponential time.
+    let mut matched = vec![false; name.len() + 1];
+    if let Some(first) = matched.first_mut() {
+        *first = true;
     }
+    for &p in pattern {
+        let mut next = vec![false; name.len() + 1];
+        for j in 0..=name.len() {
+            let here = matched.get(j).copied().unwrap_or(false);
+            let before = j.checked_sub(1);
+            let octet = before.and_then(|b| name.get(b)).copied();
+            let grown = before.and_then(|b| next.get(b)).copied().unwrap_or(false);
+            let value = match p {
+                // "*" matches any octets; "%" any but the hierarchy delimiter.
+                b'*' => here || grown,
+                b'%' => here || (grown && octet != Some(b'/')),
+                _ => {
+                    octet == Some(p)
+                        && before
+                            .and_then(|b| matched.get(b))
+                            .copied()
+                            .unwrap_or(false)
+                }
+            };
+            if let Some(slot) = next.get_mut(j) {
+                *slot = value;
+            }
+        }
+        matched = next;
+    }
+    matched.last().copied().unwrap_or(false)
 }
 
 /// `NAME {n}\r\n<octets>` or `NAME "..."` as a FETCH data item.
@@ -1518,4 +1544,39 @@ fn labelled(name: &str, data: &[u8]) -> Vec<u8> {
     let mut out = format!("{name} ").into_bytes();
     out.extend(literal(data));
     out
+}
+
+#[cfg(all(test, feature = "mailboxes"))]
+mod tests {
+    use super::wildcard_match;
+
+    #[test]
+    fn list_patterns_match_as_rfc_9051_says_and_in_linear_time() {
+        // RFC 9051 §6.3.9: "*" matches zero or more characters, "%" the same but not the
+        // hierarchy delimiter.
+        for (pattern, name, expected) in [
+            ("*", "Work/2026", true),
+            ("%", "Work/2026", false),
+            ("Work/%", "Work/2026", true),
+            ("W*6", "Work/2026", true),
+            ("W%6", "Work/2026", false),
+            ("INBOX", "INBOX", true),
+            ("INBOX", "INBOXES", false),
+            ("", "", true),
+            ("", "x", false),
+            ("%*%", "", true),
+        ] {
+            assert_eq!(
+                wildcard_match(pattern.as_bytes(), name.as_bytes()),
+                expected,
+                "{pattern} {name}"
+            );
+        }
+        // Once exponential: a long run of "*" before an octet the name lacks.
+        let pattern = format!("{}x", "*".repeat(5_000));
+        assert!(!wildcard_match(
+            pattern.as_bytes(),
+            "a".repeat(200).as_bytes()
+        ));
+    }
 }

@@ -33,7 +33,7 @@ pub(super) struct Session {
     pub(super) enabled: bool,
     /// The search result variable "$" (RFC 9051 §6.4.4.1), as UIDs: an expunge then takes a
     /// message out of it by itself, and it means the same in SEARCH and UID SEARCH.
-    saved: Vec<u32>,
+    pub(super) saved: Vec<u32>,
 }
 
 impl ImapServer {
@@ -548,15 +548,16 @@ pub(super) fn binary_item(message: &[u8], item: &FetchItem) -> Vec<u8> {
             };
             let data = match partial {
                 None => data,
-                Some((start, len)) => {
-                    // As for BODY: the origin is named, the octets are cut to what exists.
-                    let start = usize::try_from(*start)
+                Some((origin, len)) => {
+                    // As for BODY: the origin asked for is named, the octets are cut to what
+                    // exists.
+                    let start = usize::try_from(*origin)
                         .unwrap_or(usize::MAX)
                         .min(data.len());
                     let end = start
                         .saturating_add(usize::try_from(*len).unwrap_or(usize::MAX))
                         .min(data.len());
-                    name.push_str(&format!("<{start}>"));
+                    name.push_str(&format!("<{origin}>"));
                     data.get(start..end).unwrap_or_default().to_vec()
                 }
             };
