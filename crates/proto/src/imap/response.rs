@@ -139,11 +139,19 @@ fn resp_text(rest: &[u8]) -> (Option<String>, String) {
 /// strings, literals, NIL and parenthesised lists.
 pub fn tokens(input: &[u8]) -> Option<Vec<Token>> {
     let mut pos = 0;
-    let list = list_items(input, &mut pos, false)?;
+    let list = list_items(input, &mut pos, 0)?;
     Some(list)
 }
 
-fn list_items(input: &[u8], pos: &mut usize, nested: bool) -> Option<Vec<Token>> {
+/// How deeply parenthesized lists may nest in a response: BODYSTRUCTURE needs a few levels;
+/// a server sending thousands must not exhaust the stack.
+const MAX_NESTING: usize = 64;
+
+fn list_items(input: &[u8], pos: &mut usize, depth: usize) -> Option<Vec<Token>> {
+    if depth > MAX_NESTING {
+        return None;
+    }
+    let nested = depth > 0;
     let mut out = Vec::new();
     loop {
         while input.get(*pos) == Some(&b' ') {
@@ -157,7 +165,7 @@ fn list_items(input: &[u8], pos: &mut usize, nested: bool) -> Option<Vec<Token>>
             }
             Some(b'(') => {
                 *pos += 1;
-                out.push(Token::List(list_items(input, pos, true)?));
+                out.push(Token::List(list_items(input, pos, depth + 1)?));
             }
             Some(b'"') => {
                 *pos += 1;
@@ -176,7 +184,14 @@ fn list_items(input: &[u8], pos: &mut usize, nested: bool) -> Option<Vec<Token>>
                 *pos += 1;
                 out.push(Token::Str(s));
             }
-            Some(b'{') => {
+            // A literal, or a literal8 (`~{n}`, RFC 9051 §4.3.1: BINARY data with NUL in it).
+            Some(b'{') | Some(b'~')
+                if input.get(*pos..)?.starts_with(b"{")
+                    || input.get(*pos..)?.starts_with(b"~{") =>
+            {
+                if input.get(*pos) == Some(&b'~') {
+                    *pos += 1;
+                }
                 let close = input.get(*pos..)?.iter().position(|&b| b == b'}')? + *pos;
                 let digits = std::str::from_utf8(input.get(*pos + 1..close)?).ok()?;
                 let size: usize = digits.trim_end_matches('+').parse().ok()?;
@@ -200,6 +215,16 @@ fn list_items(input: &[u8], pos: &mut usize, nested: bool) -> Option<Vec<Token>>
                 // `[` is an ATOM-CHAR (a flag may be `\S[en`); it opens a section only right
                 // after BODY, BODY.PEEK or BINARY*, and sections do not nest. Inside one, a
                 // header name may be a quoted string holding `]` or a space.
+                // A keyword may look like the start of a section (`BODY[x` is a valid flag): a
+                // section not closed on its line is read again as a plain atom.
+                let plain = |pos: &mut usize| {
+                    while let Some(&b) = input.get(*pos) {
+                        if matches!(b, b' ' | b')' | b'(' | b'\r' | b'\n') {
+                            break;
+                        }
+                        *pos += 1;
+                    }
+                };
                 let mut in_section = false;
                 while let Some(&b) = input.get(*pos) {
                     match b {
@@ -207,19 +232,28 @@ fn list_items(input: &[u8], pos: &mut usize, nested: bool) -> Option<Vec<Token>>
                             in_section = true;
                         }
                         b']' if in_section => in_section = false,
+                        b'\r' | b'\n' if in_section => break,
                         b'"' if in_section => {
-                            *pos += 1;
-                            while *input.get(*pos)? != b'"' {
-                                if input.get(*pos) == Some(&b'\\') {
-                                    *pos += 1;
+                            let mut at = *pos + 1;
+                            while input.get(at).is_some_and(|&c| c != b'"' && c != b'\n') {
+                                if input.get(at) == Some(&b'\\') {
+                                    at += 1;
                                 }
-                                *pos += 1;
+                                at += 1;
                             }
+                            if input.get(at) != Some(&b'"') {
+                                break;
+                            }
+                            *pos = at;
                         }
                         b' ' | b')' | b'(' if !in_section => break,
                         _ => {}
                     }
                     *pos += 1;
+                }
+                if in_section {
+                    *pos = start;
+                    plain(pos);
                 }
                 let atom = String::from_utf8_lossy(input.get(start..*pos)?).into_owned();
                 out.push(if atom.eq_ignore_ascii_case("NIL") {
@@ -353,5 +387,50 @@ mod tests {
             response(b"garbage\r\n").map(|_| ()),
             Err(DecodeError::Failed)
         );
+    }
+
+    // Fuzz finding 12: BINARY data with NUL comes as a literal8, `~{n}`.
+    #[test]
+    fn a_literal8_is_read_as_its_octets() {
+        let data = tokens(b"(BINARY[1] ~{4}\r\n\0(\"{ UID 3)").unwrap();
+        assert_eq!(
+            data,
+            [Token::List(vec![
+                Token::Atom("BINARY[1]".into()),
+                Token::Str(b"\0(\"{".to_vec()),
+                Token::Atom("UID".into()),
+                Token::Atom("3".into()),
+            ])]
+        );
+    }
+
+    // Fuzz finding 13: `BODY[x` is a valid keyword; a section not closed on its line is an
+    // atom like any other.
+    #[test]
+    fn a_keyword_that_looks_like_a_section_is_an_atom() {
+        let data = tokens(b"(FLAGS (BODY[x BINARY.PEEK[ \\Seen) UID 4)").unwrap();
+        assert_eq!(
+            data,
+            [Token::List(vec![
+                Token::Atom("FLAGS".into()),
+                Token::List(vec![
+                    Token::Atom("BODY[x".into()),
+                    Token::Atom("BINARY.PEEK[".into()),
+                    Token::Atom("\\Seen".into()),
+                ]),
+                Token::Atom("UID".into()),
+                Token::Atom("4".into()),
+            ])]
+        );
+        let (r, _) = response(b"* 1 FETCH (FLAGS (BODY[x))\r\n").unwrap();
+        assert!(matches!(r, Response::Numbered { number: 1, .. }), "{r:?}");
+    }
+
+    #[test]
+    fn lists_nest_only_so_deep() {
+        let deep = format!("{}x{}", "(".repeat(MAX_NESTING), ")".repeat(MAX_NESTING));
+        assert!(tokens(deep.as_bytes()).is_some());
+        let deeper = "(".repeat(100_000);
+        assert_eq!(tokens(deeper.as_bytes()), None);
     }
 }
