@@ -228,7 +228,12 @@ fn list_items(input: &[u8], pos: &mut usize, depth: usize) -> Option<Vec<Token>>
                 let mut in_section = false;
                 while let Some(&b) = input.get(*pos) {
                     match b {
-                        b'[' if !in_section && opens_section(input.get(start..*pos)?) => {
+                        // Sections name FETCH data items, which sit directly in the FETCH's
+                        // list: a `BODY[x` keyword inside FLAGS (...) is never one.
+                        b'[' if !in_section
+                            && depth == 1
+                            && opens_section(input.get(start..*pos)?) =>
+                        {
                             in_section = true;
                         }
                         b']' if in_section => in_section = false,
@@ -432,5 +437,27 @@ mod tests {
         assert!(tokens(deep.as_bytes()).is_some());
         let deeper = "(".repeat(100_000);
         assert_eq!(tokens(deeper.as_bytes()), None);
+    }
+
+    // Fuzz finding 13 again: the keyword's `[` met the `]` of a real section later on the line.
+    #[test]
+    fn a_section_keyword_in_flags_does_not_reach_the_next_section() {
+        let (r, _) =
+            response(b"* 6 FETCH (FLAGS (BINARY[d \\Seen) BINARY[] {2}\r\nhi)\r\n").unwrap();
+        let Response::Numbered { data, .. } = r else {
+            panic!("{r:?}")
+        };
+        assert_eq!(
+            data,
+            [Token::List(vec![
+                Token::Atom("FLAGS".into()),
+                Token::List(vec![
+                    Token::Atom("BINARY[d".into()),
+                    Token::Atom("\\Seen".into())
+                ]),
+                Token::Atom("BINARY[]".into()),
+                Token::Str(b"hi".to_vec()),
+            ])]
+        );
     }
 }
