@@ -155,7 +155,7 @@ fn rfc6851_uid_move_example() {
     let out = say(&mut s, &mut store, "a UID MOVE 4:5 foo");
     assert_eq!(
         out,
-        "* OK [COPYUID 2 4,5 1,2] Moved\r\n* 4 EXPUNGE\r\n* 4 EXPUNGE\r\na OK MOVE completed\r\n"
+        "* OK [COPYUID 2 4:5 1:2] Moved\r\n* 4 EXPUNGE\r\n* 4 EXPUNGE\r\na OK MOVE completed\r\n"
     );
 }
 

@@ -122,28 +122,6 @@ impl SequenceSet {
     pub fn is_saved(&self) -> bool {
         self.0 == [(SeqNumber::Value(0), SeqNumber::Value(0))]
     }
-
-    /// The set of these numbers (ascending), consecutive ones as ranges.
-    pub fn of(numbers: &[u32]) -> Self {
-        SequenceSet(
-            runs(numbers)
-                .into_iter()
-                .map(|(a, b)| (SeqNumber::Value(a), SeqNumber::Value(b)))
-                .collect(),
-        )
-    }
-}
-
-/// Ascending numbers as runs of consecutive ones: 2, 10, 11 → (2, 2), (10, 11).
-fn runs(numbers: &[u32]) -> Vec<(u32, u32)> {
-    let mut out: Vec<(u32, u32)> = Vec::new();
-    for &n in numbers {
-        match out.last_mut() {
-            Some((_, end)) if end.checked_add(1) == Some(n) => *end = n,
-            _ => out.push((n, n)),
-        }
-    }
-    out
 }
 
 // ---- parsers (RFC 9051 §9) ----

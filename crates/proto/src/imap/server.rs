@@ -1367,10 +1367,15 @@ impl ImapServer {
             );
             return;
         }
-        let from: Vec<String> = pairs.iter().map(|(a, _)| a.to_string()).collect();
-        let to: Vec<String> = pairs.iter().map(|(_, b)| b.to_string()).collect();
-        // RFC 4315 §3: COPYUID maps the source UIDs to the new ones.
-        let copyuid = format!("[COPYUID {validity} {} {}]", from.join(","), to.join(","));
+        // RFC 4315 §3: COPYUID maps the source UIDs to the new ones, in the same order. Both
+        // ascend, so consecutive ones become ranges (a COPY of 1:* is a short line).
+        let from: Vec<u32> = pairs.iter().map(|(a, _)| *a).collect();
+        let to: Vec<u32> = pairs.iter().map(|(_, b)| *b).collect();
+        let copyuid = format!(
+            "[COPYUID {validity} {} {}]",
+            SequenceSet::of(&from),
+            SequenceSet::of(&to)
+        );
         let uids: Vec<u32> = pairs.iter().map(|(a, _)| *a).collect();
         self.events.push_back(ServerEvent::MessagesCopied {
             from: source.clone(),

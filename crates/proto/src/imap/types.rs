@@ -34,6 +34,22 @@ impl SequenceSet {
             (lo..=hi).contains(&n)
         })
     }
+
+    /// The set of these numbers (ascending), consecutive ones as ranges: 2, 10, 11 → `2,10:11`.
+    pub fn of(numbers: &[u32]) -> Self {
+        let mut runs: Vec<(u32, u32)> = Vec::new();
+        for &n in numbers {
+            match runs.last_mut() {
+                Some((_, end)) if end.checked_add(1) == Some(n) => *end = n,
+                _ => runs.push((n, n)),
+            }
+        }
+        SequenceSet(
+            runs.into_iter()
+                .map(|(a, b)| (SeqNumber::Value(a), SeqNumber::Value(b)))
+                .collect(),
+        )
+    }
 }
 
 impl fmt::Display for SequenceSet {
