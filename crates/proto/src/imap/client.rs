@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use super::response::{self, fetch_item, Response, Token};
-use super::types::MAX_LINE;
+use super::types::MAX_RESPONSE_LINE;
 use crate::smtp::ClientTls;
 use crate::{DecodeError, ProtocolError};
 
@@ -261,8 +261,8 @@ impl ImapClient {
             return Ok(());
         }
         self.input.extend_from_slice(bytes);
-        // Past MAX_LINE the framer must look again, to refuse an endless line.
-        if self.partial && !bytes.contains(&b'\n') && self.input.len() <= MAX_LINE {
+        // Past the line limit the framer must look again, to refuse an endless line.
+        if self.partial && !bytes.contains(&b'\n') && self.input.len() <= MAX_RESPONSE_LINE {
             return Ok(());
         }
         // Responses are read with a cursor and the buffer shortened once, in place: a big

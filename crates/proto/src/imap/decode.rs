@@ -26,7 +26,7 @@ pub enum Framing {
     Complete(usize),
     /// More octets are needed; `sync_literals` synchronising literals were announced so far.
     Incomplete { sync_literals: usize },
-    /// A line longer than [`MAX_LINE`].
+    /// A line longer than the limit ([`MAX_LINE`] for commands).
     LineTooLong,
     /// A literal larger than [`MAX_LITERAL`].
     LiteralTooLarge,
@@ -35,18 +35,23 @@ pub enum Framing {
 /// Finds the first whole command in `input`: lines joined by literals (`{n}` or `{n+}` at
 /// the end of a line, then CRLF and n octets).
 pub fn frame(input: &[u8]) -> Framing {
+    frame_within(input, MAX_LINE)
+}
+
+/// [`frame`] with another line limit (the client reads longer response lines).
+pub fn frame_within(input: &[u8], max_line: usize) -> Framing {
     let mut pos = 0;
     let mut sync_literals = 0;
     loop {
         let rest = input.get(pos..).unwrap_or_default();
         let Some(lf) = rest.iter().position(|&b| b == b'\n') else {
-            return if rest.len() > MAX_LINE {
+            return if rest.len() > max_line {
                 Framing::LineTooLong
             } else {
                 Framing::Incomplete { sync_literals }
             };
         };
-        if lf > MAX_LINE {
+        if lf > max_line {
             return Framing::LineTooLong;
         }
         let line = rest.get(..lf).unwrap_or_default();

@@ -2,7 +2,8 @@
 //! lists of RFC 9051 §9 (atoms, quoted strings, literals, NIL, lists), and the few
 //! response shapes a client acts on.
 
-use super::decode::{frame, Framing};
+use super::decode::{frame_within, Framing};
+use super::types::MAX_RESPONSE_LINE;
 use crate::DecodeError;
 
 /// One token of a response line.
@@ -57,7 +58,7 @@ pub enum Response {
 
 /// One whole response from the front of `input` and the octets it took.
 pub fn response(input: &[u8]) -> Result<(Response, usize), DecodeError> {
-    let used = match frame(input) {
+    let used = match frame_within(input, MAX_RESPONSE_LINE) {
         Framing::Complete(n) => n,
         Framing::Incomplete { .. } => return Err(DecodeError::Incomplete),
         Framing::LineTooLong | Framing::LiteralTooLarge => return Err(DecodeError::Failed),
@@ -459,5 +460,19 @@ mod tests {
                 Token::Str(b"hi".to_vec()),
             ])]
         );
+    }
+
+    // Found by the IMAP4rev2 fuzz target: SEARCH in a mailbox of some 12,000 messages passes
+    // 64 KiB, the limit for commands; responses may run to 1,000,000 octets.
+    #[test]
+    fn a_long_search_response_is_read_and_an_endless_line_is_not() {
+        let numbers: Vec<String> = (1..=20_000).map(|n| n.to_string()).collect();
+        let line = format!("* SEARCH {}\r\n", numbers.join(" "));
+        assert!(line.len() > 64 * 1024);
+        let (r, used) = response(line.as_bytes()).unwrap();
+        assert_eq!(used, line.len());
+        assert!(matches!(r, Response::Data { ref data, .. } if data.len() == 20_000));
+        let endless = vec![b'x'; MAX_RESPONSE_LINE + 1];
+        assert_eq!(response(&endless), Err(DecodeError::Failed));
     }
 }

@@ -7,6 +7,10 @@ use super::mime::Section;
 /// RFC 2683 §3.2.1.5 and RFC 7162 §4: servers should accept command lines of at least
 /// 8000 octets; we accept 64 KiB (literals excluded), as Dovecot does.
 pub const MAX_LINE: usize = 64 * 1024;
+/// A server's response line can be far longer than a command: SEARCH lists every match, and a
+/// mailbox of 12,000 messages already passes 64 KiB. The client accepts up to 1,000,000
+/// octets per line, as Python's imaplib does.
+pub const MAX_RESPONSE_LINE: usize = 1_000_000;
 /// The largest literal accepted, e.g. a message in APPEND.
 pub const MAX_LITERAL: u64 = 10 * 1024 * 1024;
 
