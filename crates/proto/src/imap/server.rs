@@ -18,7 +18,7 @@ use super::types::StatusItem;
 use super::types::{Command, FetchItem, SearchKey, SequenceSet, State, StoreMode};
 use crate::smtp::TlsPolicy;
 #[cfg(feature = "mailboxes")]
-use crate::store::FolderError;
+use crate::store::{Folder, FolderError};
 use crate::store::{MailStore, StoredMessage};
 use crate::time::{Duration, Instant};
 
@@ -872,31 +872,7 @@ impl ImapServer {
             out.extend(format!("{tag} NO [NONEXISTENT] Mailbox doesn't exist\r\n").bytes());
             return;
         };
-        let values: Vec<String> = items
-            .iter()
-            .map(|item| {
-                let n = match item {
-                    StatusItem::Messages => folder.messages.len() as u64,
-                    StatusItem::Recent => folder.unclaimed_recent() as u64,
-                    StatusItem::UidNext => u64::from(folder.uid_next),
-                    StatusItem::UidValidity => u64::from(folder.uid_validity),
-                    StatusItem::Unseen => folder
-                        .messages
-                        .iter()
-                        .filter(|m| !m.has_flag("\\Seen"))
-                        .count() as u64,
-                    StatusItem::Size => folder.messages.iter().map(|m| m.bytes.len() as u64).sum(),
-                    StatusItem::HighestModSeq => folder.highest_modseq,
-                    #[cfg(feature = "imap4rev2")]
-                    StatusItem::Deleted => rev2::deleted(folder),
-                };
-                format!("{} {n}", item.name())
-            })
-            .collect();
-        let mut line = b"* STATUS ".to_vec();
-        line.extend(astring(mailbox));
-        line.extend(format!(" ({})\r\n", values.join(" ")).bytes());
-        out.extend(line);
+        out.extend(status_response(mailbox, folder, items));
         self.finish(tag, store, true, out, "OK STATUS completed");
     }
 
@@ -1505,6 +1481,36 @@ fn sent_date(field: &[u8]) -> Option<i64> {
     ];
     let m = MONTHS.iter().position(|n| n.eq_ignore_ascii_case(month))? as u32 + 1;
     decode::days_from_civil(year, m, day)
+}
+
+/// `* STATUS mailbox (item value ...)` (RFC 9051 §7.3.3), for STATUS and LIST-STATUS.
+#[cfg(feature = "mailboxes")]
+fn status_response(mailbox: &str, folder: &Folder, items: &[StatusItem]) -> Vec<u8> {
+    let values: Vec<String> = items
+        .iter()
+        .map(|item| {
+            let n = match item {
+                StatusItem::Messages => folder.messages.len() as u64,
+                StatusItem::Recent => folder.unclaimed_recent() as u64,
+                StatusItem::UidNext => u64::from(folder.uid_next),
+                StatusItem::UidValidity => u64::from(folder.uid_validity),
+                StatusItem::Unseen => folder
+                    .messages
+                    .iter()
+                    .filter(|m| !m.has_flag("\\Seen"))
+                    .count() as u64,
+                StatusItem::Size => folder.messages.iter().map(|m| m.bytes.len() as u64).sum(),
+                StatusItem::HighestModSeq => folder.highest_modseq,
+                #[cfg(feature = "imap4rev2")]
+                StatusItem::Deleted => rev2::deleted(folder),
+            };
+            format!("{} {n}", item.name())
+        })
+        .collect();
+    let mut line = b"* STATUS ".to_vec();
+    line.extend(astring(mailbox));
+    line.extend(format!(" ({})\r\n", values.join(" ")).bytes());
+    line
 }
 
 #[cfg(feature = "mailboxes")]

@@ -14,7 +14,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{wildcard_match, ImapServer, Selected, SYSTEM_FLAGS};
+use super::{status_response, wildcard_match, ImapServer, Selected, SYSTEM_FLAGS};
 use crate::imap::encode::{astring, literal};
 use crate::imap::mime::{self, BinaryPart};
 use crate::imap::rev2::{
@@ -389,35 +389,6 @@ pub(super) fn deleted(folder: &Folder) -> u64 {
         .iter()
         .filter(|m| m.has_flag("\\Deleted"))
         .count() as u64
-}
-
-/// `* STATUS mailbox (item value ...)` (RFC 9051 §7.3.3) for LIST-STATUS. The STATUS
-/// command keeps its own copy of this, so that the IMAP4rev1 server is built as before.
-fn status_response(mailbox: &str, folder: &Folder, items: &[StatusItem]) -> Vec<u8> {
-    let values: Vec<String> = items
-        .iter()
-        .map(|item| {
-            let n = match item {
-                StatusItem::Messages => folder.messages.len() as u64,
-                StatusItem::Recent => folder.unclaimed_recent() as u64,
-                StatusItem::UidNext => u64::from(folder.uid_next),
-                StatusItem::UidValidity => u64::from(folder.uid_validity),
-                StatusItem::Unseen => folder
-                    .messages
-                    .iter()
-                    .filter(|m| !m.has_flag("\\Seen"))
-                    .count() as u64,
-                StatusItem::Size => folder.messages.iter().map(|m| m.bytes.len() as u64).sum(),
-                StatusItem::HighestModSeq => folder.highest_modseq,
-                StatusItem::Deleted => deleted(folder),
-            };
-            format!("{} {n}", item.name())
-        })
-        .collect();
-    let mut line = b"* STATUS ".to_vec();
-    line.extend(astring(mailbox));
-    line.extend(format!(" ({})\r\n", values.join(" ")).bytes());
-    line
 }
 
 /// Does the command use syntax IMAP4rev1 does not have?
