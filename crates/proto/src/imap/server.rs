@@ -808,6 +808,18 @@ impl ImapServer {
                 format!("* OK [HIGHESTMODSEQ {}] Highest\r\n", folder.highest_modseq).bytes(),
             );
         }
+        self.enter_selected(tag, mailbox, read_only, (uids, flags, recent), out);
+    }
+
+    /// The tagged OK of SELECT or EXAMINE, and the selected state it opens (both revisions).
+    fn enter_selected(
+        &mut self,
+        tag: &str,
+        mailbox: &str,
+        read_only: bool,
+        (uids, flags, recent): (Vec<u32>, Vec<BTreeSet<String>>, BTreeSet<u32>),
+        out: &mut Vec<u8>,
+    ) {
         let access = if read_only { "READ-ONLY" } else { "READ-WRITE" };
         let name = if read_only { "EXAMINE" } else { "SELECT" };
         out.extend(format!("{tag} OK [{access}] {name} completed\r\n").bytes());

@@ -14,7 +14,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{status_response, wildcard_match, ImapServer, Selected, SYSTEM_FLAGS};
+use super::{status_response, wildcard_match, ImapServer, SYSTEM_FLAGS};
 use crate::imap::encode::{astring, literal};
 use crate::imap::mime::{self, BinaryPart};
 use crate::imap::rev2::{
@@ -24,7 +24,7 @@ use crate::imap::rev2::{
 use crate::imap::types::{Command, FetchItem, SearchKey, SequenceSet, State, StatusItem};
 use crate::store::{Folder, MailStore, INBOX};
 
-use super::{Mode, ServerEvent};
+use super::Mode;
 
 /// What an IMAP4rev2 connection keeps.
 #[derive(Debug, Clone, Default)]
@@ -186,22 +186,7 @@ impl ImapServer {
             );
         }
         out.extend(list_line(&attributes(&[], mailbox), mailbox, false));
-        let access = if read_only { "READ-ONLY" } else { "READ-WRITE" };
-        let name = if read_only { "EXAMINE" } else { "SELECT" };
-        out.extend(format!("{tag} OK [{access}] {name} completed\r\n").bytes());
-        self.events.push_back(ServerEvent::MailboxSelected {
-            mailbox: mailbox.to_string(),
-            exists: uids.len(),
-            read_only,
-        });
-        self.selected = Some(Selected {
-            name: mailbox.to_string(),
-            read_only,
-            uids,
-            flags,
-            recent: BTreeSet::new(),
-        });
-        self.state = State::Selected;
+        self.enter_selected(tag, mailbox, read_only, (uids, flags, BTreeSet::new()), out);
     }
 
     /// Extended LIST (RFC 9051 §6.3.9, RFC 5258) with LIST-STATUS (RFC 5819).
