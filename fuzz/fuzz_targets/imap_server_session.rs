@@ -18,15 +18,13 @@
 
 mod common;
 
+use common::imap::drain;
 use common::Chunks;
-use imap_codec::decode::Decoder;
-use imap_codec::{GreetingCodec, ResponseCodec};
 use libfuzzer_sys::fuzz_target;
-use postroom_proto::imap::response::{self, Response};
 use postroom_proto::imap::server::AUTOLOGOUT;
-use postroom_proto::imap::{ImapServer, ServerConfig, ServerEvent};
+use postroom_proto::imap::{ImapServer, ServerConfig};
 use postroom_proto::smtp::TlsPolicy;
-use postroom_proto::{DecodeError, Duration, Instant, MailStore};
+use postroom_proto::{Duration, Instant, MailStore};
 
 const PLAIN: &[u8] = b"From: Alice <alice@example.org>\r\nTo: bob@example.net\r\n\
 Subject: Lunch\r\nDate: Fri, 6 Mar 2026 09:00:00 +0000\r\nMessage-ID: <1@example.org>\r\n\r\n\
@@ -81,13 +79,13 @@ fuzz_target!(|data: &[u8]| {
     let mut now = Instant::ZERO;
     let mut server = ImapServer::new(cfg, now);
     let mut units = 0usize;
-    drain(&mut server, &mut units);
+    drain(&mut server, &mut units, |out| out.contains(&0));
     for (n, chunk) in Chunks::new(input, *chunking).enumerate() {
         if time_passes {
             let minutes = if n % 8 == 7 { 31 } else { 1 };
             now = now + Duration::from_secs(60 * minutes);
             server.handle_timeout(now);
-            drain(&mut server, &mut units);
+            drain(&mut server, &mut units, |out| out.contains(&0));
         }
         if n % 4 == 3 && n < 32 {
             if deliveries {
@@ -105,7 +103,7 @@ fuzz_target!(|data: &[u8]| {
             }
             if deliveries || changes {
                 server.handle_store_change(&store);
-                drain(&mut server, &mut units);
+                drain(&mut server, &mut units, |out| out.contains(&0));
             }
         }
         let was_closed = server.is_closed();
@@ -113,76 +111,12 @@ fuzz_target!(|data: &[u8]| {
         if was_closed {
             assert_eq!(server.poll_output(), None, "a closed session replied");
         }
-        drain(&mut server, &mut units);
+        drain(&mut server, &mut units, |out| out.contains(&0));
     }
     server.handle_timeout(now + AUTOLOGOUT);
-    drain(&mut server, &mut units);
+    drain(&mut server, &mut units, |out| out.contains(&0));
     assert!(server.is_closed() || server.poll_timeout().is_some());
     server.connection_lost();
-    drain(&mut server, &mut units);
+    drain(&mut server, &mut units, |out| out.contains(&0));
     assert!(server.is_closed());
 });
-
-fn drain(server: &mut ImapServer, units: &mut usize) {
-    while let Some(out) = server.poll_output() {
-        check_unit(&out, *units == 0);
-        *units += 1;
-    }
-    while let Some(event) = server.poll_event() {
-        if event == ServerEvent::TlsRequested {
-            server.tls_established();
-        }
-    }
-}
-
-fn check_unit(out: &[u8], greeting: bool) {
-    assert!(!out.is_empty(), "an empty output unit");
-    let mut rest = out;
-    let mut first = true;
-    while !rest.is_empty() {
-        match response::response(rest) {
-            Ok((r, used)) => {
-                if greeting && first {
-                    assert!(
-                        matches!(&r, Response::Status { status, .. } if matches!(status.as_str(), "OK" | "PREAUTH" | "BYE")),
-                        "the first output is not a greeting: {r:?}"
-                    );
-                }
-                first = false;
-                rest = &rest[used..];
-            }
-            Err(DecodeError::Incomplete) => panic!(
-                "our parser: the unit ends inside a response: {:?}",
-                String::from_utf8_lossy(out)
-            ),
-            Err(DecodeError::Failed) => panic!(
-                "our parser rejects {:?} in the unit {:?}",
-                String::from_utf8_lossy(rest),
-                String::from_utf8_lossy(out)
-            ),
-        }
-    }
-    if out.contains(&0) {
-        return;
-    }
-    let mut rest = out;
-    if greeting {
-        match GreetingCodec::default().decode(rest) {
-            Ok((r, _)) => rest = r,
-            Err(e) => panic!(
-                "imap-codec rejects the greeting ({e:?}): {:?}",
-                String::from_utf8_lossy(out)
-            ),
-        }
-    }
-    while !rest.is_empty() {
-        match ResponseCodec::default().decode(rest) {
-            Ok((r, _)) => rest = r,
-            Err(e) => panic!(
-                "imap-codec rejects ({e:?}) {:?} in the unit {:?}",
-                String::from_utf8_lossy(rest),
-                String::from_utf8_lossy(out)
-            ),
-        }
-    }
-}

@@ -1,5 +1,9 @@
 //! Shared by the session targets: splitting one input into the chunks a network would deliver.
 
+// The IMAP checks; the other targets do not use them.
+#[allow(dead_code)]
+pub mod imap;
+
 /// Splits `data` into consecutive chunks whose sizes come from one `seed` byte, so that one
 /// input can exercise both a session fed all at once and one fed a byte at a time.
 ///
