@@ -72,7 +72,7 @@ fuzz_target!(|data: &[u8]| {
     for chunk in Chunks::new(input, *chunking) {
         let was_closed = client.is_closed();
         // An Err means the server broke the protocol and the client closed.
-        let _ = client.handle_input(chunk);
+        let _ = client.handle_input(postroom_proto::Instant::ZERO, chunk);
         if was_closed {
             assert_eq!(client.poll_output(), None, "a closed client sent something");
         }

@@ -159,7 +159,9 @@ fn stream(n: usize) -> Vec<u8> {
 fn client_session(server_bytes: &[u8]) -> usize {
     let mut client = ImapClient::new(ClientConfig::new("bob", "secret"), DeviceCache::default());
     for piece in server_bytes.chunks(1460) {
-        client.handle_input(piece).unwrap();
+        client
+            .handle_input(postroom_proto::Instant::ZERO, piece)
+            .unwrap();
         while client.poll_output().is_some() {}
     }
     client
@@ -179,7 +181,9 @@ fn big_literal_session() -> Vec<u8> {
     for _ in 0..100 {
         let mut moved = false;
         while let Some(b) = server.poll_output() {
-            client.handle_input(&b).unwrap();
+            client
+                .handle_input(postroom_proto::Instant::ZERO, &b)
+                .unwrap();
             transcript.extend(b);
             moved = true;
         }

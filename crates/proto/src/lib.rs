@@ -11,9 +11,11 @@ pub mod explain;
 pub mod imap;
 pub mod message;
 pub mod pop3;
+pub mod session;
 pub mod smtp;
 pub mod store;
 pub mod time;
+pub mod wire;
 
 pub use error::{DecodeError, ProtocolError, UsageError};
 pub use explain::{Explanation, RfcRef};

@@ -51,7 +51,9 @@ impl Device {
             let mut moved = false;
             while let Some(b) = self.server.poll_output() {
                 for piece in b.chunks(self.chunk.min(b.len()).max(1)) {
-                    self.client.handle_input(piece).unwrap();
+                    self.client
+                        .handle_input(postroom_proto::Instant::ZERO, piece)
+                        .unwrap();
                 }
                 moved = true;
             }
@@ -251,7 +253,10 @@ fn client_commands(lines: &[&str]) -> Vec<String> {
     let mut sent = Vec::new();
     for line in lines {
         client
-            .handle_input(format!("{line}\r\n").as_bytes())
+            .handle_input(
+                postroom_proto::Instant::ZERO,
+                format!("{line}\r\n").as_bytes(),
+            )
             .unwrap();
         sent.extend(
             std::iter::from_fn(|| client.poll_output()).map(|b| String::from_utf8(b).unwrap()),
@@ -296,7 +301,10 @@ fn configured_values_with_line_breaks_cannot_add_a_command() {
     let config = ClientConfig::new("bob", "sec\r\nA999 DELETE INBOX\r\nret");
     let mut client = ImapClient::new(config, DeviceCache::default());
     client
-        .handle_input(b"* OK [CAPABILITY IMAP4rev1 LOGIN] hi\r\n")
+        .handle_input(
+            postroom_proto::Instant::ZERO,
+            b"* OK [CAPABILITY IMAP4rev1 LOGIN] hi\r\n",
+        )
         .unwrap();
     let sent: String = std::iter::from_fn(|| client.poll_output())
         .map(|b| String::from_utf8(b).unwrap())

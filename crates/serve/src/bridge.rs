@@ -9,7 +9,9 @@ use std::time::Duration as StdDuration;
 
 use postroom_proto::imap::{self, ImapServer};
 use postroom_proto::pop3::{self, Pop3Server};
-use postroom_proto::smtp::{ServerConfig, ServerEvent, ServerState, SmtpServer, TlsPolicy};
+use postroom_proto::session::{Event, Narrator, ServerSession};
+use postroom_proto::smtp::{ServerConfig, SmtpNarrator, SmtpServer};
+use postroom_proto::wire::TlsPolicy;
 use postroom_proto::{Instant, MailStore};
 
 use crate::stream::Stream;
@@ -148,22 +150,71 @@ fn serve_connection(
 ) -> io::Result<()> {
     tcp.set_read_timeout(Some(POLL))?;
     tcp.set_nodelay(true)?;
+    let mut stream = Stream::Plain(tcp);
+    let (mut server, mut narrator) = session_for(service, shared);
+    if service == Service::SubmissionImplicitTls {
+        stream = stream.into_tls(&shared.tls.config)?;
+        transcript::note(tag, "TLS established (implicit TLS)");
+    }
+    if service == Service::Imap {
+        // IMAP looks at the store often, so a client in IDLE hears of new mail promptly.
+        stream.tcp().set_read_timeout(Some(IMAP_POLL))?;
+    }
+    let result = serve(stream, server.as_mut(), narrator.as_mut(), shared, tag);
+    // However the connection ended, the session lets go of what it holds; POP3 deletes
+    // nothing without QUIT (RFC 1939 §6).
+    server.connection_lost(&mut shared.store());
+    report_events(server.as_mut(), tag);
+    result
+}
+
+/// The session and the narrator for what a port serves: the one place a protocol is chosen.
+fn session_for(service: Service, shared: &Shared) -> (Box<dyn ServerSession>, Box<dyn Narrator>) {
+    let hostname = &shared.hostname;
+    let tls = |required: bool| {
+        if required {
+            TlsPolicy::Required
+        } else {
+            TlsPolicy::Offered
+        }
+    };
     match service {
         Service::Pop3 => {
-            let mut server = None;
-            let result = serve_pop3(tcp, shared, tag, &mut server);
-            // However the connection ended, release the mailbox; without QUIT nothing is
-            // deleted (RFC 1939 §6).
-            if let Some(server) = server.as_mut() {
-                let mut store = shared.store();
-                server.connection_lost(&mut store);
-                drop(store);
-                report_pop3_events(server, tag);
-            }
-            result
+            let mut config = pop3::ServerConfig::new(hostname);
+            config.tls = TlsPolicy::Offered;
+            // RFC 1939 §7: a timestamp that differs for every greeting.
+            let session = shared.sessions.load(Ordering::SeqCst);
+            config.apop_timestamp = Some(format!(
+                "<{}.{session}.{}@{}>",
+                std::process::id(),
+                shared.now().as_micros(),
+                hostname
+            ));
+            let server = Pop3Server::new(config, shared.now());
+            (Box::new(server), Box::new(pop3::Pop3Narrator::new()))
         }
-        Service::Imap => serve_imap(tcp, shared, tag),
-        _ => serve_smtp(tcp, service, shared, tag),
+        Service::Imap => {
+            let mut config = imap::ServerConfig::new(hostname);
+            config.imap4rev2 = true;
+            config.tls = tls(shared.require_tls);
+            let server = ImapServer::new(config, shared.now());
+            (Box::new(server), Box::new(imap::ImapNarrator::new()))
+        }
+        Service::SmtpExchanger | Service::Submission | Service::SubmissionImplicitTls => {
+            let mut config = match service {
+                Service::SmtpExchanger => ServerConfig::new(hostname, &shared.domain),
+                _ => ServerConfig::submission(hostname, &shared.domain),
+            };
+            // The bridge has no network beyond loopback: mail for other domains would be lost.
+            config.accept_remote = false;
+            config.tls = tls(service == Service::Submission && shared.require_tls);
+            if service == Service::SubmissionImplicitTls {
+                config.tls = TlsPolicy::NotOffered;
+                config.secure_from_start = true;
+            }
+            let server = SmtpServer::new(config, shared.now());
+            (Box::new(server), Box::new(SmtpNarrator::new()))
+        }
     }
 }
 
@@ -171,44 +222,40 @@ fn serve_connection(
 /// client in IDLE hears of new mail and expunges promptly.
 const IMAP_POLL: StdDuration = StdDuration::from_millis(200);
 
-fn serve_imap(tcp: TcpStream, shared: &Shared, tag: &str) -> io::Result<()> {
-    tcp.set_read_timeout(Some(IMAP_POLL))?;
-    let mut config = imap::ServerConfig::new(&shared.hostname);
-    config.imap4rev2 = true;
-    config.tls = if shared.require_tls {
-        TlsPolicy::Required
-    } else {
-        TlsPolicy::Offered
-    };
-    let mut server = ImapServer::new(config, shared.now());
-    let mut stream = Stream::Plain(tcp);
+/// Prints what the session did; true if it asked for TLS (the caller starts it).
+fn report_events(server: &mut dyn ServerSession, tag: &str) -> bool {
+    let mut tls = false;
+    while let Some(event) = server.poll_common_event() {
+        match event {
+            Event::TlsRequested => tls = true,
+            other => transcript::note(tag, &other.describe()),
+        }
+    }
+    tls
+}
+
+/// One connection, any protocol: output out, events reported, input in, timers run.
+fn serve(
+    mut stream: Stream,
+    server: &mut dyn ServerSession,
+    narrator: &mut dyn Narrator,
+    shared: &Shared,
+    tag: &str,
+) -> io::Result<()> {
     let mut buf = vec![0u8; READ_CHUNK];
+    // Client bytes up to the last line end are narrated; a line cut by a read waits here.
+    let mut partial: Vec<u8> = Vec::new();
     let mut seen_modseq = 0;
     loop {
         while let Some(out) = server.poll_output() {
-            transcript::print_unit(tag, "S:", stream.is_tls(), &out, None);
+            transcript::print_unit(tag, "S:", stream.is_tls(), &out, narrator, false);
             stream.write_all(&out)?;
         }
         stream.flush()?;
-        while let Some(event) = server.poll_event() {
-            match event {
-                imap::ServerEvent::TlsRequested => {
-                    stream = stream.into_tls(&shared.tls.config)?;
-                    server.tls_established();
-                    transcript::note(tag, "TLS established (STARTTLS)");
-                }
-                imap::ServerEvent::LoggedIn { user } => {
-                    transcript::note(tag, &format!("{user} logged in"))
-                }
-                imap::ServerEvent::MessagesExpunged { mailbox, uids } => {
-                    let list: Vec<String> = uids.iter().map(u32::to_string).collect();
-                    transcript::note(
-                        tag,
-                        &format!("expunged UID(s) {} from {mailbox}", list.join(", ")),
-                    );
-                }
-                _ => {}
-            }
+        if report_events(server, tag) {
+            stream = stream.into_tls(&shared.tls.config)?;
+            server.tls_established();
+            transcript::note(tag, "TLS established (STARTTLS)");
         }
         if server.is_closed() {
             return Ok(());
@@ -217,13 +264,11 @@ fn serve_imap(tcp: TcpStream, shared: &Shared, tag: &str) -> io::Result<()> {
             Ok(0) => return Ok(()),
             Ok(n) => {
                 let bytes = buf.get(..n).unwrap_or_default();
-                transcript::print_unit(
-                    tag,
-                    "C:",
-                    stream.is_tls(),
-                    bytes,
-                    Some(transcript::imap_command),
-                );
+                partial.extend_from_slice(bytes);
+                if let Some(end) = partial.iter().rposition(|&b| b == b'\n') {
+                    let lines: Vec<u8> = partial.drain(..=end).collect();
+                    transcript::print_unit(tag, "C:", stream.is_tls(), &lines, narrator, true);
+                }
                 let mut store = shared.store();
                 server.handle_input(shared.now(), bytes, &mut store);
                 seen_modseq = store.modseq();
@@ -234,184 +279,12 @@ fn serve_imap(tcp: TcpStream, shared: &Shared, tag: &str) -> io::Result<()> {
                     io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
                 ) =>
             {
-                let store = shared.store();
+                let mut store = shared.store();
                 if store.modseq() != seen_modseq {
                     seen_modseq = store.modseq();
                     server.handle_store_change(&store);
                 }
-                drop(store);
-                server.handle_timeout(shared.now());
-            }
-            Err(e) => return Err(e),
-        }
-    }
-}
-
-/// Prints what the POP3 session did; true if it asked for TLS (the caller starts it).
-fn report_pop3_events(server: &mut Pop3Server, tag: &str) -> bool {
-    let mut tls = false;
-    while let Some(event) = server.poll_event() {
-        match event {
-            pop3::ServerEvent::TlsRequested => tls = true,
-            pop3::ServerEvent::LoggedIn { user, messages } => transcript::note(
-                tag,
-                &format!("{user} logged in, {messages} message(s); mailbox locked"),
-            ),
-            pop3::ServerEvent::MessagesDeleted { uids } => {
-                let list: Vec<String> = uids.iter().map(u32::to_string).collect();
-                transcript::note(tag, &format!("UPDATE deleted UID(s) {}", list.join(", ")));
-            }
-            pop3::ServerEvent::SessionClosed { updated } => {
-                let how = if updated {
-                    "after UPDATE"
-                } else {
-                    "without UPDATE: nothing deleted"
-                };
-                transcript::note(tag, &format!("session ended {how}"));
-            }
-            _ => {}
-        }
-    }
-    tls
-}
-
-fn serve_pop3(
-    tcp: TcpStream,
-    shared: &Shared,
-    tag: &str,
-    slot: &mut Option<Pop3Server>,
-) -> io::Result<()> {
-    let mut config = pop3::ServerConfig::new(&shared.hostname);
-    config.tls = TlsPolicy::Offered;
-    // RFC 1939 §7: a timestamp that differs for every greeting.
-    let session = shared.sessions.load(Ordering::SeqCst);
-    config.apop_timestamp = Some(format!(
-        "<{}.{session}.{}@{}>",
-        std::process::id(),
-        shared.now().as_micros(),
-        shared.hostname
-    ));
-    let server = slot.insert(Pop3Server::new(config, shared.now()));
-    let mut stream = Stream::Plain(tcp);
-    let mut buf = vec![0u8; READ_CHUNK];
-    loop {
-        while let Some(out) = server.poll_output() {
-            transcript::print_unit(tag, "S:", stream.is_tls(), &out, None);
-            stream.write_all(&out)?;
-        }
-        stream.flush()?;
-        if report_pop3_events(server, tag) {
-            stream = stream.into_tls(&shared.tls.config)?;
-            server.tls_established();
-            transcript::note(tag, "TLS established (STLS)");
-        }
-        if server.is_closed() {
-            return Ok(());
-        }
-        match stream.read(&mut buf) {
-            Ok(0) => return Ok(()),
-            Ok(n) => {
-                let bytes = buf.get(..n).unwrap_or_default();
-                transcript::print_unit(
-                    tag,
-                    "C:",
-                    stream.is_tls(),
-                    bytes,
-                    Some(transcript::pop3_command),
-                );
-                let mut store = shared.store();
-                server.handle_input(shared.now(), bytes, &mut store);
-            }
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-                ) =>
-            {
-                let mut store = shared.store();
                 server.handle_timeout(shared.now(), &mut store);
-            }
-            Err(e) => return Err(e),
-        }
-    }
-}
-
-fn serve_smtp(tcp: TcpStream, service: Service, shared: &Shared, tag: &str) -> io::Result<()> {
-    let hostname = &shared.hostname;
-    let mut config = match service {
-        Service::SmtpExchanger => ServerConfig::new(hostname, &shared.domain),
-        _ => ServerConfig::submission(hostname, &shared.domain),
-    };
-    // The bridge has no network beyond loopback: mail for other domains would be lost.
-    config.accept_remote = false;
-    config.tls = match (service, shared.require_tls) {
-        (Service::Submission, true) => TlsPolicy::Required,
-        _ => TlsPolicy::Offered,
-    };
-    let mut stream = Stream::Plain(tcp);
-    if service == Service::SubmissionImplicitTls {
-        config.tls = TlsPolicy::NotOffered;
-        config.secure_from_start = true;
-        stream = stream.into_tls(&shared.tls.config)?;
-        transcript::note(tag, "TLS established (implicit TLS)");
-    }
-    let mut server = SmtpServer::new(config, shared.now());
-    let mut buf = vec![0u8; READ_CHUNK];
-    loop {
-        while let Some(out) = server.poll_output() {
-            transcript::print_unit(tag, "S:", stream.is_tls(), &out, None);
-            stream.write_all(&out)?;
-        }
-        stream.flush()?;
-        while let Some(event) = server.poll_event() {
-            match event {
-                ServerEvent::TlsRequested => {
-                    stream = stream.into_tls(&shared.tls.config)?;
-                    server.tls_established();
-                    transcript::note(tag, "TLS established (STARTTLS)");
-                }
-                ServerEvent::MessageAccepted {
-                    local,
-                    uids,
-                    content,
-                    ..
-                } => {
-                    for (to, uid) in local.iter().zip(&uids) {
-                        let text = format!(
-                            "stored message for {to} as UID {uid} ({} octets)",
-                            content.len()
-                        );
-                        transcript::note(tag, &text);
-                    }
-                }
-                ServerEvent::Authenticated { user } => {
-                    transcript::note(tag, &format!("authenticated as {user}"))
-                }
-                _ => {}
-            }
-        }
-        if server.is_closed() {
-            return Ok(());
-        }
-        match stream.read(&mut buf) {
-            Ok(0) => return Ok(()),
-            Ok(n) => {
-                let bytes = buf.get(..n).unwrap_or_default();
-                // Message text is not commands: only annotate outside DATA.
-                let annotate: Option<transcript::Annotator> = (server.state()
-                    != ServerState::ReceivingData)
-                    .then_some(transcript::smtp_command);
-                transcript::print_unit(tag, "C:", stream.is_tls(), bytes, annotate);
-                let mut store = shared.store();
-                server.handle_input(shared.now(), bytes, &mut store);
-            }
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-                ) =>
-            {
-                server.handle_timeout(shared.now());
             }
             Err(e) => return Err(e),
         }

@@ -135,6 +135,7 @@ pub struct ImapConnection {
     pub client: postroom_proto::imap::ImapClient,
     pub transcript: Vec<String>,
     pub events: Vec<postroom_proto::imap::ClientEvent>,
+    started: std::time::Instant,
 }
 
 impl ImapConnection {
@@ -146,6 +147,7 @@ impl ImapConnection {
             client,
             transcript: Vec::new(),
             events: Vec::new(),
+            started: std::time::Instant::now(),
         })
     }
 
@@ -175,8 +177,11 @@ impl ImapConnection {
                 Ok(n) => {
                     let bytes = buf.get(..n).unwrap_or_default();
                     record(&mut self.transcript, "S:", bytes);
+                    let now = Instant::from_micros(
+                        u64::try_from(self.started.elapsed().as_micros()).unwrap_or(u64::MAX),
+                    );
                     self.client
-                        .handle_input(bytes)
+                        .handle_input(now, bytes)
                         .map_err(|e| io::Error::other(e.to_string()))?;
                 }
                 Err(e)

@@ -1,46 +1,51 @@
 //! Each session's transcript on stdout, one line per protocol line, annotated.
 
-use postroom_proto::{imap, pop3, smtp};
+use postroom_proto::session::Narrator;
 
-/// How to annotate a client line: the title of its explanation, if it is a command.
-pub type Annotator = fn(&str) -> Option<String>;
+/// Message bodies can be long: a unit shows this many lines and says how many it left out.
+const SHOWN: usize = 12;
 
-pub fn smtp_command(line: &str) -> Option<String> {
-    let cmd = smtp::decode::command(line.as_bytes()).ok()?;
-    Some(smtp::explain::command(&cmd).title)
-}
-
-pub fn pop3_command(line: &str) -> Option<String> {
-    let cmd = pop3::decode::command(line.as_bytes()).ok()?;
-    Some(pop3::explain::command(&cmd).title)
-}
-
-pub fn imap_command(line: &str) -> Option<String> {
-    let (_, cmd) = imap::decode::command(format!("{line}\r\n").as_bytes()).ok()?;
-    Some(imap::explain::command(&cmd).title)
-}
-
-/// Prints one unit of bytes as `C:`/`S:` lines, tagged with the session, noting TLS, and
-/// with a short explanation after each client command.
-pub fn print_unit(tag: &str, prefix: &str, tls: bool, bytes: &[u8], annotate: Option<Annotator>) {
+/// Prints one unit of bytes as `C:`/`S:` lines, tagged with the session and noting TLS.
+/// Every line goes through the narrator, so it keeps up with the dialogue; client lines are
+/// annotated with their explanation's title where it says something new.
+pub fn print_unit(
+    tag: &str,
+    prefix: &str,
+    tls: bool,
+    bytes: &[u8],
+    narrator: &mut dyn Narrator,
+    from_client: bool,
+) {
     let lock = if tls { " [TLS]" } else { "" };
-    let text = String::from_utf8_lossy(bytes);
-    let text = text.strip_suffix("\r\n").unwrap_or(&text);
-    let lines: Vec<&str> = text.split("\r\n").collect();
-    // Message bodies can be long: show the start and say how much was left out.
-    const SHOWN: usize = 12;
-    for line in lines.iter().take(SHOWN) {
-        let note = annotate
-            .and_then(|a| a(line))
-            .map(|title| format!("    ; {title}"))
-            .unwrap_or_default();
-        println!("{tag}{lock} {prefix} {line}{note}");
+    if !from_client {
+        narrator.server_unit(bytes);
     }
-    if lines.len() > SHOWN {
-        println!(
-            "{tag}{lock} {prefix} ... ({} more lines)",
-            lines.len() - SHOWN
-        );
+    let mut last_title = String::new();
+    let mut shown = 0;
+    let mut total = 0;
+    for raw in bytes.split_inclusive(|&b| b == b'\n') {
+        total += 1;
+        let note = if from_client {
+            let title = narrator.client_line(raw).title;
+            let new = title != last_title;
+            last_title = title;
+            if new {
+                format!("    ; {last_title}")
+            } else {
+                String::new()
+            }
+        } else {
+            String::new()
+        };
+        if shown < SHOWN {
+            let text = String::from_utf8_lossy(raw);
+            let line = text.trim_end_matches(['\r', '\n']);
+            println!("{tag}{lock} {prefix} {line}{note}");
+            shown += 1;
+        }
+    }
+    if total > shown {
+        println!("{tag}{lock} {prefix} ... ({} more lines)", total - shown);
     }
 }
 

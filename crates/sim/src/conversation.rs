@@ -260,7 +260,10 @@ impl Conversation for Pop3 {
         self.client.tls_established();
     }
     fn states(&self) -> (String, String) {
-        (self.client.state(), self.server.state().to_string())
+        (
+            self.client.state().to_string(),
+            self.server.state().to_string(),
+        )
     }
     fn encrypted(&self) -> bool {
         self.server.is_encrypted()
@@ -338,9 +341,9 @@ impl Conversation for Imap {
             .any(|e| e == imap::ServerEvent::TlsRequested);
         explanation
     }
-    fn to_client(&mut self, _now: Instant, bytes: &[u8]) -> Explanation {
+    fn to_client(&mut self, now: Instant, bytes: &[u8]) -> Explanation {
         let explanation = imap::explain::server_unit(bytes);
-        let _ = self.client.handle_input(bytes);
+        let _ = self.client.handle_input(now, bytes);
         let start = self.client_events.len();
         self.client_events
             .extend(std::iter::from_fn(|| self.client.poll_event()));
@@ -359,7 +362,10 @@ impl Conversation for Imap {
         self.client.tls_established();
     }
     fn states(&self) -> (String, String) {
-        (self.client.state(), self.server.state().to_string())
+        (
+            self.client.state().to_string(),
+            self.server.state().to_string(),
+        )
     }
     fn encrypted(&self) -> bool {
         self.server.is_encrypted()

@@ -1257,7 +1257,7 @@ Date: {date}\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type
                     imap::ClientConfig::new(&self.bob, ""),
                     DeviceCache::default(),
                 );
-                client.handle_input(&greeting).is_ok()
+                client.handle_input(self.now, &greeting).is_ok()
                     && !client.is_closed()
                     && client.poll_output().is_some()
             }

@@ -6,7 +6,8 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use super::response::{self, fetch_item, Response, Token};
 use super::types::MAX_RESPONSE_LINE;
-use crate::smtp::ClientTls;
+use crate::time::Instant;
+use crate::wire::ClientTls;
 use crate::{DecodeError, ProtocolError};
 
 /// What a device remembers between sessions.
@@ -107,20 +108,20 @@ enum Pending {
 }
 
 impl Pending {
-    /// The command awaiting its completion, as the state panel names it.
-    fn command(&self) -> &'static str {
+    /// What the client waits for, as the state panel says it.
+    fn waiting_for(&self) -> &'static str {
         match self {
-            Pending::Capability => "CAPABILITY",
-            Pending::StartTls => "STARTTLS",
-            Pending::Login => "login",
-            Pending::Select => "SELECT",
-            Pending::SearchAll => "UID SEARCH",
-            Pending::FetchFlags | Pending::FetchNew => "UID FETCH",
-            Pending::Intent(Intent::MoveTo(..)) => "UID MOVE",
-            Pending::Intent(Intent::Idle) | Pending::Idle => "IDLE",
-            Pending::Intent(Intent::Logout) | Pending::Logout => "LOGOUT",
-            Pending::Intent(_) => "UID STORE",
-            Pending::Expunge => "UID EXPUNGE",
+            Pending::Capability => "waiting for the CAPABILITY response",
+            Pending::StartTls => "waiting for the STARTTLS response",
+            Pending::Login => "waiting for the login response",
+            Pending::Select => "waiting for the SELECT response",
+            Pending::SearchAll => "waiting for the UID SEARCH response",
+            Pending::FetchFlags | Pending::FetchNew => "waiting for the UID FETCH response",
+            Pending::Intent(Intent::MoveTo(..)) => "waiting for the UID MOVE response",
+            Pending::Intent(Intent::Idle) | Pending::Idle => "waiting for the IDLE response",
+            Pending::Intent(Intent::Logout) | Pending::Logout => "waiting for the LOGOUT response",
+            Pending::Intent(_) => "waiting for the UID STORE response",
+            Pending::Expunge => "waiting for the UID EXPUNGE response",
         }
     }
 }
@@ -188,6 +189,11 @@ impl ImapClient {
         self.closed
     }
 
+    /// True once STLS/STARTTLS completed.
+    pub fn is_encrypted(&self) -> bool {
+        self.encrypted
+    }
+
     pub fn is_idling(&self) -> bool {
         self.idling
     }
@@ -196,17 +202,18 @@ impl ImapClient {
         self.synchronised
     }
 
-    pub fn state(&self) -> String {
+    /// The state for display, named for the response the client waits for.
+    pub fn state(&self) -> &'static str {
         if self.closed {
-            "closed".into()
+            "closed"
         } else if self.idling {
-            "idling".into()
+            "idling"
         } else if let Some((_, p)) = self.pending.front() {
-            format!("waiting for the {} response", p.command())
+            p.waiting_for()
         } else if self.synchronised {
-            "in sync".into()
+            "in sync"
         } else {
-            "connecting".into()
+            "connecting"
         }
     }
 
@@ -256,7 +263,9 @@ impl ImapClient {
             .any(|c| c.eq_ignore_ascii_case(capability))
     }
 
-    pub fn handle_input(&mut self, bytes: &[u8]) -> Result<(), ProtocolError> {
+    /// Bytes received from the server at `now` (the IMAP client keeps no timers, so `now`
+    /// only keeps the shape every session has).
+    pub fn handle_input(&mut self, _now: Instant, bytes: &[u8]) -> Result<(), ProtocolError> {
         if self.closed {
             return Ok(());
         }

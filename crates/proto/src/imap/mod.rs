@@ -22,8 +22,10 @@ pub mod response;
 #[cfg(feature = "imap4rev2")]
 pub mod rev2;
 pub mod server;
+pub mod session;
 pub mod types;
 
 pub use client::{CachedMessage, ClientConfig, ClientEvent, DeviceCache, ImapClient, Intent};
 pub use server::{ImapServer, ServerConfig, ServerEvent};
+pub use session::ImapNarrator;
 pub use types::{Command, State};

@@ -16,11 +16,11 @@ use super::mime::{self, Section, SectionText};
 #[cfg(feature = "mailboxes")]
 use super::types::StatusItem;
 use super::types::{Command, FetchItem, SearchKey, SequenceSet, State, StoreMode};
-use crate::smtp::TlsPolicy;
 #[cfg(feature = "mailboxes")]
 use crate::store::{Folder, FolderError};
 use crate::store::{MailStore, StoredMessage};
 use crate::time::{Duration, Instant};
+use crate::wire::TlsPolicy;
 
 #[cfg(feature = "imap4rev2")]
 mod rev2;

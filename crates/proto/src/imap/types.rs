@@ -364,13 +364,20 @@ pub enum State {
     Logout,
 }
 
-impl fmt::Display for State {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+impl State {
+    /// The state in the words shown to students.
+    pub fn as_str(self) -> &'static str {
+        match self {
             State::NotAuthenticated => "not authenticated",
             State::Authenticated => "authenticated",
             State::Selected => "selected",
             State::Logout => "logout",
-        })
+        }
+    }
+}
+
+impl fmt::Display for State {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }

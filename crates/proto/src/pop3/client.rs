@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, VecDeque};
 use super::decode;
 use super::server::apop_digest;
 use super::types::{Command, Response};
-use crate::smtp::ClientTls;
 use crate::time::{Duration, Instant};
+use crate::wire::ClientTls;
 use crate::{DecodeError, ProtocolError};
 
 /// How the client logs in.
@@ -153,18 +153,22 @@ impl Pop3Client {
         self.closed
     }
 
+    /// True once STLS/STARTTLS completed.
+    pub fn is_encrypted(&self) -> bool {
+        self.encrypted
+    }
+
     /// The state for display, named for the response the client waits for.
-    pub fn state(&self) -> String {
+    pub fn state(&self) -> &'static str {
         if self.closed {
-            return "closed".to_string();
+            return "closed";
         }
         if self.awaiting_tls {
-            return "starting TLS".to_string();
+            return "starting TLS";
         }
         match self.pending.front() {
-            None => "idle".to_string(),
-            Some(Pending::Greeting) => "waiting for the greeting".to_string(),
-            Some(p) => format!("waiting for the {} response", pending_name(*p)),
+            None => "idle",
+            Some(p) => waiting_for(*p),
         }
     }
 
@@ -440,20 +444,21 @@ impl Pop3Client {
     }
 }
 
-fn pending_name(p: Pending) -> &'static str {
+/// What the client waits for, as the state panel says it.
+fn waiting_for(p: Pending) -> &'static str {
     match p {
-        Pending::Greeting => "greeting",
-        Pending::Capa => "CAPA",
-        Pending::Stls => "STLS",
-        Pending::User => "USER",
-        Pending::Pass => "PASS",
-        Pending::Login => "login",
-        Pending::Stat => "STAT",
-        Pending::List => "LIST",
-        Pending::Uidl => "UIDL",
-        Pending::Retr(_) => "RETR",
-        Pending::Dele(_) => "DELE",
-        Pending::Quit => "QUIT",
+        Pending::Greeting => "waiting for the greeting",
+        Pending::Capa => "waiting for the CAPA response",
+        Pending::Stls => "waiting for the STLS response",
+        Pending::User => "waiting for the USER response",
+        Pending::Pass => "waiting for the PASS response",
+        Pending::Login => "waiting for the login response",
+        Pending::Stat => "waiting for the STAT response",
+        Pending::List => "waiting for the LIST response",
+        Pending::Uidl => "waiting for the UIDL response",
+        Pending::Retr(_) => "waiting for the RETR response",
+        Pending::Dele(_) => "waiting for the DELE response",
+        Pending::Quit => "waiting for the QUIT response",
     }
 }
 

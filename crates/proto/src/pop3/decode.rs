@@ -8,7 +8,7 @@ use nom::sequence::preceded;
 use nom::{IResult, Parser};
 
 use super::types::{Command, Response, MAX_RESPONSE_LINE};
-use crate::smtp::decode::{line, LineError};
+use crate::wire::{line, LineError};
 use crate::DecodeError;
 
 /// Why a command line could not be understood.

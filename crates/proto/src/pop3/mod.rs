@@ -16,8 +16,10 @@ pub mod decode;
 pub mod encode;
 pub mod explain;
 pub mod server;
+pub mod session;
 pub mod types;
 
 pub use client::{ClientConfig, ClientEvent, Keep, Login, Pop3Client};
 pub use server::{Pop3Server, ServerConfig, ServerEvent};
+pub use session::Pop3Narrator;
 pub use types::{Command, Response, State};

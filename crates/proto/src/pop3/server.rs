@@ -10,10 +10,9 @@ use md5::{Digest, Md5};
 
 use super::decode::{self, CommandError};
 use super::types::{Command, Response, State, MAX_COMMAND_LINE};
-use crate::smtp::decode::{line, line_has_bare_lf, LineError};
-use crate::smtp::TlsPolicy;
 use crate::store::MailStore;
 use crate::time::{Duration, Instant};
+use crate::wire::{line, line_has_bare_lf, LineError, TlsPolicy};
 
 /// RFC 1939 §3: "the server MAY have an inactivity autologout timer. Such a timer MUST be
 /// of at least 10 minutes' duration."

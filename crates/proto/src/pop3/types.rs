@@ -141,13 +141,20 @@ pub enum State {
     Closed,
 }
 
-impl fmt::Display for State {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+impl State {
+    /// The state in the words shown to students.
+    pub fn as_str(self) -> &'static str {
+        match self {
             State::Authorization => "AUTHORIZATION",
             State::Transaction => "TRANSACTION",
             State::Update => "UPDATE",
             State::Closed => "closed",
-        })
+        }
+    }
+}
+
+impl fmt::Display for State {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }

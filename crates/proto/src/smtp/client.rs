@@ -10,6 +10,7 @@ use super::types::{
 };
 use crate::message::dot_stuff;
 use crate::time::{Duration, Instant};
+pub use crate::wire::ClientTls;
 use crate::{DecodeError, ProtocolError, UsageError};
 
 /// RFC 5321 §4.5.3.2: how long a client waits for each reply.
@@ -22,17 +23,6 @@ fn reply_timeout(waiting_for: Pending) -> Duration {
         // §4.5.3.2.1–3: initial 220, MAIL and RCPT: 5 minutes; the rest alike.
         _ => Duration::from_secs(5 * 60),
     }
-}
-
-/// Whether the client upgrades the connection with STARTTLS.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ClientTls {
-    /// Never: stay in plain text (or the connection is already encrypted).
-    Never,
-    /// When the server offers STARTTLS.
-    IfOffered,
-    /// Always: give up (QUIT) if the server does not offer it.
-    Required,
 }
 
 /// How the client behaves.

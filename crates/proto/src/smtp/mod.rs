@@ -19,10 +19,12 @@ pub mod decode;
 pub mod encode;
 pub mod explain;
 pub mod server;
+pub mod session;
 pub mod types;
 
 pub use client::{ClientConfig, ClientEvent, ClientTls, SmtpClient};
 pub use server::{Role, ServerConfig, ServerEvent, SmtpServer, TlsPolicy};
+pub use session::SmtpNarrator;
 pub use types::{
     ClientState, Command, Mailbox, Param, Reply, ReplyCode, ReplyTo, ReversePath, ServerState, Verb,
 };

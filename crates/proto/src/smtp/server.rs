@@ -4,13 +4,15 @@
 
 use std::collections::VecDeque;
 
-use super::decode::{self, CommandError, LineError};
+use super::decode::{self, CommandError};
 use super::types::{
     Command, Mailbox, Param, Reply, ReplyCode, ReversePath, ServerState, MAX_COMMAND_LINE,
     MAX_RECIPIENTS,
 };
 use crate::store::MailStore;
 use crate::time::{Duration, Instant};
+use crate::wire::LineError;
+pub use crate::wire::TlsPolicy;
 
 /// After this many bad commands in a row the server gives up (421), as Dovecot and Postfix
 /// do, so a confused or hostile client cannot keep a session forever.
@@ -30,17 +32,6 @@ pub enum Role {
     Exchanger,
     /// A submission server (port 587, RFC 6409): only authenticated users may send.
     Submission,
-}
-
-/// Whether STARTTLS is offered, and whether it must come before authentication.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TlsPolicy {
-    /// STARTTLS is not advertised (no certificate, or TLS is handled outside).
-    NotOffered,
-    /// STARTTLS is advertised; AUTH works with or without it.
-    Offered,
-    /// STARTTLS is advertised and AUTH and MAIL are refused until it is done (530).
-    Required,
 }
 
 /// How a server presents itself and what it accepts.
@@ -165,6 +156,8 @@ pub struct SmtpServer {
     discarding: bool,
     bad_commands: u32,
     deadline: Instant,
+    /// Stored copies not yet told through the common session events.
+    pub(super) stored: VecDeque<crate::session::Event>,
 }
 
 impl SmtpServer {
@@ -192,6 +185,7 @@ impl SmtpServer {
             discarding: false,
             bad_commands: 0,
             deadline: now + SERVER_TIMEOUT,
+            stored: VecDeque::new(),
         }
     }
 

@@ -337,9 +337,10 @@ pub enum ServerState {
     Closed,
 }
 
-impl fmt::Display for ServerState {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+impl ServerState {
+    /// The state in the words shown to students.
+    pub fn as_str(self) -> &'static str {
+        match self {
             ServerState::ExpectHelo => "waiting for EHLO/HELO",
             ServerState::ExpectTlsHandshake => "starting TLS",
             ServerState::ExpectAuthResponse => "waiting for the AUTH response",
@@ -348,7 +349,13 @@ impl fmt::Display for ServerState {
             ServerState::ExpectRcptOrData => "waiting for RCPT or DATA",
             ServerState::ReceivingData => "receiving mail data",
             ServerState::Closed => "closed",
-        })
+        }
+    }
+}
+
+impl fmt::Display for ServerState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -373,9 +380,10 @@ pub enum ClientState {
     Closed,
 }
 
-impl fmt::Display for ClientState {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+impl ClientState {
+    /// The state in the words shown to students.
+    pub fn as_str(self) -> &'static str {
+        match self {
             ClientState::ExpectGreeting => "waiting for the 220 greeting",
             ClientState::ExpectEhloReply => "waiting for the EHLO reply",
             ClientState::ExpectHeloReply => "waiting for the HELO reply",
@@ -390,7 +398,13 @@ impl fmt::Display for ClientState {
             ClientState::ExpectRsetReply => "waiting for the RSET reply",
             ClientState::ExpectQuitReply => "waiting for 221",
             ClientState::Closed => "closed",
-        })
+        }
+    }
+}
+
+impl fmt::Display for ClientState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

@@ -1,0 +1,159 @@
+//! IMAP in the common session shape ([`crate::session`]), and its narrator: what each line
+//! of an IMAP dialogue means, read from the dialogue alone.
+
+use super::{decode, explain, ImapClient, ImapServer, ServerEvent};
+use crate::explain::{unreadable, Explanation, RfcRef};
+use crate::session::{ClientSession, Event, Narrator, ServerSession};
+use crate::time::Instant;
+use crate::{MailStore, ProtocolError};
+
+impl ServerSession for ImapServer {
+    fn state_name(&self) -> &'static str {
+        self.state().as_str()
+    }
+    fn handle_input(&mut self, now: Instant, bytes: &[u8], store: &mut MailStore) {
+        ImapServer::handle_input(self, now, bytes, store);
+    }
+    fn handle_timeout(&mut self, now: Instant, _store: &mut MailStore) {
+        // An IMAP logout changes no mail: \Deleted messages stay until EXPUNGE or CLOSE.
+        ImapServer::handle_timeout(self, now);
+    }
+    fn handle_store_change(&mut self, store: &MailStore) {
+        ImapServer::handle_store_change(self, store);
+    }
+    fn connection_lost(&mut self, _store: &mut MailStore) {
+        ImapServer::connection_lost(self);
+    }
+    fn tls_established(&mut self) {
+        ImapServer::tls_established(self);
+    }
+    fn poll_output(&mut self) -> Option<Vec<u8>> {
+        ImapServer::poll_output(self)
+    }
+    fn poll_common_event(&mut self) -> Option<Event> {
+        while let Some(event) = self.poll_event() {
+            return Some(match event {
+                ServerEvent::TlsRequested => Event::TlsRequested,
+                ServerEvent::LoggedIn { user } => Event::LoggedIn {
+                    user,
+                    detail: String::new(),
+                },
+                ServerEvent::MessagesExpunged { mailbox, uids } => Event::MessagesRemoved {
+                    mailbox,
+                    uids,
+                    how: "expunged",
+                },
+                _ => continue,
+            });
+        }
+        None
+    }
+    fn poll_timeout(&self) -> Option<Instant> {
+        ImapServer::poll_timeout(self)
+    }
+    fn is_closed(&self) -> bool {
+        ImapServer::is_closed(self)
+    }
+    fn is_encrypted(&self) -> bool {
+        ImapServer::is_encrypted(self)
+    }
+    fn user(&self) -> Option<&str> {
+        ImapServer::user(self)
+    }
+}
+
+impl ClientSession for ImapClient {
+    fn state_name(&self) -> &'static str {
+        self.state()
+    }
+    fn handle_input(&mut self, now: Instant, bytes: &[u8]) -> Result<(), ProtocolError> {
+        ImapClient::handle_input(self, now, bytes)
+    }
+    fn handle_timeout(&mut self, _now: Instant) {
+        // The IMAP client keeps no timers.
+    }
+    fn tls_established(&mut self, _now: Instant) {
+        ImapClient::tls_established(self);
+    }
+    fn poll_output(&mut self) -> Option<Vec<u8>> {
+        ImapClient::poll_output(self)
+    }
+    fn poll_timeout(&self) -> Option<Instant> {
+        None
+    }
+    fn is_closed(&self) -> bool {
+        ImapClient::is_closed(self)
+    }
+    fn is_encrypted(&self) -> bool {
+        ImapClient::is_encrypted(self)
+    }
+}
+
+/// Follows an IMAP dialogue line by line and explains each line. IMAP's responses carry
+/// their own meaning (tags, untagged names), so the narrator only has to know when a client
+/// line is the rest of a command rather than a new one, and when the client idles.
+#[derive(Debug, Clone, Default)]
+pub struct ImapNarrator {
+    /// After "+": the next client line is a literal's octets or a SASL answer (RFC 9051 §7.6).
+    continuation: bool,
+    /// After IDLE's "+": the client's next line should be DONE (RFC 2177 §3).
+    idling: bool,
+}
+
+impl ImapNarrator {
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+impl Narrator for ImapNarrator {
+    fn client_line(&mut self, line: &[u8]) -> Explanation {
+        let text = line.strip_suffix(b"\r\n").unwrap_or(line);
+        if self.idling && text.eq_ignore_ascii_case(b"DONE") {
+            self.idling = false;
+            self.continuation = false;
+            return Explanation::new(
+                "Done idling",
+                "DONE ends IDLE; the server completes the IDLE command with its tag.",
+                RfcRef::new(2177, "3"),
+            );
+        }
+        if std::mem::take(&mut self.continuation) {
+            return Explanation::new(
+                "The rest of the command",
+                "The server answered + and waits: this line is a literal's octets or an answer \
+                 to an authentication challenge, not a new command.",
+                RfcRef::new(9051, "7.6"),
+            );
+        }
+        if text.ends_with(b"}") && text.contains(&b'{') {
+            return Explanation::new(
+                "A command with a literal",
+                "The line ends with {n}: n octets follow on the next line. The server first \
+                 answers + to say it is ready for them (or, with {n+}, the client sends them \
+                 at once).",
+                RfcRef::new(9051, "4.3"),
+            );
+        }
+        match decode::command(line) {
+            Ok((_, c)) => {
+                self.idling = matches!(c, super::Command::Idle);
+                explain::command(&c)
+            }
+            Err(_) => unreadable("IMAP", 9051, "7.1.3"),
+        }
+    }
+
+    fn server_unit(&mut self, unit: &[u8]) -> Explanation {
+        // A continuation request is the unit's last line.
+        let text = unit.strip_suffix(b"\r\n").unwrap_or(unit);
+        let last = text.rsplit(|&b| b == b'\n').next().unwrap_or_default();
+        let last = last.strip_suffix(b"\r").unwrap_or(last);
+        self.continuation = last.starts_with(b"+ ") || last == b"+";
+        // A tagged completion ends the command, IDLE included; untagged news does not.
+        if !self.continuation && !last.starts_with(b"* ") {
+            self.idling = false;
+        }
+        explain::server_unit(unit)
+    }
+}
