@@ -82,6 +82,8 @@ pub trait ServerSession: std::fmt::Debug {
 
 /// A client session: intents in (each protocol's own methods), bytes out, replies in.
 pub trait ClientSession: std::fmt::Debug {
+    /// The protocol's own events (a message accepted, a mailbox in sync, ...).
+    type Event;
     /// The state for display, named for the reply the client waits for.
     fn state_name(&self) -> &'static str;
     /// Bytes received from the server. An error means the server broke the protocol; the
@@ -91,9 +93,12 @@ pub trait ClientSession: std::fmt::Debug {
     /// The host finished the TLS handshake the client asked for.
     fn tls_established(&mut self, now: Instant);
     fn poll_output(&mut self) -> Option<Vec<u8>>;
+    fn poll_event(&mut self) -> Option<Self::Event>;
     fn poll_timeout(&self) -> Option<Instant>;
     fn is_closed(&self) -> bool;
     fn is_encrypted(&self) -> bool;
+    /// True while the client waits for the host to run the TLS handshake it asked for.
+    fn awaiting_tls(&self) -> bool;
 }
 
 /// Explains a dialogue from its bytes alone, as a student reading a transcript would: it

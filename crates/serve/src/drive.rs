@@ -1,19 +1,35 @@
-//! Drives our sans-IO SMTP client over a real TCP connection, to test it against real servers.
+//! Drives our sans-IO clients over a real TCP connection, to test them against real servers.
+//! One loop serves every protocol, through the common session shape.
 
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::Duration as StdDuration;
 
+use postroom_proto::session::ClientSession;
 use postroom_proto::smtp::{ClientEvent, SmtpClient};
 use postroom_proto::Instant;
 
 /// What happened in one client session.
-#[derive(Debug, Clone, Default)]
-pub struct ClientRun {
+#[derive(Debug, Clone)]
+pub struct Run<E> {
     /// `C: ...` and `S: ...` lines as they crossed the wire.
     pub transcript: Vec<String>,
-    pub events: Vec<ClientEvent>,
+    pub events: Vec<E>,
 }
+
+impl<E> Default for Run<E> {
+    fn default() -> Self {
+        Run {
+            transcript: Vec::new(),
+            events: Vec::new(),
+        }
+    }
+}
+
+/// What happened in one SMTP client session.
+pub type ClientRun = Run<ClientEvent>;
+/// What happened in one POP3 client session.
+pub type Pop3Run = Run<postroom_proto::pop3::ClientEvent>;
 
 impl ClientRun {
     pub fn accepted(&self) -> usize {
@@ -30,20 +46,22 @@ fn record(transcript: &mut Vec<String>, prefix: &str, bytes: &[u8]) {
     transcript.extend(text.split("\r\n").map(|l| format!("{prefix} {l}")));
 }
 
+fn elapsed(started: std::time::Instant) -> Instant {
+    Instant::from_micros(u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX))
+}
+
 /// Connects to `addr` and runs `client` until it closes or `limit` passes without progress.
-/// The client must already have its messages queued and `quit()` called. STARTTLS is not
-/// supported here: configure the client with `ClientTls::Never`.
-pub fn run_client(
+/// The client must already have its work queued (messages and `quit()` for SMTP). TLS is
+/// not supported here: configure the client never to ask for it.
+pub fn run<C: ClientSession>(
     addr: SocketAddr,
-    mut client: SmtpClient,
+    client: &mut C,
     limit: StdDuration,
-) -> io::Result<ClientRun> {
+) -> io::Result<Run<C::Event>> {
     let mut tcp = TcpStream::connect_timeout(&addr, limit)?;
     tcp.set_read_timeout(Some(limit))?;
     let started = std::time::Instant::now();
-    let now =
-        || Instant::from_micros(u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX));
-    let mut run = ClientRun::default();
+    let mut run = Run::default();
     let mut buf = vec![0u8; 16 * 1024];
     loop {
         // A pipelined group leaves in one write, as a real pipelining client sends it.
@@ -55,59 +73,10 @@ pub fn run_client(
         if !batch.is_empty() {
             tcp.write_all(&batch)?;
         }
-        while let Some(event) = client.poll_event() {
-            if event == ClientEvent::TlsRequested {
-                return Err(io::Error::other("STARTTLS is not supported by this driver"));
-            }
-            run.events.push(event);
-        }
-        if run.events.last() == Some(&ClientEvent::Closed) {
-            return Ok(run);
-        }
-        let n = tcp.read(&mut buf)?;
-        if n == 0 {
-            run.transcript
-                .push("-- server closed the connection".to_string());
-            return Ok(run);
-        }
-        let bytes = buf.get(..n).unwrap_or_default();
-        record(&mut run.transcript, "S:", bytes);
-        client
-            .handle_input(now(), bytes)
-            .map_err(|e| io::Error::other(e.to_string()))?;
-    }
-}
-
-/// What happened in one POP3 client session.
-#[derive(Debug, Clone, Default)]
-pub struct Pop3Run {
-    pub transcript: Vec<String>,
-    pub events: Vec<postroom_proto::pop3::ClientEvent>,
-}
-
-/// Connects to a POP3 server at `addr` and runs `client` until it closes. STLS is not
-/// supported here.
-pub fn run_pop3_client(
-    addr: SocketAddr,
-    client: &mut postroom_proto::pop3::Pop3Client,
-    limit: StdDuration,
-) -> io::Result<Pop3Run> {
-    use postroom_proto::pop3::ClientEvent as Event;
-    let mut tcp = TcpStream::connect_timeout(&addr, limit)?;
-    tcp.set_read_timeout(Some(limit))?;
-    let started = std::time::Instant::now();
-    let mut run = Pop3Run::default();
-    let mut buf = vec![0u8; 16 * 1024];
-    loop {
-        while let Some(out) = client.poll_output() {
-            record(&mut run.transcript, "C:", &out);
-            tcp.write_all(&out)?;
-        }
-        while let Some(event) = client.poll_event() {
-            if event == Event::TlsRequested {
-                return Err(io::Error::other("STLS is not supported by this driver"));
-            }
-            run.events.push(event);
+        run.events
+            .extend(std::iter::from_fn(|| client.poll_event()));
+        if client.awaiting_tls() {
+            return Err(io::Error::other("TLS is not supported by this driver"));
         }
         if client.is_closed() {
             return Ok(run);
@@ -120,12 +89,28 @@ pub fn run_pop3_client(
         }
         let bytes = buf.get(..n).unwrap_or_default();
         record(&mut run.transcript, "S:", bytes);
-        let now =
-            Instant::from_micros(u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX));
         client
-            .handle_input(now, bytes)
+            .handle_input(elapsed(started), bytes)
             .map_err(|e| io::Error::other(e.to_string()))?;
     }
+}
+
+/// Runs our SMTP client against the server at `addr` (see [`run`]).
+pub fn run_client(
+    addr: SocketAddr,
+    mut client: SmtpClient,
+    limit: StdDuration,
+) -> io::Result<ClientRun> {
+    run(addr, &mut client, limit)
+}
+
+/// Runs our POP3 client against the server at `addr` (see [`run`]).
+pub fn run_pop3_client(
+    addr: SocketAddr,
+    client: &mut postroom_proto::pop3::Pop3Client,
+    limit: StdDuration,
+) -> io::Result<Pop3Run> {
+    run(addr, client, limit)
 }
 
 /// Our IMAP client on a real TCP connection, driven step by step by a test or a tool.
@@ -177,11 +162,8 @@ impl ImapConnection {
                 Ok(n) => {
                     let bytes = buf.get(..n).unwrap_or_default();
                     record(&mut self.transcript, "S:", bytes);
-                    let now = Instant::from_micros(
-                        u64::try_from(self.started.elapsed().as_micros()).unwrap_or(u64::MAX),
-                    );
                     self.client
-                        .handle_input(now, bytes)
+                        .handle_input(elapsed(self.started), bytes)
                         .map_err(|e| io::Error::other(e.to_string()))?;
                 }
                 Err(e)

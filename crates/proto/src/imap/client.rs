@@ -143,7 +143,7 @@ pub struct ImapClient {
     next_tag: u32,
     capabilities: Vec<String>,
     encrypted: bool,
-    awaiting_tls: bool,
+    pub(super) awaiting_tls: bool,
     closed: bool,
     /// UIDs by message sequence number, for the selected mailbox.
     sequence: Vec<u32>,

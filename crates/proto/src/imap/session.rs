@@ -63,6 +63,7 @@ impl ServerSession for ImapServer {
 }
 
 impl ClientSession for ImapClient {
+    type Event = super::ClientEvent;
     fn state_name(&self) -> &'static str {
         self.state()
     }
@@ -78,6 +79,9 @@ impl ClientSession for ImapClient {
     fn poll_output(&mut self) -> Option<Vec<u8>> {
         ImapClient::poll_output(self)
     }
+    fn poll_event(&mut self) -> Option<Self::Event> {
+        ImapClient::poll_event(self)
+    }
     fn poll_timeout(&self) -> Option<Instant> {
         None
     }
@@ -86,6 +90,9 @@ impl ClientSession for ImapClient {
     }
     fn is_encrypted(&self) -> bool {
         ImapClient::is_encrypted(self)
+    }
+    fn awaiting_tls(&self) -> bool {
+        self.awaiting_tls
     }
 }
 

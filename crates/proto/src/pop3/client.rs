@@ -110,7 +110,7 @@ pub struct Pop3Client {
     pending: VecDeque<Pending>,
     /// Commands still to send after login, one per response.
     plan: VecDeque<Command>,
-    awaiting_tls: bool,
+    pub(super) awaiting_tls: bool,
     encrypted: bool,
     closed: bool,
     timestamp: Option<String>,

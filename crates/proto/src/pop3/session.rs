@@ -68,6 +68,7 @@ impl ServerSession for Pop3Server {
 }
 
 impl ClientSession for Pop3Client {
+    type Event = super::ClientEvent;
     fn state_name(&self) -> &'static str {
         self.state()
     }
@@ -83,6 +84,9 @@ impl ClientSession for Pop3Client {
     fn poll_output(&mut self) -> Option<Vec<u8>> {
         Pop3Client::poll_output(self)
     }
+    fn poll_event(&mut self) -> Option<Self::Event> {
+        Pop3Client::poll_event(self)
+    }
     fn poll_timeout(&self) -> Option<Instant> {
         None
     }
@@ -91,6 +95,9 @@ impl ClientSession for Pop3Client {
     }
     fn is_encrypted(&self) -> bool {
         Pop3Client::is_encrypted(self)
+    }
+    fn awaiting_tls(&self) -> bool {
+        self.awaiting_tls
     }
 }
 

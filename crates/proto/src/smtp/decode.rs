@@ -215,8 +215,18 @@ pub(crate) fn mailbox(input: &[u8]) -> IResult<&[u8], Mailbox> {
     .parse(input)
 }
 
+// Here rather than beside the type, so that types depend on nothing and decode on types.
+impl TryFrom<&str> for Mailbox {
+    type Error = DecodeError;
+
+    /// Parses `user@example.net` (no angle brackets).
+    fn try_from(text: &str) -> Result<Self, Self::Error> {
+        mailbox_complete(text.as_bytes())
+    }
+}
+
 /// A whole `Mailbox`, nothing before or after it.
-pub(crate) fn mailbox_complete(input: &[u8]) -> Result<Mailbox, DecodeError> {
+fn mailbox_complete(input: &[u8]) -> Result<Mailbox, DecodeError> {
     all_consuming(mailbox)
         .parse(input)
         .map(|(_, m)| m)

@@ -82,6 +82,7 @@ impl ServerSession for SmtpServer {
 }
 
 impl ClientSession for SmtpClient {
+    type Event = super::ClientEvent;
     fn state_name(&self) -> &'static str {
         self.state().as_str()
     }
@@ -97,6 +98,9 @@ impl ClientSession for SmtpClient {
     fn poll_output(&mut self) -> Option<Vec<u8>> {
         SmtpClient::poll_output(self)
     }
+    fn poll_event(&mut self) -> Option<Self::Event> {
+        SmtpClient::poll_event(self)
+    }
     fn poll_timeout(&self) -> Option<Instant> {
         SmtpClient::poll_timeout(self)
     }
@@ -105,6 +109,9 @@ impl ClientSession for SmtpClient {
     }
     fn is_encrypted(&self) -> bool {
         SmtpClient::is_encrypted(self)
+    }
+    fn awaiting_tls(&self) -> bool {
+        self.state() == super::ClientState::ExpectTlsHandshake
     }
 }
 

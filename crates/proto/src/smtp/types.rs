@@ -43,15 +43,6 @@ impl Mailbox {
     }
 }
 
-impl TryFrom<&str> for Mailbox {
-    type Error = crate::DecodeError;
-
-    /// Parses `user@example.net` (no angle brackets).
-    fn try_from(text: &str) -> Result<Self, Self::Error> {
-        super::decode::mailbox_complete(text.as_bytes())
-    }
-}
-
 impl fmt::Display for Mailbox {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}@{}", self.local_part, self.domain)
