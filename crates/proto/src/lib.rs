@@ -10,10 +10,12 @@ pub mod error;
 pub mod explain;
 pub mod imap;
 pub mod message;
+pub mod mime;
 pub mod pop3;
 pub mod smtp;
 pub mod store;
 pub mod time;
+pub mod wire;
 
 pub use error::{DecodeError, ProtocolError, UsageError};
 pub use explain::{Explanation, RfcRef};
