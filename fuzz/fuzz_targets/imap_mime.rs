@@ -9,8 +9,8 @@
 //!   strings and literals well formed (a literal's `{n}` counts the octets that follow), and
 //!   our own response tokenizer reads each as exactly one list;
 //! - imap-codec parses `* 1 FETCH (ENVELOPE e BODY b BODYSTRUCTURE s)` built from them,
-//!   except when the message holds a NUL octet (documented in `mime.rs`: IMAP has no legal
-//!   way to send NUL outside BINARY, so we send it in a literal);
+//!   except when the message holds a NUL octet (documented in `imap/encode.rs`: IMAP has no
+//!   legal way to send NUL outside BINARY, so we send it in a literal);
 //! - `BODY[]` is the message, and `BODY[HEADER]` followed by `BODY[TEXT]` is the message.
 #![no_main]
 

@@ -10,6 +10,7 @@ pub mod error;
 pub mod explain;
 pub mod imap;
 pub mod message;
+pub mod mime;
 pub mod pop3;
 pub mod session;
 pub mod smtp;

@@ -1,6 +1,8 @@
 //! RFC 5322 messages as the engine moves them: header fields, a body, CRLF line ends, and
 //! SMTP's transparency procedure (dot-stuffing).
 
+use crate::wire::calendar::{month_name, Utc};
+
 /// A message in RFC 5322 form. Lines always end in CRLF on the wire, whatever the author typed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {
@@ -101,21 +103,17 @@ pub fn dot_unstuff(data: &[u8]) -> Vec<u8> {
 /// RFC 5322 §3.3 date-time, in UTC: `Fri, 6 Mar 2026 09:40:00 +0000`.
 pub fn date(unix_seconds: i64) -> String {
     const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-    let days = unix_seconds.div_euclid(86_400);
-    let secs = unix_seconds.rem_euclid(86_400);
-    let (y, m, d) = crate::imap::encode::civil_from_days(days);
-    let month = crate::imap::encode::MONTHS
-        .get(usize::try_from(m).unwrap_or(1).saturating_sub(1))
-        .unwrap_or(&"Jan");
+    let t = Utc::from_unix(unix_seconds);
     // 1 January 1970 was a Thursday.
     let day = DAYS
-        .get(usize::try_from(days.rem_euclid(7)).unwrap_or(0))
+        .get(usize::try_from(t.days.rem_euclid(7)).unwrap_or(0))
         .unwrap_or(&"Thu");
     format!(
-        "{day}, {d} {month} {y} {:02}:{:02}:{:02} +0000",
-        secs / 3600,
-        (secs / 60) % 60,
-        secs % 60
+        "{day}, {} {} {} {} +0000",
+        t.day,
+        month_name(t.month),
+        t.year,
+        t.time_of_day()
     )
 }
 

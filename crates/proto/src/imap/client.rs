@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
+use super::encode::quoted;
 use super::response::{self, fetch_item, Response, Token};
 use super::types::MAX_RESPONSE_LINE;
 use crate::time::Instant;
@@ -690,9 +691,9 @@ impl ImapClient {
 /// (RFC 9051 §4.3); they are left out, so a configured value can never end the command line
 /// early and smuggle in another one.
 fn quote(s: &str) -> String {
-    let clean: String = s
-        .chars()
-        .filter(|c| !matches!(c, '\r' | '\n' | '\0'))
+    let clean: Vec<u8> = s
+        .bytes()
+        .filter(|b| !matches!(b, b'\r' | b'\n' | b'\0'))
         .collect();
-    format!("\"{}\"", clean.replace('\\', "\\\\").replace('"', "\\\""))
+    String::from_utf8_lossy(&quoted(&clean)).into_owned()
 }

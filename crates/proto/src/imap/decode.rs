@@ -12,12 +12,15 @@ use nom::multi::{many0, separated_list0, separated_list1};
 use nom::sequence::{delimited, preceded, terminated};
 use nom::{IResult, Parser};
 
-use super::mime::{Section, SectionText};
+use super::section::{Section, SectionText};
 #[cfg(feature = "mailboxes")]
 use super::types::StatusItem;
 use super::types::{
     Command, FetchItem, SearchKey, SeqNumber, SequenceSet, StoreMode, MAX_LINE, MAX_LITERAL,
 };
+/// `date` and `date-time` are counted in days from 1970 (the server's SEARCH compares them).
+pub use crate::wire::calendar::days_from_civil;
+use crate::wire::calendar::month_number;
 
 /// Where the next whole command ends, or why it cannot be found yet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -264,20 +267,9 @@ fn flag_list(i: &[u8]) -> Res<'_, Vec<String>> {
     delimited(char('('), separated_list0(char(' '), flag), char(')')).parse(i)
 }
 
-const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
-
 /// `date-month = "Jan" / "Feb" / ...` (case-insensitive)
 fn date_month(i: &[u8]) -> Res<'_, u32> {
-    map_res(take(3usize), |m: &[u8]| {
-        MONTHS
-            .iter()
-            .position(|name| name.as_bytes().eq_ignore_ascii_case(m))
-            .map(|p| p as u32 + 1)
-            .ok_or(())
-    })
-    .parse(i)
+    map_res(take(3usize), |m: &[u8]| month_number(m).ok_or(())).parse(i)
 }
 
 /// `date-text = date-day "-" date-month "-" date-year`; as days since 1970-01-01.
@@ -314,37 +306,6 @@ fn date_time(i: &[u8]) -> Res<'_, i64> {
     let offset = (zh * 3600 + zm * 60) * if sign == '-' { -1 } else { 1 };
     let secs = days * 86_400 + i64::from(h) * 3600 + i64::from(m) * 60 + i64::from(s) - offset;
     Ok((i, secs))
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date, if the date exists.
-pub fn days_from_civil(y: i64, m: u32, d: u32) -> Option<i64> {
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let month_days = [
-        31,
-        if leap { 29 } else { 28 },
-        31,
-        30,
-        31,
-        30,
-        31,
-        31,
-        30,
-        31,
-        30,
-        31,
-    ];
-    let max = *month_days.get(usize::try_from(m).ok()?.checked_sub(1)?)?;
-    if d == 0 || d > max {
-        return None;
-    }
-    // Howard Hinnant's days_from_civil.
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (i64::from(m) + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Some(era * 146_097 + doe - 719_468)
 }
 
 /// `section = "[" [section-spec] "]"`

@@ -1,8 +1,19 @@
 //! IMAP response serialisation helpers: strings, flags and dates as RFC 9051 §9 writes them.
+//!
+//! Every string the server or client writes goes through [`quoted`] and [`literal`] here;
+//! what differs is only the choice between them:
+//! - [`string`] / [`nstring`] (ENVELOPE, BODYSTRUCTURE): quoted whenever RFC 3501's
+//!   `QUOTED-CHAR` allows, so 7-bit text without NUL, CR or LF, however long; anything else
+//!   as a literal `{n}\r\n...`. A NUL octet goes in a literal too, although `literal` only
+//!   allows `CHAR8` (%x01-ff): IMAP has no legal way to send it outside BINARY's `literal8`.
+//! - [`astring`] / [`quoted_or_literal`] (names we echo): an atom when possible, quoted only
+//!   when printable and shorter than 1024 octets, else a literal.
+//! - The client quotes its own arguments with [`quoted`] after dropping CR, LF and NUL.
 
 use std::collections::BTreeSet;
 
-use super::mime::{Section, SectionText};
+use super::section::{Section, SectionText};
+use crate::wire::calendar::{month_name, Utc};
 
 /// An `astring` for a value we echo (mailbox names): an atom when it is one, else a quoted
 /// string, else a literal. Never raw, so a name holding CRLF cannot forge a response line.
@@ -17,22 +28,54 @@ pub fn astring(value: &str) -> Vec<u8> {
     quoted_or_literal(value.as_bytes())
 }
 
-/// A quoted string when the octets allow one, else a literal (RFC 9051 §4.3).
+/// A quoted string when the octets are printable and fewer than 1024, else a literal
+/// (RFC 9051 §4.3).
 pub fn quoted_or_literal(value: &[u8]) -> Vec<u8> {
-    let quotable = value.len() < 1024 && value.iter().all(|b| (0x20..0x7f).contains(b));
-    if quotable {
-        let mut out = vec![b'"'];
-        for &b in value {
-            if b == b'"' || b == b'\\' {
-                out.push(b'\\');
-            }
-            out.push(b);
-        }
-        out.push(b'"');
-        out
+    if value.len() < 1024 && value.iter().all(|b| (0x20..0x7f).contains(b)) {
+        quoted(value)
     } else {
         literal(value)
     }
+}
+
+/// `string = quoted / literal`: quoted when every octet is a `QUOTED-CHAR`, else a literal.
+pub fn string(value: &[u8]) -> Vec<u8> {
+    if quotable(value) {
+        quoted(value)
+    } else {
+        literal(value)
+    }
+}
+
+/// `nstring = string / nil`
+pub fn nstring(value: Option<&[u8]>) -> Vec<u8> {
+    match value {
+        None => b"NIL".to_vec(),
+        Some(v) => string(v),
+    }
+}
+
+/// RFC 3501: `QUOTED-CHAR = <any TEXT-CHAR except quoted-specials> / "\" quoted-specials`,
+/// `TEXT-CHAR = <any CHAR except CR and LF>` and `CHAR = %x01-7F`. IMAP4rev2 would also
+/// allow UTF-8 in quoted strings, but only after ENABLE, so 8-bit always goes in a literal.
+fn quotable(v: &[u8]) -> bool {
+    v.iter()
+        .all(|&b| b != 0 && b != b'\r' && b != b'\n' && b < 0x80)
+}
+
+/// `quoted = DQUOTE *QUOTED-CHAR DQUOTE`, with `"` and `\` escaped; the caller has chosen
+/// octets a quoted string may hold.
+pub fn quoted(value: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(value.len() + 2);
+    out.push(b'"');
+    for &b in value {
+        if b == b'"' || b == b'\\' {
+            out.push(b'\\');
+        }
+        out.push(b);
+    }
+    out.push(b'"');
+    out
 }
 
 /// `literal = "{" number "}" CRLF *CHAR8`
@@ -48,39 +91,17 @@ pub fn flag_list(flags: &BTreeSet<String>) -> String {
     format!("({})", list.join(" "))
 }
 
-pub const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
-
 /// `date-time = DQUOTE date-day-fixed "-" date-month "-" date-year SP time SP zone DQUOTE`,
 /// in UTC, for INTERNALDATE.
 pub fn date_time(unix_seconds: i64) -> String {
-    let days = unix_seconds.div_euclid(86_400);
-    let secs = unix_seconds.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
-    let month = MONTHS
-        .get(usize::try_from(m).unwrap_or(1).saturating_sub(1))
-        .unwrap_or(&"Jan");
+    let t = Utc::from_unix(unix_seconds);
     format!(
-        "\"{d:2}-{month}-{y:04} {:02}:{:02}:{:02} +0000\"",
-        secs / 3600,
-        (secs / 60) % 60,
-        secs % 60
+        "\"{:2}-{}-{:04} {} +0000\"",
+        t.day,
+        month_name(t.month),
+        t.year,
+        t.time_of_day()
     )
-}
-
-/// Year, month, day of a day count since 1970-01-01 (Howard Hinnant's civil_from_days).
-pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = u32::try_from(doy - (153 * mp + 2) / 5 + 1).unwrap_or(1);
-    let m = u32::try_from(if mp < 10 { mp + 3 } else { mp - 9 }).unwrap_or(1);
-    (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
 /// The section as it is echoed in a FETCH response: `BODY[1.HEADER.FIELDS (SUBJECT)]`.
@@ -119,8 +140,10 @@ fn header_names(names: &[String]) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn echoed_names_are_atoms_quoted_or_literals() {
@@ -152,9 +175,41 @@ mod tests {
     fn internal_dates_are_written_in_utc() {
         assert_eq!(date_time(0), "\" 1-Jan-1970 00:00:00 +0000\"");
         assert_eq!(date_time(837_596_665), "\"17-Jul-1996 09:44:25 +0000\"");
-        for days in [-1000, 0, 59, 365, 11017, 20000] {
-            let (y, m, d) = civil_from_days(days);
-            assert_eq!(super::super::decode::days_from_civil(y, m, d), Some(days));
+    }
+
+    #[test]
+    fn nstring_forms() {
+        assert_eq!(nstring(None), b"NIL");
+        assert_eq!(nstring(Some(b"")), b"\"\"");
+        assert_eq!(nstring(Some(b"NIL")), b"\"NIL\"");
+        assert_eq!(nstring(Some(br#"a"b\c"#)), br#""a\"b\\c""#);
+        assert_eq!(nstring(Some(b"line1\r\nline2")), b"{12}\r\nline1\r\nline2");
+        assert_eq!(nstring(Some(b"a\0b")), b"{3}\r\na\0b");
+        assert_eq!(
+            nstring(Some("café".as_bytes())),
+            b"{5}\r\ncaf\xc3\xa9".to_vec()
+        );
+        assert_eq!(nstring(Some(b"\xff")), b"{1}\r\n\xff".to_vec());
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn nstring_round_trips(v in proptest::collection::vec(any::<u8>(), 0..64)) {
+            let out = nstring(Some(&v));
+            if out.first() == Some(&b'"') {
+                let mut back = Vec::new();
+                let mut it = out[1..out.len() - 1].iter();
+                while let Some(&c) = it.next() {
+                    back.push(if c == b'\\' { *it.next().unwrap() } else { c });
+                }
+                prop_assert_eq!(back, v);
+            } else {
+                let prefix = format!("{{{}}}\r\n", v.len());
+                prop_assert!(out.starts_with(prefix.as_bytes()));
+                prop_assert_eq!(&out[prefix.len()..], &v[..]);
+            }
         }
     }
 }

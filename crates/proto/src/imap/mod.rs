@@ -13,6 +13,8 @@
 //!   logout
 //! ```
 
+#[cfg(feature = "mime-structure")]
+pub mod body;
 pub mod client;
 pub mod decode;
 pub mod encode;
@@ -21,6 +23,7 @@ pub mod mime;
 pub mod response;
 #[cfg(feature = "imap4rev2")]
 pub mod rev2;
+pub mod section;
 pub mod server;
 pub mod session;
 pub mod types;

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::mime::Section;
+use super::section::Section;
 
 /// RFC 2683 §3.2.1.5 and RFC 7162 §4: servers should accept command lines of at least
 /// 8000 octets; we accept 64 KiB (literals excluded), as Dovecot does.

@@ -1,6 +1,8 @@
-//! What every protocol shares on the wire: line framing and the TLS choices of servers and
-//! clients. No protocol module reaches into another's for these.
+//! What every protocol shares on the wire: line framing, the TLS choices of servers and
+//! clients, and the calendar behind every date written. No protocol module reaches into
+//! another's for these.
 
+pub mod calendar;
 pub mod line;
 pub mod tls;
 
