@@ -106,10 +106,16 @@ pub fn server_unit(bytes: &[u8]) -> Explanation {
         .is_some_and(|l| l.starts_with("* OK [CAPABILITY"))
         && lines.len() == 1
     {
+        // An IMAP4rev1 server's greeting is RFC 3501's; one offering IMAP4rev2, RFC 9051's.
+        let rfc = if lines.iter().any(|l| l.contains("IMAP4rev2")) {
+            RFC
+        } else {
+            3501
+        };
         return Explanation::new(
             "The server is ready, and lists what it can do",
             "The greeting is an untagged OK. Its CAPABILITY code saves the client a round trip.",
-            RfcRef::new(RFC, "7.1.1"),
+            RfcRef::new(rfc, "7.1.1"),
         );
     }
     let (title, why, section) = if has("EXPUNGE") {

@@ -122,33 +122,88 @@ pub fn command(cmd: &Command) -> Explanation {
     Explanation::new(title, why, RfcRef::new(rfc, section))
 }
 
-/// Explains a response, given the command it answers (`None`: the greeting).
+/// Explains a response, given the command it answers (`None`: the greeting), for a
+/// session that has logged in by then (see [`response_in`]).
 pub fn response(r: &Response, to: Option<&Command>) -> Explanation {
-    let rfc = RfcRef::new(RFC, "3");
+    response_in(r, to, true)
+}
+
+/// Explains a response, given the command it answers (`None`: the greeting) and whether
+/// the session had logged in when the command was sent: QUIT means something else before
+/// (RFC 1939 §4) and after (§6).
+pub fn response_in(r: &Response, to: Option<&Command>, logged_in: bool) -> Explanation {
     if !r.ok {
-        let why = match r.code() {
-            Some("IN-USE") => "[IN-USE]: another POP3 session has this mailbox open, and POP3 \
-                               allows only one at a time (RFC 2449 §8.1.2)."
-                .to_string(),
-            Some("AUTH") => "[AUTH]: the user name or password is wrong.".to_string(),
-            _ => "-ERR: the command failed; the session goes on.".to_string(),
-        };
-        return Explanation::new(format!("Refused: {}", r.text), why, rfc);
+        return refusal(r);
     }
-    let title = match to {
-        None => "The server is ready".to_string(),
-        Some(Command::Retr(n)) => format!("Here is message {n}"),
-        Some(Command::Dele(n)) => format!("Message {n} is marked; it goes at QUIT"),
-        Some(Command::Quit) => "Signed off: marked messages are now deleted".to_string(),
-        Some(Command::Pass(_) | Command::Apop { .. } | Command::Auth { .. }) => {
-            "Logged in; the mailbox is locked for this session".to_string()
+    let (title, why, section) = match to {
+        None => (
+            "The server is ready".to_string(),
+            "The greeting: +OK and the server's name. The client may now log in with \
+             USER and PASS, APOP or AUTH; a timestamp in angle brackets is what APOP digests."
+                .to_string(),
+            "4",
+        ),
+        Some(Command::Quit) if !logged_in => (
+            "Signed off before logging in: nothing changed".to_string(),
+            "QUIT in the AUTHORIZATION state only closes the connection: no mailbox was \
+             opened, so there is nothing to update."
+                .to_string(),
+            "4",
+        ),
+        Some(Command::Quit) => (
+            "Signed off: the messages marked with DELE are now deleted".to_string(),
+            "QUIT after logging in enters the UPDATE state: the server removes every \
+             message marked for deletion, releases the lock and closes. Nothing marked, \
+             nothing removed."
+                .to_string(),
+            "6",
+        ),
+        Some(cmd) => {
+            let title = match cmd {
+                Command::Retr(n) => format!("Here is message {n}"),
+                Command::Dele(n) => format!("Message {n} is marked; it goes at QUIT"),
+                Command::Pass(_) | Command::Apop { .. } | Command::Auth { .. } => {
+                    "Logged in; the mailbox is locked for this session".to_string()
+                }
+                cmd => format!("{} accepted", cmd.keyword()),
+            };
+            let why = if r.body.is_some() {
+                "+OK and then several lines, ended by a line with a single period."
+            } else {
+                "+OK: the command succeeded."
+            };
+            (title, why.to_string(), "3")
         }
-        Some(cmd) => format!("{} accepted", cmd.keyword()),
     };
-    let why = if r.body.is_some() {
-        "+OK and then several lines, ended by a line with a single period.".to_string()
-    } else {
-        "+OK: the command succeeded.".to_string()
+    Explanation::new(title, why, RfcRef::new(RFC, section))
+}
+
+/// A -ERR, with what its response code (RFC 2449 §8) tells.
+fn refusal(r: &Response) -> Explanation {
+    let (why, rfc) = match r.code() {
+        Some("IN-USE") => (
+            "[IN-USE]: another POP3 session has this mailbox open, and POP3 allows only one at \
+             a time.",
+            RfcRef::new(2449, "8.1.2"),
+        ),
+        Some("AUTH") => (
+            "[AUTH]: the server did not accept these credentials: a wrong password, an \
+             unknown user name or a locked account. It does not say which, so as not to help \
+             someone guessing.",
+            RfcRef::new(3206, "5"),
+        ),
+        Some(code) if code.starts_with("SYS/TEMP") => (
+            "[SYS/TEMP]: a problem on the server's side that should pass; try again later.",
+            RfcRef::new(3206, "4"),
+        ),
+        Some(code) if code.starts_with("SYS/PERM") => (
+            "[SYS/PERM]: a problem on the server's side that trying again will not fix.",
+            RfcRef::new(3206, "4"),
+        ),
+        _ => (
+            "-ERR: the command failed; the session goes on.",
+            RfcRef::new(RFC, "3"),
+        ),
     };
-    Explanation::new(title, why, rfc)
+    Explanation::new(format!("Refused: {}", r.text), why, rfc)
 }

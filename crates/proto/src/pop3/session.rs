@@ -110,6 +110,8 @@ pub struct Pop3Narrator {
     greeted: bool,
     /// After "+ ": the next client line answers a SASL challenge (RFC 5034 §4).
     challenge: bool,
+    /// A login was accepted: QUIT now means UPDATE.
+    logged_in: bool,
 }
 
 impl Pop3Narrator {
@@ -169,7 +171,15 @@ impl Narrator for Pop3Narrator {
             None
         };
         match decode::response(unit, multiline) {
-            Ok((r, _)) => explain::response(&r, to.as_ref()),
+            Ok((r, _)) => {
+                let explanation = explain::response_in(&r, to.as_ref(), self.logged_in);
+                let login = matches!(
+                    to,
+                    Some(Command::Pass(_) | Command::Apop { .. } | Command::Auth { .. })
+                );
+                self.logged_in |= login && r.ok;
+                explanation
+            }
             Err(_) => unreadable("POP3", 1939, "3"),
         }
     }

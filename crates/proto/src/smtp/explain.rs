@@ -252,10 +252,42 @@ pub fn reply(reply: &Reply, to: ReplyTo) -> Explanation {
                 .to_string(),
             "3.5.3",
         ),
+        (ReplyTo::Command(Verb::Data), 554 | 503) => (
+            format!("No valid recipients: DATA refused ({value})"),
+            "Every RCPT in this transaction was refused (see their replies), so there is \
+             nobody to send the message to and the server refuses DATA. With PIPELINING the \
+             client sent DATA before it heard the RCPT replies; now it must not send the \
+             message. If the refusals were 4xx, it tries again later."
+                .to_string(),
+            "3.3",
+        ),
+        (_, 450 | 451) if first.to_ascii_lowercase().contains("greylist") => (
+            format!("Greylisted: refused for now ({value})"),
+            "The server refuses mail from a sender it has not seen before, once: a real mail \
+             server keeps the message and tries again after a while, and is then accepted; \
+             most spam software never comes back. A 4xx is temporary."
+                .to_string(),
+            "4.5.4.1",
+        ),
+        (_, 450) => (
+            format!("Refused for now ({value}): {first}"),
+            "450: the mailbox is unavailable for the moment (busy, or blocked for policy \
+             reasons). A 4xx is temporary: the sender keeps the message and retries later."
+                .to_string(),
+            "4.2.2",
+        ),
+        (_, 451) => (
+            format!("Refused for now ({value}): {first}"),
+            "451: the server had a local problem and aborted the action. A 4xx is temporary: \
+             the sender keeps the message and retries later."
+                .to_string(),
+            "4.2.2",
+        ),
         (_, 452) => (
             format!("Refused for now ({value}): {first}"),
-            "A 4xx reply is a temporary failure: the same command may succeed later. 452 also \
-             means too many recipients; the client sends the rest in another transaction."
+            "452: the server is short of storage, or there are too many recipients (the \
+             client sends the rest in another transaction). A 4xx is temporary: the same \
+             command may succeed later."
                 .to_string(),
             "4.5.3.1.10",
         ),
@@ -266,10 +298,38 @@ pub fn reply(reply: &Reply, to: ReplyTo) -> Explanation {
                 .to_string(),
             "4.2.2",
         ),
-        (_, 550..=559) => (
+        (_, 550) => (
             format!("Refused ({value}): {first}"),
-            "A 5xx reply is a permanent failure: sending the same command again will not help. \
-             For a recipient it usually means the mailbox does not exist or relaying is denied."
+            "550: the mailbox is unavailable: it does not exist here, or policy forbids this \
+             (relaying denied). A 5xx is permanent: sending the same again will not help."
+                .to_string(),
+            "4.2.2",
+        ),
+        (_, 551) => (
+            format!("Refused ({value}): {first}"),
+            "551: the user is not local here; the reply may say where to send instead.".to_string(),
+            "3.4",
+        ),
+        (_, 552) => (
+            format!("Refused: the mailbox is full ({value})"),
+            "552: the recipient's storage allocation is exceeded. The mailbox exists, but it \
+             cannot take this message; the sender gets a bounce."
+                .to_string(),
+            "4.2.2",
+        ),
+        (_, 553) => (
+            format!("Refused ({value}): {first}"),
+            "553: the mailbox name is not allowed (its syntax is wrong).".to_string(),
+            "4.2.2",
+        ),
+        (_, 554) => (
+            format!("Refused ({value}): {first}"),
+            "554: the transaction failed, and trying again will not help.".to_string(),
+            "4.2.2",
+        ),
+        (_, 555) => (
+            format!("Refused ({value}): {first}"),
+            "555: a MAIL FROM or RCPT TO parameter is not recognised or not implemented."
                 .to_string(),
             "4.2.2",
         ),

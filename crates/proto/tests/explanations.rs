@@ -1,0 +1,97 @@
+//! What students read must be true: replies explained by what they really say, each with the
+//! RFC section that defines it.
+#![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+use postroom_proto::imap::ImapNarrator;
+use postroom_proto::pop3::Pop3Narrator;
+use postroom_proto::session::Narrator;
+use postroom_proto::smtp::{self, ReplyTo, SmtpNarrator, Verb};
+
+fn smtp_reply(line: &str, to: ReplyTo) -> postroom_proto::Explanation {
+    let (reply, _) = smtp::decode::reply(line.as_bytes()).unwrap();
+    smtp::explain::reply(&reply, to)
+}
+
+#[test]
+fn greylisting_is_named_and_its_retry_rule_cited() {
+    let e = smtp_reply(
+        "451 4.7.1 Greylisted: please try again later\r\n",
+        ReplyTo::Command(Verb::Rcpt),
+    );
+    assert!(e.title.starts_with("Greylisted"), "{e:?}");
+    assert_eq!((e.rfc.rfc, e.rfc.section), (5321, "4.5.4.1"));
+}
+
+#[test]
+fn data_refused_for_want_of_recipients_is_not_called_a_missing_mailbox() {
+    let e = smtp_reply(
+        "554 5.5.1 No valid recipients\r\n",
+        ReplyTo::Command(Verb::Data),
+    );
+    assert!(e.title.starts_with("No valid recipients"), "{e:?}");
+    assert!(!e.why.contains("does not exist"), "{e:?}");
+    assert_eq!((e.rfc.rfc, e.rfc.section), (5321, "3.3"));
+}
+
+#[test]
+fn a_full_mailbox_is_a_full_mailbox() {
+    let e = smtp_reply("552 5.2.2 Mailbox full\r\n", ReplyTo::DataEnd);
+    assert!(e.title.contains("mailbox is full"), "{e:?}");
+    assert!(!e.why.contains("does not exist"), "{e:?}");
+}
+
+#[test]
+fn pop3_greeting_auth_code_and_quit_say_what_they_are() {
+    let mut n = Pop3Narrator::new();
+    let greeting = n.server_unit(b"+OK POP3 server ready\r\n");
+    assert_eq!(greeting.title, "The server is ready");
+    assert!(!greeting.why.contains("command succeeded"));
+    assert_eq!((greeting.rfc.rfc, greeting.rfc.section), (1939, "4"));
+    n.client_line(b"USER bob\r\n");
+    n.server_unit(b"+OK\r\n");
+    n.client_line(b"PASS wrong\r\n");
+    let refused = n.server_unit(b"-ERR [AUTH] Invalid login\r\n");
+    assert_eq!((refused.rfc.rfc, refused.rfc.section), (3206, "5"));
+    assert!(refused.why.contains("unknown user name"), "{refused:?}");
+    n.client_line(b"QUIT\r\n");
+    let quit = n.server_unit(b"+OK bye\r\n");
+    assert_eq!(quit.title, "Signed off before logging in: nothing changed");
+}
+
+#[test]
+fn pop3_quit_after_login_is_the_update_state() {
+    let mut n = Pop3Narrator::new();
+    n.server_unit(b"+OK ready\r\n");
+    for (c, s) in [("USER bob", "+OK"), ("PASS secret", "+OK 2 messages")] {
+        n.client_line(format!("{c}\r\n").as_bytes());
+        n.server_unit(format!("{s}\r\n").as_bytes());
+    }
+    n.client_line(b"QUIT\r\n");
+    let quit = n.server_unit(b"+OK bye\r\n");
+    assert!(quit.title.contains("DELE are now deleted"), "{quit:?}");
+    assert_eq!((quit.rfc.rfc, quit.rfc.section), (1939, "6"));
+}
+
+#[test]
+fn an_imap4rev1_greeting_cites_rfc_3501_and_a_rev2_one_rfc_9051() {
+    let rev1 = ImapNarrator::new().server_unit(b"* OK [CAPABILITY IMAP4rev1 IDLE] ready\r\n");
+    assert_eq!(rev1.rfc.rfc, 3501);
+    let rev2 =
+        ImapNarrator::new().server_unit(b"* OK [CAPABILITY IMAP4rev1 IMAP4rev2 IDLE] ready\r\n");
+    assert_eq!(rev2.rfc.rfc, 9051);
+}
+
+#[test]
+fn smtp_narrator_explains_a_refused_data_as_such() {
+    let mut n = SmtpNarrator::new();
+    n.server_unit(b"220 mx ESMTP\r\n");
+    for line in ["EHLO a", "MAIL FROM:<a@b.c>", "RCPT TO:<x@y.z>", "DATA"] {
+        n.client_line(format!("{line}\r\n").as_bytes());
+    }
+    n.server_unit(b"250 mx\r\n");
+    n.server_unit(b"250 OK\r\n");
+    n.server_unit(b"451 4.7.1 Greylisted\r\n");
+    let data = n.server_unit(b"554 5.5.1 No valid recipients\r\n");
+    assert!(data.title.starts_with("No valid recipients"), "{data:?}");
+    assert!(!n.in_data(), "no 354: the client must not send the message");
+}
