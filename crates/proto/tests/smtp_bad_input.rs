@@ -190,7 +190,11 @@ fn a_very_long_data_line_is_kept_and_the_buffer_stays_bounded() {
     assert!(send(&mut server, &mut store, "\r\n.\r\n").starts_with("250 "));
     assert_eq!(
         store.messages("bob")[0].bytes.len(),
-        "Return-Path: <a@example.org>\r\n".len() + 409_600 + 2
+        "Return-Path: <a@example.org>\r\n".len()
+            + "Received: from c\r\n\tby mx.example.net with SMTP\r\n".len()
+            + "\tfor <bob@example.net>; Thu, 1 Jan 1970 00:00:00 +0000\r\n".len()
+            + 409_600
+            + 2
     );
 }
 
@@ -420,7 +424,9 @@ proptest! {
         // And the stored message is the body, un-stuffed.
         for (stored, body) in whole_store.messages("bob").iter().zip(&bodies) {
             let text = String::from_utf8(stored.bytes.clone()).unwrap();
-            prop_assert_eq!(text, format!("Return-Path: <a@example.org>\r\n{body}\r\n"));
+            prop_assert_eq!(text, format!("Return-Path: <a@example.org>\r\n\
+                Received: from c.example.org\r\n\tby mx.example.net with ESMTP\r\n\
+                \tfor <bob@example.net>; Thu, 1 Jan 1970 00:00:00 +0000\r\n{body}\r\n"));
         }
     }
 

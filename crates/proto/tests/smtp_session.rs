@@ -66,12 +66,15 @@ fn rfc5321_d1_server_answers_each_command_with_the_rfc_codes() {
     );
     assert!(replies.starts_with("220 foo.com ESMTP Postroom\r\n250-foo.com greets bar.com\r\n"));
     assert!(server.is_closed());
-    // The period at the start of "...etc." was removed as transparency requires (§4.5.2).
+    // The period at the start of "...etc." was removed as transparency requires (§4.5.2),
+    // and the server added its trace line (§4.4): three recipients, so no "for".
     let jones = store.messages("jones");
     assert_eq!(jones.len(), 1);
     assert_eq!(
         jones[0].bytes,
-        b"Return-Path: <Smith@bar.com>\r\nBlah blah blah...\r\n..etc. etc. etc.\r\n"
+        b"Return-Path: <Smith@bar.com>\r\n\
+Received: from bar.com\r\n\tby foo.com with ESMTP; Thu, 1 Jan 1970 00:00:00 +0000\r\n\
+Blah blah blah...\r\n..etc. etc. etc.\r\n"
     );
     assert_eq!(store.messages("brown").len(), 1);
 }
@@ -199,7 +202,10 @@ S: 221 2.0.0 mx.example.net closing connection\r\n";
     let stored = &store.messages("bob")[0];
     assert_eq!(
         stored.bytes,
-        b"Return-Path: <alice@example.org>\r\nSubject: Hi\r\n\r\nHello Bob\r\n.hidden dot\r\n"
+        b"Return-Path: <alice@example.org>\r\n\
+Received: from laptop.example.org\r\n\tby mx.example.net with ESMTP\r\n\
+\tfor <bob@example.net>; Thu, 1 Jan 1970 00:00:00 +0000\r\n\
+Subject: Hi\r\n\r\nHello Bob\r\n.hidden dot\r\n"
     );
     let events: Vec<ServerEvent> = std::iter::from_fn(|| server.poll_event()).collect();
     assert!(events

@@ -201,7 +201,7 @@ impl SmtpServer {
     fn finish_data(&mut self, store: &mut MailStore) {
         let transaction = self.transaction.take();
         self.state = ServerState::ExpectMail;
-        let data = std::mem::take(&mut self.data);
+        let received = std::mem::take(&mut self.data);
         if self.data_too_big {
             // RFC 1870 §6.3: a message larger than announced or allowed gets 552.
             return self.refuse(
@@ -212,8 +212,13 @@ impl SmtpServer {
         let Some(t) = transaction else {
             return self.out_of_sequence("No transaction");
         };
-        // RFC 5321 §4.4: at final delivery the server adds Return-Path with the MAIL FROM;
-        // a message relayed onwards travels as received.
+        // RFC 5321 §4.4: every server that takes a message adds its Received: line at the
+        // top, relayed onwards or not; at final delivery it also adds Return-Path with the
+        // MAIL FROM.
+        let mut data = self
+            .received_line(&t.recipients, store.clock())
+            .into_bytes();
+        data.extend_from_slice(&received);
         let mut stored = format!("Return-Path: {}\r\n", t.from).into_bytes();
         stored.extend_from_slice(&data);
         let from = t.from.to_string();
@@ -233,7 +238,7 @@ impl SmtpServer {
             .iter()
             .filter_map(|r| store.deliver(r.local_part(), &from, stored.clone()))
             .collect();
-        let text = format!("2.0.0 Ok: message accepted ({} octets)", data.len());
+        let text = format!("2.0.0 Ok: message accepted ({} octets)", received.len());
         self.ok(&text);
         self.events.push_back(ServerEvent::MessageAccepted {
             from: t.from,
@@ -242,6 +247,36 @@ impl SmtpServer {
             remote,
             content: data,
         });
+    }
+
+    /// RFC 5321 §4.4 Time-stamp-line: who handed the message over (the EHLO name), who took
+    /// it, how (RFC 3848: ESMTP, plus S with TLS and A with AUTH), for whom when there is
+    /// one recipient (more would tell each about the others), and when.
+    fn received_line(&self, recipients: &[Mailbox], unix_seconds: i64) -> String {
+        let mut with = String::from("SMTP");
+        if self.extended {
+            // Only ESMTP has the S and A forms.
+            with.insert(0, 'E');
+            if self.encrypted {
+                with.push('S');
+            }
+            if self.user.is_some() {
+                with.push('A');
+            }
+        }
+        let from = if self.client_name.is_empty() {
+            "unknown"
+        } else {
+            &self.client_name
+        };
+        let by = &self.config.hostname;
+        let date = crate::message::date(unix_seconds);
+        match recipients {
+            [one] => format!(
+                "Received: from {from}\r\n\tby {by} with {with}\r\n\tfor <{one}>; {date}\r\n"
+            ),
+            _ => format!("Received: from {from}\r\n\tby {by} with {with}; {date}\r\n"),
+        }
     }
 }
 
