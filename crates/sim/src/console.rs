@@ -26,10 +26,67 @@ pub struct Entry {
     pub explanation: Explanation,
 }
 
+/// Which server the console talks to: Bob's provider runs all four, on one mail store, so a
+/// message sent on port 25 or 587 can be fetched with POP3 or IMAP right after.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Service {
+    /// The mail exchanger on port 25: mail for example.net from anyone, no login.
+    Exchanger,
+    /// Submission on port 587 (RFC 6409): AUTH first, then mail to anyone.
+    Submission,
+    Pop3,
+    Imap,
+}
+
+impl Service {
+    pub const ALL: [Service; 4] = [
+        Service::Exchanger,
+        Service::Submission,
+        Service::Pop3,
+        Service::Imap,
+    ];
+
+    pub fn protocol(self) -> Protocol {
+        match self {
+            Service::Exchanger | Service::Submission => Protocol::Smtp,
+            Service::Pop3 => Protocol::Pop3,
+            Service::Imap => Protocol::Imap,
+        }
+    }
+
+    pub fn port(self) -> u16 {
+        match self {
+            Service::Exchanger => 25,
+            Service::Submission => 587,
+            Service::Pop3 => 110,
+            Service::Imap => 143,
+        }
+    }
+
+    /// How the page names it: the protocol and its port.
+    pub fn label(self) -> &'static str {
+        match self {
+            Service::Exchanger => "SMTP (port 25)",
+            Service::Submission => "Submission (port 587)",
+            Service::Pop3 => "POP3 (port 110)",
+            Service::Imap => "IMAP (port 143)",
+        }
+    }
+
+    /// The service a protocol names (SMTP: the mail exchanger).
+    pub fn of(protocol: Protocol) -> Service {
+        match protocol {
+            Protocol::Pop3 => Service::Pop3,
+            Protocol::Imap => Service::Imap,
+            _ => Service::Exchanger,
+        }
+    }
+}
+
 /// One session with one server.
 #[derive(Debug)]
 pub struct Console {
-    protocol: Protocol,
+    service: Service,
     server: Box<dyn ServerSession>,
     /// Explains each line from the dialogue, as it explains a pasted log.
     narrator: Box<dyn Narrator>,
@@ -40,8 +97,13 @@ pub struct Console {
 
 /// Lines to try, per protocol, in an order that makes a session.
 pub fn examples(protocol: Protocol) -> &'static [&'static str] {
-    match protocol {
-        Protocol::Pop3 => &[
+    examples_for(Service::of(protocol))
+}
+
+/// Lines to try on a service, in an order that makes a session.
+pub fn examples_for(service: Service) -> &'static [&'static str] {
+    match service {
+        Service::Pop3 => &[
             "CAPA",
             "USER bob",
             "PASS secret",
@@ -54,7 +116,7 @@ pub fn examples(protocol: Protocol) -> &'static [&'static str] {
             "RSET",
             "QUIT",
         ],
-        Protocol::Imap => &[
+        Service::Imap => &[
             "a1 CAPABILITY",
             "a2 LOGIN bob secret",
             "a3 SELECT INBOX",
@@ -65,7 +127,20 @@ pub fn examples(protocol: Protocol) -> &'static [&'static str] {
             "a8 SEARCH UNSEEN",
             "a9 LOGOUT",
         ],
-        _ => &[
+        Service::Submission => &[
+            "EHLO laptop.example.net",
+            // "\0bob\0secret" in base64 (RFC 4616): user and password, only encoded.
+            "AUTH PLAIN AGJvYgBzZWNyZXQ=",
+            "MAIL FROM:<bob@example.net>",
+            "RCPT TO:<bob@example.net>",
+            "DATA",
+            "Subject: A note to myself",
+            "",
+            "Sent on 587, fetched with POP3 or IMAP.",
+            ".",
+            "QUIT",
+        ],
+        Service::Exchanger => &[
             "EHLO laptop.example.org",
             "MAIL FROM:<alice@example.org>",
             "RCPT TO:<bob@example.net>",
@@ -83,6 +158,11 @@ impl Console {
     /// A fresh session with the server for `protocol` (SMTP for anything but POP3 and
     /// IMAP: Bob's mail exchanger on port 25); its greeting is the first entry.
     pub fn new(protocol: Protocol) -> Console {
+        Console::open(Service::of(protocol))
+    }
+
+    /// A fresh session with `service`, on Bob's mailbox with three messages.
+    pub fn open(service: Service) -> Console {
         let mut store = MailStore::new();
         store.add_account("bob", "secret");
         store.set_clock(crate::world::EPOCH_UNIX);
@@ -101,13 +181,9 @@ impl Console {
             store.deliver("bob", "alice@example.org", m.to_bytes());
         }
         let now = Instant::ZERO;
-        let (server, narrator) = session_for(protocol, now);
-        let protocol = match protocol {
-            Protocol::Pop3 | Protocol::Imap => protocol,
-            _ => Protocol::Smtp,
-        };
+        let (server, narrator) = session_for(service, now);
         let mut console = Console {
-            protocol,
+            service,
             server,
             narrator,
             store,
@@ -118,8 +194,25 @@ impl Console {
         console
     }
 
+    /// Ends this session (as a dropped connection: POP3 deletes nothing without QUIT) and
+    /// connects to `service` on the same mail store, so what was sent can be fetched.
+    pub fn switch(&mut self, service: Service) {
+        self.server.connection_lost(&mut self.store);
+        self.now = self.now + Duration::from_secs(1);
+        let (server, narrator) = session_for(service, self.now);
+        self.service = service;
+        self.server = server;
+        self.narrator = narrator;
+        self.entries.clear();
+        self.collect();
+    }
+
+    pub fn service(&self) -> Service {
+        self.service
+    }
+
     pub fn protocol(&self) -> Protocol {
-        self.protocol
+        self.service.protocol()
     }
 
     /// True once the server has ended the session (QUIT, LOGOUT, too many errors).
@@ -138,11 +231,22 @@ impl Console {
         if self.is_closed() {
             return;
         }
-        let line: String = typed
-            .chars()
-            .filter(|c| !matches!(c, '\r' | '\n'))
-            .take(MAX_TYPED)
-            .collect();
+        let kept = typed.chars().filter(|c| !matches!(c, '\r' | '\n'));
+        let length = kept.clone().count();
+        let line: String = kept.take(MAX_TYPED).collect();
+        if length > MAX_TYPED {
+            self.push(
+                Direction::Local,
+                format!("Only the first {MAX_TYPED} of {length} characters were sent"),
+                Explanation::new(
+                    "The line was cut",
+                    "The console sends at most 1,000 characters a line: no protocol here takes \
+                     longer command lines (SMTP allows 512 octets, CR LF included). The server \
+                     answers what it received.",
+                    RfcRef::new(5321, "4.5.3.1.4"),
+                ),
+            );
+        }
         let bytes = format!("{line}\r\n").into_bytes();
         // A second on the virtual clock per line: enough for the servers' timers.
         self.now = self.now + Duration::from_secs(1);
@@ -187,7 +291,7 @@ impl Console {
                     "A real client would now negotiate TLS. The console skips the cryptography \
                      and carries on inside the encrypted connection. What was said before TLS \
                      no longer counts: ask for the capabilities again.",
-                    match self.protocol {
+                    match self.service.protocol() {
                         Protocol::Pop3 => RfcRef::new(2595, "4"),
                         Protocol::Imap => RfcRef::new(9051, "6.2.1"),
                         _ => RfcRef::new(3207, "4.2"),
@@ -199,12 +303,11 @@ impl Console {
     }
 }
 
-/// The server and the narrator for a protocol (SMTP for anything but POP3 and IMAP: Bob's
-/// mail exchanger on port 25). Every server offers STARTTLS/STLS, as real ones do, so the
-/// class can try it.
-fn session_for(protocol: Protocol, now: Instant) -> (Box<dyn ServerSession>, Box<dyn Narrator>) {
-    match protocol {
-        Protocol::Pop3 => {
+/// The server and the narrator for a service. Every server offers STARTTLS/STLS, as real
+/// ones do, so the class can try it.
+fn session_for(service: Service, now: Instant) -> (Box<dyn ServerSession>, Box<dyn Narrator>) {
+    match service {
+        Service::Pop3 => {
             let mut config = pop3::ServerConfig::new("mx.example.net");
             config.tls = TlsPolicy::Offered;
             (
@@ -212,7 +315,7 @@ fn session_for(protocol: Protocol, now: Instant) -> (Box<dyn ServerSession>, Box
                 Box::new(pop3::Pop3Narrator::new()),
             )
         }
-        Protocol::Imap => {
+        Service::Imap => {
             let mut config = imap::ServerConfig::new("mx.example.net");
             config.tls = TlsPolicy::Offered;
             // Students may try IMAP4rev2 (RFC 9051) where the page is built with it.
@@ -222,9 +325,15 @@ fn session_for(protocol: Protocol, now: Instant) -> (Box<dyn ServerSession>, Box
                 Box::new(imap::ImapNarrator::new()),
             )
         }
-        _ => {
-            let mut config = smtp::ServerConfig::new("mx.example.net", "example.net");
+        Service::Exchanger | Service::Submission => {
+            let mut config = if service == Service::Submission {
+                smtp::ServerConfig::submission("mx.example.net", "example.net")
+            } else {
+                smtp::ServerConfig::new("mx.example.net", "example.net")
+            };
             config.tls = TlsPolicy::Offered;
+            // The console reaches no other server: mail for elsewhere could not be relayed.
+            config.accept_remote = false;
             (
                 Box::new(SmtpServer::new(config, now)),
                 Box::new(smtp::SmtpNarrator::new()),

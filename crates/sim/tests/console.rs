@@ -224,3 +224,69 @@ fn students_can_switch_the_imap_console_to_imap4rev2() {
     );
     assert!(c.entries.iter().any(|e| e.explanation.rfc.rfc == 9051));
 }
+
+#[test]
+fn a_message_sent_on_port_25_is_fetched_with_pop3_on_the_same_mailbox() {
+    use postroom_sim::console::Service;
+    let (mut c, _) = session(Protocol::Smtp, examples(Protocol::Smtp));
+    c.switch(Service::Pop3);
+    assert_eq!(c.protocol(), Protocol::Pop3);
+    assert!(c.entries[0].text.starts_with("+OK"), "{:?}", c.entries[0]);
+    for line in ["USER bob", "PASS secret"] {
+        c.send(line);
+    }
+    c.send("STAT");
+    let stat = &c.entries.last().unwrap().text;
+    assert!(
+        stat.starts_with("+OK 4 "),
+        "three preset and one sent: {stat}"
+    );
+}
+
+#[test]
+fn submission_on_587_wants_a_login_before_mail() {
+    use postroom_sim::console::{examples_for, Service};
+    let mut c = Console::open(Service::Submission);
+    c.send("EHLO laptop.example.net");
+    c.send("MAIL FROM:<bob@example.net>");
+    let refused = c.entries.last().unwrap();
+    assert!(refused.text.starts_with("530 "), "{refused:?}");
+    let mut c = Console::open(Service::Submission);
+    for line in examples_for(Service::Submission) {
+        c.send(line);
+    }
+    let texts: Vec<&str> = c.entries.iter().map(|e| e.text.as_str()).collect();
+    assert!(texts.iter().any(|t| t.starts_with("235 ")), "{texts:?}");
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.starts_with("250 2.0.0 Ok: message accepted")),
+        "{texts:?}"
+    );
+    assert!(c.is_closed());
+}
+
+#[test]
+fn a_long_paste_is_cut_and_the_console_says_so() {
+    let mut c = Console::new(Protocol::Smtp);
+    c.send(&"x".repeat(postroom_sim::console::MAX_TYPED + 500));
+    let note = c
+        .entries
+        .iter()
+        .find(|e| e.direction == Direction::Local)
+        .expect("a note about the cut");
+    assert!(note.text.contains("1000 of 1500"), "{note:?}");
+}
+
+#[test]
+fn an_imap_command_without_a_tag_is_explained_as_such() {
+    let mut c = Console::new(Protocol::Imap);
+    c.send("LOGIN bob secret");
+    let typed = c
+        .entries
+        .iter()
+        .find(|e| e.direction == Direction::ClientToServer)
+        .unwrap();
+    assert_eq!(typed.explanation.title, "A command without its tag");
+    assert!(c.entries.last().unwrap().text.contains("BAD"));
+}

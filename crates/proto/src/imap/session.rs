@@ -113,6 +113,14 @@ impl ImapNarrator {
     }
 }
 
+/// The line with a tag put in front, if that makes it a command: the tag was forgotten.
+fn tagged(text: &[u8]) -> Option<super::Command> {
+    let mut line = b"a1 ".to_vec();
+    line.extend_from_slice(text);
+    line.extend_from_slice(b"\r\n");
+    decode::command(&line).ok().map(|(_, c)| c)
+}
+
 impl Narrator for ImapNarrator {
     fn client_line(&mut self, line: &[u8]) -> Explanation {
         let text = line.strip_suffix(b"\r\n").unwrap_or(line);
@@ -147,6 +155,14 @@ impl Narrator for ImapNarrator {
                 self.idling = matches!(c, super::Command::Idle);
                 explain::command(&c)
             }
+            Err(_) if tagged(text).is_some() => Explanation::new(
+                "A command without its tag",
+                "Every IMAP command starts with a tag the client chooses, then the command: \
+                 \"a1 LOGIN bob secret\", not \"LOGIN bob secret\". The server will take the \
+                 first word for the tag and answer BAD; the tag is how the client matches \
+                 each completion to its command.",
+                RfcRef::new(9051, "2.2.1"),
+            ),
             Err(_) => unreadable("IMAP", 9051, "7.1.3"),
         }
     }
