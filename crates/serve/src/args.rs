@@ -11,18 +11,21 @@ pub struct Args {
     pub bind: IpAddr,
     pub require_tls: bool,
     pub max_connections: usize,
+    /// No session transcripts on stdout, only the startup lines.
+    pub quiet: bool,
 }
 
 pub const USAGE: &str = "\
 usage: postroom-serve [--port-offset N] [--domain D] [--user NAME:PASSWORD]... [--bind ADDR]
-                      [--require-tls] [--max-connections N]
+                      [--require-tls] [--max-connections N] [--quiet]
 
 Serves Postroom's SMTP engine on TCP for real mail clients. Listens on ADDR (default
 127.0.0.1) at N+25 (SMTP, mail exchanger), N+587 (submission, AUTH required, STARTTLS),
 N+465 (submission over implicit TLS), N+110 (POP3) and N+143 (IMAP). N defaults to 10000.
 Mail for NAME@D is kept in memory while the process runs. Defaults: --domain example.net,
 --user alice:secret --user bob:secret. --require-tls refuses AUTH and MAIL on 587 until
-STARTTLS is done. Prints `ready` once every port is bound.";
+STARTTLS is done. Prints `ready` once every port is bound, then every session's transcript
+(left out with --quiet); a transcript nobody reads is dropped, never waited for.";
 
 impl Args {
     /// Parses the arguments after the program name; the error says what was wrong.
@@ -34,6 +37,7 @@ impl Args {
             bind: IpAddr::from([127, 0, 0, 1]),
             require_tls: false,
             max_connections: 100,
+            quiet: false,
         };
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
@@ -63,6 +67,7 @@ impl Args {
                         .map_err(|_| format!("--bind {v}: not an IP address"))?;
                 }
                 "--require-tls" => parsed.require_tls = true,
+                "--quiet" => parsed.quiet = true,
                 "--max-connections" => {
                     let v = value("--max-connections")?;
                     parsed.max_connections = v

@@ -123,7 +123,10 @@ pub fn accept_loop(listener: TcpListener, service: Service, shared: Arc<Shared>)
             });
         if spawned.is_err() {
             // No thread could be made: the connection was dropped with the closure.
-            eprintln!("postroom-serve: cannot start a thread for a new connection");
+            let _ = writeln!(
+                io::stderr(),
+                "postroom-serve: cannot start a thread for a new connection"
+            );
         }
     }
 }

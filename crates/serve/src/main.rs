@@ -9,6 +9,7 @@ use postroom_proto::MailStore;
 use postroom_serve::args::Args;
 use postroom_serve::bridge::{accept_loop, Service, Shared};
 use postroom_serve::tls;
+use postroom_serve::transcript::{self, say};
 use signal_hook::consts::{SIGINT, SIGTERM};
 
 fn main() {
@@ -26,6 +27,7 @@ fn main() {
 }
 
 fn run(args: Args) -> Result<(), String> {
+    transcript::set_quiet(args.quiet);
     let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM])
         .map_err(|e| format!("cannot watch for signals: {e}"))?;
     let hostname = format!("mail.{}", args.domain);
@@ -58,7 +60,7 @@ fn run(args: Args) -> Result<(), String> {
         listeners.push((service, addr, listener));
     }
     for (service, addr, listener) in listeners {
-        println!("listening on {addr} ({})", service.name());
+        say(format!("listening on {addr} ({})", service.name()));
         let shared = shared.clone();
         thread::Builder::new()
             .name(format!("accept-{}", service.name()))
@@ -70,14 +72,19 @@ fn run(args: Args) -> Result<(), String> {
         .iter()
         .map(|(u, _)| format!("{u}@{}", args.domain))
         .collect();
-    println!("mailboxes: {}", users.join(", "));
-    println!(
+    say(format!("mailboxes: {}", users.join(", ")));
+    say(format!(
         "TLS certificate SHA-256 fingerprint: {}",
         shared.tls.fingerprint
-    );
-    println!("ready");
+    ));
+    say("ready".to_string());
     if let Some(signal) = signals.forever().next() {
-        println!("postroom-serve: signal {signal}, shutting down");
+        // Straight to stderr: the transcript queue may be full or stdout closed.
+        say(format!(
+            "postroom-serve: signal {signal}, shutting down ({} transcript line(s) dropped)",
+            transcript::dropped()
+        ));
+        transcript::drain(std::time::Duration::from_secs(1));
     }
     Ok(())
 }

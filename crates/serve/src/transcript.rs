@@ -1,6 +1,92 @@
 //! Each session's transcript on stdout, one line per protocol line, annotated.
+//!
+//! Writing it must never stop or kill the server: lines go through a bounded queue to one
+//! writer thread. When stdout is not read (a full pipe) or closed, lines are dropped and
+//! counted, and the sessions carry on.
+
+use std::io::Write;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{self, SyncSender, TrySendError};
+use std::sync::OnceLock;
 
 use postroom_proto::session::Narrator;
+
+/// Lines waiting for the writer; past this they are dropped rather than waited for.
+const QUEUE: usize = 10_000;
+
+static QUIET: AtomicBool = AtomicBool::new(false);
+static DROPPED: AtomicU64 = AtomicU64::new(0);
+/// Lines queued and not yet written (or dropped by the writer).
+static PENDING: AtomicU64 = AtomicU64::new(0);
+static WRITER: OnceLock<Option<SyncSender<String>>> = OnceLock::new();
+
+/// Leaves transcripts out (`--quiet`): only lines said with [`say`] are printed.
+pub fn set_quiet(quiet: bool) {
+    QUIET.store(quiet, Ordering::Relaxed);
+}
+
+/// Transcript lines dropped so far because stdout did not keep up or was closed.
+pub fn dropped() -> u64 {
+    DROPPED.load(Ordering::Relaxed)
+}
+
+fn writer() -> Option<&'static SyncSender<String>> {
+    WRITER
+        .get_or_init(|| {
+            let (sender, receiver) = mpsc::sync_channel::<String>(QUEUE);
+            let spawned = std::thread::Builder::new()
+                .name("transcript".into())
+                .spawn(move || {
+                    let mut broken = false;
+                    let mut told = 0;
+                    for line in receiver {
+                        PENDING.fetch_sub(1, Ordering::Relaxed);
+                        if broken {
+                            DROPPED.fetch_add(1, Ordering::Relaxed);
+                            continue;
+                        }
+                        let mut out = std::io::stdout().lock();
+                        let lost = DROPPED.load(Ordering::Relaxed);
+                        if lost > told {
+                            told = lost;
+                            let note = format!("-- {lost} transcript line(s) dropped so far: stdout did not keep up");
+                            broken |= writeln!(out, "{note}").is_err();
+                        }
+                        broken |= writeln!(out, "{line}").and_then(|()| out.flush()).is_err();
+                    }
+                })
+                .ok();
+            spawned.map(|_| sender)
+        })
+        .as_ref()
+}
+
+/// Queues one line for stdout, never waiting for it.
+pub fn say(line: String) {
+    PENDING.fetch_add(1, Ordering::Relaxed);
+    match writer().map(|w| w.try_send(line)) {
+        Some(Ok(())) => {}
+        Some(Err(TrySendError::Full(_) | TrySendError::Disconnected(_))) | None => {
+            PENDING.fetch_sub(1, Ordering::Relaxed);
+            DROPPED.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+}
+
+/// Gives the writer up to `limit` to write what is queued, before the process exits.
+pub fn drain(limit: std::time::Duration) {
+    let deadline = std::time::Instant::now() + limit;
+    while PENDING.load(Ordering::Relaxed) > 0 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
+/// A transcript line: left out with `--quiet`.
+fn emit(line: String) {
+    if !QUIET.load(Ordering::Relaxed) {
+        say(line);
+    }
+}
 
 /// Message bodies can be long: a unit shows this many lines and says how many it left out.
 const SHOWN: usize = 12;
@@ -40,16 +126,19 @@ pub fn print_unit(
         if shown < SHOWN {
             let text = String::from_utf8_lossy(raw);
             let line = text.trim_end_matches(['\r', '\n']);
-            println!("{tag}{lock} {prefix} {line}{note}");
+            emit(format!("{tag}{lock} {prefix} {line}{note}"));
             shown += 1;
         }
     }
     if total > shown {
-        println!("{tag}{lock} {prefix} ... ({} more lines)", total - shown);
+        emit(format!(
+            "{tag}{lock} {prefix} ... ({} more lines)",
+            total - shown
+        ));
     }
 }
 
 /// A line about the session rather than from it.
 pub fn note(tag: &str, text: &str) {
-    println!("{tag} -- {text}");
+    emit(format!("{tag} -- {text}"));
 }

@@ -159,3 +159,71 @@ fn sigterm_stops_the_server_cleanly() {
     assert_eq!(serve.wait_exit(), Some(0));
     assert!(serve.log().contains("shutting down"));
 }
+
+/// Sends `count` messages to bob over port 25 with our client; how many were accepted.
+fn send_many(serve: &Serve, count: usize) -> usize {
+    use postroom_proto::message::Message;
+    use postroom_proto::smtp::{ClientConfig, Mailbox, ReversePath, SmtpClient};
+    let mut client = SmtpClient::new(
+        ClientConfig::new("load.example.org"),
+        postroom_proto::Instant::ZERO,
+    );
+    let from = ReversePath::Mailbox(Mailbox::try_from("load@example.org").unwrap());
+    let to = Mailbox::try_from("bob@example.net").unwrap();
+    let body = "A line of a message long enough to fill a pipe.\n".repeat(20);
+    for n in 0..count {
+        let m = Message::new(
+            "load@example.org",
+            "bob@example.net",
+            &format!("Message {n}"),
+            "Fri, 6 Mar 2026 09:00:00 +0000",
+            &body,
+        );
+        client
+            .send(from.clone(), vec![to.clone()], m.to_bytes())
+            .unwrap();
+    }
+    client.quit();
+    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], serve.port(25)));
+    postroom_serve::drive::run_client(addr, client, Duration::from_secs(60))
+        .unwrap()
+        .accepted()
+}
+
+/// How many messages bob's maildrop holds, asked over POP3.
+fn maildrop_count(serve: &Serve) -> String {
+    let mut s = Session::open(serve.port(110));
+    s.reply();
+    s.send("USER bob\r\nPASS secret\r\nSTAT\r\nQUIT\r\n");
+    let _user = s.reply();
+    let _pass = s.reply();
+    s.reply()
+}
+
+#[test]
+fn a_transcript_nobody_reads_never_stops_the_server() {
+    // 300 messages print far more than a pipe holds (64 KiB): the writes would block.
+    let serve = Serve::start_with(&[], support::Stdout::Unread);
+    assert_eq!(send_many(&serve, 300), 300);
+    assert!(maildrop_count(&serve).starts_with("+OK 300 "));
+}
+
+#[test]
+fn a_closed_stdout_never_kills_the_server_nor_loses_mail() {
+    let serve = Serve::start_with(&[], support::Stdout::Closed);
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(send_many(&serve, 20), 20);
+    assert!(maildrop_count(&serve).starts_with("+OK 20 "));
+    assert_eq!(send_many(&serve, 5), 5);
+    assert!(maildrop_count(&serve).starts_with("+OK 25 "));
+}
+
+#[test]
+fn quiet_leaves_the_transcripts_out() {
+    let serve = Serve::start(&["--quiet"]);
+    assert_eq!(send_many(&serve, 2), 2);
+    std::thread::sleep(Duration::from_millis(300));
+    let log = serve.log();
+    assert!(log.contains("ready"), "{log}");
+    assert!(!log.contains("C: MAIL FROM"), "{log}");
+}

@@ -36,8 +36,23 @@ pub struct Serve {
     log: Arc<Mutex<String>>,
 }
 
+/// What the test does with the server's stdout once it printed `ready`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Stdout {
+    /// Read every line into the log.
+    Read,
+    /// Keep the pipe open and never read it again: it fills up.
+    Unread,
+    /// Close the pipe: every later write fails.
+    Closed,
+}
+
 impl Serve {
     pub fn start(extra: &[&str]) -> Serve {
+        Serve::start_with(extra, Stdout::Read)
+    }
+
+    pub fn start_with(extra: &[&str], stdout_mode: Stdout) -> Serve {
         let offset = free_offset();
         let mut child = Command::new(env!("CARGO_BIN_EXE_postroom-serve"))
             .arg("--port-offset")
@@ -51,11 +66,20 @@ impl Serve {
         let log = Arc::new(Mutex::new(String::new()));
         let sink = log.clone();
         thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let mut lines = BufReader::new(stdout).lines();
+            for line in lines.by_ref().map_while(Result::ok) {
                 let mut log = sink.lock().unwrap();
                 log.push_str(&line);
                 log.push('\n');
+                if line == "ready" && stdout_mode != Stdout::Read {
+                    break;
+                }
             }
+            if stdout_mode == Stdout::Unread {
+                // Hold the pipe open, unread, for as long as the test runs.
+                thread::sleep(Duration::from_secs(600));
+            }
+            drop(lines);
         });
         let serve = Serve { child, offset, log };
         serve.wait_for("ready\n", 1);
