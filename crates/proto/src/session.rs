@@ -19,6 +19,8 @@ pub enum Event {
     /// A user proved who they are (AUTH, PASS/APOP, LOGIN/AUTHENTICATE); `detail` adds what
     /// the protocol tells at that moment (POP3: the mailbox is locked).
     LoggedIn { user: String, detail: String },
+    /// A login was refused: a host slows the next attempt down.
+    LoginFailed,
     /// A message was stored for a local mailbox.
     MessageStored {
         mailbox: String,
@@ -40,6 +42,7 @@ impl Event {
     pub fn describe(&self) -> String {
         match self {
             Event::TlsRequested => "TLS requested".to_string(),
+            Event::LoginFailed => "login refused".to_string(),
             Event::LoggedIn { user, detail } if detail.is_empty() => format!("{user} logged in"),
             Event::LoggedIn { user, detail } => format!("{user} logged in, {detail}"),
             Event::MessageStored { mailbox, uid, size } => {

@@ -621,3 +621,23 @@ proptest! {
         prop_assert_eq!(store.messages("mrose").len(), 2);
     }
 }
+
+/// A guesser is shown the door after three wrong passwords, as Dovecot does.
+#[test]
+fn three_wrong_passwords_close_the_session() {
+    use postroom_proto::pop3::{Pop3Server, ServerConfig};
+    let mut store = postroom_proto::MailStore::new();
+    store.add_account("bob", "secret");
+    let mut server = Pop3Server::new(ServerConfig::new("mx.example.net"), Instant::ZERO);
+    for guess in ["a", "b", "c"] {
+        let line = format!("USER bob\r\nPASS {guess}\r\n");
+        server.handle_input(Instant::ZERO, line.as_bytes(), &mut store);
+    }
+    let out: Vec<u8> = std::iter::from_fn(|| server.poll_output())
+        .flatten()
+        .collect();
+    let out = String::from_utf8(out).unwrap();
+    assert_eq!(out.matches("-ERR [AUTH]").count(), 3, "{out}");
+    assert!(out.contains("too many failures"), "{out}");
+    assert!(server.is_closed());
+}

@@ -274,11 +274,15 @@ fn bare_lf_nul_and_unknown_commands_get_500() {
 
 #[test]
 fn the_101st_recipient_is_refused_with_452() {
+    let users: Vec<String> = (0..101).map(|n| format!("user{n}")).collect();
+    let mut store = store_with(&users.iter().map(String::as_str).collect::<Vec<_>>());
     let mut input = String::from("HELO x\r\nMAIL FROM:<a@b.org>\r\n");
-    for _ in 0..101 {
-        input += "RCPT TO:<bob@example.net>\r\n";
+    for user in &users {
+        input += &format!("RCPT TO:<{user}@example.net>\r\n");
     }
-    let out = exchange(&input);
+    let mut server = SmtpServer::new(ServerConfig::new("mx.example.net", "example.net"), T0);
+    server.handle_input(T0, input.as_bytes(), &mut store);
+    let out = String::from_utf8(drain_server(&mut server)).unwrap();
     assert_eq!(out.matches("250 2.1.5").count(), 100);
     assert!(out.ends_with("452 4.5.3 Too many recipients\r\n"));
 }
@@ -288,4 +292,26 @@ fn ten_bad_commands_in_a_row_close_the_session() {
     let out = exchange(&"BOGUS\r\n".repeat(12));
     assert_eq!(out.matches("500 ").count(), 10);
     assert!(out.ends_with("421 4.7.0 Too many errors, closing connection\r\n"));
+}
+
+/// RFC 5321 §4.5.1: every server MUST accept mail for its postmaster, with or without a
+/// domain; a recipient named twice gets one copy.
+#[test]
+fn postmaster_is_always_accepted_and_a_repeated_recipient_gets_one_copy() {
+    let mut store = store_with(&["bob"]);
+    let mut server = SmtpServer::new(ServerConfig::new("mx.example.net", "example.net"), T0);
+    let script = "HELO c\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<postmaster>\r\n\
+        RCPT TO:<Postmaster@example.net>\r\nRCPT TO:<bob@example.net>\r\n\
+        RCPT TO:<bob@example.net>\r\nRCPT TO:<BOB@EXAMPLE.NET>\r\nDATA\r\nHi\r\n.\r\nQUIT\r\n";
+    server.handle_input(T0, script.as_bytes(), &mut store);
+    let replies = String::from_utf8(drain_server(&mut server)).unwrap();
+    let codes: Vec<&str> = replies.lines().map(|l| &l[..3]).collect();
+    assert_eq!(
+        codes,
+        ["220", "250", "250", "250", "250", "250", "250", "250", "354", "250", "221"],
+        "{replies}"
+    );
+    assert_eq!(store.messages("bob").len(), 1);
+    // <postmaster> and <Postmaster@example.net> are one mailbox, which exists now.
+    assert_eq!(store.messages("postmaster").len(), 1);
 }

@@ -109,7 +109,7 @@ pub fn accept_loop(listener: TcpListener, service: Service, shared: Arc<Shared>)
             .spawn(move || {
                 let tag = format!("[{} #{id}]", service.name());
                 if active > shared.max_connections {
-                    refuse_busy(tcp, service);
+                    refuse_busy(tcp, service, &shared);
                     transcript::note(&tag, "refused: too many connections");
                 } else {
                     transcript::note(&tag, &format!("connected from {}", describe(peer)));
@@ -136,13 +136,24 @@ fn describe(peer: Option<SocketAddr>) -> String {
         .unwrap_or_else(|| "?".to_string())
 }
 
-fn refuse_busy(mut tcp: TcpStream, service: Service) {
+fn refuse_busy(tcp: TcpStream, service: Service, shared: &Shared) {
     let line: &[u8] = match service {
         Service::Pop3 => b"-ERR [SYS/TEMP] too many connections, try again later\r\n",
         Service::Imap => b"* BYE too many connections, try again later\r\n",
         _ => b"421 4.7.0 Too many connections, try again later\r\n",
     };
-    let _ = tcp.write_all(line);
+    let mut stream = Stream::Plain(tcp);
+    if service == Service::SubmissionImplicitTls {
+        // On 465 every byte is inside TLS (RFC 8314 §3.3): plain text would read as garbage
+        // to the client's TLS layer. A failed handshake just closes.
+        let _ = stream.tcp().set_read_timeout(Some(POLL));
+        match stream.into_tls(&shared.tls.config) {
+            Ok(tls) => stream = tls,
+            Err(_) => return,
+        }
+    }
+    let _ = stream.write_all(line);
+    let _ = stream.flush();
 }
 
 fn serve_connection(
@@ -184,7 +195,7 @@ fn session_for(service: Service, shared: &Shared) -> (Box<dyn ServerSession>, Bo
     match service {
         Service::Pop3 => {
             let mut config = pop3::ServerConfig::new(hostname);
-            config.tls = TlsPolicy::Offered;
+            config.tls = tls(shared.require_tls);
             // RFC 1939 §7: a timestamp that differs for every greeting.
             let session = shared.sessions.load(Ordering::SeqCst);
             config.apop_timestamp = Some(format!(
@@ -225,12 +236,20 @@ fn session_for(service: Service, shared: &Shared) -> (Box<dyn ServerSession>, Bo
 /// client in IDLE hears of new mail and expunges promptly.
 const IMAP_POLL: StdDuration = StdDuration::from_millis(200);
 
+/// How long a refused login holds its connection before the next command is read: a
+/// guesser gets about one try a second per connection instead of thousands.
+const LOGIN_FAILURE_DELAY: StdDuration = StdDuration::from_secs(1);
+
 /// Prints what the session did; true if it asked for TLS (the caller starts it).
 fn report_events(server: &mut dyn ServerSession, tag: &str) -> bool {
     let mut tls = false;
     while let Some(event) = server.poll_common_event() {
         match event {
             Event::TlsRequested => tls = true,
+            Event::LoginFailed => {
+                transcript::note(tag, &event.describe());
+                thread::sleep(LOGIN_FAILURE_DELAY);
+            }
             other => transcript::note(tag, &other.describe()),
         }
     }

@@ -4,6 +4,10 @@ use std::io::{self, Read, Write};
 use std::net::TcpStream;
 use std::sync::Arc;
 
+/// How long a TLS handshake may wait for the client: enough for a satellite link's round
+/// trips (over a second each), short enough that a silent client lets go.
+const HANDSHAKE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// Plain TCP, or TLS over it.
 #[derive(Debug)]
 pub enum Stream {
@@ -20,11 +24,16 @@ impl Stream {
         };
         let conn = rustls::ServerConnection::new(config.clone())
             .map_err(|e| io::Error::other(format!("TLS: {e}")))?;
+        // The connection's short poll timeout is for a session's idle loop; a handshake may
+        // take several round trips on a slow link, so it gets its own, longer one.
+        let poll = tcp.read_timeout()?;
+        tcp.set_read_timeout(Some(HANDSHAKE_TIMEOUT))?;
         let mut stream = rustls::StreamOwned::new(conn, tcp);
         // Finish the handshake now, so a failure is reported where it happens.
         while stream.conn.is_handshaking() {
             stream.conn.complete_io(&mut stream.sock)?;
         }
+        stream.sock.set_read_timeout(poll)?;
         Ok(Stream::Tls(Box::new(stream)))
     }
 

@@ -97,11 +97,17 @@ fn a_connection_dropped_mid_data_stores_nothing_and_one_finished_is_stored() {
 
 #[test]
 fn the_101st_recipient_is_refused_with_452_over_tcp() {
-    let serve = Serve::start(&[]);
+    // 101 different mailboxes: a mailbox named twice counts once.
+    let users: Vec<String> = (0..101)
+        .flat_map(|n| ["--user".to_string(), format!("u{n}:pw")])
+        .collect();
+    let serve = Serve::start(&users.iter().map(String::as_str).collect::<Vec<_>>());
     let mut s = Session::open(serve.port(25));
     s.reply();
     let mut batch = String::from("EHLO c\r\nMAIL FROM:<a@example.org>\r\n");
-    batch += &"RCPT TO:<bob@example.net>\r\n".repeat(101);
+    for n in 0..101 {
+        batch += &format!("RCPT TO:<u{n}@example.net>\r\n");
+    }
     s.send(&batch);
     s.reply();
     s.reply();

@@ -261,3 +261,46 @@ fn getmail_as_an_unprivileged_user_reads_then_deletes() {
     assert_eq!(count(&serve), 0);
     let _ = fs::remove_dir_all(&dir);
 }
+
+/// --require-tls covers POP3 too: USER and PASS wait for STLS (RFC 2595 §4), and wrong
+/// passwords are slowed down and cut off after three.
+#[test]
+fn pop3_logins_wait_for_tls_when_required_and_guessing_is_slowed() {
+    use std::io::{BufRead, BufReader, Write};
+    let serve = Serve::start(&["--require-tls"]);
+    let tcp = std::net::TcpStream::connect(("127.0.0.1", serve.port(110))).unwrap();
+    tcp.set_read_timeout(Some(std::time::Duration::from_secs(20)))
+        .unwrap();
+    let mut writer = tcp.try_clone().unwrap();
+    let mut reader = BufReader::new(tcp);
+    let mut line = String::new();
+    let mut next = |reader: &mut BufReader<std::net::TcpStream>| {
+        line.clear();
+        reader.read_line(&mut line).unwrap();
+        line.clone()
+    };
+    assert!(next(&mut reader).starts_with("+OK"));
+    writer.write_all(b"USER bob\r\n").unwrap();
+    let refused = next(&mut reader);
+    assert!(refused.starts_with("-ERR"), "{refused}");
+
+    let serve = Serve::start(&[]);
+    let tcp = std::net::TcpStream::connect(("127.0.0.1", serve.port(110))).unwrap();
+    tcp.set_read_timeout(Some(std::time::Duration::from_secs(20)))
+        .unwrap();
+    let mut writer = tcp.try_clone().unwrap();
+    let mut reader = BufReader::new(tcp);
+    assert!(next(&mut reader).starts_with("+OK"));
+    let started = std::time::Instant::now();
+    let mut answers = Vec::new();
+    for guess in ["a", "b", "c"] {
+        writer
+            .write_all(format!("USER bob\r\nPASS {guess}\r\n").as_bytes())
+            .unwrap();
+        next(&mut reader);
+        answers.push(next(&mut reader));
+    }
+    // Each failure holds the connection a second before the next command is read.
+    assert!(started.elapsed() >= std::time::Duration::from_secs(2));
+    assert!(answers[2].contains("too many failures"), "{answers:?}");
+}

@@ -307,3 +307,27 @@ fn openssl_s_client_negotiates_starttls() {
     );
     serve.wait_for("TLS established (STARTTLS)", 1);
 }
+
+/// Over the connection cap, port 465 says 421 inside TLS (RFC 8314 §3.3): a client sees a
+/// reply, not a TLS error caused by plain text.
+#[test]
+fn the_busy_reply_on_465_is_sent_inside_tls() {
+    let serve = Serve::start(&["--max-connections", "1"]);
+    let _held = std::net::TcpStream::connect(("127.0.0.1", serve.port(25))).unwrap();
+    serve.wait_for("connected from", 1);
+    let script = format!(
+        "import smtplib, ssl\n\
+         ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE\n\
+         try:\n    smtplib.SMTP_SSL('127.0.0.1', {}, context=ctx, timeout=20)\n\
+         except smtplib.SMTPConnectError as e:\n    print('refused', e.smtp_code)\n",
+        serve.port(465)
+    );
+    let out = run(support::PYTHON, &["-c", &script], "");
+    assert_eq!(
+        out.stdout.trim(),
+        "refused 421",
+        "{} {}",
+        out.stdout,
+        out.stderr
+    );
+}

@@ -34,6 +34,7 @@ impl ServerSession for ImapServer {
         while let Some(event) = self.poll_event() {
             return Some(match event {
                 ServerEvent::TlsRequested => Event::TlsRequested,
+                ServerEvent::LoginFailed => Event::LoginFailed,
                 ServerEvent::LoggedIn { user } => Event::LoggedIn {
                     user,
                     detail: String::new(),

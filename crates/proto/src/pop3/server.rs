@@ -20,6 +20,9 @@ pub const AUTOLOGOUT: Duration = Duration::from_secs(10 * 60);
 
 /// Bad commands in a row before the server gives up.
 pub const MAX_BAD_COMMANDS: u32 = 10;
+/// After this many wrong passwords in one session the server closes it, as Dovecot does,
+/// so a guesser must reconnect (and the host may slow each failure down).
+pub const MAX_LOGIN_FAILURES: u32 = 3;
 
 /// SASL responses may be longer than commands (RFC 5034 §4).
 const MAX_AUTH_LINE: usize = 4096;
@@ -111,6 +114,7 @@ pub struct Pop3Server {
     encrypted: bool,
     discarding: bool,
     bad_commands: u32,
+    login_failures: u32,
     deadline: Instant,
 }
 
@@ -138,6 +142,7 @@ impl Pop3Server {
             entries: Vec::new(),
             discarding: false,
             bad_commands: 0,
+            login_failures: 0,
             deadline: now + AUTOLOGOUT,
         }
     }
@@ -472,6 +477,16 @@ impl Pop3Server {
     fn login(&mut self, user: &str, valid: bool, store: &mut MailStore) {
         if !valid {
             self.events.push_back(ServerEvent::LoginFailed);
+            self.login_failures += 1;
+            if self.login_failures >= MAX_LOGIN_FAILURES {
+                self.respond(Response::err(
+                    "[AUTH] Invalid user name or password; too many failures, closing connection",
+                ));
+                self.state = State::Closed;
+                self.events
+                    .push_back(ServerEvent::SessionClosed { updated: false });
+                return;
+            }
             return self.refuse("[AUTH] Invalid user name or password");
         }
         if !store.lock_for_pop3(user) {

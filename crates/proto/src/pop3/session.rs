@@ -33,6 +33,7 @@ impl ServerSession for Pop3Server {
         while let Some(event) = self.poll_event() {
             return Some(match event {
                 ServerEvent::TlsRequested => Event::TlsRequested,
+                ServerEvent::LoginFailed => Event::LoginFailed,
                 ServerEvent::LoggedIn { user, messages } => Event::LoggedIn {
                     user,
                     detail: format!("{messages} message(s); mailbox locked"),

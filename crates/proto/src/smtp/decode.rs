@@ -108,10 +108,21 @@ fn mail(input: &[u8]) -> IResult<&[u8], Command> {
 ///         [SP Rcpt-parameters] CRLF`
 fn rcpt(input: &[u8]) -> IResult<&[u8], Command> {
     map(
-        (tag_no_case(" TO:"), opt(char(' ')), path, parameters),
+        (
+            tag_no_case(" TO:"),
+            opt(char(' ')),
+            alt((bare_postmaster, path)),
+            parameters,
+        ),
         |(_, _, to, params)| Command::Rcpt { to, params },
     )
     .parse(input)
+}
+
+/// `"<Postmaster>"`: the postmaster of the server spoken to, with no domain (§4.5.1: every
+/// server MUST accept it).
+fn bare_postmaster(input: &[u8]) -> IResult<&[u8], Mailbox> {
+    map(tag_no_case("<Postmaster>"), |_| Mailbox::postmaster()).parse(input)
 }
 
 fn no_argument(input: &[u8], cmd: Command) -> IResult<&[u8], Command> {

@@ -33,6 +33,7 @@ impl ServerSession for SmtpServer {
         while let Some(event) = self.poll_event() {
             let common = match event {
                 ServerEvent::TlsRequested => Event::TlsRequested,
+                ServerEvent::AuthenticationFailed => Event::LoginFailed,
                 ServerEvent::Authenticated { user } => Event::LoggedIn {
                     user,
                     detail: String::new(),

@@ -37,6 +37,21 @@ impl Mailbox {
         &self.domain
     }
 
+    /// `<Postmaster>` with no domain: the postmaster of whichever server reads it
+    /// (RFC 5321 §4.1.1.3).
+    pub fn postmaster() -> Self {
+        Mailbox {
+            local_part: "Postmaster".to_string(),
+            domain: String::new(),
+        }
+    }
+
+    /// True for the postmaster, with or without a domain; the local part is compared
+    /// without case (RFC 5321 §4.5.1).
+    pub fn is_postmaster(&self) -> bool {
+        self.local_part.eq_ignore_ascii_case("postmaster")
+    }
+
     /// Builds a mailbox from parts the parser already validated.
     pub(crate) fn from_parts(local_part: String, domain: String) -> Self {
         Mailbox { local_part, domain }
@@ -45,6 +60,10 @@ impl Mailbox {
 
 impl fmt::Display for Mailbox {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.domain.is_empty() {
+            // Only `<Postmaster>` has no domain.
+            return f.write_str(&self.local_part);
+        }
         write!(f, "{}@{}", self.local_part, self.domain)
     }
 }

@@ -7,6 +7,9 @@ use crate::smtp::types::{
 };
 use crate::store::MailStore;
 
+/// Where mail for the postmaster is kept.
+const POSTMASTER: &str = "postmaster";
+
 impl SmtpServer {
     pub(super) fn mail(&mut self, from: ReversePath, params: &[Param]) {
         match self.state {
@@ -87,8 +90,28 @@ impl SmtpServer {
                 .push_back(ServerEvent::RecipientRefused { to, code });
             return;
         }
-        let local = to.domain().eq_ignore_ascii_case(&self.config.domain);
-        let refusal = if local && !store.has_user(to.local_part()) {
+        // RFC 5321 §4.5.1: every server MUST take mail for its postmaster, domain or not.
+        let local = to.domain().is_empty() || to.domain().eq_ignore_ascii_case(&self.config.domain);
+        let postmaster = local && to.is_postmaster();
+        let is_local = |m: &Mailbox| {
+            m.domain().is_empty() || m.domain().eq_ignore_ascii_case(&self.config.domain)
+        };
+        // One mailbox, however it is written: case aside, and <Postmaster> is the
+        // postmaster of this domain.
+        let same = |r: &Mailbox| {
+            (postmaster && r.is_postmaster() && is_local(r))
+                || r.to_string().eq_ignore_ascii_case(&to.to_string())
+        };
+        let listed = self
+            .transaction
+            .as_ref()
+            .is_some_and(|t| t.recipients.iter().any(same));
+        if listed {
+            // Named twice: it still gets one copy.
+            self.ok("2.1.5 Recipient OK (already listed: one copy)");
+            return;
+        }
+        let refusal = if local && !postmaster && !store.has_user(to.local_part()) {
             Some((
                 ReplyCode::MAILBOX_UNAVAILABLE,
                 format!("5.1.1 <{to}>: Recipient address rejected: User unknown"),
@@ -222,10 +245,10 @@ impl SmtpServer {
         let mut stored = format!("Return-Path: {}\r\n", t.from).into_bytes();
         stored.extend_from_slice(&data);
         let from = t.from.to_string();
-        let (local, remote): (Vec<Mailbox>, Vec<Mailbox>) = t
-            .recipients
-            .into_iter()
-            .partition(|r| r.domain().eq_ignore_ascii_case(&self.config.domain));
+        let (local, remote): (Vec<Mailbox>, Vec<Mailbox>) =
+            t.recipients.into_iter().partition(|r| {
+                r.domain().is_empty() || r.domain().eq_ignore_ascii_case(&self.config.domain)
+            });
         if let Some(full) = local
             .iter()
             .find(|r| store.over_quota(r.local_part(), stored.len()))
@@ -236,7 +259,18 @@ impl SmtpServer {
         }
         let uids: Vec<u32> = local
             .iter()
-            .filter_map(|r| store.deliver(r.local_part(), &from, stored.clone()))
+            .filter_map(|r| {
+                let user = if r.is_postmaster() {
+                    // The postmaster's mailbox exists as soon as mail arrives for it.
+                    if !store.has_user(POSTMASTER) {
+                        store.add_user(POSTMASTER);
+                    }
+                    POSTMASTER
+                } else {
+                    r.local_part()
+                };
+                store.deliver(user, &from, stored.clone())
+            })
             .collect();
         let text = format!("2.0.0 Ok: message accepted ({} octets)", received.len());
         self.ok(&text);
