@@ -1,3 +1,3 @@
 fn main() {
-    yew::Renderer::<postroom::app::App>::new().render();
+    yew::Renderer::<postroom::pages::explorer::App>::new().render();
 }

@@ -9,12 +9,12 @@
 
 use std::rc::Rc;
 
-use postroom::app::App;
 use postroom::components::transcript::TranscriptProps;
 use postroom::components::{
     explanation_panel, mailbox_panel, sequence_diagram, ExplanationProps, MailboxPanelProps,
     SequenceDiagramProps, Transcript,
 };
+use postroom::pages::explorer::App;
 use postroom_sim::{run, Scenario, Timeline};
 use yew::{function_component, Callback, Html, LocalServerRenderer, Properties};
 
@@ -238,8 +238,9 @@ async fn the_mailboxes_fill_and_empty_as_the_story_goes() {
 
 #[tokio::test]
 async fn the_scenario_panel_shows_the_email_devices_story_and_every_fault() {
-    use postroom::components::scenario_panel::{ScenarioPanelProps, STORIES};
+    use postroom::components::scenario_panel::ScenarioPanelProps;
     use postroom::components::ScenarioPanel;
+    use postroom::state::compose::STORIES;
     let mut scenario = Scenario::default();
     scenario.faults.push(postroom_sim::Fault::Greylisting);
     let props = ScenarioPanelProps {
@@ -268,8 +269,9 @@ async fn the_scenario_panel_shows_the_email_devices_story_and_every_fault() {
 
 #[tokio::test]
 async fn a_story_bob_added_to_is_kept_when_the_panel_sends_again() {
-    use postroom::components::scenario_panel::{ScenarioPanelProps, STORIES};
+    use postroom::components::scenario_panel::ScenarioPanelProps;
     use postroom::components::ScenarioPanel;
+    use postroom::state::compose::STORIES;
     let mut scenario = Scenario::default();
     scenario
         .actions
@@ -296,7 +298,7 @@ async fn a_story_bob_added_to_is_kept_when_the_panel_sends_again() {
 
 #[tokio::test]
 async fn the_comparison_page_opens_on_the_first_lesson_with_both_worlds() {
-    let html = LocalServerRenderer::<postroom::compare_app::CompareApp>::new()
+    let html = LocalServerRenderer::<postroom::pages::compare::CompareApp>::new()
         .hydratable(false)
         .render()
         .await;
@@ -313,8 +315,7 @@ async fn the_comparison_page_opens_on_the_first_lesson_with_both_worlds() {
 
 #[tokio::test]
 async fn the_compare_view_renders_a_script_of_its_own() {
-    use postroom::components::compare::CompareProps;
-    use postroom::components::CompareView;
+    use postroom::pages::compare::{CompareProps, CompareView};
     use postroom_sim::compare::{Act, Script};
     use postroom_sim::Device;
     let script = Script {
@@ -341,7 +342,7 @@ async fn the_compare_view_renders_a_script_of_its_own() {
 
 #[tokio::test]
 async fn the_console_opens_on_the_smtp_servers_greeting_with_lines_to_try() {
-    let html = LocalServerRenderer::<postroom::console_app::ConsoleApp>::new()
+    let html = LocalServerRenderer::<postroom::pages::console::ConsoleApp>::new()
         .hydratable(false)
         .render()
         .await;

@@ -40,7 +40,7 @@ async fn click(action: &str) {
 async fn step_and_back_move_the_highlight() {
     let root = gloo::utils::document().create_element("div").unwrap();
     gloo::utils::body().append_child(&root).unwrap();
-    yew::Renderer::<postroom::app::App>::with_root(root).render();
+    yew::Renderer::<postroom::pages::explorer::App>::with_root(root).render();
     TimeoutFuture::new(50).await;
 
     assert_eq!(current_text(), "220 smtp.example.org ESMTP Postroom");

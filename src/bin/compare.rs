@@ -1,3 +1,3 @@
 fn main() {
-    yew::Renderer::<postroom::compare_app::CompareApp>::new().render();
+    yew::Renderer::<postroom::pages::compare::CompareApp>::new().render();
 }

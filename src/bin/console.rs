@@ -1,3 +1,3 @@
 fn main() {
-    yew::Renderer::<postroom::console_app::ConsoleApp>::new().render();
+    yew::Renderer::<postroom::pages::console::ConsoleApp>::new().render();
 }

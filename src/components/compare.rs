@@ -3,104 +3,70 @@
 
 use std::rc::Rc;
 
-use postroom_sim::compare::{compare, presets, Act, Comparison, Frame, Shelf, Tally, MAX_ACTS};
+use postroom_sim::compare::{presets, Act, Comparison, Frame, Shelf, Tally, MAX_ACTS};
 use postroom_sim::{Direction, FetchProtocol};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use crate::hooks::use_keyboard;
+use crate::state::compare::CompareAction;
 use crate::state::PlaybackAction;
 
 #[derive(Properties, PartialEq, Debug)]
-pub struct CompareProps {
-    pub script: postroom_sim::compare::Script,
-    /// The script changed (edited, or a preset chosen): the app keeps it for share links.
-    pub on_script: Callback<postroom_sim::compare::Script>,
+pub struct ComparisonProps {
+    pub comparison: Rc<Comparison>,
+    /// The action shown, counted from 0.
+    pub step: usize,
+    pub on_action: Callback<CompareAction>,
 }
 
 #[function_component]
-pub fn CompareView(props: &CompareProps) -> Html {
-    let comparison = use_memo(props.script.clone(), |s| Rc::new(compare(s)));
-    let len = comparison.script.acts.len();
-    // The app remounts this view for each new script, so it starts at the first action.
-    let current = use_state(|| 0usize);
-    let step = (*current).min(len.saturating_sub(1));
-    let go = {
-        let current = current.clone();
-        use_callback(len, move |action: PlaybackAction, len| {
-            let last = len.saturating_sub(1);
-            let next = match action {
-                PlaybackAction::Forward | PlaybackAction::Tick => (*current + 1).min(last),
-                PlaybackAction::Back => current.saturating_sub(1),
-                PlaybackAction::First => 0,
-                PlaybackAction::Last => last,
-                PlaybackAction::GoTo(i) => i.min(last),
-                PlaybackAction::TogglePlay => *current,
-            };
-            current.set(next);
-        })
-    };
-    use_keyboard(go.clone());
-
-    let script = props.script.clone();
+pub fn ComparisonView(props: &ComparisonProps) -> Html {
+    let comparison = &props.comparison;
+    let script = &comparison.script;
+    let len = script.acts.len();
+    let step = props.step;
+    let on_action = &props.on_action;
     let on_preset = {
-        let on_script = props.on_script.clone();
+        let on_action = on_action.clone();
         Callback::from(move |e: Event| {
             let key = e.target_unchecked_into::<HtmlSelectElement>().value();
             if let Some(p) = presets().into_iter().find(|p| p.key == key) {
-                on_script.emit(p.script);
+                on_action.emit(CompareAction::Open(p.script));
             }
         })
     };
-    let on_keep = {
-        let (on_script, script) = (props.on_script.clone(), script.clone());
-        Callback::from(move |_: Event| {
-            let mut s = script.clone();
-            s.leave_on_server = !s.leave_on_server;
-            on_script.emit(s);
-        })
-    };
+    let on_keep = on_action.reform(|_: Event| CompareAction::ToggleKeep);
     let on_add = {
-        let (on_script, script) = (props.on_script.clone(), script.clone());
+        let on_action = on_action.clone();
         Callback::from(move |e: Event| {
             let select = e.target_unchecked_into::<HtmlSelectElement>();
             if let Some(act) = Act::from_code(&select.value()) {
-                let mut s = script.clone();
-                if s.acts.len() < MAX_ACTS {
-                    s.acts.push(act);
-                }
-                on_script.emit(s);
+                on_action.emit(CompareAction::Add(act));
             }
+            // The list is a menu of actions to add: it shows its prompt again.
             select.set_value("");
         })
     };
-    let on_remove = {
-        let (on_script, script) = (props.on_script.clone(), script.clone());
-        Callback::from(move |_: MouseEvent| {
-            let mut s = script.clone();
-            s.acts.pop();
-            on_script.emit(s);
-        })
-    };
-    let preset = presets().into_iter().find(|p| p.script == script);
-    let chips = comparison.script.acts.iter().enumerate().map(|(i, act)| {
+    let on_remove = on_action.reform(|_: MouseEvent| CompareAction::RemoveLast);
+    let go =
+        |action: PlaybackAction| on_action.reform(move |_: MouseEvent| CompareAction::Step(action));
+    let preset = presets().into_iter().find(|p| p.script == *script);
+    let chips = script.acts.iter().enumerate().map(|(i, act)| {
         let state = match i.cmp(&step) {
             std::cmp::Ordering::Less => "done",
             std::cmp::Ordering::Equal => "current",
             std::cmp::Ordering::Greater => "next",
         };
-        let go = go.clone();
         html! {
             <li>
                 <button class={classes!("compare__chip", format!("compare__chip--{state}"))}
                     aria-current={(i == step).then_some("step")}
-                    onclick={Callback::from(move |_| go.emit(PlaybackAction::GoTo(i)))}>
+                    onclick={go(PlaybackAction::GoTo(i))}>
                     { format!("{} · {}", i + 1, act.label()) }
                 </button>
             </li>
         }
     });
-    let (back, forward) = (go.clone(), go.clone());
     let frames = (comparison.pop3.get(step), comparison.imap.get(step));
     html! {
         <main class="compare" aria-labelledby="compare-title">
@@ -131,19 +97,19 @@ pub fn CompareView(props: &CompareProps) -> Html {
                 <ol class="compare__chips">{ for chips }</ol>
                 <div class="compare__steps">
                     <button class="compare__button" data-control="back" disabled={step == 0}
-                        onclick={Callback::from(move |_| back.emit(PlaybackAction::Back))}>{ "◀ step" }</button>
+                        onclick={go(PlaybackAction::Back)}>{ "◀ step" }</button>
                     <button class="compare__button compare__button--main" data-control="forward" disabled={step + 1 >= len}
-                        onclick={Callback::from(move |_| forward.emit(PlaybackAction::Forward))}>{ "step ▶" }</button>
+                        onclick={go(PlaybackAction::Forward)}>{ "step ▶" }</button>
                 </div>
             </nav>
             { match frames {
                 (Some(pop3), Some(imap)) => html! {
                     <>
                         <div class="compare__columns">
-                            { column(FetchProtocol::Pop3, pop3, comparison.script.leave_on_server) }
+                            { column(FetchProtocol::Pop3, pop3, script.leave_on_server) }
                             { column(FetchProtocol::Imap, imap, false) }
                         </div>
-                        { outcome(step, &comparison, &pop3.tally, &imap.tally) }
+                        { outcome(step, comparison, &pop3.tally, &imap.tally) }
                     </>
                 },
                 _ => html! { <p class="compare__empty">{ "The script is empty: add an action to start." }</p> },

@@ -1,4 +1,5 @@
-//! Playback state: which step of the timeline is shown. Pure, no DOM, tested natively.
+//! Playback: which step of a timeline is shown, and whether it advances by itself. The one
+//! place a page keeps its step; pure, no DOM, tested natively.
 
 use std::rc::Rc;
 
@@ -27,8 +28,13 @@ pub enum PlaybackAction {
 
 impl Playback {
     pub fn new(len: usize) -> Self {
+        Playback::at(len, 0)
+    }
+
+    /// Paused at `step`, or at the last step when the timeline is shorter.
+    pub fn at(len: usize, step: usize) -> Self {
         Playback {
-            current: 0,
+            current: step.min(len.saturating_sub(1)),
             len,
             playing: false,
         }
@@ -45,13 +51,10 @@ impl Playback {
     fn last(&self) -> usize {
         self.len.saturating_sub(1)
     }
-}
 
-impl Reducible for Playback {
-    type Action = PlaybackAction;
-
-    fn reduce(self: Rc<Self>, action: PlaybackAction) -> Rc<Self> {
-        let mut next = *self;
+    /// Where `action` leads from here.
+    pub fn after(self, action: PlaybackAction) -> Playback {
+        let mut next = self;
         match action {
             PlaybackAction::Forward => next.current = (self.current + 1).min(self.last()),
             PlaybackAction::Back => next.current = self.current.saturating_sub(1),
@@ -74,6 +77,15 @@ impl Reducible for Playback {
         if !matches!(action, PlaybackAction::TogglePlay | PlaybackAction::Tick) {
             next.playing = false;
         }
+        next
+    }
+}
+
+impl Reducible for Playback {
+    type Action = PlaybackAction;
+
+    fn reduce(self: Rc<Self>, action: PlaybackAction) -> Rc<Self> {
+        let next = self.after(action);
         if next == *self {
             self
         } else {
@@ -87,11 +99,7 @@ mod tests {
     use super::*;
 
     fn after(start: Playback, actions: &[PlaybackAction]) -> Playback {
-        let mut state = Rc::new(start);
-        for &a in actions {
-            state = state.reduce(a);
-        }
-        *state
+        *crate::state::after(Rc::new(start), actions.iter().copied())
     }
 
     #[test]
@@ -123,6 +131,13 @@ mod tests {
         );
         assert!(!after(p, &[Forward]).playing);
         assert!(!after(Playback::new(1), &[TogglePlay]).playing);
+    }
+
+    #[test]
+    fn a_resumed_step_past_the_end_shows_the_last() {
+        assert_eq!(Playback::at(5, 3).current, 3);
+        assert_eq!(Playback::at(5, 9).current, 4);
+        assert_eq!(Playback::at(0, 9).current, 0);
     }
 
     #[test]

@@ -1,0 +1,65 @@
+//! The explorer's panels for one timeline: the sequence diagram and the mailboxes, the
+//! explanation and the transcript, the playback controls, and a live region that reads out
+//! each step.
+
+use std::rc::Rc;
+
+use postroom_sim::Timeline;
+use yew::prelude::*;
+
+use crate::components::{
+    controls, explanation_panel, mailbox_panel, sequence_diagram, ControlsProps, ExplanationProps,
+    MailboxPanelProps, SequenceDiagramProps, Transcript,
+};
+use crate::state::{Playback, PlaybackAction};
+
+#[derive(Properties, PartialEq, Debug)]
+pub struct ExplorerViewProps {
+    pub timeline: Rc<Timeline>,
+    pub playback: Playback,
+    /// Playback speed in percent of normal.
+    pub speed: u32,
+    /// The transcript shows the octets.
+    pub bytes: bool,
+    /// The same callback at every render, so unchanged transcript rows are not rendered again.
+    pub on_action: Callback<PlaybackAction>,
+    pub on_speed: Callback<u32>,
+    pub on_toggle_bytes: Callback<()>,
+}
+
+#[function_component]
+pub fn ExplorerView(props: &ExplorerViewProps) -> Html {
+    let timeline = &props.timeline;
+    let current = props.playback.current;
+    let on_select = use_callback(props.on_action.clone(), |i: usize, on_action| {
+        on_action.emit(PlaybackAction::GoTo(i))
+    });
+    let announcement = timeline
+        .steps
+        .get(current)
+        .map(|s| {
+            format!(
+                "Step {} of {}: {}",
+                current + 1,
+                timeline.len(),
+                s.explanation.title
+            )
+        })
+        .unwrap_or_default();
+    html! {
+        <>
+            <main class="explorer">
+                <div class="explorer__main">
+                    { sequence_diagram(&SequenceDiagramProps { timeline: timeline.clone(), current, on_select: on_select.clone(), speed: props.speed }) }
+                    { mailbox_panel(&MailboxPanelProps { timeline: timeline.clone(), current }) }
+                </div>
+                <div class="explorer__side">
+                    { explanation_panel(&ExplanationProps { timeline: timeline.clone(), current }) }
+                    <Transcript timeline={timeline.clone()} {current} {on_select} bytes={props.bytes} on_toggle_bytes={props.on_toggle_bytes.clone()} />
+                </div>
+            </main>
+            { controls(&ControlsProps { timeline: timeline.clone(), playback: props.playback, on_action: props.on_action.clone(), speed: props.speed, on_speed: props.on_speed.clone() }) }
+            <div class="visually-hidden" aria-live="polite" aria-atomic="true">{ announcement }</div>
+        </>
+    }
+}

@@ -1,0 +1,86 @@
+//! The POP3 vs IMAP page: its own page and WebAssembly module, so the explorer's first load
+//! does not carry it. A `#compare=` link opens a script; otherwise the first lesson. One
+//! `CompareState` holds the page, wired to the bar and the comparison.
+
+use postroom_sim::compare::{presets, Script};
+use yew::prelude::*;
+
+use crate::components::topbar::notices;
+use crate::components::{topbar, ComparisonView};
+use crate::hooks::use_keyboard;
+use crate::state::compare::{CompareAction, CompareState};
+use crate::state::PlaybackAction;
+use crate::storage;
+
+#[function_component]
+pub fn CompareApp() -> Html {
+    let state = use_compare(|| {
+        let (script, banner) = storage::start_compare();
+        CompareState::new(&script, banner)
+    });
+    let dispatch = Callback::from(state.dispatcher());
+    let on_share = {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| {
+            let link = storage::compare_url(state.script());
+            state.dispatch(CompareAction::Shared(link));
+        })
+    };
+    let lesson = presets()
+        .into_iter()
+        .find(|p| p.script == *state.script())
+        .map_or("your own script", |p| p.title);
+    html! {
+        <div class="app app--compare">
+            { topbar("compare", html! { <>{ "Lesson: " }<strong>{ lesson }</strong></> }, html! {}, Some(on_share)) }
+            { notices(state.banner.as_deref(), dispatch.reform(|_: MouseEvent| CompareAction::DismissBanner), state.share_link.as_deref()) }
+            { comparison(&state, dispatch) }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq, Debug)]
+pub struct CompareProps {
+    pub script: Script,
+    /// The script changed (edited, or a lesson chosen).
+    pub on_script: Callback<Script>,
+}
+
+/// The comparison on its own, without the page around it: a script in, its edits out.
+#[function_component]
+pub fn CompareView(props: &CompareProps) -> Html {
+    let state = use_compare(|| CompareState::new(&props.script, None));
+    let on_action = {
+        let (state, on_script) = (state.clone(), props.on_script.clone());
+        Callback::from(move |action: CompareAction| {
+            let before = state.script().clone();
+            state.dispatch(action);
+            if *state.script() != before {
+                on_script.emit(state.script().clone());
+            }
+        })
+    };
+    comparison(&state, on_action)
+}
+
+/// The page's state, with ← → Home End stepping through the actions.
+#[hook]
+fn use_compare(init: impl FnOnce() -> CompareState) -> UseReducerHandle<CompareState> {
+    let state = use_reducer(init);
+    let on_step = {
+        let dispatcher = state.dispatcher();
+        use_callback((), move |action: PlaybackAction, _| {
+            dispatcher.dispatch(CompareAction::Step(action))
+        })
+    };
+    use_keyboard(on_step);
+    state
+}
+
+/// Both worlds at the action shown; rebuilt for each script, as on a page opened with it.
+fn comparison(state: &CompareState, on_action: Callback<CompareAction>) -> Html {
+    html! {
+        <ComparisonView key={state.script().encode()} comparison={state.comparison.clone()}
+            step={state.playback.current} {on_action} />
+    }
+}

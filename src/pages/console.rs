@@ -1,0 +1,45 @@
+//! The console page: its own page and module, like the comparison. One `ConsoleState` holds
+//! the session; the page sends what is typed and keeps the newest line in view.
+
+use postroom_sim::Protocol;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use crate::components::{console_view, topbar};
+use crate::state::console::{ConsoleAction, ConsoleState};
+
+#[function_component]
+pub fn ConsoleApp() -> Html {
+    let state = use_reducer(|| ConsoleState::new(Protocol::Smtp));
+    let input = use_node_ref();
+    let list = use_node_ref();
+    let on_action = Callback::from(state.dispatcher());
+    let on_send = {
+        let (dispatcher, input) = (state.dispatcher(), input.clone());
+        Callback::from(move |line: String| {
+            dispatcher.dispatch(ConsoleAction::Send(line));
+            // Ready for the next line, whether it was typed or one to try was clicked.
+            if let Some(field) = input.cast::<HtmlInputElement>() {
+                field.set_value("");
+                let _ = field.focus();
+            }
+        })
+    };
+    {
+        // Keep the newest line in view, as a terminal does — unless a line was clicked.
+        let (list, follow) = (list.clone(), state.selected.is_none());
+        use_effect(move || {
+            if let Some(el) = list.cast::<web_sys::Element>().filter(|_| follow) {
+                el.set_scroll_top(el.scroll_height());
+            }
+        });
+    }
+    html! {
+        <div class="app app--console">
+            { topbar("console", html! { <>
+                { "Type your own commands to a real " }<strong>{ "SMTP, POP3 or IMAP" }</strong>{ " server" }
+            </> }, html! {}, None) }
+            { console_view(&state, &input, &list, &on_send, &on_action) }
+        </div>
+    }
+}

@@ -1,0 +1,143 @@
+//! The explorer page: the scenario (from a share link, the last session, or the classroom
+//! example) and its timeline, kept in one `ExplorerState` and wired to the bar, the compose
+//! panel and the explorer's panels.
+
+use postroom_sim::{Action, Device, Fault, Scenario};
+use yew::prelude::*;
+
+use crate::components::scenario_panel::fault_label;
+use crate::components::topbar::notices;
+use crate::components::{menu, topbar, ExplorerView, ScenarioPanel};
+use crate::hooks::{use_keyboard, use_ticker};
+use crate::state::explorer::{ExplorerAction, ExplorerState};
+use crate::state::PlaybackAction;
+use crate::storage;
+
+/// The explorer, the app's first page.
+#[function_component]
+pub fn App() -> Html {
+    let state = use_reducer(|| ExplorerState::new(storage::start()));
+    let dispatch = Callback::from(state.dispatcher());
+    // The same callback at every render: the keyboard listener and the transcript keep it.
+    let on_play = {
+        let dispatcher = state.dispatcher();
+        use_callback((), move |action: PlaybackAction, _| {
+            dispatcher.dispatch(ExplorerAction::Play(action))
+        })
+    };
+    use_keyboard(on_play.clone());
+    // A tick is longer than the longest flight (see flight_ms), at any speed.
+    let period = 1400 * 100 / state.speed.max(1);
+    let on_tick = on_play.reform(|()| PlaybackAction::Tick);
+    use_ticker(state.playback.playing, period, on_tick);
+    // The panels are built anew for each scenario, as on a page opened with it.
+    let key = postroom_sim::share::encode(&state.scenario);
+    {
+        // Remember where the class is, for a reload.
+        let scenario = state.scenario.clone();
+        use_effect_with((key.clone(), state.playback.current), move |(_, step)| {
+            storage::save(&scenario, *step)
+        });
+    }
+    let on_share = {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| {
+            let link = storage::share_url(&state.scenario);
+            state.dispatch(ExplorerAction::Shared(link));
+        })
+    };
+    let scenario = &state.scenario;
+    let faults = state
+        .faults_here()
+        .into_iter()
+        .map(|f| (ExplorerAction::InjectFault(f), inject_label(f).to_string()))
+        .collect();
+    let bob = bob_does(scenario)
+        .into_iter()
+        .map(|(label, action)| (ExplorerAction::AddAction(action), label))
+        .collect();
+
+    html! {
+        <div class="app">
+            { topbar("explore", html! { <>
+                { "Scenario: " }<strong>{ format!("{} emails {}", short(&scenario.from), short(&scenario.to)) }</strong>
+                { if scenario.faults.is_empty() { html!{} } else { html!{ <span class="topbar__faults">{ format!(" · {} fault(s)", scenario.faults.len()) }</span> } } }
+            </> }, html! { <>
+                { menu("bob", "+ Bob…", "Bob does one more thing", bob, &dispatch) }
+                { menu("inject", "⚡ Inject fault…", "Inject a fault here", faults, &dispatch) }
+                <button class="topbar__button" data-action="compose" onclick={dispatch.reform(|_: MouseEvent| ExplorerAction::ToggleCompose)}
+                    aria-expanded={state.composing.to_string()}>{ "Compose & faults" }</button>
+            </> }, Some(on_share)) }
+            { notices(state.banner.as_deref(), dispatch.reform(|_: MouseEvent| ExplorerAction::DismissBanner), state.share_link.as_deref()) }
+            { if state.composing { html! {
+                <ScenarioPanel scenario={scenario.clone()}
+                    on_apply={dispatch.reform(ExplorerAction::Compose)}
+                    on_append={dispatch.reform(ExplorerAction::SendNext)}
+                    on_close={dispatch.reform(|()| ExplorerAction::CloseCompose)} />
+            } } else { html!{} } }
+            { match &state.timeline {
+                Ok(timeline) => html! {
+                    <ExplorerView {key} timeline={timeline.clone()} playback={state.playback} speed={state.speed} bytes={state.bytes}
+                        on_action={on_play} on_speed={dispatch.reform(ExplorerAction::SetSpeed)}
+                        on_toggle_bytes={dispatch.reform(|()| ExplorerAction::ToggleBytes)} />
+                },
+                Err(e) => html! {
+                    <main class="app--error">
+                        <p class="banner banner--error" role="alert">{ "This scenario cannot run: " }{ e.to_string() }</p>
+                    </main>
+                },
+            } }
+        </div>
+    }
+}
+
+/// A fault as the inject menu offers it: those chosen at a step happen at the step shown.
+fn inject_label(f: Fault) -> &'static str {
+    match f {
+        Fault::LossAt(_) => "A packet of this line is lost",
+        Fault::DropAfter(_) => "The connection drops right here",
+        other => fault_label(other),
+    }
+}
+
+/// What Bob can do next, from the top bar: the actions below, then set a device up again with
+/// the other protocol.
+fn bob_does(s: &Scenario) -> Vec<(String, Action)> {
+    let mut all: Vec<(String, Action)> = BOB_DOES
+        .iter()
+        .map(|(label, action)| ((*label).to_string(), *action))
+        .collect();
+    for (name, device) in [("phone", Device::Phone), ("laptop", Device::Laptop)] {
+        let other = s.protocol_at_end(device).other_if(true).name();
+        all.push((
+            format!("the {name} switches to {other}"),
+            Action::Switch(device),
+        ));
+    }
+    all
+}
+
+const BOB_DOES: [(&str, Action); 6] = [
+    ("the phone checks mail", Action::Check(Device::Phone)),
+    ("the laptop checks mail", Action::Check(Device::Laptop)),
+    ("the phone reads the newest", Action::Read(Device::Phone)),
+    ("the laptop reads the newest", Action::Read(Device::Laptop)),
+    (
+        "the phone deletes the newest",
+        Action::Delete(Device::Phone),
+    ),
+    (
+        "the laptop deletes the newest",
+        Action::Delete(Device::Laptop),
+    ),
+];
+
+/// `alice@example.org` → `alice`, for the title.
+fn short(address: &str) -> String {
+    let name = address.split('@').next().unwrap_or(address);
+    let mut chars = name.chars();
+    chars
+        .next()
+        .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+        .unwrap_or_default()
+}

@@ -1,0 +1,78 @@
+//! The console page's state: the session with a real server, and the line whose
+//! explanation is shown. No DOM.
+//!
+//! A session is a live server that cannot be copied, so the states before and after a line
+//! share it: each action still gives a new state, and the page renders because of it.
+
+use std::cell::{Ref, RefCell};
+use std::rc::Rc;
+
+use postroom_sim::console::Console;
+use postroom_sim::Protocol;
+use yew::Reducible;
+
+#[derive(Debug)]
+pub struct ConsoleState {
+    session: Rc<RefCell<Console>>,
+    /// The line clicked; None follows the newest line.
+    pub selected: Option<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConsoleAction {
+    /// A line typed (or a suggested one) goes to the server.
+    Send(String),
+    /// A fresh session with this protocol's server: another server chosen, or Start again.
+    Open(Protocol),
+    /// A line clicked: its explanation is shown.
+    Select(usize),
+}
+
+impl ConsoleState {
+    pub fn new(protocol: Protocol) -> Self {
+        ConsoleState {
+            session: Rc::new(RefCell::new(Console::new(protocol))),
+            selected: None,
+        }
+    }
+
+    /// The session so far. Only actions change it, never while a page renders.
+    pub fn session(&self) -> Ref<'_, Console> {
+        self.session.borrow()
+    }
+
+    /// The line whose explanation is shown: the one clicked, else the newest.
+    pub fn shown(&self) -> Option<usize> {
+        let len = self.session().entries.len();
+        self.selected
+            .filter(|i| *i < len)
+            .or_else(|| len.checked_sub(1))
+    }
+}
+
+impl Reducible for ConsoleState {
+    type Action = ConsoleAction;
+
+    fn reduce(self: Rc<Self>, action: ConsoleAction) -> Rc<Self> {
+        match action {
+            ConsoleAction::Send(line) => {
+                if let Ok(mut session) = self.session.try_borrow_mut() {
+                    session.send(&line);
+                }
+                Rc::new(ConsoleState {
+                    session: Rc::clone(&self.session),
+                    selected: None,
+                })
+            }
+            ConsoleAction::Open(protocol) => Rc::new(ConsoleState::new(protocol)),
+            ConsoleAction::Select(i) if self.selected == Some(i) => self,
+            ConsoleAction::Select(i) => Rc::new(ConsoleState {
+                session: Rc::clone(&self.session),
+                selected: Some(i),
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
