@@ -17,11 +17,11 @@ use std::collections::BTreeSet;
 use super::{status_response, wildcard_match, ImapServer, SYSTEM_FLAGS};
 use crate::imap::encode::{astring, literal};
 use crate::imap::mime::{self, BinaryPart};
-use crate::imap::rev2::{
-    decode_transfer, esearch, literal8, saved_result, Extended, ListReturn, ListSelection,
-    SearchReturn, Undecodable,
+use crate::imap::rev2::{decode_transfer, esearch, literal8, saved_result, Undecodable};
+use crate::imap::types::{
+    Command, Extended, FetchItem, ListReturn, ListSelection, SearchKey, SearchReturn, SequenceSet,
+    State, StatusItem,
 };
-use crate::imap::types::{Command, FetchItem, SearchKey, SequenceSet, State, StatusItem};
 use crate::store::{Folder, MailStore, INBOX};
 
 use super::Mode;
