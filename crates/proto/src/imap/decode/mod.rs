@@ -6,7 +6,8 @@
 //!
 //! One file per kind of thing parsed: `frame` (whole commands), `basic` (atoms, strings,
 //! numbers, flags), `datetime`, `sequence` (sequence sets), `fetch` (FETCH items and body
-//! sections), `search` (SEARCH keys), `list` (extended LIST options) and `command`.
+//! sections), `search` (SEARCH keys), `status` (STATUS items), `list` (extended LIST
+//! options) and `command`. They depend on `types` and `mime` only.
 
 use nom::IResult;
 
