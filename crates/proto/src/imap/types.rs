@@ -268,7 +268,7 @@ pub enum Command {
     },
     /// SEARCH with return options and extended LIST (RFC 9051).
     #[cfg(feature = "imap4rev2")]
-    Rev2(super::rev2::Extended),
+    Rev2(Extended),
 }
 
 impl Command {
@@ -352,6 +352,105 @@ impl Command {
             #[cfg(feature = "imap4rev2")]
             Command::Rev2(extended) => extended.name(),
         }
+    }
+}
+
+// ---- IMAP4rev2 (RFC 9051) syntax that IMAP4rev1 lacks ----
+
+/// A command in IMAP4rev2 syntax that has no IMAP4rev1 form.
+#[cfg(feature = "imap4rev2")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Extended {
+    /// SEARCH or UID SEARCH with `RETURN (...)` (RFC 9051 §6.4.4).
+    Search {
+        uid: bool,
+        ret: SearchReturn,
+        key: SearchKey,
+    },
+    /// LIST with selection options, several patterns or return options (RFC 9051 §6.3.9).
+    List {
+        selection: ListSelection,
+        reference: String,
+        patterns: Vec<String>,
+        ret: ListReturn,
+    },
+}
+
+#[cfg(feature = "imap4rev2")]
+impl Extended {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Extended::Search { uid: false, .. } => "SEARCH",
+            Extended::Search { uid: true, .. } => "UID SEARCH",
+            Extended::List { .. } => "LIST",
+        }
+    }
+
+    /// True for commands of the selected state (RFC 9051 §6.4).
+    pub fn needs_selected(&self) -> bool {
+        matches!(self, Extended::Search { .. })
+    }
+}
+
+/// SEARCH result options (RFC 9051 §6.4.4).
+#[cfg(feature = "imap4rev2")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SearchReturn {
+    pub min: bool,
+    pub max: bool,
+    pub all: bool,
+    pub count: bool,
+    pub save: bool,
+}
+
+#[cfg(feature = "imap4rev2")]
+impl SearchReturn {
+    /// "If no result option is specified or empty list of options is specified as "()",
+    /// ALL is assumed."
+    pub fn all() -> Self {
+        SearchReturn {
+            all: true,
+            ..SearchReturn::default()
+        }
+    }
+
+    /// SAVE alone "suppresses any ESEARCH response".
+    pub fn answers(self) -> bool {
+        self.min || self.max || self.all || self.count
+    }
+}
+
+/// LIST selection options (RFC 9051 §6.3.9.1).
+#[cfg(feature = "imap4rev2")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ListSelection {
+    pub subscribed: bool,
+    /// No mailbox here is remote, so REMOTE changes nothing.
+    pub remote: bool,
+    pub recursive_match: bool,
+}
+
+/// LIST return options (RFC 9051 §6.3.9.2, RFC 5819).
+#[cfg(feature = "imap4rev2")]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ListReturn {
+    pub subscribed: bool,
+    pub children: bool,
+    /// `STATUS (...)`: a STATUS response after each LIST response.
+    pub status: Option<Vec<StatusItem>>,
+}
+
+#[cfg(feature = "imap4rev2")]
+impl SequenceSet {
+    /// `seq-last-command = "$"`, the saved search result (RFC 9051 §6.4.4.1). No message
+    /// number or UID is 0, so `0:0` cannot come from a client; it stands for "$" until the
+    /// server puts the saved result in its place.
+    pub fn saved() -> Self {
+        SequenceSet(vec![(SeqNumber::Value(0), SeqNumber::Value(0))])
+    }
+
+    pub fn is_saved(&self) -> bool {
+        self.0 == [(SeqNumber::Value(0), SeqNumber::Value(0))]
     }
 }
 

@@ -54,3 +54,31 @@ impl<'m> Parsed<'m> {
         &self.root
     }
 }
+
+/// A message parsed the first time a query needs it, then reused: a FETCH of several items,
+/// or a SEARCH of several keys, parses each message at most once, and not at all when no
+/// item needs its structure.
+#[derive(Debug)]
+pub struct LazyParsed<'m> {
+    message: &'m [u8],
+    parsed: std::cell::OnceCell<Parsed<'m>>,
+}
+
+impl<'m> LazyParsed<'m> {
+    pub fn new(message: &'m [u8]) -> Self {
+        LazyParsed {
+            message,
+            parsed: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The message's octets, as given.
+    pub fn message(&self) -> &'m [u8] {
+        self.message
+    }
+
+    /// The parsed message, parsed now if no query asked before.
+    pub fn get(&self) -> &Parsed<'m> {
+        self.parsed.get_or_init(|| Parsed::new(self.message))
+    }
+}

@@ -14,34 +14,20 @@
 
 use std::collections::BTreeSet;
 
-use super::{status_response, wildcard_match, ImapServer, SYSTEM_FLAGS};
+use super::fetch::partial_range;
+use super::mailbox::{status_response, wildcard_match};
+use super::{Completion, ImapServer};
 use crate::imap::encode::{astring, literal};
-use crate::imap::mime::{self, BinaryPart};
-use crate::imap::rev2::{
-    decode_transfer, esearch, literal8, saved_result, Extended, ListReturn, ListSelection,
-    SearchReturn, Undecodable,
+use crate::imap::rev2::{decode_transfer, esearch, literal8, saved_result, Undecodable};
+use crate::imap::section::{self, BinaryPart};
+use crate::imap::types::{
+    Command, Extended, FetchItem, ListReturn, ListSelection, SearchKey, SearchReturn, SequenceSet,
+    StatusItem,
 };
-use crate::imap::types::{Command, FetchItem, SearchKey, SequenceSet, State, StatusItem};
+use crate::mime::LazyParsed;
 use crate::store::{Folder, MailStore, INBOX};
 
-use super::Mode;
-
-/// What an IMAP4rev2 connection keeps.
-#[derive(Debug, Clone, Default)]
-pub(super) struct Session {
-    /// ENABLE IMAP4rev2 was accepted: answers follow RFC 9051, not RFC 3501.
-    pub(super) enabled: bool,
-    /// The search result variable "$" (RFC 9051 §6.4.4.1), as UIDs: an expunge then takes a
-    /// message out of it by itself, and it means the same in SEARCH and UID SEARCH.
-    pub(super) saved: Vec<u32>,
-}
-
 impl ImapServer {
-    /// True once the client has sent ENABLE IMAP4rev2.
-    pub(super) fn rev2_session(&self) -> bool {
-        self.rev2.enabled
-    }
-
     /// Readies a parsed command. With IMAP4rev2 off, new syntax is refused with the very BAD
     /// an IMAP4rev1 parser gives. With it on, "$" becomes the saved result, and after ENABLE
     /// IMAP4rev2 a plain SEARCH is an ESEARCH one (RFC 9051 §6.4.4: no result option means
@@ -58,7 +44,7 @@ impl ImapServer {
             };
         }
         self.put_saved_result(&mut cmd);
-        if self.rev2.enabled {
+        if self.imap4rev2 {
             if let Command::Search { uid, key } = cmd {
                 return Ok(Command::Rev2(Extended::Search {
                     uid,
@@ -80,18 +66,17 @@ impl ImapServer {
         match cmd {
             Extended::Search { uid, ret, key } => {
                 let found = self.search(&key, uid, store);
-                if ret.save {
+                if let (true, Some(view)) = (ret.save, self.phase.mailbox_mut()) {
                     let chosen = saved_result(ret, &found);
-                    self.rev2.saved = if uid {
+                    view.saved = if uid {
                         chosen
                     } else {
                         // Message numbers to UIDs, in this session's view.
-                        let uids = self.selected.as_ref().map(|s| s.uids.as_slice());
                         chosen
                             .iter()
                             .filter_map(|&n| {
                                 let i = usize::try_from(n).ok()?.checked_sub(1)?;
-                                uids?.get(i).copied()
+                                view.uids.get(i).copied()
                             })
                             .collect()
                     };
@@ -100,14 +85,14 @@ impl ImapServer {
                     out.extend(line.bytes());
                 }
                 let name = if uid { "UID SEARCH" } else { "SEARCH" };
-                self.finish(tag, store, uid, out, &format!("OK {name} completed"));
+                self.finish(store, uid, out, Completion::done(tag, name));
             }
             Extended::List {
                 selection,
                 reference,
                 patterns,
                 ret,
-            } => self.rev2_list(tag, selection, &reference, &patterns, &ret, store, out),
+            } => self.extended_list(tag, selection, &reference, &patterns, &ret, store, out),
         }
     }
 
@@ -122,7 +107,7 @@ impl ImapServer {
                     "CONDSTORE"
                 }
                 "IMAP4REV2" => {
-                    self.rev2.enabled = true;
+                    self.imap4rev2 = true;
                     "IMAP4rev2"
                 }
                 _ => continue,
@@ -136,62 +121,13 @@ impl ImapServer {
             line.push(' ');
             line.push_str(name);
         }
-        out.extend(format!("{line}\r\n{tag} OK ENABLE completed\r\n").bytes());
-    }
-
-    /// SELECT and EXAMINE after ENABLE IMAP4rev2 (RFC 9051 §6.3.2, Appendix E items 9-12):
-    /// [CLOSED] when a mailbox was selected, no RECENT and no [UNSEEN], and a LIST response
-    /// for the mailbox.
-    pub(super) fn rev2_select(
-        &mut self,
-        tag: &str,
-        mailbox: &str,
-        read_only: bool,
-        condstore: bool,
-        store: &MailStore,
-        out: &mut Vec<u8>,
-    ) {
-        // "When deselecting a selected mailbox, the server MUST return an untagged OK
-        // response with the "[CLOSED]" response code" -- a SELECT that then fails has
-        // deselected it too.
-        if self.selected.take().is_some() {
-            out.extend(b"* OK [CLOSED] Previous mailbox is now closed\r\n");
-        }
-        self.state = State::Authenticated;
-        // §6.4.4.1: SELECT and EXAMINE reset the search result variable.
-        self.rev2.saved.clear();
-        let Some(folder) = store.folder(self.account(), mailbox) else {
-            out.extend(format!("{tag} NO [NONEXISTENT] Mailbox doesn't exist\r\n").bytes());
-            return;
-        };
-        self.condstore |= condstore;
-        let uids: Vec<u32> = folder.messages.iter().map(|m| m.uid).collect();
-        let flags: Vec<BTreeSet<String>> =
-            folder.messages.iter().map(|m| m.flags.clone()).collect();
-        // Claimed although never shown: IMAP4rev1 sessions must not see them as recent.
-        folder.claim_recent(&uids, read_only);
-        out.extend(format!("* {} EXISTS\r\n", uids.len()).bytes());
-        out.extend(format!("* OK [UIDVALIDITY {}] UIDs valid\r\n", folder.uid_validity).bytes());
-        out.extend(format!("* OK [UIDNEXT {}] Predicted next UID\r\n", folder.uid_next).bytes());
-        out.extend(format!("* FLAGS {SYSTEM_FLAGS}\r\n").bytes());
-        let permanent = if read_only {
-            "()"
-        } else {
-            "(\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*)"
-        };
-        out.extend(format!("* OK [PERMANENTFLAGS {permanent}] Flags permitted\r\n").bytes());
-        if self.condstore {
-            out.extend(
-                format!("* OK [HIGHESTMODSEQ {}] Highest\r\n", folder.highest_modseq).bytes(),
-            );
-        }
-        out.extend(list_line(&attributes(&[], mailbox), mailbox, false));
-        self.enter_selected(tag, mailbox, read_only, (uids, flags, BTreeSet::new()), out);
+        out.extend(format!("{line}\r\n").bytes());
+        Completion::done(tag, "ENABLE").write_to(out);
     }
 
     /// Extended LIST (RFC 9051 §6.3.9, RFC 5258) with LIST-STATUS (RFC 5819).
     #[allow(clippy::too_many_arguments)]
-    pub(super) fn rev2_list(
+    pub(super) fn extended_list(
         &mut self,
         tag: &str,
         selection: ListSelection,
@@ -268,7 +204,7 @@ impl ImapServer {
                 }
             }
         }
-        self.finish(tag, store, true, out, "OK LIST completed");
+        self.finish(store, true, out, Completion::done(tag, "LIST"));
     }
 
     /// "$" replaced by the saved result, as message numbers or UIDs as the place needs
@@ -307,15 +243,14 @@ impl ImapServer {
 
     /// The saved result as a sequence set of UIDs or of message numbers in this view.
     fn saved_as(&self, uid_mode: bool) -> SequenceSet {
-        let Some(sel) = &self.selected else {
+        let Some(sel) = self.phase.mailbox() else {
             return SequenceSet(Vec::new());
         };
         let mut numbers: Vec<u32> = if uid_mode {
-            self.rev2.saved.clone()
+            sel.saved.clone()
         } else {
             // The view's UIDs ascend, so each is found by bisection.
-            self.rev2
-                .saved
+            sel.saved
                 .iter()
                 .filter_map(|u| sel.uids.binary_search(u).ok())
                 .filter_map(|i| u32::try_from(i + 1).ok())
@@ -329,14 +264,15 @@ impl ImapServer {
     /// Checks the BINARY items of a FETCH before anything is sent or \Seen set: "If the
     /// server does not know how to decode the section's Content-Transfer-Encoding, it MUST
     /// fail the request and issue a "NO" response that contains the "UNKNOWN-CTE" response
-    /// code" (RFC 9051 §7.5.2). The NO text, if one is due.
+    /// code" (RFC 9051 §7.5.2). The NO, if one is due.
     pub(super) fn binary_refusal(
         &self,
+        tag: &str,
         uid: bool,
         set: &SequenceSet,
         items: &[FetchItem],
         store: &MailStore,
-    ) -> Option<String> {
+    ) -> Option<Completion> {
         let parts: Vec<&Vec<u32>> = items
             .iter()
             .filter_map(|i| match i {
@@ -347,18 +283,18 @@ impl ImapServer {
         if parts.is_empty() {
             return None;
         }
-        let name = self.selected.as_ref()?.name.clone();
-        let mode = if uid { Mode::Uid } else { Mode::Sequence };
-        for (_, u) in self.resolve(set, mode) {
+        let sel = self.phase.mailbox()?;
+        for (_, u) in sel.resolve(set, uid) {
             let Some(m) = store
-                .folder(self.account(), &name)
+                .folder(self.account(), &sel.name)
                 .and_then(|f| f.message(u))
             else {
                 continue;
             };
+            let message = LazyParsed::new(&m.bytes);
             for part in &parts {
-                if let Err(why) = binary_data(&m.bytes, part) {
-                    return Some(why);
+                if let Err(why) = binary_data(&message, part) {
+                    return Some(why.refusal(tag));
                 }
             }
         }
@@ -425,7 +361,7 @@ fn descendants<'a>(names: &'a BTreeSet<String>, name: &str) -> impl Iterator<Ite
 /// The mailbox attributes after `base`: the special-use one (RFC 9051 §7.3.1) a mailbox of
 /// that conventional name has. The store gives mailboxes no roles, so the names stand for
 /// them.
-fn attributes<'a>(base: &[&'a str], name: &str) -> Vec<&'a str> {
+pub(super) fn attributes<'a>(base: &[&'a str], name: &str) -> Vec<&'a str> {
     let mut attrs = base.to_vec();
     let special = match name {
         "Archive" => Some("\\Archive"),
@@ -440,7 +376,7 @@ fn attributes<'a>(base: &[&'a str], name: &str) -> Vec<&'a str> {
 }
 
 /// `* LIST (attributes) "/" name`, with the CHILDINFO extended data item when asked.
-fn list_line(attrs: &[&str], name: &str, childinfo: bool) -> Vec<u8> {
+pub(super) fn list_line(attrs: &[&str], name: &str, childinfo: bool) -> Vec<u8> {
     let mut line = format!("* LIST ({}) \"/\" ", attrs.join(" ")).into_bytes();
     line.extend(astring(name));
     if childinfo {
@@ -450,40 +386,56 @@ fn list_line(attrs: &[&str], name: &str, childinfo: bool) -> Vec<u8> {
     line
 }
 
+/// Why a body part cannot be sent as BINARY.
+enum Unsendable {
+    /// A multipart or message part: BINARY is for leaf parts.
+    NotLeaf,
+    /// The part's Content-Transfer-Encoding (named) is unknown or broken.
+    Undecodable(Undecodable, String),
+}
+
+impl Unsendable {
+    /// The NO that fails the FETCH.
+    fn refusal(self, tag: &str) -> Completion {
+        match self {
+            Unsendable::NotLeaf => Completion::no(tag)
+                .text("BINARY is for leaf body parts, not multipart or message ones"),
+            Unsendable::Undecodable(Undecodable::UnknownCte, encoding) => Completion::no(tag)
+                .code("UNKNOWN-CTE")
+                .text(format!("Cannot decode the {encoding} transfer encoding")),
+            Unsendable::Undecodable(Undecodable::Corrupt, encoding) => {
+                Completion::no(tag).text(format!("The {encoding} body part is corrupt"))
+            }
+        }
+    }
+}
+
 /// The decoded octets of BINARY[part] (the whole message for `BINARY[]`), None when the
-/// part does not exist, or the NO text when it cannot be sent.
-fn binary_data(message: &[u8], part: &[u32]) -> Result<Option<Vec<u8>>, String> {
+/// part does not exist, or why it cannot be sent.
+fn binary_data(message: &LazyParsed<'_>, part: &[u32]) -> Result<Option<Vec<u8>>, Unsendable> {
     if part.is_empty() {
         // The whole message is an RFC 5322 message, not a body part with an encoding of
         // its own: it goes as it is.
-        return Ok(Some(message.to_vec()));
+        return Ok(Some(message.message().to_vec()));
     }
-    match mime::binary_part(message, part) {
+    match section::binary_part(message.get(), part) {
         BinaryPart::Missing => Ok(None),
-        BinaryPart::NotLeaf => {
-            Err("NO BINARY is for leaf body parts, not multipart or message ones".to_string())
-        }
+        BinaryPart::NotLeaf => Err(Unsendable::NotLeaf),
         BinaryPart::Leaf {
             body,
             encoding,
             text,
-        } => match decode_transfer(&body, &encoding, text) {
-            Ok(data) => Ok(Some(data)),
-            Err(Undecodable::UnknownCte) => Err(format!(
-                "NO [UNKNOWN-CTE] Cannot decode the {} transfer encoding",
-                String::from_utf8_lossy(&encoding)
-            )),
-            Err(Undecodable::Corrupt) => Err(format!(
-                "NO The {} body part is corrupt",
-                String::from_utf8_lossy(&encoding)
-            )),
-        },
+        } => decode_transfer(&body, &encoding, text)
+            .map(Some)
+            .map_err(|why| {
+                Unsendable::Undecodable(why, String::from_utf8_lossy(&encoding).into_owned())
+            }),
     }
 }
 
 /// The FETCH data item for BINARY or BINARY.SIZE (RFC 9051 §7.5.2); its part was checked by
 /// [`ImapServer::binary_refusal`].
-pub(super) fn binary_item(message: &[u8], item: &FetchItem) -> Vec<u8> {
+pub(super) fn binary_item(message: &LazyParsed<'_>, item: &FetchItem) -> Vec<u8> {
     let section = |part: &[u32]| {
         let numbers: Vec<String> = part.iter().map(u32::to_string).collect();
         numbers.join(".")
@@ -507,14 +459,8 @@ pub(super) fn binary_item(message: &[u8], item: &FetchItem) -> Vec<u8> {
                 Some((origin, len)) => {
                     // As for BODY: the origin asked for is named, the octets are cut to what
                     // exists.
-                    let start = usize::try_from(*origin)
-                        .unwrap_or(usize::MAX)
-                        .min(data.len());
-                    let end = start
-                        .saturating_add(usize::try_from(*len).unwrap_or(usize::MAX))
-                        .min(data.len());
                     name.push_str(&format!("<{origin}>"));
-                    data.get(start..end).unwrap_or_default().to_vec()
+                    partial_range(&data, *origin, *len).to_vec()
                 }
             };
             let mut out = format!("{name} ").into_bytes();

@@ -1,0 +1,365 @@
+//! Mailbox commands (RFC 9051 §6.3, §6.4.1-2): SELECT and EXAMINE for both revisions,
+//! CLOSE and UNSELECT, and, with the `mailboxes` feature, CREATE, DELETE, RENAME,
+//! SUBSCRIBE, UNSUBSCRIBE, LIST, LSUB, NAMESPACE, STATUS and APPEND.
+
+use std::collections::BTreeSet;
+
+#[cfg(feature = "mailboxes")]
+use super::super::encode::astring;
+#[cfg(feature = "mailboxes")]
+use super::super::types::StatusItem;
+use super::{Completion, ImapServer, MailboxView, ServerEvent};
+use crate::store::MailStore;
+#[cfg(feature = "mailboxes")]
+use crate::store::{Folder, FolderError};
+
+const SYSTEM_FLAGS: &str = "(\\Answered \\Flagged \\Deleted \\Seen \\Draft)";
+
+impl ImapServer {
+    /// SELECT and EXAMINE. After ENABLE IMAP4rev2 (RFC 9051 §6.3.2, Appendix E items 9-12):
+    /// [CLOSED] when a mailbox was selected, no RECENT and no [UNSEEN], and a LIST response
+    /// for the mailbox.
+    pub(super) fn select(
+        &mut self,
+        tag: &str,
+        mailbox: &str,
+        read_only: bool,
+        condstore: bool,
+        store: &MailStore,
+        out: &mut Vec<u8>,
+    ) {
+        let rev2 = self.rev2_session();
+        // RFC 9051 §6.3.2: a failed SELECT leaves no mailbox selected. The saved search
+        // result goes with the mailbox (§6.4.4.1), in an IMAP4rev1 session too.
+        let closed = self.phase.deselect();
+        // "When deselecting a selected mailbox, the server MUST return an untagged OK
+        // response with the "[CLOSED]" response code" -- a SELECT that then fails has
+        // deselected it too.
+        if closed && rev2 {
+            out.extend(b"* OK [CLOSED] Previous mailbox is now closed\r\n");
+        }
+        let Some(folder) = store.folder(self.account(), mailbox) else {
+            return Completion::nonexistent(tag).write_to(out);
+        };
+        // RFC 7162 §3.1.2: SELECT (CONDSTORE) enables CONDSTORE for the session.
+        self.condstore |= condstore;
+        let uids: Vec<u32> = folder.messages.iter().map(|m| m.uid).collect();
+        let flags: Vec<BTreeSet<String>> =
+            folder.messages.iter().map(|m| m.flags.clone()).collect();
+        // IMAP4rev2 has no \Recent; its sessions claim the messages all the same, so that
+        // IMAP4rev1 sessions do not see them as recent either.
+        let claimed = folder.claim_recent(&uids, read_only);
+        let recent: BTreeSet<u32> = if rev2 {
+            BTreeSet::new()
+        } else {
+            claimed.into_iter().collect()
+        };
+        let permanent = if read_only {
+            "()"
+        } else {
+            "(\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*)"
+        };
+        let flag_lines = format!(
+            "* FLAGS {SYSTEM_FLAGS}\r\n* OK [PERMANENTFLAGS {permanent}] Flags permitted\r\n"
+        );
+        let exists = format!("* {} EXISTS\r\n", uids.len());
+        let uid_lines = format!(
+            "* OK [UIDVALIDITY {}] UIDs valid\r\n* OK [UIDNEXT {}] Predicted next UID\r\n",
+            folder.uid_validity, folder.uid_next
+        );
+        // Each revision in the order of its RFC's example.
+        if rev2 {
+            out.extend(
+                exists
+                    .bytes()
+                    .chain(uid_lines.bytes())
+                    .chain(flag_lines.bytes()),
+            );
+        } else {
+            out.extend(flag_lines.bytes().chain(exists.bytes()));
+            out.extend(format!("* {} RECENT\r\n", recent.len()).bytes());
+            if let Some(first) = folder.messages.iter().position(|m| !m.has_flag("\\Seen")) {
+                out.extend(format!("* OK [UNSEEN {}] First unseen\r\n", first + 1).bytes());
+            }
+            out.extend(uid_lines.bytes());
+        }
+        if self.condstore {
+            out.extend(
+                format!("* OK [HIGHESTMODSEQ {}] Highest\r\n", folder.highest_modseq).bytes(),
+            );
+        }
+        #[cfg(feature = "imap4rev2")]
+        if rev2 {
+            out.extend(super::rev2::list_line(
+                &super::rev2::attributes(&[], mailbox),
+                mailbox,
+                false,
+            ));
+        }
+        let access = if read_only { "READ-ONLY" } else { "READ-WRITE" };
+        let name = if read_only { "EXAMINE" } else { "SELECT" };
+        Completion::ok(tag)
+            .code(access)
+            .text(format!("{name} completed"))
+            .write_to(out);
+        self.events.push_back(ServerEvent::MailboxSelected {
+            mailbox: mailbox.to_string(),
+            exists: uids.len(),
+            read_only,
+        });
+        let view = MailboxView::new(mailbox, read_only, uids, flags, recent);
+        self.phase.select(view);
+    }
+
+    /// CLOSE (`expunge`: RFC 9051 §6.4.1 removes \Deleted messages silently) and UNSELECT
+    /// (RFC 3691): back to the authenticated state.
+    pub(super) fn close_mailbox(
+        &mut self,
+        tag: &str,
+        name: &str,
+        expunge: bool,
+        store: &mut MailStore,
+        out: &mut Vec<u8>,
+    ) {
+        if expunge {
+            self.expunge(None, store);
+        }
+        // RFC 5182 §2.1: the saved search result is forgotten with the mailbox.
+        self.phase.deselect();
+        Completion::done(tag, name).write_to(out);
+    }
+
+    /// CREATE, DELETE, RENAME, SUBSCRIBE and UNSUBSCRIBE: `change` acts on the user's
+    /// mailboxes in the store.
+    #[cfg(feature = "mailboxes")]
+    pub(super) fn change_folder(
+        &mut self,
+        tag: &str,
+        name: &str,
+        store: &mut MailStore,
+        out: &mut Vec<u8>,
+        change: impl FnOnce(&mut MailStore, &str) -> Result<(), FolderError>,
+    ) {
+        match change(store, self.account()) {
+            Ok(()) => self.finish(store, true, out, Completion::done(tag, name)),
+            Err(e) => {
+                let refusal = match e {
+                    FolderError::AlreadyExists => Completion::no(tag)
+                        .code("ALREADYEXISTS")
+                        .text("Mailbox already exists"),
+                    FolderError::NoSuchFolder | FolderError::NoSuchAccount => {
+                        Completion::nonexistent(tag)
+                    }
+                    FolderError::InboxIsSpecial => Completion::no(tag)
+                        .code("CANNOT")
+                        .text("INBOX cannot be deleted"),
+                };
+                refusal.write_to(out);
+            }
+        }
+    }
+
+    /// LIST and LSUB (RFC 9051 §6.3.9, RFC 3501 §6.3.9). In an IMAP4rev2 session LIST
+    /// answers as the extended one does (special-use attributes); the empty pattern keeps its
+    /// basic meaning.
+    #[cfg(feature = "mailboxes")]
+    pub(super) fn list(
+        &mut self,
+        tag: &str,
+        reference: &str,
+        pattern: String,
+        subscribed_only: bool,
+        store: &MailStore,
+        out: &mut Vec<u8>,
+    ) {
+        #[cfg(feature = "imap4rev2")]
+        if self.rev2_session() && !subscribed_only && !pattern.is_empty() {
+            return self.extended_list(
+                tag,
+                Default::default(),
+                reference,
+                &[pattern],
+                &Default::default(),
+                store,
+                out,
+            );
+        }
+        let verb = if subscribed_only { "LSUB" } else { "LIST" };
+        if pattern.is_empty() && !subscribed_only {
+            // RFC 9051 §6.3.9: an empty pattern asks for the hierarchy delimiter.
+            out.extend(b"* LIST (\\Noselect) \"/\" \"\"\r\n");
+        } else {
+            let full = format!("{reference}{pattern}");
+            for name in store.folder_names(self.account()) {
+                let subscribed = store
+                    .folder(self.account(), &name)
+                    .is_some_and(|f| f.subscribed);
+                if (subscribed || !subscribed_only)
+                    && wildcard_match(full.as_bytes(), name.as_bytes())
+                {
+                    let mut line = format!("* {verb} () \"/\" ").into_bytes();
+                    line.extend(astring(&name));
+                    line.extend(b"\r\n");
+                    out.extend(line);
+                }
+            }
+        }
+        self.finish(store, true, out, Completion::done(tag, verb));
+    }
+
+    #[cfg(feature = "mailboxes")]
+    pub(super) fn namespace(&mut self, tag: &str, store: &MailStore, out: &mut Vec<u8>) {
+        out.extend(b"* NAMESPACE ((\"\" \"/\")) NIL NIL\r\n");
+        self.finish(store, true, out, Completion::done(tag, "NAMESPACE"));
+    }
+
+    #[cfg(feature = "mailboxes")]
+    pub(super) fn status(
+        &mut self,
+        tag: &str,
+        mailbox: &str,
+        items: &[StatusItem],
+        store: &MailStore,
+        out: &mut Vec<u8>,
+    ) {
+        let Some(folder) = store.folder(self.account(), mailbox) else {
+            return Completion::nonexistent(tag).write_to(out);
+        };
+        out.extend(status_response(mailbox, folder, items));
+        self.finish(store, true, out, Completion::done(tag, "STATUS"));
+    }
+
+    #[cfg(feature = "mailboxes")]
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn append(
+        &mut self,
+        tag: &str,
+        mailbox: &str,
+        flags: Vec<String>,
+        date: Option<i64>,
+        message: Vec<u8>,
+        store: &mut MailStore,
+        out: &mut Vec<u8>,
+    ) {
+        let flags: BTreeSet<String> = flags.into_iter().filter(|f| f != "\\Recent").collect();
+        let user = self.account().to_string();
+        match store.append(&user, mailbox, "", message, flags, date) {
+            Ok(uid) => {
+                let validity = store.folder(&user, mailbox).map_or(0, |f| f.uid_validity);
+                self.events.push_back(ServerEvent::MessageAppended {
+                    mailbox: mailbox.to_string(),
+                    uid,
+                });
+                // RFC 4315 §3: APPENDUID tells the client the new message's UID.
+                let done = Completion::ok(tag)
+                    .code(format!("APPENDUID {validity} {uid}"))
+                    .text("APPEND completed");
+                self.finish(store, true, out, done);
+            }
+            // RFC 9051 §6.3.12: TRYCREATE when the target does not exist.
+            Err(_) => Completion::try_create(tag).write_to(out),
+        }
+    }
+}
+
+/// `* STATUS mailbox (item value ...)` (RFC 9051 §7.3.3), for STATUS and LIST-STATUS.
+#[cfg(feature = "mailboxes")]
+pub(super) fn status_response(mailbox: &str, folder: &Folder, items: &[StatusItem]) -> Vec<u8> {
+    let values: Vec<String> = items
+        .iter()
+        .map(|item| {
+            let n = match item {
+                StatusItem::Messages => folder.messages.len() as u64,
+                StatusItem::Recent => folder.unclaimed_recent() as u64,
+                StatusItem::UidNext => u64::from(folder.uid_next),
+                StatusItem::UidValidity => u64::from(folder.uid_validity),
+                StatusItem::Unseen => folder
+                    .messages
+                    .iter()
+                    .filter(|m| !m.has_flag("\\Seen"))
+                    .count() as u64,
+                StatusItem::Size => folder.messages.iter().map(|m| m.bytes.len() as u64).sum(),
+                StatusItem::HighestModSeq => folder.highest_modseq,
+                #[cfg(feature = "imap4rev2")]
+                StatusItem::Deleted => super::rev2::deleted(folder),
+            };
+            format!("{} {n}", item.name())
+        })
+        .collect();
+    let mut line = b"* STATUS ".to_vec();
+    line.extend(astring(mailbox));
+    line.extend(format!(" ({})\r\n", values.join(" ")).bytes());
+    line
+}
+
+#[cfg(feature = "mailboxes")]
+/// LIST wildcards: `*` matches anything, `%` anything but the hierarchy delimiter "/".
+pub(super) fn wildcard_match(pattern: &[u8], name: &[u8]) -> bool {
+    // `matched[j]`: the pattern so far matches the first j octets of the name. One pass per
+    // pattern octet, so a pattern of many "*" costs pattern × name, not exponential time.
+    let mut matched = vec![false; name.len() + 1];
+    if let Some(first) = matched.first_mut() {
+        *first = true;
+    }
+    for &p in pattern {
+        let mut next = vec![false; name.len() + 1];
+        for j in 0..=name.len() {
+            let here = matched.get(j).copied().unwrap_or(false);
+            let before = j.checked_sub(1);
+            let octet = before.and_then(|b| name.get(b)).copied();
+            let grown = before.and_then(|b| next.get(b)).copied().unwrap_or(false);
+            let value = match p {
+                // "*" matches any octets; "%" any but the hierarchy delimiter.
+                b'*' => here || grown,
+                b'%' => here || (grown && octet != Some(b'/')),
+                _ => {
+                    octet == Some(p)
+                        && before
+                            .and_then(|b| matched.get(b))
+                            .copied()
+                            .unwrap_or(false)
+                }
+            };
+            if let Some(slot) = next.get_mut(j) {
+                *slot = value;
+            }
+        }
+        matched = next;
+    }
+    matched.last().copied().unwrap_or(false)
+}
+
+#[cfg(all(test, feature = "mailboxes"))]
+mod tests {
+    use super::wildcard_match;
+
+    #[test]
+    fn list_patterns_match_as_rfc_9051_says_and_in_linear_time() {
+        // RFC 9051 §6.3.9: "*" matches zero or more characters, "%" the same but not the
+        // hierarchy delimiter.
+        for (pattern, name, expected) in [
+            ("*", "Work/2026", true),
+            ("%", "Work/2026", false),
+            ("Work/%", "Work/2026", true),
+            ("W*6", "Work/2026", true),
+            ("W%6", "Work/2026", false),
+            ("INBOX", "INBOX", true),
+            ("INBOX", "INBOXES", false),
+            ("", "", true),
+            ("", "x", false),
+            ("%*%", "", true),
+        ] {
+            assert_eq!(
+                wildcard_match(pattern.as_bytes(), name.as_bytes()),
+                expected,
+                "{pattern} {name}"
+            );
+        }
+        // Once exponential: a long run of "*" before an octet the name lacks.
+        let pattern = format!("{}x", "*".repeat(5_000));
+        assert!(!wildcard_match(
+            pattern.as_bytes(),
+            "a".repeat(200).as_bytes()
+        ));
+    }
+}

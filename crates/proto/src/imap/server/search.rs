@@ -1,0 +1,158 @@
+//! SEARCH and UID SEARCH (RFC 9051 §6.4.4): which messages of the selected mailbox match a
+//! key.
+
+use std::collections::BTreeSet;
+
+use super::super::decode;
+use super::super::section::{self, Section, SectionText};
+use super::super::types::SearchKey;
+use super::{Completion, ImapServer};
+use crate::mime::{LazyParsed, Parsed};
+use crate::store::{MailStore, StoredMessage};
+
+impl ImapServer {
+    /// The untagged `* SEARCH` answer of IMAP4rev1, then the completion.
+    pub(super) fn search_command(
+        &mut self,
+        tag: &str,
+        name: &str,
+        uid: bool,
+        key: &SearchKey,
+        store: &MailStore,
+        out: &mut Vec<u8>,
+    ) {
+        let found = self.search(key, uid, store);
+        let list: Vec<String> = found.iter().map(u32::to_string).collect();
+        let sep = if list.is_empty() { "" } else { " " };
+        out.extend(format!("* SEARCH{sep}{}\r\n", list.join(" ")).bytes());
+        self.finish(store, uid, out, Completion::done(tag, name));
+    }
+
+    /// The message numbers (UIDs when `uid_mode`) that match, ascending.
+    pub(super) fn search(&self, key: &SearchKey, uid_mode: bool, store: &MailStore) -> Vec<u32> {
+        let Some(sel) = self.phase.mailbox() else {
+            return Vec::new();
+        };
+        let Some(folder) = store.folder(self.account(), &sel.name) else {
+            return Vec::new();
+        };
+        let largest_seq = u32::try_from(sel.uids.len()).unwrap_or(u32::MAX);
+        let largest_uid = sel.uids.last().copied().unwrap_or(0);
+        sel.uids
+            .iter()
+            .enumerate()
+            .filter_map(|(i, uid)| {
+                let m = folder.message(*uid)?;
+                let seq = u32::try_from(i + 1).unwrap_or(u32::MAX);
+                let m = Candidate {
+                    message: m,
+                    parsed: LazyParsed::new(&m.bytes),
+                };
+                matches(key, &m, seq, (largest_seq, largest_uid), &sel.recent)
+                    .then_some(if uid_mode { *uid } else { seq })
+            })
+            .collect()
+    }
+}
+
+/// A message being searched: parsed at most once, however many keys read its header or body.
+struct Candidate<'m> {
+    message: &'m StoredMessage,
+    parsed: LazyParsed<'m>,
+}
+
+impl<'m> Candidate<'m> {
+    fn parsed(&self) -> &Parsed<'m> {
+        self.parsed.get()
+    }
+}
+
+impl std::ops::Deref for Candidate<'_> {
+    type Target = StoredMessage;
+    fn deref(&self) -> &StoredMessage {
+        self.message
+    }
+}
+
+/// Does message `m` (number `seq`) match the search key?
+fn matches(
+    key: &SearchKey,
+    m: &Candidate<'_>,
+    seq: u32,
+    largest: (u32, u32),
+    recent: &BTreeSet<u32>,
+) -> bool {
+    let (largest_seq, largest_uid) = largest;
+    let contains = |hay: &[u8], needle: &str| {
+        // RFC 9051 §6.4.4: matching is case-insensitive with the default comparator,
+        // i;ascii-casemap (RFC 4790): ASCII letters only.
+        let hay = String::from_utf8_lossy(hay).to_ascii_lowercase();
+        hay.contains(&needle.to_ascii_lowercase())
+    };
+    let header = |name: &str| {
+        let section = Section {
+            part: Vec::new(),
+            text: Some(SectionText::HeaderFields(vec![name.to_string()])),
+        };
+        section::section(m.parsed(), &section).unwrap_or_default()
+    };
+    let body = || {
+        section::section(
+            m.parsed(),
+            &Section {
+                part: Vec::new(),
+                text: Some(SectionText::Text),
+            },
+        )
+        .unwrap_or_default()
+    };
+    let day = m.internal_date.div_euclid(86_400);
+    let sent_day = || sent_date(&header("Date"));
+    match key {
+        SearchKey::All => true,
+        // \Recent belongs to the session, not to the stored message.
+        SearchKey::Flag(flag, has) if flag == "\\Recent" => recent.contains(&m.uid) == *has,
+        SearchKey::Flag(flag, has) => m.has_flag(flag) == *has,
+        SearchKey::Header(name, value) => {
+            let h = header(name);
+            // The field name itself is not part of what is searched.
+            let text = String::from_utf8_lossy(&h);
+            let value_part = text.split_once(':').map(|(_, v)| v).unwrap_or_default();
+            !h.is_empty()
+                && value_part
+                    .to_ascii_lowercase()
+                    .contains(&value.to_ascii_lowercase())
+        }
+        SearchKey::Body(s) => contains(&body(), s),
+        SearchKey::Text(s) => contains(&m.bytes, s),
+        SearchKey::Before(d) => day < *d,
+        SearchKey::On(d) => day == *d,
+        SearchKey::Since(d) => day >= *d,
+        SearchKey::SentBefore(d) => sent_day().is_some_and(|s| s < *d),
+        SearchKey::SentOn(d) => sent_day().is_some_and(|s| s == *d),
+        SearchKey::SentSince(d) => sent_day().is_some_and(|s| s >= *d),
+        SearchKey::Larger(n) => m.bytes.len() > *n as usize,
+        SearchKey::Smaller(n) => m.bytes.len() < *n as usize,
+        SearchKey::Uid(set) => set.contains(m.uid, largest_uid),
+        SearchKey::Sequence(set) => set.contains(seq, largest_seq),
+        SearchKey::ModSeq(n) => m.modseq >= *n,
+        SearchKey::Not(k) => !matches(k, m, seq, largest, recent),
+        SearchKey::Or(a, b) => {
+            matches(a, m, seq, largest, recent) || matches(b, m, seq, largest, recent)
+        }
+        SearchKey::And(keys) => keys.iter().all(|k| matches(k, m, seq, largest, recent)),
+    }
+}
+
+/// The day (since 1970) of an RFC 5322 `Date:` field such as "Fri, 6 Mar 2026 09:00:00 +0000".
+fn sent_date(field: &[u8]) -> Option<i64> {
+    let text = String::from_utf8_lossy(field);
+    let value = text.split_once(':')?.1;
+    let value = value.split_once(',').map_or(value, |(_, rest)| rest);
+    let mut words = value.split_whitespace();
+    let day: u32 = words.next()?.parse().ok()?;
+    let month = words.next()?;
+    let year: i64 = words.next()?.parse().ok()?;
+    let m = crate::wire::calendar::month_number(month.as_bytes())?;
+    decode::days_from_civil(year, m, day)
+}
