@@ -6,6 +6,8 @@
 mod connection;
 mod reach;
 
+use std::collections::BTreeMap;
+
 use postroom_proto::imap::{DeviceCache, Intent};
 use postroom_proto::message::Message;
 use postroom_proto::smtp::{
@@ -15,7 +17,7 @@ use postroom_proto::{Duration, Instant, MailStore};
 
 use crate::clock;
 use crate::conversation::{Imap, Pop3, Smtp};
-use crate::device::{self, Account, DeviceMail, PerDevice};
+use crate::device::{self, Account, DeviceMail, LocalCopy, PerDevice};
 use crate::drive::{Ending, Pair};
 use crate::host::{Host, HostId, ALICE, LAPTOP, MX, PHONE, SUBMISSION};
 use crate::narration::{self, Note, Retry};
@@ -499,8 +501,8 @@ Date: {date}\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type
         &mut self,
         device: Device,
         settings: &DeviceSettings,
-        known: std::collections::BTreeMap<String, Instant>,
-        local: Vec<device::LocalCopy>,
+        known: BTreeMap<String, Instant>,
+        local: Vec<LocalCopy>,
     ) -> DeviceMail {
         let client = device::pop3_client(
             (login(settings, &self.places.bob), &settings.password),
