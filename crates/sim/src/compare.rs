@@ -9,10 +9,10 @@ mod script;
 
 use std::collections::BTreeSet;
 
-use postroom_proto::imap::{self, ImapServer, Intent};
+use postroom_proto::imap::Intent;
 use postroom_proto::message::Message;
-use postroom_proto::pop3::{self, Pop3Server};
-use postroom_proto::smtp::ClientTls;
+use postroom_proto::pop3;
+use postroom_proto::smtp::{ClientTls, TlsPolicy};
 use postroom_proto::{Duration, Explanation, Instant, MailStore, RfcRef};
 
 use crate::clock;
@@ -20,6 +20,7 @@ use crate::conversation::{Imap, Pop3};
 use crate::device::{self, DeviceMail, PerDevice, DEVICES};
 use crate::drive::{drive, Arrival, Exchange, Pair, Stage};
 use crate::net::link::{Link, Unit};
+use crate::net::services::Services;
 use crate::scenario::{Device, FetchProtocol};
 use crate::timeline::Direction;
 
@@ -28,7 +29,8 @@ pub use script::{presets, Act, Preset, Script, MAX_ACTS};
 
 const USER: &str = "bob";
 const PASSWORD: &str = "secret";
-const SERVER: &str = "mx.example.net";
+/// Alice's and Bob's domains: Bob's server is `mx.example.net`.
+const DOMAINS: (&str, &str) = ("example.org", "example.net");
 /// The IMAP folder messages are filed in; POP3 has no folders on the server.
 pub const FOLDER: &str = "Work";
 /// Subjects of the messages that arrive, in order; each names one message in the summaries.
@@ -142,6 +144,7 @@ struct Dev {
 struct Side {
     protocol: FetchProtocol,
     leave_on_server: bool,
+    services: Services,
     store: MailStore,
     now: Instant,
     devices: PerDevice<Dev>,
@@ -165,6 +168,7 @@ impl Side {
         Side {
             protocol,
             leave_on_server,
+            services: Services::new(DOMAINS.0, DOMAINS.1),
             store,
             now,
             devices: PerDevice::new(|_| Dev {
@@ -309,7 +313,7 @@ impl Side {
             known.clone(),
             now,
         );
-        let server = Pop3Server::new(pop3::ServerConfig::new(SERVER), now);
+        let server = self.services.pop3_server(TlsPolicy::NotOffered, now);
         let mut conv = Pair::<Pop3>::new(client, server);
         let mut lines = Vec::new();
         let stats = pump(&mut conv, &mut self.store, now, device, &mut lines);
@@ -364,7 +368,7 @@ impl Side {
         let waiting = std::mem::take(&mut dev.queued);
         let mut conv = dev.session.take().unwrap_or_else(|| {
             let client = device::imap_client((USER, PASSWORD), ClientTls::Never, cache.clone());
-            let server = ImapServer::new(imap::ServerConfig::new(SERVER), now);
+            let server = self.services.imap_server(TlsPolicy::NotOffered, now);
             Box::new(Pair::new(client, server))
         });
         conv.client.stop_idle();

@@ -121,3 +121,60 @@ impl Dns {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dns() -> Dns {
+        Dns::new("example.org", "example.net")
+    }
+
+    #[test]
+    fn bobs_server_is_reached_without_asking() {
+        for setting in ["", "mx.example.net", "MX.Example.NET.", "192.0.2.25"] {
+            assert!(
+                matches!(dns().resolve(setting), Resolution::Host(MX)),
+                "{setting}"
+            );
+        }
+        assert!(matches!(
+            dns().resolve("198.51.100.25"),
+            Resolution::Host(SUBMISSION)
+        ));
+    }
+
+    #[test]
+    fn names_are_looked_up_and_unknown_ones_do_not_exist() {
+        let Resolution::Asked { found, lookup, .. } = dns().resolve("example.net") else {
+            unreachable!()
+        };
+        assert_eq!(found, Some(MX));
+        assert_eq!(lookup.answer, "ANSWER example.net. 3600 IN A 192.0.2.25");
+        let Resolution::Asked { found, .. } = dns().resolve("smtp.example.org") else {
+            unreachable!()
+        };
+        assert_eq!(found, Some(SUBMISSION));
+        let Resolution::Asked { found, lookup, .. } = dns().resolve("mail.example.net") else {
+            unreachable!()
+        };
+        assert_eq!(found, None);
+        assert!(lookup.answer.ends_with("NXDOMAIN (no such name)"));
+    }
+
+    #[test]
+    fn an_address_nobody_has_is_not_looked_up() {
+        assert!(matches!(dns().resolve("10.1.2.3"), Resolution::Nobody(a) if a == "10.1.2.3"));
+    }
+
+    #[test]
+    fn without_an_mx_record_the_relay_asks_for_the_domains_address() {
+        assert_eq!(dns().mx_lookups("example.net", false).len(), 1);
+        let lookups = dns().mx_lookups("example.net", true);
+        let questions: Vec<&str> = lookups.iter().map(|l| l.question.as_str()).collect();
+        assert_eq!(
+            questions,
+            ["QUERY example.net. IN MX", "QUERY example.net. IN A"]
+        );
+    }
+}

@@ -115,3 +115,94 @@ impl FaultPlan {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use postroom_proto::Instant;
+
+    use super::*;
+    use crate::net::link::{Link, Outbox};
+
+    struct Client(Option<Vec<u8>>);
+
+    impl Outbox for Client {
+        fn client_output(&mut self) -> Option<Vec<u8>> {
+            self.0.take()
+        }
+        fn server_output(&mut self) -> Option<Vec<u8>> {
+            None
+        }
+        fn encrypted(&self) -> bool {
+            false
+        }
+    }
+
+    /// A unit the client sends.
+    fn sent(bytes: &[u8]) -> Unit {
+        let mut client = Client(Some(bytes.to_vec()));
+        Link::lockstep()
+            .next(&mut client, Instant::ZERO)
+            .unwrap_or_else(|| unreachable!())
+    }
+
+    #[test]
+    fn a_connection_dropped_after_a_step_carries_nothing_after_it() {
+        let plan = FaultPlan::new(&[Fault::DropAfter(5)]);
+        let unit = sent(b"RETR 1\r\n");
+        // The connection began at step 3: step 5 is on it, so what would be step 6 never comes.
+        assert_eq!(
+            plan.strike((3, 6), Cut::Never, &unit, false),
+            Some(Strike::Drop)
+        );
+        assert_eq!(plan.strike((3, 5), Cut::Never, &unit, false), None);
+        // A connection that began after step 5 is not touched.
+        assert_eq!(plan.strike((6, 9), Cut::Never, &unit, false), None);
+    }
+
+    #[test]
+    fn a_lost_packet_strikes_its_own_step_only() {
+        let plan = FaultPlan::new(&[Fault::LossAt(4)]);
+        let unit = sent(b"NOOP\r\n");
+        assert_eq!(
+            plan.strike((0, 4), Cut::Never, &unit, false),
+            Some(Strike::Loss)
+        );
+        assert_eq!(plan.strike((0, 5), Cut::Never, &unit, false), None);
+    }
+
+    #[test]
+    fn a_cut_mid_data_strikes_the_message_not_the_commands() {
+        let plan = FaultPlan::new(&[Fault::DropMidData, Fault::LossAt(2)]);
+        let cut = plan.submission_cut(true);
+        assert_eq!(cut, Cut::MidData);
+        assert_eq!(plan.submission_cut(false), Cut::Never);
+        let command = sent(b"MAIL FROM:<alice@example.org>\r\n");
+        let message = sent(b"Subject: Lunch\r\n\r\nHi\r\n.\r\n");
+        assert_eq!(plan.strike((0, 1), cut, &command, false), None);
+        // The cut acts before the lost packet would.
+        assert_eq!(
+            plan.strike((0, 2), cut, &message, false),
+            Some(Strike::Cut(Cut::MidData))
+        );
+    }
+
+    #[test]
+    fn only_the_phone_drops_before_quit_and_only_at_quit() {
+        let plan = FaultPlan::new(&[Fault::PhoneDropsBeforeQuit]);
+        assert_eq!(plan.pop3_cut(Device::Laptop), Cut::Never);
+        let cut = plan.pop3_cut(Device::Phone);
+        assert_eq!(
+            plan.strike((0, 7), cut, &sent(b"QUIT\r\n"), true),
+            Some(Strike::Cut(Cut::BeforeQuit))
+        );
+        assert_eq!(plan.strike((0, 6), cut, &sent(b"DELE 1\r\n"), false), None);
+    }
+
+    #[test]
+    fn the_server_is_down_for_the_first_emails_first_attempt() {
+        let plan = FaultPlan::new(&[Fault::ServerDown]);
+        assert!(plan.server_down(true, 1));
+        assert!(!plan.server_down(true, 2));
+        assert!(!plan.server_down(false, 1));
+    }
+}

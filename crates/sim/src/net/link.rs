@@ -114,3 +114,80 @@ impl Link {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use std::collections::VecDeque;
+
+    use super::*;
+
+    /// Two sides with units queued to send.
+    #[derive(Default)]
+    struct Sides {
+        client: VecDeque<&'static str>,
+        server: VecDeque<&'static str>,
+    }
+
+    impl Outbox for Sides {
+        fn client_output(&mut self) -> Option<Vec<u8>> {
+            self.client.pop_front().map(|s| s.as_bytes().to_vec())
+        }
+        fn server_output(&mut self) -> Option<Vec<u8>> {
+            self.server.pop_front().map(|s| s.as_bytes().to_vec())
+        }
+        fn encrypted(&self) -> bool {
+            false
+        }
+    }
+
+    fn text(unit: &Unit) -> &str {
+        std::str::from_utf8(&unit.bytes).unwrap()
+    }
+
+    #[test]
+    fn pipelined_commands_travel_together_one_latency_later() {
+        let mut link = Link::with_latency(Duration::from_millis(40));
+        let mut sides = Sides {
+            client: ["MAIL", "RCPT", "DATA"].into(),
+            server: ["220"].into(),
+        };
+        link.listen(&mut sides, Instant::ZERO);
+        let order: Vec<(String, Instant)> =
+            std::iter::from_fn(|| link.next(&mut sides, Instant::ZERO))
+                .map(|u| (text(&u).to_string(), u.arrives))
+                .collect();
+        let at = Instant::ZERO + Duration::from_millis(40);
+        assert_eq!(
+            order,
+            [("220", at), ("MAIL", at), ("RCPT", at), ("DATA", at)]
+                .map(|(t, a)| (t.to_string(), a))
+        );
+    }
+
+    #[test]
+    fn a_lockstep_link_reads_the_server_first_one_unit_at_a_time() {
+        let mut link = Link::lockstep();
+        let mut sides = Sides {
+            client: ["DONE", "A2 IDLE"].into(),
+            server: [].into(),
+        };
+        link.listen(&mut sides, Instant::ZERO);
+        let first = link.next(&mut sides, Instant::ZERO).unwrap();
+        assert_eq!((text(&first), first.to_server), ("DONE", true));
+        sides.server.push_back("A1 OK IDLE done");
+        let second = link.next(&mut sides, Instant::ZERO).unwrap();
+        assert_eq!(
+            (text(&second), second.to_server),
+            ("A1 OK IDLE done", false)
+        );
+    }
+
+    #[test]
+    fn the_retransmission_timer_is_three_round_trips_and_at_least_a_second() {
+        let timeout = |ms| Link::with_latency(Duration::from_millis(ms)).retransmission_timeout();
+        assert_eq!(timeout(40), Duration::from_secs(1));
+        assert_eq!(timeout(250), Duration::from_millis(1500));
+    }
+}

@@ -136,3 +136,37 @@ impl Services {
         ImapServer::new(config, now)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_port_answers_with_its_own_protocols_greeting() {
+        let services = Services::new("example.org", "example.net");
+        let answer = |host, port| {
+            services
+                .answer(host, port, Instant::ZERO)
+                .map(|(service, greeting)| (service, greeting.get(..4).map(<[u8]>::to_vec)))
+        };
+        assert_eq!(
+            answer(MX, 25),
+            Some((Service::Smtp, Some(b"220 ".to_vec())))
+        );
+        assert_eq!(
+            answer(MX, 110),
+            Some((Service::Pop3, Some(b"+OK ".to_vec())))
+        );
+        assert_eq!(
+            answer(MX, 143),
+            Some((Service::Imap, Some(b"* OK".to_vec())))
+        );
+        assert_eq!(
+            answer(SUBMISSION, 587),
+            Some((Service::Smtp, Some(b"220 ".to_vec())))
+        );
+        // Bob's server takes no submissions, Alice's provider no POP3.
+        assert_eq!(answer(MX, 587), None);
+        assert_eq!(answer(SUBMISSION, 110), None);
+    }
+}
