@@ -257,10 +257,8 @@ impl Side {
             let dev = self.devices.get_mut(device);
             if let (Some(conv), DeviceMail::Imap(cache)) = (&mut dev.session, &mut dev.mail) {
                 conv.server.handle_store_change(store);
-                let mut lines = Vec::new();
-                let stats = pump(conv.as_mut(), store, now, device, &mut lines);
+                let stats = pump(conv.as_mut(), store, now, device, &mut self.lines);
                 *cache = conv.client.cache().clone();
-                self.lines.extend(lines);
                 self.add(stats);
             }
         }
@@ -315,9 +313,7 @@ impl Side {
         );
         let server = self.services.pop3_server(TlsPolicy::NotOffered, now);
         let mut conv = Pair::<Pop3>::new(client, server);
-        let mut lines = Vec::new();
-        let stats = pump(&mut conv, &mut self.store, now, device, &mut lines);
-        self.lines.extend(lines);
+        let stats = pump(&mut conv, &mut self.store, now, device, &mut self.lines);
         self.add(stats);
         let DeviceMail::Pop3 { known, local } = &mut self.devices.get_mut(device).mail else {
             return;
@@ -376,14 +372,12 @@ impl Side {
             conv.client.act(queued);
         }
         conv.client.act(Intent::Idle);
-        let mut lines = Vec::new();
-        let stats = pump(conv.as_mut(), &mut self.store, now, device, &mut lines);
+        let stats = pump(conv.as_mut(), &mut self.store, now, device, &mut self.lines);
         let dev = self.devices.get_mut(device);
         if let DeviceMail::Imap(cache) = &mut dev.mail {
             *cache = conv.client.cache().clone();
             dev.session = Some(conv);
         }
-        self.lines.extend(lines);
         self.add(stats);
         self.tell_idle_devices(Some(device));
     }
