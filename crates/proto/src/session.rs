@@ -83,10 +83,24 @@ pub trait ServerSession: std::fmt::Debug {
     fn user(&self) -> Option<&str>;
 }
 
+/// A server session whose own events a host reads in full, as the simulated world does to
+/// tell the story (a message accepted with its content, a mailbox selected, ...). Kept apart
+/// from [`ServerSession`] so that one stays usable as `dyn ServerSession`.
+pub trait ServerEvents: ServerSession {
+    /// The protocol's own events.
+    type Event: std::fmt::Debug;
+    /// The next event; the same queue [`ServerSession::poll_common_event`] takes from.
+    fn poll_event(&mut self) -> Option<Self::Event>;
+    /// True for the event that asks the host to start TLS.
+    fn is_tls_request(event: &Self::Event) -> bool;
+}
+
 /// A client session: intents in (each protocol's own methods), bytes out, replies in.
 pub trait ClientSession: std::fmt::Debug {
     /// The protocol's own events (a message accepted, a mailbox in sync, ...).
-    type Event;
+    type Event: std::fmt::Debug;
+    /// True for the event that says the client waits for the TLS handshake.
+    fn is_tls_request(event: &Self::Event) -> bool;
     /// The state for display, named for the reply the client waits for.
     fn state_name(&self) -> &'static str;
     /// Bytes received from the server. An error means the server broke the protocol; the

@@ -4,6 +4,14 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct HostId(pub usize);
 
+/// The story's hosts, in the order of their lanes.
+pub const ALICE: HostId = HostId(0);
+pub const SUBMISSION: HostId = HostId(1);
+pub const DNS: HostId = HostId(2);
+pub const MX: HostId = HostId(3);
+pub const PHONE: HostId = HostId(4);
+pub const LAPTOP: HostId = HostId(5);
+
 /// A machine in the world, with the role students see on its lane.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Host {

@@ -5,10 +5,16 @@
 //! Deterministic: the same scenario gives the same timeline on every machine. The UI only
 //! renders the timeline; it never drives a protocol session itself.
 
+mod clock;
 pub mod compare;
 pub mod console;
-pub mod conversation;
+mod conversation;
+mod device;
+mod drive;
 pub mod host;
+mod narration;
+mod net;
+mod recorder;
 pub mod scenario;
 pub mod share;
 pub mod timeline;

@@ -3,7 +3,7 @@
 
 use super::{decode, explain, ImapClient, ImapServer, ServerEvent};
 use crate::explain::{unreadable, Explanation, RfcRef};
-use crate::session::{ClientSession, Event, Narrator, ServerSession};
+use crate::session::{ClientSession, Event, Narrator, ServerEvents, ServerSession};
 use crate::time::Instant;
 use crate::{MailStore, ProtocolError};
 
@@ -63,8 +63,21 @@ impl ServerSession for ImapServer {
     }
 }
 
+impl ServerEvents for ImapServer {
+    type Event = super::ServerEvent;
+    fn poll_event(&mut self) -> Option<Self::Event> {
+        ImapServer::poll_event(self)
+    }
+    fn is_tls_request(event: &Self::Event) -> bool {
+        *event == super::ServerEvent::TlsRequested
+    }
+}
+
 impl ClientSession for ImapClient {
     type Event = super::ClientEvent;
+    fn is_tls_request(event: &Self::Event) -> bool {
+        *event == super::ClientEvent::TlsRequested
+    }
     fn state_name(&self) -> &'static str {
         self.state()
     }

@@ -6,7 +6,7 @@ use std::collections::VecDeque;
 use super::types::Command;
 use super::{decode, explain, Pop3Client, Pop3Server, ServerEvent};
 use crate::explain::{unreadable, Explanation, RfcRef};
-use crate::session::{ClientSession, Event, Narrator, ServerSession};
+use crate::session::{ClientSession, Event, Narrator, ServerEvents, ServerSession};
 use crate::time::Instant;
 use crate::{MailStore, ProtocolError};
 
@@ -68,8 +68,21 @@ impl ServerSession for Pop3Server {
     }
 }
 
+impl ServerEvents for Pop3Server {
+    type Event = super::ServerEvent;
+    fn poll_event(&mut self) -> Option<Self::Event> {
+        Pop3Server::poll_event(self)
+    }
+    fn is_tls_request(event: &Self::Event) -> bool {
+        *event == super::ServerEvent::TlsRequested
+    }
+}
+
 impl ClientSession for Pop3Client {
     type Event = super::ClientEvent;
+    fn is_tls_request(event: &Self::Event) -> bool {
+        *event == super::ClientEvent::TlsRequested
+    }
     fn state_name(&self) -> &'static str {
         self.state()
     }

@@ -6,7 +6,7 @@ use std::collections::VecDeque;
 use super::types::{ReplyTo, Verb};
 use super::{decode, explain, ServerEvent, SmtpClient, SmtpServer};
 use crate::explain::{unreadable, Explanation, RfcRef};
-use crate::session::{ClientSession, Event, Narrator, ServerSession};
+use crate::session::{ClientSession, Event, Narrator, ServerEvents, ServerSession};
 use crate::time::Instant;
 use crate::{MailStore, ProtocolError};
 
@@ -82,8 +82,21 @@ impl ServerSession for SmtpServer {
     }
 }
 
+impl ServerEvents for SmtpServer {
+    type Event = super::ServerEvent;
+    fn poll_event(&mut self) -> Option<Self::Event> {
+        SmtpServer::poll_event(self)
+    }
+    fn is_tls_request(event: &Self::Event) -> bool {
+        *event == super::ServerEvent::TlsRequested
+    }
+}
+
 impl ClientSession for SmtpClient {
     type Event = super::ClientEvent;
+    fn is_tls_request(event: &Self::Event) -> bool {
+        *event == super::ClientEvent::TlsRequested
+    }
     fn state_name(&self) -> &'static str {
         self.state().as_str()
     }

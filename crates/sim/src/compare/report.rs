@@ -1,0 +1,294 @@
+//! What the comparison shows after each action: what every place holds before and after,
+//! "what changed" in plain words, the shelves drawn for the server and each device, and the
+//! outcome table's row.
+
+use std::collections::BTreeMap;
+
+use super::script::{capitalised, device_name, Act};
+use super::{Item, Shelf, Side, Tally, FOLDER, USER};
+use crate::device::{header_value, DeviceMail, PerDevice, DEVICES};
+use crate::scenario::{Device, FetchProtocol};
+
+/// What every place holds, for comparing before and after.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Snapshot {
+    /// Subject → (folder, \Seen).
+    pub server: BTreeMap<String, (String, bool)>,
+    /// Per device: subject → (read, filed in a folder on the device).
+    pub devices: PerDevice<BTreeMap<String, (bool, bool)>>,
+}
+
+impl Side {
+    pub(super) fn snapshot(&self) -> Snapshot {
+        let mut server = BTreeMap::new();
+        for folder in self.store.folder_names(USER) {
+            if let Some(f) = self.store.folder(USER, &folder) {
+                for m in &f.messages {
+                    let subject = header_value(&m.bytes, "Subject").unwrap_or_default();
+                    server.insert(subject, (folder.clone(), m.flags.contains("\\Seen")));
+                }
+            }
+        }
+        let devices = PerDevice::new(|d| match &self.devices.get(d).mail {
+            DeviceMail::Pop3 { local, .. } => local
+                .iter()
+                .map(|l| (l.subject.clone(), (l.read, l.folder.is_some())))
+                .collect(),
+            DeviceMail::Imap(cache) => cache
+                .messages
+                .values()
+                .filter(|m| !m.flags.contains("\\Deleted"))
+                .filter_map(|m| {
+                    let subject = header_value(m.bytes.as_deref()?, "Subject")?;
+                    Some((subject, (m.flags.contains("\\Seen"), false)))
+                })
+                .collect(),
+        });
+        Snapshot { server, devices }
+    }
+
+    /// "What changed", from the difference between two snapshots.
+    pub(super) fn differences(&self, act: Act, before: &Snapshot, after: &Snapshot) -> Vec<String> {
+        let mut out = Vec::new();
+        let actor = act.device();
+        for (subject, (folder, seen)) in &before.server {
+            match after.server.get(subject) {
+                None => {
+                    let how = match (self.protocol, act) {
+                        (FetchProtocol::Pop3, _) => "deleted at QUIT (download and delete)",
+                        _ => "expunged",
+                    };
+                    let unseen: Vec<&str> = DEVICES
+                        .into_iter()
+                        .filter(|d| !self.devices.get(*d).ever.contains(subject))
+                        .map(device_name)
+                        .collect();
+                    let never = match unseen.as_slice() {
+                        [] => String::new(),
+                        [one] => format!(" — the {one} never saw it"),
+                        _ => " — no device has a copy".into(),
+                    };
+                    out.push(format!("Server: “{subject}” {how}{never}."));
+                }
+                Some((new_folder, _)) if new_folder != folder => {
+                    out.push(format!("Server: “{subject}” moved to {new_folder}."));
+                }
+                Some((_, new_seen)) if new_seen != seen => out.push(format!(
+                    "Server: “{subject}” is now {} (\\Seen {}).",
+                    if *new_seen { "read" } else { "unread" },
+                    if *new_seen { "set" } else { "cleared" }
+                )),
+                _ => {}
+            }
+        }
+        for subject in after.server.keys() {
+            if !before.server.contains_key(subject) {
+                out.push(format!("Server: “{subject}” arrives."));
+            }
+        }
+        for device in DEVICES {
+            let (was, now) = (before.devices.get(device), after.devices.get(device));
+            let name = capitalised(device);
+            let online = self.devices.get(device).online;
+            let pushed = match (self.protocol, actor == Some(device), online) {
+                (FetchProtocol::Pop3, ..) => "",
+                (_, true, true) => "",
+                (_, true, false) => " — offline: the server is told at the next connection",
+                (_, false, _) => " — told at once by IDLE",
+            };
+            let mut got: Vec<&str> = now
+                .keys()
+                .filter(|s| !was.contains_key(*s))
+                .map(String::as_str)
+                .collect();
+            got.sort_by_key(|s| self.order.iter().position(|o| o == s));
+            if !got.is_empty() {
+                out.push(format!("{name}: downloads {}{pushed}.", quoted_list(&got)));
+            }
+            for (subject, &(read, filed)) in was {
+                match now.get(subject) {
+                    None => {
+                        let here = if self.protocol == FetchProtocol::Pop3 {
+                            " on this device only"
+                        } else {
+                            ""
+                        };
+                        out.push(format!("{name}: “{subject}” is gone{here}{pushed}."));
+                    }
+                    Some(&(r, _)) if r != read => {
+                        let only = if self.protocol == FetchProtocol::Pop3 {
+                            " — on this device only: POP3 has no flags"
+                        } else {
+                            pushed
+                        };
+                        out.push(format!("{name}: “{subject}” is read{only}."));
+                    }
+                    Some(&(_, f)) if f != filed => out.push(format!(
+                        "{name}: “{subject}” is filed in {FOLDER} on this device only — POP3 has \
+                         no folders on the server."
+                    )),
+                    _ => {}
+                }
+            }
+        }
+        out
+    }
+
+    pub(super) fn server_shelves(&self, before: &Snapshot) -> Vec<Shelf> {
+        let mut shelves = Vec::new();
+        let folders = match self.protocol {
+            // POP3 sees one maildrop: the store's INBOX.
+            FetchProtocol::Pop3 => vec!["INBOX".to_string()],
+            FetchProtocol::Imap => self.store.folder_names(USER),
+        };
+        for name in folders {
+            let Some(folder) = self.store.folder(USER, &name) else {
+                continue;
+            };
+            let mut items: Vec<Item> = folder
+                .messages
+                .iter()
+                .map(|m| Item {
+                    subject: header_value(&m.bytes, "Subject").unwrap_or_default(),
+                    id: if self.protocol == FetchProtocol::Imap {
+                        format!("UID {}", m.uid)
+                    } else {
+                        String::new()
+                    },
+                    read: m.flags.contains("\\Seen"),
+                    gone: false,
+                    note: String::new(),
+                })
+                .collect();
+            for (subject, (was_in, seen)) in &before.server {
+                if *was_in == name && !items.iter().any(|i| i.subject == *subject) {
+                    items.push(Item {
+                        subject: subject.clone(),
+                        id: String::new(),
+                        read: *seen,
+                        gone: true,
+                        note: String::new(),
+                    });
+                }
+            }
+            if name != "INBOX" && items.is_empty() {
+                continue;
+            }
+            let title = match self.protocol {
+                FetchProtocol::Pop3 => "Server · bob".to_string(),
+                FetchProtocol::Imap => format!("Server · bob · {name}"),
+            };
+            let note = match self.protocol {
+                FetchProtocol::Pop3 => "one maildrop, no flags".to_string(),
+                FetchProtocol::Imap => format!("UIDVALIDITY {}", folder.uid_validity),
+            };
+            shelves.push(Shelf { title, items, note });
+        }
+        shelves
+    }
+
+    pub(super) fn device_shelf(&self, device: Device, before: &Snapshot) -> Shelf {
+        let dev = self.devices.get(device);
+        let mut items: Vec<Item> = match &dev.mail {
+            DeviceMail::Pop3 { local, .. } => local
+                .iter()
+                .map(|l| Item {
+                    subject: l.subject.clone(),
+                    id: l.id.clone(),
+                    read: l.read,
+                    gone: false,
+                    note: l
+                        .folder
+                        .map(|f| format!("in {f} on this device only"))
+                        .unwrap_or_default(),
+                })
+                .collect(),
+            // A message deleted offline is gone from the device's view at once; the
+            // server hears of it at the next connection.
+            DeviceMail::Imap(cache) => cache
+                .messages
+                .iter()
+                .filter(|(_, m)| !m.flags.contains("\\Deleted"))
+                .filter_map(|(uid, m)| {
+                    Some(Item {
+                        subject: header_value(m.bytes.as_deref()?, "Subject")?,
+                        id: format!("UID {uid}"),
+                        read: m.flags.contains("\\Seen"),
+                        gone: false,
+                        note: String::new(),
+                    })
+                })
+                .collect(),
+        };
+        for (subject, &(read, _)) in before.devices.get(device) {
+            if !items.iter().any(|it| it.subject == *subject) {
+                items.push(Item {
+                    subject: subject.clone(),
+                    id: String::new(),
+                    read,
+                    gone: true,
+                    note: String::new(),
+                });
+            }
+        }
+        let note = match (&dev.mail, dev.online) {
+            (_, false) => "offline".to_string(),
+            (DeviceMail::Imap(_), true) if dev.session.is_some() => "connected · IDLE".to_string(),
+            (DeviceMail::Imap(cache), true) => match cache.uid_validity {
+                Some(v) => format!("cache · UIDVALIDITY {v}"),
+                None => "not connected yet".to_string(),
+            },
+            (DeviceMail::Pop3 { .. }, true) => {
+                if self.leave_on_server {
+                    "POP3 · leaves a copy".to_string()
+                } else {
+                    "POP3 · download and delete".to_string()
+                }
+            }
+        };
+        Shelf {
+            title: capitalised(device).to_string(),
+            items,
+            note,
+        }
+    }
+
+    pub(super) fn tally(&self, now: &Snapshot) -> Tally {
+        let inbox = self.store.messages(USER).len();
+        let on_server = match self.protocol {
+            FetchProtocol::Pop3 => inbox,
+            FetchProtocol::Imap => now.server.len(),
+        };
+        let mut places: BTreeMap<&str, Vec<bool>> = BTreeMap::new();
+        if self.protocol == FetchProtocol::Imap {
+            for (subject, (_, seen)) in &now.server {
+                places.entry(subject).or_default().push(*seen);
+            }
+        }
+        for (_, held) in now.devices.iter() {
+            for (subject, read) in held {
+                places.entry(subject).or_default().push(read.0);
+            }
+        }
+        let shared: Vec<&Vec<bool>> = places.values().filter(|v| v.len() > 1).collect();
+        let read_agrees = (!shared.is_empty()).then(|| {
+            shared
+                .iter()
+                .all(|v| v.iter().all(|r| Some(r) == v.first()))
+        });
+        let PerDevice { phone, laptop } = &now.devices;
+        Tally {
+            on_server,
+            on_phone: phone.len(),
+            on_laptop: laptop.len(),
+            read_agrees,
+            commands: self.commands,
+            octets: self.octets,
+        }
+    }
+}
+
+fn quoted_list(subjects: &[&str]) -> String {
+    let quoted: Vec<String> = subjects.iter().map(|s| format!("“{s}”")).collect();
+    quoted.join(", ")
+}

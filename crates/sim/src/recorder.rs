@@ -1,0 +1,256 @@
+//! Writing the timeline: each step with the connection that carried it and the phase of the
+//! journey, and every mailbox and device copy after it, rebuilt only when one changed.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
+
+use postroom_proto::{Explanation, Instant, MailStore};
+
+use crate::device::{header_value, Account, DeviceMail, PerDevice};
+use crate::host::{Host, HostId};
+use crate::narration::Note;
+use crate::scenario::Device;
+use crate::timeline::{Direction, MailboxEntry, MailboxView, Phase, Protocol, Step, Timeline};
+
+/// Everywhere mail is kept in the story, as the mailbox panels show it.
+#[derive(Debug)]
+pub(crate) struct Places {
+    pub provider: MailStore,
+    pub mx: MailStore,
+    /// Alice's user name at her provider, Bob's at his.
+    pub alice: String,
+    pub bob: String,
+    pub devices: PerDevice<Account>,
+    /// Counts the changes to what the devices hold, so the views know when to look again.
+    pub devices_version: u64,
+}
+
+/// A step as the world hands it over; the recorder adds the time of arrival, the
+/// connection, the phase and the mailboxes.
+#[derive(Debug)]
+pub(crate) struct Entry {
+    pub route: (HostId, HostId),
+    pub protocol: Protocol,
+    pub direction: Direction,
+    pub sent_at: Instant,
+    pub bytes: Vec<u8>,
+    pub explanation: Explanation,
+    /// (client state, server state) after the step.
+    pub states: (String, String),
+    pub encrypted: bool,
+}
+
+/// The mailbox views, and the (provider modseq, MX modseq, devices version) they show.
+type ViewCache = Option<((u64, u64, u64), Rc<Vec<MailboxView>>)>;
+
+#[derive(Debug)]
+pub(crate) struct Recorder {
+    steps: Vec<Step>,
+    /// Steps past this many are not recorded.
+    limit: usize,
+    phase: Rc<Phase>,
+    /// Connections opened so far, and the one carrying the current steps (0: none).
+    connections: u32,
+    connection: u32,
+    outcome: Vec<String>,
+    views: ViewCache,
+    /// Subjects of stored messages by (store, UID): read once, not at every step.
+    subjects: BTreeMap<(u8, u32), String>,
+}
+
+impl Recorder {
+    pub fn new(limit: usize, phase: Phase) -> Self {
+        Recorder {
+            steps: Vec::new(),
+            limit,
+            phase: Rc::new(phase),
+            connections: 0,
+            connection: 0,
+            outcome: Vec::new(),
+            views: None,
+            subjects: BTreeMap::new(),
+        }
+    }
+
+    /// Steps recorded so far: the index the next one gets.
+    pub fn len(&self) -> usize {
+        self.steps.len()
+    }
+
+    pub fn is_full(&self) -> bool {
+        self.steps.len() >= self.limit
+    }
+
+    pub fn set_phase(&mut self, label: &str, protocol: Protocol) {
+        self.phase = Rc::new(Phase {
+            label: label.to_string(),
+            protocol,
+        });
+    }
+
+    /// A new TCP connection carries the next steps.
+    pub fn open_connection(&mut self) {
+        self.connections += 1;
+        self.connection = self.connections;
+    }
+
+    /// The next steps cross no connection: it closed, or was cut short.
+    pub fn close_connection(&mut self) {
+        self.connection = 0;
+    }
+
+    /// Adds a sentence to the outcome.
+    pub fn tell(&mut self, sentence: String) {
+        self.outcome.push(sentence);
+    }
+
+    pub fn record(&mut self, places: &Places, now: Instant, entry: Entry) {
+        if self.is_full() {
+            return;
+        }
+        let mailboxes = self.mailboxes(places);
+        self.steps.push(Step {
+            sent_at: entry.sent_at,
+            arrived_at: now,
+            from: entry.route.0,
+            to: entry.route.1,
+            protocol: entry.protocol,
+            direction: entry.direction,
+            bytes: entry.bytes,
+            explanation: entry.explanation,
+            client_state: entry.states.0,
+            server_state: entry.states.1,
+            encrypted: entry.encrypted,
+            connection: self.connection,
+            phase: self.phase.clone(),
+            mailboxes,
+        });
+    }
+
+    /// Something happening inside one host: on no connection, even during one.
+    pub fn local(&mut self, places: &Places, now: Instant, host: HostId, note: Note) {
+        let connection = std::mem::take(&mut self.connection);
+        self.record(
+            places,
+            now,
+            Entry {
+                route: (host, host),
+                protocol: Protocol::Local,
+                direction: Direction::Local,
+                sent_at: now,
+                bytes: format!("{}\r\n", note.text).into_bytes(),
+                explanation: note.explanation,
+                states: (String::new(), String::new()),
+                encrypted: false,
+            },
+        );
+        self.connection = connection;
+    }
+
+    /// Every mailbox and device copy now; rebuilt only when something changed.
+    pub fn mailboxes(&mut self, places: &Places) -> Rc<Vec<MailboxView>> {
+        let key = (
+            places.provider.modseq(),
+            places.mx.modseq(),
+            places.devices_version,
+        );
+        if let Some((k, view)) = &self.views {
+            if *k == key {
+                return view.clone();
+            }
+        }
+        let mut views = vec![server_view(
+            &format!("mx · {}", places.bob),
+            &places.mx,
+            &places.bob,
+            1,
+            &mut self.subjects,
+        )];
+        if !places.provider.messages(&places.alice).is_empty() {
+            views.push(server_view(
+                &format!("smtp · {}", places.alice),
+                &places.provider,
+                &places.alice,
+                0,
+                &mut self.subjects,
+            ));
+        }
+        views.extend(places.devices.iter().map(|(d, a)| device_view(d, a)));
+        let view = Rc::new(views);
+        self.views = Some((key, view.clone()));
+        view
+    }
+
+    pub fn finish(self, hosts: Vec<Host>) -> Timeline {
+        Timeline {
+            hosts,
+            steps: self.steps,
+            outcome: self.outcome,
+        }
+    }
+}
+
+fn server_view(
+    title: &str,
+    store: &MailStore,
+    user: &str,
+    which: u8,
+    subjects: &mut BTreeMap<(u8, u32), String>,
+) -> MailboxView {
+    MailboxView {
+        title: title.to_string(),
+        entries: store
+            .messages(user)
+            .iter()
+            .map(|m| MailboxEntry {
+                id: format!("UID {}", m.uid),
+                subject: subjects
+                    .entry((which, m.uid))
+                    .or_insert_with(|| header_value(&m.bytes, "Subject").unwrap_or_default())
+                    .clone(),
+                size: m.bytes.len(),
+                flags: m.flags.iter().cloned().collect(),
+            })
+            .collect(),
+    }
+}
+
+fn device_view(device: Device, account: &Account) -> MailboxView {
+    let title = format!("{} ({})", device.label(), account.settings.protocol.name());
+    let entries = match &account.mail {
+        DeviceMail::Pop3 { local, .. } => local
+            .iter()
+            .map(|copy| MailboxEntry {
+                id: copy.id.clone(),
+                subject: copy.subject.clone(),
+                size: copy.size,
+                flags: if copy.read {
+                    vec!["read here".to_string()]
+                } else {
+                    Vec::new()
+                },
+            })
+            .collect(),
+        DeviceMail::Imap(cache) => cache
+            .messages
+            .iter()
+            .map(|(uid, m)| MailboxEntry {
+                id: format!("UID {uid}"),
+                subject: m
+                    .bytes
+                    .as_deref()
+                    .and_then(|b| header_value(b, "Subject"))
+                    .unwrap_or_default(),
+                size: m.bytes.as_ref().map_or(0, Vec::len),
+                flags: m
+                    .flags
+                    .iter()
+                    .cloned()
+                    .collect::<BTreeSet<_>>()
+                    .into_iter()
+                    .collect(),
+            })
+            .collect(),
+    };
+    MailboxView { title, entries }
+}
