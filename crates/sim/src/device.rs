@@ -5,8 +5,9 @@
 use std::collections::BTreeMap;
 
 use postroom_proto::imap::{self, DeviceCache, ImapClient};
+use postroom_proto::mime::header_value;
 use postroom_proto::pop3::{self, Keep, Pop3Client};
-use postroom_proto::smtp::ClientTls;
+use postroom_proto::wire::ClientTls;
 use postroom_proto::Instant;
 
 use crate::scenario::{Device, DeviceSettings, FetchProtocol};
@@ -190,24 +191,4 @@ pub(crate) fn imap_client(
     let mut config = imap::ClientConfig::new(user, password);
     config.tls = tls;
     ImapClient::new(config, cache)
-}
-
-/// The value of the first header field called `name` (one line is enough here). Reads only
-/// the header, without copying the message.
-pub(crate) fn header_value(message: &[u8], name: &str) -> Option<String> {
-    for line in message.split(|&b| b == b'\n') {
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
-        if line.is_empty() {
-            return None;
-        }
-        let matches = line
-            .get(..name.len())
-            .is_some_and(|field| field.eq_ignore_ascii_case(name.as_bytes()))
-            && line.get(name.len()) == Some(&b':');
-        if matches {
-            let value = line.get(name.len() + 1..).unwrap_or_default();
-            return Some(String::from_utf8_lossy(value).trim().to_string());
-        }
-    }
-    None
 }

@@ -6,7 +6,9 @@ use std::rc::Rc;
 
 use postroom_proto::{Explanation, Instant, MailStore};
 
-use crate::device::{header_value, Account, DeviceMail, PerDevice};
+use postroom_proto::mime::header_value;
+
+use crate::device::{Account, DeviceMail, PerDevice};
 use crate::host::{Host, HostId};
 use crate::narration::Note;
 use crate::scenario::Device;

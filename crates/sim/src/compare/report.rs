@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 
 use super::script::{capitalised, device_name, Act};
 use super::{Item, Shelf, Side, Tally, FOLDER, USER};
-use crate::device::{header_value, DeviceMail, PerDevice, DEVICES};
+use postroom_proto::mime::header_value;
+
+use crate::device::{DeviceMail, PerDevice, DEVICES};
 use crate::scenario::{Device, FetchProtocol};
 
 /// What every place holds, for comparing before and after.
