@@ -131,7 +131,7 @@ fuzz_target!(|data: &[u8]| {
         if time_passes {
             let minutes = if n % 8 == 7 { 31 } else { 1 };
             now = now + Duration::from_secs(60 * minutes);
-            server.handle_timeout(now);
+            server.handle_timeout(now, &mut store);
             drain(&mut server, &mut units, imap_codec_cannot_read);
         }
         if n % 4 == 3 && n < 32 {
@@ -160,10 +160,10 @@ fuzz_target!(|data: &[u8]| {
         }
         drain(&mut server, &mut units, imap_codec_cannot_read);
     }
-    server.handle_timeout(now + AUTOLOGOUT);
+    server.handle_timeout(now + AUTOLOGOUT, &mut store);
     drain(&mut server, &mut units, imap_codec_cannot_read);
     assert!(server.is_closed() || server.poll_timeout().is_some());
-    server.connection_lost();
+    server.connection_lost(&mut store);
     drain(&mut server, &mut units, imap_codec_cannot_read);
     assert!(server.is_closed());
 });

@@ -50,7 +50,7 @@ fuzz_target!(|data: &[u8]| {
     for chunk in Chunks::new(input, *chunking) {
         if time_passes {
             now = now + Duration::from_secs(61);
-            server.handle_timeout(now);
+            server.handle_timeout(now, &mut store);
             drain(&mut server);
         }
         let was_closed = server.is_closed();
@@ -60,7 +60,7 @@ fuzz_target!(|data: &[u8]| {
         }
         drain(&mut server);
     }
-    server.handle_timeout(now + SERVER_TIMEOUT);
+    server.handle_timeout(now + SERVER_TIMEOUT, &mut store);
     drain(&mut server);
     assert!(server.is_closed() || server.poll_timeout().is_some());
 });

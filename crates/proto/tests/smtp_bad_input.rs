@@ -278,10 +278,10 @@ fn a_silent_client_is_dropped_after_five_minutes_with_421() {
     server.handle_input(T0 + minute * 3, b"HELO c\r\n", &mut store);
     let _ = server.poll_output();
     // Five minutes after the last command, not after the greeting.
-    server.handle_timeout(T0 + minute * 7);
+    server.handle_timeout(T0 + minute * 7, &mut store);
     assert!(!server.is_closed());
     assert_eq!(server.poll_timeout(), Some(T0 + minute * 8));
-    server.handle_timeout(T0 + minute * 8);
+    server.handle_timeout(T0 + minute * 8, &mut store);
     assert!(server.is_closed());
     assert_eq!(
         server.poll_output().unwrap(),

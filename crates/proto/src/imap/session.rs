@@ -14,15 +14,14 @@ impl ServerSession for ImapServer {
     fn handle_input(&mut self, now: Instant, bytes: &[u8], store: &mut MailStore) {
         ImapServer::handle_input(self, now, bytes, store);
     }
-    fn handle_timeout(&mut self, now: Instant, _store: &mut MailStore) {
-        // An IMAP logout changes no mail: \Deleted messages stay until EXPUNGE or CLOSE.
-        ImapServer::handle_timeout(self, now);
+    fn handle_timeout(&mut self, now: Instant, store: &mut MailStore) {
+        ImapServer::handle_timeout(self, now, store);
     }
     fn handle_store_change(&mut self, store: &MailStore) {
         ImapServer::handle_store_change(self, store);
     }
-    fn connection_lost(&mut self, _store: &mut MailStore) {
-        ImapServer::connection_lost(self);
+    fn connection_lost(&mut self, store: &mut MailStore) {
+        ImapServer::connection_lost(self, store);
     }
     fn tls_established(&mut self) {
         ImapServer::tls_established(self);

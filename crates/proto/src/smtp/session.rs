@@ -17,11 +17,11 @@ impl ServerSession for SmtpServer {
     fn handle_input(&mut self, now: Instant, bytes: &[u8], store: &mut MailStore) {
         SmtpServer::handle_input(self, now, bytes, store);
     }
-    fn handle_timeout(&mut self, now: Instant, _store: &mut MailStore) {
-        SmtpServer::handle_timeout(self, now);
+    fn handle_timeout(&mut self, now: Instant, store: &mut MailStore) {
+        SmtpServer::handle_timeout(self, now, store);
     }
-    fn connection_lost(&mut self, _store: &mut MailStore) {
-        // RFC 5321 §4.1.1.10: a transaction cut short is cancelled; nothing was stored.
+    fn connection_lost(&mut self, store: &mut MailStore) {
+        SmtpServer::connection_lost(self, store);
     }
     fn tls_established(&mut self) {
         SmtpServer::tls_established(self);

@@ -185,7 +185,9 @@ impl ImapServer {
         (!self.is_closed()).then_some(self.deadline)
     }
 
-    pub fn handle_timeout(&mut self, now: Instant) {
+    /// The autologout timer (RFC 9051 §5.4). An IMAP logout changes no mail; the store is
+    /// taken as every session's timeout takes it.
+    pub fn handle_timeout(&mut self, now: Instant, _store: &mut MailStore) {
         if !self.is_closed() && now >= self.deadline {
             self.output
                 .push_back(b"* BYE Autologout; idle for too long\r\n".to_vec());
@@ -195,7 +197,8 @@ impl ImapServer {
     }
 
     /// The connection ended.
-    pub fn connection_lost(&mut self) {
+    /// The connection ended without LOGOUT: \Deleted messages stay until an EXPUNGE.
+    pub fn connection_lost(&mut self, _store: &mut MailStore) {
         if !self.is_closed() {
             self.close();
         }

@@ -221,7 +221,9 @@ impl SmtpServer {
     }
 
     /// Gives up on a client that stayed silent too long (RFC 5321 §4.5.3.2.7).
-    pub fn handle_timeout(&mut self, now: Instant) {
+    /// The clock reached [`SmtpServer::poll_timeout`]. The store is not needed (a transaction
+    /// cut short stored nothing) but is taken as every session's timeout takes it.
+    pub fn handle_timeout(&mut self, now: Instant, _store: &mut MailStore) {
         if self.is_closed() || now < self.deadline {
             return;
         }
@@ -229,6 +231,14 @@ impl SmtpServer {
         self.reply(ReplyCode::SERVICE_CLOSING, &text);
         self.events.push_back(ServerEvent::TimedOut);
         self.close();
+    }
+
+    /// The connection ended without QUIT: a transaction not ended by the final period was
+    /// never accepted, so there is nothing to undo (RFC 5321 §4.1.1.10).
+    pub fn connection_lost(&mut self, _store: &mut MailStore) {
+        if !self.is_closed() {
+            self.close();
+        }
     }
 
     /// The caller finished the TLS handshake that followed our 220 to STARTTLS.
