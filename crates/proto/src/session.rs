@@ -110,6 +110,9 @@ pub trait ClientSession: std::fmt::Debug {
     /// The host finished the TLS handshake the client asked for.
     fn tls_established(&mut self, now: Instant);
     fn poll_output(&mut self) -> Option<Vec<u8>>;
+    /// The unit `poll_output` would give next, left where it is: what the client is about
+    /// to send.
+    fn peek_output(&self) -> Option<&[u8]>;
     fn poll_event(&mut self) -> Option<Self::Event>;
     fn poll_timeout(&self) -> Option<Instant>;
     fn is_closed(&self) -> bool;

@@ -1,4 +1,5 @@
-//! Prints the default scenario's timeline as a transcript: `cargo run -p postroom-sim --example dump`.
+//! Prints the default scenario's timeline as a transcript: `cargo run -p postroom-sim --example dump`
+//! (`-- --states` adds each step's client and server state).
 
 fn main() {
     match postroom_sim::run(&postroom_sim::Scenario::default()) {
@@ -14,6 +15,12 @@ fn main() {
                     s.direction.prefix(),
                     s.label()
                 );
+                if std::env::args().any(|a| a == "--states") {
+                    println!(
+                        "      client: {} | server: {}",
+                        s.client_state, s.server_state
+                    );
+                }
             }
             for line in &t.outcome {
                 println!("outcome: {line}");

@@ -4,8 +4,8 @@
 
 use postroom_proto::explain::unreadable;
 use postroom_proto::imap::{self, ImapClient, ImapServer};
-use postroom_proto::pop3::{self, Pop3Client, Pop3Server};
-use postroom_proto::session::{ClientSession, ServerEvents};
+use postroom_proto::pop3::{Pop3Client, Pop3Narrator, Pop3Server};
+use postroom_proto::session::{ClientSession, Narrator, ServerEvents};
 use postroom_proto::smtp::{self, SmtpClient, SmtpServer};
 use postroom_proto::{Explanation, RfcRef};
 
@@ -22,6 +22,15 @@ pub(crate) trait Conversation: Default + std::fmt::Debug {
     fn command(&mut self, server: &Self::Server, bytes: &[u8]) -> Explanation;
     /// What the client will take these server bytes as.
     fn reply(&mut self, client: &Self::Client, bytes: &[u8]) -> Explanation;
+    /// The explanation of a reply, once the client has acted on it: what it did to the
+    /// device's copy may be the point of the step.
+    fn after_reply(
+        &mut self,
+        _events: &[<Self::Client as ClientSession>::Event],
+        explanation: Explanation,
+    ) -> Explanation {
+        explanation
+    }
     /// The client's goodbye (QUIT, LOGOUT).
     fn is_quit(bytes: &[u8]) -> bool;
     /// What a fetching device has so far, so the panels can show it step by step.
@@ -36,6 +45,11 @@ pub(crate) trait Conversation: Default + std::fmt::Debug {
 
 // ---- SMTP ----
 
+/// True if mail data ends with the line holding only a period.
+fn ends_data(bytes: &[u8]) -> bool {
+    bytes == b".\r\n" || bytes.ends_with(b"\r\n.\r\n")
+}
+
 #[derive(Debug, Default)]
 pub(crate) struct Smtp;
 
@@ -46,6 +60,9 @@ impl Conversation for Smtp {
 
     fn command(&mut self, server: &SmtpServer, bytes: &[u8]) -> Explanation {
         match server.state() {
+            smtp::ServerState::ReceivingData if !ends_data(bytes) => {
+                smtp::explain::data_fragment(bytes.len())
+            }
             smtp::ServerState::ReceivingData => {
                 let stuffed = bytes
                     .split(|&b| b == b'\n')
@@ -91,8 +108,9 @@ impl Conversation for Smtp {
 
 #[derive(Debug, Default)]
 pub(crate) struct Pop3 {
-    /// The last command, which says whether its answer has several lines.
-    last_command: Option<pop3::Command>,
+    /// POP3's replies are read by the command they answer and whether the session has
+    /// logged in: the dialogue's narrator follows both, as it does for a pasted log.
+    narrator: Pop3Narrator,
 }
 
 impl Conversation for Pop3 {
@@ -101,30 +119,11 @@ impl Conversation for Pop3 {
     const PROTOCOL: Protocol = Protocol::Pop3;
 
     fn command(&mut self, _server: &Pop3Server, bytes: &[u8]) -> Explanation {
-        let line = bytes.strip_suffix(b"\r\n").unwrap_or(bytes);
-        match pop3::decode::command(line) {
-            Ok(cmd) => {
-                let e = pop3::explain::command(&cmd);
-                self.last_command = Some(cmd);
-                e
-            }
-            Err(_) => Explanation::new(
-                "The client answers the AUTH challenge",
-                "A base64 line carrying the user name and password (RFC 5034).",
-                RfcRef::new(5034, "4"),
-            ),
-        }
+        self.narrator.client_line(bytes)
     }
 
     fn reply(&mut self, _client: &Pop3Client, bytes: &[u8]) -> Explanation {
-        let multiline = self
-            .last_command
-            .as_ref()
-            .is_some_and(pop3::Command::has_multiline_response);
-        match pop3::decode::response(bytes, multiline) {
-            Ok((r, _)) => pop3::explain::response(&r, self.last_command.as_ref()),
-            Err(_) => unreadable("POP3", 1939, "3"),
-        }
+        self.narrator.server_unit(bytes)
     }
 
     fn is_quit(bytes: &[u8]) -> bool {
@@ -160,6 +159,37 @@ impl Conversation for Imap {
 
     fn reply(&mut self, _client: &ImapClient, bytes: &[u8]) -> Explanation {
         imap::explain::server_unit(bytes)
+    }
+
+    fn after_reply(&mut self, events: &[imap::ClientEvent], e: Explanation) -> Explanation {
+        let removed = events
+            .iter()
+            .filter(|e| matches!(e, imap::ClientEvent::MessageRemoved { .. }))
+            .count();
+        if removed == 0 {
+            return e;
+        }
+        // The moment the class should not miss: a device mirrors the server, so mail removed
+        // there (by another device, or a POP3 session that deleted at QUIT) goes here too.
+        Explanation::new(
+            format!(
+                "{} — and this device's copy of {removed} message(s) goes too",
+                e.title
+            ),
+            format!(
+                "{} The server no longer has {} this device had: another device or program \
+                 removed it (a POP3 session deletes what it downloaded when it QUITs). With \
+                 IMAP every device shows the server's mailbox, so the copy here is removed \
+                 as well.",
+                e.why,
+                if removed == 1 {
+                    "a message"
+                } else {
+                    "messages"
+                }
+            ),
+            e.rfc,
+        )
     }
 
     fn is_quit(bytes: &[u8]) -> bool {

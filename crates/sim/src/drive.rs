@@ -104,8 +104,10 @@ impl<C: Conversation> Exchange for Pair<C> {
         let explanation = self.conversation.reply(&self.client, bytes);
         // A reply our own client cannot read would be an engine bug: the client closes.
         let _ = self.client.handle_input(now, bytes);
+        let seen = self.client_events.len();
         self.drain();
-        explanation
+        let new = self.client_events.get(seen..).unwrap_or_default();
+        self.conversation.after_reply(new, explanation)
     }
     fn tls_due(&mut self) -> bool {
         let due = self.tls == (true, true);
@@ -120,10 +122,13 @@ impl<C: Conversation> Exchange for Pair<C> {
         self.drain();
     }
     fn states(&self) -> (String, String) {
-        (
-            self.client.state_name().to_string(),
-            self.server.state_name().to_string(),
-        )
+        // A client that has just read a reply has often queued its next command already;
+        // until that command's own step it is about to send it, not waiting for its answer.
+        let client = match self.client.peek_output() {
+            Some(next) => format!("about to send {}", what_is_sent(C::PROTOCOL, next)),
+            None => self.client.state_name().to_string(),
+        };
+        (client, self.server.state_name().to_string())
     }
     fn cut(&mut self, store: &mut MailStore) {
         self.server.connection_lost(store);
@@ -206,4 +211,33 @@ pub(crate) fn drive(conv: &mut dyn Exchange, link: &mut Link, stage: &mut dyn St
         link.listen(conv, stage.now());
     }
     Ending::Quiet
+}
+
+/// How the state panel names a unit a client is about to send: its command word (after
+/// IMAP's tag), or "the message" for SMTP's mail data.
+fn what_is_sent(protocol: Protocol, unit: &[u8]) -> String {
+    let first = unit.split(|&b| b == b'\n').next().unwrap_or_default();
+    let mut words = first
+        .split(|&b| b == b' ' || b == b'\r')
+        .filter(|w| !w.is_empty());
+    if protocol == Protocol::Imap {
+        words.next();
+    }
+    let word = words.next().unwrap_or_default();
+    let is_command = !word.is_empty() && word.iter().all(u8::is_ascii_alphabetic);
+    if protocol == Protocol::Smtp && unit.split(|&b| b == b'\n').count() > 2 {
+        return "the message".to_string();
+    }
+    if !is_command {
+        // An answer to a challenge, or a literal's octets.
+        return "its next line".to_string();
+    }
+    let word = String::from_utf8_lossy(word).to_ascii_uppercase();
+    match word.as_str() {
+        "UID" => {
+            let next = words.next().unwrap_or_default();
+            format!("UID {}", String::from_utf8_lossy(next).to_ascii_uppercase())
+        }
+        _ => word,
+    }
 }

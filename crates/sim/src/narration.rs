@@ -331,6 +331,23 @@ pub(crate) fn retry(relay: &str, why: Retry) -> Note {
     )
 }
 
+/// Alice's mail program sends again what a lost connection kept in its Outbox.
+pub(crate) fn resend(why: String) -> Note {
+    Note::new(
+        "-- a minute later, Alice's mail program sends the message again --",
+        Explanation::new(
+            "Not sent, so it stays in the Outbox and goes again",
+            format!(
+                "The first attempt failed: {why}. Until a server answers the final period \
+                 with 250, the message is the client's responsibility: the mail program keeps \
+                 it and sends it again (here a minute later; some programs wait for Alice to \
+                 press Send again). A whole new connection: greeting, EHLO, TLS, login."
+            ),
+            RfcRef::new(5321, "4.1.1.4"),
+        ),
+    )
+}
+
 /// The relay sends `sender` a delivery status notification.
 pub(crate) fn bounce(sender: &str) -> Note {
     Note::new(

@@ -35,6 +35,22 @@ pub const MAX_STEPS: usize = 10_000;
 
 /// RFC 5321 §4.5.4.1: "the retry interval SHOULD be at least 30 minutes".
 const RETRY_AFTER: Duration = Duration::from_secs(30 * 60);
+/// A mail program sends what stayed in its Outbox again this much later.
+const RESEND_AFTER: Duration = Duration::from_secs(60);
+/// Attempts at submission shown: the first, and one more after a lost connection.
+const SUBMISSION_ATTEMPTS: u32 = 2;
+
+/// How one attempt at submission ended.
+#[derive(Debug)]
+enum Submission {
+    /// The provider took the message (its content as it will be relayed).
+    Accepted(Vec<u8>),
+    /// Refused for good (a wrong password, no TLS, a refused message): sending again as it
+    /// is would not help.
+    Failed(String),
+    /// The connection was lost: the message stays in the Outbox and is sent again.
+    Lost(String),
+}
 
 /// Why a scenario cannot run; shown to the user as is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -237,7 +253,54 @@ impl World<'_> {
         self.sent += 1;
         let date = clock::date(self.now);
         let message = Message::new(&s.from, &s.to, subject, &date, body).to_bytes();
-        // 1. Submission: Alice's client to her provider, TLS and login first (RFC 6409).
+        let mut attempt = 1;
+        let content = loop {
+            match self.submit(from, to, message.clone(), first && attempt == 1) {
+                Submission::Accepted(content) => break content,
+                Submission::Failed(why) => {
+                    self.tell(format!("Alice's message was not sent: {why}."));
+                    return;
+                }
+                Submission::Lost(why) if attempt < SUBMISSION_ATTEMPTS => {
+                    // A mail program keeps what it could not send in its Outbox and sends it
+                    // again: the connection, not the message, was the problem.
+                    self.tell(format!(
+                        "Alice's attempt {attempt} failed ({why}); her mail program sent the \
+                         message again."
+                    ));
+                    self.now = self.now + RESEND_AFTER;
+                    self.sync_clocks();
+                    self.local(ALICE, narration::resend(why));
+                    attempt += 1;
+                }
+                Submission::Lost(why) => {
+                    self.tell(format!("Alice's message was not sent: {why}."));
+                    return;
+                }
+            }
+        };
+        self.tell("Alice's provider accepted the message for delivery.".into());
+        // 2. DNS: where does mail for Bob's domain go?
+        self.recorder.set_phase("DNS", Protocol::Dns);
+        let no_mx = self.faults.has(Fault::NoMxRecord);
+        for lookup in self.dns.mx_lookups(to.domain(), no_mx) {
+            self.ask_dns(SUBMISSION, lookup, ("resolving", "resolved"));
+        }
+        // 3. Relay to the MX: the content carries the submission server's Received: line
+        // (RFC 5321 §4.4), and the MX adds its own.
+        self.relay(from, to, content, 1);
+    }
+
+    /// One attempt at submission: Alice's client to her provider, TLS and login first
+    /// (RFC 6409). `faulty`: the faults that strike the first attempt of the first email
+    /// strike this one.
+    fn submit(
+        &mut self,
+        from: &Mailbox,
+        to: &Mailbox,
+        message: Vec<u8>,
+        faulty: bool,
+    ) -> Submission {
         self.recorder.set_phase("SMTP submission", Protocol::Smtp);
         let mut config = ClientConfig::new(&format!("laptop.{}", from.domain()));
         config.tls = ClientTls::Required;
@@ -261,7 +324,7 @@ impl World<'_> {
         };
         let server = self.services.submission_server(tls, self.now);
         let mut conv = Pair::<Smtp>::new(client, server);
-        let cut = self.faults.submission_cut(first);
+        let cut = self.faults.submission_cut(faulty);
         let ending = self.converse(&mut conv, (ALICE, SUBMISSION), Which::Provider, cut);
         let accepted = conv.server_events.iter().find_map(|e| match e {
             smtp::ServerEvent::MessageAccepted {
@@ -269,53 +332,61 @@ impl World<'_> {
             } if !remote.is_empty() => Some(content.clone()),
             _ => None,
         });
-        let Some(content) = accepted else {
-            let why = conv
-                .client_events
-                .iter()
-                .find_map(|e| match e {
-                    smtp::ClientEvent::AuthenticationFailed(r) => {
-                        Some(format!("the login was refused ({})", r.text()))
-                    }
-                    smtp::ClientEvent::GaveUp(why) => Some(why.clone()),
-                    smtp::ClientEvent::MessageRejected(r) => {
-                        Some(format!("the server refused it ({})", r.text()))
-                    }
-                    _ => None,
-                })
-                .or_else(|| {
-                    (cut == Cut::MidData).then(|| {
-                        "the connection dropped in the middle of DATA; the client will try again"
-                            .to_string()
-                    })
-                })
-                .or_else(|| {
-                    (ending == Ending::Dropped).then(|| {
-                        "the connection dropped before the server took the message; the client \
-                         will try again"
-                            .to_string()
-                    })
-                })
-                .unwrap_or_else(|| "the submission did not complete".into());
-            self.tell(format!("Alice's message was not sent: {why}."));
-            return;
-        };
-        self.tell("Alice's provider accepted the message for delivery.".into());
-        // 2. DNS: where does mail for Bob's domain go?
+        let heard = conv
+            .client_events
+            .iter()
+            .any(|e| matches!(e, smtp::ClientEvent::MessageAccepted(_)));
+        match accepted {
+            Some(content) if heard || ending == Ending::Quiet => {
+                return Submission::Accepted(content)
+            }
+            Some(content) => {
+                // Stored, but the 250 was lost: the provider relays it, and Alice's program,
+                // which never heard so, sends it again (RFC 5321 §4.5.3.2.6).
+                self.tell(
+                    "Alice's provider accepted the message, but her mail program never heard \
+                     so."
+                    .into(),
+                );
+                self.relay_now(from, to, content);
+                return Submission::Lost(
+                    "the connection dropped before the 250 arrived".to_string(),
+                );
+            }
+            None => {}
+        }
+        let refused = conv.client_events.iter().find_map(|e| match e {
+            smtp::ClientEvent::AuthenticationFailed(r) => {
+                Some(format!("the login was refused ({})", r.text()))
+            }
+            smtp::ClientEvent::GaveUp(why) => Some(why.clone()),
+            smtp::ClientEvent::MessageRejected(r) => {
+                Some(format!("the server refused it ({})", r.text()))
+            }
+            _ => None,
+        });
+        match (refused, cut, ending) {
+            (Some(why), _, _) => Submission::Failed(why),
+            (None, Cut::MidData, _) => {
+                Submission::Lost("the connection dropped in the middle of DATA".to_string())
+            }
+            (None, _, Ending::Dropped | Ending::Cut) => Submission::Lost(
+                "the connection dropped before the server took the message".to_string(),
+            ),
+            (None, _, Ending::Quiet) => {
+                Submission::Failed("the submission did not complete".to_string())
+            }
+        }
+    }
+
+    /// DNS and the relay for a message the provider took while its client was cut off.
+    fn relay_now(&mut self, from: &Mailbox, to: &Mailbox, content: Vec<u8>) {
         self.recorder.set_phase("DNS", Protocol::Dns);
         let no_mx = self.faults.has(Fault::NoMxRecord);
         for lookup in self.dns.mx_lookups(to.domain(), no_mx) {
             self.ask_dns(SUBMISSION, lookup, ("resolving", "resolved"));
         }
-        // 3. Relay to the MX, with a trace header (RFC 5321 §4.4).
-        let received = format!(
-            "Received: from laptop.{} by smtp.{} with ESMTPSA; {date}\r\n",
-            from.domain(),
-            from.domain()
-        );
-        let mut relayed = received.into_bytes();
-        relayed.extend_from_slice(&content);
-        self.relay(from, to, relayed, 1);
+        self.relay(from, to, content, 1);
     }
 
     /// Relays to the MX; `attempt` counts from 1. A temporary failure (4xx, the server down,

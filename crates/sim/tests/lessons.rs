@@ -307,7 +307,7 @@ fn a_server_that_is_down_gets_the_mail_on_the_retry() {
 }
 
 #[test]
-fn a_connection_dropped_mid_data_delivers_nothing() {
+fn a_connection_dropped_mid_data_is_sent_again_and_delivered_once() {
     let mut s = scenario(&[Action::Check(Laptop)]);
     s.faults.push(Fault::DropMidData);
     let t = run(&s).unwrap();
@@ -315,16 +315,20 @@ fn a_connection_dropped_mid_data_delivers_nothing() {
         &t,
         "the connection drops in the middle of the message"
     ));
-    assert!(
-        !t.steps.iter().any(|s| s.protocol == Protocol::Dns),
-        "nothing to relay"
-    );
+    // The half that crossed is called what it is: no final period, nothing accepted.
+    assert!(t
+        .steps
+        .iter()
+        .any(|s| s.explanation.title.starts_with("Part of the message")));
+    // The message stayed in Alice's Outbox: her mail program sends it again, and it goes.
+    assert!(said(&t, "Alice's mail program sends the message again"));
+    assert!(t.steps.iter().any(|s| s.protocol == Protocol::Dns));
     assert!(
         t.outcome[0].contains("dropped in the middle of DATA"),
         "{:?}",
         t.outcome
     );
-    assert_eq!(messages(&t, "Bob's laptop"), Vec::<String>::new());
+    assert_eq!(messages(&t, "Bob's laptop"), ["Lunch on Friday?"]);
 }
 
 #[test]
@@ -521,7 +525,17 @@ fn a_one_off_fault_strikes_the_first_email_only() {
     s.send_later("Trying again", "Did it arrive?").unwrap();
     s.actions.push(Action::Check(Laptop));
     let t = run(&s).unwrap();
-    assert_eq!(messages(&t, "Bob's laptop"), ["Trying again"]);
+    // The first email's first attempt is cut; it goes again, and the second email is not cut.
+    let resends = t
+        .steps
+        .iter()
+        .filter(|s| s.label().contains("sends the message again"))
+        .count();
+    assert_eq!(resends, 1);
+    assert_eq!(
+        messages(&t, "Bob's laptop"),
+        ["Lunch on Friday?", "Trying again"]
+    );
     // A wrong password is wrong every time.
     let mut s = scenario(&[]);
     s.faults.push(Fault::WrongPassword);
@@ -616,17 +630,25 @@ fn a_connection_dropped_at_a_chosen_step_behaves_as_its_protocol_says() {
         .iter()
         .any(|o| o.contains("reached bob's mailbox")));
 
-    // Submission drops before DATA: nothing is sent.
+    // Submission drops before DATA: the message stays in Alice's Outbox and goes again.
     let mut s = scenario(&[]);
     let mail = step_of(&run(&s).unwrap(), "MAIL FROM:");
     s.faults.push(Fault::DropAfter(mail as u32));
     let t = run(&s).unwrap();
+    let resend = t
+        .steps
+        .iter()
+        .find(|s| s.label().contains("sends the message again"))
+        .expect("a second attempt");
     assert!(
-        t.outcome[0].contains("the connection dropped before the server took the message"),
+        resend
+            .explanation
+            .why
+            .contains("the connection dropped before the server took the message"),
         "{:?}",
-        t.outcome
+        resend.explanation
     );
-    assert_eq!(messages(&t, "mx"), Vec::<String>::new());
+    assert_eq!(messages(&t, "mx"), ["Lunch on Friday?"]);
 
     // A step that ends its connection anyway changes nothing.
     let mut s = scenario(&[]);

@@ -101,7 +101,11 @@ enum Pending {
     Select,
     SearchAll,
     FetchFlags,
-    FetchNew,
+    /// Downloading what is new; `fetching` is false when there was nothing to fetch and
+    /// a NOOP ends the round instead.
+    FetchNew {
+        fetching: bool,
+    },
     Intent(Intent),
     Expunge,
     Idle,
@@ -117,7 +121,10 @@ impl Pending {
             Pending::Login => "waiting for the login response",
             Pending::Select => "waiting for the SELECT response",
             Pending::SearchAll => "waiting for the UID SEARCH response",
-            Pending::FetchFlags | Pending::FetchNew => "waiting for the UID FETCH response",
+            Pending::FetchFlags | Pending::FetchNew { fetching: true } => {
+                "waiting for the UID FETCH response"
+            }
+            Pending::FetchNew { fetching: false } => "waiting for the NOOP response",
             Pending::Intent(Intent::MoveTo(..)) => "waiting for the UID MOVE response",
             Pending::Intent(Intent::Idle) | Pending::Idle => "waiting for the IDLE response",
             Pending::Intent(Intent::Logout) | Pending::Logout => "waiting for the LOGOUT response",
@@ -220,6 +227,11 @@ impl ImapClient {
 
     pub fn poll_output(&mut self) -> Option<Vec<u8>> {
         self.output.pop_front()
+    }
+
+    /// The unit `poll_output` would give next, left in place.
+    pub fn peek_output(&self) -> Option<&[u8]> {
+        self.output.front().map(Vec::as_slice)
     }
 
     pub fn poll_event(&mut self) -> Option<ClientEvent> {
@@ -484,7 +496,9 @@ impl ImapClient {
     }
 
     fn busy_fetching_new(&self) -> bool {
-        self.pending.iter().any(|(_, p)| *p == Pending::FetchNew)
+        self.pending
+            .iter()
+            .any(|(_, p)| matches!(p, Pending::FetchNew { .. }))
     }
 
     fn after_capabilities(&mut self) {
@@ -563,7 +577,7 @@ impl ImapClient {
                 }
             }
             Pending::FetchFlags => self.fetch_new(),
-            Pending::FetchNew => {
+            Pending::FetchNew { .. } => {
                 if !self.synchronised {
                     self.synchronised = true;
                     self.cache.highest_modseq = self.selected_modseq;
@@ -634,7 +648,7 @@ impl ImapClient {
         let set = match (missing.is_empty(), arrived) {
             (true, false) => {
                 // Nothing to download: finish the round with a harmless NOOP-like fetch.
-                self.send("NOOP", Pending::FetchNew);
+                self.send("NOOP", Pending::FetchNew { fetching: false });
                 return;
             }
             (false, false) => missing.join(","),
@@ -653,7 +667,7 @@ impl ImapClient {
         // BODY.PEEK: downloading must not mark the message read on every device.
         self.send(
             &format!("UID FETCH {set} (FLAGS BODY.PEEK[])"),
-            Pending::FetchNew,
+            Pending::FetchNew { fetching: true },
         );
     }
 

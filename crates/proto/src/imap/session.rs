@@ -92,6 +92,9 @@ impl ClientSession for ImapClient {
     fn poll_output(&mut self) -> Option<Vec<u8>> {
         ImapClient::poll_output(self)
     }
+    fn peek_output(&self) -> Option<&[u8]> {
+        ImapClient::peek_output(self)
+    }
     fn poll_event(&mut self) -> Option<Self::Event> {
         ImapClient::poll_event(self)
     }

@@ -176,6 +176,11 @@ impl Pop3Client {
         self.output.pop_front()
     }
 
+    /// The unit `poll_output` would give next, left in place.
+    pub fn peek_output(&self) -> Option<&[u8]> {
+        self.output.front().map(Vec::as_slice)
+    }
+
     pub fn poll_event(&mut self) -> Option<ClientEvent> {
         self.events.pop_front()
     }

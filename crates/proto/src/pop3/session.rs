@@ -98,6 +98,9 @@ impl ClientSession for Pop3Client {
     fn poll_output(&mut self) -> Option<Vec<u8>> {
         Pop3Client::poll_output(self)
     }
+    fn peek_output(&self) -> Option<&[u8]> {
+        Pop3Client::peek_output(self)
+    }
     fn poll_event(&mut self) -> Option<Self::Event> {
         Pop3Client::poll_event(self)
     }

@@ -140,10 +140,23 @@ pub fn data_content(message_octets: usize, stuffed_lines: usize) -> Explanation 
         format!("The message itself ({message_octets} octets), then a line with a single period"),
         format!(
             "Header fields, an empty line, then the body, every line ending in CR LF. The line \
-             holding only a period marks the end. {stuffing} On delivery the server adds a \
-             Return-Path: line naming the envelope sender (RFC 5321 §4.4)."
+             holding only a period marks the end. {stuffing} The server that takes it adds its \
+             Received: line at the top, and on final delivery a Return-Path: line naming the \
+             envelope sender (RFC 5321 §4.4)."
         ),
         RfcRef::new(RFC, "4.5.2"),
+    )
+}
+
+/// Explains message data that stops before the line holding only a period.
+pub fn data_fragment(octets: usize) -> Explanation {
+    Explanation::new(
+        format!("Part of the message ({octets} octets), with no final period"),
+        "The lines of the message arrive, but the line holding only a period, which ends it, \
+         does not: until it comes, the server has accepted nothing, and a connection lost now \
+         cancels the transaction."
+            .to_string(),
+        RfcRef::new(RFC, "4.1.1.4"),
     )
 }
 

@@ -112,6 +112,9 @@ impl ClientSession for SmtpClient {
     fn poll_output(&mut self) -> Option<Vec<u8>> {
         SmtpClient::poll_output(self)
     }
+    fn peek_output(&self) -> Option<&[u8]> {
+        SmtpClient::peek_output(self)
+    }
     fn poll_event(&mut self) -> Option<Self::Event> {
         SmtpClient::poll_event(self)
     }
