@@ -41,9 +41,34 @@ pub(crate) trait Conversation: Default + std::fmt::Debug {
     fn accepted_unheard(_pair: &Pair<Self>) -> bool {
         false
     }
+    /// SMTP: every message was accepted and the client heard so: only the goodbye is left.
+    fn all_heard(_pair: &Pair<Self>) -> bool {
+        false
+    }
 }
 
 // ---- SMTP ----
+
+/// A QUIT sent because the client will not go on, explained by why.
+fn gives_up(why: &str) -> Explanation {
+    if why.contains("TLS") {
+        return Explanation::new(
+            "No encryption offered: the client will not log in, and says goodbye",
+            format!(
+                "{why}. Its settings require TLS, so rather than send the password in clear, \
+                 where anyone on the path could read it, it quits. The message stays in the \
+                 Outbox, unsent: only a server that offers STARTTLS (or TLS from the start, on \
+                 port 465) will get it."
+            ),
+            RfcRef::new(3207, "4"),
+        );
+    }
+    Explanation::new(
+        "The client gives up, and says goodbye",
+        format!("{why}: the session cannot go on, so the client ends it politely with QUIT."),
+        RfcRef::new(5321, "4.1.1.10"),
+    )
+}
 
 /// True if mail data ends with the line holding only a period.
 fn ends_data(bytes: &[u8]) -> bool {
@@ -51,7 +76,10 @@ fn ends_data(bytes: &[u8]) -> bool {
 }
 
 #[derive(Debug, Default)]
-pub(crate) struct Smtp;
+pub(crate) struct Smtp {
+    /// Why the client gave up, once it has: its QUIT is explained by it.
+    gave_up: Option<String>,
+}
 
 impl Conversation for Smtp {
     type Client = SmtpClient;
@@ -59,6 +87,11 @@ impl Conversation for Smtp {
     const PROTOCOL: Protocol = Protocol::Smtp;
 
     fn command(&mut self, server: &SmtpServer, bytes: &[u8]) -> Explanation {
+        if let Some(why) = self.gave_up.as_deref() {
+            if bytes.eq_ignore_ascii_case(b"QUIT\r\n") {
+                return gives_up(why);
+            }
+        }
         match server.state() {
             smtp::ServerState::ReceivingData if !ends_data(bytes) => {
                 smtp::explain::data_fragment(bytes.len())
@@ -78,6 +111,15 @@ impl Conversation for Smtp {
                     .unwrap_or_else(|_| unreadable("SMTP", 5321, "4.2.2"))
             }
         }
+    }
+
+    fn after_reply(&mut self, events: &[smtp::ClientEvent], e: Explanation) -> Explanation {
+        for event in events {
+            if let smtp::ClientEvent::GaveUp(why) = event {
+                self.gave_up = Some(why.clone());
+            }
+        }
+        e
     }
 
     fn reply(&mut self, client: &SmtpClient, bytes: &[u8]) -> Explanation {
@@ -101,6 +143,18 @@ impl Conversation for Smtp {
             .iter()
             .any(|e| matches!(e, smtp::ClientEvent::MessageAccepted(_)));
         stored && !heard
+    }
+
+    fn all_heard(pair: &Pair<Self>) -> bool {
+        let heard = pair
+            .client_events
+            .iter()
+            .any(|e| matches!(e, smtp::ClientEvent::MessageAccepted(_)));
+        let left = matches!(
+            pair.client.state(),
+            smtp::ClientState::Ready | smtp::ClientState::ExpectQuitReply
+        );
+        heard && left
     }
 }
 

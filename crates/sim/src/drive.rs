@@ -76,6 +76,7 @@ pub(crate) trait Exchange: Outbox {
     fn is_quit(&self, bytes: &[u8]) -> bool;
     fn device_progress(&self) -> DeviceProgress<'_>;
     fn accepted_unheard(&self) -> bool;
+    fn all_heard(&self) -> bool;
 }
 
 impl<C: Conversation> Outbox for Pair<C> {
@@ -141,6 +142,9 @@ impl<C: Conversation> Exchange for Pair<C> {
     }
     fn accepted_unheard(&self) -> bool {
         C::accepted_unheard(self)
+    }
+    fn all_heard(&self) -> bool {
+        C::all_heard(self)
     }
 }
 

@@ -11,6 +11,7 @@ pub mod console;
 mod conversation;
 mod device;
 mod drive;
+pub mod fault_marks;
 pub mod host;
 mod narration;
 mod net;
@@ -20,6 +21,7 @@ pub mod share;
 pub mod timeline;
 pub mod world;
 
+pub use fault_marks::fault_marks;
 pub use host::{Host, HostId};
 pub use scenario::{Action, Device, DeviceSettings, Email, Fault, FetchProtocol, Scenario};
 pub use timeline::{Direction, MailboxEntry, MailboxView, Phase, Protocol, Step, Timeline};

@@ -46,9 +46,18 @@ pub(crate) fn tls_handshake(protocol: Protocol) -> Note {
 }
 
 /// The connection drops after a step chosen for it ([`crate::Fault::DropAfter`]);
-/// `accepted_unheard` when an SMTP server has stored a message whose 250 is still on its way.
-pub(crate) fn dropped_here(protocol: Protocol, accepted_unheard: bool) -> Note {
-    let explanation = if accepted_unheard {
+/// `accepted_unheard` when an SMTP server has stored a message whose 250 is still on its way;
+/// `all_heard` when the client heard every 250 and only the goodbye is left.
+pub(crate) fn dropped_here(protocol: Protocol, accepted_unheard: bool, all_heard: bool) -> Note {
+    let explanation = if all_heard && protocol == Protocol::Smtp {
+        Explanation::new(
+            "The connection is lost after the 250: the message is delivered",
+            "The server accepted the message and the client heard its 250, so the message is \
+             the server's responsibility now: nothing is sent again. Only the goodbye (QUIT \
+             and its 221) is missing, and that changes nothing.",
+            RfcRef::new(5321, "4.1.1.4"),
+        )
+    } else if accepted_unheard {
         Explanation::new(
             "The connection is lost before the 250 arrives",
             "The server has already stored the message, but its 250 never reaches the \

@@ -107,7 +107,8 @@ impl Stage for Wire<'_, '_> {
             .strike(steps, self.cut, unit, conv.is_quit(&unit.bytes));
         if strike == Some(Strike::Drop) {
             world.now = world.now.max(unit.arrives);
-            let note = narration::dropped_here(conv.protocol(), conv.accepted_unheard());
+            let note =
+                narration::dropped_here(conv.protocol(), conv.accepted_unheard(), conv.all_heard());
             conv.cut(world.store(self.which));
             world.local(self.client, note);
             return Arrival::Ended(Ending::Dropped);
