@@ -164,7 +164,19 @@ fn folders_exist_only_in_imap() {
         .find(|s| s.title.ends_with("· Work"))
         .unwrap();
     assert_eq!(subjects(work), ["Lunch on Friday?"]);
-    assert!(!subjects(&imap.phone).contains(&"Lunch on Friday?"));
+    // The folder is on the server: both IMAP devices show the message in it, and the
+    // outcome table counts it on each.
+    for device in [&imap.phone, &imap.laptop] {
+        let filed = device
+            .items
+            .iter()
+            .find(|i| i.subject == "Lunch on Friday?")
+            .expect("filed, and still on the device");
+        assert_eq!(filed.note, "in Work, a folder on the server");
+    }
+    let pop3_last = c.pop3.last().unwrap();
+    assert!(imap.tally.on_phone >= pop3_last.tally.on_phone);
+    assert_eq!(imap.tally.on_laptop, subjects(&imap.laptop).len());
     assert!(wire(&c.imap[4], Device::Laptop)
         .iter()
         .any(|l| l.contains("UID MOVE")));

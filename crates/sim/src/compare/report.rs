@@ -36,15 +36,21 @@ impl Side {
                 .iter()
                 .map(|l| (l.subject.clone(), (l.read, l.folder.is_some())))
                 .collect(),
-            DeviceMail::Imap(cache) => cache
-                .messages
-                .values()
-                .filter(|m| !m.flags.contains("\\Deleted"))
-                .filter_map(|m| {
-                    let subject = header_value(m.bytes.as_deref()?, "Subject")?;
-                    Some((subject, (m.flags.contains("\\Seen"), false)))
-                })
-                .collect(),
+            DeviceMail::Imap(cache) => {
+                let inbox = cache
+                    .messages
+                    .values()
+                    .filter(|m| !m.flags.contains("\\Deleted"))
+                    .filter_map(|m| {
+                        let subject = header_value(m.bytes.as_deref()?, "Subject")?;
+                        Some((subject, (m.flags.contains("\\Seen"), false)))
+                    });
+                let folders = self
+                    .other_folders(cache.uid_validity.is_some())
+                    .into_iter()
+                    .map(|(_, item)| (item.subject, (item.read, true)));
+                inbox.chain(folders).collect()
+            }
         });
         Snapshot { server, devices }
     }
@@ -125,10 +131,16 @@ impl Side {
                         };
                         out.push(format!("{name}: “{subject}” is read{only}."));
                     }
-                    Some(&(_, f)) if f != filed => out.push(format!(
-                        "{name}: “{subject}” is filed in {FOLDER} on this device only — POP3 has \
-                         no folders on the server."
-                    )),
+                    Some(&(_, f)) if f != filed => out.push(match self.protocol {
+                        FetchProtocol::Pop3 => format!(
+                            "{name}: “{subject}” is filed in {FOLDER} on this device only — POP3 \
+                             has no folders on the server."
+                        ),
+                        FetchProtocol::Imap => format!(
+                            "{name}: “{subject}” is in {FOLDER} — a folder on the server, so \
+                             every device finds it there{pushed}."
+                        ),
+                    }),
                     _ => {}
                 }
             }
@@ -220,6 +232,14 @@ impl Side {
                         note: String::new(),
                     })
                 })
+                .chain(
+                    self.other_folders(cache.uid_validity.is_some())
+                        .into_iter()
+                        .map(|(folder, mut item)| {
+                            item.note = format!("in {folder}, a folder on the server");
+                            item
+                        }),
+                )
                 .collect(),
         };
         for (subject, &(read, _)) in before.devices.get(device) {
@@ -253,6 +273,33 @@ impl Side {
             items,
             note,
         }
+    }
+
+    /// The messages of the IMAP server's folders other than INBOX, as an IMAP device shows
+    /// them: folders live on the server, so every device that has connected lists them (and
+    /// opens them on demand) — none when it has never connected.
+    fn other_folders(&self, connected: bool) -> Vec<(String, Item)> {
+        if !connected || self.protocol != FetchProtocol::Imap {
+            return Vec::new();
+        }
+        self.store
+            .folder_names(USER)
+            .into_iter()
+            .filter(|name| name != "INBOX")
+            .filter_map(|name| Some((self.store.folder(USER, &name)?, name)))
+            .flat_map(|(folder, name)| {
+                folder.messages.iter().map(move |m| {
+                    let item = Item {
+                        subject: header_value(&m.bytes, "Subject").unwrap_or_default(),
+                        id: format!("UID {}", m.uid),
+                        read: m.flags.contains("\\Seen"),
+                        gone: false,
+                        note: String::new(),
+                    };
+                    (name.clone(), item)
+                })
+            })
+            .collect()
     }
 
     pub(super) fn tally(&self, now: &Snapshot) -> Tally {
