@@ -11,7 +11,7 @@ use postroom_proto::mime::header_value;
 use crate::device::{Account, DeviceMail, PerDevice};
 use crate::host::{Host, HostId};
 use crate::narration::Note;
-use crate::scenario::Device;
+use crate::scenario::{person, Device};
 use crate::timeline::{Direction, MailboxEntry, MailboxView, Phase, Protocol, Step, Timeline};
 
 /// Everywhere mail is kept in the story, as the mailbox panels show it.
@@ -177,7 +177,13 @@ impl Recorder {
                 &mut self.subjects,
             ));
         }
-        views.extend(places.devices.iter().map(|(d, a)| device_view(d, a)));
+        let owner = person(&format!("{}@", places.bob));
+        views.extend(
+            places
+                .devices
+                .iter()
+                .map(|(d, a)| device_view(d, &owner, a)),
+        );
         let view = Rc::new(views);
         self.views = Some((key, view.clone()));
         view
@@ -217,8 +223,12 @@ fn server_view(
     }
 }
 
-fn device_view(device: Device, account: &Account) -> MailboxView {
-    let title = format!("{} ({})", device.label(), account.settings.protocol.name());
+fn device_view(device: Device, owner: &str, account: &Account) -> MailboxView {
+    let title = format!(
+        "{} ({})",
+        device.label_of(owner),
+        account.settings.protocol.name()
+    );
     let entries = match &account.mail {
         DeviceMail::Pop3 { local, .. } => local
             .iter()

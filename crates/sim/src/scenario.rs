@@ -10,11 +10,32 @@ pub enum Device {
 }
 
 impl Device {
+    /// The label in the default story, where the recipient is Bob.
     pub fn label(self) -> &'static str {
         match self {
             Device::Phone => "Bob's phone",
             Device::Laptop => "Bob's laptop",
         }
+    }
+
+    /// The device's label for its owner, e.g. "Carol's phone".
+    pub fn label_of(self, owner: &str) -> String {
+        match self {
+            Device::Phone => format!("{owner}'s phone"),
+            Device::Laptop => format!("{owner}'s laptop"),
+        }
+    }
+}
+
+/// How the story names the person behind an address: its local part, capitalised
+/// (`carol@example.net` is Carol), up to a dot or plus sign (`jo.smith` is Jo).
+pub fn person(address: &str) -> String {
+    let local = address.split('@').next().unwrap_or_default();
+    let first = local.split(['.', '+', '_', '-']).next().unwrap_or_default();
+    let mut chars = first.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => "Someone".to_string(),
     }
 }
 
@@ -188,6 +209,21 @@ pub struct Scenario {
 }
 
 impl Scenario {
+    /// The recipient, as the lanes name him or her: Bob in the default story.
+    pub fn recipient(&self) -> String {
+        person(&self.to)
+    }
+
+    /// The sender: Alice in the default story.
+    pub fn sender(&self) -> String {
+        person(&self.from)
+    }
+
+    /// A device's label in this story, e.g. "Bob's phone".
+    pub fn device_label(&self, device: Device) -> String {
+        device.label_of(&self.recipient())
+    }
+
     pub fn settings(&self, device: Device) -> &DeviceSettings {
         match device {
             Device::Phone => &self.phone,

@@ -172,7 +172,7 @@ pub fn run_limited(scenario: &Scenario, limit: usize) -> Result<Timeline, Scenar
     }
     let hosts = vec![
         Host::new(
-            "Alice's laptop",
+            &format!("{}'s laptop", scenario.sender()),
             &format!("laptop.{}", from.domain()),
             "mail client",
         ),
@@ -182,14 +182,18 @@ pub fn run_limited(scenario: &Scenario, limit: usize) -> Result<Timeline, Scenar
             "submission :587",
         ),
         Host::new("DNS resolver", "resolver", "MX lookup"),
-        Host::new("Bob's mail server", world.services.mx(), "MX :25 · store"),
         Host::new(
-            "Bob's phone",
+            &format!("{}'s mail server", scenario.recipient()),
+            world.services.mx(),
+            "MX :25 · store",
+        ),
+        Host::new(
+            &scenario.device_label(Device::Phone),
             "phone",
             &device_role(scenario, Device::Phone),
         ),
         Host::new(
-            "Bob's laptop",
+            &scenario.device_label(Device::Laptop),
             "laptop",
             &device_role(scenario, Device::Laptop),
         ),
@@ -505,8 +509,10 @@ Date: {date}\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type
         account.mail = DeviceMail::empty(protocol);
         self.places.devices_version += 1;
         // Its own phase: the session that follows is coloured by its protocol, not by this.
-        self.recorder
-            .set_phase(&format!("{} set up again", device.label()), Protocol::Local);
+        self.recorder.set_phase(
+            &format!("{} set up again", self.scenario.device_label(device)),
+            Protocol::Local,
+        );
         self.local(device_host(device), narration::set_up_again(protocol));
     }
 
@@ -519,7 +525,11 @@ Date: {date}\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type
         let host = device_host(device);
         let Account { settings, mail } = self.places.devices.get(device).clone();
         self.recorder.set_phase(
-            &format!("{} {}", settings.protocol.name(), device.label()),
+            &format!(
+                "{} {}",
+                settings.protocol.name(),
+                self.scenario.device_label(device)
+            ),
             match settings.protocol {
                 FetchProtocol::Pop3 => Protocol::Pop3,
                 FetchProtocol::Imap => Protocol::Imap,

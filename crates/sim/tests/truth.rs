@@ -204,3 +204,32 @@ fn the_moment_the_laptop_loses_its_copy_is_explained() {
         gone.explanation
     );
 }
+
+#[test]
+fn the_lanes_follow_the_people_in_the_addresses() {
+    let s = Scenario {
+        to: "carol@example.net".into(),
+        from: "dave.jones@example.org".into(),
+        ..Scenario::default()
+    };
+    let t = run(&s).unwrap();
+    let labels: Vec<&str> = t.hosts.iter().map(|h| h.label.as_str()).collect();
+    assert_eq!(
+        labels,
+        [
+            "Dave's laptop",
+            "Submission server",
+            "DNS resolver",
+            "Carol's mail server",
+            "Carol's phone",
+            "Carol's laptop"
+        ]
+    );
+    let titles: Vec<&str> = t.steps[0]
+        .mailboxes
+        .iter()
+        .map(|v| v.title.as_str())
+        .collect();
+    assert!(titles.iter().any(|t| t.starts_with("Carol's phone")), "{titles:?}");
+    assert!(!titles.iter().any(|t| t.contains("Bob")), "{titles:?}");
+}

@@ -36,7 +36,7 @@ impl World<'_> {
             self.local(host, narration::connection_refused(&name, port));
             self.tell(format!(
                 "{} could not connect: nothing listens on port {port}.",
-                device.label()
+                self.scenario.device_label(device)
             ));
             return false;
         };
@@ -81,7 +81,7 @@ impl World<'_> {
         self.local(host, narration::client_gives_up(wanted));
         self.tell(format!(
             "{} reached {} {} server on port {port} instead of {}, and gave up.",
-            device.label(),
+            self.scenario.device_label(device),
             service.article(),
             service.name(),
             wanted.name()
@@ -101,7 +101,7 @@ impl World<'_> {
                 self.local(host, narration::no_answer(&address));
                 self.tell(format!(
                     "{} could not connect: nothing answers at {address}.",
-                    device.label()
+                    self.scenario.device_label(device)
                 ));
                 None
             }
@@ -114,7 +114,7 @@ impl World<'_> {
                 if found.is_none() {
                     self.tell(format!(
                         "{} could not find the server {name}.",
-                        device.label()
+                        self.scenario.device_label(device)
                     ));
                 }
                 found
