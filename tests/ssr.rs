@@ -264,7 +264,8 @@ async fn the_scenario_panel_shows_the_email_devices_story_and_every_fault() {
         2,
         "laptop keeps a copy, and greylisting: {html}"
     );
-    assert_eq!(html.matches("<option value=").count(), 4 + STORIES.len());
+    // Protocol (2) and security (3) for each device, and the stories.
+    assert_eq!(html.matches("<option value=").count(), 10 + STORIES.len());
 }
 
 #[tokio::test]
@@ -293,7 +294,7 @@ async fn a_story_bob_added_to_is_kept_when_the_panel_sends_again() {
         ),
         "{html}"
     );
-    assert_eq!(html.matches("<option value=").count(), 5 + STORIES.len());
+    assert_eq!(html.matches("<option value=").count(), 11 + STORIES.len());
 }
 
 #[tokio::test]

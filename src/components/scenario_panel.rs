@@ -4,7 +4,7 @@
 //! changed (`state::compose`), and every change goes to that draft.
 
 use postroom_sim::share::FAULTS;
-use postroom_sim::{Device, Fault, Scenario};
+use postroom_sim::{Device, Fault, Scenario, Security};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -111,6 +111,7 @@ pub fn ScenarioPanel(props: &ScenarioPanelProps) -> Html {
     let device = |d: Device, name: &str, label: &str| {
         let field = |setting| Field::Device(d, setting);
         let protocol = text(field(Setting::Protocol));
+        let security = text(field(Setting::Security));
         html! {
             <fieldset class="scenario__device">
                 <legend>{ label }</legend>
@@ -133,9 +134,13 @@ pub fn ScenarioPanel(props: &ScenarioPanelProps) -> Html {
                     oninput={typed(field(Setting::Password))} autocomplete="off" /></label>
                 <label>{ "Port " }<input type="number" min="1" max="65535" name={format!("{name}-port")}
                     value={text(field(Setting::Port))} oninput={typed(field(Setting::Port))} placeholder="usual" /></label>
-                <label class="scenario__check"><input type="checkbox" name={format!("{name}-tls")}
-                    checked={ticked(field(Setting::Tls))} onchange={edit(field(Setting::Tls))} />
-                    { "Require STARTTLS / STLS" }</label>
+                <label>{ "Security " }
+                    <select name={format!("{name}-security")} onchange={edit(field(Setting::Security))}>
+                        { for Security::ALL.iter().map(|sec| html! {
+                            <option value={sec.code()} selected={security == sec.code()}>{ sec.label() }</option>
+                        }) }
+                    </select>
+                </label>
             </fieldset>
         }
     };

@@ -7,7 +7,7 @@
 use std::rc::Rc;
 
 use postroom_sim::share::FAULTS;
-use postroom_sim::{Action, Device, Fault, FetchProtocol, Scenario};
+use postroom_sim::{Action, Device, Fault, FetchProtocol, Scenario, Security};
 use yew::Reducible;
 
 /// What Bob does after the mail arrives: stories a class can compare.
@@ -59,8 +59,8 @@ pub enum Setting {
     Password,
     /// Empty: the protocol's usual port.
     Port,
-    /// Require STARTTLS / STLS (a box).
-    Tls,
+    /// "tls", "starttls" or "none" ([`Security::code`]).
+    Security,
 }
 
 /// A field of the form.
@@ -139,7 +139,8 @@ impl Draft {
                 0 => String::new(),
                 port => port.to_string(),
             },
-            Field::Device(_, Setting::Keep | Setting::Tls) | Field::Fault(_) => String::new(),
+            Field::Device(d, Setting::Security) => device(d).security.code().to_string(),
+            Field::Device(_, Setting::Keep) | Field::Fault(_) => String::new(),
         }
     }
 
@@ -150,7 +151,6 @@ impl Draft {
         }
         match field {
             Field::Device(d, Setting::Keep) => base.settings(d).leave_on_server,
-            Field::Device(d, Setting::Tls) => base.settings(d).require_tls,
             Field::Fault(fault) => base.faults.contains(&fault),
             _ => false,
         }
@@ -204,7 +204,7 @@ impl Draft {
             settings.port = text(Setting::Port).trim().parse().unwrap_or(0);
             settings.server = text(Setting::Server).trim().to_string();
             settings.user = text(Setting::User).trim().to_string();
-            settings.require_tls = ticked(Setting::Tls);
+            settings.security = Security::from_code(&text(Setting::Security)).unwrap_or_default();
             settings.password = text(Setting::Password);
         }
         if let Some((_, actions)) = text(Field::Story)

@@ -92,7 +92,7 @@ fn main() {
             leave_on_server: true,
             password: "secret".into(),
             port: 0,
-            require_tls: false,
+            security: postroom_sim::Security::None,
             server: String::new(),
             user: String::new(),
         },

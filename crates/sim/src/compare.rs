@@ -311,7 +311,7 @@ impl Side {
             known.clone(),
             now,
         );
-        let server = self.services.pop3_server(TlsPolicy::NotOffered, now);
+        let server = self.services.pop3_server(TlsPolicy::NotOffered, false, now);
         let mut conv = Pair::<Pop3>::new(client, server);
         let stats = pump(&mut conv, &mut self.store, now, device, &mut self.lines);
         self.add(stats);
@@ -364,7 +364,7 @@ impl Side {
         let waiting = std::mem::take(&mut dev.queued);
         let mut conv = dev.session.take().unwrap_or_else(|| {
             let client = device::imap_client((USER, PASSWORD), ClientTls::Never, cache.clone());
-            let server = self.services.imap_server(TlsPolicy::NotOffered, now);
+            let server = self.services.imap_server(TlsPolicy::NotOffered, false, now);
             Box::new(Pair::new(client, server))
         });
         conv.client.stop_idle();

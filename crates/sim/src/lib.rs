@@ -23,6 +23,8 @@ pub mod world;
 
 pub use fault_marks::fault_marks;
 pub use host::{Host, HostId};
-pub use scenario::{Action, Device, DeviceSettings, Email, Fault, FetchProtocol, Scenario};
+pub use scenario::{
+    Action, Device, DeviceSettings, Email, Fault, FetchProtocol, Scenario, Security,
+};
 pub use timeline::{Direction, MailboxEntry, MailboxView, Phase, Protocol, Step, Timeline};
 pub use world::{run, run_limited, ScenarioError};

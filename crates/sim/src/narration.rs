@@ -160,6 +160,89 @@ pub(crate) fn connection_refused(name: &str, port: u16) -> Note {
     )
 }
 
+/// A device and a port disagree on TLS from the first byte: `implicit_wanted` when the
+/// device starts a handshake on a plain port, else it waits for a greeting that an
+/// implicit-TLS port never sends before a handshake.
+pub(crate) fn tls_mismatch(port: u16, implicit_wanted: bool) -> Note {
+    let (text, why) = if implicit_wanted {
+        (
+            format!("-- the TLS handshake fails: port {port} answers in plain text --"),
+            "The mail program starts with a TLS handshake, as its SSL/TLS setting says, but \
+             the server on this port speaks plain text first (its greeting), which is no TLS \
+             message. The handshake fails and the program reports a security error: use the \
+             implicit-TLS port (995 for POP3, 993 for IMAP) or set the account to STARTTLS.",
+        )
+    } else {
+        (
+            format!("-- no greeting: port {port} waits for a TLS handshake --"),
+            "The mail program waits for the server's greeting, but on this port the server \
+             first waits for a TLS handshake. Both wait until the program gives up: set the \
+             account to SSL/TLS, or use the plain port (110 for POP3, 143 for IMAP).",
+        )
+    };
+    Note::new(
+        text,
+        Explanation::new(
+            "TLS from the start, or not: both sides must agree",
+            why,
+            RfcRef::new(8314, "3.3"),
+        ),
+    )
+}
+
+/// True for a command that carries a password, plain or merely encoded: POP3's PASS, SMTP's
+/// AUTH, IMAP's LOGIN and AUTHENTICATE (after the tag).
+pub(crate) fn carries_password(bytes: &[u8]) -> bool {
+    let line = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
+    let words: Vec<&[u8]> = line
+        .split(|&b| b == b' ' || b == b'\r')
+        .filter(|w| !w.is_empty())
+        .take(2)
+        .collect();
+    let secret = |w: &&[u8]| {
+        [&b"PASS"[..], b"AUTH", b"LOGIN", b"AUTHENTICATE"]
+            .iter()
+            .any(|k| w.eq_ignore_ascii_case(k))
+    };
+    words.first().is_some_and(secret) || words.get(1).is_some_and(secret)
+}
+
+/// A password-carrying command, with what an eavesdropper sees of it on this connection.
+pub(crate) fn password_seen(e: Explanation, encrypted: bool) -> Explanation {
+    let seen = if encrypted {
+        "On this connection it travels inside TLS: an eavesdropper on the path sees that a \
+         login happens, not the password."
+    } else {
+        "On this connection there is no TLS: anyone on the path (the café's Wi-Fi, a router \
+         on the way) reads the user name and password as they are — base64 is an encoding, \
+         not a secret. The account should use SSL/TLS or STARTTLS."
+    };
+    Explanation::new(e.title, format!("{} {seen}", e.why), e.rfc)
+}
+
+/// TLS from the first byte on 995 or 993: the handshake comes before anything else.
+pub(crate) fn implicit_tls(protocol: Protocol) -> Note {
+    let port = match protocol {
+        Protocol::Pop3 => 995,
+        Protocol::Imap => 993,
+        _ => 465,
+    };
+    Note::new(
+        format!("-- TLS handshake first (port {port}): everything after it is encrypted --"),
+        Explanation::new(
+            "Implicit TLS: the handshake comes before the greeting",
+            format!(
+                "On port {port} the connection is encrypted from the first byte: the client \
+                 starts the TLS handshake at once, and the server's greeting, the login and \
+                 every message travel inside it. An eavesdropper sees only that this device \
+                 talks to this server on port {port}, and how many bytes cross — not the \
+                 password, not the mail. This is what RFC 8314 asks mail programs to use."
+            ),
+            RfcRef::new(8314, "3.3"),
+        ),
+    )
+}
+
 /// The greeting of `service`, where the device expected a `wanted` server.
 pub(crate) fn other_service(service: Service, port: u16, wanted: FetchProtocol) -> Explanation {
     let (name, wanted) = (service.name(), wanted.name());

@@ -64,6 +64,46 @@ impl FetchProtocol {
     }
 }
 
+/// How a device protects its connection, as a mail program's account dialog offers it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Security {
+    /// TLS from the first byte, on 995 (POP3) or 993 (IMAP): what RFC 8314 §3.3 asks
+    /// today's mail programs to use.
+    #[default]
+    ImplicitTls,
+    /// A plain connection on 110 or 143, upgraded with STLS / STARTTLS before the login;
+    /// the program refuses to log in when the server does not offer it.
+    StartTls,
+    /// No encryption: the password and every message cross the network in clear.
+    None,
+}
+
+impl Security {
+    pub const ALL: [Security; 3] = [Security::ImplicitTls, Security::StartTls, Security::None];
+
+    /// As a mail program's account dialog names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Security::ImplicitTls => "SSL/TLS (995, 993)",
+            Security::StartTls => "STARTTLS (110, 143)",
+            Security::None => "None (110, 143)",
+        }
+    }
+
+    /// Its name in share links.
+    pub fn code(self) -> &'static str {
+        match self {
+            Security::ImplicitTls => "tls",
+            Security::StartTls => "starttls",
+            Security::None => "none",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Security> {
+        Security::ALL.into_iter().find(|s| s.code() == code)
+    }
+}
+
 /// A device's mail settings, as a mail program's account dialog shows them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeviceSettings {
@@ -71,14 +111,14 @@ pub struct DeviceSettings {
     /// POP3 only: leave a copy on the server instead of deleting after download.
     pub leave_on_server: bool,
     pub password: String,
-    /// The port the device connects to on Bob's mail server; 0 is the protocol's own
-    /// (110 for POP3, 143 for IMAP). A wrong one fails as it would for a real program.
+    /// The port the device connects to on Bob's mail server; 0 is the protocol's own for
+    /// its security (995 or 110 for POP3, 993 or 143 for IMAP). A wrong one fails as it
+    /// would for a real program.
     #[serde(default)]
     pub port: u16,
-    /// Insist on STLS / STARTTLS before logging in (RFC 2595): never send the password in
-    /// clear.
+    /// TLS from the start, STLS / STARTTLS before the login, or none.
     #[serde(default)]
-    pub require_tls: bool,
+    pub security: Security,
     /// The incoming-mail server's name; empty is Bob's server (mx. and his domain).
     #[serde(default)]
     pub server: String,
@@ -88,12 +128,15 @@ pub struct DeviceSettings {
 }
 
 impl DeviceSettings {
-    /// The port actually used: the one set, or the protocol's own.
+    /// The port actually used: the one set, or the protocol's own for its security.
     pub fn port(&self) -> u16 {
-        match (self.port, self.protocol) {
-            (0, FetchProtocol::Pop3) => 110,
-            (0, FetchProtocol::Imap) => 143,
-            (port, _) => port,
+        let implicit = self.security == Security::ImplicitTls;
+        match (self.port, self.protocol, implicit) {
+            (0, FetchProtocol::Pop3, true) => 995,
+            (0, FetchProtocol::Pop3, false) => 110,
+            (0, FetchProtocol::Imap, true) => 993,
+            (0, FetchProtocol::Imap, false) => 143,
+            (port, ..) => port,
         }
     }
 }
@@ -274,7 +317,7 @@ impl Default for Scenario {
                 leave_on_server: false,
                 password: "secret".to_string(),
                 port: 0,
-                require_tls: false,
+                security: Security::ImplicitTls,
                 server: String::new(),
                 user: String::new(),
             },
@@ -283,7 +326,7 @@ impl Default for Scenario {
                 leave_on_server: true,
                 password: "secret".to_string(),
                 port: 0,
-                require_tls: false,
+                security: Security::ImplicitTls,
                 server: String::new(),
                 user: String::new(),
             },

@@ -4,7 +4,9 @@
 //! The payload is a few lines of `key=value` text in URL-safe base64: small, readable when
 //! decoded, and without a JSON library in the page.
 
-use crate::scenario::{Action, Device, DeviceSettings, Email, Fault, FetchProtocol, Scenario};
+use crate::scenario::{
+    Action, Device, DeviceSettings, Email, Fault, FetchProtocol, Scenario, Security,
+};
 
 /// The format version written by this build. Older versions may be read; newer ones are
 /// refused with a message that says so.
@@ -99,14 +101,15 @@ fn action_code(a: Action) -> String {
     format!("{verb}-{device}")
 }
 
-/// `phone-port=995`, `phone-tls=1`: a device's connection settings, when not the defaults.
+/// `phone-port=995`, `phone-security=starttls`: a device's connection settings, when not the
+/// defaults.
 fn connection_lines(name: &str, d: &DeviceSettings) -> Vec<String> {
     let mut lines = Vec::new();
     if d.port != 0 {
         lines.push(format!("{name}-port={}", d.port));
     }
-    if d.require_tls {
-        lines.push(format!("{name}-tls=1"));
+    if d.security != Security::default() {
+        lines.push(format!("{name}-security={}", d.security.code()));
     }
     if !d.server.is_empty() {
         lines.push(format!("{name}-server={}", escape(&d.server)));
@@ -211,7 +214,7 @@ fn parse_device(value: &str) -> Result<DeviceSettings, ShareError> {
         leave_on_server,
         password,
         port: 0,
-        require_tls: false,
+        security: Security::default(),
         server: String::new(),
         user: String::new(),
     })
@@ -357,8 +360,19 @@ pub fn decode(text: &str) -> Result<Scenario, ShareError> {
                     .ok_or_else(|| bad("an email's text comes before its subject"))?
                     .body = unescape(value);
             }
-            "phone-tls" => s.phone.require_tls = value == "1",
-            "laptop-tls" => s.laptop.require_tls = value == "1",
+            // Links made before devices had a security choice: STARTTLS was "require TLS".
+            "phone-tls" if value == "1" => s.phone.security = Security::StartTls,
+            "laptop-tls" if value == "1" => s.laptop.security = Security::StartTls,
+            "phone-tls" | "laptop-tls" => {}
+            "phone-security" | "laptop-security" => {
+                let security = Security::from_code(value)
+                    .ok_or_else(|| bad("a device's security is not tls, starttls or none"))?;
+                if key == "phone-security" {
+                    s.phone.security = security;
+                } else {
+                    s.laptop.security = security;
+                }
+            }
             // Keys from a later minor version are skipped, so old pages still read new links.
             _ => seen -= 1,
         }

@@ -25,7 +25,7 @@ use crate::net::dns::Dns;
 use crate::net::faults::{Cut, FaultPlan};
 use crate::net::services::Services;
 use crate::recorder::{Entry, Places, Recorder};
-use crate::scenario::{Action, Device, DeviceSettings, Fault, FetchProtocol, Scenario};
+use crate::scenario::{Action, Device, DeviceSettings, Fault, FetchProtocol, Scenario, Security};
 use crate::timeline::{Phase, Protocol, Timeline};
 
 pub use crate::clock::EPOCH_UNIX;
@@ -578,6 +578,14 @@ Date: {date}\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type
         let _ = self.recorder.mailboxes(&self.places);
     }
 
+    /// Whether the port a device is set to speaks TLS from the first byte (the device
+    /// agrees: [`World::connects`] checked).
+    fn implicit_tls(&self, settings: &DeviceSettings) -> bool {
+        self.services
+            .answer(MX, settings.port(), self.now)
+            .is_some_and(|a| a.implicit)
+    }
+
     fn pop3_check(
         &mut self,
         device: Device,
@@ -593,7 +601,10 @@ Date: {date}\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type
             self.now,
         );
         // Bob's server offers STLS, as real ones do; a device uses it if set to.
-        let server = self.services.pop3_server(TlsPolicy::Offered, self.now);
+        let implicit = self.implicit_tls(settings);
+        let server = self
+            .services
+            .pop3_server(TlsPolicy::Offered, implicit, self.now);
         let mut conv = Pair::<Pop3>::new(client, server);
         let cut = self.faults.pop3_cut(device);
         let _ = self.converse(&mut conv, (device_host(device), MX), Which::Mx, cut);
@@ -624,7 +635,10 @@ Date: {date}\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type
             client.act(intent);
         }
         client.act(Intent::Logout);
-        let server = self.services.imap_server(TlsPolicy::Offered, self.now);
+        let implicit = self.implicit_tls(settings);
+        let server = self
+            .services
+            .imap_server(TlsPolicy::Offered, implicit, self.now);
         let mut conv = Pair::<Imap>::new(client, server);
         let _ = self.converse(&mut conv, (host, MX), Which::Mx, Cut::Never);
         DeviceMail::Imap(conv.client.cache().clone())
@@ -641,10 +655,10 @@ fn login<'a>(settings: &'a DeviceSettings, bob: &'a str) -> &'a str {
 
 /// How a device's client treats STLS / STARTTLS.
 fn client_tls(settings: &DeviceSettings) -> ClientTls {
-    if settings.require_tls {
-        ClientTls::Required
-    } else {
-        ClientTls::Never
+    match settings.security {
+        Security::StartTls => ClientTls::Required,
+        // Already encrypted, or never.
+        Security::ImplicitTls | Security::None => ClientTls::Never,
     }
 }
 

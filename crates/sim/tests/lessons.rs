@@ -6,7 +6,9 @@
     clippy::indexing_slicing
 )]
 
-use postroom_sim::{run, Action, Device, Fault, FetchProtocol, Protocol, Scenario, Step, Timeline};
+use postroom_sim::{
+    run, Action, Device, Fault, FetchProtocol, Protocol, Scenario, Security, Step, Timeline,
+};
 
 fn scenario(actions: &[Action]) -> Scenario {
     Scenario {
@@ -334,6 +336,8 @@ fn a_connection_dropped_mid_data_is_sent_again_and_delivered_once() {
 #[test]
 fn a_pop3_phone_set_to_the_imap_port_reads_an_imap_greeting_and_gives_up() {
     let mut s = scenario(&[Action::Check(Phone), Action::Check(Laptop)]);
+    // A plain POP3 account on the plain IMAP port.
+    s.phone.security = Security::None;
     s.phone.port = 143;
     let t = run(&s).unwrap();
     let greeting = t
@@ -371,8 +375,8 @@ fn a_port_nobody_listens_on_is_refused() {
 #[test]
 fn devices_that_require_tls_start_it_before_the_password_crosses() {
     let mut s = scenario(&[Action::Check(Laptop), Action::Check(Phone)]);
-    s.laptop.require_tls = true;
-    s.phone.require_tls = true;
+    s.laptop.security = Security::StartTls;
+    s.phone.security = Security::StartTls;
     let t = run(&s).unwrap();
     for (start, login) in [("STARTTLS", "AUTHENTICATE PLAIN"), ("STLS", "USER bob")] {
         let asked = t
@@ -396,7 +400,7 @@ fn devices_that_require_tls_start_it_before_the_password_crosses() {
 fn connection_settings_survive_a_share_link() {
     let mut s = Scenario::default();
     s.phone.port = 995;
-    s.laptop.require_tls = true;
+    s.laptop.security = Security::StartTls;
     let link = postroom_sim::share::encode(&s);
     assert_eq!(postroom_sim::share::decode(&link).unwrap(), s);
     // A link without them (made before they existed) still opens, with the defaults.
@@ -663,6 +667,8 @@ fn server_names_resolve_as_in_the_story_and_addresses_need_no_lookup() {
         let mut s = scenario(&[Action::Check(Laptop)]);
         s.laptop.server = server.into();
         s.laptop.port = port;
+        // Plain ports, as an account without TLS uses: 143, or the port given.
+        s.laptop.security = Security::None;
         run(&s).unwrap()
     };
     // Bob's domain has an A record: his server's address (the same one the relay falls back
@@ -817,4 +823,47 @@ fn a_device_set_up_again_uses_the_new_protocol_port() {
         .steps
         .iter()
         .any(|st| st.phase.label == "Bob's phone set up again"));
+}
+
+#[test]
+fn tls_from_the_start_or_not_both_sides_must_agree() {
+    // The default: POP3 on 995 and IMAP on 993, TLS before the greeting (RFC 8314).
+    let t = run(&scenario(&[Action::Check(Phone)])).unwrap();
+    assert!(said(&t, "TLS handshake first (port 995)"));
+    let pass = t
+        .steps
+        .iter()
+        .find(|s| s.label().starts_with("PASS"))
+        .unwrap();
+    assert!(pass.encrypted);
+    assert!(
+        pass.explanation.why.contains("inside TLS"),
+        "{:?}",
+        pass.explanation
+    );
+    // No security: the password crosses in clear, and the step says so.
+    let mut s = scenario(&[Action::Check(Phone)]);
+    s.phone.security = Security::None;
+    let t = run(&s).unwrap();
+    let pass = t
+        .steps
+        .iter()
+        .find(|s| s.label().starts_with("PASS"))
+        .unwrap();
+    assert!(!pass.encrypted);
+    assert!(pass
+        .explanation
+        .why
+        .contains("reads the user name and password"));
+    // SSL/TLS on the plain port: the handshake fails; no security on 995: no greeting.
+    let mut s = scenario(&[Action::Check(Phone)]);
+    s.phone.port = 110;
+    assert!(said(&run(&s).unwrap(), "the TLS handshake fails"));
+    let mut s = scenario(&[Action::Check(Phone)]);
+    s.phone.security = Security::None;
+    s.phone.port = 995;
+    assert!(said(
+        &run(&s).unwrap(),
+        "no greeting: port 995 waits for a TLS handshake"
+    ));
 }

@@ -230,6 +230,9 @@ fn the_lanes_follow_the_people_in_the_addresses() {
         .iter()
         .map(|v| v.title.as_str())
         .collect();
-    assert!(titles.iter().any(|t| t.starts_with("Carol's phone")), "{titles:?}");
+    assert!(
+        titles.iter().any(|t| t.starts_with("Carol's phone")),
+        "{titles:?}"
+    );
     assert!(!titles.iter().any(|t| t.contains("Bob")), "{titles:?}");
 }

@@ -42,7 +42,7 @@ fn what_the_class_types_and_ticks_is_what_it_sends() {
         tick(Field::Fault(Fault::PhoneDropsBeforeQuit), true),
         tick(Field::Fault(Fault::Greylisting), true),
         text(PHONE_PORT, "143"),
-        tick(Field::Device(Device::Laptop, Setting::Tls), true),
+        text(Field::Device(Device::Laptop, Setting::Security), "starttls"),
         text(Field::Device(Device::Phone, Setting::Protocol), "imap"),
         text(Field::Story, "1"),
         text(Field::Subject, "Field trip on Tuesday"),
@@ -56,7 +56,7 @@ fn what_the_class_types_and_ticks_is_what_it_sends() {
     // The faults of the list, in the list's order.
     assert_eq!(s.faults, [Fault::Greylisting, Fault::PhoneDropsBeforeQuit]);
     assert_eq!((s.phone.port, s.phone.protocol), (143, FetchProtocol::Imap));
-    assert!(s.laptop.require_tls);
+    assert_eq!(s.laptop.security, postroom_sim::Security::StartTls);
     assert_eq!(s.actions, STORIES[1].1);
 }
 

@@ -1,5 +1,6 @@
-//! What listens where: Bob's server takes SMTP on 25, POP3 on 110 and IMAP on 143; Alice's
-//! provider takes submissions on 587. Nothing else listens, anywhere. Also the servers the
+//! What listens where: Bob's server takes SMTP on 25, POP3 on 110 and IMAP on 143, and the
+//! same over TLS from the first byte on 995 and 993 (RFC 8314); Alice's provider takes
+//! submissions on 587. Nothing else listens, anywhere. Also the servers the
 //! story's connections reach, named and set up in one place.
 
 use postroom_proto::imap::{self, ImapServer};
@@ -49,6 +50,15 @@ impl Service {
     }
 }
 
+/// What answers a connection to a port.
+#[derive(Debug, Clone)]
+pub(crate) struct Answer {
+    pub service: Service,
+    /// TLS from the first byte (995, 993): the greeting comes only after a handshake.
+    pub implicit: bool,
+    pub greeting: Vec<u8>,
+}
+
 /// The two mail servers of the story, by the domains of Alice's and Bob's addresses.
 #[derive(Debug, Clone)]
 pub(crate) struct Services {
@@ -89,23 +99,51 @@ impl Services {
         }
     }
 
-    /// The service on `port` of `host` and the greeting it sends a new connection; None
-    /// where nothing listens (the connection is refused).
-    pub fn answer(&self, host: HostId, port: u16, now: Instant) -> Option<(Service, Vec<u8>)> {
-        // These servers offer no TLS, unlike the ones a device's session reaches: only their
-        // greetings are shown, to a device set to the wrong port.
-        let none = TlsPolicy::NotOffered;
-        let (service, greeting) = match (host, port) {
-            (MX, 25) => (Service::Smtp, self.relay_server(false, now).poll_output()),
-            (MX, 110) => (Service::Pop3, self.pop3_server(none, now).poll_output()),
-            (MX, 143) => (Service::Imap, self.imap_server(none, now).poll_output()),
+    /// The service on `port` of `host`, whether it speaks TLS from the first byte, and the
+    /// greeting it sends a new connection; None where nothing listens (refused).
+    pub fn answer(&self, host: HostId, port: u16, now: Instant) -> Option<Answer> {
+        // Only the greetings of these servers are used, to a device set to a port that
+        // does not fit its settings.
+        let offered = TlsPolicy::Offered;
+        let (service, implicit, greeting) = match (host, port) {
+            (MX, 25) => (
+                Service::Smtp,
+                false,
+                self.relay_server(false, now).poll_output(),
+            ),
+            (MX, 110) => (
+                Service::Pop3,
+                false,
+                self.pop3_server(offered, false, now).poll_output(),
+            ),
+            (MX, 143) => (
+                Service::Imap,
+                false,
+                self.imap_server(offered, false, now).poll_output(),
+            ),
+            (MX, 995) => (
+                Service::Pop3,
+                true,
+                self.pop3_server(offered, true, now).poll_output(),
+            ),
+            (MX, 993) => (
+                Service::Imap,
+                true,
+                self.imap_server(offered, true, now).poll_output(),
+            ),
             (SUBMISSION, 587) => (
                 Service::Smtp,
-                self.submission_server(none, now).poll_output(),
+                false,
+                self.submission_server(TlsPolicy::Required, now)
+                    .poll_output(),
             ),
             _ => return None,
         };
-        Some((service, greeting?))
+        Some(Answer {
+            service,
+            implicit,
+            greeting: greeting?,
+        })
     }
 
     /// Alice's provider on port 587 (RFC 6409).
@@ -115,24 +153,28 @@ impl Services {
         SmtpServer::new(config, now)
     }
 
-    /// Bob's server on port 25, where relays deliver.
+    /// Bob's server on port 25, where relays deliver. It offers STARTTLS, which a relay
+    /// uses when offered; a public mail exchanger must not require it (RFC 3207 §4).
     pub fn relay_server(&self, greylisting: bool, now: Instant) -> SmtpServer {
         let mut config = ServerConfig::new(&self.mx, &self.bob_domain);
         config.greylisting = greylisting;
+        config.tls = TlsPolicy::Offered;
         SmtpServer::new(config, now)
     }
 
-    /// Bob's server on port 110.
-    pub fn pop3_server(&self, tls: TlsPolicy, now: Instant) -> Pop3Server {
+    /// Bob's server on port 110, or 995 with TLS from the start (`implicit`).
+    pub fn pop3_server(&self, tls: TlsPolicy, implicit: bool, now: Instant) -> Pop3Server {
         let mut config = pop3::ServerConfig::new(&self.mx);
-        config.tls = tls;
+        config.tls = if implicit { TlsPolicy::NotOffered } else { tls };
+        config.secure_from_start = implicit;
         Pop3Server::new(config, now)
     }
 
-    /// Bob's server on port 143.
-    pub fn imap_server(&self, tls: TlsPolicy, now: Instant) -> ImapServer {
+    /// Bob's server on port 143, or 993 with TLS from the start (`implicit`).
+    pub fn imap_server(&self, tls: TlsPolicy, implicit: bool, now: Instant) -> ImapServer {
         let mut config = imap::ServerConfig::new(&self.mx);
-        config.tls = tls;
+        config.tls = if implicit { TlsPolicy::NotOffered } else { tls };
+        config.secure_from_start = implicit;
         ImapServer::new(config, now)
     }
 }
@@ -147,7 +189,7 @@ mod tests {
         let answer = |host, port| {
             services
                 .answer(host, port, Instant::ZERO)
-                .map(|(service, greeting)| (service, greeting.get(..4).map(<[u8]>::to_vec)))
+                .map(|a| (a.service, a.greeting.get(..4).map(<[u8]>::to_vec)))
         };
         assert_eq!(
             answer(MX, 25),
@@ -165,6 +207,12 @@ mod tests {
             answer(SUBMISSION, 587),
             Some((Service::Smtp, Some(b"220 ".to_vec())))
         );
+        assert!(services
+            .answer(MX, 995, Instant::ZERO)
+            .is_some_and(|a| a.implicit));
+        assert!(services
+            .answer(MX, 993, Instant::ZERO)
+            .is_some_and(|a| a.implicit));
         // Bob's server takes no submissions, Alice's provider no POP3.
         assert_eq!(answer(MX, 587), None);
         assert_eq!(answer(SUBMISSION, 110), None);

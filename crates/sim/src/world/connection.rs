@@ -40,6 +40,10 @@ impl World<'_> {
             cut,
             downloads_seen: 0,
         };
+        if conv.encrypted() {
+            // TLS from the first byte (995, 993): the handshake comes before the greeting.
+            wire.implicit_handshake(conv);
+        }
         let ending = drive(conv, &mut link, &mut wire);
         self.recorder.close_connection();
         ending
@@ -62,6 +66,25 @@ struct Wire<'w, 's> {
 }
 
 impl Wire<'_, '_> {
+    /// The handshake of a connection encrypted from its first byte, one round trip and a
+    /// half before the server's greeting can leave.
+    fn implicit_handshake(&mut self, conv: &dyn Exchange) {
+        let world = &mut *self.world;
+        let note = narration::implicit_tls(conv.protocol());
+        world.now = world.now + world.latency + world.latency;
+        world.sync_clocks();
+        world.record(Entry {
+            route: (self.client, self.server),
+            protocol: conv.protocol(),
+            direction: Direction::Local,
+            sent_at: world.now,
+            bytes: format!("{}\r\n", note.text).into_bytes(),
+            explanation: note.explanation,
+            states: ("TLS handshake".to_string(), "TLS handshake".to_string()),
+            encrypted: true,
+        });
+    }
+
     /// The fault plan cuts the connection as `unit` crosses: mid-DATA, half the message
     /// arrives before the line goes dead; before QUIT, nothing of it does.
     fn cut_short(&mut self, conv: &mut dyn Exchange, unit: &Unit, sent: Instant, cut: Cut) {
@@ -158,6 +181,13 @@ impl Stage for Wire<'_, '_> {
                 world.places.devices_version += 1;
             }
         }
+        // What an eavesdropper on the path sees of a password depends on this connection,
+        // which the engine's explanation of the command cannot know.
+        let explanation = if unit.to_server && narration::carries_password(&unit.bytes) {
+            narration::password_seen(explanation, unit.encrypted)
+        } else {
+            explanation
+        };
         world.record(Entry {
             route,
             protocol: conv.protocol(),

@@ -13,7 +13,7 @@ use crate::host::{HostId, DNS};
 use crate::narration;
 use crate::net::dns::{Lookup, Resolution};
 use crate::recorder::Entry;
-use crate::scenario::{Device, DeviceSettings, FetchProtocol};
+use crate::scenario::{Device, DeviceSettings, FetchProtocol, Security};
 use crate::timeline::{Direction, Protocol};
 
 impl World<'_> {
@@ -30,7 +30,7 @@ impl World<'_> {
             return false;
         };
         let wanted = settings.protocol;
-        let Some((service, greeting)) = self.services.answer(server, port, self.now) else {
+        let Some(answer) = self.services.answer(server, port, self.now) else {
             self.now = self.now + self.latency + self.latency;
             let name = self.services.name(server).to_string();
             self.local(host, narration::connection_refused(&name, port));
@@ -40,6 +40,24 @@ impl World<'_> {
             ));
             return false;
         };
+        let implicit_wanted = settings.security == Security::ImplicitTls;
+        if answer.implicit != implicit_wanted {
+            // One side starts with a TLS handshake, the other with plain text: they never
+            // understand each other (RFC 8314 §3.3).
+            self.now = self.now + self.latency + self.latency;
+            self.local(host, narration::tls_mismatch(port, implicit_wanted));
+            self.tell(format!(
+                "{} could not talk to its server: port {port} {}.",
+                self.scenario.device_label(device),
+                if answer.implicit {
+                    "expects TLS from the first byte, and the account is not set to it"
+                } else {
+                    "speaks plain text first, and the account expects TLS from the start"
+                }
+            ));
+            return false;
+        }
+        let (service, greeting) = (answer.service, answer.greeting);
         if service.name() == wanted.name() {
             return true;
         }
