@@ -220,6 +220,21 @@ pub(crate) fn password_seen(e: Explanation, encrypted: bool) -> Explanation {
     Explanation::new(e.title, format!("{} {seen}", e.why), e.rfc)
 }
 
+/// A command sent together with the one before it, without waiting for its reply.
+pub(crate) fn pipelined(e: Explanation) -> Explanation {
+    Explanation::new(
+        format!("{} (pipelined)", e.title),
+        format!(
+            "{} It left together with the command before it, without waiting for that one's \
+             reply: the server listed PIPELINING after EHLO, so the client may send MAIL, RCPT \
+             and DATA in one go and read the replies, in order, afterwards. One round trip \
+             instead of three.",
+            e.why
+        ),
+        RfcRef::new(2920, "3.1"),
+    )
+}
+
 /// TLS from the first byte on 995 or 993: the handshake comes before anything else.
 pub(crate) fn implicit_tls(protocol: Protocol) -> Note {
     let port = match protocol {

@@ -20,6 +20,8 @@ pub(crate) struct Unit {
     pub arrives: Instant,
     /// Sending order, which breaks ties: TCP delivers in order.
     sent: u64,
+    /// When it was put on the link: pipelined units leave together.
+    pub left: Instant,
     pub to_server: bool,
     /// Sent after the TLS handshake.
     pub encrypted: bool,
@@ -84,6 +86,7 @@ impl Link {
                 in_flight.push(Reverse(Unit {
                     arrives,
                     sent: self.sent,
+                    left: now,
                     to_server,
                     encrypted,
                     bytes,
@@ -106,6 +109,7 @@ impl Link {
                 Some(Unit {
                     arrives: now,
                     sent: self.sent,
+                    left: now,
                     to_server,
                     encrypted,
                     bytes,

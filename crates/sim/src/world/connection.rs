@@ -12,7 +12,7 @@ use crate::net::faults::{Cut, Strike};
 use crate::net::link::{Link, Unit};
 use crate::recorder::Entry;
 use crate::scenario::Device;
-use crate::timeline::Direction;
+use crate::timeline::{Direction, Protocol};
 
 impl World<'_> {
     /// Opens a connection from `client` to `server` and drives it until both sides fall
@@ -39,6 +39,7 @@ impl World<'_> {
             which,
             cut,
             downloads_seen: 0,
+            client_sent: None,
         };
         if conv.encrypted() {
             // TLS from the first byte (995, 993): the handshake comes before the greeting.
@@ -63,6 +64,9 @@ struct Wire<'w, 's> {
     device: Option<Device>,
     /// POP3 events the device has already taken its downloads from.
     downloads_seen: usize,
+    /// When the client's last unit left, while no reply has come since: a unit sent at the
+    /// same moment is pipelined behind it.
+    client_sent: Option<Instant>,
 }
 
 impl Wire<'_, '_> {
@@ -136,7 +140,8 @@ impl Stage for Wire<'_, '_> {
             world.local(self.client, note);
             return Arrival::Ended(Ending::Dropped);
         }
-        let sent = world.now;
+        // When it left: units pipelined behind another left with it, not when it arrived.
+        let sent = unit.left;
         world.now = world.now.max(unit.arrives);
         world.sync_clocks();
         match strike {
@@ -185,6 +190,15 @@ impl Stage for Wire<'_, '_> {
         // which the engine's explanation of the command cannot know.
         let explanation = if unit.to_server && narration::carries_password(&unit.bytes) {
             narration::password_seen(explanation, unit.encrypted)
+        } else {
+            explanation
+        };
+        // Sent at the same moment as the command before it, with no reply between: the
+        // client did not wait (RFC 2920).
+        let pipelined = unit.to_server && self.client_sent == Some(sent);
+        self.client_sent = unit.to_server.then_some(sent);
+        let explanation = if pipelined && conv.protocol() == Protocol::Smtp {
+            narration::pipelined(explanation)
         } else {
             explanation
         };
