@@ -532,3 +532,24 @@ proptest! {
         let _ = drain(&mut s);
     }
 }
+
+/// RFC 9051 §9 (seq-number): a message number past the end is an error (BAD), as Dovecot
+/// answers; `*` and UIDs that do not exist are not.
+#[test]
+fn a_message_number_past_the_end_gets_bad() {
+    let mut store = store_with(3);
+    let mut s = session(&mut store);
+    say(&mut s, &mut store, "a1 SELECT INBOX");
+    let out = say(&mut s, &mut store, "a2 FETCH 99 BODY[]");
+    assert!(out.starts_with("a2 BAD "), "{out}");
+    assert!(out.contains("1 to 3"), "{out}");
+    let out = say(&mut s, &mut store, "a3 STORE 2:4 +FLAGS (\\Seen)");
+    assert!(out.starts_with("a3 BAD "), "{out}");
+    let out = say(&mut s, &mut store, "a4 FETCH 2:* (FLAGS)");
+    assert!(out.ends_with("a4 OK FETCH completed\r\n"), "{out}");
+    let out = say(&mut s, &mut store, "a5 UID FETCH 99 (FLAGS)");
+    assert!(out.ends_with("a5 OK UID FETCH completed\r\n"), "{out}");
+    // The session goes on.
+    let out = say(&mut s, &mut store, "a6 FETCH 3 (FLAGS)");
+    assert!(out.contains("* 3 FETCH"), "{out}");
+}

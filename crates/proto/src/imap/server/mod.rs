@@ -13,7 +13,7 @@
 use std::collections::{BTreeSet, VecDeque};
 
 use super::decode::{self, Framing};
-use super::types::{Command, State};
+use super::types::{Command, SeqNumber, State};
 use crate::smtp::TlsPolicy;
 use crate::store::MailStore;
 use crate::time::{Duration, Instant};
@@ -398,6 +398,9 @@ impl ImapServer {
         if let Err(why) = self.allows(&cmd) {
             return self.bad(tag, &format!("{} {why}", cmd.name()), out);
         }
+        if let Some(why) = self.past_the_end(&cmd) {
+            return self.bad(tag, &format!("{} {why}", cmd.name()), out);
+        }
         self.bad_commands = 0;
         let name = cmd.name();
         match cmd {
@@ -493,6 +496,41 @@ impl ImapServer {
             #[cfg(feature = "imap4rev2")]
             Command::Rev2(extended) => self.rev2_execute(tag, extended, store, out),
         }
+    }
+
+    /// Why a command naming message numbers past the end of the mailbox is refused: RFC 9051
+    /// §9 (seq-number) has the server answer BAD for a number greater than the number of
+    /// messages, as Dovecot does. UIDs that do not exist are simply not there.
+    fn past_the_end(&self, cmd: &Command) -> Option<String> {
+        let set = match cmd {
+            Command::Fetch {
+                uid: false, set, ..
+            }
+            | Command::Store {
+                uid: false, set, ..
+            } => set,
+            #[cfg(feature = "mailboxes")]
+            Command::Copy {
+                uid: false, set, ..
+            } => set,
+            _ => return None,
+        };
+        let exists = u32::try_from(self.phase.mailbox()?.uids.len()).unwrap_or(u32::MAX);
+        let largest = set
+            .0
+            .iter()
+            .flat_map(|(a, b)| [a, b])
+            .filter_map(|n| match n {
+                SeqNumber::Value(v) => Some(*v),
+                SeqNumber::Largest => None,
+            })
+            .max()?;
+        (largest > exists).then(|| {
+            format!(
+                "Invalid message number {largest}: this mailbox holds messages 1 to {exists} \
+                 (RFC 9051 section 9)"
+            )
+        })
     }
 
     /// True once the client has sent ENABLE IMAP4rev2 (always false without the feature).
