@@ -43,6 +43,40 @@ fn lessons() -> Vec<(String, Lesson)> {
         .collect()
 }
 
+/// The page's small reader and serde_json, over the types' serde derives, read every lesson
+/// file alike, and results too.
+#[test]
+fn the_small_reader_reads_as_serde_does() {
+    for (name, text) in files() {
+        let by_serde: Lesson =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(Lesson::parse(&text).unwrap(), by_serde, "{name}");
+    }
+    let mut r = Results::new("2026-03-06");
+    r.name = "Zoë \"Z\" \\ O'Neil\n".into();
+    r.record(postroom_sim::lesson::LessonResult {
+        id: "the-relay".into(),
+        title: "The relay: “finding” Bob's server".into(),
+        done: true,
+        moves: 3,
+        solution_moves: 2,
+        predictions_right: 1,
+        predictions_wrong: 2,
+        hints: 1,
+        solution_shown: true,
+    });
+    let text = r.to_json();
+    assert_eq!(serde_json::from_str::<Results>(&text).unwrap(), r);
+    assert_eq!(Results::parse(&text).unwrap(), r);
+    assert_eq!(
+        serde_json::to_string(&r)
+            .map(|t| Results::parse(&t))
+            .unwrap()
+            .unwrap(),
+        r
+    );
+}
+
 #[test]
 fn there_are_at_least_twelve_lessons_each_named_by_its_id() {
     let lessons = lessons();
@@ -287,7 +321,7 @@ fn bad_lesson_files_say_which_field_and_line() {
         (
             text.replacen("\"beginner\"", "\"expert\"", 1),
             "level",
-            "unknown variant",
+            "is not one of beginner",
         ),
         (
             text.replacen("\"check\": \"sent\"", "\"check\": \"holds\"", 1),
@@ -315,8 +349,23 @@ fn bad_lesson_files_say_which_field_and_line() {
         ),
         (
             text.replacen("\"title\"", "\"titel\"", 1),
+            "titel",
+            "unknown field “titel”",
+        ),
+        (
+            text.replacen("\"goal\": [", "\"goal\": [,", 1),
+            "goal[0]",
+            "expected a value",
+        ),
+        (
+            text.replacen("\"level\": \"beginner\",", "\"level\": \"beginner\"", 1),
             "",
-            "unknown field `titel`",
+            "is a , missing?",
+        ),
+        (
+            text.replacen("\"id\": \"pressing-send\",", "", 1),
+            "",
+            "missing field “id”",
         ),
     ];
     for (bad, field, why) in cases {
@@ -382,6 +431,12 @@ fn no_input_makes_the_parsers_panic() {
             bytes
         };
         let text = String::from_utf8_lossy(&input);
+        // Where both readers take a file, they read the same lesson.
+        if let (Ok(mine), Ok(theirs)) =
+            (Lesson::parse(&text), serde_json::from_str::<Lesson>(&text))
+        {
+            assert_eq!(mine, theirs, "{text}");
+        }
         if let Ok(lesson) = Lesson::parse(&text) {
             // A lesson that reads also starts, or says why not.
             let _ = Attempt::start(&lesson).map(|a| a.goal(&lesson));

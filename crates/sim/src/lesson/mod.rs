@@ -13,6 +13,7 @@ mod json;
 mod moves;
 mod observe;
 mod predict;
+mod read;
 mod results;
 
 pub use attempt::{Attempt, World};

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::json::{self, FormatError};
+use super::json::{self, quote, FormatError};
 
 /// The results format this build writes; older ones are read, newer ones refused.
 pub const RESULTS_FORMAT: u32 = 1;
@@ -61,9 +61,37 @@ impl Results {
         json::read_checked(text, Results::validate)
     }
 
-    /// The file the student downloads.
+    /// The file the student downloads: the serde form, written without a JSON library.
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_default()
+        let lessons: Vec<String> = self
+            .lessons
+            .iter()
+            .map(|l| {
+                format!(
+                    "    {{\"id\": {}, \"title\": {}, \"done\": {}, \"moves\": {}, \"solution_moves\": {}, \"predictions_right\": {}, \"predictions_wrong\": {}, \"hints\": {}, \"solution_shown\": {}}}",
+                    quote(&l.id),
+                    quote(&l.title),
+                    l.done,
+                    l.moves,
+                    l.solution_moves,
+                    l.predictions_right,
+                    l.predictions_wrong,
+                    l.hints,
+                    l.solution_shown
+                )
+            })
+            .collect();
+        let lessons = if lessons.is_empty() {
+            "[]".to_string()
+        } else {
+            format!("[\n{}\n  ]", lessons.join(",\n"))
+        };
+        format!(
+            "{{\n  \"postroom_results\": {},\n  \"date\": {},\n  \"name\": {},\n  \"lessons\": {lessons}\n}}\n",
+            self.postroom_results,
+            quote(&self.date),
+            quote(&self.name)
+        )
     }
 
     /// Keeps a lesson's latest result, in place of any earlier one for it.
@@ -239,8 +267,8 @@ mod tests {
         for (text, field, why) in [
             (good.replace("2026-03-06", "2026-02-30"), "date", "YYYY-MM-DD"),
             (good.replace("\"postroom_results\": 1", "\"postroom_results\": 9"), "postroom_results", "newer Postroom"),
-            (good.replace("\"date\"", "\"day\""), "", "unknown field"),
-            ("{\"postroom_results\": 1, \"date\": \"2026-03-06\", \"lessons\": [{\"id\": \"a\", \"done\": \"yes\"}]}".to_string(), "lessons[0].done", "expected a boolean"),
+            (good.replace("\"date\"", "\"day\""), "day", "unknown field"),
+            ("{\"postroom_results\": 1, \"date\": \"2026-03-06\", \"lessons\": [{\"id\": \"a\", \"done\": \"yes\"}]}".to_string(), "lessons[0].done", "expected true or false"),
         ] {
             let e = Results::parse(&text).unwrap_err();
             assert!(e.message.contains(why), "{e}");
