@@ -477,3 +477,31 @@ fn show_every_lesson() {
         }
     }
 }
+
+/// The page injects faults at the step on screen; the goal follows as for a named line.
+#[test]
+fn a_fault_at_a_step_on_screen_is_a_move() {
+    use postroom_sim::lesson::Move;
+    let lessons = lessons();
+    let lesson = &lessons
+        .iter()
+        .find(|(_, l)| l.id == "drop-before-quit")
+        .unwrap()
+        .1;
+    let mut attempt = Attempt::start(lesson).unwrap();
+    let t = attempt.timeline().unwrap();
+    let dele = t.steps.iter().position(|s| s.label() == "DELE 1").unwrap() as u32;
+    let last = t.len() as u32 - 1;
+    assert!(attempt.apply(lesson, &Move::DropAfterStep(last)).is_err());
+    assert!(attempt.moves().is_empty(), "a refused move is not counted");
+    attempt.apply(lesson, &Move::DropAfterStep(dele)).unwrap();
+    let goal = attempt.goal(lesson);
+    assert_eq!(
+        goal.iter().map(|g| g.ticked).collect::<Vec<_>>(),
+        [false, true, true, true, true],
+        "{goal:?}"
+    );
+    assert!(Move::DropAfterStep(dele)
+        .label()
+        .contains(&format!("step {}", dele + 1)));
+}

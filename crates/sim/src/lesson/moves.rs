@@ -206,6 +206,13 @@ pub enum Move {
     DropAfter(String),
     /// A packet of the first line that starts with this text is lost (TCP sends it again).
     LoseAt(String),
+    /// The page's "the connection drops here", at a step (from 0) of the story on screen;
+    /// lesson files name the line instead.
+    #[serde(skip)]
+    DropAfterStep(u32),
+    /// The page's "a packet of this line is lost", at a step of the story on screen.
+    #[serde(skip)]
+    LoseAtStep(u32),
     /// A device's account settings change; the story runs again with them.
     Set(Settings),
     /// Alice writes a new email: the story starts again with it.
@@ -252,7 +259,9 @@ impl Move {
         match self {
             Move::Bob(_) => Kind::Bob,
             Move::Fault(_) | Move::ClearFault(_) => Kind::Faults,
-            Move::DropAfter(_) | Move::LoseAt(_) => Kind::StepFaults,
+            Move::DropAfter(_) | Move::LoseAt(_) | Move::DropAfterStep(_) | Move::LoseAtStep(_) => {
+                Kind::StepFaults
+            }
             Move::Set(_) => Kind::Settings,
             Move::Compose(_) => Kind::Compose,
             Move::SendNext(_) => Kind::SendNext,
@@ -278,6 +287,8 @@ impl Move {
             Move::ClearFault(f) => format!("No more fault: {}", fault_label(f)),
             Move::DropAfter(line) => format!("The connection drops after “{line}”"),
             Move::LoseAt(line) => format!("A packet of “{line}” is lost"),
+            Move::DropAfterStep(n) => format!("The connection drops after step {}", n + 1),
+            Move::LoseAtStep(n) => format!("A packet of step {} is lost", n + 1),
             Move::Set(s) => format!("{} settings changed", Device::from(s.device).label()),
             Move::Compose(l) => format!("Alice writes “{}”", l.subject),
             Move::SendNext(l) => format!("Alice sends “{}” next", l.subject),
@@ -332,6 +343,18 @@ pub fn apply_to_scenario(
                 format!("No line on the wire in this story starts with “{text}”.")
             })?;
             scenario.add_step_fault(Fault::LossAt(step));
+        }
+        Move::DropAfterStep(n) => {
+            if !usize::try_from(*n).is_ok_and(|i| timeline.connection_goes_on(i)) {
+                return Err("Nothing more crosses that connection after this step.".into());
+            }
+            scenario.add_step_fault(Fault::DropAfter(*n));
+        }
+        Move::LoseAtStep(n) => {
+            if !usize::try_from(*n).is_ok_and(|i| timeline.on_the_wire(i)) {
+                return Err("This step does not cross a connection.".into());
+            }
+            scenario.add_step_fault(Fault::LossAt(*n));
         }
         Move::Set(s) => {
             let device = match s.device {
