@@ -20,7 +20,8 @@ pub use attempt::{Attempt, World};
 pub use goal::{Check, CheckKind, Counted, GoalItem, Side};
 pub use json::FormatError;
 pub use moves::{
-    ActCode, BobAction, FaultName, Kind, Letter, Move, ProtocolName, Settings, Which, FAULT_NAMES,
+    ActCode, BobAction, FaultName, Kind, Letter, Move, ProtocolName, SecurityName, Settings, Which,
+    FAULT_NAMES,
 };
 pub use observe::{By, Place, Proto};
 pub use predict::{Asked, AskedIn, Prediction};

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::compare::{Act, Script, MAX_ACTS};
-use crate::scenario::{Action, Device, Fault, FetchProtocol, Scenario};
+use crate::scenario::{Action, Device, Fault, FetchProtocol, Scenario, Security};
 use crate::timeline::Timeline;
 
 /// Bob's phone or laptop, as lesson files name them.
@@ -144,6 +144,27 @@ impl From<ActCode> for String {
     }
 }
 
+/// A device's connection security, by its share-link name: `tls` (SSL/TLS from the first
+/// byte, on 993 or 995), `starttls` (STARTTLS / STLS on 143 or 110) or `none`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct SecurityName(pub Security);
+
+impl TryFrom<String> for SecurityName {
+    type Error = String;
+    fn try_from(code: String) -> Result<Self, String> {
+        Security::from_code(&code)
+            .map(SecurityName)
+            .ok_or_else(|| format!("“{code}” is not a security choice; tls, starttls or none"))
+    }
+}
+
+impl From<SecurityName> for String {
+    fn from(s: SecurityName) -> String {
+        s.0.code().to_string()
+    }
+}
+
 /// A device's account settings, as its dialog shows them; what is left out stays as it is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -163,9 +184,9 @@ pub struct Settings {
     /// 0 is the protocol's own port.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<u16>,
-    /// Require STARTTLS / STLS before logging in.
+    /// SSL/TLS, STARTTLS or none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tls: Option<bool>,
+    pub security: Option<SecurityName>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -379,8 +400,8 @@ pub fn apply_to_scenario(
             if let Some(port) = s.port {
                 device.port = port;
             }
-            if let Some(tls) = s.tls {
-                device.require_tls = tls;
+            if let Some(security) = s.security {
+                device.security = security.0;
             }
             // Step faults name steps of the old story, which the new settings renumber.
             scenario.faults.retain(|f| !f.at_a_step());
@@ -426,7 +447,7 @@ mod tests {
     #[test]
     fn moves_read_and_write_their_names() {
         let text = r#"[{"bob": "check-phone"}, {"fault": "no-mx"}, {"act": "lf"},
-            {"set": {"device": "laptop", "port": 143, "tls": true}}, {"keep": true}]"#;
+            {"set": {"device": "laptop", "port": 143, "security": "starttls"}}, {"keep": true}]"#;
         let moves: Vec<Move> = serde_json::from_str(text).unwrap();
         assert_eq!(moves[0], Move::Bob(BobAction(Action::Check(Device::Phone))));
         assert_eq!(moves[1], Move::Fault(FaultName(Fault::NoMxRecord)));

@@ -208,8 +208,8 @@ impl Observed {
     }
 }
 
-/// The messages on a comparison shelf that are still there; a POP3 device's note says when
-/// one is filed in a folder on the device.
+/// The messages on a comparison shelf that are still there; an item's note says when it is
+/// in another folder ("in Work on this device only", "in Work, a folder on the server").
 fn on_shelf(shelf: &Shelf, place: Place, folder: Option<&str>) -> Vec<Held> {
     shelf
         .items
@@ -221,8 +221,11 @@ fn on_shelf(shelf: &Shelf, place: Place, folder: Option<&str>) -> Vec<Held> {
                 .map(str::to_string)
                 .or_else(|| {
                     let rest = item.note.strip_prefix("in ")?;
-                    rest.split_once(" on this device")
-                        .map(|(f, _)| f.to_string())
+                    let end = [rest.find(", "), rest.find(" on this device")]
+                        .into_iter()
+                        .flatten()
+                        .min()?;
+                    rest.get(..end).map(str::to_string)
                 })
                 .unwrap_or_else(|| "INBOX".to_string()),
             subject: item.subject.clone(),

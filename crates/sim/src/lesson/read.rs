@@ -4,7 +4,7 @@
 use super::goal::{Check, CheckKind, Counted, Side};
 use super::json::{named, Cx, FormatError, FromJson, Node, Obj};
 use super::moves::{
-    ActCode, BobAction, FaultName, Kind, Letter, Move, ProtocolName, Settings, Which,
+    ActCode, BobAction, FaultName, Kind, Letter, Move, ProtocolName, SecurityName, Settings, Which,
 };
 use super::observe::{By, Place, Proto};
 use super::predict::{AskedIn, Prediction};
@@ -63,6 +63,12 @@ impl FromJson for FaultName {
     }
 }
 
+impl FromJson for SecurityName {
+    fn from_json(node: &Node, field: &str, cx: Cx<'_>) -> Result<Self, FormatError> {
+        coded(node, field, cx, SecurityName::try_from)
+    }
+}
+
 impl FromJson for ActCode {
     fn from_json(node: &Node, field: &str, cx: Cx<'_>) -> Result<Self, FormatError> {
         coded(node, field, cx, ActCode::try_from)
@@ -76,7 +82,7 @@ impl FromJson for Settings {
             field,
             cx,
             &[
-                "device", "protocol", "keep", "server", "user", "password", "port", "tls",
+                "device", "protocol", "keep", "server", "user", "password", "port", "security",
             ],
         )?;
         let settings = Settings {
@@ -87,7 +93,7 @@ impl FromJson for Settings {
             user: o.opt("user")?,
             password: o.opt("password")?,
             port: o.opt("port")?,
-            tls: o.opt("tls")?,
+            security: o.opt("security")?,
         };
         Ok(settings)
     }
