@@ -13,6 +13,7 @@ mod device;
 mod drive;
 pub mod fault_marks;
 pub mod host;
+pub mod lesson;
 mod narration;
 mod net;
 mod recorder;

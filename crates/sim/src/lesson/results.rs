@@ -1,0 +1,283 @@
+//! The hand-in: a student's results as a small JSON file (lessons done, predictions right and
+//! wrong, moves against the solution's, the date), and the summary a teacher reads. The page
+//! may keep its progress in the same form. Bad files are refused with the field named.
+
+use serde::{Deserialize, Serialize};
+
+use super::json::{self, quote, FormatError};
+
+/// The results format this build writes; older ones are read, newer ones refused.
+pub const RESULTS_FORMAT: u32 = 1;
+
+/// One lesson's result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LessonResult {
+    pub id: String,
+    #[serde(default)]
+    pub title: String,
+    /// Every goal item ticked.
+    pub done: bool,
+    /// The student's moves, and the solution's (the "golf" score).
+    pub moves: u32,
+    pub solution_moves: u32,
+    pub predictions_right: u32,
+    pub predictions_wrong: u32,
+    #[serde(default)]
+    pub hints: u32,
+    #[serde(default)]
+    pub solution_shown: bool,
+}
+
+/// A student's results.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Results {
+    /// The format, so a file from a newer page is told apart.
+    pub postroom_results: u32,
+    /// `YYYY-MM-DD`, the day the file was written.
+    pub date: String,
+    /// What the student typed as their name, if anything.
+    #[serde(default)]
+    pub name: String,
+    pub lessons: Vec<LessonResult>,
+}
+
+/// No count in a results file is larger (a lesson takes dozens of moves, not millions).
+const MAX_COUNT: u32 = 100_000;
+
+impl Results {
+    pub fn new(date: &str) -> Results {
+        Results {
+            postroom_results: RESULTS_FORMAT,
+            date: date.to_string(),
+            name: String::new(),
+            lessons: Vec::new(),
+        }
+    }
+
+    /// Reads a results file; a clear error naming the line and the field otherwise.
+    pub fn parse(text: &str) -> Result<Results, FormatError> {
+        json::read_checked(text, Results::validate)
+    }
+
+    /// The file the student downloads: the serde form, written without a JSON library.
+    pub fn to_json(&self) -> String {
+        let lessons: Vec<String> = self
+            .lessons
+            .iter()
+            .map(|l| {
+                format!(
+                    "    {{\"id\": {}, \"title\": {}, \"done\": {}, \"moves\": {}, \"solution_moves\": {}, \"predictions_right\": {}, \"predictions_wrong\": {}, \"hints\": {}, \"solution_shown\": {}}}",
+                    quote(&l.id),
+                    quote(&l.title),
+                    l.done,
+                    l.moves,
+                    l.solution_moves,
+                    l.predictions_right,
+                    l.predictions_wrong,
+                    l.hints,
+                    l.solution_shown
+                )
+            })
+            .collect();
+        let lessons = if lessons.is_empty() {
+            "[]".to_string()
+        } else {
+            format!("[\n{}\n  ]", lessons.join(",\n"))
+        };
+        format!(
+            "{{\n  \"postroom_results\": {},\n  \"date\": {},\n  \"name\": {},\n  \"lessons\": {lessons}\n}}\n",
+            self.postroom_results,
+            quote(&self.date),
+            quote(&self.name)
+        )
+    }
+
+    /// Keeps a lesson's latest result, in place of any earlier one for it.
+    pub fn record(&mut self, result: LessonResult) {
+        match self.lessons.iter_mut().find(|l| l.id == result.id) {
+            Some(entry) => *entry = result,
+            None => self.lessons.push(result),
+        }
+    }
+
+    /// What a teacher reads: a heading line, then one line per lesson.
+    pub fn summary(&self) -> Vec<String> {
+        let who = if self.name.trim().is_empty() {
+            "A student".to_string()
+        } else {
+            self.name.trim().to_string()
+        };
+        let done = self.lessons.iter().filter(|l| l.done).count();
+        let right: u32 = self.lessons.iter().map(|l| l.predictions_right).sum();
+        let asked: u32 = self
+            .lessons
+            .iter()
+            .map(|l| l.predictions_right + l.predictions_wrong)
+            .sum();
+        let mut out = vec![format!(
+            "{who}, {}: {done} of {} lessons done; {right} of {asked} predictions right.",
+            self.date,
+            self.lessons.len()
+        )];
+        for l in &self.lessons {
+            let name = if l.title.is_empty() { &l.id } else { &l.title };
+            let state = if l.done { "done" } else { "not done" };
+            let mut line = format!(
+                "{name}: {state} in {} moves (the solution takes {}); predictions {} right, {} wrong",
+                l.moves, l.solution_moves, l.predictions_right, l.predictions_wrong
+            );
+            if l.hints > 0 {
+                line.push_str(&format!("; {} hints", l.hints));
+            }
+            if l.solution_shown {
+                line.push_str("; looked at the solution");
+            }
+            line.push('.');
+            out.push(line);
+        }
+        out
+    }
+
+    fn validate(&self) -> Result<(), (String, String)> {
+        let err = |field: String, why: &str| Err((field, why.to_string()));
+        match self.postroom_results {
+            0 => return err("postroom_results".into(), "the format number starts at 1"),
+            n if n > RESULTS_FORMAT => {
+                return Err((
+                    "postroom_results".into(),
+                    format!("this file was written by a newer Postroom (format {n}); this page reads format {RESULTS_FORMAT}"),
+                ))
+            }
+            _ => {}
+        }
+        if !is_date(&self.date) {
+            return err(
+                "date".into(),
+                "a date is written YYYY-MM-DD, e.g. 2026-03-06",
+            );
+        }
+        if self.name.chars().count() > 100 {
+            return err("name".into(), "a name is at most 100 characters");
+        }
+        if self.lessons.len() > 500 {
+            return err("lessons".into(), "a results file holds at most 500 lessons");
+        }
+        for (i, l) in self.lessons.iter().enumerate() {
+            if l.id.is_empty() || l.id.chars().count() > 48 {
+                return err(
+                    format!("lessons[{i}].id"),
+                    "a lesson id is 1 to 48 characters",
+                );
+            }
+            if l.title.chars().count() > 200 {
+                return err(
+                    format!("lessons[{i}].title"),
+                    "a title is at most 200 characters",
+                );
+            }
+            if self.lessons.iter().take(i).any(|other| other.id == l.id) {
+                return err(format!("lessons[{i}].id"), "this lesson is listed twice");
+            }
+            for (field, n) in [
+                ("moves", l.moves),
+                ("solution_moves", l.solution_moves),
+                ("predictions_right", l.predictions_right),
+                ("predictions_wrong", l.predictions_wrong),
+                ("hints", l.hints),
+            ] {
+                if n > MAX_COUNT {
+                    return err(
+                        format!("lessons[{i}].{field}"),
+                        "this count is too large to be real",
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `YYYY-MM-DD` with a real month and day.
+fn is_date(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('-').collect();
+    let [y, m, d] = parts.as_slice() else {
+        return false;
+    };
+    let number = |s: &str, len: usize| {
+        (s.len() == len && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse::<u32>().ok())
+            .flatten()
+    };
+    let (Some(y), Some(m), Some(d)) = (number(y, 4), number(m, 2), number(d, 2)) else {
+        return false;
+    };
+    let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+    let days = match m {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        1..=12 => 31,
+        _ => 0,
+    };
+    (1..=days).contains(&d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn results_round_trip_and_read_as_a_summary() {
+        let mut r = Results::new("2026-03-06");
+        r.name = "Sam".into();
+        let mut l = LessonResult {
+            id: "pressing-send".into(),
+            title: String::new(),
+            done: false,
+            moves: 2,
+            solution_moves: 1,
+            predictions_right: 2,
+            predictions_wrong: 1,
+            hints: 0,
+            solution_shown: false,
+        };
+        r.record(l.clone());
+        l.done = true;
+        l.hints = 1;
+        r.record(l);
+        assert_eq!(r.lessons.len(), 1);
+        let text = r.to_json();
+        assert_eq!(Results::parse(&text).unwrap(), r);
+        let summary = r.summary();
+        assert_eq!(
+            summary[0],
+            "Sam, 2026-03-06: 1 of 1 lessons done; 2 of 3 predictions right."
+        );
+        assert!(
+            summary[1].contains("done in 2 moves (the solution takes 1)"),
+            "{summary:?}"
+        );
+    }
+
+    #[test]
+    fn bad_results_name_the_field() {
+        let good = Results::new("2026-03-06").to_json();
+        for (text, field, why) in [
+            (good.replace("2026-03-06", "2026-02-30"), "date", "YYYY-MM-DD"),
+            (good.replace("\"postroom_results\": 1", "\"postroom_results\": 9"), "postroom_results", "newer Postroom"),
+            (good.replace("\"date\"", "\"day\""), "day", "unknown field"),
+            ("{\"postroom_results\": 1, \"date\": \"2026-03-06\", \"lessons\": [{\"id\": \"a\", \"done\": \"yes\"}]}".to_string(), "lessons[0].done", "expected true or false"),
+        ] {
+            let e = Results::parse(&text).unwrap_err();
+            assert!(e.message.contains(why), "{e}");
+            if !field.is_empty() {
+                assert_eq!(e.field, field, "{e}");
+            }
+        }
+        let twice = "{\"postroom_results\": 1, \"date\": \"2026-03-06\", \"lessons\": [\n{\"id\": \"a\", \"done\": true, \"moves\": 1, \"solution_moves\": 1, \"predictions_right\": 0, \"predictions_wrong\": 0},\n{\"id\": \"a\", \"done\": true, \"moves\": 1, \"solution_moves\": 1, \"predictions_right\": 0, \"predictions_wrong\": 0}]}";
+        let e = Results::parse(twice).unwrap_err();
+        assert_eq!((e.field.as_str(), e.line), ("lessons[1].id", 3), "{e}");
+    }
+}
