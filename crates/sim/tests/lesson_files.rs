@@ -445,39 +445,6 @@ fn no_input_makes_the_parsers_panic() {
     }
 }
 
-/// Prints every lesson's goal at the start and after the solution, and its predictions as
-/// the page asks them: `cargo test -p postroom-sim --test lesson_files -- --ignored --nocapture`.
-#[test]
-#[ignore]
-fn show_every_lesson() {
-    for (name, lesson) in lessons() {
-        println!("=== {name}");
-        let start = Attempt::start(&lesson).unwrap();
-        let end = Attempt::solution(&lesson).unwrap().pop().unwrap();
-        for (a, b) in start.goal(&lesson).iter().zip(end.goal(&lesson)) {
-            println!(
-                "  [{}→{}] {}",
-                if a.ticked { "x" } else { " " },
-                if b.ticked { "x" } else { " " },
-                a.label
-            );
-        }
-        for (w, at) in [("start", &start), ("end", &end)] {
-            for a in at.predictions(&lesson).into_iter().flatten() {
-                println!("  {w} step {}: {}", a.step, a.question);
-                for (i, o) in a.options.iter().enumerate() {
-                    println!("     {} {o}", if i == a.right { "*" } else { " " });
-                }
-                println!(
-                    "     → {} ({})",
-                    a.explanation.title,
-                    a.explanation.rfc.label()
-                );
-            }
-        }
-    }
-}
-
 /// The page injects faults at the step on screen; the goal follows as for a named line.
 #[test]
 fn a_fault_at_a_step_on_screen_is_a_move() {
