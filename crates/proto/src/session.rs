@@ -73,6 +73,12 @@ pub trait ServerSession: std::fmt::Debug {
     /// The host finished the TLS handshake that [`Event::TlsRequested`] asked for.
     fn tls_established(&mut self);
     fn poll_output(&mut self) -> Option<Vec<u8>>;
+    /// Octets received and not yet acted on: a server that waits for its answers to be sent
+    /// before it reads more commands keeps them; the host calls `handle_input` again, with
+    /// no new bytes, once it has sent the output.
+    fn pending_input(&self) -> usize {
+        0
+    }
     /// The next event worth telling, in the words common to all protocols; the protocol's
     /// own `poll_event` has every event with its details (both take from the same queue).
     fn poll_common_event(&mut self) -> Option<Event>;

@@ -641,3 +641,56 @@ fn three_wrong_passwords_close_the_session() {
     assert!(out.contains("too many failures"), "{out}");
     assert!(server.is_closed());
 }
+
+/// 300 pipelined RETRs of a 100 KB message: the answers are built a bounded batch at a time,
+/// the rest of the commands wait, and every one is answered once the output is taken.
+#[test]
+fn pipelined_retrs_are_answered_a_bounded_batch_at_a_time() {
+    use postroom_proto::pop3::server::OUTPUT_BOUND;
+    let mut store = MailStore::new();
+    store.add_account("bob", "secret");
+    store.deliver("bob", "a@b", message("big", 100_000));
+    let mut server = dewey();
+    drain(&mut server);
+    say(&mut server, &mut store, "USER bob\r\nPASS secret\r\n");
+    server.handle_input(T0, "RETR 1\r\n".repeat(300).as_bytes(), &mut store);
+    let mut answered = 0;
+    for _ in 0..1000 {
+        let queued: usize = {
+            let out: Vec<Vec<u8>> = std::iter::from_fn(|| server.poll_output()).collect();
+            answered += out
+                .iter()
+                .filter(|o| o.starts_with(b"+OK 100000 octets"))
+                .count();
+            out.iter().map(Vec::len).sum()
+        };
+        assert!(
+            queued <= OUTPUT_BOUND + 110_000,
+            "{queued} octets queued at once"
+        );
+        if server.pending_input() == 0 {
+            break;
+        }
+        server.handle_input(T0, &[], &mut store);
+    }
+    assert_eq!(answered, 300);
+}
+
+/// A client that trickles a byte a minute never completes a command: the autologout still
+/// comes ten minutes after the last whole command (RFC 1939 §3).
+#[test]
+fn a_trickle_of_bytes_does_not_hold_the_session_open() {
+    let mut store = mrose_store();
+    let mut server = dewey();
+    drain(&mut server);
+    let minute = Duration::from_secs(60);
+    for (i, byte) in b"USER mrose".iter().enumerate() {
+        let now = T0 + minute * (i as u64 + 1);
+        server.handle_input(now, &[*byte], &mut store);
+        server.handle_timeout(now, &mut store);
+    }
+    assert!(
+        server.is_closed(),
+        "closed by the autologout, not kept alive by bytes"
+    );
+}

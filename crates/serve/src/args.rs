@@ -11,20 +11,27 @@ pub struct Args {
     pub bind: IpAddr,
     pub require_tls: bool,
     pub max_connections: usize,
+    /// Connections one client address may hold at once.
+    pub max_per_address: usize,
+    /// Seconds a write may wait for a client that does not read.
+    pub write_timeout: u64,
     /// No session transcripts on stdout, only the startup lines.
     pub quiet: bool,
 }
 
 pub const USAGE: &str = "\
 usage: postroom-serve [--port-offset N] [--domain D] [--user NAME:PASSWORD]... [--bind ADDR]
-                      [--require-tls] [--max-connections N] [--quiet]
+                      [--require-tls] [--max-connections N] [--max-per-address N]
+                      [--write-timeout SECONDS] [--quiet]
 
 Serves Postroom's SMTP engine on TCP for real mail clients. Listens on ADDR (default
 127.0.0.1) at N+25 (SMTP, mail exchanger), N+587 (submission, AUTH required, STARTTLS),
 N+465 (submission over implicit TLS), N+110 (POP3) and N+143 (IMAP). N defaults to 10000.
 Mail for NAME@D is kept in memory while the process runs. Defaults: --domain example.net,
 --user alice:secret --user bob:secret. --require-tls refuses AUTH and MAIL on 587 until
-STARTTLS is done. Prints `ready` once every port is bound, then every session's transcript
+STARTTLS is done. One service takes at most four fifths of --max-connections (100), one
+client address at most --max-per-address (20); a client that does not read what it is sent
+for --write-timeout seconds (30) is disconnected. Prints `ready` once every port is bound, then every session's transcript
 (left out with --quiet); a transcript nobody reads is dropped, never waited for.";
 
 impl Args {
@@ -37,6 +44,8 @@ impl Args {
             bind: IpAddr::from([127, 0, 0, 1]),
             require_tls: false,
             max_connections: 100,
+            max_per_address: 20,
+            write_timeout: 30,
             quiet: false,
         };
         let mut args = args.into_iter();
@@ -68,6 +77,22 @@ impl Args {
                 }
                 "--require-tls" => parsed.require_tls = true,
                 "--quiet" => parsed.quiet = true,
+                "--max-per-address" => {
+                    let v = value("--max-per-address")?;
+                    parsed.max_per_address = v
+                        .parse()
+                        .ok()
+                        .filter(|n| *n > 0)
+                        .ok_or_else(|| format!("--max-per-address {v}: a positive number"))?;
+                }
+                "--write-timeout" => {
+                    let v = value("--write-timeout")?;
+                    parsed.write_timeout = v
+                        .parse()
+                        .ok()
+                        .filter(|n| (1..=3600).contains(n))
+                        .ok_or_else(|| format!("--write-timeout {v}: seconds, 1 to 3600"))?;
+                }
                 "--max-connections" => {
                     let v = value("--max-connections")?;
                     parsed.max_connections = v

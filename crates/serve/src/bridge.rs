@@ -14,6 +14,7 @@ use postroom_proto::smtp::{ServerConfig, SmtpNarrator, SmtpServer};
 use postroom_proto::wire::TlsPolicy;
 use postroom_proto::{Instant, MailStore};
 
+use crate::admission::{Admission, Refusal};
 use crate::stream::Stream;
 use crate::tls::ServerTls;
 use crate::transcript;
@@ -67,8 +68,9 @@ pub struct Shared {
     pub hostname: String,
     pub tls: ServerTls,
     pub require_tls: bool,
-    pub max_connections: usize,
-    pub active: AtomicUsize,
+    pub admission: Admission,
+    /// How long a write may wait for a client that does not read.
+    pub write_timeout: StdDuration,
     pub sessions: AtomicUsize,
     pub started: std::time::Instant,
 }
@@ -101,25 +103,32 @@ pub fn accept_loop(listener: TcpListener, service: Service, shared: Arc<Shared>)
     for conn in listener.incoming() {
         let Ok(tcp) = conn else { continue };
         let shared = shared.clone();
-        let active = shared.active.fetch_add(1, Ordering::SeqCst) + 1;
         let id = shared.sessions.fetch_add(1, Ordering::SeqCst) + 1;
         let peer = tcp.peer_addr().ok();
         let spawned = thread::Builder::new()
             .name(format!("{}-{id}", service.name()))
             .spawn(move || {
                 let tag = format!("[{} #{id}]", service.name());
-                if active > shared.max_connections {
-                    refuse_busy(tcp, service, &shared);
-                    transcript::note(&tag, "refused: too many connections");
-                } else {
-                    transcript::note(&tag, &format!("connected from {}", describe(peer)));
-                    let result = serve_connection(tcp, service, &shared, &tag);
-                    match result {
-                        Ok(()) => transcript::note(&tag, "closed"),
-                        Err(e) => transcript::note(&tag, &format!("closed: {e}")),
+                match shared.admission.admit(service, peer.map(|p| p.ip())) {
+                    Err(why) => {
+                        refuse(tcp, service, why, &shared);
+                        let text = match why {
+                            Refusal::Busy => "refused: too many connections",
+                            Refusal::TooManyFromAddress => {
+                                "refused: too many connections from this address"
+                            }
+                        };
+                        transcript::note(&tag, text);
+                    }
+                    Ok(_ticket) => {
+                        transcript::note(&tag, &format!("connected from {}", describe(peer)));
+                        let result = serve_connection(tcp, service, &shared, &tag);
+                        match result {
+                            Ok(()) => transcript::note(&tag, "closed"),
+                            Err(e) => transcript::note(&tag, &format!("closed: {e}")),
+                        }
                     }
                 }
-                shared.active.fetch_sub(1, Ordering::SeqCst);
             });
         if spawned.is_err() {
             // No thread could be made: the connection was dropped with the closure.
@@ -136,12 +145,24 @@ fn describe(peer: Option<SocketAddr>) -> String {
         .unwrap_or_else(|| "?".to_string())
 }
 
-fn refuse_busy(tcp: TcpStream, service: Service, shared: &Shared) {
-    let line: &[u8] = match service {
-        Service::Pop3 => b"-ERR [SYS/TEMP] too many connections, try again later\r\n",
-        Service::Imap => b"* BYE too many connections, try again later\r\n",
-        _ => b"421 4.7.0 Too many connections, try again later\r\n",
+fn refuse(tcp: TcpStream, service: Service, why: Refusal, shared: &Shared) {
+    let what = match why {
+        Refusal::Busy => "too many connections",
+        Refusal::TooManyFromAddress => "too many connections from your address",
     };
+    let line = match service {
+        Service::Pop3 => format!("-ERR [SYS/TEMP] {what}, try again later\r\n"),
+        Service::Imap => format!("* BYE {what}, try again later\r\n"),
+        // SMTP's reply text starts with a capital, as Postfix's does.
+        _ => {
+            let (first, rest) = what.split_at(1);
+            format!(
+                "421 4.7.0 {}{rest}, try again later\r\n",
+                first.to_uppercase()
+            )
+        }
+    };
+    let line = line.as_bytes();
     let mut stream = Stream::Plain(tcp);
     if service == Service::SubmissionImplicitTls {
         // On 465 every byte is inside TLS (RFC 8314 §3.3): plain text would read as garbage
@@ -163,6 +184,8 @@ fn serve_connection(
     tag: &str,
 ) -> io::Result<()> {
     tcp.set_read_timeout(Some(POLL))?;
+    // A client that never reads cannot hold a thread, its memory or a POP3 lock for long.
+    tcp.set_write_timeout(Some(shared.write_timeout))?;
     tcp.set_nodelay(true)?;
     let mut stream = Stream::Plain(tcp);
     let (mut server, mut narrator) = session_for(service, shared);
@@ -281,6 +304,14 @@ fn serve(
         }
         if server.is_closed() {
             return Ok(());
+        }
+        let waiting = server.pending_input();
+        if waiting > 0 {
+            // Commands that waited while the answers before them were sent.
+            server.handle_input(shared.now(), &[], &mut shared.store());
+            if server.pending_input() < waiting {
+                continue;
+            }
         }
         match stream.read(&mut buf) {
             Ok(0) => return Ok(()),

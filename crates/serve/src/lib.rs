@@ -5,6 +5,7 @@
 //! TLS here is real (rustls, a self-signed certificate made at start) or absent, never
 //! simulated.
 
+pub mod admission;
 pub mod args;
 pub mod bridge;
 pub mod drive;

@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 
 use postroom_proto::MailStore;
+use postroom_serve::admission::{Admission, Limits};
 use postroom_serve::args::Args;
 use postroom_serve::bridge::{accept_loop, Service, Shared};
 use postroom_serve::tls;
@@ -46,8 +47,11 @@ fn run(args: Args) -> Result<(), String> {
         hostname,
         tls,
         require_tls: args.require_tls,
-        max_connections: args.max_connections,
-        active: AtomicUsize::new(0),
+        admission: Admission::new(Limits {
+            total: args.max_connections,
+            per_address: args.max_per_address,
+        }),
+        write_timeout: std::time::Duration::from_secs(args.write_timeout),
         sessions: AtomicUsize::new(0),
         started: std::time::Instant::now(),
     });

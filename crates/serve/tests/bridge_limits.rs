@@ -233,3 +233,132 @@ fn quiet_leaves_the_transcripts_out() {
     assert!(log.contains("ready"), "{log}");
     assert!(!log.contains("C: MAIL FROM"), "{log}");
 }
+
+/// The server's peak resident memory, in KiB.
+fn peak_rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse().ok())
+        .unwrap()
+}
+
+/// Stores one message of about `octets` for bob, over SMTP.
+fn deliver_big(serve: &Serve, octets: usize) {
+    let mut s = Session::open(serve.port(25));
+    s.reply();
+    s.send("HELO c\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<bob@example.net>\r\nDATA\r\n");
+    for _ in 0..3 {
+        s.reply();
+    }
+    assert!(s.reply().starts_with("354"));
+    let line = format!("{}\r\n", "x".repeat(998));
+    s.send("Subject: big\r\n\r\n");
+    for _ in 0..octets / line.len() {
+        s.send(&line);
+    }
+    s.send(".\r\n");
+    assert!(s.reply().starts_with("250"));
+}
+
+#[test]
+fn pipelined_retrs_of_a_big_message_keep_the_servers_memory_bounded() {
+    let serve = Serve::start(&["--quiet"]);
+    deliver_big(&serve, 2_000_000);
+    let before = peak_rss_kib(serve.pid());
+    let tcp = TcpStream::connect(("127.0.0.1", serve.port(110))).unwrap();
+    tcp.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    let mut writer = tcp.try_clone().unwrap();
+    writer
+        .write_all(
+            format!(
+                "USER bob\r\nPASS secret\r\n{}QUIT\r\n",
+                "RETR 1\r\n".repeat(100)
+            )
+            .as_bytes(),
+        )
+        .unwrap();
+    // Read everything: 100 copies of 2 MB.
+    let mut total = 0usize;
+    let mut reader = std::io::BufReader::new(tcp);
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = std::io::Read::read(&mut reader, &mut buf).unwrap();
+        if n == 0 {
+            break;
+        }
+        total += n;
+    }
+    assert!(total > 200_000_000, "{total}");
+    let grown_mib = peak_rss_kib(serve.pid()).saturating_sub(before) / 1024;
+    println!("peak memory grew by {grown_mib} MiB for 100 pipelined RETRs of 2 MB");
+    assert!(grown_mib < 64, "{grown_mib} MiB");
+}
+
+#[test]
+fn a_client_that_never_reads_is_let_go_and_the_maildrop_unlocked() {
+    let serve = Serve::start(&["--quiet", "--write-timeout", "2"]);
+    deliver_big(&serve, 2_000_000);
+    let mut greedy = Session::open(serve.port(110));
+    greedy.reply();
+    // 120 MB of answers: more than the loopback buffers hold (tens of MB).
+    greedy.send(&format!(
+        "USER bob\r\nPASS secret\r\n{}",
+        "RETR 1\r\n".repeat(60)
+    ));
+    // It never reads: the server's writes block, time out, and the session ends, which
+    // releases the maildrop.
+    let started = std::time::Instant::now();
+    let login = loop {
+        std::thread::sleep(Duration::from_millis(500));
+        let mut owner = Session::open(serve.port(110));
+        owner.reply();
+        owner.send("USER bob\r\nPASS secret\r\n");
+        owner.reply();
+        let login = owner.reply();
+        if login.starts_with("+OK") || started.elapsed() > Duration::from_secs(40) {
+            break login;
+        }
+    };
+    println!("the lock was released after {:?}", started.elapsed());
+    assert!(login.starts_with("+OK"), "the lock was released: {login}");
+    drop(greedy);
+}
+
+#[test]
+fn a_flood_on_one_port_leaves_room_on_the_others() {
+    let serve = Serve::start(&["--max-connections", "5"]);
+    // Port 25 may take four of the five.
+    let held: Vec<Session> = (0..4)
+        .map(|_| {
+            let mut s = Session::open(serve.port(25));
+            assert!(s.reply().starts_with("220 "));
+            s
+        })
+        .collect();
+    let mut fifth = Session::open(serve.port(25));
+    assert!(fifth.reply().starts_with("421 "));
+    let mut pop3 = Session::open(serve.port(110));
+    assert!(pop3.reply().starts_with("+OK"));
+    drop(held);
+}
+
+#[test]
+fn one_address_cannot_hold_every_connection() {
+    let serve = Serve::start(&["--max-per-address", "3"]);
+    let held: Vec<Session> = (0..3)
+        .map(|_| {
+            let mut s = Session::open(serve.port(25));
+            assert!(s.reply().starts_with("220 "));
+            s
+        })
+        .collect();
+    let mut fourth = Session::open(serve.port(143));
+    let answer = fourth.reply();
+    assert!(
+        answer.contains("too many connections from your address"),
+        "{answer}"
+    );
+    drop(held);
+}

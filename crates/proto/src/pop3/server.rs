@@ -23,6 +23,8 @@ pub const MAX_BAD_COMMANDS: u32 = 10;
 /// After this many wrong passwords in one session the server closes it, as Dovecot does,
 /// so a guesser must reconnect (and the host may slow each failure down).
 pub const MAX_LOGIN_FAILURES: u32 = 3;
+/// Commands are not read while this many octets of answers wait to be taken.
+pub const OUTPUT_BOUND: usize = 1 << 20;
 
 /// SASL responses may be longer than commands (RFC 5034 §4).
 const MAX_AUTH_LINE: usize = 4096;
@@ -176,6 +178,16 @@ impl Pop3Server {
         self.output.pop_front()
     }
 
+    /// Octets received and not yet read as commands (see [`OUTPUT_BOUND`]).
+    pub fn pending_input(&self) -> usize {
+        self.input.len()
+    }
+
+    /// Octets of answers queued and not yet taken with `poll_output`.
+    fn unsent(&self) -> usize {
+        self.output.iter().map(Vec::len).sum()
+    }
+
     pub fn poll_event(&mut self) -> Option<ServerEvent> {
         self.events.pop_front()
     }
@@ -218,16 +230,23 @@ impl Pop3Server {
             // Plain text after STLS is not obeyed (the handshake owns these bytes).
             return;
         }
-        self.deadline = now + AUTOLOGOUT;
         let mut input = std::mem::take(&mut self.input);
         input.extend_from_slice(bytes);
         let mut offset = 0;
-        while !self.is_closed() && !self.awaiting_tls {
+        // Back-pressure: commands wait in `input` while the answers not yet taken are large
+        // (300 pipelined RETRs of a big message must not all be built in memory at once);
+        // the host calls again, with no new bytes, once it has sent them.
+        while !self.is_closed() && !self.awaiting_tls && self.unsent() < OUTPUT_BOUND {
             let rest = input.get(offset..).unwrap_or_default();
             match self.receive_line(rest, store) {
                 Some(n) if n > 0 => offset += n,
                 _ => break,
             }
+        }
+        if offset > 0 {
+            // Only whole commands count as activity: a client trickling a byte at a time
+            // cannot hold the session (and the maildrop) open forever.
+            self.deadline = now + AUTOLOGOUT;
         }
         if self.awaiting_tls {
             offset = input.len();

@@ -29,6 +29,9 @@ impl ServerSession for SmtpServer {
     fn poll_output(&mut self) -> Option<Vec<u8>> {
         SmtpServer::poll_output(self)
     }
+    fn pending_input(&self) -> usize {
+        SmtpServer::pending_input(self)
+    }
     fn poll_common_event(&mut self) -> Option<Event> {
         while let Some(event) = self.poll_event() {
             let common = match event {

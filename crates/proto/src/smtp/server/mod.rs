@@ -258,7 +258,6 @@ impl SmtpServer {
         if self.is_closed() {
             return;
         }
-        self.deadline = now + SERVER_TIMEOUT;
         if self.state == ServerState::ExpectTlsHandshake {
             // Plain text after STARTTLS must not be obeyed once TLS is up (the "STARTTLS
             // command injection" flaw): the caller's handshake owns these bytes.
@@ -280,12 +279,23 @@ impl SmtpServer {
                 _ => break,
             }
         }
+        if offset > 0 {
+            // RFC 5321 §4.5.3.2.7: the timeout runs while awaiting the next command; only
+            // whole lines (or message data) count, so a byte now and then cannot hold the
+            // session open forever.
+            self.deadline = now + SERVER_TIMEOUT;
+        }
         if self.state == ServerState::ExpectTlsHandshake {
             // Anything pipelined after STARTTLS is discarded, for the same reason.
             offset = input.len();
         }
         input.drain(..offset.min(input.len()));
         self.input = input;
+    }
+
+    /// Octets received and not yet read as commands or data.
+    pub fn pending_input(&self) -> usize {
+        self.input.len()
     }
 
     /// Handles one command line from the front of `input`; returns the octets used, or
