@@ -553,3 +553,61 @@ fn a_message_number_past_the_end_gets_bad() {
     let out = say(&mut s, &mut store, "a6 FETCH 3 (FLAGS)");
     assert!(out.contains("* 3 FETCH"), "{out}");
 }
+
+/// Before login a command may not grow past 64 KiB, literals included (chained literals in
+/// LOGIN once held half a gigabyte); the answer is BYE, as Dovecot's.
+#[test]
+fn a_huge_command_before_login_is_cut_off() {
+    let mut store = store_with(0);
+    let mut s = ImapServer::new(ServerConfig::new("imap.example.net"), T0);
+    let _ = drain(&mut s);
+    let mut out = String::new();
+    s.handle_input(T0, b"a1 LOGIN {8000+}\r\n", &mut store);
+    for _ in 0..20 {
+        let mut chunk = vec![b'x'; 8000];
+        chunk.extend_from_slice(b" {8000+}\r\n");
+        s.handle_input(T0, &chunk, &mut store);
+        out +=
+            &String::from_utf8(std::iter::from_fn(|| s.poll_output()).flatten().collect()).unwrap();
+        if s.is_closed() {
+            break;
+        }
+    }
+    assert!(out.contains("* BYE Command too long before login"), "{out}");
+    assert!(s.is_closed());
+    assert!(s.pending_input() <= 64 * 1024 + 9000);
+}
+
+/// Pipelined FETCHes of a big message are answered a bounded batch at a time.
+#[test]
+fn pipelined_fetches_wait_while_answers_are_unsent() {
+    use postroom_proto::imap::server::OUTPUT_BOUND;
+    let mut store = MailStore::new();
+    store.add_account("bob", "secret");
+    let body = "x".repeat(998) + "\r\n";
+    let big = format!("Subject: big\r\n\r\n{}", body.repeat(200)).into_bytes();
+    store.deliver("bob", "a@b", big);
+    let mut s = session(&mut store);
+    say(&mut s, &mut store, "a1 SELECT INBOX");
+    let script: String = (0..100)
+        .map(|i| format!("f{i} FETCH 1 BODY.PEEK[]\r\n"))
+        .collect();
+    s.handle_input(T0, script.as_bytes(), &mut store);
+    let mut done = 0;
+    for _ in 0..1000 {
+        let out: Vec<u8> = std::iter::from_fn(|| s.poll_output()).flatten().collect();
+        assert!(
+            out.len() <= OUTPUT_BOUND + 250_000,
+            "{} octets at once",
+            out.len()
+        );
+        done += String::from_utf8_lossy(&out)
+            .matches(" OK FETCH completed")
+            .count();
+        if s.pending_input() == 0 {
+            break;
+        }
+        s.handle_input(T0, &[], &mut store);
+    }
+    assert_eq!(done, 100);
+}

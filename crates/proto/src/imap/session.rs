@@ -29,6 +29,9 @@ impl ServerSession for ImapServer {
     fn poll_output(&mut self) -> Option<Vec<u8>> {
         ImapServer::poll_output(self)
     }
+    fn pending_input(&self) -> usize {
+        ImapServer::pending_input(self)
+    }
     fn poll_common_event(&mut self) -> Option<Event> {
         while let Some(event) = self.poll_event() {
             return Some(match event {

@@ -15,6 +15,17 @@ pub enum Framing {
     LiteralTooLarge,
 }
 
+/// How far framing got through a command that is not whole yet, so that the next call
+/// goes on from there: each octet is looked at once, however the command arrives.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Progress {
+    /// Where the line being read starts (after the literals before it).
+    line_start: usize,
+    /// Octets of that line already known to hold no line feed.
+    scanned: usize,
+    sync_literals: usize,
+}
+
 /// Finds the first whole command in `input`: lines joined by literals (`{n}` or `{n+}` at
 /// the end of a line, then CRLF and n octets).
 pub fn frame(input: &[u8]) -> Framing {
@@ -23,15 +34,28 @@ pub fn frame(input: &[u8]) -> Framing {
 
 /// [`frame`] with another line limit (the client reads longer response lines).
 pub fn frame_within(input: &[u8], max_line: usize) -> Framing {
-    let mut pos = 0;
-    let mut sync_literals = 0;
+    frame_resuming(input, max_line, &mut Progress::default())
+}
+
+/// [`frame_within`], going on from `progress` (which it updates) for a command whose start
+/// stays at the start of `input`; start again from `Progress::default()` for a new one.
+pub fn frame_resuming(input: &[u8], max_line: usize, progress: &mut Progress) -> Framing {
     loop {
+        let pos = progress.line_start;
         let rest = input.get(pos..).unwrap_or_default();
-        let Some(lf) = rest.iter().position(|&b| b == b'\n') else {
+        let unscanned = rest.get(progress.scanned..).unwrap_or_default();
+        let Some(lf) = unscanned
+            .iter()
+            .position(|&b| b == b'\n')
+            .map(|i| i + progress.scanned)
+        else {
+            progress.scanned = rest.len();
             return if rest.len() > max_line {
                 Framing::LineTooLong
             } else {
-                Framing::Incomplete { sync_literals }
+                Framing::Incomplete {
+                    sync_literals: progress.sync_literals,
+                }
             };
         };
         if lf > max_line {
@@ -46,13 +70,16 @@ pub fn frame_within(input: &[u8], max_line: usize) -> Framing {
             return Framing::LiteralTooLarge;
         }
         if sync {
-            sync_literals += 1;
+            progress.sync_literals += 1;
         }
-        let data_end = pos + lf + 1 + usize::try_from(size).unwrap_or(usize::MAX);
-        if input.len() < data_end {
-            return Framing::Incomplete { sync_literals };
+        // The literal's octets are skipped by count: the next line starts after them.
+        progress.line_start = pos + lf + 1 + usize::try_from(size).unwrap_or(usize::MAX);
+        progress.scanned = 0;
+        if input.len() < progress.line_start {
+            return Framing::Incomplete {
+                sync_literals: progress.sync_literals,
+            };
         }
-        pos = data_end;
     }
 }
 

@@ -26,7 +26,7 @@ mod status;
 pub use basic::{is_done, normalise_flag};
 pub use command::{command, CommandError};
 pub use datetime::days_from_civil;
-pub use frame::{frame, frame_within, Framing};
+pub use frame::{frame, frame_resuming, frame_within, Framing, Progress};
 
 type Res<'a, T> = IResult<&'a [u8], T>;
 

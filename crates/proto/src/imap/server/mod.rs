@@ -13,7 +13,7 @@
 use std::collections::{BTreeSet, VecDeque};
 
 use super::decode::{self, Framing};
-use super::types::{Command, SeqNumber, State};
+use super::types::{Command, SeqNumber, State, MAX_LINE};
 use crate::smtp::TlsPolicy;
 use crate::store::MailStore;
 use crate::time::{Duration, Instant};
@@ -39,6 +39,18 @@ pub const AUTOLOGOUT: Duration = Duration::from_secs(30 * 60);
 /// Dovecot closes after three bad commands before login; after login we allow ten.
 pub const MAX_BAD_BEFORE_LOGIN: u32 = 3;
 pub const MAX_BAD_COMMANDS: u32 = 10;
+/// The largest command before login, literals included (Dovecot allows 64 KiB too).
+pub const PRE_LOGIN_LIMIT: usize = 64 * 1024;
+/// Commands are not read while this many octets of answers wait to be taken.
+pub const OUTPUT_BOUND: usize = 1 << 20;
+
+/// How far the framing of the input got, so nothing is read twice.
+#[derive(Debug, Clone, Copy, Default)]
+struct Frame {
+    command: decode::Progress,
+    /// Octets of a continuation line (DONE, a SASL answer) known to hold no line feed.
+    scanned_continuation: usize,
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServerConfig {
@@ -115,6 +127,7 @@ pub struct ImapServer {
     encrypted: bool,
     /// Synchronising literals of the current command already answered with "+".
     acked_literals: usize,
+    frame: Frame,
     bad_commands: u32,
     deadline: Instant,
 }
@@ -133,6 +146,7 @@ impl ImapServer {
             #[cfg(feature = "imap4rev2")]
             imap4rev2: false,
             acked_literals: 0,
+            frame: Frame::default(),
             bad_commands: 0,
             deadline: now + AUTOLOGOUT,
         };
@@ -229,11 +243,12 @@ impl ImapServer {
         if !self.reads_input() {
             return;
         }
-        self.deadline = now + AUTOLOGOUT;
         let mut input = std::mem::take(&mut self.input);
         input.extend_from_slice(bytes);
         let mut offset = 0;
-        while self.reads_input() {
+        // Back-pressure: commands wait while a megabyte of answers waits to be taken; the
+        // host calls again, with no new bytes, once it has sent them.
+        while self.reads_input() && self.unsent() < OUTPUT_BOUND {
             let rest = input.get(offset..).unwrap_or_default();
             let used = if self.expects_continuation() {
                 self.continuation_line(rest, store)
@@ -245,11 +260,26 @@ impl ImapServer {
                 _ => break,
             }
         }
+        if offset > 0 {
+            // Only whole commands count as activity: a trickle of bytes cannot hold the
+            // session open past the autologout.
+            self.deadline = now + AUTOLOGOUT;
+        }
         if !self.reads_input() {
             offset = input.len();
         }
         input.drain(..offset.min(input.len()));
         self.input = input;
+    }
+
+    /// Octets received and not yet read as commands.
+    pub fn pending_input(&self) -> usize {
+        self.input.len()
+    }
+
+    /// Octets of answers queued and not yet taken with `poll_output`.
+    fn unsent(&self) -> usize {
+        self.output.iter().map(Vec::len).sum()
     }
 
     /// False once the session is over, and while a TLS handshake is due: what arrives then
@@ -279,7 +309,25 @@ impl ImapServer {
 
     /// A line that is not a command: DONE after IDLE, or the SASL response to "+".
     fn continuation_line(&mut self, input: &[u8], store: &MailStore) -> Option<usize> {
-        let lf = input.iter().position(|&b| b == b'\n')?;
+        // Each octet is looked at once, however slowly the line arrives, and the line is
+        // bounded as a command line is.
+        let unscanned = input
+            .get(self.frame.scanned_continuation..)
+            .unwrap_or_default();
+        let Some(lf) = unscanned
+            .iter()
+            .position(|&b| b == b'\n')
+            .map(|i| i + self.frame.scanned_continuation)
+        else {
+            self.frame.scanned_continuation = input.len();
+            if input.len() > MAX_LINE {
+                self.output
+                    .push_back(b"* BYE Input buffer full\r\n".to_vec());
+                self.close();
+            }
+            return None;
+        };
+        self.frame.scanned_continuation = 0;
         let line = input.get(..lf).unwrap_or_default();
         let line = String::from_utf8_lossy(line.strip_suffix(b"\r").unwrap_or(line)).into_owned();
         let out = match &mut self.phase {
@@ -297,7 +345,17 @@ impl ImapServer {
     }
 
     fn next_command(&mut self, input: &[u8], store: &mut MailStore) -> Option<usize> {
-        match decode::frame(input) {
+        match decode::frame_resuming(input, MAX_LINE, &mut self.frame.command) {
+            Framing::Incomplete { .. }
+                if self.user().is_none() && input.len() > PRE_LOGIN_LIMIT =>
+            {
+                // Before login nobody is known: a command may not grow without bound (chained
+                // literals in LOGIN), as Dovecot limits it too.
+                self.output
+                    .push_back(b"* BYE Command too long before login\r\n".to_vec());
+                self.close();
+                None
+            }
             Framing::Incomplete { sync_literals } => {
                 // RFC 9051 §7.5: "+" tells the client to send a synchronising literal.
                 while self.acked_literals < sync_literals {
@@ -321,6 +379,7 @@ impl ImapServer {
             }
             Framing::Complete(n) => {
                 self.acked_literals = 0;
+                self.frame = Frame::default();
                 let whole = input.get(..n).unwrap_or_default();
                 let mut out = Vec::new();
                 match decode::command(whole) {
