@@ -19,8 +19,8 @@ pub fn thousands(n: usize) -> String {
     out
 }
 
-/// Copies the share link, and says on the button whether it worked. Where the browser has no
-/// clipboard for the page (a plain http address), the link is selected for Ctrl+C.
+/// Copies the share link and says so on the button. Where the browser has no clipboard for
+/// the page (a plain http address), the link is selected for Ctrl+C.
 fn copy(event: &MouseEvent) {
     #[cfg(target_arch = "wasm32")]
     {
@@ -38,19 +38,15 @@ fn copy(event: &MouseEvent) {
             return;
         };
         field.select();
-        let say = move |text: &str| button.set_text_content(Some(text));
         let clipboard = gloo::utils::window().navigator().clipboard();
-        if clipboard.is_undefined() {
-            return say("Press Ctrl+C");
-        }
-        let written = wasm_bindgen_futures::JsFuture::from(clipboard.write_text(&field.value()));
-        yew::platform::spawn_local(async move {
-            say(if written.await.is_ok() {
-                "Copied ✓"
-            } else {
-                "Press Ctrl+C"
-            });
-        });
+        let said = if clipboard.is_undefined() {
+            "Press Ctrl+C"
+        } else {
+            // Within the click, the browser lets the page write the clipboard.
+            let _ = clipboard.write_text(&field.value());
+            "Copied ✓"
+        };
+        button.set_text_content(Some(said));
     }
     #[cfg(not(target_arch = "wasm32"))]
     let _ = event;

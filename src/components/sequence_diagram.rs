@@ -157,21 +157,13 @@ pub fn sequence_diagram(props: &SequenceDiagramProps) -> Html {
         };
         html! { <li class={class} onclick={on_click}>{ body }</li> }
     });
-    let summary = active
-        .map(|s| {
-            let name = |id| t.host(id).map(|h| h.label.clone()).unwrap_or_default();
-            format!(
-                "Sequence diagram, steps {} to {} of {}. Now step {}: {} to {}, {}",
-                first + 1,
-                last + 1,
-                t.len(),
-                props.current + 1,
-                name(s.from),
-                name(s.to),
-                s.label()
-            )
-        })
-        .unwrap_or_default();
+    // The step itself is read out by the page's live region.
+    let summary = format!(
+        "Sequence diagram, steps {} to {} of {}",
+        first + 1,
+        last + 1,
+        t.len()
+    );
     html! {
         <section class="diagram" aria-labelledby="diagram-title" style={format!("--lanes: {lanes}")}>
             <h2 id="diagram-title" class="panel__title">{ "Sequence — every line on the wire" }</h2>
