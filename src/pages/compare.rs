@@ -19,10 +19,9 @@ pub fn CompareApp() -> Html {
         CompareState::new(&script, banner)
     });
     let dispatch = Callback::from(state.dispatcher());
-    // A comparison link in the address bar goes once the script is edited.
-    use_effect_with(state.script().clone(), |script| {
-        storage::compare_shown(script)
-    });
+    // A comparison link in the address bar goes once the script is edited. Idempotent, so it
+    // runs at each render: lighter for the page than an effect that keeps the script.
+    storage::compare_shown(state.script());
     let on_share = {
         let state = state.clone();
         Callback::from(move |_: MouseEvent| {

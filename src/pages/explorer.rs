@@ -62,7 +62,7 @@ pub fn App() -> Html {
             <a class="skip" href="#controls" onclick={Callback::from(|e: MouseEvent| { e.prevent_default(); to_controls(); })}>
                 { "Skip to the playback controls" }</a>
             { topbar("explore", html! { <>
-                <strong>{ format!("{} emails {}", short(&scenario.from), short(&scenario.to)) }</strong>
+                <strong>{ format!("{} → {}", short(&scenario.from), short(&scenario.to)) }</strong>
                 { if scenario.faults.is_empty() { html!{} } else { html!{ <span class="topbar__faults">{ format!(" · {} fault(s)", scenario.faults.len()) }</span> } } }
             </> }, html! { <>
                 { menu("bob", "+ Bob…", "Bob does one more thing", bob, &dispatch) }
