@@ -18,7 +18,15 @@ pub struct Start {
     pub banner: Option<String>,
 }
 
-/// Reads the scenario for a URL fragment (`#s=v1...`) and a saved session, in that order.
+/// A link's fragment that is not `#s=…`: the same message as for an unreadable one.
+fn not_a_link(fragment: &str, kind: &str) -> String {
+    let shown: String = fragment.chars().take(40).collect();
+    format!("“{shown}” is not a {kind} link.")
+}
+
+/// Reads the scenario for a URL fragment (`#s=v1...&step=N`, N counted from 1 as on screen)
+/// and a saved session, in that order. Any other fragment gets the same message as a link
+/// that cannot be read.
 pub fn start_from(
     hash: Option<String>,
     saved: Option<String>,
@@ -29,16 +37,28 @@ pub fn start_from(
         step: 0,
         banner,
     };
-    if let Some(link) = hash.as_deref().and_then(|h| h.strip_prefix("#s=")) {
-        return match share::decode(link) {
+    let broken = |why: String| {
+        fresh(Some(format!(
+            "The shared link could not be opened. {why} Showing the classroom example instead."
+        )))
+    };
+    if let Some(hash) = hash.filter(|h| h.len() > 1) {
+        let Some(link) = hash.strip_prefix("#s=") else {
+            return broken(not_a_link(&hash, "Postroom scenario"));
+        };
+        let (code, params) = link.split_once('&').unwrap_or((link, ""));
+        let step = params
+            .split('&')
+            .find_map(|p| p.strip_prefix("step="))
+            .and_then(|n| n.parse::<usize>().ok())
+            .map_or(0, |n| n.saturating_sub(1));
+        return match share::decode(code) {
             Ok(scenario) => Start {
                 scenario,
-                step: 0,
+                step,
                 banner: None,
             },
-            Err(e) => fresh(Some(format!(
-                "The shared link could not be opened. {e} Showing the classroom example instead."
-            ))),
+            Err(e) => broken(e.to_string()),
         };
     }
     match saved {
@@ -63,16 +83,17 @@ pub fn compare_from(hash: Option<&str>) -> (Script, Option<String>) {
                 acts: Vec::new(),
             })
     };
-    match hash.and_then(|h| h.strip_prefix("#compare=")) {
+    let broken = |why: String| {
+        Some(format!(
+            "The shared comparison could not be opened. {why} Showing the first lesson instead."
+        ))
+    };
+    match hash.filter(|h| h.len() > 1) {
         None => (first(), None),
-        Some(link) => match Script::decode(link) {
-            Ok(script) => (script, None),
-            Err(e) => (
-                first(),
-                Some(format!(
-                    "The shared comparison could not be opened. {e} Showing the first lesson instead."
-                )),
-            ),
+        Some(hash) => match hash.strip_prefix("#compare=").map(Script::decode) {
+            Some(Ok(script)) => (script, None),
+            Some(Err(e)) => (first(), broken(e.to_string())),
+            None => (first(), broken(not_a_link(hash, "comparison"))),
         },
     }
 }
@@ -107,10 +128,14 @@ pub fn start() -> Start {
         let step = store
             .as_ref()
             .and_then(|s| s.get_item(STEP_KEY).ok().flatten());
+        let from_link = hash.is_some();
         let start = start_from(hash, saved.clone(), step);
-        if saved.is_some() && start.banner.is_some() {
-            // Do not trip over the same broken save on every visit.
-            if let Some(s) = &store {
+        if start.banner.is_some() {
+            if from_link {
+                // The banner said it once: a reload opens the classroom example quietly.
+                replace_fragment("");
+            } else if let Some(s) = store.as_ref().filter(|_| saved.is_some()) {
+                // Do not trip over the same broken save on every visit.
                 let _ = s.remove_item(SCENARIO_KEY);
             }
         }
@@ -120,25 +145,81 @@ pub fn start() -> Start {
     start_from(None, None, None)
 }
 
-/// Remembers the scenario and the step, so a reload resumes where the class was.
+/// The fragment of a link that opens `scenario` at `step` (counted from 0).
+fn scenario_fragment(scenario: &Scenario, step: usize) -> String {
+    format!("#s={}&step={}", share::encode(scenario), step + 1)
+}
+
+/// Remembers the scenario and the step, so a reload resumes where the class was; a share
+/// link in the address bar follows the step, and goes once the scenario changed.
 pub fn save(scenario: &Scenario, step: usize) {
     #[cfg(target_arch = "wasm32")]
-    if let Some(s) = storage() {
-        let _ = s.set_item(SCENARIO_KEY, &share::encode(scenario));
-        let _ = s.set_item(STEP_KEY, &step.to_string());
+    {
+        let code = share::encode(scenario);
+        if let Some(s) = storage() {
+            let _ = s.set_item(SCENARIO_KEY, &code);
+            let _ = s.set_item(STEP_KEY, &step.to_string());
+        }
+        keep_link_current("#s=", &code, &scenario_fragment(scenario, step));
     }
     #[cfg(not(target_arch = "wasm32"))]
     let _ = (scenario, step, SCENARIO_KEY, STEP_KEY);
 }
 
-/// A link that opens this scenario.
-pub fn share_url(scenario: &Scenario) -> String {
-    link(&format!("#s={}", share::encode(scenario)))
+/// The comparison's link in the address bar goes once the script changed.
+pub fn compare_shown(script: &Script) {
+    let code = script.encode();
+    #[cfg(target_arch = "wasm32")]
+    keep_link_current("#compare=", &code, &format!("#compare={code}"));
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = code;
+}
+
+/// A link that opens this scenario at the step shown.
+pub fn share_url(scenario: &Scenario, step: usize) -> String {
+    link(&scenario_fragment(scenario, step))
 }
 
 /// A link that opens this POP3 vs IMAP comparison.
 pub fn compare_url(script: &Script) -> String {
     link(&format!("#compare={}", script.encode()))
+}
+
+/// A share link (`prefix` then `code`) in the address bar becomes `fragment` while it names
+/// what is shown, and goes when it names something else: a reload then shows what the class
+/// saw last, never an older scenario.
+#[cfg(target_arch = "wasm32")]
+fn keep_link_current(prefix: &str, code: &str, fragment: &str) {
+    let Ok(hash) = gloo::utils::window().location().hash() else {
+        return;
+    };
+    let Some(rest) = hash.strip_prefix(prefix) else {
+        return;
+    };
+    let same = rest.split('&').next() == Some(code);
+    let next = if same { fragment } else { "" };
+    if next != hash {
+        replace_fragment(next);
+    }
+}
+
+/// Puts `fragment` (or none, when empty) in the address bar, without a new history entry.
+#[cfg(target_arch = "wasm32")]
+fn replace_fragment(fragment: &str) {
+    let window = gloo::utils::window();
+    let location = window.location();
+    let url = if fragment.is_empty() {
+        format!(
+            "{}{}",
+            location.pathname().unwrap_or_default(),
+            location.search().unwrap_or_default()
+        )
+    } else {
+        fragment.to_string()
+    };
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
 }
 
 /// The page's address with `fragment`, which also goes into the address bar.
@@ -152,10 +233,7 @@ fn link(fragment: &str) -> String {
             location.pathname().unwrap_or_default()
         );
         // Keep the address bar in step, so copying it works too.
-        if let Ok(history) = gloo::utils::window().history() {
-            let _ =
-                history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(fragment));
-        }
+        replace_fragment(fragment);
         format!("{base}{fragment}")
     }
     #[cfg(not(target_arch = "wasm32"))]
@@ -221,7 +299,47 @@ mod tests {
         let start = start_from(None, Some("{not ours".into()), Some("3".into()));
         assert_eq!((start.step, start.scenario), (0, Scenario::default()));
         assert!(start.banner.unwrap().contains("could not be restored"));
-        // Other fragments (not ours) are ignored.
-        assert!(start_from(Some("#top".into()), None, None).banner.is_none());
+        // Any other fragment gets the same kind of message, with what it was.
+        let other = start_from(Some("#garbage".into()), None, None);
+        let banner = other.banner.unwrap();
+        assert!(banner.starts_with("The shared link could not be opened."));
+        assert!(banner.contains("“#garbage” is not a Postroom scenario link."));
+        assert_eq!(other.scenario, Scenario::default());
+        // An empty fragment is no link at all.
+        assert!(start_from(Some("#".into()), None, None).banner.is_none());
+    }
+
+    #[test]
+    fn a_share_link_opens_at_its_step() {
+        let mut s = Scenario::default();
+        s.faults.push(Fault::Greylisting);
+        let start = start_from(Some(scenario_fragment(&s, 12)), None, None);
+        assert_eq!(
+            (start.scenario, start.step, start.banner),
+            (s.clone(), 12, None)
+        );
+        assert!(scenario_fragment(&s, 12).ends_with("&step=13"));
+        // Steps are counted from 1 in links, as on screen; a bad step means the first.
+        let code = share::encode(&s);
+        assert_eq!(
+            start_from(Some(format!("#s={code}&step=0")), None, None).step,
+            0
+        );
+        assert_eq!(
+            start_from(Some(format!("#s={code}&step=x")), None, None).step,
+            0
+        );
+        assert_eq!(
+            start_from(Some(format!("#s={code}&step=2")), None, None).step,
+            1
+        );
+    }
+
+    #[test]
+    fn any_other_fragment_on_the_comparison_says_so_too() {
+        let (_, banner) = compare_from(Some("#garbage"));
+        let banner = banner.unwrap();
+        assert!(banner.starts_with("The shared comparison could not be opened."));
+        assert!(banner.contains("“#garbage” is not a comparison link."));
     }
 }

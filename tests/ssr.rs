@@ -157,21 +157,26 @@ async fn the_diagram_shows_a_window_around_the_current_step() {
         speed: 100,
     };
     let html = render(sequence_diagram(&props)).await;
-    // Hosts and arrows are two pictures; the arrows' one always has the same rows.
-    assert!(
-        html.contains(
-            "<svg viewBox=\"0 0 1000 84\" aria-hidden=\"true\" class=\"diagram__hosts\">"
-        ),
+    // One column per host; the rows are the window of steps around the current one: twenty
+    // before it, three after.
+    assert!(html.contains("style=\"--lanes: 6\""), "{html}");
+    assert_eq!(html.matches("<li class=\"diagram__host").count(), 6);
+    let first = current.saturating_sub(20);
+    assert_eq!(
+        html.matches("<li class=\"diagram__step ").count(),
+        current + 4 - first,
         "{html}"
     );
-    assert!(
-        html.contains(&format!("viewBox=\"0 0 1000 {}\"", 40 * 25 + 8)),
-        "{html}"
-    );
+    assert!(html.contains(&format!(
+        "steps {} to {} of {}",
+        first + 1,
+        current + 4,
+        t.len()
+    )));
     assert_eq!(html.matches("diagram__step--current").count(), 1);
     // Only the current arrow flies: 40 ms on the link gives 0.56 s at normal speed.
     assert_eq!(html.matches("--flight:").count(), 1);
-    assert!(html.contains("style=\"--flight: 560ms\""), "{html}");
+    assert!(html.contains("; --flight: 560ms\""), "{html}");
     // The header is also the map: the two ends of the current step are marked and joined.
     assert_eq!(html.matches("diagram__host--active").count(), 2);
     assert!(html.contains("diagram__link diagram__step--dns"));
@@ -248,6 +253,7 @@ async fn the_scenario_panel_shows_the_email_devices_story_and_every_fault() {
         on_apply: Callback::noop(),
         on_append: Callback::noop(),
         on_close: Callback::noop(),
+        problem: None,
     };
     let html = LocalServerRenderer::<ScenarioPanel>::with_props(props)
         .hydratable(false)
@@ -282,6 +288,7 @@ async fn a_story_bob_added_to_is_kept_when_the_panel_sends_again() {
         on_apply: Callback::noop(),
         on_append: Callback::noop(),
         on_close: Callback::noop(),
+        problem: None,
     };
     let html = LocalServerRenderer::<ScenarioPanel>::with_props(props)
         .hydratable(false)
@@ -388,4 +395,36 @@ async fn the_controls_offer_speeds_and_a_slow_link_flies_longer() {
     assert_eq!(flight_ms(&t.steps[data], 100), 560);
     assert_eq!(flight_ms(&slow.steps[data + 1], 100), 1300);
     assert_eq!(flight_ms(&slow.steps[data + 1], 400), 325);
+}
+
+#[tokio::test]
+async fn the_compose_panel_says_what_is_wrong_beside_the_field() {
+    use postroom::components::scenario_panel::ScenarioPanelProps;
+    use postroom::components::ScenarioPanel;
+    use postroom::state::compose::{Field, Problem};
+    let bad = Scenario {
+        from: "alice@".into(),
+        ..Scenario::default()
+    };
+    let error = run(&bad).unwrap_err();
+    let props = ScenarioPanelProps {
+        scenario: Scenario::default(),
+        on_apply: Callback::noop(),
+        on_append: Callback::noop(),
+        on_close: Callback::noop(),
+        problem: Some(Problem::of(&bad, &error)),
+    };
+    let html = LocalServerRenderer::<ScenarioPanel>::with_props(props)
+        .hydratable(false)
+        .render()
+        .await;
+    assert_eq!(Problem::of(&bad, &error).field, Field::From);
+    // The message follows the From field, which points to it; To is left alone.
+    let from = html.find("name=\"from\"").unwrap();
+    let message = html.find("is not a valid sender address").unwrap();
+    let to = html.find("name=\"to\"").unwrap();
+    assert!(from < message && message < to, "{html}");
+    assert_eq!(html.matches("aria-invalid=\"true\"").count(), 1, "{html}");
+    assert!(html.contains("aria-describedby=\"scenario-problem\""));
+    assert!(html.contains("role=\"alert\""));
 }

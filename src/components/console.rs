@@ -1,19 +1,12 @@
 //! The console: type a command to a real server and read its answer, line by line, each
 //! explained with its RFC section. The session comes in, what the class does goes out.
 
-use postroom_sim::console::examples;
-use postroom_sim::{Direction, Protocol};
+use postroom_sim::console::{examples_for, Service};
+use postroom_sim::Direction;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::state::console::{ConsoleAction, ConsoleState};
-
-/// The protocols the console offers, with the port a mail program would use.
-const CHOICES: [(Protocol, &str); 3] = [
-    (Protocol::Smtp, "SMTP · port 25"),
-    (Protocol::Pop3, "POP3 · port 110"),
-    (Protocol::Imap, "IMAP · port 143"),
-];
 
 /// The console for a session: its lines, a form to type the next one, the explanation of
 /// the line shown and lines to try. `input` is the field typed in (the page reads and clears
@@ -26,6 +19,7 @@ pub fn console_view(
     on_action: &Callback<ConsoleAction>,
 ) -> Html {
     let console = state.session();
+    let service = console.service();
     let protocol = console.protocol();
     let entries = &console.entries;
     let shown = state.shown().and_then(|i| entries.get(i).map(|e| (i, e)));
@@ -39,12 +33,14 @@ pub fn console_view(
         })
     };
     let choose =
-        |protocol: Protocol| on_action.reform(move |_: MouseEvent| ConsoleAction::Open(protocol));
+        |service: Service| on_action.reform(move |_: MouseEvent| ConsoleAction::Switch(service));
     let lines = entries.iter().enumerate().map(|(i, e)| {
+        // What the console itself says (a line cut short, the simulated TLS handshake) is a
+        // note, set apart from what crossed the wire.
         let (who, class) = match e.direction {
             Direction::ClientToServer => ("C:", "console__line--client"),
             Direction::ServerToClient => ("S:", "console__line--server"),
-            Direction::Local => ("--", "console__line--local"),
+            Direction::Local => ("Note", "console__line--local"),
         };
         let current = shown.is_some_and(|(s, _)| s == i);
         html! {
@@ -58,7 +54,7 @@ pub fn console_view(
             </li>
         }
     });
-    let tries = examples(protocol).iter().map(|line| {
+    let tries = examples_for(service).iter().map(|line| {
         let text = line.to_string();
         html! {
             <li><button class="console__try" data-try={text.clone()} disabled={console.is_closed()}
@@ -70,17 +66,20 @@ pub fn console_view(
             <h2 id="console-title" class="visually-hidden">{ "Type your own commands" }</h2>
             <div class="console__main">
                 <div class="console__choices" role="group" aria-label="Server">
-                    { for CHOICES.iter().map(|(p, label)| html! {
-                        <button class={classes!("console__choice", format!("console__choice--{}", p.key()))}
-                            data-protocol={p.key()} aria-pressed={(*p == protocol).to_string()} onclick={choose(*p)}>{ *label }</button>
+                    { for Service::ALL.iter().map(|s| html! {
+                        <button class={classes!("console__choice", format!("console__choice--{}", s.protocol().key()))}
+                            data-port={s.port().to_string()} data-protocol={s.protocol().key()}
+                            aria-pressed={(*s == service).to_string()} onclick={choose(*s)}>{ s.label() }</button>
                     }) }
-                    <button class="console__choice" data-control="reset" onclick={choose(protocol)}>{ "Start again" }</button>
+                    <button class="console__choice" data-control="reset" onclick={on_action.reform(|_: MouseEvent| ConsoleAction::Reset)}
+                        title="A new session, and Bob's mailbox as it was at first">{ "Start again" }</button>
                 </div>
+                <p class="console__shared">{ "The four servers are Bob's provider's and share Bob's mailbox: send a message on port 25 or 587, then fetch it with POP3 or IMAP." }</p>
                 <ol class="console__lines" ref={list.clone()} tabindex="0" aria-label="The session so far">{ for lines }</ol>
                 <form class="console__form" onsubmit={on_submit}>
                     <label class="console__prompt" for="console-input">{ "C:" }</label>
                     <input id="console-input" ref={input.clone()} class="console__input" autocomplete="off" spellcheck="false"
-                        maxlength="1000" disabled={console.is_closed()}
+                        disabled={console.is_closed()}
                         placeholder={if console.is_closed() { "The server closed the connection: choose Start again" } else { "Type a command and press Enter" }} />
                     <button class="console__send" type="submit" disabled={console.is_closed()}>{ "Send" }</button>
                 </form>

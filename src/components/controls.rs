@@ -113,7 +113,7 @@ pub fn controls(props: &ControlsProps) -> Html {
         ("Play (Space)", "M8 5l11 7-11 7z")
     };
     html! {
-        <nav class="controls" aria-label="Playback">
+        <nav class="controls" id="controls" aria-label="Playback">
             <div class="controls__buttons">
                 <button class="controls__button" data-action="first" onclick={send(PlaybackAction::First)}
                         disabled={!p.can_go_back()} aria-label="First step" title="First step (Home)">{ icon("M6 5v14M19 5l-10 7 10 7z") }</button>

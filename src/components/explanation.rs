@@ -30,15 +30,15 @@ pub fn explanation_panel(props: &ExplanationProps) -> Html {
     html! {
         <section class="explanation" aria-labelledby="explanation-title">
             <h2 class="panel__title">
-                { format!("Step {} of {} · what is happening", props.current + 1, t.len()) }
+                { format!("Step {} of {} · ", props.current + 1, t.len()) }<span class="explanation__phase">{ &step.phase.label }</span>
             </h2>
+            // The title first: the line a class reads even where the panel is short.
+            <h3 id="explanation-title" class="explanation__title">{ &e.title }</h3>
             <p class="explanation__meta">
                 <span class={classes!("badge", format!("badge--{}", step.protocol.key()))}>{ step.protocol.name() }</span>
-                <span class="explanation__phase">{ &step.phase.label }</span>
                 { if step.encrypted { html!{ <span class="badge badge--tls" title="On a real network these bytes are encrypted">{ "TLS" }</span> } } else { html!{} } }
+                <span class="explanation__route">{ route }</span>
             </p>
-            <p class="explanation__route">{ route }</p>
-            <h3 id="explanation-title" class="explanation__title">{ &e.title }</h3>
             <p class="explanation__why">{ &e.why }</p>
             <p class="explanation__rfc">
                 <a href={e.rfc.url()} target="_blank" rel="noopener">{ e.rfc.label() }</a>

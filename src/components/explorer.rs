@@ -31,6 +31,8 @@ pub struct ExplorerViewProps {
 pub fn ExplorerView(props: &ExplorerViewProps) -> Html {
     let timeline = &props.timeline;
     let current = props.playback.current;
+    // After each render, the diagram shows the current step.
+    use_effect(crate::components::sequence_diagram::keep_current_in_view);
     let on_select = use_callback(props.on_action.clone(), |i: usize, on_action| {
         on_action.emit(PlaybackAction::GoTo(i))
     });
@@ -48,13 +50,13 @@ pub fn ExplorerView(props: &ExplorerViewProps) -> Html {
         .unwrap_or_default();
     html! {
         <>
-            <main class="explorer">
-                <div class="explorer__main">
-                    { sequence_diagram(&SequenceDiagramProps { timeline: timeline.clone(), current, on_select: on_select.clone(), speed: props.speed }) }
-                    { mailbox_panel(&MailboxPanelProps { timeline: timeline.clone(), current }) }
-                </div>
+            // The diagram, and beside it (or under it, on a narrow screen) what it means: the
+            // explanation first, then the mailboxes and the transcript.
+            <main class="explorer" id="main">
+                { sequence_diagram(&SequenceDiagramProps { timeline: timeline.clone(), current, on_select: on_select.clone(), speed: props.speed }) }
                 <div class="explorer__side">
                     { explanation_panel(&ExplanationProps { timeline: timeline.clone(), current }) }
+                    { mailbox_panel(&MailboxPanelProps { timeline: timeline.clone(), current }) }
                     <Transcript timeline={timeline.clone()} {current} {on_select} bytes={props.bytes} on_toggle_bytes={props.on_toggle_bytes.clone()} />
                 </div>
             </main>

@@ -8,6 +8,7 @@ pub mod explanation;
 pub mod explorer;
 pub mod mailbox_panel;
 pub mod menu;
+pub mod notices;
 pub mod scenario_panel;
 pub mod sequence_diagram;
 pub mod topbar;

@@ -8,7 +8,9 @@ use postroom_sim::{Device, Fault, Scenario, Security};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::state::compose::{step_faults, Draft, Field, Setting, Value, KEEP_STORY, STORIES};
+use crate::state::compose::{
+    step_faults, Draft, Field, Problem, Setting, Value, KEEP_STORY, STORIES,
+};
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct ScenarioPanelProps {
@@ -17,6 +19,30 @@ pub struct ScenarioPanelProps {
     /// Alice sends the email after the story so far (the form's settings apply too).
     pub on_append: Callback<Scenario>,
     pub on_close: Callback<()>,
+    /// Why the email the panel sent cannot go: said beside its field.
+    #[prop_or_default]
+    pub problem: Option<Problem>,
+}
+
+/// Gives the focus to the first element `selector` finds.
+fn focus(selector: &str) {
+    if let Some(el) = gloo::utils::document()
+        .query_selector(selector)
+        .ok()
+        .flatten()
+        .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = el.focus();
+    }
+}
+
+/// The form's `name` for a field a problem can be beside.
+fn field_name(field: Field) -> &'static str {
+    match field {
+        Field::From => "from",
+        Field::To => "to",
+        _ => "subject",
+    }
 }
 
 pub fn fault_label(f: Fault) -> &'static str {
@@ -76,6 +102,25 @@ fn value_of(e: &Event) -> Value {
 pub fn ScenarioPanel(props: &ScenarioPanelProps) -> Html {
     let draft = use_reducer(Draft::default);
     let s = &props.scenario;
+    // The focus goes into the panel as it opens, and back to its button as it closes.
+    use_effect_with((), |()| {
+        focus(".scenario [name=from]");
+        || focus("[data-action=compose]")
+    });
+    // A field at fault gets the focus, with the problem beside it.
+    use_effect_with(props.problem.clone(), |problem| {
+        if let Some(p) = problem {
+            focus(&format!(".scenario [name={}]", field_name(p.field)));
+        }
+    });
+    let problem_at =
+        |field: Field| {
+            props.problem.as_ref().filter(|p| p.field == field).map(|p| html! {
+            <p class="scenario__error" id="scenario-problem" role="alert">{ &p.message }</p>
+        })
+        };
+    let invalid = |field: Field| props.problem.as_ref().is_some_and(|p| p.field == field);
+    let described = |field: Field| invalid(field).then_some("scenario-problem");
     // A change of any field goes to the draft.
     let edit = |field: Field| {
         let draft = draft.dispatcher();
@@ -106,6 +151,16 @@ pub fn ScenarioPanel(props: &ScenarioPanelProps) -> Html {
     let on_close = {
         let on_close = props.on_close.clone();
         Callback::from(move |_: MouseEvent| on_close.emit(()))
+    };
+    // Escape closes the panel, as it does the bar's menus.
+    let onkeydown = {
+        let on_close = props.on_close.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Escape" {
+                e.prevent_default();
+                on_close.emit(());
+            }
+        })
     };
     let story = text(Field::Story);
     let device = |d: Device, name: &str, label: &str| {
@@ -145,7 +200,7 @@ pub fn ScenarioPanel(props: &ScenarioPanelProps) -> Html {
         }
     };
     html! {
-        <div class="scenario" role="dialog" aria-modal="false" aria-labelledby="scenario-title">
+        <div class="scenario" role="dialog" aria-modal="false" aria-labelledby="scenario-title" {onkeydown}>
             <form class="scenario__form" onsubmit={on_submit}>
                 <header class="scenario__header">
                     <h2 id="scenario-title">{ "Compose, devices and faults" }</h2>
@@ -153,9 +208,14 @@ pub fn ScenarioPanel(props: &ScenarioPanelProps) -> Html {
                 </header>
                 <fieldset class="scenario__mail">
                     <legend>{ "The email" }</legend>
-                    <label>{ "From " }<input name="from" value={text(Field::From)} oninput={typed(Field::From)} autocomplete="off" /></label>
-                    <label>{ "To " }<input name="to" value={text(Field::To)} oninput={typed(Field::To)} autocomplete="off" /></label>
+                    <label>{ "From " }<input name="from" value={text(Field::From)} oninput={typed(Field::From)} autocomplete="off"
+                        aria-invalid={invalid(Field::From).then_some("true")} aria-describedby={described(Field::From)} /></label>
+                    { for problem_at(Field::From) }
+                    <label>{ "To " }<input name="to" value={text(Field::To)} oninput={typed(Field::To)} autocomplete="off"
+                        aria-invalid={invalid(Field::To).then_some("true")} aria-describedby={described(Field::To)} /></label>
+                    { for problem_at(Field::To) }
                     <label>{ "Subject " }<input name="subject" value={text(Field::Subject)} oninput={typed(Field::Subject)} autocomplete="off" /></label>
+                    { for problem_at(Field::Subject) }
                     <label>{ "Message " }<textarea name="body" rows="4" value={text(Field::Body)} oninput={typed(Field::Body)} /></label>
                 </fieldset>
                 <div class="scenario__devices">

@@ -1,10 +1,11 @@
 //! The sequence diagram: one lane per host, one arrow per step. Past arrows are labelled,
-//! the current one stands out, the next few are faint — a window that follows the story.
+//! the current one stands out, the next few are quieter — a window that follows the story.
 //!
-//! The hosts and the arrows are two pictures, both as wide as the panel: the arrows keep
-//! their size whatever the panel's height (large on a projector). The arrows' picture always
-//! has the same rows, the current step on the same one, and the panel shows its bottom: as
-//! many earlier steps as fit, whatever the screen, with no script.
+//! Drawn in HTML, not SVG, so its text is sized like the rest of the page (projector mode
+//! enlarges it) and wraps instead of being cut: host names, long replies. Lanes sit at the
+//! centres of equal columns; each row places its label and arrow in percent of the width.
+//! The rows' box is scrolled to its bottom after each render (the current step and the next
+//! few), and marked when it hides earlier rows, which then fade out at the top.
 
 use std::rc::Rc;
 
@@ -27,26 +28,20 @@ pub fn flight_ms(step: &postroom_sim::Step, speed: u32) -> u64 {
     (500 + on_the_link * 3 / 2).min(1300) * 100 / u64::from(speed.max(1))
 }
 
-const WIDTH: i32 = 1000;
-const HEADER: i32 = 84;
-const ROW: i32 = 40;
-/// Step rows start this far down their picture.
-const TOP: i32 = 22;
 /// Steps drawn before and after the current one (the panel shows as many before as fit).
 const BEFORE: usize = 20;
-const AFTER: usize = 4;
+const AFTER: usize = 3;
+/// Longer labels end in "…"; shorter ones wrap when the panel is narrow.
+const LONGEST: usize = 60;
 
-/// Integer coordinates: whole SVG units are plenty, and the page needs no float formatting.
-fn lane_x(lane: usize, lanes: usize) -> i32 {
-    let margin = 80;
-    if lanes <= 1 {
-        return WIDTH / 2;
-    }
-    let (lane, last) = (
-        i32::try_from(lane).unwrap_or(0),
-        i32::try_from(lanes - 1).unwrap_or(1),
-    );
-    margin + (WIDTH - 2 * margin) * lane / last
+/// A lane's centre in per-mille of the width: the middle of its column.
+fn lane(lane: usize, lanes: usize) -> usize {
+    (2 * lane + 1) * 1000 / (2 * lanes.max(1))
+}
+
+/// Per-mille as a CSS percentage, without float formatting.
+fn pct(permille: usize) -> String {
+    format!("{}.{}%", permille / 10, permille % 10)
 }
 
 fn shorten(text: &str, max: usize) -> String {
@@ -58,12 +53,33 @@ fn shorten(text: &str, max: usize) -> String {
     }
 }
 
-/// Keeps a centred label inside the picture: monospace is about 9 units a character at 15 px,
-/// nearly 10 for the current step's bold 16 px.
-fn label_x(centre: i32, label: &str, prefix: &str) -> i32 {
-    let chars = i32::try_from(label.chars().count() + prefix.chars().count()).unwrap_or(0);
-    let half = chars * 5 + 6;
-    centre.clamp(half, (WIDTH - half).max(half))
+/// Scrolls the rows' box so the current step shows, with as many of the next ones as fit
+/// under it, however tall the rows are (a projector, wrapped labels). Called after each render
+/// and after the page's size changes.
+pub fn keep_current_in_view() {
+    #[cfg(target_arch = "wasm32")]
+    {
+        use wasm_bindgen::JsCast;
+        let document = gloo::utils::document();
+        let found = |selector| document.query_selector(selector).ok().flatten();
+        let rows = found(".diagram__rows").and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+        let current = found(".diagram__step--current")
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+        if let (Some(rows), Some(current)) = (rows, current) {
+            // The current step's bottom two thirds down the box, the next ones under it; never
+            // past the last row, nor hiding the top of the current one.
+            let height = rows.client_height();
+            let below = current.offset_top() + current.offset_height() - height * 2 / 3;
+            let last = rows.scroll_height() - height;
+            rows.set_scroll_top(below.min(last).min(current.offset_top()).max(0));
+            let hides = if rows.scroll_top() > 0 {
+                "true"
+            } else {
+                "false"
+            };
+            let _ = rows.set_attribute("data-scrolled", hides);
+        }
+    }
 }
 
 /// A plain function, not a component: it has no state, and a component of its own would
@@ -73,106 +89,91 @@ pub fn sequence_diagram(props: &SequenceDiagramProps) -> Html {
     let lanes = t.hosts.len();
     let first = props.current.saturating_sub(BEFORE);
     let last = (props.current + AFTER).min(t.len().saturating_sub(1));
-    // Rows above the first step stay empty, so the current step is always on row BEFORE.
-    let pad = BEFORE - (props.current - first);
-    let height = ROW * (BEFORE + AFTER + 1) as i32 + 8;
     // The header doubles as the map of the hosts: the two ends of the current step are
     // highlighted and joined, in the protocol's colour.
     let active = t.steps.get(props.current);
     let ends = active.map(|s| (s.from.0, s.to.0));
+    let span = |a: usize, b: usize| {
+        let (a, b) = (lane(a, lanes), lane(b, lanes));
+        format!(
+            "margin-left: {}; width: {}",
+            pct(a.min(b)),
+            pct(a.abs_diff(b))
+        )
+    };
     let link = active.filter(|s| s.from != s.to).map(|s| {
-        let (a, b) = (lane_x(s.from.0, lanes), lane_x(s.to.0, lanes));
         html! {
-            <line x1={format!("{a}")} y1="74" x2={format!("{b}")} y2="74"
-                class={classes!("diagram__link", format!("diagram__step--{}", s.protocol.key()))} />
+            <span class={classes!("diagram__link", format!("diagram__step--{}", s.protocol.key()))} style={span(s.from.0, s.to.0)} />
         }
     });
     let heads = t.hosts.iter().enumerate().map(|(i, h)| {
-        let x = lane_x(i, lanes);
         let on = ends.is_some_and(|(a, b)| a == i || b == i);
         html! {
-            <g class={classes!("diagram__host", on.then_some("diagram__host--active"))}>
-                <rect x={format!("{}", x - 80)} y="6" width="160" height="58" rx="8" class="diagram__host-box" />
-                <text x={format!("{x}")} y="30" class="diagram__host-label" text-anchor="middle">{ &h.label }</text>
-                <text x={format!("{x}")} y="50" class="diagram__host-role" text-anchor="middle">{ &h.role }</text>
-                <line x1={format!("{x}")} y1="62" x2={format!("{x}")} y2={format!("{HEADER}")} class="diagram__lifeline" />
-            </g>
+            <li class={classes!("diagram__host", on.then_some("diagram__host--active"))}>
+                <span class="diagram__host-label">{ &h.label }</span>
+                <span class="diagram__host-role">{ &h.role }</span>
+            </li>
         }
     });
-    let lifelines = (0..lanes).map(|i| {
-        let x = format!("{}", lane_x(i, lanes));
-        html! { <line x1={x.clone()} y1="0" x2={x} y2={format!("{height}")} class="diagram__lifeline" /> }
-    });
-    let arrows = (first..=last).filter_map(|i| t.steps.get(i).map(|s| (i, s))).map(|(i, step)| {
-        let row = i32::try_from(pad + i - first).unwrap_or(0);
-        let y = ROW * row + TOP;
+    let rows = (first..=last).filter_map(|i| t.steps.get(i).map(|s| (i, s))).map(|(i, step)| {
         let when = match i.cmp(&props.current) {
             std::cmp::Ordering::Less => "past",
             std::cmp::Ordering::Equal => "current",
             std::cmp::Ordering::Greater => "future",
         };
+        let local = step.direction == Direction::Local || step.from == step.to;
+        let (x1, x2) = (lane(step.from.0, lanes), lane(step.to.0, lanes));
+        let heading = if x2 >= x1 { "diagram__step--right" } else { "diagram__step--left" };
         let class = classes!(
             "diagram__step",
             format!("diagram__step--{}", step.protocol.key()),
             format!("diagram__step--{when}"),
-            step.encrypted.then_some("diagram__step--encrypted")
+            step.encrypted.then_some("diagram__step--encrypted"),
+            if local { "diagram__step--note" } else { heading },
         );
         let on_click = {
             let on_select = props.on_select.clone();
             Callback::from(move |_: MouseEvent| on_select.emit(i))
         };
-        let label = shorten(&step.label(), 40);
-        let lock = if step.encrypted { "TLS · " } else { "" };
-        let x1 = lane_x(step.from.0, lanes);
-        let x2 = lane_x(step.to.0, lanes);
-        let body = if step.direction == Direction::Local || step.from == step.to {
-            let text = shorten(label.trim_matches(|c| c == '-' || c == ' '), 52);
-            html! {
-                <>
-                    <circle cx={format!("{x1}")} cy={format!("{y}")} r="6" class="diagram__dot" />
-                    // On the right half the note runs leftwards, so it stays inside the picture.
-                    if x1 > WIDTH / 2 {
-                        <text x={format!("{}", x1 - 12)} y={format!("{}", y + 5)} text-anchor="end" class="diagram__note">{ text }</text>
-                    } else {
-                        <text x={format!("{}", x1 + 12)} y={format!("{}", y + 5)} class="diagram__note">{ text }</text>
-                    }
-                </>
-            }
+        let label = step.label();
+        let flight = (i == props.current).then(|| format!("--flight: {}ms", flight_ms(step, props.speed)));
+        let body = if local {
+            // A note beside its host's lane: rightwards on the left half, else leftwards.
+            let text = shorten(label.trim_matches(|c| c == '-' || c == ' '), LONGEST);
+            let side = if x1 > 500 { "right" } else { "left" };
+            let place = if x1 > 500 { format!("--x: {}", pct(1000 - x1)) } else { format!("--x: {}", pct(x1)) };
+            html! { <span class={classes!("diagram__note", format!("diagram__note--{side}"))} style={place}>{ text }</span> }
         } else {
-            let dir = if x2 > x1 { 1 } else { -1 };
-            let tip = x2 - dir * 2;
-            let head = format!("{},{} {},{} {},{}", tip, y, tip - dir * 10, y - 5, tip - dir * 10, y + 5);
+            let lock = if step.encrypted { "TLS · " } else { "" };
+            let text = format!("{lock}{}", shorten(&label, LONGEST));
+            // Centred over the arrow, kept inside the panel: monospace characters are 0.6em.
+            let place = format!("--x: {}; --n: {}", pct((x1 + x2) / 2), text.chars().count());
             html! {
                 <>
-                    <line x1={format!("{x1}")} y1={format!("{y}")} x2={format!("{}", tip - dir * 8)} y2={format!("{y}")} class="diagram__arrow" />
-                    <polygon points={head} class="diagram__head" />
-                    <text x={format!("{}", label_x((x1 + x2) / 2, &label, lock))} y={format!("{}", y - 7)} text-anchor="middle" class="diagram__label">
-                        { format!("{lock}{label}") }
-                    </text>
+                    <span class="diagram__label" style={place}>{ text }</span>
+                    <span class="diagram__arrow" style={[span(step.from.0, step.to.0), flight.unwrap_or_default()].join("; ")} />
                 </>
             }
         };
-        let flight = (i == props.current).then(|| format!("--flight: {}ms", flight_ms(step, props.speed)));
-        html! {
-            <g class={class} onclick={on_click} style={flight}>
-                <title>{ format!("Step {}: {}", i + 1, step.explanation.title) }</title>
-                { body }
-            </g>
-        }
+        html! { <li class={class} onclick={on_click}>{ body }</li> }
     });
+    // The step itself is read out by the page's live region.
+    let summary = format!(
+        "Sequence diagram, steps {} to {} of {}",
+        first + 1,
+        last + 1,
+        t.len()
+    );
     html! {
-        <section class="diagram" aria-labelledby="diagram-title">
+        <section class="diagram" aria-labelledby="diagram-title" style={format!("--lanes: {lanes}")}>
             <h2 id="diagram-title" class="panel__title">{ "Sequence — every line on the wire" }</h2>
-            <svg class="diagram__hosts" viewBox={format!("0 0 {WIDTH} {HEADER}")} aria-hidden="true">
-                { for heads }
-                { for link }
-            </svg>
-            <div class="diagram__rows">
-                <svg class="diagram__svg" viewBox={format!("0 0 {WIDTH} {height}")} role="img"
-                     aria-label={format!("Sequence diagram, steps {} to {} of {}", first + 1, last + 1, t.len())}>
-                    { for lifelines }
-                    { for arrows }
-                </svg>
+            // A picture for the eye; the transcript holds the same lines for every reader.
+            <div class="diagram__picture" role="img" aria-label={summary}>
+                <ol class="diagram__hosts">{ for heads }</ol>
+                <div class="diagram__map">{ for link }</div>
+                <div class="diagram__rows">
+                    <ol class="diagram__steps">{ for rows }</ol>
+                </div>
             </div>
         </section>
     }

@@ -1,33 +1,82 @@
-//! The bar at the top of both pages: the name, the two views, what is shown, and the
+//! The bar at the top of every page: the name, the three views, what is shown, and the
 //! buttons every page has (share, projector, light or dark).
 
 use yew::prelude::*;
 
-/// Flips a switch kept as an attribute on `<html>` (one stylesheet rule then changes the
-/// whole page) and shows its state on the button pressed. Kept in the page, not in Yew
-/// state: the bar is then a plain function, lighter for the first load.
-fn toggle_root(event: &MouseEvent, name: &str, on: &str, off: Option<&str>) {
-    #[cfg(target_arch = "wasm32")]
-    {
-        use wasm_bindgen::JsCast;
-        let Some(root) = gloo::utils::document().document_element() else {
-            return;
-        };
-        let now_on = root.get_attribute(name).as_deref() != Some(on);
-        let _ = match (now_on, off) {
-            (true, _) => root.set_attribute(name, on),
-            (false, Some(off)) => root.set_attribute(name, off),
-            (false, None) => root.remove_attribute(name),
-        };
-        if let Some(button) = event
-            .current_target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        {
-            let _ = button.set_attribute("aria-pressed", if now_on { "true" } else { "false" });
+/// A page-wide switch, kept as an attribute on `<html>` (one stylesheet rule then changes
+/// the whole page) and saved in the browser: each page's first script applies the saved
+/// choice before anything is drawn. Kept out of Yew state: the bar stays a plain function,
+/// lighter for the first load.
+#[derive(Clone, Copy)]
+enum Switch {
+    Projector,
+    Dark,
+}
+
+impl Switch {
+    /// The attribute, its value when on and when off (None: no attribute), the saved key.
+    fn parts(
+        self,
+    ) -> (
+        &'static str,
+        &'static str,
+        Option<&'static str>,
+        &'static str,
+    ) {
+        match self {
+            Switch::Projector => ("data-projector", "on", None, "postroom.projector"),
+            Switch::Dark => ("data-theme", "dark", Some("light"), "postroom.theme"),
         }
     }
-    #[cfg(not(target_arch = "wasm32"))]
-    let _ = (event, name, on, off);
+
+    /// Whether it is on now; off outside a browser.
+    fn is_on(self) -> bool {
+        #[cfg(target_arch = "wasm32")]
+        {
+            let (name, on, _, _) = self.parts();
+            gloo::utils::document()
+                .document_element()
+                .is_some_and(|root| root.get_attribute(name).as_deref() == Some(on))
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            let _ = self.parts();
+            false
+        }
+    }
+
+    /// Turns it over, saves the choice, and shows it on the button pressed.
+    fn flip(self, event: &MouseEvent) {
+        #[cfg(target_arch = "wasm32")]
+        {
+            use wasm_bindgen::JsCast;
+            let (name, on, off, key) = self.parts();
+            let Some(root) = gloo::utils::document().document_element() else {
+                return;
+            };
+            let now_on = !self.is_on();
+            let _ = match (now_on, off) {
+                (true, _) => root.set_attribute(name, on),
+                (false, Some(off)) => root.set_attribute(name, off),
+                (false, None) => root.remove_attribute(name),
+            };
+            // Rows grew or shrank: the diagram shows the current step again.
+            crate::components::sequence_diagram::keep_current_in_view();
+            if let Ok(Some(store)) = gloo::utils::window().local_storage() {
+                let _ = store.set_item(key, if now_on { on } else { off.unwrap_or("off") });
+            }
+            // The page listens at its root: the button is the target's nearest button.
+            if let Some(button) = event
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|el| el.closest("button").ok().flatten())
+            {
+                let _ = button.set_attribute("aria-pressed", if now_on { "true" } else { "false" });
+            }
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        let _ = event;
+    }
 }
 
 /// The bar: `view` is "explore", "compare" or "console"; `title` says what is shown;
@@ -41,6 +90,13 @@ pub fn topbar(
     let link = |href: &'static str, key: &'static str, label: &'static str| {
         html! {
             <a class="topbar__view" data-view={key} {href} aria-current={(view == key).then_some("page")}>{ label }</a>
+        }
+    };
+    let switch = |switch: Switch, action: &'static str, label: &'static str, text: &'static str| {
+        html! {
+            <button class="topbar__button" data-action={action} aria-pressed={switch.is_on().to_string()}
+                aria-label={(label != text).then_some(label)} title={label}
+                onclick={move |e: MouseEvent| switch.flip(&e)}>{ text }</button>
         }
     };
     html! {
@@ -58,34 +114,9 @@ pub fn topbar(
                 { if let Some(on_share) = on_share { html! {
                     <button class="topbar__button" data-action="share" onclick={on_share}>{ "Share" }</button>
                 } } else { html!{} } }
-                <button class="topbar__button" data-action="projector" aria-pressed="false"
-                    onclick={|e: MouseEvent| toggle_root(&e, "data-projector", "on", None)}>{ "Projector" }</button>
-                <button class="topbar__button" data-action="theme" aria-label="Switch light or dark"
-                    onclick={|e: MouseEvent| toggle_root(&e, "data-theme", "dark", Some("light"))}>{ "◐" }</button>
+                { switch(Switch::Projector, "projector", "Projector", "Projector") }
+                { switch(Switch::Dark, "theme", "Dark theme", "◐") }
             </nav>
         </header>
-    }
-}
-
-/// The banners under the bar: a warning (a bad link, a lost save) and the share link.
-pub fn notices(
-    warning: Option<&str>,
-    on_dismiss: Callback<MouseEvent>,
-    link: Option<&str>,
-) -> Html {
-    html! {
-        <>
-            { if let Some(message) = warning { html! {
-                <div class="banner banner--warning" role="alert">
-                    <span>{ message }</span>
-                    <button class="banner__close" onclick={on_dismiss} aria-label="Dismiss">{ "✕" }</button>
-                </div>
-            } } else { html!{} } }
-            { if let Some(link) = link { html! {
-                <div class="banner banner--share" role="status">
-                    <label>{ "Link to this page: " }<input class="banner__link" readonly=true value={link.to_string()} /></label>
-                </div>
-            } } else { html!{} } }
-        </>
     }
 }

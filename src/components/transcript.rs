@@ -142,10 +142,12 @@ fn Row(props: &RowProps) -> Html {
     html! {
         <li class={classes!("transcript__step", format!("transcript__step--{side}"), format!("transcript__step--{when}"), format!("transcript__step--{}", step.protocol.key()))}
             aria-current={(props.when == When::Current).then_some("step")}>
-            <button class="transcript__select" onclick={on_click}
-                    aria-label={format!("Go to step {} sent by {}", i + 1, sender)}>
+            // Named by what it shows (the step and its line); one tab stop for the whole
+            // list, the current step: the arrow keys move through the others.
+            <button class="transcript__select" onclick={on_click} title={format!("Step {}, sent by {sender}", i + 1)}
+                    tabindex={if props.when == When::Current { "0" } else { "-1" }}>
                 <span class="transcript__number">{ i + 1 }</span>
-                <span class="transcript__prefix" title={sender}>{ step.direction.prefix() }</span>
+                <span class="transcript__prefix">{ step.direction.prefix() }</span>
                 <span class={classes!("transcript__proto", format!("transcript__proto--{}", step.protocol.key()))}>{ step.protocol.name() }</span>
                 <span class="transcript__lines">
                     { if props.bytes && step.encrypted && step.direction != Direction::Local { html! {

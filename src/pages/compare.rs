@@ -5,7 +5,7 @@
 use postroom_sim::compare::{presets, Script};
 use yew::prelude::*;
 
-use crate::components::topbar::notices;
+use crate::components::notices::notices;
 use crate::components::{topbar, ComparisonView};
 use crate::hooks::use_keyboard;
 use crate::state::compare::{CompareAction, CompareState};
@@ -19,6 +19,9 @@ pub fn CompareApp() -> Html {
         CompareState::new(&script, banner)
     });
     let dispatch = Callback::from(state.dispatcher());
+    // A comparison link in the address bar goes once the script is edited. Idempotent, so it
+    // runs at each render: lighter for the page than an effect that keeps the script.
+    storage::compare_shown(state.script());
     let on_share = {
         let state = state.clone();
         Callback::from(move |_: MouseEvent| {
@@ -33,7 +36,8 @@ pub fn CompareApp() -> Html {
     html! {
         <div class="app app--compare">
             { topbar("compare", html! { <>{ "Lesson: " }<strong>{ lesson }</strong></> }, html! {}, Some(on_share)) }
-            { notices(state.banner.as_deref(), dispatch.reform(|_: MouseEvent| CompareAction::DismissBanner), state.share_link.as_deref()) }
+            { notices(state.banner.as_deref(), dispatch.reform(|_: MouseEvent| CompareAction::DismissBanner),
+                state.share_link.as_deref(), dispatch.reform(|_: MouseEvent| CompareAction::DismissShare)) }
             { comparison(&state, dispatch) }
         </div>
     }

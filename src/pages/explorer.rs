@@ -5,8 +5,8 @@
 use postroom_sim::{Action, Device, Fault, Scenario};
 use yew::prelude::*;
 
+use crate::components::notices::notices;
 use crate::components::scenario_panel::fault_label;
-use crate::components::topbar::notices;
 use crate::components::{menu, topbar, ExplorerView, ScenarioPanel};
 use crate::hooks::{use_keyboard, use_ticker};
 use crate::state::explorer::{ExplorerAction, ExplorerState};
@@ -42,7 +42,7 @@ pub fn App() -> Html {
     let on_share = {
         let state = state.clone();
         Callback::from(move |_: MouseEvent| {
-            let link = storage::share_url(&state.scenario);
+            let link = storage::share_url(&state.scenario, state.playback.current);
             state.dispatch(ExplorerAction::Shared(link));
         })
     };
@@ -59,18 +59,21 @@ pub fn App() -> Html {
 
     html! {
         <div class="app">
+            <a class="skip" href="#controls" onclick={Callback::from(|e: MouseEvent| { e.prevent_default(); to_controls(); })}>
+                { "Skip to the playback controls" }</a>
             { topbar("explore", html! { <>
-                { "Scenario: " }<strong>{ format!("{} emails {}", short(&scenario.from), short(&scenario.to)) }</strong>
+                <strong>{ format!("{} → {}", short(&scenario.from), short(&scenario.to)) }</strong>
                 { if scenario.faults.is_empty() { html!{} } else { html!{ <span class="topbar__faults">{ format!(" · {} fault(s)", scenario.faults.len()) }</span> } } }
             </> }, html! { <>
                 { menu("bob", "+ Bob…", "Bob does one more thing", bob, &dispatch) }
-                { menu("inject", "⚡ Inject fault…", "Inject a fault here", faults, &dispatch) }
+                { menu("inject", "⚡ Fault…", "Inject a fault here", faults, &dispatch) }
                 <button class="topbar__button" data-action="compose" onclick={dispatch.reform(|_: MouseEvent| ExplorerAction::ToggleCompose)}
-                    aria-expanded={state.composing.to_string()}>{ "Compose & faults" }</button>
+                    title="Compose an email, set up Bob's devices, choose faults" aria-expanded={state.composing.to_string()}>{ "Compose…" }</button>
             </> }, Some(on_share)) }
-            { notices(state.banner.as_deref(), dispatch.reform(|_: MouseEvent| ExplorerAction::DismissBanner), state.share_link.as_deref()) }
+            { notices(state.banner.as_deref(), dispatch.reform(|_: MouseEvent| ExplorerAction::DismissBanner),
+                state.share_link.as_deref(), dispatch.reform(|_: MouseEvent| ExplorerAction::DismissShare)) }
             { if state.composing { html! {
-                <ScenarioPanel scenario={scenario.clone()}
+                <ScenarioPanel scenario={scenario.clone()} problem={state.problem.clone()}
                     on_apply={dispatch.reform(ExplorerAction::Compose)}
                     on_append={dispatch.reform(ExplorerAction::SendNext)}
                     on_close={dispatch.reform(|()| ExplorerAction::CloseCompose)} />
@@ -88,6 +91,19 @@ pub fn App() -> Html {
                 },
             } }
         </div>
+    }
+}
+
+/// The skip link's target: the Step button, or Back once the story is at its end.
+fn to_controls() {
+    use wasm_bindgen::JsCast;
+    let document = gloo::utils::document();
+    let button = ["[data-action=step]:enabled", "[data-action=back]"]
+        .iter()
+        .find_map(|s| document.query_selector(s).ok().flatten())
+        .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(button) = button {
+        let _ = button.focus();
     }
 }
 

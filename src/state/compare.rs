@@ -33,6 +33,8 @@ pub enum CompareAction {
     RemoveLast,
     /// The Share button gave this link.
     Shared(String),
+    /// The share link's banner was closed.
+    DismissShare,
     DismissBanner,
 }
 
@@ -83,6 +85,7 @@ impl Reducible for CompareState {
                 s.acts.pop();
             }),
             CompareAction::Shared(link) => next.share_link = Some(link),
+            CompareAction::DismissShare => next.share_link = None,
             CompareAction::DismissBanner => next.banner = None,
         }
         if next == *self {

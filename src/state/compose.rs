@@ -6,8 +6,9 @@
 
 use std::rc::Rc;
 
+use postroom_proto::smtp::types::Mailbox;
 use postroom_sim::share::FAULTS;
-use postroom_sim::{Action, Device, Fault, FetchProtocol, Scenario, Security};
+use postroom_sim::{Action, Device, Fault, FetchProtocol, Scenario, ScenarioError, Security};
 use yew::Reducible;
 
 /// What Bob does after the mail arrives: stories a class can compare.
@@ -84,6 +85,33 @@ pub enum Field {
 pub enum Value {
     Text(String),
     Ticked(bool),
+}
+
+/// Why the scenario the form describes cannot run, and the field to say it beside.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// [`Field::From`], [`Field::To`], or [`Field::Subject`] for the rest of the form.
+    pub field: Field,
+    pub message: String,
+}
+
+impl Problem {
+    /// The field at fault: an address that does not parse, else the recipient (the domains
+    /// must differ), else the form as a whole.
+    pub fn of(s: &Scenario, error: &ScenarioError) -> Problem {
+        let parse = |text: &str| Mailbox::try_from(text);
+        let (field, example) = match (parse(&s.from), parse(&s.to)) {
+            (Err(_), _) => (Field::From, Some("alice@example.org")),
+            (Ok(_), Err(_)) => (Field::To, Some("bob@example.net")),
+            (Ok(_), Ok(_)) if error.0.contains("domain") => (Field::To, None),
+            _ => (Field::Subject, None),
+        };
+        let message = match example {
+            Some(example) => format!("{error}: write it as name@domain, for example {example}."),
+            None => format!("{error}."),
+        };
+        Problem { field, message }
+    }
 }
 
 /// The fields the class changed, each with its latest value.

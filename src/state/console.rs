@@ -7,7 +7,7 @@
 use std::cell::{Ref, RefCell};
 use std::rc::Rc;
 
-use postroom_sim::console::Console;
+use postroom_sim::console::{Console, Service};
 use postroom_sim::Protocol;
 use yew::Reducible;
 
@@ -22,18 +22,37 @@ pub struct ConsoleState {
 pub enum ConsoleAction {
     /// A line typed (or a suggested one) goes to the server.
     Send(String),
-    /// A fresh session with this protocol's server: another server chosen, or Start again.
-    Open(Protocol),
+    /// Another of Bob's provider's servers: the session ends and one starts with it, on the
+    /// same mail store (what was sent on 25 or 587 can be fetched with POP3 or IMAP).
+    Switch(Service),
+    /// Start again: a fresh session with the same server, on a fresh mailbox.
+    Reset,
     /// A line clicked: its explanation is shown.
     Select(usize),
 }
 
 impl ConsoleState {
     pub fn new(protocol: Protocol) -> Self {
+        ConsoleState::open(Service::of(protocol))
+    }
+
+    /// A session with `service` on a fresh mailbox.
+    pub fn open(service: Service) -> Self {
         ConsoleState {
-            session: Rc::new(RefCell::new(Console::new(protocol))),
+            session: Rc::new(RefCell::new(Console::open(service))),
             selected: None,
         }
+    }
+
+    /// The state after the session changed: the newest line is shown.
+    fn changed(&self, change: impl FnOnce(&mut Console)) -> Rc<Self> {
+        if let Ok(mut session) = self.session.try_borrow_mut() {
+            change(&mut session);
+        }
+        Rc::new(ConsoleState {
+            session: Rc::clone(&self.session),
+            selected: None,
+        })
     }
 
     /// The session so far. Only actions change it, never while a page renders.
@@ -55,16 +74,9 @@ impl Reducible for ConsoleState {
 
     fn reduce(self: Rc<Self>, action: ConsoleAction) -> Rc<Self> {
         match action {
-            ConsoleAction::Send(line) => {
-                if let Ok(mut session) = self.session.try_borrow_mut() {
-                    session.send(&line);
-                }
-                Rc::new(ConsoleState {
-                    session: Rc::clone(&self.session),
-                    selected: None,
-                })
-            }
-            ConsoleAction::Open(protocol) => Rc::new(ConsoleState::new(protocol)),
+            ConsoleAction::Send(line) => self.changed(|session| session.send(&line)),
+            ConsoleAction::Switch(service) => self.changed(|session| session.switch(service)),
+            ConsoleAction::Reset => Rc::new(ConsoleState::open(self.session().service())),
             ConsoleAction::Select(i) if self.selected == Some(i) => self,
             ConsoleAction::Select(i) => Rc::new(ConsoleState {
                 session: Rc::clone(&self.session),

@@ -7,6 +7,7 @@ use postroom_sim::share::FAULTS;
 use postroom_sim::{run, Action, Fault, Scenario, ScenarioError, Timeline};
 use yew::Reducible;
 
+use super::compose::Problem;
 use super::playback::{Playback, PlaybackAction};
 use crate::storage::Start;
 
@@ -23,9 +24,11 @@ pub struct ExplorerState {
     pub bytes: bool,
     /// The compose panel is open.
     pub composing: bool,
+    /// Why the email the panel sent cannot go, shown beside its field; the story shown stays.
+    pub problem: Option<Problem>,
     /// A warning under the bar: a bad link, a lost save.
     pub banner: Option<String>,
-    /// The link the Share button gave.
+    /// The link the Share button gave, while it still opens the scenario shown.
     pub share_link: Option<String>,
 }
 
@@ -44,6 +47,8 @@ pub enum ExplorerAction {
     SendNext(Scenario),
     /// The Share button gave this link.
     Shared(String),
+    /// The share link's banner was closed.
+    DismissShare,
     ToggleCompose,
     CloseCompose,
     SetSpeed(u32),
@@ -52,17 +57,28 @@ pub enum ExplorerAction {
 }
 
 impl ExplorerState {
-    /// The page as it opens: the scenario and step it starts with, its world run once.
+    /// The page as it opens: the scenario and step it starts with, its world run once. A
+    /// scenario that cannot run (a hand-made link) gives the classroom example and says why.
     pub fn new(start: Start) -> Self {
-        let timeline = run(&start.scenario).map(Rc::new);
+        let (scenario, timeline, banner) = match run(&start.scenario) {
+            Ok(timeline) => (start.scenario, Ok(Rc::new(timeline)), start.banner),
+            Err(e) => {
+                let scenario = Scenario::default();
+                let banner = format!(
+                    "This scenario cannot run: {e}. Showing the classroom example instead."
+                );
+                (scenario.clone(), run(&scenario).map(Rc::new), Some(banner))
+            }
+        };
         ExplorerState {
             playback: Playback::at(steps(&timeline), start.step),
-            scenario: start.scenario,
+            scenario,
             timeline,
             speed: 100,
             bytes: false,
             composing: false,
-            banner: start.banner,
+            problem: None,
+            banner,
             share_link: None,
         }
     }
@@ -92,26 +108,41 @@ impl ExplorerState {
             .collect()
     }
 
-    /// Runs the world for `scenario` and shows it from `step` (or its last step).
-    fn show(&mut self, scenario: Scenario, step: usize) {
-        self.timeline = run(&scenario).map(Rc::new);
+    /// Runs the world for `scenario` and shows it from `step` (or its last step). A scenario
+    /// that cannot run leaves everything as it was, and the compose panel says why.
+    fn show(&mut self, scenario: Scenario, step: usize) -> bool {
+        let timeline = match run(&scenario) {
+            Ok(timeline) => Rc::new(timeline),
+            Err(e) => {
+                self.problem = Some(Problem::of(&scenario, &e));
+                return false;
+            }
+        };
+        self.playback = Playback::at(timeline.len(), step);
+        self.timeline = Ok(timeline);
         self.scenario = scenario;
-        self.playback = Playback::at(steps(&self.timeline), step);
-        // A new timeline is a new view: the byte view starts off again.
+        // A new timeline is a new view: the byte view starts off again, and a link shared
+        // before opens another story.
         self.bytes = false;
+        self.problem = None;
+        self.share_link = None;
+        true
     }
 
     /// A change made while the class watches: the world runs again, and the view goes to
     /// the first step that differs — no later than `cap`, where the class is, when given.
-    fn branch(&mut self, scenario: Scenario, cap: Option<usize>) {
+    fn branch(&mut self, scenario: Scenario, cap: Option<usize>) -> bool {
         let before = self.timeline.clone();
-        self.show(scenario, 0);
+        if !self.show(scenario, 0) {
+            return false;
+        }
         if let (Ok(before), Ok(after)) = (before, &self.timeline) {
             let at = before
                 .first_difference(after)
                 .min(cap.unwrap_or(usize::MAX));
             self.playback = Playback::at(after.len(), at);
         }
+        true
     }
 }
 
@@ -144,20 +175,29 @@ impl Reducible for ExplorerState {
                 next.branch(scenario, None);
             }
             ExplorerAction::Compose(scenario) => {
-                next.composing = false;
-                next.share_link = None;
                 // The same story again keeps the view where it is.
-                if scenario != self.scenario {
-                    next.show(scenario, 0);
+                if scenario == self.scenario {
+                    next.composing = false;
+                    next.problem = None;
+                } else if next.show(scenario, 0) {
+                    next.composing = false;
                 }
             }
             ExplorerAction::SendNext(scenario) => {
-                next.composing = false;
-                next.branch(scenario, None);
+                if next.branch(scenario, None) {
+                    next.composing = false;
+                }
             }
             ExplorerAction::Shared(link) => next.share_link = Some(link),
-            ExplorerAction::ToggleCompose => next.composing = !self.composing,
-            ExplorerAction::CloseCompose => next.composing = false,
+            ExplorerAction::DismissShare => next.share_link = None,
+            ExplorerAction::ToggleCompose => {
+                next.composing = !self.composing;
+                next.problem = None;
+            }
+            ExplorerAction::CloseCompose => {
+                next.composing = false;
+                next.problem = None;
+            }
             ExplorerAction::SetSpeed(speed) => next.speed = speed,
             ExplorerAction::ToggleBytes => next.bytes = !self.bytes,
             ExplorerAction::DismissBanner => next.banner = None,

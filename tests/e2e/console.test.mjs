@@ -125,6 +125,64 @@ test('IMAP4rev2 on request: ENABLE, then SEARCH answers with ESEARCH', async () 
   await page.context().close();
 });
 
+test('one mailbox for the four servers: sent on 587, fetched with POP3', async () => {
+  const page = await open();
+  assert.match(await page.locator('.console__shared').innerText(), /share Bob's mailbox/);
+  assert.deepEqual(await page.locator('.console__choice[data-port]').allInnerTexts(),
+    ['SMTP (port 25)', 'Submission (port 587)', 'POP3 (port 110)', 'IMAP (port 143)']);
+  await page.click('[data-port="587"]');
+  await settle(page);
+  assert.equal(await page.getAttribute('[data-port="587"]', 'aria-pressed'), 'true');
+  // Submission wants a login first (RFC 6409): the suggested lines make the whole session.
+  await type(page, 'EHLO laptop.example.net');
+  assert.match(await type(page, 'MAIL FROM:<bob@example.net>'), /^S:\s*530 /);
+  for (const line of ['AUTH PLAIN AGJvYgBzZWNyZXQ=', 'MAIL FROM:<bob@example.net>',
+    'RCPT TO:<bob@example.net>', 'DATA']) {
+    await page.locator(`.console__try[data-try="${line}"]`).click();
+    await settle(page);
+  }
+  await type(page, 'Subject: Sent on 587 in class');
+  await type(page, '');
+  await type(page, 'Fetch me with POP3.');
+  assert.match(await type(page, '.'), /^S:\s*250 /);
+  await page.click('[data-protocol=pop3]');
+  await settle(page);
+  await type(page, 'USER bob');
+  await type(page, 'PASS secret');
+  assert.match(await type(page, 'STAT'), /^S:\s*\+OK 4 /);
+  assert.match(await type(page, 'RETR 4'), /Subject: Sent on 587 in class[\s\S]*Fetch me with POP3\./);
+  await page.screenshot({ path: `${SHOTS}/console-587-then-pop3-1280x720.png` });
+  // Start again: a fresh mailbox on the same server.
+  await page.click('[data-control=reset]');
+  await settle(page);
+  await type(page, 'USER bob');
+  await type(page, 'PASS secret');
+  assert.match(await type(page, 'STAT'), /^S:\s*\+OK 3 /);
+  await page.context().close();
+});
+
+test('the console\'s own notes stand apart: a line cut at 1,000 characters, the TLS handshake', async () => {
+  const page = await open();
+  await page.locator('#console-input').fill(`NOOP ${'x'.repeat(1500)}`);
+  await page.keyboard.press('Enter');
+  await settle(page);
+  const note = page.locator('.console__line--local').last();
+  assert.match(await note.innerText(), /Only the first 1000 of 1505 characters were sent/);
+  // The server answers what it received; the note explains the cut.
+  assert.match(await page.locator('.console__line').last().innerText(), /^S:\s*500 /);
+  await note.click();
+  await settle(page);
+  assert.match(await explained(page), /line was cut/i);
+  await type(page, 'EHLO laptop.example.org');
+  await type(page, 'STARTTLS');
+  assert.match(await page.locator('.console__line--local').last().innerText(), /TLS handshake \(simulated\)/);
+  // Set apart: a note, not a C: or S: line, in its own box.
+  const looks = await note.evaluate((el) => ({ who: el.querySelector('.console__who').innerText, border: getComputedStyle(el).borderStyle }));
+  assert.deepEqual(looks, { who: 'NOTE', border: 'dashed' });
+  await page.screenshot({ path: `${SHOTS}/console-notes-1920x1080.png` });
+  await page.context().close();
+});
+
 test('no page or console errors on the console page', () => {
   assert.deepEqual(problems, []);
 });

@@ -44,8 +44,46 @@ fn choosing_a_server_or_starting_again_opens_a_fresh_session() {
         [ConsoleAction::Send("QUIT".into())],
     );
     assert!(state.session().is_closed());
-    let state = after(state, [ConsoleAction::Open(Protocol::Imap)]);
+    let state = after(state, [ConsoleAction::Switch(Service::Imap)]);
     assert_eq!(state.session().protocol(), Protocol::Imap);
     assert!(!state.session().is_closed());
     assert_eq!(state.session().entries.len(), 1);
+}
+
+#[test]
+fn a_message_sent_on_587_is_fetched_with_pop3_and_start_again_forgets_it() {
+    let mut actions: Vec<ConsoleAction> = [
+        "EHLO laptop.example.net",
+        "AUTH PLAIN AGJvYgBzZWNyZXQ=",
+        "MAIL FROM:<bob@example.net>",
+        "RCPT TO:<bob@example.net>",
+        "DATA",
+        "Subject: A note to myself",
+        "",
+        "Hello.",
+        ".",
+        "QUIT",
+    ]
+    .iter()
+    .map(|line| ConsoleAction::Send((*line).into()))
+    .collect();
+    actions.insert(0, ConsoleAction::Switch(Service::Submission));
+    actions.push(ConsoleAction::Switch(Service::Pop3));
+    actions.extend(["USER bob", "PASS secret", "STAT"].map(|l| ConsoleAction::Send(l.into())));
+    let state = after(Rc::new(ConsoleState::new(Protocol::Smtp)), actions);
+    assert_eq!(state.session().service(), Service::Pop3);
+    let stat = state.session().entries.last().unwrap().text.clone();
+    assert!(
+        stat.starts_with("+OK 4 "),
+        "three preset messages and the new one: {stat}"
+    );
+    // Start again: the same server, Bob's mailbox as it was at first.
+    let state = after(state, [ConsoleAction::Reset]);
+    assert_eq!(state.session().service(), Service::Pop3);
+    let state = after(
+        state,
+        ["USER bob", "PASS secret", "STAT"].map(|l| ConsoleAction::Send(l.into())),
+    );
+    let stat = state.session().entries.last().unwrap().text.clone();
+    assert!(stat.starts_with("+OK 3 "), "{stat}");
 }

@@ -5,6 +5,7 @@ use postroom_sim::Device;
 
 use super::*;
 use crate::state::after;
+use crate::state::compose::Field;
 
 fn opened_at(step: usize) -> Rc<ExplorerState> {
     Rc::new(ExplorerState::new(Start {
@@ -188,23 +189,80 @@ fn the_speed_outlives_the_scenario_and_the_byte_view_does_not() {
 }
 
 #[test]
-fn a_scenario_that_cannot_run_says_why_and_has_no_step_to_go_to() {
+fn a_scenario_that_cannot_run_keeps_the_story_and_says_why_beside_the_field() {
+    let state = after(opened_at(5), [ToggleCompose]);
+    let len = timeline(&state).len();
+    let bad_from = Scenario {
+        from: "alice@".into(),
+        ..Scenario::default()
+    };
+    let state = after(state, [Compose(bad_from)]);
+    // The page keeps the story and the step; the panel stays open with the problem.
+    assert_eq!(
+        (state.scenario.clone(), state.playback.current),
+        (Scenario::default(), 5)
+    );
+    assert_eq!(timeline(&state).len(), len);
+    assert!(state.composing);
+    let problem = state.problem.clone().unwrap();
+    assert_eq!(problem.field, Field::From);
+    assert!(
+        problem
+            .message
+            .contains("\"alice@\" is not a valid sender address"),
+        "{}",
+        problem.message
+    );
+    assert!(problem.message.contains("name@domain"));
+    // The same domain on both sides: said beside the recipient.
     let same_domain = Scenario {
         to: "bob@example.org".into(),
         ..Scenario::default()
     };
-    let state = after(opened_at(5), [Compose(same_domain)]);
-    assert!(state
-        .timeline
-        .as_ref()
-        .unwrap_err()
-        .0
-        .contains("different mail domains"));
-    assert_eq!(state.playback, Playback::new(0));
-    let state = after(state, [Play(PlaybackAction::TogglePlay)]);
-    assert!(!state.playback.playing);
-    // Its menu still offers the faults of the list, none at a step.
-    assert_eq!(state.faults_here(), FAULTS);
+    let state = after(state, [Compose(same_domain)]);
+    let problem = state.problem.clone().unwrap();
+    assert_eq!(problem.field, Field::To);
+    assert!(problem.message.contains("different mail domains"));
+    // Closing the panel forgets it; a scenario that runs clears it too.
+    assert!(after(Rc::clone(&state), [CloseCompose]).problem.is_none());
+    let mut grey = Scenario::default();
+    grey.faults.push(Fault::Greylisting);
+    let state = after(state, [Compose(grey)]);
+    assert!(state.problem.is_none() && !state.composing);
+}
+
+#[test]
+fn a_link_that_cannot_run_opens_the_classroom_example_and_says_why() {
+    let state = ExplorerState::new(Start {
+        scenario: Scenario {
+            to: "bob@example.org".into(),
+            ..Scenario::default()
+        },
+        step: 3,
+        banner: None,
+    });
+    assert_eq!(state.scenario, Scenario::default());
+    assert!(state.banner.unwrap().contains("different mail domains"));
+}
+
+#[test]
+fn a_change_to_the_story_retires_the_share_link() {
+    let state = after(opened_at(4), [Shared("#s=v1.x&step=5".into())]);
+    // Stepping keeps it: the link still opens this story.
+    let state = after(state, [Play(PlaybackAction::Forward)]);
+    assert!(state.share_link.is_some());
+    let state = after(state, [InjectFault(Fault::Greylisting)]);
+    assert!(state.share_link.is_none());
+    let state = after(
+        state,
+        [
+            Shared("#s=v1.y".into()),
+            AddAction(Action::Check(Device::Laptop)),
+        ],
+    );
+    assert!(state.share_link.is_none());
+    let state = after(state, [Shared("#s=v1.y".into()), DismissShare]);
+    assert!(state.share_link.is_none());
 }
 
 #[test]
