@@ -47,6 +47,21 @@ pub fn App() -> Html {
         })
     };
     let scenario = &state.scenario;
+    // Where each chosen fault first shows, computed by running the world without it: only
+    // when the story changes, and only for a story with faults.
+    let marks = {
+        let timeline = state.timeline.clone();
+        use_memo(
+            (
+                state.scenario.clone(),
+                timeline.as_ref().ok().map(|t| t.len()),
+            ),
+            move |(scenario, _)| match &timeline {
+                Ok(t) if !scenario.faults.is_empty() => postroom_sim::fault_marks(scenario, t),
+                _ => Vec::new(),
+            },
+        )
+    };
     let faults = state
         .faults_here()
         .into_iter()
@@ -72,6 +87,7 @@ pub fn App() -> Html {
             </> }, Some(on_share)) }
             { notices(state.banner.as_deref(), dispatch.reform(|_: MouseEvent| ExplorerAction::DismissBanner),
                 state.share_link.as_deref(), dispatch.reform(|_: MouseEvent| ExplorerAction::DismissShare)) }
+            { fault_marks_strip(&marks, &dispatch) }
             { if state.composing { html! {
                 <ScenarioPanel scenario={scenario.clone()} problem={state.problem.clone()}
                     on_apply={dispatch.reform(ExplorerAction::Compose)}
@@ -91,6 +107,36 @@ pub fn App() -> Html {
                 },
             } }
         </div>
+    }
+}
+
+/// One line per chosen fault: where it first shows, with a button that goes there.
+fn fault_marks_strip(
+    marks: &[(Fault, Option<usize>)],
+    dispatch: &Callback<ExplorerAction>,
+) -> Html {
+    if marks.is_empty() {
+        return html! {};
+    }
+    html! {
+        <ul class="fault-marks" aria-label="Where each fault first shows">
+            { for marks.iter().map(|(fault, at)| {
+                let label = match *fault {
+                    Fault::DropAfter(n) => format!("The connection drops after step {}", n + 1),
+                    Fault::LossAt(n) => format!("A packet of step {} is lost", n + 1),
+                    other => fault_label(other).to_string(),
+                };
+                match *at {
+                    Some(i) => html! {
+                        <li>{ format!("{label}: first shows at step {}", i + 1) }
+                            <button class="fault-marks__go" data-action="fault-go"
+                                onclick={dispatch.reform(move |_: MouseEvent| ExplorerAction::Play(PlaybackAction::GoTo(i)))}>
+                                { format!("Go to step {}", i + 1) }</button></li>
+                    },
+                    None => html! { <li>{ format!("{label}: changes nothing in this story") }</li> },
+                }
+            }) }
+        </ul>
     }
 }
 
