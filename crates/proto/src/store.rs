@@ -36,7 +36,6 @@ pub struct Folder {
     pub uid_validity: u32,
     pub uid_next: u32,
     pub messages: Vec<StoredMessage>,
-    pub subscribed: bool,
     /// RFC 7162 §3.1.1: the highest modseq of anything in the folder, expunges included.
     pub highest_modseq: u64,
     /// UIDs expunged and when, for clients that resynchronise (RFC 7162 §3.2.10).
@@ -83,6 +82,11 @@ struct Account {
     /// The password, checked by SMTP AUTH, POP3 and IMAP logins.
     password: String,
     folders: BTreeMap<String, Folder>,
+    /// IMAP subscriptions (RFC 3501 §6.3.6): names, kept apart from the folders, so that a
+    /// deleted folder stays subscribed -- the server "MUST NOT unilaterally remove an
+    /// existing mailbox name from the subscription list even if a mailbox by that name no
+    /// longer exists."
+    subscriptions: BTreeSet<String>,
 }
 
 /// Every account on one server.
@@ -115,6 +119,13 @@ pub enum FolderError {
 
 fn key(user: &str) -> String {
     user.to_ascii_lowercase()
+}
+
+/// Mailbox names in the order LIST shows them: INBOX first, then the others by name.
+fn inbox_first<'a>(names: impl IntoIterator<Item = &'a String>) -> Vec<String> {
+    let mut names: Vec<String> = names.into_iter().cloned().collect();
+    names.sort_by_key(|n| (n != INBOX, n.clone()));
+    names
 }
 
 /// INBOX in any case is INBOX; other names are kept as given.
@@ -157,7 +168,6 @@ impl MailStore {
             uid_validity: self.next_uid_validity,
             uid_next: 1,
             messages: Vec::new(),
-            subscribed: true,
             highest_modseq: self.modseq,
             expunged: Vec::new(),
             recent_mark: Cell::new(0),
@@ -167,11 +177,14 @@ impl MailStore {
     fn account_entry(&mut self, user: &str) -> &mut Account {
         // A new account gets its INBOX (and a UIDVALIDITY) only when it is really new.
         let inbox = (!self.accounts.contains_key(&key(user))).then(|| self.new_folder());
+        // The INBOX every account starts with is subscribed; folders created later are not
+        // until a client subscribes them.
         self.accounts.entry(key(user)).or_insert_with(|| Account {
             password: String::new(),
             folders: inbox
                 .map(|f| BTreeMap::from([(INBOX.to_string(), f)]))
                 .unwrap_or_default(),
+            subscriptions: BTreeSet::from([INBOX.to_string()]),
         })
     }
 
@@ -255,12 +268,10 @@ impl MailStore {
 
     /// The names of `user`'s folders, INBOX first.
     pub fn folder_names(&self, user: &str) -> Vec<String> {
-        let Some(account) = self.accounts.get(&key(user)) else {
-            return Vec::new();
-        };
-        let mut names: Vec<String> = account.folders.keys().cloned().collect();
-        names.sort_by_key(|n| (n != INBOX, n.clone()));
-        names
+        self.accounts
+            .get(&key(user))
+            .map(|a| inbox_first(a.folders.keys()))
+            .unwrap_or_default()
     }
 
     pub fn create_folder(&mut self, user: &str, name: &str) -> Result<(), FolderError> {
@@ -323,15 +334,44 @@ impl MailStore {
         Ok(())
     }
 
+    /// SUBSCRIBE (`true`) or UNSUBSCRIBE (`false`) `name`. RFC 3501 §6.3.6: "A server MAY
+    /// validate the mailbox argument to SUBSCRIBE to verify that it exists"; this one does.
+    /// Any subscribed name can be unsubscribed, whether or not its folder still exists.
     pub fn set_subscribed(
         &mut self,
         user: &str,
         name: &str,
         subscribed: bool,
     ) -> Result<(), FolderError> {
-        let folder = self.folder_mut(user, name)?;
-        folder.subscribed = subscribed;
+        let name = folder_name(name);
+        let account = self
+            .accounts
+            .get_mut(&key(user))
+            .ok_or(FolderError::NoSuchAccount)?;
+        if subscribed {
+            if !account.folders.contains_key(&name) {
+                return Err(FolderError::NoSuchFolder);
+            }
+            account.subscriptions.insert(name);
+        } else {
+            account.subscriptions.remove(&name);
+        }
         Ok(())
+    }
+
+    /// Whether `user` subscribed `name` (which may no longer exist).
+    pub fn is_subscribed(&self, user: &str, name: &str) -> bool {
+        self.accounts
+            .get(&key(user))
+            .is_some_and(|a| a.subscriptions.contains(&folder_name(name)))
+    }
+
+    /// The names `user` subscribed, INBOX first; some may name no folder any more.
+    pub fn subscriptions(&self, user: &str) -> Vec<String> {
+        self.accounts
+            .get(&key(user))
+            .map(|a| inbox_first(&a.subscriptions))
+            .unwrap_or_default()
     }
 
     fn folder_mut(&mut self, user: &str, name: &str) -> Result<&mut Folder, FolderError> {

@@ -553,3 +553,42 @@ fn a_message_number_past_the_end_gets_bad() {
     let out = say(&mut s, &mut store, "a6 FETCH 3 (FLAGS)");
     assert!(out.contains("* 3 FETCH"), "{out}");
 }
+
+/// RFC 3501 §6.3.6: a subscription is a name, not a folder: CREATE does not subscribe, and
+/// DELETE leaves the name subscribed -- the server "MUST NOT unilaterally remove an existing
+/// mailbox name from the subscription list even if a mailbox by that name no longer exists."
+#[test]
+fn a_subscription_outlives_its_folder_and_create_does_not_subscribe() {
+    let mut store = store_with(0);
+    let mut s = session(&mut store);
+    say(&mut s, &mut store, "a1 CREATE Work");
+    assert_eq!(
+        say(&mut s, &mut store, "a2 LSUB \"\" *"),
+        "* LSUB () \"/\" INBOX\r\na2 OK LSUB completed\r\n",
+        "CREATE does not subscribe"
+    );
+    say(&mut s, &mut store, "a3 SUBSCRIBE Work");
+    assert_eq!(
+        say(&mut s, &mut store, "a4 DELETE Work"),
+        "a4 OK DELETE completed\r\n"
+    );
+    assert_eq!(
+        say(&mut s, &mut store, "a5 LSUB \"\" *"),
+        "* LSUB () \"/\" INBOX\r\n* LSUB () \"/\" Work\r\na5 OK LSUB completed\r\n",
+        "DELETE does not unsubscribe"
+    );
+    assert_eq!(
+        say(&mut s, &mut store, "a6 UNSUBSCRIBE Work"),
+        "a6 OK UNSUBSCRIBE completed\r\n"
+    );
+    assert_eq!(
+        say(&mut s, &mut store, "a7 LSUB \"\" W*"),
+        "a7 OK LSUB completed\r\n"
+    );
+    // RFC 3501 §6.3.6: "A server MAY validate the mailbox argument to SUBSCRIBE"; this one
+    // does, as Dovecot does.
+    assert_eq!(
+        say(&mut s, &mut store, "a8 SUBSCRIBE Nowhere"),
+        "a8 NO [NONEXISTENT] Mailbox doesn't exist\r\n"
+    );
+}

@@ -1,6 +1,8 @@
 //! Shared by the real-peer tests: start `postroom-serve` on free ports, read its transcript,
-//! run external programs with a time limit.
+//! run external programs with a time limit; `peer` starts throwaway Postfix and Dovecot.
 #![allow(dead_code)]
+
+pub mod peer;
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;

@@ -190,13 +190,15 @@ impl ImapServer {
             out.extend(b"* LIST (\\Noselect) \"/\" \"\"\r\n");
         } else {
             let full = format!("{reference}{pattern}");
-            for name in store.folder_names(self.account()) {
-                let subscribed = store
-                    .folder(self.account(), &name)
-                    .is_some_and(|f| f.subscribed);
-                if (subscribed || !subscribed_only)
-                    && wildcard_match(full.as_bytes(), name.as_bytes())
-                {
+            // LSUB lists the subscribed names, whether or not their folders still exist
+            // (RFC 3501 §6.3.9); LIST the folders.
+            let names = if subscribed_only {
+                store.subscriptions(self.account())
+            } else {
+                store.folder_names(self.account())
+            };
+            for name in names {
+                if wildcard_match(full.as_bytes(), name.as_bytes()) {
                     let mut line = format!("* {verb} () \"/\" ").into_bytes();
                     line.extend(astring(&name));
                     line.extend(b"\r\n");

@@ -139,7 +139,9 @@ impl ImapServer {
     ) {
         let user = self.account().to_string();
         let existing: BTreeSet<String> = store.folder_names(&user).into_iter().collect();
-        let subscribed = |name: &str| store.folder(&user, name).is_some_and(|f| f.subscribed);
+        // RFC 9051 §6.3.9.1: SUBSCRIBED lists subscribed names, "It's also possible for this
+        // list to contain the names of mailboxes that don't exist."
+        let subscribed: BTreeSet<String> = store.subscriptions(&user).into_iter().collect();
         // "In the extended syntax, any mailbox name arguments that are empty strings are
         // ignored."
         let canonical: Vec<String> = patterns
@@ -153,11 +155,14 @@ impl ImapServer {
                 .any(|p| wildcard_match(p.as_bytes(), name.as_bytes()))
         };
         let recursive = selection.recursive_match && selection.subscribed;
+        let mut candidates: BTreeSet<String> = existing.clone();
+        if selection.subscribed {
+            candidates.extend(subscribed.iter().cloned());
+        }
         // With RECURSIVEMATCH, parents of subscribed mailboxes are candidates even when
         // they do not exist themselves (§6.3.9.6, Table 3).
-        let mut candidates: BTreeSet<String> = existing.clone();
         if recursive {
-            for name in existing.iter().filter(|n| subscribed(n)) {
+            for name in &subscribed {
                 let mut parent = name.as_str();
                 while let Some((up, _)) = parent.rsplit_once('/') {
                     candidates.insert(up.to_string());
@@ -169,15 +174,18 @@ impl ImapServer {
         ordered.sort_by_key(|n| (n != INBOX, n.clone()));
         for name in ordered.iter().filter(|n| matches(n)) {
             let exists = existing.contains(name);
-            let is_subscribed = exists && subscribed(name);
-            let meets = !selection.subscribed || is_subscribed;
+            let is_subscribed = subscribed.contains(name);
+            let listed = if selection.subscribed {
+                is_subscribed
+            } else {
+                exists
+            };
             // CHILDINFO: a descendant meets the selection (§6.3.9.6, Table 3). A mailbox
             // listed only for it needs one that is not listed itself: "Servers SHOULD only
             // return a non-matching mailbox name along with CHILDINFO if at least one
             // matching child is not also being returned."
-            let listed = exists && meets;
-            let childinfo = recursive
-                && descendants(&existing, name).any(|d| subscribed(d) && (listed || !matches(d)));
+            let childinfo =
+                recursive && descendants(&subscribed, name).any(|d| listed || !matches(d));
             if !(listed || childinfo) {
                 continue;
             }
@@ -198,7 +206,7 @@ impl ImapServer {
             }
             out.extend(list_line(&attrs, name, childinfo));
             // §6.3.9.2: STATUS for each selectable mailbox that matches the selection.
-            if let (Some(items), true) = (&ret.status, exists && meets) {
+            if let (Some(items), true) = (&ret.status, exists && listed) {
                 if let Some(folder) = store.folder(&user, name) {
                     out.extend(status_response(name, folder, items));
                 }
