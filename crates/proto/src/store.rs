@@ -8,6 +8,9 @@ use std::collections::{BTreeMap, BTreeSet};
 /// The name every account's inbox has; RFC 9051 §5.1: "INBOX" is case-insensitive.
 pub const INBOX: &str = "INBOX";
 
+/// The hierarchy delimiter between levels of folder names (RFC 9051 §5.1.1), "Work/2026".
+pub const DELIMITER: char = '/';
+
 /// One message as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredMessage {
@@ -115,17 +118,56 @@ pub enum FolderError {
     AlreadyExists,
     /// RFC 9051 §6.3.5/§6.3.6: INBOX cannot be deleted; renaming it moves its messages.
     InboxIsSpecial,
+    /// RFC 3501 §6.3.4: "It is an error to attempt to delete a name that has inferior
+    /// hierarchical names and also has the \Noselect mailbox name attribute".
+    HasInferiors,
+    /// No name at all, or an empty level ("/Work", "Work//2026").
+    InvalidName,
+    /// RENAME of a folder to a name below itself.
+    UnderItself,
 }
 
 fn key(user: &str) -> String {
     user.to_ascii_lowercase()
 }
 
+/// The folders strictly below `name` in the hierarchy ("name/..."), in name order.
+fn inferiors<'a>(
+    folders: &'a BTreeMap<String, Folder>,
+    name: &str,
+) -> impl Iterator<Item = &'a String> {
+    let prefix = format!("{name}{DELIMITER}");
+    folders
+        .range(prefix.clone()..)
+        .map(|(n, _)| n)
+        .take_while(move |n| n.starts_with(&prefix))
+}
+
 /// Mailbox names in the order LIST shows them: INBOX first, then the others by name.
-fn inbox_first<'a>(names: impl IntoIterator<Item = &'a String>) -> Vec<String> {
+pub fn inbox_first<'a>(names: impl IntoIterator<Item = &'a String>) -> Vec<String> {
     let mut names: Vec<String> = names.into_iter().cloned().collect();
     names.sort_by_key(|n| (n != INBOX, n.clone()));
     names
+}
+
+/// The names above `name` in the hierarchy, outermost first: "a/b/c" has "a" and "a/b".
+pub fn superiors(name: &str) -> impl Iterator<Item = &str> {
+    name.match_indices(DELIMITER)
+        .filter_map(move |(i, _)| name.get(..i))
+}
+
+/// The name a new folder gets (CREATE, RENAME). RFC 3501 §6.3.3: a trailing delimiter is
+/// "a declaration that the client intends to create mailbox names under this name ...
+/// Server implementations that do not require this declaration MUST ignore the
+/// declaration"; RFC 9051 §6.3.4: "In any case, the name created is without the trailing
+/// hierarchy delimiter."
+fn new_folder_name(name: &str) -> Result<String, FolderError> {
+    let name = folder_name(name.trim_end_matches(DELIMITER));
+    let empty_level = name.split(DELIMITER).any(str::is_empty);
+    if empty_level {
+        return Err(FolderError::InvalidName);
+    }
+    Ok(name)
 }
 
 /// INBOX in any case is INBOX; other names are kept as given.
@@ -274,27 +316,43 @@ impl MailStore {
             .unwrap_or_default()
     }
 
+    /// CREATE: the folder, and the superior names it needs. RFC 3501 §6.3.3: "an attempt
+    /// to create "foo/bar/zap" on a server in which "/" is the hierarchy separator character
+    /// SHOULD create foo/ and foo/bar/ if they do not already exist."
     pub fn create_folder(&mut self, user: &str, name: &str) -> Result<(), FolderError> {
-        let name = folder_name(name);
-        let exists = self
+        let name = new_folder_name(name)?;
+        let folders = &self
             .accounts
             .get(&key(user))
             .ok_or(FolderError::NoSuchAccount)?
-            .folders
-            .contains_key(&name);
-        if exists {
+            .folders;
+        if folders.contains_key(&name) {
             return Err(FolderError::AlreadyExists);
         }
-        let folder = self.new_folder();
-        self.modseq += 1;
-        if let Some(account) = self.accounts.get_mut(&key(user)) {
-            account.folders.insert(name, folder);
-        }
+        let missing: Vec<String> = superiors(&name)
+            .map(folder_name)
+            .filter(|n| !folders.contains_key(n))
+            .chain([name.clone()])
+            .collect();
+        self.add_folders(user, missing);
         Ok(())
     }
 
+    /// New, empty folders of these names.
+    fn add_folders(&mut self, user: &str, names: Vec<String>) {
+        let new: Vec<(String, Folder)> =
+            names.into_iter().map(|n| (n, self.new_folder())).collect();
+        self.modseq += 1;
+        if let Some(account) = self.accounts.get_mut(&key(user)) {
+            account.folders.extend(new);
+        }
+    }
+
+    /// DELETE. RFC 3501 §6.3.4: a folder with inferior names may be deleted -- "all
+    /// messages in that mailbox are removed, and the name will acquire the \Noselect
+    /// mailbox name attribute" -- but such a name, which is no folder, may not.
     pub fn delete_folder(&mut self, user: &str, name: &str) -> Result<(), FolderError> {
-        let name = folder_name(name);
+        let name = folder_name(name.trim_end_matches(DELIMITER));
         if name == INBOX {
             return Err(FolderError::InboxIsSpecial);
         }
@@ -302,35 +360,72 @@ impl MailStore {
             .accounts
             .get_mut(&key(user))
             .ok_or(FolderError::NoSuchAccount)?;
-        account
-            .folders
-            .remove(&name)
-            .ok_or(FolderError::NoSuchFolder)?;
+        if account.folders.remove(&name).is_none() {
+            let has_inferiors = inferiors(&account.folders, &name).next().is_some();
+            return Err(if has_inferiors {
+                FolderError::HasInferiors
+            } else {
+                FolderError::NoSuchFolder
+            });
+        }
         self.modseq += 1;
         Ok(())
     }
 
-    /// RFC 9051 §6.3.6: renaming INBOX moves its messages to a new folder and leaves INBOX
-    /// empty.
+    /// RENAME (RFC 3501 §6.3.5): "If the name has inferior hierarchical names, then the
+    /// inferior hierarchical names MUST also be renamed", and the server "SHOULD create any
+    /// superior hierarchical names that are needed". Renaming INBOX moves its messages to a
+    /// new folder and leaves INBOX empty, "inferior hierarchical names of INBOX ... are
+    /// unaffected".
     pub fn rename_folder(&mut self, user: &str, from: &str, to: &str) -> Result<(), FolderError> {
-        let (from, to) = (folder_name(from), folder_name(to));
+        let from = folder_name(from.trim_end_matches(DELIMITER));
+        let to = new_folder_name(to)?;
         let replacement = self.new_folder();
+        let folders = &self
+            .accounts
+            .get(&key(user))
+            .ok_or(FolderError::NoSuchAccount)?
+            .folders;
+        if folders.contains_key(&to) {
+            return Err(FolderError::AlreadyExists);
+        }
+        if from != INBOX && superiors(&to).any(|s| s == from) {
+            return Err(FolderError::UnderItself);
+        }
+        // (old name, new name) of the folder and, but for INBOX, its inferiors.
+        let mut moves: Vec<(String, String)> = Vec::new();
+        if folders.contains_key(&from) {
+            moves.push((from.clone(), to.clone()));
+        }
+        if from != INBOX {
+            for old in inferiors(folders, &from) {
+                let below = old.get(from.len()..).unwrap_or_default();
+                moves.push((old.clone(), format!("{to}{below}")));
+            }
+        }
+        if moves.is_empty() {
+            return Err(FolderError::NoSuchFolder);
+        }
+        if moves.iter().any(|(_, new)| folders.contains_key(new)) {
+            return Err(FolderError::AlreadyExists);
+        }
+        let missing: Vec<String> = superiors(&to)
+            .map(folder_name)
+            .filter(|n| !folders.contains_key(n))
+            .collect();
         let account = self
             .accounts
             .get_mut(&key(user))
             .ok_or(FolderError::NoSuchAccount)?;
-        if account.folders.contains_key(&to) {
-            return Err(FolderError::AlreadyExists);
-        }
-        let folder = account
-            .folders
-            .remove(&from)
-            .ok_or(FolderError::NoSuchFolder)?;
-        account.folders.insert(to, folder);
+        let moved: Vec<(String, Folder)> = moves
+            .into_iter()
+            .filter_map(|(old, new)| account.folders.remove(&old).map(|f| (new, f)))
+            .collect();
+        account.folders.extend(moved);
         if from == INBOX {
             account.folders.insert(INBOX.to_string(), replacement);
         }
-        self.modseq += 1;
+        self.add_folders(user, missing);
         Ok(())
     }
 
@@ -563,6 +658,38 @@ mod tests {
         store.rename_folder("bob", "INBOX", "Old").unwrap();
         assert_eq!(store.folder("bob", "Old").unwrap().messages.len(), 1);
         assert!(store.folder("bob", "INBOX").unwrap().messages.is_empty());
+    }
+
+    #[test]
+    fn the_hierarchy_grows_with_create_and_moves_with_rename_but_not_under_inbox() {
+        let mut store = MailStore::new();
+        store.add_user("bob");
+        store.create_folder("bob", "a/b/").unwrap();
+        assert_eq!(store.folder_names("bob"), ["INBOX", "a", "a/b"]);
+        store.create_folder("bob", "INBOX/x").unwrap();
+        store.rename_folder("bob", "a", "z/a").unwrap();
+        assert_eq!(
+            store.folder_names("bob"),
+            ["INBOX", "INBOX/x", "z", "z/a", "z/a/b"]
+        );
+        store.rename_folder("bob", "INBOX", "Old").unwrap();
+        assert_eq!(
+            store.folder_names("bob"),
+            ["INBOX", "INBOX/x", "Old", "z", "z/a", "z/a/b"]
+        );
+        store.delete_folder("bob", "z").unwrap();
+        assert_eq!(
+            store.delete_folder("bob", "z"),
+            Err(FolderError::HasInferiors)
+        );
+        assert_eq!(
+            store.rename_folder("bob", "z/a", "z/a/c"),
+            Err(FolderError::UnderItself)
+        );
+        assert_eq!(
+            store.create_folder("bob", "a//b"),
+            Err(FolderError::InvalidName)
+        );
     }
 
     #[test]

@@ -268,10 +268,12 @@ fn folders_list_status_and_subscriptions() {
         say(&mut s, &mut store, "a3 LIST \"\" \"\""),
         "* LIST (\\Noselect) \"/\" \"\"\r\na3 OK LIST completed\r\n"
     );
+    // CREATE Work/Reports created Work too (RFC 3501 §6.3.3).
     let out = say(&mut s, &mut store, "a4 LIST \"\" %");
     assert_eq!(
         out,
-        "* LIST () \"/\" INBOX\r\n* LIST () \"/\" \"Saved Mail\"\r\na4 OK LIST completed\r\n"
+        "* LIST () \"/\" INBOX\r\n* LIST () \"/\" \"Saved Mail\"\r\n\
+* LIST (\\HasChildren) \"/\" Work\r\na4 OK LIST completed\r\n"
     );
     let out = say(&mut s, &mut store, "a5 LIST \"\" *");
     assert!(out.contains("* LIST () \"/\" Work/Reports\r\n"));
@@ -590,5 +592,142 @@ fn a_subscription_outlives_its_folder_and_create_does_not_subscribe() {
     assert_eq!(
         say(&mut s, &mut store, "a8 SUBSCRIBE Nowhere"),
         "a8 NO [NONEXISTENT] Mailbox doesn't exist\r\n"
+    );
+}
+
+/// RFC 3501 §6.3.3 (RFC 9051 §6.3.4): a trailing delimiter only declares that names will be
+/// created under the new one -- "Server implementations that do not require this declaration
+/// MUST ignore the declaration" -- and "an attempt to create "foo/bar/zap" ... SHOULD create
+/// foo/ and foo/bar/ if they do not already exist." RFC 3348: parents are \HasChildren.
+#[test]
+fn create_ignores_a_trailing_delimiter_and_creates_the_parents() {
+    let mut store = store_with(0);
+    let mut s = session(&mut store);
+    assert_eq!(
+        say(&mut s, &mut store, "a1 CREATE Work/"),
+        "a1 OK CREATE completed\r\n"
+    );
+    assert!(say(&mut s, &mut store, "a2 SELECT Work")
+        .ends_with("a2 OK [READ-WRITE] SELECT completed\r\n"));
+    assert_eq!(
+        say(&mut s, &mut store, "a3 CREATE Work"),
+        "a3 NO [ALREADYEXISTS] Mailbox already exists\r\n"
+    );
+    assert_eq!(
+        say(&mut s, &mut store, "a4 CREATE a/b/c"),
+        "a4 OK CREATE completed\r\n"
+    );
+    assert_eq!(
+        say(&mut s, &mut store, "a5 LIST \"\" %"),
+        "* LIST () \"/\" INBOX\r\n* LIST () \"/\" Work\r\n* LIST (\\HasChildren) \"/\" a\r\n\
+a5 OK LIST completed\r\n"
+    );
+    assert_eq!(
+        say(&mut s, &mut store, "a6 LIST \"\" a/*"),
+        "* LIST (\\HasChildren) \"/\" a/b\r\n* LIST () \"/\" a/b/c\r\na6 OK LIST completed\r\n"
+    );
+    assert!(say(&mut s, &mut store, "a7 SELECT a/b").contains("a7 OK [READ-WRITE]"));
+    for (tag, name) in [("a8", "/x"), ("a9", "a//b"), ("b1", "/")] {
+        let out = say(&mut s, &mut store, &format!("{tag} CREATE {name}"));
+        assert!(
+            out.starts_with(&format!("{tag} NO [CANNOT] ")),
+            "{name}: {out}"
+        );
+    }
+}
+
+/// RFC 3501 §6.3.4: deleting a mailbox that has inferiors removes its messages, "and the name
+/// will acquire the \Noselect mailbox name attribute"; "It is an error to attempt to delete a
+/// name that has inferior hierarchical names and also has the \Noselect mailbox name
+/// attribute". §6.3.8: with "%" last, "matching levels of hierarchy are also returned ...
+/// with the \Noselect mailbox name attribute"; "*" lists mailboxes.
+#[test]
+fn deleting_a_parent_leaves_a_noselect_level_of_hierarchy() {
+    let mut store = store_with(0);
+    let mut s = session(&mut store);
+    say(&mut s, &mut store, "a1 CREATE a/b");
+    say(&mut s, &mut store, "a2 APPEND a {2+}\r\nhi");
+    assert_eq!(
+        say(&mut s, &mut store, "a3 DELETE a"),
+        "a3 OK DELETE completed\r\n"
+    );
+    assert_eq!(
+        say(&mut s, &mut store, "a4 LIST \"\" %"),
+        "* LIST () \"/\" INBOX\r\n* LIST (\\Noselect \\HasChildren) \"/\" a\r\na4 OK LIST completed\r\n"
+    );
+    assert_eq!(
+        say(&mut s, &mut store, "a5 LIST \"\" *"),
+        "* LIST () \"/\" INBOX\r\n* LIST () \"/\" a/b\r\na5 OK LIST completed\r\n"
+    );
+    assert_eq!(
+        say(&mut s, &mut store, "a6 SELECT a"),
+        "a6 NO [NONEXISTENT] Mailbox doesn't exist\r\n"
+    );
+    assert_eq!(
+        say(&mut s, &mut store, "a7 DELETE a"),
+        "a7 NO [HASCHILDREN] Name has inferior hierarchical names (RFC 3501 section 6.3.4)\r\n"
+    );
+    say(&mut s, &mut store, "a8 DELETE a/b");
+    assert_eq!(
+        say(&mut s, &mut store, "a9 LIST \"\" %"),
+        "* LIST () \"/\" INBOX\r\na9 OK LIST completed\r\n",
+        "with its last inferior gone, the level goes too"
+    );
+    // CREATE makes the level a mailbox again.
+    say(&mut s, &mut store, "b1 CREATE a/b");
+    say(&mut s, &mut store, "b2 DELETE a");
+    assert_eq!(
+        say(&mut s, &mut store, "b3 CREATE a"),
+        "b3 OK CREATE completed\r\n"
+    );
+}
+
+/// RFC 3501 §6.3.5: "If the name has inferior hierarchical names, then the inferior
+/// hierarchical names MUST also be renamed", and the server "SHOULD create any superior
+/// hierarchical names that are needed for the RENAME command to complete successfully".
+#[test]
+fn rename_moves_the_inferiors_and_creates_the_parents() {
+    let mut store = store_with(0);
+    let mut s = session(&mut store);
+    say(&mut s, &mut store, "a1 CREATE Work/2026");
+    assert_eq!(
+        say(&mut s, &mut store, "a2 RENAME Work Archive/Work"),
+        "a2 OK RENAME completed\r\n"
+    );
+    assert_eq!(
+        say(&mut s, &mut store, "a3 LIST \"\" *"),
+        "* LIST () \"/\" INBOX\r\n* LIST (\\HasChildren) \"/\" Archive\r\n\
+* LIST (\\HasChildren) \"/\" Archive/Work\r\n* LIST () \"/\" Archive/Work/2026\r\n\
+a3 OK LIST completed\r\n"
+    );
+    let out = say(&mut s, &mut store, "a4 RENAME Archive Archive/Old");
+    assert!(out.starts_with("a4 NO [CANNOT] "), "{out}");
+}
+
+/// RFC 3501 §6.3.9: if "foo/bar" is subscribed but "foo" is not, "A "%" wildcard to LSUB must
+/// return foo, not foo/bar, in the LSUB response, and it MUST be flagged with the \Noselect
+/// attribute."
+#[test]
+fn lsub_percent_returns_an_unsubscribed_parent_as_noselect() {
+    let mut store = store_with(0);
+    let mut s = session(&mut store);
+    say(&mut s, &mut store, "a1 CREATE a/b/c");
+    say(&mut s, &mut store, "a2 SUBSCRIBE a/b/c");
+    assert_eq!(
+        say(&mut s, &mut store, "a3 LSUB \"\" %"),
+        "* LSUB () \"/\" INBOX\r\n* LSUB (\\Noselect) \"/\" a\r\na3 OK LSUB completed\r\n"
+    );
+    assert_eq!(
+        say(&mut s, &mut store, "a4 LSUB \"\" a/%"),
+        "* LSUB (\\Noselect) \"/\" a/b\r\na4 OK LSUB completed\r\n"
+    );
+    assert_eq!(
+        say(&mut s, &mut store, "a5 LSUB \"\" *"),
+        "* LSUB () \"/\" INBOX\r\n* LSUB () \"/\" a/b/c\r\na5 OK LSUB completed\r\n"
+    );
+    say(&mut s, &mut store, "a6 SUBSCRIBE a");
+    assert_eq!(
+        say(&mut s, &mut store, "a7 LSUB \"\" %"),
+        "* LSUB () \"/\" INBOX\r\n* LSUB () \"/\" a\r\na7 OK LSUB completed\r\n"
     );
 }

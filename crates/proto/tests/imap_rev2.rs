@@ -244,7 +244,7 @@ fn with_imap4rev2_off_the_server_is_the_imap4rev1_one() {
     let mut s = ImapServer::new(ServerConfig::new("imap"), T0);
     assert_eq!(
         drain(&mut s),
-        "* OK [CAPABILITY IMAP4rev1 LITERAL+ SASL-IR ENABLE IDLE NAMESPACE UNSELECT UIDPLUS \
+        "* OK [CAPABILITY IMAP4rev1 LITERAL+ SASL-IR ENABLE IDLE NAMESPACE CHILDREN UNSELECT UIDPLUS \
 MOVE CONDSTORE AUTH=PLAIN] Postroom IMAP4rev1 server ready\r\n"
     );
     say(&mut s, &mut store, "l LOGIN bob secret");
@@ -298,7 +298,7 @@ fn both_revisions_are_advertised_and_enable_answers_enabled() {
     let mut s = ImapServer::new(rev2_config(), T0);
     assert_eq!(
         drain(&mut s),
-        "* OK [CAPABILITY IMAP4rev1 IMAP4rev2 LITERAL+ SASL-IR ENABLE IDLE NAMESPACE UNSELECT \
+        "* OK [CAPABILITY IMAP4rev1 IMAP4rev2 LITERAL+ SASL-IR ENABLE IDLE NAMESPACE CHILDREN UNSELECT \
 UIDPLUS MOVE CONDSTORE ESEARCH SEARCHRES LIST-EXTENDED LIST-STATUS STATUS=SIZE AUTH=PLAIN] \
 Postroom IMAP4rev2 server ready\r\n"
     );
@@ -1623,5 +1623,30 @@ fn list_subscribed_reports_a_deleted_mailbox_as_nonexistent() {
     assert_eq!(
         say(&mut s, &mut store, "a5 LIST \"\" * RETURN (SUBSCRIBED)"),
         lines(&["(\\Subscribed) \"/\" INBOX"], "a5")
+    );
+}
+
+/// Extended LIST over a level of hierarchy that is no mailbox (its mailbox was deleted while
+/// it had children): "%" returns it \Noselect (RFC 9051 §6.3.9), with \HasChildren when
+/// CHILDREN is asked for; "*" lists mailboxes only.
+#[test]
+fn extended_list_returns_a_level_of_hierarchy_as_noselect() {
+    let mut store = account();
+    store.create_folder(USER, "a/b").unwrap();
+    store.delete_folder(USER, "a").unwrap();
+    let mut s = session(&mut store, true);
+    assert_eq!(
+        say(&mut s, &mut store, "a1 LIST \"\" % RETURN (CHILDREN)"),
+        lines(
+            &[
+                "(\\HasNoChildren) \"/\" INBOX",
+                "(\\Noselect \\HasChildren) \"/\" a"
+            ],
+            "a1"
+        )
+    );
+    assert_eq!(
+        say(&mut s, &mut store, "a2 LIST \"\" *"),
+        lines(&["() \"/\" INBOX", "() \"/\" a/b"], "a2")
     );
 }

@@ -219,3 +219,50 @@ fn subscriptions_outlive_their_mailbox_as_on_dovecot() {
         );
     }
 }
+
+/// Hierarchy. Both servers drop a trailing delimiter from CREATE (RFC 3501 §6.3.3: "Server
+/// implementations that do not require this declaration MUST ignore the declaration"), both
+/// list the parents of "a/b/c" with "%" and mark them \HasChildren, and both answer LSUB "%"
+/// with the unsubscribed parent of a subscribed mailbox, \Noselect (RFC 3501 §6.3.9). They
+/// differ on what the parents are: our CREATE makes them mailboxes, as RFC 3501 §6.3.3 asks
+/// ("SHOULD create foo/ and foo/bar/ if they do not already exist"), so "a" is selectable;
+/// Dovecot's Maildir++ layout keeps them as names only, \Noselect.
+#[test]
+fn create_makes_the_hierarchy_that_list_and_lsub_show_as_on_dovecot() {
+    let steps = beside_dovecot(&[
+        "h1 CREATE Work/",
+        "h2 SELECT Work",
+        "h3 CREATE a/b/c",
+        "h4 LIST \"\" %",
+        "h5 LIST \"\" a/%",
+        "h6 SUBSCRIBE a/b/c",
+        "h7 LSUB \"\" %",
+        "h8 SELECT a",
+    ]);
+    for (server, answer) in SIDES {
+        let done = |tag: &str| answer(step(&steps, tag)).last().unwrap().clone();
+        for tag in ["h1", "h2", "h3"] {
+            assert!(
+                done(tag).starts_with(&format!("{tag} OK")),
+                "{server} {tag}"
+            );
+        }
+        let find = |tag: &str, name: &str| {
+            entries(answer(step(&steps, tag)))
+                .into_iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, a)| a)
+        };
+        assert!(find("h4", "Work").is_some(), "{server}");
+        for (tag, parent) in [("h4", "a"), ("h5", "a/b")] {
+            let parent = find(tag, parent).unwrap_or_else(|| panic!("{server} {tag}"));
+            assert!(parent.contains("\\HasChildren"), "{server} {tag}");
+        }
+        assert_eq!(find("h7", "a"), Some(attrs(&["\\Noselect"])), "{server}");
+    }
+    assert_eq!(
+        entries(&step(&steps, "h4").ours)[2],
+        ("a".into(), attrs(&["\\HasChildren"]))
+    );
+    assert!(step(&steps, "h8").ours.last().unwrap().starts_with("h8 OK"));
+}

@@ -10,8 +10,9 @@ impl ImapServer {
     pub(super) fn capabilities(&self) -> String {
         let mut caps = vec!["IMAP4rev1", "LITERAL+", "SASL-IR", "ENABLE", "IDLE"];
         // Only what this build can do: the explorer's leaves out the mailbox commands.
+        // RFC 3348: LIST marks mailboxes that have children with \HasChildren.
         #[cfg(feature = "mailboxes")]
-        caps.push("NAMESPACE");
+        caps.extend(["NAMESPACE", "CHILDREN"]);
         caps.extend(["UNSELECT", "UIDPLUS"]);
         #[cfg(feature = "mailboxes")]
         caps.push("MOVE");

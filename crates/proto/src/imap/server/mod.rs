@@ -7,8 +7,9 @@
 //! the client IDLEs.
 //!
 //! This file holds the session, its public API, the framing of input and which command goes
-//! where; its states are in `phase`, the commands in `auth`, `mailbox`, `fetch`, `store_copy`,
-//! `search`, `updates` (what changed, and IDLE) and `rev2` (what only IMAP4rev2 adds).
+//! where; its states are in `phase`, the commands in `auth`, `mailbox`, `list` (LIST and LSUB
+//! over the hierarchy), `fetch`, `store_copy`, `search`, `updates` (what changed, and IDLE)
+//! and `rev2` (what only IMAP4rev2 adds).
 
 use std::collections::{BTreeSet, VecDeque};
 
@@ -21,6 +22,8 @@ use crate::time::{Duration, Instant};
 mod auth;
 mod completion;
 mod fetch;
+#[cfg(feature = "mailboxes")]
+mod list;
 mod mailbox;
 mod phase;
 #[cfg(feature = "imap4rev2")]

@@ -15,7 +15,8 @@
 use std::collections::BTreeSet;
 
 use super::fetch::partial_range;
-use super::mailbox::{status_response, wildcard_match};
+use super::list::{descendants, returns_levels, wildcard_match, Hierarchy};
+use super::mailbox::status_response;
 use super::{Completion, ImapServer};
 use crate::imap::encode::{astring, literal};
 use crate::imap::rev2::{decode_transfer, esearch, literal8, saved_result, Undecodable};
@@ -25,7 +26,7 @@ use crate::imap::types::{
     StatusItem,
 };
 use crate::mime::LazyParsed;
-use crate::store::{Folder, MailStore, INBOX};
+use crate::store::{inbox_first, superiors, Folder, MailStore};
 
 impl ImapServer {
     /// Readies a parsed command. With IMAP4rev2 off, new syntax is refused with the very BAD
@@ -138,7 +139,7 @@ impl ImapServer {
         out: &mut Vec<u8>,
     ) {
         let user = self.account().to_string();
-        let existing: BTreeSet<String> = store.folder_names(&user).into_iter().collect();
+        let hierarchy = Hierarchy::of(store, &user);
         // RFC 9051 §6.3.9.1: SUBSCRIBED lists subscribed names, "It's also possible for this
         // list to contain the names of mailboxes that don't exist."
         let subscribed: BTreeSet<String> = store.subscriptions(&user).into_iter().collect();
@@ -149,13 +150,20 @@ impl ImapServer {
             .filter(|p| !p.is_empty())
             .map(|p| format!("{reference}{p}"))
             .collect();
-        let matches = |name: &str| {
-            canonical
-                .iter()
-                .any(|p| wildcard_match(p.as_bytes(), name.as_bytes()))
+        let matching =
+            |name: &str, pattern: &&String| wildcard_match(pattern.as_bytes(), name.as_bytes());
+        let matches = |name: &str| canonical.iter().any(|p| matching(name, &p));
+        // Levels of hierarchy that are no mailbox, for a pattern ending in "%" (RFC 9051
+        // §6.3.9: "matching levels of hierarchy are also returned").
+        let level_matches = |name: &str| {
+            hierarchy.is_level(name)
+                && canonical
+                    .iter()
+                    .any(|p| returns_levels(p) && matching(name, &p))
         };
         let recursive = selection.recursive_match && selection.subscribed;
-        let mut candidates: BTreeSet<String> = existing.clone();
+        let mut candidates: BTreeSet<String> = hierarchy.existing.clone();
+        candidates.extend(hierarchy.levels().cloned());
         if selection.subscribed {
             candidates.extend(subscribed.iter().cloned());
         }
@@ -163,22 +171,16 @@ impl ImapServer {
         // they do not exist themselves (§6.3.9.6, Table 3).
         if recursive {
             for name in &subscribed {
-                let mut parent = name.as_str();
-                while let Some((up, _)) = parent.rsplit_once('/') {
-                    candidates.insert(up.to_string());
-                    parent = up;
-                }
+                candidates.extend(superiors(name).map(str::to_string));
             }
         }
-        let mut ordered: Vec<String> = candidates.into_iter().collect();
-        ordered.sort_by_key(|n| (n != INBOX, n.clone()));
-        for name in ordered.iter().filter(|n| matches(n)) {
-            let exists = existing.contains(name);
+        for name in inbox_first(&candidates).iter().filter(|n| matches(n)) {
+            let exists = hierarchy.existing.contains(name);
             let is_subscribed = subscribed.contains(name);
             let listed = if selection.subscribed {
                 is_subscribed
             } else {
-                exists
+                exists || level_matches(name)
             };
             // CHILDINFO: a descendant meets the selection (§6.3.9.6, Table 3). A mailbox
             // listed only for it needs one that is not listed itself: "Servers SHOULD only
@@ -191,10 +193,16 @@ impl ImapServer {
             }
             let mut attrs: Vec<&str> = Vec::new();
             if !exists {
-                attrs.push("\\NonExistent");
+                // A level of hierarchy is \Noselect; a name listed for its subscription or
+                // its children's is \NonExistent (§7.3.1), which implies \Noselect.
+                attrs.push(if listed && !selection.subscribed {
+                    "\\Noselect"
+                } else {
+                    "\\NonExistent"
+                });
             }
             if ret.children {
-                attrs.push(if descendants(&existing, name).next().is_some() {
+                attrs.push(if hierarchy.has_children(name) {
                     "\\HasChildren"
                 } else {
                     "\\HasNoChildren"
@@ -355,15 +363,6 @@ fn typed_name(cmd: &Command) -> &'static str {
         Some(("UID", _)) => "UID",
         _ => name,
     }
-}
-
-/// The strict descendants of `name` ("name/..."), from the sorted set of names.
-fn descendants<'a>(names: &'a BTreeSet<String>, name: &str) -> impl Iterator<Item = &'a str> {
-    let prefix = format!("{name}/");
-    names
-        .range(prefix.clone()..)
-        .map(String::as_str)
-        .take_while(move |n| n.starts_with(&prefix))
 }
 
 /// The mailbox attributes after `base`: the special-use one (RFC 9051 §7.3.1) a mailbox of
