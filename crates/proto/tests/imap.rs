@@ -731,3 +731,52 @@ fn lsub_percent_returns_an_unsubscribed_parent_as_noselect() {
         "* LSUB () \"/\" INBOX\r\n* LSUB () \"/\" a\r\na7 OK LSUB completed\r\n"
     );
 }
+
+/// RFC 7162 §3.1: FETCH with MODSEQ or CHANGEDSINCE, STATUS (HIGHESTMODSEQ), SEARCH MODSEQ and
+/// STORE with UNCHANGEDSINCE are "CONDSTORE enabling commands"; after the first, "the server
+/// MUST automatically include both UID and mod-sequence data in all subsequent untagged
+/// FETCH responses", and the selected mailbox's HIGHESTMODSEQ is announced at once.
+#[test]
+fn condstore_is_enabled_by_the_first_enabling_command() {
+    for enabling in [
+        "e FETCH 1 (FLAGS MODSEQ)",
+        "e FETCH 1:* (FLAGS) (CHANGEDSINCE 1)",
+        "e STATUS INBOX (HIGHESTMODSEQ)",
+        "e SEARCH MODSEQ 1",
+        "e STORE 2 (UNCHANGEDSINCE 99) +FLAGS (\\Answered)",
+    ] {
+        let mut store = store_with(3);
+        let mut s = session(&mut store);
+        let out = say(&mut s, &mut store, "a1 SELECT INBOX");
+        assert!(!out.contains("HIGHESTMODSEQ"), "{out}");
+        assert_eq!(
+            say(&mut s, &mut store, "a2 STORE 1 +FLAGS (\\Seen)"),
+            "* 1 FETCH (FLAGS (\\Recent \\Seen))\r\na2 OK STORE completed\r\n",
+            "no MODSEQ before CONDSTORE is enabled"
+        );
+        let out = say(&mut s, &mut store, enabling);
+        assert!(
+            out.starts_with("* OK [HIGHESTMODSEQ 4] Highest\r\n"),
+            "{enabling}: {out}"
+        );
+        let out = say(&mut s, &mut store, "a3 STORE 1 +FLAGS (\\Flagged)");
+        assert!(
+            out.starts_with("* 1 FETCH (FLAGS (\\Flagged \\Recent \\Seen) MODSEQ ("),
+            "{enabling}: {out}"
+        );
+        // A FETCH that sets \Seen reports UID and MODSEQ too.
+        let out = say(&mut s, &mut store, "a4 FETCH 3 (BODY[TEXT])");
+        assert!(
+            out.starts_with("* 3 FETCH (UID 3 FLAGS (\\Recent \\Seen) MODSEQ ("),
+            "{enabling}: {out}"
+        );
+        assert!(
+            say(&mut s, &mut store, "a5 SELECT INBOX").contains("* OK [HIGHESTMODSEQ "),
+            "{enabling}"
+        );
+        assert!(
+            !say(&mut s, &mut store, "a6 FETCH 1 (MODSEQ)").contains("* OK [HIGHESTMODSEQ"),
+            "announced once"
+        );
+    }
+}

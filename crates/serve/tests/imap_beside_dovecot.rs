@@ -141,7 +141,8 @@ fn beside_dovecot(script: &[&str]) -> Vec<Step> {
     drop(dovecot);
     let mut table = String::new();
     for step in &steps {
-        table.push_str(&format!("C: {}\n", step.command));
+        let first = step.command.lines().next().unwrap_or_default();
+        table.push_str(&format!("C: {first}\n"));
         for i in 0..step.dovecot.len().max(step.ours.len()) {
             let left = step.dovecot.get(i).map_or("", String::as_str);
             let right = step.ours.get(i).map_or("", String::as_str);
@@ -265,4 +266,47 @@ fn create_makes_the_hierarchy_that_list_and_lsub_show_as_on_dovecot() {
         ("a".into(), attrs(&["\\HasChildren"]))
     );
     assert!(step(&steps, "h8").ours.last().unwrap().starts_with("h8 OK"));
+}
+
+/// An APPEND of a small message to INBOX, as one line with a non-synchronising literal.
+fn append(tag: &str, header: &str) -> String {
+    let message = format!("{header}\r\nSubject: {tag}\r\n\r\nHello.\r\n");
+    format!("{tag} APPEND INBOX {{{}+}}\r\n{message}", message.len())
+}
+
+/// RFC 7162 §3.1: FETCH MODSEQ and STATUS (HIGHESTMODSEQ) are "CONDSTORE enabling commands".
+/// Before one, a STORE's FETCH response has no MODSEQ; the enabling command is answered
+/// with the mailbox's HIGHESTMODSEQ first; after it, "the server MUST automatically include
+/// both UID and mod-sequence data in all subsequent untagged FETCH responses". Dovecot
+/// agrees; it leaves UID out of a STORE's response, as RFC 7162's own examples do, and so
+/// do we.
+#[test]
+fn condstore_is_enabled_by_fetch_modseq_and_status_as_on_dovecot() {
+    for enabling in [
+        "c4 FETCH 1 (FLAGS MODSEQ)",
+        "c4 STATUS INBOX (HIGHESTMODSEQ)",
+    ] {
+        let steps = beside_dovecot(&[
+            &append("c1", "From: a@example.org"),
+            &append("c1", "From: b@example.org"),
+            "c2 SELECT INBOX",
+            "c3 STORE 1 +FLAGS (\\Seen)",
+            enabling,
+            "c5 STORE 2 +FLAGS (\\Flagged)",
+        ]);
+        for (server, answer) in SIDES {
+            let lines = |tag: &str| answer(step(&steps, tag)).join("\n");
+            assert!(!lines("c3").contains("MODSEQ"), "{server}: {}", lines("c3"));
+            assert!(
+                lines("c4").starts_with("* OK [HIGHESTMODSEQ "),
+                "{server}: {}",
+                lines("c4")
+            );
+            assert!(
+                lines("c5").contains("MODSEQ ("),
+                "{server}: {}",
+                lines("c5")
+            );
+        }
+    }
 }

@@ -150,6 +150,19 @@ pub enum SearchKey {
     And(Vec<SearchKey>),
 }
 
+impl SearchKey {
+    /// Whether the key is, or holds, MODSEQ (RFC 7162 §3.1.5).
+    pub fn uses_modseq(&self) -> bool {
+        match self {
+            SearchKey::ModSeq(_) => true,
+            SearchKey::Not(key) => key.uses_modseq(),
+            SearchKey::Or(a, b) => a.uses_modseq() || b.uses_modseq(),
+            SearchKey::And(keys) => keys.iter().any(SearchKey::uses_modseq),
+            _ => false,
+        }
+    }
+}
+
 /// What STATUS reports (RFC 9051 §6.3.11).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StatusItem {
@@ -351,6 +364,36 @@ impl Command {
             } => "UID MOVE",
             #[cfg(feature = "imap4rev2")]
             Command::Rev2(extended) => extended.name(),
+        }
+    }
+}
+
+impl Command {
+    /// One of RFC 7162 §3.1's "CONDSTORE enabling commands": "FETCH or SEARCH with MODSEQ",
+    /// "FETCH/UID FETCH with CHANGEDSINCE", "STORE/UID STORE with UNCHANGEDSINCE" and
+    /// "STATUS (HIGHESTMODSEQ)" (LIST-STATUS too). The other two, SELECT/EXAMINE with
+    /// CONDSTORE and ENABLE CONDSTORE, enable it in their own way.
+    pub fn enables_condstore(&self) -> bool {
+        match self {
+            Command::Fetch {
+                items,
+                changed_since,
+                ..
+            } => changed_since.is_some() || items.contains(&FetchItem::ModSeq),
+            Command::Store {
+                unchanged_since, ..
+            } => unchanged_since.is_some(),
+            Command::Search { key, .. } => key.uses_modseq(),
+            #[cfg(feature = "mailboxes")]
+            Command::Status { items, .. } => items.contains(&StatusItem::HighestModSeq),
+            #[cfg(feature = "imap4rev2")]
+            Command::Rev2(Extended::Search { key, .. }) => key.uses_modseq(),
+            #[cfg(feature = "imap4rev2")]
+            Command::Rev2(Extended::List { ret, .. }) => ret
+                .status
+                .as_ref()
+                .is_some_and(|items| items.contains(&StatusItem::HighestModSeq)),
+            _ => false,
         }
     }
 }

@@ -405,6 +405,9 @@ impl ImapServer {
             return self.bad(tag, &format!("{} {why}", cmd.name()), out);
         }
         self.bad_commands = 0;
+        if !self.condstore && cmd.enables_condstore() {
+            self.enable_condstore(store, out);
+        }
         let name = cmd.name();
         match cmd {
             Command::Capability => self.capability(tag, store, out),
@@ -534,6 +537,22 @@ impl ImapServer {
                  (RFC 9051 section 9)"
             )
         })
+    }
+
+    /// The first CONDSTORE enabling command (RFC 7162 §3.1) turns CONDSTORE on for the rest
+    /// of the session: from now on FETCH responses carry MODSEQ and SELECT reports
+    /// HIGHESTMODSEQ. With a mailbox selected, its HIGHESTMODSEQ is announced at once, as
+    /// SELECT (CONDSTORE) would have (§3.1.2.1), so the client knows where it stands.
+    fn enable_condstore(&mut self, store: &MailStore, out: &mut Vec<u8>) {
+        self.condstore = true;
+        let highest = self.phase.mailbox().and_then(|view| {
+            store
+                .folder(self.account(), &view.name)
+                .map(|f| f.highest_modseq)
+        });
+        if let Some(highest) = highest {
+            out.extend(format!("* OK [HIGHESTMODSEQ {highest}] Highest\r\n").bytes());
+        }
     }
 
     /// True once the client has sent ENABLE IMAP4rev2 (always false without the feature).
