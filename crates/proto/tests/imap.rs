@@ -780,3 +780,44 @@ fn condstore_is_enabled_by_the_first_enabling_command() {
         );
     }
 }
+
+/// RFC 7162 §3.1.5: "If client specifies a MODSEQ criterion in a SEARCH command and the
+/// server returns a non-empty SEARCH result, the server MUST also append (to the end of the
+/// untagged SEARCH response) the highest mod-sequence for all messages being returned." The
+/// entry-name form is read, and ignored as a server without per-flag mod-sequences must.
+#[test]
+fn search_modseq_ends_with_the_highest_modseq_found() {
+    let mut store = store_with(3);
+    let mut s = session(&mut store);
+    say(&mut s, &mut store, "a1 SELECT INBOX (CONDSTORE)");
+    say(&mut s, &mut store, "a2 STORE 1 +FLAGS.SILENT (\\Seen)");
+    assert_eq!(
+        say(&mut s, &mut store, "a3 SEARCH MODSEQ 2"),
+        "* SEARCH 1 2 3 (MODSEQ 4)\r\na3 OK SEARCH completed\r\n"
+    );
+    assert_eq!(
+        say(
+            &mut s,
+            &mut store,
+            "a4 UID SEARCH MODSEQ \"/flags/\\\\seen\" all 3"
+        ),
+        "* SEARCH 1 3 (MODSEQ 4)\r\na4 OK UID SEARCH completed\r\n"
+    );
+    assert_eq!(
+        say(&mut s, &mut store, "a5 SEARCH MODSEQ 2 NOT SEEN"),
+        "* SEARCH 2 3 (MODSEQ 3)\r\na5 OK SEARCH completed\r\n"
+    );
+    assert_eq!(
+        say(&mut s, &mut store, "a6 SEARCH OR MODSEQ 4 DELETED"),
+        "* SEARCH 1 (MODSEQ 4)\r\na6 OK SEARCH completed\r\n"
+    );
+    assert_eq!(
+        say(&mut s, &mut store, "a7 SEARCH MODSEQ 99"),
+        "* SEARCH\r\na7 OK SEARCH completed\r\n",
+        "nothing found, no MODSEQ"
+    );
+    assert_eq!(
+        say(&mut s, &mut store, "a8 SEARCH ALL"),
+        "* SEARCH 1 2 3\r\na8 OK SEARCH completed\r\n"
+    );
+}

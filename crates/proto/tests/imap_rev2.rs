@@ -1650,3 +1650,38 @@ fn extended_list_returns_a_level_of_hierarchy_as_noselect() {
         lines(&["() \"/\" INBOX", "() \"/\" a/b"], "a2")
     );
 }
+
+/// ESEARCH after a search with a MODSEQ key ends with `MODSEQ n` (RFC 7162's
+/// search-return-data): the highest mod-sequence of the messages it returns, those of MIN
+/// and MAX when only they are asked for, as Dovecot answers; nothing when nothing matched.
+#[test]
+fn esearch_with_a_modseq_key_ends_with_modseq() {
+    let mut store = account();
+    for i in 1..=3 {
+        store.deliver(USER, "a@b", message("a@b", &format!("m{i}"), "x"));
+    }
+    let mut s = session(&mut store, true);
+    say(&mut s, &mut store, "a1 SELECT INBOX (CONDSTORE)");
+    say(&mut s, &mut store, "a2 STORE 1 +FLAGS.SILENT (\\Seen)");
+    for (command, answer) in [
+        ("b1 SEARCH MODSEQ 1", "ALL 1:3 MODSEQ 4"),
+        ("b2 SEARCH RETURN (COUNT) MODSEQ 1", "COUNT 3 MODSEQ 4"),
+        ("b3 SEARCH RETURN (MAX) MODSEQ 1", "MAX 3 MODSEQ 3"),
+        (
+            "b4 SEARCH RETURN (MIN MAX) MODSEQ 1",
+            "MIN 1 MAX 3 MODSEQ 4",
+        ),
+        (
+            "b5 UID SEARCH RETURN (ALL) MODSEQ \"/flags/\\\\seen\" all 2",
+            "UID ALL 1:3 MODSEQ 4",
+        ),
+        ("b6 SEARCH RETURN (COUNT) MODSEQ 99", "COUNT 0"),
+    ] {
+        let tag = &command[..2];
+        assert_eq!(
+            say(&mut s, &mut store, command).lines().next().unwrap(),
+            format!("* ESEARCH (TAG \"{tag}\") {answer}"),
+            "{command}"
+        );
+    }
+}

@@ -74,15 +74,14 @@ impl Session {
         }
     }
 
-    /// Sends `command` (a tag, a space, the rest), hierarchy written with "/", and returns
-    /// every line up to its tagged completion, normalised.
+    /// Sends `command` (a tag, a space, the rest), hierarchy written with "/" (a MODSEQ
+    /// entry name such as "/flags/\\seen" is no mailbox name, and stays), and returns every
+    /// line up to its tagged completion, normalised.
     fn say(&mut self, command: &str) -> Vec<String> {
-        let translated = command.replace('/', &self.delimiter.to_string());
-        self.say_exact(&translated)
-    }
-
-    /// As [`Self::say`], with `command` sent as it is.
-    fn say_exact(&mut self, command: &str) -> Vec<String> {
+        let d = self.delimiter;
+        let command = command
+            .replace('/', &d.to_string())
+            .replace(&format!("\"{d}flags{d}"), "\"/flags/");
         let tag = command.split(' ').next().unwrap().to_string();
         self.writer
             .write_all(format!("{command}\r\n").as_bytes())
@@ -308,5 +307,45 @@ fn condstore_is_enabled_by_fetch_modseq_and_status_as_on_dovecot() {
                 lines("c5")
             );
         }
+    }
+}
+
+/// RFC 7162 §3.1.5: "If client specifies a MODSEQ criterion in a SEARCH command and the
+/// server returns a non-empty SEARCH result, the server MUST also append (to the end of the
+/// untagged SEARCH response) the highest mod-sequence for all messages being returned";
+/// ESEARCH ends with `MODSEQ n`; the entry-name form parses; a MODSEQ key inside OR counts
+/// too. Dovecot and we agree.
+#[test]
+fn search_modseq_reports_the_highest_modseq_as_on_dovecot() {
+    let steps = beside_dovecot(&[
+        &append("m1", "From: a@example.org"),
+        &append("m1", "From: b@example.org"),
+        "m2 SELECT INBOX",
+        "m3 STORE 1 +FLAGS.SILENT (\\Seen)",
+        "m4 SEARCH MODSEQ 1",
+        "m5 SEARCH MODSEQ \"/flags/\\\\seen\" all 1",
+        "m6 SEARCH RETURN (ALL) MODSEQ 1",
+        "m7 SEARCH MODSEQ 99999",
+        "m8 SEARCH OR MODSEQ 1 DELETED",
+    ]);
+    for (server, answer) in SIDES {
+        let first = |tag: &str| {
+            answer(step(&steps, tag))
+                .iter()
+                .find(|l| l.starts_with("* SEARCH") || l.starts_with("* ESEARCH"))
+                .cloned()
+                .unwrap_or_default()
+        };
+        for tag in ["m4", "m5"] {
+            let line = first(tag);
+            assert!(
+                line.starts_with("* SEARCH 1 2 (MODSEQ ") && line.ends_with(')'),
+                "{server} {tag}: {line}"
+            );
+        }
+        let line = first("m6");
+        assert!(line.contains(" ALL 1:2 MODSEQ "), "{server}: {line}");
+        assert_eq!(first("m7"), "* SEARCH", "{server}");
+        assert!(first("m8").starts_with("* SEARCH 1 2 (MODSEQ "), "{server}");
     }
 }

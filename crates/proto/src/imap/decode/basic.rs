@@ -31,7 +31,7 @@ pub(super) fn atom(i: &[u8]) -> Res<'_, &[u8]> {
 }
 
 /// `quoted = DQUOTE *QUOTED-CHAR DQUOTE`, with `"\" quoted-specials` escapes.
-fn quoted(i: &[u8]) -> Res<'_, Vec<u8>> {
+pub(super) fn quoted(i: &[u8]) -> Res<'_, Vec<u8>> {
     delimited(
         char('"'),
         many0(alt((

@@ -252,6 +252,10 @@ fn every_search_key_parses_whole_and_case_blind() {
         ("LARGER 100", K::Larger(100)),
         ("SMALLER 100", K::Smaller(100)),
         ("MODSEQ 7", K::ModSeq(7)),
+        // RFC 7162 §3.1.5: an entry name and type before the mod-sequence.
+        ("MODSEQ \"/flags/\\\\seen\" all 1", K::ModSeq(1)),
+        ("MODSEQ \"/flags/$Work\" priv 5", K::ModSeq(5)),
+        ("MODSEQ 5 ALL", K::And(vec![K::ModSeq(5), K::All])),
         ("NOT SEEN", K::Not(Box::new(flag("\\Seen", true)))),
         (
             "OR SEEN LARGER 5",
@@ -276,7 +280,16 @@ fn every_search_key_parses_whole_and_case_blind() {
         }
     ));
     // A keyword is read whole: a longer word is not a shorter key plus junk.
-    for bad in ["ALLX", "SEENS", "ON", "TOO x", "LARGER x", "FROB"] {
+    for bad in [
+        "ALLX",
+        "SEENS",
+        "ON",
+        "TOO x",
+        "LARGER x",
+        "FROB",
+        "MODSEQ \"/flags/\\\\seen\" 1",
+        "MODSEQ \"/other\" all 1",
+    ] {
         assert!(
             command(format!("a SEARCH {bad}\r\n").as_bytes()).is_err(),
             "{bad}"

@@ -66,7 +66,8 @@ impl ImapServer {
     ) {
         match cmd {
             Extended::Search { uid, ret, key } => {
-                let found = self.search(&key, uid, store);
+                let matched = self.search(&key, uid, store);
+                let found: Vec<u32> = matched.iter().map(|(number, _)| *number).collect();
                 if let (true, Some(view)) = (ret.save, self.phase.mailbox_mut()) {
                     let chosen = saved_result(ret, &found);
                     view.saved = if uid {
@@ -82,7 +83,12 @@ impl ImapServer {
                             .collect()
                     };
                 }
-                if let Some(line) = esearch(tag, uid, ret, &found) {
+                let modseq = if key.uses_modseq() {
+                    returned_modseq(ret, &matched)
+                } else {
+                    None
+                };
+                if let Some(line) = esearch(tag, uid, ret, &found, modseq) {
                     out.extend(line.bytes());
                 }
                 let name = if uid { "UID SEARCH" } else { "SEARCH" };
@@ -315,6 +321,20 @@ impl ImapServer {
             }
         }
         None
+    }
+}
+
+/// The MODSEQ an ESEARCH answer to a search with a MODSEQ key ends with (RFC 7162 with
+/// RFC 4731): the highest mod-sequence of the messages it returns -- those of MIN and MAX
+/// when only they are asked for, else of every match -- as Dovecot answers. None when
+/// nothing matched.
+fn returned_modseq(ret: SearchReturn, matched: &[(u32, u64)]) -> Option<u64> {
+    if (ret.min || ret.max) && !(ret.all || ret.count) {
+        let min = matched.first().filter(|_| ret.min);
+        let max = matched.last().filter(|_| ret.max);
+        min.into_iter().chain(max).map(|(_, modseq)| *modseq).max()
+    } else {
+        matched.iter().map(|(_, modseq)| *modseq).max()
     }
 }
 

@@ -11,7 +11,10 @@ use crate::mime::{LazyParsed, Parsed};
 use crate::store::{MailStore, StoredMessage};
 
 impl ImapServer {
-    /// The untagged `* SEARCH` answer of IMAP4rev1, then the completion.
+    /// The untagged `* SEARCH` answer of IMAP4rev1, then the completion. RFC 7162 §3.1.5:
+    /// "If client specifies a MODSEQ criterion in a SEARCH command and the server returns a
+    /// non-empty SEARCH result, the server MUST also append (to the end of the untagged
+    /// SEARCH response) the highest mod-sequence for all messages being returned."
     pub(super) fn search_command(
         &mut self,
         tag: &str,
@@ -22,14 +25,26 @@ impl ImapServer {
         out: &mut Vec<u8>,
     ) {
         let found = self.search(key, uid, store);
-        let list: Vec<String> = found.iter().map(u32::to_string).collect();
-        let sep = if list.is_empty() { "" } else { " " };
-        out.extend(format!("* SEARCH{sep}{}\r\n", list.join(" ")).bytes());
+        let mut line = String::from("* SEARCH");
+        for (number, _) in &found {
+            line.push_str(&format!(" {number}"));
+        }
+        let highest = found.iter().map(|(_, modseq)| *modseq).max();
+        if let (true, Some(highest)) = (key.uses_modseq(), highest) {
+            line.push_str(&format!(" (MODSEQ {highest})"));
+        }
+        out.extend(format!("{line}\r\n").bytes());
         self.finish(store, uid, out, Completion::done(tag, name));
     }
 
-    /// The message numbers (UIDs when `uid_mode`) that match, ascending.
-    pub(super) fn search(&self, key: &SearchKey, uid_mode: bool, store: &MailStore) -> Vec<u32> {
+    /// The message numbers (UIDs when `uid_mode`) that match, ascending, each with the
+    /// message's modification sequence.
+    pub(super) fn search(
+        &self,
+        key: &SearchKey,
+        uid_mode: bool,
+        store: &MailStore,
+    ) -> Vec<(u32, u64)> {
         let Some(sel) = self.phase.mailbox() else {
             return Vec::new();
         };
@@ -49,7 +64,7 @@ impl ImapServer {
                     parsed: LazyParsed::new(&m.bytes),
                 };
                 matches(key, &m, seq, (largest_seq, largest_uid), &sel.recent)
-                    .then_some(if uid_mode { *uid } else { seq })
+                    .then_some((if uid_mode { *uid } else { seq }, m.modseq))
             })
             .collect()
     }
