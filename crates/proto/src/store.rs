@@ -43,6 +43,10 @@ pub struct Folder {
     pub highest_modseq: u64,
     /// UIDs expunged and when, for clients that resynchronise (RFC 7162 §3.2.10).
     pub expunged: Vec<(u64, u32)>,
+    /// The keywords (RFC 3501 §2.3.2: flags without "\\") set on a message here so far, for
+    /// IMAP's FLAGS response, which lists "the flags ... that are applicable for this
+    /// mailbox" (§7.2.6). Kept when the messages lose them, as Dovecot keeps them.
+    pub keywords: BTreeSet<String>,
     /// RFC 3501 §2.3.2 \Recent: the highest UID a read-write session has been told of.
     /// Messages above it are recent for the next session that sees them. A `Cell`: being
     /// told of a message is a side effect of reading the folder, as on a real server.
@@ -62,6 +66,11 @@ impl Folder {
             }
         }
         recent
+    }
+
+    /// Adds the keywords among `flags` to those the folder has seen.
+    fn learn_keywords(&mut self, flags: &BTreeSet<String>) {
+        self.keywords.extend(keywords(flags));
     }
 
     /// How many messages no session has been told of yet (STATUS RECENT).
@@ -129,6 +138,11 @@ pub enum FolderError {
 
 fn key(user: &str) -> String {
     user.to_ascii_lowercase()
+}
+
+/// The keywords among `flags`: RFC 3501 §2.3.2, "Keywords do not begin with "\\"".
+fn keywords(flags: &BTreeSet<String>) -> impl Iterator<Item = String> + '_ {
+    flags.iter().filter(|f| !f.starts_with('\\')).cloned()
 }
 
 /// The folders strictly below `name` in the hierarchy ("name/..."), in name order.
@@ -212,6 +226,7 @@ impl MailStore {
             messages: Vec::new(),
             highest_modseq: self.modseq,
             expunged: Vec::new(),
+            keywords: BTreeSet::new(),
             recent_mark: Cell::new(0),
         }
     }
@@ -493,6 +508,7 @@ impl MailStore {
         let modseq = self.modseq + 1;
         let date = internal_date.unwrap_or(self.clock);
         let folder = self.folder_mut(user, folder)?;
+        folder.learn_keywords(&flags);
         let uid = folder.uid_next;
         folder.uid_next = folder.uid_next.saturating_add(1);
         folder.messages.push(StoredMessage {
@@ -537,10 +553,11 @@ impl MailStore {
         let modseq = self.modseq + 1;
         let folder = self.folder_mut(user, folder).ok()?;
         let index = folder.messages.binary_search_by_key(&uid, |m| m.uid).ok()?;
-        let message = folder.messages.get_mut(index)?;
-        if message.flags == flags {
+        if folder.messages.get(index)?.flags == flags {
             return None;
         }
+        folder.learn_keywords(&flags);
+        let message = folder.messages.get_mut(index)?;
         message.flags = flags;
         message.modseq = modseq;
         folder.highest_modseq = modseq;

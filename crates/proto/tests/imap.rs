@@ -349,10 +349,13 @@ fn a_client_may_set_only_system_flags_and_keywords() {
         let out = say(&mut s, &mut store, &format!("c STORE 1 +FLAGS {flags}"));
         assert!(out.starts_with("c BAD "), "{flags}: {out:?}");
     }
+    // The new keywords are announced first (RFC 3501 §7.2.6).
     let out = say(&mut s, &mut store, "d STORE 1 +FLAGS (\\seen $Label1 1[[[)");
     assert_eq!(
         out,
-        "* 1 FETCH (FLAGS ($Label1 1[[[ \\Recent \\Seen))\r\nd OK STORE completed\r\n"
+        "* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Label1 1[[[)\r\n\
+* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Label1 1[[[ \\*)] Flags permitted\r\n\
+* 1 FETCH (FLAGS ($Label1 1[[[ \\Recent \\Seen))\r\nd OK STORE completed\r\n"
     );
 }
 
@@ -819,5 +822,51 @@ fn search_modseq_ends_with_the_highest_modseq_found() {
     assert_eq!(
         say(&mut s, &mut store, "a8 SEARCH ALL"),
         "* SEARCH 1 2 3\r\na8 OK SEARCH completed\r\n"
+    );
+}
+
+/// RFC 3501 §7.2.6: the FLAGS response names "the flags ... that are applicable for this
+/// mailbox", and "The update from the FLAGS response MUST be recorded by the client": SELECT
+/// lists the keywords in use, and a keyword new to the mailbox -- set here or by another
+/// session -- is announced with a new FLAGS response before any FETCH shows it.
+#[test]
+fn flags_lists_the_keywords_and_a_new_one_is_announced() {
+    let mut store = store_with(2);
+    let mut phone = session(&mut store);
+    let mut laptop = session(&mut store);
+    say(&mut phone, &mut store, "p1 SELECT INBOX");
+    say(&mut laptop, &mut store, "l1 EXAMINE INBOX");
+    let out = say(&mut phone, &mut store, "p2 STORE 1 +FLAGS ($Label1)");
+    assert!(
+        out.starts_with("* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Label1)\r\n"),
+        "{out}"
+    );
+    assert_eq!(
+        say(&mut phone, &mut store, "p3 STORE 2 +FLAGS ($Label1)"),
+        "* 2 FETCH (FLAGS ($Label1 \\Recent))\r\np3 OK STORE completed\r\n",
+        "announced once"
+    );
+    // The other session hears of it before the FETCH that shows it; read-only, so FLAGS
+    // alone.
+    assert_eq!(
+        say(&mut laptop, &mut store, "l2 NOOP"),
+        "* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Label1)\r\n\
+* 1 FETCH (UID 1 FLAGS ($Label1))\r\n* 2 FETCH (UID 2 FLAGS ($Label1))\r\nl2 OK NOOP completed\r\n"
+    );
+    // A later SELECT lists it, even once no message has it.
+    say(&mut phone, &mut store, "p4 STORE 1:2 -FLAGS ($Label1)");
+    let out = say(&mut laptop, &mut store, "l3 SELECT INBOX");
+    assert!(
+        out.starts_with("* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Label1)\r\n\
+* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Label1 \\*)] Flags permitted\r\n"),
+        "{out}"
+    );
+    // APPEND with a keyword reaches the selected session as FLAGS before EXISTS.
+    let out = say(&mut phone, &mut store, "p5 APPEND INBOX ($Work) {2+}\r\nhi");
+    assert!(
+        out.starts_with(
+            "* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Label1 $Work)\r\n"
+        ),
+        "{out}"
     );
 }

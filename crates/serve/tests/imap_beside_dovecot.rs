@@ -349,3 +349,36 @@ fn search_modseq_reports_the_highest_modseq_as_on_dovecot() {
         assert!(first("m8").starts_with("* SEARCH 1 2 (MODSEQ "), "{server}");
     }
 }
+
+/// RFC 3501 §7.2.6: FLAGS names "the flags ... that are applicable for this mailbox", and
+/// "The update from the FLAGS response MUST be recorded by the client". Both servers answer
+/// a STORE of a keyword new to the mailbox with a new FLAGS (and PERMANENTFLAGS) response
+/// before the FETCH, only once, and list the keyword when the mailbox is selected again.
+#[test]
+fn a_new_keyword_is_announced_in_flags_as_on_dovecot() {
+    let steps = beside_dovecot(&[
+        &append("k1", "From: a@example.org"),
+        &append("k1", "From: b@example.org"),
+        "k2 SELECT INBOX",
+        "k3 STORE 1 +FLAGS ($Label1)",
+        "k4 STORE 2 +FLAGS ($Label1)",
+        "k5 SELECT INBOX",
+    ]);
+    let flags = "* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Label1)";
+    for (server, answer) in SIDES {
+        let lines = |tag: &str| answer(step(&steps, tag)).clone();
+        assert!(
+            !lines("k2").iter().any(|l| l.contains("$Label1")),
+            "{server}"
+        );
+        let k3 = lines("k3");
+        assert_eq!(k3[0], flags, "{server}");
+        assert!(k3[1].starts_with("* OK [PERMANENTFLAGS ("), "{server}");
+        assert!(k3[2].starts_with("* 1 FETCH "), "{server}");
+        assert!(
+            !lines("k4").iter().any(|l| l.starts_with("* FLAGS")),
+            "{server}"
+        );
+        assert!(lines("k5").contains(&flags.to_string()), "{server}");
+    }
+}

@@ -8,12 +8,11 @@ use std::collections::BTreeSet;
 use super::super::encode::astring;
 #[cfg(feature = "mailboxes")]
 use super::super::types::StatusItem;
+use super::updates::flag_lines;
 use super::{Completion, ImapServer, MailboxView, ServerEvent};
 use crate::store::MailStore;
 #[cfg(feature = "mailboxes")]
 use crate::store::{Folder, FolderError};
-
-const SYSTEM_FLAGS: &str = "(\\Answered \\Flagged \\Deleted \\Seen \\Draft)";
 
 impl ImapServer {
     /// SELECT and EXAMINE. After ENABLE IMAP4rev2 (RFC 9051 §6.3.2, Appendix E items 9-12):
@@ -54,14 +53,7 @@ impl ImapServer {
         } else {
             claimed.into_iter().collect()
         };
-        let permanent = if read_only {
-            "()"
-        } else {
-            "(\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*)"
-        };
-        let flag_lines = format!(
-            "* FLAGS {SYSTEM_FLAGS}\r\n* OK [PERMANENTFLAGS {permanent}] Flags permitted\r\n"
-        );
+        let flag_lines = flag_lines(&folder.keywords, read_only, true);
         let exists = format!("* {} EXISTS\r\n", uids.len());
         let uid_lines = format!(
             "* OK [UIDVALIDITY {}] UIDs valid\r\n* OK [UIDNEXT {}] Predicted next UID\r\n",
@@ -107,7 +99,8 @@ impl ImapServer {
             exists: uids.len(),
             read_only,
         });
-        let view = MailboxView::new(mailbox, read_only, uids, flags, recent);
+        let mut view = MailboxView::new(mailbox, read_only, uids, flags, recent);
+        view.keywords = folder.keywords.clone();
         self.phase.select(view);
     }
 
