@@ -870,3 +870,42 @@ fn flags_lists_the_keywords_and_a_new_one_is_announced() {
         "{out}"
     );
 }
+
+/// RFC 3501 §6.4.4: HEADER "If the string to search is zero-length, this matches all
+/// messages that have a header line with the specified field-name regardless of the
+/// contents" (any field of the name, not only the first); FROM looks for the string "in the
+/// envelope structure's FROM field", so the addresses count, their comments gone.
+#[test]
+fn search_header_needs_the_field_and_from_reads_the_addresses() {
+    let mut store = store_with(1);
+    store.deliver(
+        "bob",
+        "x@y",
+        b"From: <user (comment)@ (comment) domain>\r\nX-Empty:\r\nSubject: odd\r\n\r\nHi.\r\n"
+            .to_vec(),
+    );
+    store.deliver(
+        "bob",
+        "x@y",
+        b"Received: from a\r\nReceived: from b by mx\r\nSubject: two\r\n\r\nHi.\r\n".to_vec(),
+    );
+    let mut s = session(&mut store);
+    say(&mut s, &mut store, "a1 SELECT INBOX");
+    for (search, found) in [
+        ("HEADER X-Empty \"\"", " 2"),
+        ("HEADER Subject \"\"", " 1 2 3"),
+        ("HEADER X-Nothing \"\"", ""),
+        ("HEADER Received \"by mx\"", " 3"),
+        ("FROM user@domain", " 2"),
+        ("FROM comment", ""),
+        ("FROM alice", " 1"),
+        ("FROM \"alice@example.org\"", " 1"),
+        ("TO bob@example.net", " 1"),
+    ] {
+        assert_eq!(
+            say(&mut s, &mut store, &format!("b SEARCH {search}")),
+            format!("* SEARCH{found}\r\nb OK SEARCH completed\r\n"),
+            "{search}"
+        );
+    }
+}

@@ -382,3 +382,34 @@ fn a_new_keyword_is_announced_in_flags_as_on_dovecot() {
         assert!(lines("k5").contains(&flags.to_string()), "{server}");
     }
 }
+
+/// RFC 3501 §6.4.4: HEADER with an empty string "matches all messages that have a header
+/// line with the specified field-name regardless of the contents", and FROM looks in "the
+/// envelope structure's FROM field", where `<user (comment)@ (comment) domain>` is
+/// user@domain. Dovecot and we agree.
+#[test]
+fn search_header_and_from_as_on_dovecot() {
+    let steps = beside_dovecot(&[
+        &append("x1", "From: Alice <alice@example.org>"),
+        &append("x1", "From: <user (comment)@ (comment) domain>\r\nX-Empty:"),
+        "x2 SELECT INBOX",
+        "x3 SEARCH HEADER X-Empty \"\"",
+        "x4 SEARCH HEADER Subject \"\"",
+        "x5 SEARCH HEADER X-Nothing \"\"",
+        "x6 SEARCH FROM user@domain",
+        "x7 SEARCH FROM comment",
+        "x8 SEARCH FROM alice@example.org",
+    ]);
+    for (server, answer) in SIDES {
+        for (tag, found) in [
+            ("x3", "* SEARCH 2"),
+            ("x4", "* SEARCH 1 2"),
+            ("x5", "* SEARCH"),
+            ("x6", "* SEARCH 2"),
+            ("x7", "* SEARCH"),
+            ("x8", "* SEARCH 1"),
+        ] {
+            assert_eq!(answer(step(&steps, tag))[0], found, "{server} {tag}");
+        }
+    }
+}

@@ -130,7 +130,11 @@ pub enum SearchKey {
     All,
     /// A message has (true) or lacks (false) the flag.
     Flag(String, bool),
+    /// HEADER, SUBJECT: a header field of this name whose text holds the string.
     Header(String, String),
+    /// FROM, TO, CC, BCC: RFC 3501 §6.4.4, "Messages that contain the specified string in
+    /// the envelope structure's FROM field" -- the addresses, not the field's text.
+    Address(String, String),
     Body(String),
     Text(String),
     /// Internal date before / on / since the day (days since 1970).

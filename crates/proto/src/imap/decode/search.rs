@@ -51,9 +51,9 @@ fn search_key_at(i: &[u8], depth: usize) -> Res<'_, SearchKey> {
     let word = word.to_ascii_uppercase();
     let arg = |r| char::<_, nom::error::Error<&[u8]>>(' ').parse(r);
     let flag_key = |flag: &str, has: bool| Ok((rest, SearchKey::Flag(flag.to_string(), has)));
-    let header = |name: &str| {
+    let address = |name: &str| {
         let (r, v) = preceded(arg, astring_s).parse(rest)?;
-        Ok((r, SearchKey::Header(name.to_string(), v)))
+        Ok((r, SearchKey::Address(name.to_string(), v)))
     };
     let dated = |key: fn(i64) -> SearchKey| map(preceded(arg, date), key).parse(rest);
     match word.as_slice() {
@@ -77,11 +77,14 @@ fn search_key_at(i: &[u8], depth: usize) -> Res<'_, SearchKey> {
             SearchKey::Flag(k, word.as_slice() == b"KEYWORD")
         })
         .parse(rest),
-        b"FROM" => header("From"),
-        b"TO" => header("To"),
-        b"CC" => header("Cc"),
-        b"BCC" => header("Bcc"),
-        b"SUBJECT" => header("Subject"),
+        b"FROM" => address("From"),
+        b"TO" => address("To"),
+        b"CC" => address("Cc"),
+        b"BCC" => address("Bcc"),
+        b"SUBJECT" => map(preceded(arg, astring_s), |v| {
+            SearchKey::Header("Subject".into(), v)
+        })
+        .parse(rest),
         b"BODY" => map(preceded(arg, astring_s), SearchKey::Body).parse(rest),
         b"TEXT" => map(preceded(arg, astring_s), SearchKey::Text).parse(rest),
         b"HEADER" => map(

@@ -213,6 +213,7 @@ fn every_search_key_parses_whole_and_case_blind() {
     use SearchKey as K;
     let flag = |f: &str, has| K::Flag(f.to_string(), has);
     let header = |h: &str, v: &str| K::Header(h.to_string(), v.to_string());
+    let address = |h: &str, v: &str| K::Address(h.to_string(), v.to_string());
     // Search dates count days, not seconds.
     let day = days_from_civil(1994, 2, 1).unwrap();
     for (text, expected) in [
@@ -235,10 +236,10 @@ fn every_search_key_parses_whole_and_case_blind() {
         ),
         ("KEYWORD $Work", flag("$Work", true)),
         ("UNKEYWORD $Work", flag("$Work", false)),
-        ("FROM smith", header("From", "smith")),
-        ("TO \"bob b\"", header("To", "bob b")),
-        ("CC x", header("Cc", "x")),
-        ("BCC x", header("Bcc", "x")),
+        ("FROM smith", address("From", "smith")),
+        ("TO \"bob b\"", address("To", "bob b")),
+        ("CC x", address("Cc", "x")),
+        ("BCC x", address("Bcc", "x")),
         ("SUBJECT lunch", header("Subject", "lunch")),
         ("HEADER X-Tag urgent", header("X-Tag", "urgent")),
         ("BODY cake", K::Body("cake".into())),
