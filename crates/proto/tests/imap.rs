@@ -909,3 +909,37 @@ fn search_header_needs_the_field_and_from_reads_the_addresses() {
         );
     }
 }
+
+/// RFC 9051 §5.1: "Server implementations MUST prohibit the creation of 8-bit mailbox names
+/// that do not comply with Net-Unicode." A name that is not UTF-8 -- quoted, where RFC 9051's
+/// grammar has only UTF-8, or in a literal -- is refused, not stored with U+FFFD in it.
+#[test]
+fn a_mailbox_name_that_is_not_utf8_is_refused() {
+    let mut store = store_with(0);
+    let mut s = session(&mut store);
+    for (command, name) in [
+        (&b"a1 CREATE \"caf\xe9\"\r\n"[..], "CREATE"),
+        (b"a2 CREATE {4+}\r\ncaf\xe9\r\n", "CREATE"),
+        (b"a3 RENAME INBOX \"x\xff\"\r\n", "RENAME"),
+        (b"a4 SELECT \"\xc3\"\r\n", "SELECT"),
+    ] {
+        let _ = drain(&mut s);
+        s.handle_input(T0, command, &mut store);
+        let tag = String::from_utf8_lossy(&command[..2]).into_owned();
+        assert_eq!(
+            drain(&mut s),
+            format!(
+                "{tag} BAD Error in IMAP command {name}: a mailbox name must be UTF-8 \
+                 (RFC 9051 section 5.1)\r\n"
+            )
+        );
+        say(&mut s, &mut store, "n NOOP");
+    }
+    assert_eq!(store.folder_names("bob"), ["INBOX"]);
+    // UTF-8 is a name like any other.
+    assert_eq!(
+        say(&mut s, &mut store, "b1 CREATE \"café\""),
+        "b1 OK CREATE completed\r\n"
+    );
+    assert_eq!(store.folder_names("bob"), ["INBOX", "café"]);
+}

@@ -83,9 +83,9 @@ impl Session {
             .replace('/', &d.to_string())
             .replace(&format!("\"{d}flags{d}"), "\"/flags/");
         let tag = command.split(' ').next().unwrap().to_string();
-        self.writer
-            .write_all(format!("{command}\r\n").as_bytes())
-            .unwrap();
+        let mut bytes = octets(&command);
+        bytes.extend(b"\r\n");
+        self.writer.write_all(&bytes).unwrap();
         let mut lines = Vec::new();
         loop {
             let raw = self.line();
@@ -113,6 +113,30 @@ impl Session {
         }
         line
     }
+}
+
+/// The octets of a script line, where `\xNN` stands for the octet NN (a name that is not
+/// UTF-8 cannot be written in a Rust string).
+fn octets(line: &str) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut rest = line.as_bytes();
+    while let Some((&b, tail)) = rest.split_first() {
+        let hex = tail
+            .strip_prefix(b"x")
+            .and_then(|t| t.get(..2))
+            .and_then(|h| u8::from_str_radix(std::str::from_utf8(h).ok()?, 16).ok());
+        match (b, hex) {
+            (b'\\', Some(octet)) => {
+                out.push(octet);
+                rest = &tail[3..];
+            }
+            _ => {
+                out.push(b);
+                rest = tail;
+            }
+        }
+    }
+    out
 }
 
 /// One command and what each server answered.
@@ -411,5 +435,26 @@ fn search_header_and_from_as_on_dovecot() {
         ] {
             assert_eq!(answer(step(&steps, tag))[0], found, "{server} {tag}");
         }
+    }
+}
+
+/// RFC 9051 §5.1: "Server implementations MUST prohibit the creation of 8-bit mailbox names
+/// that do not comply with Net-Unicode." Both servers refuse a name that is not UTF-8 and
+/// list nothing for it. Dovecot answers NO; we answer BAD, as RFC 9051's grammar has only
+/// UTF-8 in a quoted string (QUOTED-CHAR), so such a command is malformed.
+#[test]
+fn a_mailbox_name_that_is_not_utf8_is_refused_as_on_dovecot() {
+    let steps = beside_dovecot(&["u1 CREATE \"caf\\xe9\"", "u2 LIST \"\" *"]);
+    for (server, answer) in SIDES {
+        let done = answer(step(&steps, "u1")).last().unwrap().clone();
+        assert!(
+            done.starts_with("u1 NO ") || done.starts_with("u1 BAD "),
+            "{server}: {done}"
+        );
+        let names: Vec<String> = entries(answer(step(&steps, "u2")))
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect();
+        assert_eq!(names, ["INBOX"], "{server}");
     }
 }

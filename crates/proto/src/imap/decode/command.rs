@@ -64,12 +64,36 @@ pub fn command(input: &[u8]) -> Result<(String, Command), CommandError> {
     };
     match parsed {
         Some(Ok((b"", cmd))) => Ok((tag, cmd)),
+        Some(_) if names_mailbox(&name) && std::str::from_utf8(args).is_err() => {
+            Err(fail(&format!(
+                "Error in IMAP command {}: a mailbox name must be UTF-8 (RFC 9051 section 5.1)",
+                to_string(&name)
+            )))
+        }
         Some(_) => Err(fail(&format!(
             "Error in IMAP command {}: invalid arguments",
             to_string(&name)
         ))),
         None => Err(fail("Unknown command")),
     }
+}
+
+/// Commands whose arguments are mailbox names (and, for COPY and MOVE, a sequence set):
+/// octets that are not UTF-8 there can only be a name that is not.
+fn names_mailbox(name: &[u8]) -> bool {
+    matches!(
+        name,
+        b"SELECT"
+            | b"EXAMINE"
+            | b"CREATE"
+            | b"DELETE"
+            | b"RENAME"
+            | b"SUBSCRIBE"
+            | b"UNSUBSCRIBE"
+            | b"STATUS"
+            | b"COPY"
+            | b"MOVE"
+    )
 }
 
 /// The command `name` (upper case; after UID when `uid`) with arguments `args`, if it is
