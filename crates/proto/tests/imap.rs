@@ -943,3 +943,27 @@ fn a_mailbox_name_that_is_not_utf8_is_refused() {
     );
     assert_eq!(store.folder_names("bob"), ["INBOX", "café"]);
 }
+
+/// RFC 2971: ID is advertised and answered in any state, before login as mail programs send
+/// it, with NIL or with the client's field-value pairs.
+#[test]
+fn id_is_advertised_and_answered_before_and_after_login() {
+    let mut store = store_with(0);
+    let mut s = ImapServer::new(ServerConfig::new("imap"), T0);
+    assert!(drain(&mut s).contains(" SASL-IR ID ENABLE "));
+    let answer = "* ID (\"name\" \"Postroom\" \"vendor\" \"Postroom\")\r\n";
+    assert_eq!(
+        say(
+            &mut s,
+            &mut store,
+            "a1 ID (\"name\" \"Thunderbird\" \"version\" \"115.0\")"
+        ),
+        format!("{answer}a1 OK ID completed\r\n")
+    );
+    say(&mut s, &mut store, "a2 LOGIN bob secret");
+    assert_eq!(
+        say(&mut s, &mut store, "a3 ID NIL"),
+        format!("{answer}a3 OK ID completed\r\n")
+    );
+    assert!(say(&mut s, &mut store, "a4 ID (\"name\")").starts_with("a4 BAD "));
+}

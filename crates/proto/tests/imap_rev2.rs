@@ -244,7 +244,7 @@ fn with_imap4rev2_off_the_server_is_the_imap4rev1_one() {
     let mut s = ImapServer::new(ServerConfig::new("imap"), T0);
     assert_eq!(
         drain(&mut s),
-        "* OK [CAPABILITY IMAP4rev1 LITERAL+ SASL-IR ENABLE IDLE NAMESPACE CHILDREN UNSELECT UIDPLUS \
+        "* OK [CAPABILITY IMAP4rev1 LITERAL+ SASL-IR ID ENABLE IDLE NAMESPACE CHILDREN UNSELECT UIDPLUS \
 MOVE CONDSTORE AUTH=PLAIN] Postroom IMAP4rev1 server ready\r\n"
     );
     say(&mut s, &mut store, "l LOGIN bob secret");
@@ -298,7 +298,7 @@ fn both_revisions_are_advertised_and_enable_answers_enabled() {
     let mut s = ImapServer::new(rev2_config(), T0);
     assert_eq!(
         drain(&mut s),
-        "* OK [CAPABILITY IMAP4rev1 IMAP4rev2 LITERAL+ SASL-IR ENABLE IDLE NAMESPACE CHILDREN UNSELECT \
+        "* OK [CAPABILITY IMAP4rev1 IMAP4rev2 LITERAL+ SASL-IR ID ENABLE IDLE NAMESPACE CHILDREN UNSELECT \
 UIDPLUS MOVE CONDSTORE ESEARCH SEARCHRES LIST-EXTENDED LIST-STATUS STATUS=SIZE AUTH=PLAIN] \
 Postroom IMAP4rev2 server ready\r\n"
     );

@@ -30,7 +30,8 @@ struct Session {
 }
 
 impl Session {
-    fn open(port: u16) -> Session {
+    /// A connection whose greeting was read; the greeting.
+    fn connect(port: u16) -> (Session, String) {
         let stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
         stream
             .set_read_timeout(Some(Duration::from_secs(20)))
@@ -42,6 +43,11 @@ impl Session {
         };
         let greeting = session.line();
         assert!(greeting.starts_with("* OK"), "{greeting}");
+        (session, greeting)
+    }
+
+    fn open(port: u16) -> Session {
+        let (mut session, _) = Session::connect(port);
         let login = session.say("l1 LOGIN alice secret");
         assert!(login.last().unwrap().starts_with("l1 OK"), "{login:?}");
         let list = session.say("l2 LIST \"\" \"\"");
@@ -457,4 +463,24 @@ fn a_mailbox_name_that_is_not_utf8_is_refused_as_on_dovecot() {
             .collect();
         assert_eq!(names, ["INBOX"], "{server}");
     }
+}
+
+/// RFC 2971: ID is named in CAPABILITY and answered in any state -- mail programs such as
+/// Thunderbird send it before they log in. Dovecot and we agree.
+#[test]
+fn id_is_answered_before_login_as_on_dovecot() {
+    let (dovecot, _, imap) = peer::dovecot();
+    let serve = Serve::start(&[]);
+    for (server, port) in [("Dovecot", imap), ("ours", serve.port(143))] {
+        let (mut session, greeting) = Session::connect(port);
+        assert!(greeting.contains(" ID "), "{server}: {greeting}");
+        let answer = session.say("i1 ID (\"name\" \"Thunderbird\" \"version\" \"115.0\")");
+        println!("{server}: {answer:?}");
+        assert!(
+            answer[0].starts_with("* ID (\"name\" "),
+            "{server}: {answer:?}"
+        );
+        assert!(answer[1].starts_with("i1 OK "), "{server}: {answer:?}");
+    }
+    drop(dovecot);
 }

@@ -204,6 +204,8 @@ pub enum Command {
     Capability,
     Noop,
     Logout,
+    /// ID (RFC 2971): the client's field-value pairs about itself (empty for NIL).
+    Id(Vec<(String, Option<String>)>),
     StartTls,
     Authenticate {
         mechanism: String,
@@ -295,6 +297,7 @@ impl Command {
             Command::Capability => "CAPABILITY",
             Command::Noop => "NOOP",
             Command::Logout => "LOGOUT",
+            Command::Id(_) => "ID",
             Command::StartTls => "STARTTLS",
             Command::Authenticate { .. } => "AUTHENTICATE",
             Command::Login { .. } => "LOGIN",

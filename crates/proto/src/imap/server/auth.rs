@@ -8,7 +8,8 @@ use crate::store::MailStore;
 
 impl ImapServer {
     pub(super) fn capabilities(&self) -> String {
-        let mut caps = vec!["IMAP4rev1", "LITERAL+", "SASL-IR", "ENABLE", "IDLE"];
+        // ID (RFC 2971): mail programs send it before they log in, if CAPABILITY names it.
+        let mut caps = vec!["IMAP4rev1", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE"];
         // Only what this build can do: the explorer's leaves out the mailbox commands.
         // RFC 3348: LIST marks mailboxes that have children with \HasChildren.
         #[cfg(feature = "mailboxes")]
@@ -44,6 +45,14 @@ impl ImapServer {
     pub(super) fn capability(&mut self, tag: &str, store: &MailStore, out: &mut Vec<u8>) {
         out.extend(format!("* CAPABILITY {}\r\n", self.capabilities()).bytes());
         self.finish(store, true, out, Completion::done(tag, "CAPABILITY"));
+    }
+
+    /// ID (RFC 2971 §3.1, valid in any state): the client says who it is, the server answers
+    /// with an untagged ID of its own field-value pairs. What the client sent changes
+    /// nothing: §3.3 forbids making behaviour depend on it.
+    pub(super) fn id(&mut self, tag: &str, store: &MailStore, out: &mut Vec<u8>) {
+        out.extend(b"* ID (\"name\" \"Postroom\" \"vendor\" \"Postroom\")\r\n");
+        self.finish(store, true, out, Completion::done(tag, "ID"));
     }
 
     pub(super) fn logout(&mut self, tag: &str, out: &mut Vec<u8>) {

@@ -361,7 +361,8 @@ impl ImapServer {
         let state = self.state();
         let logged_in = matches!(state, State::Authenticated | State::Selected);
         let (allowed, why) = match cmd {
-            Command::Capability | Command::Noop | Command::Logout => (true, ""),
+            // RFC 2971 §3.1: ID is valid in any state; clients send it before login.
+            Command::Capability | Command::Noop | Command::Logout | Command::Id(_) => (true, ""),
             Command::StartTls | Command::Authenticate { .. } | Command::Login { .. } => {
                 (state == State::NotAuthenticated, "Already logged in")
             }
@@ -413,6 +414,7 @@ impl ImapServer {
             Command::Capability => self.capability(tag, store, out),
             Command::Noop => self.finish(store, true, out, Completion::done(tag, name)),
             Command::Logout => self.logout(tag, out),
+            Command::Id(_) => self.id(tag, store, out),
             Command::StartTls => self.start_tls(tag, out),
             Command::Login { user, password } => self.login(tag, &user, &password, store, out),
             Command::Authenticate {
