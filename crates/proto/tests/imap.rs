@@ -967,3 +967,37 @@ fn id_is_advertised_and_answered_before_and_after_login() {
     );
     assert!(say(&mut s, &mut store, "a4 ID (\"name\")").starts_with("a4 BAD "));
 }
+
+/// Password guessing: the third refused login in a session -- LOGIN or AUTHENTICATE -- ends
+/// it with BYE, as POP3's does, so a guesser must reconnect every few guesses.
+#[test]
+fn a_third_refused_login_closes_the_session() {
+    let mut store = store_with(0);
+    let mut s = ImapServer::new(ServerConfig::new("imap"), T0);
+    let refused = "NO [AUTHENTICATIONFAILED] Invalid credentials\r\n";
+    assert_eq!(
+        say(&mut s, &mut store, "a1 LOGIN bob guess1"),
+        format!("a1 {refused}")
+    );
+    // base64 of "\0bob\0guess2"
+    assert_eq!(
+        say(&mut s, &mut store, "a2 AUTHENTICATE PLAIN AGJvYgBndWVzczI="),
+        format!("a2 {refused}")
+    );
+    assert!(!s.is_closed());
+    assert_eq!(
+        say(&mut s, &mut store, "a3 LOGIN bob guess3"),
+        format!("a3 {refused}* BYE Too many failed logins, closing the connection\r\n")
+    );
+    assert!(s.is_closed());
+    // Two wrong passwords, then the right one: the session goes on.
+    let mut s = ImapServer::new(ServerConfig::new("imap"), T0);
+    say(&mut s, &mut store, "b1 LOGIN bob guess1");
+    say(&mut s, &mut store, "b2 AUTHENTICATE PLAIN");
+    assert_eq!(
+        say(&mut s, &mut store, "!!!"),
+        "b2 BAD Invalid base64 data\r\n"
+    );
+    assert!(say(&mut s, &mut store, "b3 LOGIN bob secret").starts_with("b3 OK "));
+    assert_eq!(s.user(), Some("bob"));
+}

@@ -1,5 +1,5 @@
 //! The bridge under bad input over real TCP: over-long lines, talking before the greeting,
-//! connections dropped mid-DATA, too many recipients, too many connections.
+//! connections dropped mid-DATA, too many recipients, too many connections, password guessing.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -151,6 +151,36 @@ fn imap_over_tcp_answers_an_oversized_line_and_a_huge_literal_with_bye() {
     let mut line = String::new();
     s.reader.read_line(&mut line).unwrap();
     assert_eq!(line, "* BYE Input buffer full\r\n");
+}
+
+/// IMAP password guessing over TCP: each refused login holds the connection a second, and
+/// the third ends the session with BYE and closes it.
+#[test]
+fn imap_password_guessing_is_slowed_and_cut_off_after_three() {
+    let serve = Serve::start(&[]);
+    let mut s = Session::open(serve.port(143));
+    let mut line = String::new();
+    s.reader.read_line(&mut line).unwrap();
+    let started = std::time::Instant::now();
+    let mut answers = Vec::new();
+    for guess in ["a", "b", "c"] {
+        s.send(&format!("{guess} LOGIN bob {guess}\r\n"));
+        let mut line = String::new();
+        s.reader.read_line(&mut line).unwrap();
+        answers.push(line);
+    }
+    assert!(started.elapsed() >= Duration::from_secs(2));
+    for (answer, tag) in answers.iter().zip(["a", "b", "c"]) {
+        assert!(
+            answer.starts_with(&format!("{tag} NO [AUTHENTICATIONFAILED]")),
+            "{answers:?}"
+        );
+    }
+    let mut bye = String::new();
+    s.reader.read_line(&mut bye).unwrap();
+    assert!(bye.starts_with("* BYE "), "{bye}");
+    let mut rest = String::new();
+    assert_eq!(s.reader.read_line(&mut rest).unwrap(), 0, "closed: {rest}");
 }
 
 #[test]

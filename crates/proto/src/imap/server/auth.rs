@@ -135,9 +135,11 @@ impl ImapServer {
         let decoded = crate::base64::decode(response.trim(), crate::base64::Alphabet::Standard)
             .and_then(|b| String::from_utf8(b).ok());
         let Some(decoded) = decoded else {
-            return Completion::bad(tag)
+            Completion::bad(tag)
                 .text("Invalid base64 data")
                 .write_to(out);
+            // A guess all the same: it counts against the limit.
+            return self.count_login_failure(out);
         };
         let parts: Vec<&str> = decoded.split('\0').collect();
         let (valid, user) = match parts.as_slice() {
@@ -155,10 +157,11 @@ impl ImapServer {
     fn log_in(&mut self, tag: &str, user: &str, valid: bool, out: &mut Vec<u8>) {
         if !valid {
             self.events.push_back(ServerEvent::LoginFailed);
-            return Completion::no(tag)
+            Completion::no(tag)
                 .code("AUTHENTICATIONFAILED")
                 .text("Invalid credentials")
                 .write_to(out);
+            return self.count_login_failure(out);
         }
         let user = user.to_ascii_lowercase();
         self.phase = Phase::Authenticated { user: user.clone() };
@@ -168,6 +171,16 @@ impl ImapServer {
             .code(format!("CAPABILITY {}", self.capabilities()))
             .text("Logged in")
             .write_to(out);
+    }
+
+    /// One more refused login; the last one allowed ends the session with BYE (RFC 9051
+    /// §7.1.5: the server "is about to close the connection").
+    fn count_login_failure(&mut self, out: &mut Vec<u8>) {
+        self.login_failures += 1;
+        if self.login_failures >= super::MAX_LOGIN_FAILURES {
+            out.extend(b"* BYE Too many failed logins, closing the connection\r\n");
+            self.close();
+        }
     }
 
     /// ENABLE (RFC 5161): CONDSTORE; on a server offering IMAP4rev2, IMAP4rev2 too.

@@ -42,6 +42,10 @@ pub const AUTOLOGOUT: Duration = Duration::from_secs(30 * 60);
 /// Dovecot closes after three bad commands before login; after login we allow ten.
 pub const MAX_BAD_BEFORE_LOGIN: u32 = 3;
 pub const MAX_BAD_COMMANDS: u32 = 10;
+/// After this many refused logins (LOGIN or AUTHENTICATE) the session closes, as POP3's
+/// does: a password guesser must reconnect for every few guesses, and the host may slow
+/// each refusal down.
+pub const MAX_LOGIN_FAILURES: u32 = 3;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServerConfig {
@@ -119,6 +123,7 @@ pub struct ImapServer {
     /// Synchronising literals of the current command already answered with "+".
     acked_literals: usize,
     bad_commands: u32,
+    login_failures: u32,
     deadline: Instant,
 }
 
@@ -137,6 +142,7 @@ impl ImapServer {
             imap4rev2: false,
             acked_literals: 0,
             bad_commands: 0,
+            login_failures: 0,
             deadline: now + AUTOLOGOUT,
         };
         // Upper-case status words: imaplib refuses a lower-case "* ok" greeting.
