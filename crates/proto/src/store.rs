@@ -231,6 +231,18 @@ impl MailStore {
         }
     }
 
+    fn account(&self, user: &str) -> Result<&Account, FolderError> {
+        self.accounts
+            .get(&key(user))
+            .ok_or(FolderError::NoSuchAccount)
+    }
+
+    fn account_mut(&mut self, user: &str) -> Result<&mut Account, FolderError> {
+        self.accounts
+            .get_mut(&key(user))
+            .ok_or(FolderError::NoSuchAccount)
+    }
+
     fn account_entry(&mut self, user: &str) -> &mut Account {
         // A new account gets its INBOX (and a UIDVALIDITY) only when it is really new.
         let inbox = (!self.accounts.contains_key(&key(user))).then(|| self.new_folder());
@@ -336,11 +348,7 @@ impl MailStore {
     /// SHOULD create foo/ and foo/bar/ if they do not already exist."
     pub fn create_folder(&mut self, user: &str, name: &str) -> Result<(), FolderError> {
         let name = new_folder_name(name)?;
-        let folders = &self
-            .accounts
-            .get(&key(user))
-            .ok_or(FolderError::NoSuchAccount)?
-            .folders;
+        let folders = &self.account(user)?.folders;
         if folders.contains_key(&name) {
             return Err(FolderError::AlreadyExists);
         }
@@ -371,10 +379,7 @@ impl MailStore {
         if name == INBOX {
             return Err(FolderError::InboxIsSpecial);
         }
-        let account = self
-            .accounts
-            .get_mut(&key(user))
-            .ok_or(FolderError::NoSuchAccount)?;
+        let account = self.account_mut(user)?;
         if account.folders.remove(&name).is_none() {
             let has_inferiors = inferiors(&account.folders, &name).next().is_some();
             return Err(if has_inferiors {
@@ -396,11 +401,7 @@ impl MailStore {
         let from = folder_name(from.trim_end_matches(DELIMITER));
         let to = new_folder_name(to)?;
         let replacement = self.new_folder();
-        let folders = &self
-            .accounts
-            .get(&key(user))
-            .ok_or(FolderError::NoSuchAccount)?
-            .folders;
+        let folders = &self.account(user)?.folders;
         if folders.contains_key(&to) {
             return Err(FolderError::AlreadyExists);
         }
@@ -428,10 +429,7 @@ impl MailStore {
             .map(folder_name)
             .filter(|n| !folders.contains_key(n))
             .collect();
-        let account = self
-            .accounts
-            .get_mut(&key(user))
-            .ok_or(FolderError::NoSuchAccount)?;
+        let account = self.account_mut(user)?;
         let moved: Vec<(String, Folder)> = moves
             .into_iter()
             .filter_map(|(old, new)| account.folders.remove(&old).map(|f| (new, f)))
@@ -454,10 +452,7 @@ impl MailStore {
         subscribed: bool,
     ) -> Result<(), FolderError> {
         let name = folder_name(name);
-        let account = self
-            .accounts
-            .get_mut(&key(user))
-            .ok_or(FolderError::NoSuchAccount)?;
+        let account = self.account_mut(user)?;
         if subscribed {
             if !account.folders.contains_key(&name) {
                 return Err(FolderError::NoSuchFolder);
@@ -485,9 +480,7 @@ impl MailStore {
     }
 
     fn folder_mut(&mut self, user: &str, name: &str) -> Result<&mut Folder, FolderError> {
-        self.accounts
-            .get_mut(&key(user))
-            .ok_or(FolderError::NoSuchAccount)?
+        self.account_mut(user)?
             .folders
             .get_mut(&folder_name(name))
             .ok_or(FolderError::NoSuchFolder)

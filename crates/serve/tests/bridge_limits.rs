@@ -9,47 +9,10 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::TcpStream;
+use std::io::BufRead;
 use std::time::Duration;
 
-use support::Serve;
-
-struct Session {
-    reader: BufReader<TcpStream>,
-    writer: TcpStream,
-}
-
-impl Session {
-    fn open(port: u16) -> Session {
-        let tcp = TcpStream::connect(("127.0.0.1", port)).unwrap();
-        tcp.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
-        Session {
-            writer: tcp.try_clone().unwrap(),
-            reader: BufReader::new(tcp),
-        }
-    }
-
-    fn send(&mut self, text: &str) {
-        self.writer.write_all(text.as_bytes()).unwrap();
-    }
-
-    /// One whole reply (all its lines), as text.
-    fn reply(&mut self) -> String {
-        let mut reply = String::new();
-        loop {
-            let mut line = String::new();
-            assert!(
-                self.reader.read_line(&mut line).unwrap() > 0,
-                "closed after {reply:?}"
-            );
-            reply += &line;
-            if line.as_bytes().get(3) != Some(&b'-') {
-                return reply;
-            }
-        }
-    }
-}
+use support::{Connection as Session, Serve};
 
 #[test]
 fn an_1100_octet_command_gets_500_and_the_session_continues() {

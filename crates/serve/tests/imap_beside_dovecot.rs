@@ -15,16 +15,13 @@
 mod support;
 
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::time::Duration;
+use std::io::{BufRead, Read, Write};
 
-use support::{peer, Serve};
+use support::{peer, Connection, Serve};
 
 /// One IMAP connection, logged in as alice.
 struct Session {
-    reader: BufReader<TcpStream>,
-    writer: TcpStream,
+    connection: Connection,
     /// The server's hierarchy delimiter, from `LIST "" ""`.
     delimiter: char,
 }
@@ -32,13 +29,8 @@ struct Session {
 impl Session {
     /// A connection whose greeting was read; the greeting.
     fn connect(port: u16) -> (Session, String) {
-        let stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-        stream
-            .set_read_timeout(Some(Duration::from_secs(20)))
-            .unwrap();
         let mut session = Session {
-            reader: BufReader::new(stream.try_clone().unwrap()),
-            writer: stream,
+            connection: Connection::open(port),
             delimiter: '/',
         };
         let greeting = session.line();
@@ -61,7 +53,7 @@ impl Session {
         let mut line = String::new();
         loop {
             let mut part = Vec::new();
-            self.reader.read_until(b'\n', &mut part).unwrap();
+            self.connection.reader.read_until(b'\n', &mut part).unwrap();
             assert!(!part.is_empty(), "connection closed after {line:?}");
             let part = String::from_utf8_lossy(&part).trim_end().to_string();
             let literal = part
@@ -72,7 +64,7 @@ impl Session {
             match literal {
                 Some(n) => {
                     let mut data = vec![0; n];
-                    self.reader.read_exact(&mut data).unwrap();
+                    self.connection.reader.read_exact(&mut data).unwrap();
                     line.push_str(&String::from_utf8_lossy(&data));
                 }
                 None => return line,
@@ -91,7 +83,7 @@ impl Session {
         let tag = command.split(' ').next().unwrap().to_string();
         let mut bytes = octets(&command);
         bytes.extend(b"\r\n");
-        self.writer.write_all(&bytes).unwrap();
+        self.connection.writer.write_all(&bytes).unwrap();
         let mut lines = Vec::new();
         loop {
             let raw = self.line();
