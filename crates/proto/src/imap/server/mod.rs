@@ -1,5 +1,6 @@
 //! The IMAP server session (RFC 9051 / RFC 3501) on the shared store, with IDLE (RFC 2177),
-//! CONDSTORE (RFC 7162), MOVE (RFC 6851), UIDPLUS (RFC 4315), LITERAL+ and SASL-IR.
+//! CONDSTORE (RFC 7162), MOVE (RFC 6851), UIDPLUS (RFC 4315), CHILDREN (RFC 3348), ID
+//! (RFC 2971), LITERAL+ and SASL-IR.
 //!
 //! Several sessions may have one mailbox selected: each keeps its own view (message
 //! numbers, the flags it last reported) and tells its client what changed when the rules
