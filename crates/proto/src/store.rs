@@ -8,6 +8,9 @@ use std::collections::{BTreeMap, BTreeSet};
 /// The name every account's inbox has; RFC 9051 §5.1: "INBOX" is case-insensitive.
 pub const INBOX: &str = "INBOX";
 
+/// The hierarchy delimiter between levels of folder names (RFC 9051 §5.1.1), "Work/2026".
+pub const DELIMITER: char = '/';
+
 /// One message as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredMessage {
@@ -36,11 +39,14 @@ pub struct Folder {
     pub uid_validity: u32,
     pub uid_next: u32,
     pub messages: Vec<StoredMessage>,
-    pub subscribed: bool,
     /// RFC 7162 §3.1.1: the highest modseq of anything in the folder, expunges included.
     pub highest_modseq: u64,
     /// UIDs expunged and when, for clients that resynchronise (RFC 7162 §3.2.10).
     pub expunged: Vec<(u64, u32)>,
+    /// The keywords (RFC 3501 §2.3.2: flags without "\\") set on a message here so far, for
+    /// IMAP's FLAGS response, which lists "the flags ... that are applicable for this
+    /// mailbox" (§7.2.6). Kept when the messages lose them, as Dovecot keeps them.
+    pub keywords: BTreeSet<String>,
     /// RFC 3501 §2.3.2 \Recent: the highest UID a read-write session has been told of.
     /// Messages above it are recent for the next session that sees them. A `Cell`: being
     /// told of a message is a side effect of reading the folder, as on a real server.
@@ -60,6 +66,11 @@ impl Folder {
             }
         }
         recent
+    }
+
+    /// Adds the keywords among `flags` to those the folder has seen.
+    fn learn_keywords(&mut self, flags: &BTreeSet<String>) {
+        self.keywords.extend(keywords(flags));
     }
 
     /// How many messages no session has been told of yet (STATUS RECENT).
@@ -83,6 +94,11 @@ struct Account {
     /// The password, checked by SMTP AUTH, POP3 and IMAP logins.
     password: String,
     folders: BTreeMap<String, Folder>,
+    /// IMAP subscriptions (RFC 3501 §6.3.6): names, kept apart from the folders, so that a
+    /// deleted folder stays subscribed -- the server "MUST NOT unilaterally remove an
+    /// existing mailbox name from the subscription list even if a mailbox by that name no
+    /// longer exists."
+    subscriptions: BTreeSet<String>,
 }
 
 /// Every account on one server.
@@ -111,10 +127,61 @@ pub enum FolderError {
     AlreadyExists,
     /// RFC 9051 §6.3.5/§6.3.6: INBOX cannot be deleted; renaming it moves its messages.
     InboxIsSpecial,
+    /// RFC 3501 §6.3.4: "It is an error to attempt to delete a name that has inferior
+    /// hierarchical names and also has the \Noselect mailbox name attribute".
+    HasInferiors,
+    /// No name at all, or an empty level ("/Work", "Work//2026").
+    InvalidName,
+    /// RENAME of a folder to a name below itself.
+    UnderItself,
 }
 
 fn key(user: &str) -> String {
     user.to_ascii_lowercase()
+}
+
+/// The keywords among `flags`: RFC 3501 §2.3.2, "Keywords do not begin with "\\"".
+fn keywords(flags: &BTreeSet<String>) -> impl Iterator<Item = String> + '_ {
+    flags.iter().filter(|f| !f.starts_with('\\')).cloned()
+}
+
+/// The folders strictly below `name` in the hierarchy ("name/..."), in name order.
+fn inferiors<'a>(
+    folders: &'a BTreeMap<String, Folder>,
+    name: &str,
+) -> impl Iterator<Item = &'a String> {
+    let prefix = format!("{name}{DELIMITER}");
+    folders
+        .range(prefix.clone()..)
+        .map(|(n, _)| n)
+        .take_while(move |n| n.starts_with(&prefix))
+}
+
+/// Mailbox names in the order LIST shows them: INBOX first, then the others by name.
+pub fn inbox_first<'a>(names: impl IntoIterator<Item = &'a String>) -> Vec<String> {
+    let mut names: Vec<String> = names.into_iter().cloned().collect();
+    names.sort_by_key(|n| (n != INBOX, n.clone()));
+    names
+}
+
+/// The names above `name` in the hierarchy, outermost first: "a/b/c" has "a" and "a/b".
+pub fn superiors(name: &str) -> impl Iterator<Item = &str> {
+    name.match_indices(DELIMITER)
+        .filter_map(move |(i, _)| name.get(..i))
+}
+
+/// The name a new folder gets (CREATE, RENAME). RFC 3501 §6.3.3: a trailing delimiter is
+/// "a declaration that the client intends to create mailbox names under this name ...
+/// Server implementations that do not require this declaration MUST ignore the
+/// declaration"; RFC 9051 §6.3.4: "In any case, the name created is without the trailing
+/// hierarchy delimiter."
+fn new_folder_name(name: &str) -> Result<String, FolderError> {
+    let name = folder_name(name.trim_end_matches(DELIMITER));
+    let empty_level = name.split(DELIMITER).any(str::is_empty);
+    if empty_level {
+        return Err(FolderError::InvalidName);
+    }
+    Ok(name)
 }
 
 /// INBOX in any case is INBOX; other names are kept as given.
@@ -157,21 +224,36 @@ impl MailStore {
             uid_validity: self.next_uid_validity,
             uid_next: 1,
             messages: Vec::new(),
-            subscribed: true,
             highest_modseq: self.modseq,
             expunged: Vec::new(),
+            keywords: BTreeSet::new(),
             recent_mark: Cell::new(0),
         }
+    }
+
+    fn account(&self, user: &str) -> Result<&Account, FolderError> {
+        self.accounts
+            .get(&key(user))
+            .ok_or(FolderError::NoSuchAccount)
+    }
+
+    fn account_mut(&mut self, user: &str) -> Result<&mut Account, FolderError> {
+        self.accounts
+            .get_mut(&key(user))
+            .ok_or(FolderError::NoSuchAccount)
     }
 
     fn account_entry(&mut self, user: &str) -> &mut Account {
         // A new account gets its INBOX (and a UIDVALIDITY) only when it is really new.
         let inbox = (!self.accounts.contains_key(&key(user))).then(|| self.new_folder());
+        // The INBOX every account starts with is subscribed; folders created later are not
+        // until a client subscribes them.
         self.accounts.entry(key(user)).or_insert_with(|| Account {
             password: String::new(),
             folders: inbox
                 .map(|f| BTreeMap::from([(INBOX.to_string(), f)]))
                 .unwrap_or_default(),
+            subscriptions: BTreeSet::from([INBOX.to_string()]),
         })
     }
 
@@ -255,89 +337,150 @@ impl MailStore {
 
     /// The names of `user`'s folders, INBOX first.
     pub fn folder_names(&self, user: &str) -> Vec<String> {
-        let Some(account) = self.accounts.get(&key(user)) else {
-            return Vec::new();
-        };
-        let mut names: Vec<String> = account.folders.keys().cloned().collect();
-        names.sort_by_key(|n| (n != INBOX, n.clone()));
-        names
+        self.accounts
+            .get(&key(user))
+            .map(|a| inbox_first(a.folders.keys()))
+            .unwrap_or_default()
     }
 
+    /// CREATE: the folder, and the superior names it needs. RFC 3501 §6.3.3: "an attempt
+    /// to create "foo/bar/zap" on a server in which "/" is the hierarchy separator character
+    /// SHOULD create foo/ and foo/bar/ if they do not already exist."
     pub fn create_folder(&mut self, user: &str, name: &str) -> Result<(), FolderError> {
-        let name = folder_name(name);
-        let exists = self
-            .accounts
-            .get(&key(user))
-            .ok_or(FolderError::NoSuchAccount)?
-            .folders
-            .contains_key(&name);
-        if exists {
+        let name = new_folder_name(name)?;
+        let folders = &self.account(user)?.folders;
+        if folders.contains_key(&name) {
             return Err(FolderError::AlreadyExists);
         }
-        let folder = self.new_folder();
-        self.modseq += 1;
-        if let Some(account) = self.accounts.get_mut(&key(user)) {
-            account.folders.insert(name, folder);
-        }
+        let missing: Vec<String> = superiors(&name)
+            .map(folder_name)
+            .filter(|n| !folders.contains_key(n))
+            .chain([name.clone()])
+            .collect();
+        self.add_folders(user, missing);
         Ok(())
     }
 
+    /// New, empty folders of these names.
+    fn add_folders(&mut self, user: &str, names: Vec<String>) {
+        let new: Vec<(String, Folder)> =
+            names.into_iter().map(|n| (n, self.new_folder())).collect();
+        self.modseq += 1;
+        if let Some(account) = self.accounts.get_mut(&key(user)) {
+            account.folders.extend(new);
+        }
+    }
+
+    /// DELETE. RFC 3501 §6.3.4: a folder with inferior names may be deleted -- "all
+    /// messages in that mailbox are removed, and the name will acquire the \Noselect
+    /// mailbox name attribute" -- but such a name, which is no folder, may not.
     pub fn delete_folder(&mut self, user: &str, name: &str) -> Result<(), FolderError> {
-        let name = folder_name(name);
+        let name = folder_name(name.trim_end_matches(DELIMITER));
         if name == INBOX {
             return Err(FolderError::InboxIsSpecial);
         }
-        let account = self
-            .accounts
-            .get_mut(&key(user))
-            .ok_or(FolderError::NoSuchAccount)?;
-        account
-            .folders
-            .remove(&name)
-            .ok_or(FolderError::NoSuchFolder)?;
+        let account = self.account_mut(user)?;
+        if account.folders.remove(&name).is_none() {
+            let has_inferiors = inferiors(&account.folders, &name).next().is_some();
+            return Err(if has_inferiors {
+                FolderError::HasInferiors
+            } else {
+                FolderError::NoSuchFolder
+            });
+        }
         self.modseq += 1;
         Ok(())
     }
 
-    /// RFC 9051 §6.3.6: renaming INBOX moves its messages to a new folder and leaves INBOX
-    /// empty.
+    /// RENAME (RFC 3501 §6.3.5): "If the name has inferior hierarchical names, then the
+    /// inferior hierarchical names MUST also be renamed", and the server "SHOULD create any
+    /// superior hierarchical names that are needed". Renaming INBOX moves its messages to a
+    /// new folder and leaves INBOX empty, "inferior hierarchical names of INBOX ... are
+    /// unaffected".
     pub fn rename_folder(&mut self, user: &str, from: &str, to: &str) -> Result<(), FolderError> {
-        let (from, to) = (folder_name(from), folder_name(to));
+        let from = folder_name(from.trim_end_matches(DELIMITER));
+        let to = new_folder_name(to)?;
         let replacement = self.new_folder();
-        let account = self
-            .accounts
-            .get_mut(&key(user))
-            .ok_or(FolderError::NoSuchAccount)?;
-        if account.folders.contains_key(&to) {
+        let folders = &self.account(user)?.folders;
+        if folders.contains_key(&to) {
             return Err(FolderError::AlreadyExists);
         }
-        let folder = account
-            .folders
-            .remove(&from)
-            .ok_or(FolderError::NoSuchFolder)?;
-        account.folders.insert(to, folder);
+        if from != INBOX && superiors(&to).any(|s| s == from) {
+            return Err(FolderError::UnderItself);
+        }
+        // (old name, new name) of the folder and, but for INBOX, its inferiors.
+        let mut moves: Vec<(String, String)> = Vec::new();
+        if folders.contains_key(&from) {
+            moves.push((from.clone(), to.clone()));
+        }
+        if from != INBOX {
+            for old in inferiors(folders, &from) {
+                let below = old.get(from.len()..).unwrap_or_default();
+                moves.push((old.clone(), format!("{to}{below}")));
+            }
+        }
+        if moves.is_empty() {
+            return Err(FolderError::NoSuchFolder);
+        }
+        if moves.iter().any(|(_, new)| folders.contains_key(new)) {
+            return Err(FolderError::AlreadyExists);
+        }
+        let missing: Vec<String> = superiors(&to)
+            .map(folder_name)
+            .filter(|n| !folders.contains_key(n))
+            .collect();
+        let account = self.account_mut(user)?;
+        let moved: Vec<(String, Folder)> = moves
+            .into_iter()
+            .filter_map(|(old, new)| account.folders.remove(&old).map(|f| (new, f)))
+            .collect();
+        account.folders.extend(moved);
         if from == INBOX {
             account.folders.insert(INBOX.to_string(), replacement);
         }
-        self.modseq += 1;
+        self.add_folders(user, missing);
         Ok(())
     }
 
+    /// SUBSCRIBE (`true`) or UNSUBSCRIBE (`false`) `name`. RFC 3501 §6.3.6: "A server MAY
+    /// validate the mailbox argument to SUBSCRIBE to verify that it exists"; this one does.
+    /// Any subscribed name can be unsubscribed, whether or not its folder still exists.
     pub fn set_subscribed(
         &mut self,
         user: &str,
         name: &str,
         subscribed: bool,
     ) -> Result<(), FolderError> {
-        let folder = self.folder_mut(user, name)?;
-        folder.subscribed = subscribed;
+        let name = folder_name(name);
+        let account = self.account_mut(user)?;
+        if subscribed {
+            if !account.folders.contains_key(&name) {
+                return Err(FolderError::NoSuchFolder);
+            }
+            account.subscriptions.insert(name);
+        } else {
+            account.subscriptions.remove(&name);
+        }
         Ok(())
     }
 
-    fn folder_mut(&mut self, user: &str, name: &str) -> Result<&mut Folder, FolderError> {
+    /// Whether `user` subscribed `name` (which may no longer exist).
+    pub fn is_subscribed(&self, user: &str, name: &str) -> bool {
         self.accounts
-            .get_mut(&key(user))
-            .ok_or(FolderError::NoSuchAccount)?
+            .get(&key(user))
+            .is_some_and(|a| a.subscriptions.contains(&folder_name(name)))
+    }
+
+    /// The names `user` subscribed, INBOX first; some may name no folder any more.
+    pub fn subscriptions(&self, user: &str) -> Vec<String> {
+        self.accounts
+            .get(&key(user))
+            .map(|a| inbox_first(&a.subscriptions))
+            .unwrap_or_default()
+    }
+
+    fn folder_mut(&mut self, user: &str, name: &str) -> Result<&mut Folder, FolderError> {
+        self.account_mut(user)?
             .folders
             .get_mut(&folder_name(name))
             .ok_or(FolderError::NoSuchFolder)
@@ -358,6 +501,7 @@ impl MailStore {
         let modseq = self.modseq + 1;
         let date = internal_date.unwrap_or(self.clock);
         let folder = self.folder_mut(user, folder)?;
+        folder.learn_keywords(&flags);
         let uid = folder.uid_next;
         folder.uid_next = folder.uid_next.saturating_add(1);
         folder.messages.push(StoredMessage {
@@ -402,10 +546,11 @@ impl MailStore {
         let modseq = self.modseq + 1;
         let folder = self.folder_mut(user, folder).ok()?;
         let index = folder.messages.binary_search_by_key(&uid, |m| m.uid).ok()?;
-        let message = folder.messages.get_mut(index)?;
-        if message.flags == flags {
+        if folder.messages.get(index)?.flags == flags {
             return None;
         }
+        folder.learn_keywords(&flags);
+        let message = folder.messages.get_mut(index)?;
         message.flags = flags;
         message.modseq = modseq;
         folder.highest_modseq = modseq;
@@ -523,6 +668,38 @@ mod tests {
         store.rename_folder("bob", "INBOX", "Old").unwrap();
         assert_eq!(store.folder("bob", "Old").unwrap().messages.len(), 1);
         assert!(store.folder("bob", "INBOX").unwrap().messages.is_empty());
+    }
+
+    #[test]
+    fn the_hierarchy_grows_with_create_and_moves_with_rename_but_not_under_inbox() {
+        let mut store = MailStore::new();
+        store.add_user("bob");
+        store.create_folder("bob", "a/b/").unwrap();
+        assert_eq!(store.folder_names("bob"), ["INBOX", "a", "a/b"]);
+        store.create_folder("bob", "INBOX/x").unwrap();
+        store.rename_folder("bob", "a", "z/a").unwrap();
+        assert_eq!(
+            store.folder_names("bob"),
+            ["INBOX", "INBOX/x", "z", "z/a", "z/a/b"]
+        );
+        store.rename_folder("bob", "INBOX", "Old").unwrap();
+        assert_eq!(
+            store.folder_names("bob"),
+            ["INBOX", "INBOX/x", "Old", "z", "z/a", "z/a/b"]
+        );
+        store.delete_folder("bob", "z").unwrap();
+        assert_eq!(
+            store.delete_folder("bob", "z"),
+            Err(FolderError::HasInferiors)
+        );
+        assert_eq!(
+            store.rename_folder("bob", "z/a", "z/a/c"),
+            Err(FolderError::UnderItself)
+        );
+        assert_eq!(
+            store.create_folder("bob", "a//b"),
+            Err(FolderError::InvalidName)
+        );
     }
 
     #[test]

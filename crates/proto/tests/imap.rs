@@ -268,10 +268,12 @@ fn folders_list_status_and_subscriptions() {
         say(&mut s, &mut store, "a3 LIST \"\" \"\""),
         "* LIST (\\Noselect) \"/\" \"\"\r\na3 OK LIST completed\r\n"
     );
+    // CREATE Work/Reports created Work too (RFC 3501 §6.3.3).
     let out = say(&mut s, &mut store, "a4 LIST \"\" %");
     assert_eq!(
         out,
-        "* LIST () \"/\" INBOX\r\n* LIST () \"/\" \"Saved Mail\"\r\na4 OK LIST completed\r\n"
+        "* LIST () \"/\" INBOX\r\n* LIST () \"/\" \"Saved Mail\"\r\n\
+* LIST (\\HasChildren) \"/\" Work\r\na4 OK LIST completed\r\n"
     );
     let out = say(&mut s, &mut store, "a5 LIST \"\" *");
     assert!(out.contains("* LIST () \"/\" Work/Reports\r\n"));
@@ -347,10 +349,13 @@ fn a_client_may_set_only_system_flags_and_keywords() {
         let out = say(&mut s, &mut store, &format!("c STORE 1 +FLAGS {flags}"));
         assert!(out.starts_with("c BAD "), "{flags}: {out:?}");
     }
+    // The new keywords are announced first (RFC 3501 §7.2.6).
     let out = say(&mut s, &mut store, "d STORE 1 +FLAGS (\\seen $Label1 1[[[)");
     assert_eq!(
         out,
-        "* 1 FETCH (FLAGS ($Label1 1[[[ \\Recent \\Seen))\r\nd OK STORE completed\r\n"
+        "* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Label1 1[[[)\r\n\
+* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Label1 1[[[ \\*)] Flags permitted\r\n\
+* 1 FETCH (FLAGS ($Label1 1[[[ \\Recent \\Seen))\r\nd OK STORE completed\r\n"
     );
 }
 
@@ -610,4 +615,447 @@ fn pipelined_fetches_wait_while_answers_are_unsent() {
         s.handle_input(T0, &[], &mut store);
     }
     assert_eq!(done, 100);
+}
+
+/// RFC 3501 §6.3.6: a subscription is a name, not a folder: CREATE does not subscribe, and
+/// DELETE leaves the name subscribed -- the server "MUST NOT unilaterally remove an existing
+/// mailbox name from the subscription list even if a mailbox by that name no longer exists."
+#[test]
+fn a_subscription_outlives_its_folder_and_create_does_not_subscribe() {
+    let mut store = store_with(0);
+    let mut s = session(&mut store);
+    say(&mut s, &mut store, "a1 CREATE Work");
+    assert_eq!(
+        say(&mut s, &mut store, "a2 LSUB \"\" *"),
+        "* LSUB () \"/\" INBOX\r\na2 OK LSUB completed\r\n",
+        "CREATE does not subscribe"
+    );
+    say(&mut s, &mut store, "a3 SUBSCRIBE Work");
+    assert_eq!(
+        say(&mut s, &mut store, "a4 DELETE Work"),
+        "a4 OK DELETE completed\r\n"
+    );
+    assert_eq!(
+        say(&mut s, &mut store, "a5 LSUB \"\" *"),
+        "* LSUB () \"/\" INBOX\r\n* LSUB () \"/\" Work\r\na5 OK LSUB completed\r\n",
+        "DELETE does not unsubscribe"
+    );
+    assert_eq!(
+        say(&mut s, &mut store, "a6 UNSUBSCRIBE Work"),
+        "a6 OK UNSUBSCRIBE completed\r\n"
+    );
+    assert_eq!(
+        say(&mut s, &mut store, "a7 LSUB \"\" W*"),
+        "a7 OK LSUB completed\r\n"
+    );
+    // RFC 3501 §6.3.6: "A server MAY validate the mailbox argument to SUBSCRIBE"; this one
+    // does, as Dovecot does.
+    assert_eq!(
+        say(&mut s, &mut store, "a8 SUBSCRIBE Nowhere"),
+        "a8 NO [NONEXISTENT] Mailbox doesn't exist\r\n"
+    );
+}
+
+/// RFC 3501 §6.3.3 (RFC 9051 §6.3.4): a trailing delimiter only declares that names will be
+/// created under the new one -- "Server implementations that do not require this declaration
+/// MUST ignore the declaration" -- and "an attempt to create "foo/bar/zap" ... SHOULD create
+/// foo/ and foo/bar/ if they do not already exist." RFC 3348: parents are \HasChildren.
+#[test]
+fn create_ignores_a_trailing_delimiter_and_creates_the_parents() {
+    let mut store = store_with(0);
+    let mut s = session(&mut store);
+    assert_eq!(
+        say(&mut s, &mut store, "a1 CREATE Work/"),
+        "a1 OK CREATE completed\r\n"
+    );
+    assert!(say(&mut s, &mut store, "a2 SELECT Work")
+        .ends_with("a2 OK [READ-WRITE] SELECT completed\r\n"));
+    assert_eq!(
+        say(&mut s, &mut store, "a3 CREATE Work"),
+        "a3 NO [ALREADYEXISTS] Mailbox already exists\r\n"
+    );
+    assert_eq!(
+        say(&mut s, &mut store, "a4 CREATE a/b/c"),
+        "a4 OK CREATE completed\r\n"
+    );
+    assert_eq!(
+        say(&mut s, &mut store, "a5 LIST \"\" %"),
+        "* LIST () \"/\" INBOX\r\n* LIST () \"/\" Work\r\n* LIST (\\HasChildren) \"/\" a\r\n\
+a5 OK LIST completed\r\n"
+    );
+    assert_eq!(
+        say(&mut s, &mut store, "a6 LIST \"\" a/*"),
+        "* LIST (\\HasChildren) \"/\" a/b\r\n* LIST () \"/\" a/b/c\r\na6 OK LIST completed\r\n"
+    );
+    assert!(say(&mut s, &mut store, "a7 SELECT a/b").contains("a7 OK [READ-WRITE]"));
+    for (tag, name) in [("a8", "/x"), ("a9", "a//b"), ("b1", "/")] {
+        let out = say(&mut s, &mut store, &format!("{tag} CREATE {name}"));
+        assert!(
+            out.starts_with(&format!("{tag} NO [CANNOT] ")),
+            "{name}: {out}"
+        );
+    }
+}
+
+/// RFC 3501 §6.3.4: deleting a mailbox that has inferiors removes its messages, "and the name
+/// will acquire the \Noselect mailbox name attribute"; "It is an error to attempt to delete a
+/// name that has inferior hierarchical names and also has the \Noselect mailbox name
+/// attribute". §6.3.8: with "%" last, "matching levels of hierarchy are also returned ...
+/// with the \Noselect mailbox name attribute"; "*" lists mailboxes.
+#[test]
+fn deleting_a_parent_leaves_a_noselect_level_of_hierarchy() {
+    let mut store = store_with(0);
+    let mut s = session(&mut store);
+    say(&mut s, &mut store, "a1 CREATE a/b");
+    say(&mut s, &mut store, "a2 APPEND a {2+}\r\nhi");
+    assert_eq!(
+        say(&mut s, &mut store, "a3 DELETE a"),
+        "a3 OK DELETE completed\r\n"
+    );
+    assert_eq!(
+        say(&mut s, &mut store, "a4 LIST \"\" %"),
+        "* LIST () \"/\" INBOX\r\n* LIST (\\Noselect \\HasChildren) \"/\" a\r\na4 OK LIST completed\r\n"
+    );
+    assert_eq!(
+        say(&mut s, &mut store, "a5 LIST \"\" *"),
+        "* LIST () \"/\" INBOX\r\n* LIST () \"/\" a/b\r\na5 OK LIST completed\r\n"
+    );
+    assert_eq!(
+        say(&mut s, &mut store, "a6 SELECT a"),
+        "a6 NO [NONEXISTENT] Mailbox doesn't exist\r\n"
+    );
+    assert_eq!(
+        say(&mut s, &mut store, "a7 DELETE a"),
+        "a7 NO [HASCHILDREN] Name has inferior hierarchical names (RFC 3501 section 6.3.4)\r\n"
+    );
+    say(&mut s, &mut store, "a8 DELETE a/b");
+    assert_eq!(
+        say(&mut s, &mut store, "a9 LIST \"\" %"),
+        "* LIST () \"/\" INBOX\r\na9 OK LIST completed\r\n",
+        "with its last inferior gone, the level goes too"
+    );
+    // CREATE makes the level a mailbox again.
+    say(&mut s, &mut store, "b1 CREATE a/b");
+    say(&mut s, &mut store, "b2 DELETE a");
+    assert_eq!(
+        say(&mut s, &mut store, "b3 CREATE a"),
+        "b3 OK CREATE completed\r\n"
+    );
+}
+
+/// RFC 3501 §6.3.5: "If the name has inferior hierarchical names, then the inferior
+/// hierarchical names MUST also be renamed", and the server "SHOULD create any superior
+/// hierarchical names that are needed for the RENAME command to complete successfully".
+#[test]
+fn rename_moves_the_inferiors_and_creates_the_parents() {
+    let mut store = store_with(0);
+    let mut s = session(&mut store);
+    say(&mut s, &mut store, "a1 CREATE Work/2026");
+    assert_eq!(
+        say(&mut s, &mut store, "a2 RENAME Work Archive/Work"),
+        "a2 OK RENAME completed\r\n"
+    );
+    assert_eq!(
+        say(&mut s, &mut store, "a3 LIST \"\" *"),
+        "* LIST () \"/\" INBOX\r\n* LIST (\\HasChildren) \"/\" Archive\r\n\
+* LIST (\\HasChildren) \"/\" Archive/Work\r\n* LIST () \"/\" Archive/Work/2026\r\n\
+a3 OK LIST completed\r\n"
+    );
+    let out = say(&mut s, &mut store, "a4 RENAME Archive Archive/Old");
+    assert!(out.starts_with("a4 NO [CANNOT] "), "{out}");
+}
+
+/// RFC 3501 §6.3.9: if "foo/bar" is subscribed but "foo" is not, "A "%" wildcard to LSUB must
+/// return foo, not foo/bar, in the LSUB response, and it MUST be flagged with the \Noselect
+/// attribute."
+#[test]
+fn lsub_percent_returns_an_unsubscribed_parent_as_noselect() {
+    let mut store = store_with(0);
+    let mut s = session(&mut store);
+    say(&mut s, &mut store, "a1 CREATE a/b/c");
+    say(&mut s, &mut store, "a2 SUBSCRIBE a/b/c");
+    assert_eq!(
+        say(&mut s, &mut store, "a3 LSUB \"\" %"),
+        "* LSUB () \"/\" INBOX\r\n* LSUB (\\Noselect) \"/\" a\r\na3 OK LSUB completed\r\n"
+    );
+    assert_eq!(
+        say(&mut s, &mut store, "a4 LSUB \"\" a/%"),
+        "* LSUB (\\Noselect) \"/\" a/b\r\na4 OK LSUB completed\r\n"
+    );
+    assert_eq!(
+        say(&mut s, &mut store, "a5 LSUB \"\" *"),
+        "* LSUB () \"/\" INBOX\r\n* LSUB () \"/\" a/b/c\r\na5 OK LSUB completed\r\n"
+    );
+    say(&mut s, &mut store, "a6 SUBSCRIBE a");
+    assert_eq!(
+        say(&mut s, &mut store, "a7 LSUB \"\" %"),
+        "* LSUB () \"/\" INBOX\r\n* LSUB () \"/\" a\r\na7 OK LSUB completed\r\n"
+    );
+}
+
+/// RFC 7162 §3.1: FETCH with MODSEQ or CHANGEDSINCE, STATUS (HIGHESTMODSEQ), SEARCH MODSEQ and
+/// STORE with UNCHANGEDSINCE are "CONDSTORE enabling commands"; after the first, "the server
+/// MUST automatically include both UID and mod-sequence data in all subsequent untagged
+/// FETCH responses", and the selected mailbox's HIGHESTMODSEQ is announced at once.
+#[test]
+fn condstore_is_enabled_by_the_first_enabling_command() {
+    for enabling in [
+        "e FETCH 1 (FLAGS MODSEQ)",
+        "e FETCH 1:* (FLAGS) (CHANGEDSINCE 1)",
+        "e STATUS INBOX (HIGHESTMODSEQ)",
+        "e SEARCH MODSEQ 1",
+        "e STORE 2 (UNCHANGEDSINCE 99) +FLAGS (\\Answered)",
+    ] {
+        let mut store = store_with(3);
+        let mut s = session(&mut store);
+        let out = say(&mut s, &mut store, "a1 SELECT INBOX");
+        assert!(!out.contains("HIGHESTMODSEQ"), "{out}");
+        assert_eq!(
+            say(&mut s, &mut store, "a2 STORE 1 +FLAGS (\\Seen)"),
+            "* 1 FETCH (FLAGS (\\Recent \\Seen))\r\na2 OK STORE completed\r\n",
+            "no MODSEQ before CONDSTORE is enabled"
+        );
+        let out = say(&mut s, &mut store, enabling);
+        assert!(
+            out.starts_with("* OK [HIGHESTMODSEQ 4] Highest\r\n"),
+            "{enabling}: {out}"
+        );
+        let out = say(&mut s, &mut store, "a3 STORE 1 +FLAGS (\\Flagged)");
+        assert!(
+            out.starts_with("* 1 FETCH (FLAGS (\\Flagged \\Recent \\Seen) MODSEQ ("),
+            "{enabling}: {out}"
+        );
+        // A FETCH that sets \Seen reports UID and MODSEQ too.
+        let out = say(&mut s, &mut store, "a4 FETCH 3 (BODY[TEXT])");
+        assert!(
+            out.starts_with("* 3 FETCH (UID 3 FLAGS (\\Recent \\Seen) MODSEQ ("),
+            "{enabling}: {out}"
+        );
+        assert!(
+            say(&mut s, &mut store, "a5 SELECT INBOX").contains("* OK [HIGHESTMODSEQ "),
+            "{enabling}"
+        );
+        assert!(
+            !say(&mut s, &mut store, "a6 FETCH 1 (MODSEQ)").contains("* OK [HIGHESTMODSEQ"),
+            "announced once"
+        );
+    }
+}
+
+/// RFC 7162 §3.1.5: "If client specifies a MODSEQ criterion in a SEARCH command and the
+/// server returns a non-empty SEARCH result, the server MUST also append (to the end of the
+/// untagged SEARCH response) the highest mod-sequence for all messages being returned." The
+/// entry-name form is read, and ignored as a server without per-flag mod-sequences must.
+#[test]
+fn search_modseq_ends_with_the_highest_modseq_found() {
+    let mut store = store_with(3);
+    let mut s = session(&mut store);
+    say(&mut s, &mut store, "a1 SELECT INBOX (CONDSTORE)");
+    say(&mut s, &mut store, "a2 STORE 1 +FLAGS.SILENT (\\Seen)");
+    assert_eq!(
+        say(&mut s, &mut store, "a3 SEARCH MODSEQ 2"),
+        "* SEARCH 1 2 3 (MODSEQ 4)\r\na3 OK SEARCH completed\r\n"
+    );
+    assert_eq!(
+        say(
+            &mut s,
+            &mut store,
+            "a4 UID SEARCH MODSEQ \"/flags/\\\\seen\" all 3"
+        ),
+        "* SEARCH 1 3 (MODSEQ 4)\r\na4 OK UID SEARCH completed\r\n"
+    );
+    assert_eq!(
+        say(&mut s, &mut store, "a5 SEARCH MODSEQ 2 NOT SEEN"),
+        "* SEARCH 2 3 (MODSEQ 3)\r\na5 OK SEARCH completed\r\n"
+    );
+    assert_eq!(
+        say(&mut s, &mut store, "a6 SEARCH OR MODSEQ 4 DELETED"),
+        "* SEARCH 1 (MODSEQ 4)\r\na6 OK SEARCH completed\r\n"
+    );
+    assert_eq!(
+        say(&mut s, &mut store, "a7 SEARCH MODSEQ 99"),
+        "* SEARCH\r\na7 OK SEARCH completed\r\n",
+        "nothing found, no MODSEQ"
+    );
+    assert_eq!(
+        say(&mut s, &mut store, "a8 SEARCH ALL"),
+        "* SEARCH 1 2 3\r\na8 OK SEARCH completed\r\n"
+    );
+}
+
+/// RFC 3501 §7.2.6: the FLAGS response names "the flags ... that are applicable for this
+/// mailbox", and "The update from the FLAGS response MUST be recorded by the client": SELECT
+/// lists the keywords in use, and a keyword new to the mailbox -- set here or by another
+/// session -- is announced with a new FLAGS response before any FETCH shows it.
+#[test]
+fn flags_lists_the_keywords_and_a_new_one_is_announced() {
+    let mut store = store_with(2);
+    let mut phone = session(&mut store);
+    let mut laptop = session(&mut store);
+    say(&mut phone, &mut store, "p1 SELECT INBOX");
+    say(&mut laptop, &mut store, "l1 EXAMINE INBOX");
+    let out = say(&mut phone, &mut store, "p2 STORE 1 +FLAGS ($Label1)");
+    assert!(
+        out.starts_with("* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Label1)\r\n"),
+        "{out}"
+    );
+    assert_eq!(
+        say(&mut phone, &mut store, "p3 STORE 2 +FLAGS ($Label1)"),
+        "* 2 FETCH (FLAGS ($Label1 \\Recent))\r\np3 OK STORE completed\r\n",
+        "announced once"
+    );
+    // The other session hears of it before the FETCH that shows it; read-only, so FLAGS
+    // alone.
+    assert_eq!(
+        say(&mut laptop, &mut store, "l2 NOOP"),
+        "* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Label1)\r\n\
+* 1 FETCH (UID 1 FLAGS ($Label1))\r\n* 2 FETCH (UID 2 FLAGS ($Label1))\r\nl2 OK NOOP completed\r\n"
+    );
+    // A later SELECT lists it, even once no message has it.
+    say(&mut phone, &mut store, "p4 STORE 1:2 -FLAGS ($Label1)");
+    let out = say(&mut laptop, &mut store, "l3 SELECT INBOX");
+    assert!(
+        out.starts_with("* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Label1)\r\n\
+* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Label1 \\*)] Flags permitted\r\n"),
+        "{out}"
+    );
+    // APPEND with a keyword reaches the selected session as FLAGS before EXISTS.
+    let out = say(&mut phone, &mut store, "p5 APPEND INBOX ($Work) {2+}\r\nhi");
+    assert!(
+        out.starts_with(
+            "* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Label1 $Work)\r\n"
+        ),
+        "{out}"
+    );
+}
+
+/// RFC 3501 §6.4.4: HEADER "If the string to search is zero-length, this matches all
+/// messages that have a header line with the specified field-name regardless of the
+/// contents" (any field of the name, not only the first); FROM looks for the string "in the
+/// envelope structure's FROM field", so the addresses count, their comments gone.
+#[test]
+fn search_header_needs_the_field_and_from_reads_the_addresses() {
+    let mut store = store_with(1);
+    store.deliver(
+        "bob",
+        "x@y",
+        b"From: <user (comment)@ (comment) domain>\r\nX-Empty:\r\nSubject: odd\r\n\r\nHi.\r\n"
+            .to_vec(),
+    );
+    store.deliver(
+        "bob",
+        "x@y",
+        b"Received: from a\r\nReceived: from b by mx\r\nSubject: two\r\n\r\nHi.\r\n".to_vec(),
+    );
+    let mut s = session(&mut store);
+    say(&mut s, &mut store, "a1 SELECT INBOX");
+    for (search, found) in [
+        ("HEADER X-Empty \"\"", " 2"),
+        ("HEADER Subject \"\"", " 1 2 3"),
+        ("HEADER X-Nothing \"\"", ""),
+        ("HEADER Received \"by mx\"", " 3"),
+        ("FROM user@domain", " 2"),
+        ("FROM comment", ""),
+        ("FROM alice", " 1"),
+        ("FROM \"alice@example.org\"", " 1"),
+        ("TO bob@example.net", " 1"),
+    ] {
+        assert_eq!(
+            say(&mut s, &mut store, &format!("b SEARCH {search}")),
+            format!("* SEARCH{found}\r\nb OK SEARCH completed\r\n"),
+            "{search}"
+        );
+    }
+}
+
+/// RFC 9051 §5.1: "Server implementations MUST prohibit the creation of 8-bit mailbox names
+/// that do not comply with Net-Unicode." A name that is not UTF-8 -- quoted, where RFC 9051's
+/// grammar has only UTF-8, or in a literal -- is refused, not stored with U+FFFD in it.
+#[test]
+fn a_mailbox_name_that_is_not_utf8_is_refused() {
+    let mut store = store_with(0);
+    let mut s = session(&mut store);
+    for (command, name) in [
+        (&b"a1 CREATE \"caf\xe9\"\r\n"[..], "CREATE"),
+        (b"a2 CREATE {4+}\r\ncaf\xe9\r\n", "CREATE"),
+        (b"a3 RENAME INBOX \"x\xff\"\r\n", "RENAME"),
+        (b"a4 SELECT \"\xc3\"\r\n", "SELECT"),
+    ] {
+        let _ = drain(&mut s);
+        s.handle_input(T0, command, &mut store);
+        let tag = String::from_utf8_lossy(&command[..2]).into_owned();
+        assert_eq!(
+            drain(&mut s),
+            format!(
+                "{tag} BAD Error in IMAP command {name}: a mailbox name must be UTF-8 \
+                 (RFC 9051 section 5.1)\r\n"
+            )
+        );
+        say(&mut s, &mut store, "n NOOP");
+    }
+    assert_eq!(store.folder_names("bob"), ["INBOX"]);
+    // UTF-8 is a name like any other.
+    assert_eq!(
+        say(&mut s, &mut store, "b1 CREATE \"café\""),
+        "b1 OK CREATE completed\r\n"
+    );
+    assert_eq!(store.folder_names("bob"), ["INBOX", "café"]);
+}
+
+/// RFC 2971: ID is advertised and answered in any state, before login as mail programs send
+/// it, with NIL or with the client's field-value pairs.
+#[test]
+fn id_is_advertised_and_answered_before_and_after_login() {
+    let mut store = store_with(0);
+    let mut s = ImapServer::new(ServerConfig::new("imap"), T0);
+    assert!(drain(&mut s).contains(" SASL-IR ID ENABLE "));
+    let answer = "* ID (\"name\" \"Postroom\" \"vendor\" \"Postroom\")\r\n";
+    assert_eq!(
+        say(
+            &mut s,
+            &mut store,
+            "a1 ID (\"name\" \"Thunderbird\" \"version\" \"115.0\")"
+        ),
+        format!("{answer}a1 OK ID completed\r\n")
+    );
+    say(&mut s, &mut store, "a2 LOGIN bob secret");
+    assert_eq!(
+        say(&mut s, &mut store, "a3 ID NIL"),
+        format!("{answer}a3 OK ID completed\r\n")
+    );
+    assert!(say(&mut s, &mut store, "a4 ID (\"name\")").starts_with("a4 BAD "));
+}
+
+/// Password guessing: the third refused login in a session -- LOGIN or AUTHENTICATE -- ends
+/// it with BYE, as POP3's does, so a guesser must reconnect every few guesses.
+#[test]
+fn a_third_refused_login_closes_the_session() {
+    let mut store = store_with(0);
+    let mut s = ImapServer::new(ServerConfig::new("imap"), T0);
+    let refused = "NO [AUTHENTICATIONFAILED] Invalid credentials\r\n";
+    assert_eq!(
+        say(&mut s, &mut store, "a1 LOGIN bob guess1"),
+        format!("a1 {refused}")
+    );
+    // base64 of "\0bob\0guess2"
+    assert_eq!(
+        say(&mut s, &mut store, "a2 AUTHENTICATE PLAIN AGJvYgBndWVzczI="),
+        format!("a2 {refused}")
+    );
+    assert!(!s.is_closed());
+    assert_eq!(
+        say(&mut s, &mut store, "a3 LOGIN bob guess3"),
+        format!("a3 {refused}* BYE Too many failed logins, closing the connection\r\n")
+    );
+    assert!(s.is_closed());
+    // Two wrong passwords, then the right one: the session goes on.
+    let mut s = ImapServer::new(ServerConfig::new("imap"), T0);
+    say(&mut s, &mut store, "b1 LOGIN bob guess1");
+    say(&mut s, &mut store, "b2 AUTHENTICATE PLAIN");
+    assert_eq!(
+        say(&mut s, &mut store, "!!!"),
+        "b2 BAD Invalid base64 data\r\n"
+    );
+    assert!(say(&mut s, &mut store, "b3 LOGIN bob secret").starts_with("b3 OK "));
+    assert_eq!(s.user(), Some("bob"));
 }

@@ -244,7 +244,7 @@ fn with_imap4rev2_off_the_server_is_the_imap4rev1_one() {
     let mut s = ImapServer::new(ServerConfig::new("imap"), T0);
     assert_eq!(
         drain(&mut s),
-        "* OK [CAPABILITY IMAP4rev1 LITERAL+ SASL-IR ENABLE IDLE NAMESPACE UNSELECT UIDPLUS \
+        "* OK [CAPABILITY IMAP4rev1 LITERAL+ SASL-IR ID ENABLE IDLE NAMESPACE CHILDREN UNSELECT UIDPLUS \
 MOVE CONDSTORE AUTH=PLAIN] Postroom IMAP4rev1 server ready\r\n"
     );
     say(&mut s, &mut store, "l LOGIN bob secret");
@@ -298,7 +298,7 @@ fn both_revisions_are_advertised_and_enable_answers_enabled() {
     let mut s = ImapServer::new(rev2_config(), T0);
     assert_eq!(
         drain(&mut s),
-        "* OK [CAPABILITY IMAP4rev1 IMAP4rev2 LITERAL+ SASL-IR ENABLE IDLE NAMESPACE UNSELECT \
+        "* OK [CAPABILITY IMAP4rev1 IMAP4rev2 LITERAL+ SASL-IR ID ENABLE IDLE NAMESPACE CHILDREN UNSELECT \
 UIDPLUS MOVE CONDSTORE ESEARCH SEARCHRES LIST-EXTENDED LIST-STATUS STATUS=SIZE AUTH=PLAIN] \
 Postroom IMAP4rev2 server ready\r\n"
     );
@@ -944,9 +944,11 @@ fn folders(store: &mut MailStore, names: &[&str], subscribed: &[&str]) {
     for name in names {
         store.create_folder(USER, name).unwrap();
     }
-    for name in store.folder_names(USER) {
-        let on = subscribed.contains(&name.as_str());
-        store.set_subscribed(USER, &name, on).unwrap();
+    for name in store.subscriptions(USER) {
+        store.set_subscribed(USER, &name, false).unwrap();
+    }
+    for name in subscribed {
+        store.set_subscribed(USER, name, true).unwrap();
     }
 }
 
@@ -959,8 +961,9 @@ fn lines(list: &[&str], tag: &str) -> String {
 /// RFC 9051 §6.3.9.8 extended examples 1 to 6 on their hierarchy. Differences on purpose:
 /// our INBOX has no \Marked \NoInferiors (this server does not track "interesting" and
 /// lets INBOX have children), names are atoms where the example quotes them (the same
-/// astring), there is no subscribed but deleted "Fruit/Peach" (a subscription here belongs
-/// to an existing mailbox), and no remote mailboxes (REMOTE changes nothing).
+/// astring), attributes come in our order (\NonExistent before \Subscribed), and there are
+/// no remote mailboxes (REMOTE changes nothing). "Fruit/Peach" is subscribed but deleted:
+/// the subscription outlives it (RFC 3501 §6.3.6).
 #[test]
 fn rfc9051_list_extended_examples_1_to_6() {
     let mut store = account();
@@ -970,13 +973,21 @@ fn rfc9051_list_extended_examples_1_to_6() {
             "Fruit",
             "Fruit/Apple",
             "Fruit/Banana",
+            "Fruit/Peach",
             "Tofu",
             "Vegetable",
             "Vegetable/Broccoli",
             "Vegetable/Corn",
         ],
-        &["INBOX", "Fruit/Banana", "Vegetable", "Vegetable/Broccoli"],
+        &[
+            "INBOX",
+            "Fruit/Banana",
+            "Fruit/Peach",
+            "Vegetable",
+            "Vegetable/Broccoli",
+        ],
     );
+    store.delete_folder(USER, "Fruit/Peach").unwrap();
     let mut s = session(&mut store, true);
     let all = [
         "() \"/\" INBOX",
@@ -995,6 +1006,7 @@ fn rfc9051_list_extended_examples_1_to_6() {
     let subscribed = [
         "(\\Subscribed) \"/\" INBOX",
         "(\\Subscribed) \"/\" Fruit/Banana",
+        "(\\NonExistent \\Subscribed) \"/\" Fruit/Peach",
         "(\\Subscribed) \"/\" Vegetable",
         "(\\Subscribed) \"/\" Vegetable/Broccoli",
     ];
@@ -1125,8 +1137,10 @@ fn rfc9051_list_extended_example_7_childinfo() {
             "C04"
         )
     );
-    // A2: Foo is not part of the hierarchy.
+    // A2: "the mailbox "Foo" is not part of the original hierarchy and is not subscribed"
+    // (a deleted mailbox stays subscribed until the client unsubscribes it).
     store.delete_folder(USER, "Foo").unwrap();
+    store.set_subscribed(USER, "Foo", false).unwrap();
     assert_eq!(
         say(
             &mut s,
@@ -1584,4 +1598,90 @@ fn partial_fetches_name_the_origin_asked_for() {
     );
     assert!(far.contains("BODY[]<5000> {0}\r\n"), "{far}");
     assert!(far.contains("BINARY[1]<5000> {0}\r\n"), "{far}");
+}
+
+/// RFC 9051 §6.3.9.1: "SUBSCRIBED - causes the LIST command to list subscribed names, rather
+/// than the existing mailboxes ... It's also possible for this list to contain the names of
+/// mailboxes that don't exist": a subscribed, deleted mailbox is `\NonExistent \Subscribed`.
+#[test]
+fn list_subscribed_reports_a_deleted_mailbox_as_nonexistent() {
+    let mut store = account();
+    let mut s = session(&mut store, false);
+    say(&mut s, &mut store, "a1 CREATE Work");
+    say(&mut s, &mut store, "a2 SUBSCRIBE Work");
+    say(&mut s, &mut store, "a3 DELETE Work");
+    assert_eq!(
+        say(&mut s, &mut store, "a4 LIST (SUBSCRIBED) \"\" *"),
+        lines(
+            &[
+                "(\\Subscribed) \"/\" INBOX",
+                "(\\NonExistent \\Subscribed) \"/\" Work"
+            ],
+            "a4"
+        )
+    );
+    assert_eq!(
+        say(&mut s, &mut store, "a5 LIST \"\" * RETURN (SUBSCRIBED)"),
+        lines(&["(\\Subscribed) \"/\" INBOX"], "a5")
+    );
+}
+
+/// Extended LIST over a level of hierarchy that is no mailbox (its mailbox was deleted while
+/// it had children): "%" returns it \Noselect (RFC 9051 §6.3.9), with \HasChildren when
+/// CHILDREN is asked for; "*" lists mailboxes only.
+#[test]
+fn extended_list_returns_a_level_of_hierarchy_as_noselect() {
+    let mut store = account();
+    store.create_folder(USER, "a/b").unwrap();
+    store.delete_folder(USER, "a").unwrap();
+    let mut s = session(&mut store, true);
+    assert_eq!(
+        say(&mut s, &mut store, "a1 LIST \"\" % RETURN (CHILDREN)"),
+        lines(
+            &[
+                "(\\HasNoChildren) \"/\" INBOX",
+                "(\\Noselect \\HasChildren) \"/\" a"
+            ],
+            "a1"
+        )
+    );
+    assert_eq!(
+        say(&mut s, &mut store, "a2 LIST \"\" *"),
+        lines(&["() \"/\" INBOX", "() \"/\" a/b"], "a2")
+    );
+}
+
+/// ESEARCH after a search with a MODSEQ key ends with `MODSEQ n` (RFC 7162's
+/// search-return-data): the highest mod-sequence of the messages it returns, those of MIN
+/// and MAX when only they are asked for, as Dovecot answers; nothing when nothing matched.
+#[test]
+fn esearch_with_a_modseq_key_ends_with_modseq() {
+    let mut store = account();
+    for i in 1..=3 {
+        store.deliver(USER, "a@b", message("a@b", &format!("m{i}"), "x"));
+    }
+    let mut s = session(&mut store, true);
+    say(&mut s, &mut store, "a1 SELECT INBOX (CONDSTORE)");
+    say(&mut s, &mut store, "a2 STORE 1 +FLAGS.SILENT (\\Seen)");
+    for (command, answer) in [
+        ("b1 SEARCH MODSEQ 1", "ALL 1:3 MODSEQ 4"),
+        ("b2 SEARCH RETURN (COUNT) MODSEQ 1", "COUNT 3 MODSEQ 4"),
+        ("b3 SEARCH RETURN (MAX) MODSEQ 1", "MAX 3 MODSEQ 3"),
+        (
+            "b4 SEARCH RETURN (MIN MAX) MODSEQ 1",
+            "MIN 1 MAX 3 MODSEQ 4",
+        ),
+        (
+            "b5 UID SEARCH RETURN (ALL) MODSEQ \"/flags/\\\\seen\" all 2",
+            "UID ALL 1:3 MODSEQ 4",
+        ),
+        ("b6 SEARCH RETURN (COUNT) MODSEQ 99", "COUNT 0"),
+    ] {
+        let tag = &command[..2];
+        assert_eq!(
+            say(&mut s, &mut store, command).lines().next().unwrap(),
+            format!("* ESEARCH (TAG \"{tag}\") {answer}"),
+            "{command}"
+        );
+    }
 }

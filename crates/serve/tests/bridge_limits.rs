@@ -1,5 +1,5 @@
 //! The bridge under bad input over real TCP: over-long lines, talking before the greeting,
-//! connections dropped mid-DATA, too many recipients, too many connections.
+//! connections dropped mid-DATA, too many recipients, too many connections, password guessing.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -9,47 +9,10 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::TcpStream;
+use std::io::{BufRead, Write};
 use std::time::Duration;
 
-use support::Serve;
-
-struct Session {
-    reader: BufReader<TcpStream>,
-    writer: TcpStream,
-}
-
-impl Session {
-    fn open(port: u16) -> Session {
-        let tcp = TcpStream::connect(("127.0.0.1", port)).unwrap();
-        tcp.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
-        Session {
-            writer: tcp.try_clone().unwrap(),
-            reader: BufReader::new(tcp),
-        }
-    }
-
-    fn send(&mut self, text: &str) {
-        self.writer.write_all(text.as_bytes()).unwrap();
-    }
-
-    /// One whole reply (all its lines), as text.
-    fn reply(&mut self) -> String {
-        let mut reply = String::new();
-        loop {
-            let mut line = String::new();
-            assert!(
-                self.reader.read_line(&mut line).unwrap() > 0,
-                "closed after {reply:?}"
-            );
-            reply += &line;
-            if line.as_bytes().get(3) != Some(&b'-') {
-                return reply;
-            }
-        }
-    }
-}
+use support::{Connection as Session, Serve};
 
 #[test]
 fn an_1100_octet_command_gets_500_and_the_session_continues() {
@@ -151,6 +114,36 @@ fn imap_over_tcp_answers_an_oversized_line_and_a_huge_literal_with_bye() {
     let mut line = String::new();
     s.reader.read_line(&mut line).unwrap();
     assert_eq!(line, "* BYE Input buffer full\r\n");
+}
+
+/// IMAP password guessing over TCP: each refused login holds the connection a second, and
+/// the third ends the session with BYE and closes it.
+#[test]
+fn imap_password_guessing_is_slowed_and_cut_off_after_three() {
+    let serve = Serve::start(&[]);
+    let mut s = Session::open(serve.port(143));
+    let mut line = String::new();
+    s.reader.read_line(&mut line).unwrap();
+    let started = std::time::Instant::now();
+    let mut answers = Vec::new();
+    for guess in ["a", "b", "c"] {
+        s.send(&format!("{guess} LOGIN bob {guess}\r\n"));
+        let mut line = String::new();
+        s.reader.read_line(&mut line).unwrap();
+        answers.push(line);
+    }
+    assert!(started.elapsed() >= Duration::from_secs(2));
+    for (answer, tag) in answers.iter().zip(["a", "b", "c"]) {
+        assert!(
+            answer.starts_with(&format!("{tag} NO [AUTHENTICATIONFAILED]")),
+            "{answers:?}"
+        );
+    }
+    let mut bye = String::new();
+    s.reader.read_line(&mut bye).unwrap();
+    assert!(bye.starts_with("* BYE "), "{bye}");
+    let mut rest = String::new();
+    assert_eq!(s.reader.read_line(&mut rest).unwrap(), 0, "closed: {rest}");
 }
 
 #[test]
@@ -267,7 +260,7 @@ fn pipelined_retrs_of_a_big_message_keep_the_servers_memory_bounded() {
     let serve = Serve::start(&["--quiet"]);
     deliver_big(&serve, 2_000_000);
     let before = peak_rss_kib(serve.pid());
-    let tcp = TcpStream::connect(("127.0.0.1", serve.port(110))).unwrap();
+    let tcp = std::net::TcpStream::connect(("127.0.0.1", serve.port(110))).unwrap();
     tcp.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
     let mut writer = tcp.try_clone().unwrap();
     writer

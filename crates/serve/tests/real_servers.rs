@@ -14,8 +14,7 @@ mod support;
 use std::collections::BTreeMap;
 use std::fs;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 use std::time::Duration;
 
 use postroom_proto::message::Message;
@@ -26,49 +25,7 @@ use postroom_proto::smtp::{ClientConfig, Mailbox, ReversePath, SmtpClient};
 use postroom_proto::Instant;
 use postroom_serve::drive::{run_client, run_pop3_client};
 use support::free_offset;
-
-const PEERS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/peers");
-
-/// A throwaway server instance, stopped when dropped.
-struct Instance {
-    script: &'static str,
-    dir: PathBuf,
-}
-
-impl Instance {
-    fn start(script: &'static str, args: &[&str]) -> Instance {
-        let dir = std::env::temp_dir().join(format!(
-            "postroom-{script}-{}-{}",
-            std::process::id(),
-            free_offset()
-        ));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).unwrap();
-        let out = Command::new(format!("{PEERS}/{script}"))
-            .arg("start")
-            .arg(&dir)
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{script} start: {}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        Instance { script, dir }
-    }
-}
-
-impl Drop for Instance {
-    fn drop(&mut self) {
-        let _ = Command::new(format!("{PEERS}/{}", self.script))
-            .arg("stop")
-            .arg(&self.dir)
-            .output();
-        let _ = fs::remove_dir_all(&self.dir);
-    }
-}
+use support::peer::{self, deliver_to_dovecot, Instance};
 
 fn message(subject: &str) -> Vec<u8> {
     Message::new(
@@ -141,12 +98,7 @@ fn maildir_count(dir: &Path, user: &str) -> usize {
 
 /// A Dovecot with `messages` seeded for alice; its POP3 and IMAP ports.
 fn dovecot_with(messages: usize) -> (Instance, u16, u16) {
-    let base = free_offset();
-    let (pop, imap) = (base + 110, base + 143);
-    let dovecot = Instance::start(
-        "dovecot-instance",
-        &[&pop.to_string(), &imap.to_string(), "alice:secret"],
-    );
+    let (dovecot, pop, imap) = peer::dovecot();
     for i in 0..messages {
         deliver_to_dovecot(
             &dovecot,
@@ -155,25 +107,6 @@ fn dovecot_with(messages: usize) -> (Instance, u16, u16) {
         );
     }
     (dovecot, pop, imap)
-}
-
-/// Delivers `bytes` into alice's Maildir through the instance's own delivery (as its LDA
-/// would), from a file named after `name`.
-fn deliver_to_dovecot(dovecot: &Instance, name: &str, bytes: &[u8]) {
-    let file = dovecot.dir.join(format!("{name}.eml"));
-    fs::write(&file, bytes).unwrap();
-    let out = Command::new(format!("{PEERS}/dovecot-instance"))
-        .arg("deliver")
-        .arg(&dovecot.dir)
-        .arg("alice")
-        .arg(&file)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 fn pop_client(keep: Keep, login: Login, known: BTreeMap<String, Instant>) -> Pop3Client {
@@ -237,15 +170,7 @@ fn our_pop3_client_leaves_mail_on_dovecot_and_fetches_only_new_mail() {
         .any(|l| l.starts_with("C: AUTH PLAIN ")));
     assert_eq!(maildir_count(&dovecot.dir, "alice"), 2, "nothing deleted");
     // New mail arrives; the next session downloads only that one, by its UIDL.
-    let file = dovecot.dir.join("new.eml");
-    fs::write(&file, message("the new one")).unwrap();
-    Command::new(format!("{PEERS}/dovecot-instance"))
-        .arg("deliver")
-        .arg(&dovecot.dir)
-        .arg("alice")
-        .arg(&file)
-        .output()
-        .unwrap();
+    deliver_to_dovecot(&dovecot, "new", &message("the new one"));
     let mut second = pop_client(keep, Login::UserPass, first.known().clone());
     let run = run_pop3_client(addr, &mut second, Duration::from_secs(20)).unwrap();
     let got = downloads(&run.events);

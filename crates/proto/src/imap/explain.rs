@@ -11,6 +11,17 @@ pub fn command(cmd: &Command) -> Explanation {
         Command::Capability => ("What can this server do?".into(), "CAPABILITY lists the extensions the server supports; clients ask first and adapt.", RFC, "6.1.1"),
         Command::Noop => ("Anything new?".into(), "NOOP does nothing, which gives the server a moment to report what changed: new mail (EXISTS), deletions (EXPUNGE), flags set by other devices (FETCH).", RFC, "6.1.2"),
         Command::Logout => ("Goodbye".into(), "LOGOUT ends the session. Unlike POP3, nothing is deleted: the mail stays on the server.", RFC, "6.1.3"),
+        Command::Id(fields) => {
+            let client = fields
+                .iter()
+                .find(|(field, _)| field.eq_ignore_ascii_case("name"))
+                .and_then(|(_, value)| value.clone());
+            let title = match client {
+                Some(name) => format!("This is {name}; who are you?"),
+                None => "Who are you?".into(),
+            };
+            (title, "ID swaps names and versions of client and server software, for logs and bug reports; the server must not behave differently for it.", 2971, "3.1")
+        }
         Command::StartTls => ("Switch to encryption (TLS)".into(), "STARTTLS upgrades this connection; after the handshake the login is protected.", RFC, "6.2.1"),
         Command::Authenticate { mechanism, .. } => (format!("Log in with SASL {mechanism}"), "AUTHENTICATE PLAIN carries the user name and password base64-encoded, which is not encryption.", RFC, "6.2.2"),
         Command::Login { user, .. } => (format!("Log in as {user}"), "LOGIN sends the user name and password. Servers refuse it (LOGINDISABLED) until the connection is encrypted, if they require TLS.", RFC, "6.2.3"),

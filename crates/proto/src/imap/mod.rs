@@ -4,7 +4,7 @@
 //! ```text
 //!   greeting * OK            (or * PREAUTH, * BYE)
 //!        |
-//!   not authenticated   CAPABILITY NOOP LOGOUT STARTTLS AUTHENTICATE LOGIN
+//!   not authenticated   CAPABILITY NOOP LOGOUT ID STARTTLS AUTHENTICATE LOGIN
 //!        | LOGIN / AUTHENTICATE OK
 //!   authenticated       + ENABLE SELECT EXAMINE CREATE DELETE RENAME SUBSCRIBE LIST
 //!        | SELECT OK    STATUS APPEND IDLE NAMESPACE

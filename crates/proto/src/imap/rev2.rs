@@ -33,8 +33,16 @@ pub const CAPABILITIES: [&str; 5] = [
 
 /// `esearch-response` (RFC 9051 §7.3.4) for the matches `found` (ascending), or None when
 /// only SAVE was asked for. Return data come as MIN, MAX, COUNT, ALL, the order of the
-/// RFC's examples; MIN, MAX and ALL are left out when nothing matched.
-pub fn esearch(tag: &str, uid: bool, ret: SearchReturn, found: &[u32]) -> Option<String> {
+/// RFC's examples; MIN, MAX and ALL are left out when nothing matched. `modseq`: for a
+/// search with a MODSEQ key, the highest mod-sequence returned, sent last as
+/// `MODSEQ n` (RFC 7162's `search-return-data`) when something matched.
+pub fn esearch(
+    tag: &str,
+    uid: bool,
+    ret: SearchReturn,
+    found: &[u32],
+    modseq: Option<u64>,
+) -> Option<String> {
     if !ret.answers() {
         return None;
     }
@@ -54,6 +62,9 @@ pub fn esearch(tag: &str, uid: bool, ret: SearchReturn, found: &[u32]) -> Option
     }
     if ret.all && !found.is_empty() {
         line.push_str(&format!(" ALL {}", SequenceSet::of(found)));
+    }
+    if let (Some(modseq), false) = (modseq, found.is_empty()) {
+        line.push_str(&format!(" MODSEQ {modseq}"));
     }
     line.push_str("\r\n");
     Some(line)
@@ -172,18 +183,22 @@ mod tests {
             save: false,
         };
         assert_eq!(
-            esearch("A1", false, ret, &[]).unwrap(),
+            esearch("A1", false, ret, &[], Some(5)).unwrap(),
             "* ESEARCH (TAG \"A1\") COUNT 0\r\n"
         );
         assert_eq!(
-            esearch("A1", true, ret, &[3, 4, 9]).unwrap(),
+            esearch("A1", true, ret, &[3, 4, 9], None).unwrap(),
             "* ESEARCH (TAG \"A1\") UID MIN 3 MAX 9 COUNT 3 ALL 3:4,9\r\n"
         );
         let save_only = SearchReturn {
             save: true,
             ..SearchReturn::default()
         };
-        assert_eq!(esearch("A1", false, save_only, &[1]), None);
+        assert_eq!(esearch("A1", false, save_only, &[1], None), None);
+        assert_eq!(
+            esearch("A1", false, SearchReturn::all(), &[1, 2], Some(7)).unwrap(),
+            "* ESEARCH (TAG \"A1\") ALL 1:2 MODSEQ 7\r\n"
+        );
         assert_eq!(saved_result(save_only, &[1, 2]), [1, 2]);
         let min_max = SearchReturn {
             min: true,

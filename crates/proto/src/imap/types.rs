@@ -130,7 +130,11 @@ pub enum SearchKey {
     All,
     /// A message has (true) or lacks (false) the flag.
     Flag(String, bool),
+    /// HEADER, SUBJECT: a header field of this name whose text holds the string.
     Header(String, String),
+    /// FROM, TO, CC, BCC: RFC 3501 §6.4.4, "Messages that contain the specified string in
+    /// the envelope structure's FROM field" -- the addresses, not the field's text.
+    Address(String, String),
     Body(String),
     Text(String),
     /// Internal date before / on / since the day (days since 1970).
@@ -148,6 +152,19 @@ pub enum SearchKey {
     Not(Box<SearchKey>),
     Or(Box<SearchKey>, Box<SearchKey>),
     And(Vec<SearchKey>),
+}
+
+impl SearchKey {
+    /// Whether the key is, or holds, MODSEQ (RFC 7162 §3.1.5).
+    pub fn uses_modseq(&self) -> bool {
+        match self {
+            SearchKey::ModSeq(_) => true,
+            SearchKey::Not(key) => key.uses_modseq(),
+            SearchKey::Or(a, b) => a.uses_modseq() || b.uses_modseq(),
+            SearchKey::And(keys) => keys.iter().any(SearchKey::uses_modseq),
+            _ => false,
+        }
+    }
 }
 
 /// What STATUS reports (RFC 9051 §6.3.11).
@@ -187,6 +204,8 @@ pub enum Command {
     Capability,
     Noop,
     Logout,
+    /// ID (RFC 2971): the client's field-value pairs about itself (empty for NIL).
+    Id(Vec<(String, Option<String>)>),
     StartTls,
     Authenticate {
         mechanism: String,
@@ -278,6 +297,7 @@ impl Command {
             Command::Capability => "CAPABILITY",
             Command::Noop => "NOOP",
             Command::Logout => "LOGOUT",
+            Command::Id(_) => "ID",
             Command::StartTls => "STARTTLS",
             Command::Authenticate { .. } => "AUTHENTICATE",
             Command::Login { .. } => "LOGIN",
@@ -351,6 +371,36 @@ impl Command {
             } => "UID MOVE",
             #[cfg(feature = "imap4rev2")]
             Command::Rev2(extended) => extended.name(),
+        }
+    }
+}
+
+impl Command {
+    /// One of RFC 7162 §3.1's "CONDSTORE enabling commands": "FETCH or SEARCH with MODSEQ",
+    /// "FETCH/UID FETCH with CHANGEDSINCE", "STORE/UID STORE with UNCHANGEDSINCE" and
+    /// "STATUS (HIGHESTMODSEQ)" (LIST-STATUS too). The other two, SELECT/EXAMINE with
+    /// CONDSTORE and ENABLE CONDSTORE, enable it in their own way.
+    pub fn enables_condstore(&self) -> bool {
+        match self {
+            Command::Fetch {
+                items,
+                changed_since,
+                ..
+            } => changed_since.is_some() || items.contains(&FetchItem::ModSeq),
+            Command::Store {
+                unchanged_since, ..
+            } => unchanged_since.is_some(),
+            Command::Search { key, .. } => key.uses_modseq(),
+            #[cfg(feature = "mailboxes")]
+            Command::Status { items, .. } => items.contains(&StatusItem::HighestModSeq),
+            #[cfg(feature = "imap4rev2")]
+            Command::Rev2(Extended::Search { key, .. }) => key.uses_modseq(),
+            #[cfg(feature = "imap4rev2")]
+            Command::Rev2(Extended::List { ret, .. }) => ret
+                .status
+                .as_ref()
+                .is_some_and(|items| items.contains(&StatusItem::HighestModSeq)),
+            _ => false,
         }
     }
 }

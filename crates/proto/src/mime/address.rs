@@ -298,13 +298,26 @@ fn angle_addr(toks: &[Tok], start: usize, name: Option<Vec<u8>>) -> (Option<Addr
     (Some(address), k)
 }
 
-/// `domain = dot-atom / domain-literal / obs-domain`, comments skipped.
+/// `domain = dot-atom / domain-literal / obs-domain`, comments skipped: those before it
+/// (`user@ (comment) domain`, RFC 5322 §3.4.1's CFWS) and between its labels. One after it
+/// is left for the caller: in `user@host (Full Name)` it is the name.
 fn domain(toks: &[Tok], start: usize) -> (Vec<u8>, usize) {
-    let mut host = Vec::new();
+    let mut host: Vec<u8> = Vec::new();
     let mut k = start;
     while let Some(t) = toks.get(k) {
         match t.kind {
             Tk::Word | Tk::DomainLiteral | Tk::Special(b'.') => host.extend_from_slice(&t.text),
+            Tk::Comment => {
+                let next = toks
+                    .get(k + 1..)
+                    .and_then(|rest| rest.iter().find(|t| t.kind != Tk::Comment));
+                let inside = host.is_empty()
+                    || host.ends_with(b".")
+                    || next.is_some_and(|t| t.kind == Tk::Special(b'.'));
+                if !inside {
+                    break;
+                }
+            }
             _ => break,
         }
         k += 1;

@@ -89,7 +89,7 @@ impl<'m> Field<'m> {
     /// The value unfolded and trimmed. "Unfolding is accomplished by simply removing any
     /// CRLF that is immediately followed by WSP." Inside one field every line end is
     /// followed by WSP but the last.
-    fn unfolded(&self) -> Vec<u8> {
+    pub(crate) fn unfolded(&self) -> Vec<u8> {
         let unfolded: Vec<u8> = self
             .value
             .iter()

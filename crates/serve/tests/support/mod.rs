@@ -1,9 +1,11 @@
 //! Shared by the real-peer tests: start `postroom-serve` on free ports, read its transcript,
-//! run external programs with a time limit.
+//! run external programs with a time limit; `peer` starts throwaway Postfix and Dovecot.
 #![allow(dead_code)]
 
+pub mod peer;
+
 use std::io::{BufRead, BufReader, Write};
-use std::net::TcpListener;
+use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU16, Ordering};
 use std::sync::{Arc, Mutex};
@@ -133,6 +135,43 @@ impl Drop for Serve {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// A plain TCP connection to a local port, read line by line (20 s at most per read).
+pub struct Connection {
+    pub reader: BufReader<TcpStream>,
+    pub writer: TcpStream,
+}
+
+impl Connection {
+    pub fn open(port: u16) -> Connection {
+        let tcp = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        tcp.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        Connection {
+            writer: tcp.try_clone().unwrap(),
+            reader: BufReader::new(tcp),
+        }
+    }
+
+    pub fn send(&mut self, text: &str) {
+        self.writer.write_all(text.as_bytes()).unwrap();
+    }
+
+    /// One whole SMTP reply (all its lines), as text.
+    pub fn reply(&mut self) -> String {
+        let mut reply = String::new();
+        loop {
+            let mut line = String::new();
+            assert!(
+                self.reader.read_line(&mut line).unwrap() > 0,
+                "closed after {reply:?}"
+            );
+            reply += &line;
+            if line.as_bytes().get(3) != Some(&b'-') {
+                return reply;
+            }
+        }
     }
 }
 

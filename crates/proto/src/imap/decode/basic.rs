@@ -31,7 +31,7 @@ pub(super) fn atom(i: &[u8]) -> Res<'_, &[u8]> {
 }
 
 /// `quoted = DQUOTE *QUOTED-CHAR DQUOTE`, with `"\" quoted-specials` escapes.
-fn quoted(i: &[u8]) -> Res<'_, Vec<u8>> {
+pub(super) fn quoted(i: &[u8]) -> Res<'_, Vec<u8>> {
     delimited(
         char('"'),
         many0(alt((
@@ -76,9 +76,15 @@ pub(super) fn astring_s(i: &[u8]) -> Res<'_, String> {
     map(astring, |b| to_string(&b)).parse(i)
 }
 
-/// `mailbox = "INBOX" / astring` (INBOX in any case means INBOX).
+/// `mailbox = "INBOX" / astring` (INBOX in any case means INBOX). A name must be UTF-8:
+/// RFC 9051 §5.1, "Server implementations MUST prohibit the creation of 8-bit mailbox names
+/// that do not comply with Net-Unicode" -- so one that is not fails to parse, rather than
+/// becoming a name with U+FFFD in it.
 pub(super) fn mailbox(i: &[u8]) -> Res<'_, String> {
-    map(astring_s, |m| crate::store::folder_name(&m)).parse(i)
+    map(map_res(astring, String::from_utf8), |m| {
+        crate::store::folder_name(&m)
+    })
+    .parse(i)
 }
 
 #[cfg(feature = "mailboxes")]

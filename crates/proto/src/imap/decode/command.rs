@@ -4,8 +4,8 @@ use nom::branch::alt;
 use nom::bytes::complete::{tag, tag_no_case, take_while1};
 use nom::character::complete::char;
 use nom::combinator::{map, opt, value};
-use nom::multi::{many0, separated_list1};
-use nom::sequence::{preceded, terminated};
+use nom::multi::{many0, separated_list0, separated_list1};
+use nom::sequence::{delimited, preceded, terminated};
 use nom::Parser;
 
 use super::basic::{
@@ -64,12 +64,36 @@ pub fn command(input: &[u8]) -> Result<(String, Command), CommandError> {
     };
     match parsed {
         Some(Ok((b"", cmd))) => Ok((tag, cmd)),
+        Some(_) if names_mailbox(&name) && std::str::from_utf8(args).is_err() => {
+            Err(fail(&format!(
+                "Error in IMAP command {}: a mailbox name must be UTF-8 (RFC 9051 section 5.1)",
+                to_string(&name)
+            )))
+        }
         Some(_) => Err(fail(&format!(
             "Error in IMAP command {}: invalid arguments",
             to_string(&name)
         ))),
         None => Err(fail("Unknown command")),
     }
+}
+
+/// Commands whose arguments are mailbox names (and, for COPY and MOVE, a sequence set):
+/// octets that are not UTF-8 there can only be a name that is not.
+fn names_mailbox(name: &[u8]) -> bool {
+    matches!(
+        name,
+        b"SELECT"
+            | b"EXAMINE"
+            | b"CREATE"
+            | b"DELETE"
+            | b"RENAME"
+            | b"SUBSCRIBE"
+            | b"UNSUBSCRIBE"
+            | b"STATUS"
+            | b"COPY"
+            | b"MOVE"
+    )
 }
 
 /// The command `name` (upper case; after UID when `uid`) with arguments `args`, if it is
@@ -97,6 +121,7 @@ fn plain_command<'a>(name: &[u8], a: &'a [u8]) -> Option<Res<'a, Command>> {
         b"CAPABILITY" => none(Command::Capability)(a),
         b"NOOP" | b"CHECK" => none(Command::Noop)(a),
         b"LOGOUT" => none(Command::Logout)(a),
+        b"ID" => map(preceded(sp, id_params_list), Command::Id).parse(a),
         b"STARTTLS" => none(Command::StartTls)(a),
         b"IDLE" => none(Command::Idle)(a),
         b"CLOSE" => none(Command::Close)(a),
@@ -240,6 +265,18 @@ fn uid_command(a: &[u8]) -> Option<Res<'_, Command>> {
         .parse(rest),
         _ => return None,
     })
+}
+
+/// `id_params_list ::= "(" #(string SPACE nstring) ")" / nil` (RFC 2971 §4): field-value
+/// pairs, one space apart, as clients send them.
+fn id_params_list(i: &[u8]) -> Res<'_, Vec<(String, Option<String>)>> {
+    let nstring = alt((value(None, tag_no_case("NIL")), map(astring_s, Some)));
+    let pair = (astring_s, preceded(char(' '), nstring));
+    alt((
+        value(Vec::new(), tag_no_case("NIL")),
+        delimited(char('('), separated_list0(char(' '), pair), char(')')),
+    ))
+    .parse(i)
 }
 
 fn fetch(uid: bool, a: &[u8]) -> Res<'_, Command> {

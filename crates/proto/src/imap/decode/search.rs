@@ -1,15 +1,16 @@
 //! SEARCH keys (RFC 9051 §6.4.4) and, with IMAP4rev2, SEARCH's RETURN options.
 
+use nom::branch::alt;
 use nom::bytes::complete::{tag_no_case, take_while};
 use nom::character::complete::char;
-use nom::combinator::{map, opt};
+use nom::combinator::{map, opt, verify};
 use nom::multi::separated_list1;
 use nom::sequence::{delimited, preceded};
 use nom::Parser;
 #[cfg(feature = "imap4rev2")]
-use nom::{branch::alt, combinator::value, multi::separated_list0};
+use nom::{combinator::value, multi::separated_list0};
 
-use super::basic::{astring, astring_s, flag, number, number64};
+use super::basic::{astring, astring_s, flag, number, number64, quoted};
 use super::datetime::date;
 use super::sequence::sequence_set;
 use super::Res;
@@ -50,9 +51,9 @@ fn search_key_at(i: &[u8], depth: usize) -> Res<'_, SearchKey> {
     let word = word.to_ascii_uppercase();
     let arg = |r| char::<_, nom::error::Error<&[u8]>>(' ').parse(r);
     let flag_key = |flag: &str, has: bool| Ok((rest, SearchKey::Flag(flag.to_string(), has)));
-    let header = |name: &str| {
+    let address = |name: &str| {
         let (r, v) = preceded(arg, astring_s).parse(rest)?;
-        Ok((r, SearchKey::Header(name.to_string(), v)))
+        Ok((r, SearchKey::Address(name.to_string(), v)))
     };
     let dated = |key: fn(i64) -> SearchKey| map(preceded(arg, date), key).parse(rest);
     match word.as_slice() {
@@ -76,11 +77,14 @@ fn search_key_at(i: &[u8], depth: usize) -> Res<'_, SearchKey> {
             SearchKey::Flag(k, word.as_slice() == b"KEYWORD")
         })
         .parse(rest),
-        b"FROM" => header("From"),
-        b"TO" => header("To"),
-        b"CC" => header("Cc"),
-        b"BCC" => header("Bcc"),
-        b"SUBJECT" => header("Subject"),
+        b"FROM" => address("From"),
+        b"TO" => address("To"),
+        b"CC" => address("Cc"),
+        b"BCC" => address("Bcc"),
+        b"SUBJECT" => map(preceded(arg, astring_s), |v| {
+            SearchKey::Header("Subject".into(), v)
+        })
+        .parse(rest),
         b"BODY" => map(preceded(arg, astring_s), SearchKey::Body).parse(rest),
         b"TEXT" => map(preceded(arg, astring_s), SearchKey::Text).parse(rest),
         b"HEADER" => map(
@@ -97,7 +101,11 @@ fn search_key_at(i: &[u8], depth: usize) -> Res<'_, SearchKey> {
         b"LARGER" => map(preceded(arg, number), SearchKey::Larger).parse(rest),
         b"SMALLER" => map(preceded(arg, number), SearchKey::Smaller).parse(rest),
         b"UID" => map(preceded(arg, sequence_set), SearchKey::Uid).parse(rest),
-        b"MODSEQ" => map(preceded(arg, number64), SearchKey::ModSeq).parse(rest),
+        b"MODSEQ" => map(
+            preceded(opt(search_modseq_ext), preceded(arg, number64)),
+            SearchKey::ModSeq,
+        )
+        .parse(rest),
         b"NOT" => map(preceded(arg, inner), |k| SearchKey::Not(Box::new(k))).parse(rest),
         b"OR" => map((preceded(arg, inner), preceded(arg, inner)), |(a, b)| {
             SearchKey::Or(Box::new(a), Box::new(b))
@@ -108,6 +116,26 @@ fn search_key_at(i: &[u8], depth: usize) -> Res<'_, SearchKey> {
             nom::error::ErrorKind::Tag,
         ))),
     }
+}
+
+/// `search-modseq-ext = SP entry-name SP entry-type-req` (RFC 7162 §7), e.g.
+/// `"/flags/\\seen" all`: the mod-sequence of one flag. The store keeps one mod-sequence per
+/// message, so the entry is read and dropped: RFC 7162 §3.1.5, "If the server doesn't store
+/// internally separate mod-sequences for different metadata items, it MUST ignore
+/// <entry-name> and <entry-type-req>."
+fn search_modseq_ext(i: &[u8]) -> Res<'_, ()> {
+    let entry_name = verify(quoted, |name: &[u8]| {
+        name.len() > 7
+            && name
+                .get(..7)
+                .is_some_and(|p| p.eq_ignore_ascii_case(b"/flags/"))
+    });
+    let entry_type = alt((
+        tag_no_case("priv"),
+        tag_no_case("shared"),
+        tag_no_case("all"),
+    ));
+    map((char(' '), entry_name, char(' '), entry_type), |_| ()).parse(i)
 }
 
 /// `SEEN` → `\Seen`: the system flag a search keyword names.

@@ -213,6 +213,7 @@ fn every_search_key_parses_whole_and_case_blind() {
     use SearchKey as K;
     let flag = |f: &str, has| K::Flag(f.to_string(), has);
     let header = |h: &str, v: &str| K::Header(h.to_string(), v.to_string());
+    let address = |h: &str, v: &str| K::Address(h.to_string(), v.to_string());
     // Search dates count days, not seconds.
     let day = days_from_civil(1994, 2, 1).unwrap();
     for (text, expected) in [
@@ -235,10 +236,10 @@ fn every_search_key_parses_whole_and_case_blind() {
         ),
         ("KEYWORD $Work", flag("$Work", true)),
         ("UNKEYWORD $Work", flag("$Work", false)),
-        ("FROM smith", header("From", "smith")),
-        ("TO \"bob b\"", header("To", "bob b")),
-        ("CC x", header("Cc", "x")),
-        ("BCC x", header("Bcc", "x")),
+        ("FROM smith", address("From", "smith")),
+        ("TO \"bob b\"", address("To", "bob b")),
+        ("CC x", address("Cc", "x")),
+        ("BCC x", address("Bcc", "x")),
         ("SUBJECT lunch", header("Subject", "lunch")),
         ("HEADER X-Tag urgent", header("X-Tag", "urgent")),
         ("BODY cake", K::Body("cake".into())),
@@ -252,6 +253,10 @@ fn every_search_key_parses_whole_and_case_blind() {
         ("LARGER 100", K::Larger(100)),
         ("SMALLER 100", K::Smaller(100)),
         ("MODSEQ 7", K::ModSeq(7)),
+        // RFC 7162 §3.1.5: an entry name and type before the mod-sequence.
+        ("MODSEQ \"/flags/\\\\seen\" all 1", K::ModSeq(1)),
+        ("MODSEQ \"/flags/$Work\" priv 5", K::ModSeq(5)),
+        ("MODSEQ 5 ALL", K::And(vec![K::ModSeq(5), K::All])),
         ("NOT SEEN", K::Not(Box::new(flag("\\Seen", true)))),
         (
             "OR SEEN LARGER 5",
@@ -276,7 +281,16 @@ fn every_search_key_parses_whole_and_case_blind() {
         }
     ));
     // A keyword is read whole: a longer word is not a shorter key plus junk.
-    for bad in ["ALLX", "SEENS", "ON", "TOO x", "LARGER x", "FROB"] {
+    for bad in [
+        "ALLX",
+        "SEENS",
+        "ON",
+        "TOO x",
+        "LARGER x",
+        "FROB",
+        "MODSEQ \"/flags/\\\\seen\" 1",
+        "MODSEQ \"/other\" all 1",
+    ] {
         assert!(
             command(format!("a SEARCH {bad}\r\n").as_bytes()).is_err(),
             "{bad}"

@@ -652,6 +652,24 @@ fn address_forms() {
     );
 }
 
+/// RFC 5322 §3.4.1: comments may stand around the "@" of an addr-spec; they are no part of
+/// the address.
+#[test]
+fn comments_around_the_at_sign_are_not_part_of_the_address() {
+    let m = crlf(&[
+        "From: <user (comment)@ (comment) domain>",
+        "To: user (c1) @ (c2) example (c3) . (c4) net (Full Name)",
+        "",
+    ]);
+    assert_eq!(
+        envelope(&m),
+        concat!(
+            r#"(NIL NIL ((NIL NIL "user" "domain")) ((NIL NIL "user" "domain")) "#,
+            r#"((NIL NIL "user" "domain")) (("c1" NIL "user" "example.net")) NIL NIL NIL NIL)"#
+        )
+    );
+}
+
 #[test]
 fn envelope_defaults_and_empty_fields() {
     let m = crlf(&[

@@ -8,10 +8,12 @@ use crate::store::MailStore;
 
 impl ImapServer {
     pub(super) fn capabilities(&self) -> String {
-        let mut caps = vec!["IMAP4rev1", "LITERAL+", "SASL-IR", "ENABLE", "IDLE"];
+        // ID (RFC 2971): mail programs send it before they log in, if CAPABILITY names it.
+        let mut caps = vec!["IMAP4rev1", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE"];
         // Only what this build can do: the explorer's leaves out the mailbox commands.
+        // RFC 3348: LIST marks mailboxes that have children with \HasChildren.
         #[cfg(feature = "mailboxes")]
-        caps.push("NAMESPACE");
+        caps.extend(["NAMESPACE", "CHILDREN"]);
         caps.extend(["UNSELECT", "UIDPLUS"]);
         #[cfg(feature = "mailboxes")]
         caps.push("MOVE");
@@ -43,6 +45,14 @@ impl ImapServer {
     pub(super) fn capability(&mut self, tag: &str, store: &MailStore, out: &mut Vec<u8>) {
         out.extend(format!("* CAPABILITY {}\r\n", self.capabilities()).bytes());
         self.finish(store, true, out, Completion::done(tag, "CAPABILITY"));
+    }
+
+    /// ID (RFC 2971 §3.1, valid in any state): the client says who it is, the server answers
+    /// with an untagged ID of its own field-value pairs. What the client sent changes
+    /// nothing: §3.3 forbids making behaviour depend on it.
+    pub(super) fn id(&mut self, tag: &str, store: &MailStore, out: &mut Vec<u8>) {
+        out.extend(b"* ID (\"name\" \"Postroom\" \"vendor\" \"Postroom\")\r\n");
+        self.finish(store, true, out, Completion::done(tag, "ID"));
     }
 
     pub(super) fn logout(&mut self, tag: &str, out: &mut Vec<u8>) {
@@ -125,9 +135,11 @@ impl ImapServer {
         let decoded = crate::base64::decode(response.trim(), crate::base64::Alphabet::Standard)
             .and_then(|b| String::from_utf8(b).ok());
         let Some(decoded) = decoded else {
-            return Completion::bad(tag)
+            Completion::bad(tag)
                 .text("Invalid base64 data")
                 .write_to(out);
+            // A guess all the same: it counts against the limit.
+            return self.count_login_failure(out);
         };
         let parts: Vec<&str> = decoded.split('\0').collect();
         let (valid, user) = match parts.as_slice() {
@@ -145,10 +157,11 @@ impl ImapServer {
     fn log_in(&mut self, tag: &str, user: &str, valid: bool, out: &mut Vec<u8>) {
         if !valid {
             self.events.push_back(ServerEvent::LoginFailed);
-            return Completion::no(tag)
+            Completion::no(tag)
                 .code("AUTHENTICATIONFAILED")
                 .text("Invalid credentials")
                 .write_to(out);
+            return self.count_login_failure(out);
         }
         let user = user.to_ascii_lowercase();
         self.phase = Phase::Authenticated { user: user.clone() };
@@ -158,6 +171,16 @@ impl ImapServer {
             .code(format!("CAPABILITY {}", self.capabilities()))
             .text("Logged in")
             .write_to(out);
+    }
+
+    /// One more refused login; the last one allowed ends the session with BYE (RFC 9051
+    /// §7.1.5: the server "is about to close the connection").
+    fn count_login_failure(&mut self, out: &mut Vec<u8>) {
+        self.login_failures += 1;
+        if self.login_failures >= super::MAX_LOGIN_FAILURES {
+            out.extend(b"* BYE Too many failed logins, closing the connection\r\n");
+            self.close();
+        }
     }
 
     /// ENABLE (RFC 5161): CONDSTORE; on a server offering IMAP4rev2, IMAP4rev2 too.

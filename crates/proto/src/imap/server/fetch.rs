@@ -87,7 +87,11 @@ impl ImapServer {
                 continue;
             }
             let mut parts: Vec<Vec<u8>> = Vec::new();
-            if uid_mode || items.contains(&FetchItem::Uid) {
+            // RFC 7162 §3.1: once CONDSTORE is on, "the server MUST automatically include
+            // both UID and mod-sequence data in all subsequent untagged FETCH responses",
+            // those of "a FETCH/UID FETCH that implicitly set the \Seen flag" included.
+            let seen_under_condstore = flags_changed && self.condstore;
+            if uid_mode || items.contains(&FetchItem::Uid) || seen_under_condstore {
                 parts.push(format!("UID {uid}").into_bytes());
             }
             let wants_flags = items.contains(&FetchItem::Flags) || flags_changed;
@@ -101,7 +105,9 @@ impl ImapServer {
                     view.told_flags(seq, &m.flags);
                 }
             }
-            if items.contains(&FetchItem::ModSeq) || (changed_since.is_some() && self.condstore) {
+            // CHANGEDSINCE enabled CONDSTORE (RFC 7162 §3.1), so its answers carry MODSEQ.
+            if items.contains(&FetchItem::ModSeq) || changed_since.is_some() || seen_under_condstore
+            {
                 parts.push(format!("MODSEQ ({})", m.modseq).into_bytes());
             }
             let message = LazyParsed::new(&m.bytes);

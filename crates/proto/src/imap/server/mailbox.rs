@@ -8,12 +8,11 @@ use std::collections::BTreeSet;
 use super::super::encode::astring;
 #[cfg(feature = "mailboxes")]
 use super::super::types::StatusItem;
+use super::updates::flag_lines;
 use super::{Completion, ImapServer, MailboxView, ServerEvent};
 use crate::store::MailStore;
 #[cfg(feature = "mailboxes")]
 use crate::store::{Folder, FolderError};
-
-const SYSTEM_FLAGS: &str = "(\\Answered \\Flagged \\Deleted \\Seen \\Draft)";
 
 impl ImapServer {
     /// SELECT and EXAMINE. After ENABLE IMAP4rev2 (RFC 9051 §6.3.2, Appendix E items 9-12):
@@ -54,14 +53,7 @@ impl ImapServer {
         } else {
             claimed.into_iter().collect()
         };
-        let permanent = if read_only {
-            "()"
-        } else {
-            "(\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*)"
-        };
-        let flag_lines = format!(
-            "* FLAGS {SYSTEM_FLAGS}\r\n* OK [PERMANENTFLAGS {permanent}] Flags permitted\r\n"
-        );
+        let flag_lines = flag_lines(&folder.keywords, read_only, true);
         let exists = format!("* {} EXISTS\r\n", uids.len());
         let uid_lines = format!(
             "* OK [UIDVALIDITY {}] UIDs valid\r\n* OK [UIDNEXT {}] Predicted next UID\r\n",
@@ -107,7 +99,8 @@ impl ImapServer {
             exists: uids.len(),
             read_only,
         });
-        let view = MailboxView::new(mailbox, read_only, uids, flags, recent);
+        let mut view = MailboxView::new(mailbox, read_only, uids, flags, recent);
+        view.keywords = folder.keywords.clone();
         self.phase.select(view);
     }
 
@@ -153,58 +146,21 @@ impl ImapServer {
                     FolderError::InboxIsSpecial => Completion::no(tag)
                         .code("CANNOT")
                         .text("INBOX cannot be deleted"),
+                    // HASCHILDREN, RFC 9051 §7.1's code for a mailbox that cannot be
+                    // deleted for its children.
+                    FolderError::HasInferiors => Completion::no(tag)
+                        .code("HASCHILDREN")
+                        .text("Name has inferior hierarchical names (RFC 3501 section 6.3.4)"),
+                    FolderError::InvalidName => Completion::no(tag)
+                        .code("CANNOT")
+                        .text("Invalid mailbox name: a level of the hierarchy is empty"),
+                    FolderError::UnderItself => Completion::no(tag)
+                        .code("CANNOT")
+                        .text("A mailbox cannot be renamed to a name under itself"),
                 };
                 refusal.write_to(out);
             }
         }
-    }
-
-    /// LIST and LSUB (RFC 9051 §6.3.9, RFC 3501 §6.3.9). In an IMAP4rev2 session LIST
-    /// answers as the extended one does (special-use attributes); the empty pattern keeps its
-    /// basic meaning.
-    #[cfg(feature = "mailboxes")]
-    pub(super) fn list(
-        &mut self,
-        tag: &str,
-        reference: &str,
-        pattern: String,
-        subscribed_only: bool,
-        store: &MailStore,
-        out: &mut Vec<u8>,
-    ) {
-        #[cfg(feature = "imap4rev2")]
-        if self.rev2_session() && !subscribed_only && !pattern.is_empty() {
-            return self.extended_list(
-                tag,
-                Default::default(),
-                reference,
-                &[pattern],
-                &Default::default(),
-                store,
-                out,
-            );
-        }
-        let verb = if subscribed_only { "LSUB" } else { "LIST" };
-        if pattern.is_empty() && !subscribed_only {
-            // RFC 9051 §6.3.9: an empty pattern asks for the hierarchy delimiter.
-            out.extend(b"* LIST (\\Noselect) \"/\" \"\"\r\n");
-        } else {
-            let full = format!("{reference}{pattern}");
-            for name in store.folder_names(self.account()) {
-                let subscribed = store
-                    .folder(self.account(), &name)
-                    .is_some_and(|f| f.subscribed);
-                if (subscribed || !subscribed_only)
-                    && wildcard_match(full.as_bytes(), name.as_bytes())
-                {
-                    let mut line = format!("* {verb} () \"/\" ").into_bytes();
-                    line.extend(astring(&name));
-                    line.extend(b"\r\n");
-                    out.extend(line);
-                }
-            }
-        }
-        self.finish(store, true, out, Completion::done(tag, verb));
     }
 
     #[cfg(feature = "mailboxes")]
@@ -290,76 +246,4 @@ pub(super) fn status_response(mailbox: &str, folder: &Folder, items: &[StatusIte
     line.extend(astring(mailbox));
     line.extend(format!(" ({})\r\n", values.join(" ")).bytes());
     line
-}
-
-#[cfg(feature = "mailboxes")]
-/// LIST wildcards: `*` matches anything, `%` anything but the hierarchy delimiter "/".
-pub(super) fn wildcard_match(pattern: &[u8], name: &[u8]) -> bool {
-    // `matched[j]`: the pattern so far matches the first j octets of the name. One pass per
-    // pattern octet, so a pattern of many "*" costs pattern × name, not exponential time.
-    let mut matched = vec![false; name.len() + 1];
-    if let Some(first) = matched.first_mut() {
-        *first = true;
-    }
-    for &p in pattern {
-        let mut next = vec![false; name.len() + 1];
-        for j in 0..=name.len() {
-            let here = matched.get(j).copied().unwrap_or(false);
-            let before = j.checked_sub(1);
-            let octet = before.and_then(|b| name.get(b)).copied();
-            let grown = before.and_then(|b| next.get(b)).copied().unwrap_or(false);
-            let value = match p {
-                // "*" matches any octets; "%" any but the hierarchy delimiter.
-                b'*' => here || grown,
-                b'%' => here || (grown && octet != Some(b'/')),
-                _ => {
-                    octet == Some(p)
-                        && before
-                            .and_then(|b| matched.get(b))
-                            .copied()
-                            .unwrap_or(false)
-                }
-            };
-            if let Some(slot) = next.get_mut(j) {
-                *slot = value;
-            }
-        }
-        matched = next;
-    }
-    matched.last().copied().unwrap_or(false)
-}
-
-#[cfg(all(test, feature = "mailboxes"))]
-mod tests {
-    use super::wildcard_match;
-
-    #[test]
-    fn list_patterns_match_as_rfc_9051_says_and_in_linear_time() {
-        // RFC 9051 §6.3.9: "*" matches zero or more characters, "%" the same but not the
-        // hierarchy delimiter.
-        for (pattern, name, expected) in [
-            ("*", "Work/2026", true),
-            ("%", "Work/2026", false),
-            ("Work/%", "Work/2026", true),
-            ("W*6", "Work/2026", true),
-            ("W%6", "Work/2026", false),
-            ("INBOX", "INBOX", true),
-            ("INBOX", "INBOXES", false),
-            ("", "", true),
-            ("", "x", false),
-            ("%*%", "", true),
-        ] {
-            assert_eq!(
-                wildcard_match(pattern.as_bytes(), name.as_bytes()),
-                expected,
-                "{pattern} {name}"
-            );
-        }
-        // Once exponential: a long run of "*" before an octet the name lacks.
-        let pattern = format!("{}x", "*".repeat(5_000));
-        assert!(!wildcard_match(
-            pattern.as_bytes(),
-            "a".repeat(200).as_bytes()
-        ));
-    }
 }

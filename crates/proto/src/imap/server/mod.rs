@@ -1,5 +1,6 @@
 //! The IMAP server session (RFC 9051 / RFC 3501) on the shared store, with IDLE (RFC 2177),
-//! CONDSTORE (RFC 7162), MOVE (RFC 6851), UIDPLUS (RFC 4315), LITERAL+ and SASL-IR.
+//! CONDSTORE (RFC 7162), MOVE (RFC 6851), UIDPLUS (RFC 4315), CHILDREN (RFC 3348), ID
+//! (RFC 2971), LITERAL+ and SASL-IR.
 //!
 //! Several sessions may have one mailbox selected: each keeps its own view (message
 //! numbers, the flags it last reported) and tells its client what changed when the rules
@@ -7,8 +8,9 @@
 //! the client IDLEs.
 //!
 //! This file holds the session, its public API, the framing of input and which command goes
-//! where; its states are in `phase`, the commands in `auth`, `mailbox`, `fetch`, `store_copy`,
-//! `search`, `updates` (what changed, and IDLE) and `rev2` (what only IMAP4rev2 adds).
+//! where; its states are in `phase`, the commands in `auth`, `mailbox`, `list` (LIST and LSUB
+//! over the hierarchy), `fetch`, `store_copy`, `search`, `updates` (what changed, and IDLE)
+//! and `rev2` (what only IMAP4rev2 adds).
 
 use std::collections::{BTreeSet, VecDeque};
 
@@ -21,6 +23,8 @@ use crate::time::{Duration, Instant};
 mod auth;
 mod completion;
 mod fetch;
+#[cfg(feature = "mailboxes")]
+mod list;
 mod mailbox;
 mod phase;
 #[cfg(feature = "imap4rev2")]
@@ -51,6 +55,10 @@ struct Frame {
     /// Octets of a continuation line (DONE, a SASL answer) known to hold no line feed.
     scanned_continuation: usize,
 }
+/// After this many refused logins (LOGIN or AUTHENTICATE) the session closes, as POP3's
+/// does: a password guesser must reconnect for every few guesses, and the host may slow
+/// each refusal down.
+pub const MAX_LOGIN_FAILURES: u32 = 3;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServerConfig {
@@ -129,6 +137,7 @@ pub struct ImapServer {
     acked_literals: usize,
     frame: Frame,
     bad_commands: u32,
+    login_failures: u32,
     deadline: Instant,
 }
 
@@ -148,6 +157,7 @@ impl ImapServer {
             acked_literals: 0,
             frame: Frame::default(),
             bad_commands: 0,
+            login_failures: 0,
             deadline: now + AUTOLOGOUT,
         };
         // Upper-case status words: imaplib refuses a lower-case "* ok" greeting.
@@ -417,7 +427,8 @@ impl ImapServer {
         let state = self.state();
         let logged_in = matches!(state, State::Authenticated | State::Selected);
         let (allowed, why) = match cmd {
-            Command::Capability | Command::Noop | Command::Logout => (true, ""),
+            // RFC 2971 §3.1: ID is valid in any state; clients send it before login.
+            Command::Capability | Command::Noop | Command::Logout | Command::Id(_) => (true, ""),
             Command::StartTls | Command::Authenticate { .. } | Command::Login { .. } => {
                 (state == State::NotAuthenticated, "Already logged in")
             }
@@ -461,11 +472,15 @@ impl ImapServer {
             return self.bad(tag, &format!("{} {why}", cmd.name()), out);
         }
         self.bad_commands = 0;
+        if !self.condstore && cmd.enables_condstore() {
+            self.enable_condstore(store, out);
+        }
         let name = cmd.name();
         match cmd {
             Command::Capability => self.capability(tag, store, out),
             Command::Noop => self.finish(store, true, out, Completion::done(tag, name)),
             Command::Logout => self.logout(tag, out),
+            Command::Id(_) => self.id(tag, store, out),
             Command::StartTls => self.start_tls(tag, out),
             Command::Login { user, password } => self.login(tag, &user, &password, store, out),
             Command::Authenticate {
@@ -590,6 +605,22 @@ impl ImapServer {
                  (RFC 9051 section 9)"
             )
         })
+    }
+
+    /// The first CONDSTORE enabling command (RFC 7162 §3.1) turns CONDSTORE on for the rest
+    /// of the session: from now on FETCH responses carry MODSEQ and SELECT reports
+    /// HIGHESTMODSEQ. With a mailbox selected, its HIGHESTMODSEQ is announced at once, as
+    /// SELECT (CONDSTORE) would have (§3.1.2.1), so the client knows where it stands.
+    fn enable_condstore(&mut self, store: &MailStore, out: &mut Vec<u8>) {
+        self.condstore = true;
+        let highest = self.phase.mailbox().and_then(|view| {
+            store
+                .folder(self.account(), &view.name)
+                .map(|f| f.highest_modseq)
+        });
+        if let Some(highest) = highest {
+            out.extend(format!("* OK [HIGHESTMODSEQ {highest}] Highest\r\n").bytes());
+        }
     }
 
     /// True once the client has sent ENABLE IMAP4rev2 (always false without the feature).

@@ -15,7 +15,8 @@
 use std::collections::BTreeSet;
 
 use super::fetch::partial_range;
-use super::mailbox::{status_response, wildcard_match};
+use super::list::{descendants, returns_levels, wildcard_match, Hierarchy};
+use super::mailbox::status_response;
 use super::{Completion, ImapServer};
 use crate::imap::encode::{astring, literal};
 use crate::imap::rev2::{decode_transfer, esearch, literal8, saved_result, Undecodable};
@@ -25,7 +26,7 @@ use crate::imap::types::{
     StatusItem,
 };
 use crate::mime::LazyParsed;
-use crate::store::{Folder, MailStore, INBOX};
+use crate::store::{inbox_first, superiors, Folder, MailStore};
 
 impl ImapServer {
     /// Readies a parsed command. With IMAP4rev2 off, new syntax is refused with the very BAD
@@ -65,7 +66,8 @@ impl ImapServer {
     ) {
         match cmd {
             Extended::Search { uid, ret, key } => {
-                let found = self.search(&key, uid, store);
+                let matched = self.search(&key, uid, store);
+                let found: Vec<u32> = matched.iter().map(|(number, _)| *number).collect();
                 if let (true, Some(view)) = (ret.save, self.phase.mailbox_mut()) {
                     let chosen = saved_result(ret, &found);
                     view.saved = if uid {
@@ -81,7 +83,12 @@ impl ImapServer {
                             .collect()
                     };
                 }
-                if let Some(line) = esearch(tag, uid, ret, &found) {
+                let modseq = if key.uses_modseq() {
+                    returned_modseq(ret, &matched)
+                } else {
+                    None
+                };
+                if let Some(line) = esearch(tag, uid, ret, &found, modseq) {
                     out.extend(line.bytes());
                 }
                 let name = if uid { "UID SEARCH" } else { "SEARCH" };
@@ -138,8 +145,10 @@ impl ImapServer {
         out: &mut Vec<u8>,
     ) {
         let user = self.account().to_string();
-        let existing: BTreeSet<String> = store.folder_names(&user).into_iter().collect();
-        let subscribed = |name: &str| store.folder(&user, name).is_some_and(|f| f.subscribed);
+        let hierarchy = Hierarchy::of(store, &user);
+        // RFC 9051 §6.3.9.1: SUBSCRIBED lists subscribed names, "It's also possible for this
+        // list to contain the names of mailboxes that don't exist."
+        let subscribed: BTreeSet<String> = store.subscriptions(&user).into_iter().collect();
         // "In the extended syntax, any mailbox name arguments that are empty strings are
         // ignored."
         let canonical: Vec<String> = patterns
@@ -147,46 +156,59 @@ impl ImapServer {
             .filter(|p| !p.is_empty())
             .map(|p| format!("{reference}{p}"))
             .collect();
-        let matches = |name: &str| {
-            canonical
-                .iter()
-                .any(|p| wildcard_match(p.as_bytes(), name.as_bytes()))
+        let matching =
+            |name: &str, pattern: &&String| wildcard_match(pattern.as_bytes(), name.as_bytes());
+        let matches = |name: &str| canonical.iter().any(|p| matching(name, &p));
+        // Levels of hierarchy that are no mailbox, for a pattern ending in "%" (RFC 9051
+        // §6.3.9: "matching levels of hierarchy are also returned").
+        let level_matches = |name: &str| {
+            hierarchy.is_level(name)
+                && canonical
+                    .iter()
+                    .any(|p| returns_levels(p) && matching(name, &p))
         };
         let recursive = selection.recursive_match && selection.subscribed;
+        let mut candidates: BTreeSet<String> = hierarchy.existing.clone();
+        candidates.extend(hierarchy.levels().cloned());
+        if selection.subscribed {
+            candidates.extend(subscribed.iter().cloned());
+        }
         // With RECURSIVEMATCH, parents of subscribed mailboxes are candidates even when
         // they do not exist themselves (§6.3.9.6, Table 3).
-        let mut candidates: BTreeSet<String> = existing.clone();
         if recursive {
-            for name in existing.iter().filter(|n| subscribed(n)) {
-                let mut parent = name.as_str();
-                while let Some((up, _)) = parent.rsplit_once('/') {
-                    candidates.insert(up.to_string());
-                    parent = up;
-                }
+            for name in &subscribed {
+                candidates.extend(superiors(name).map(str::to_string));
             }
         }
-        let mut ordered: Vec<String> = candidates.into_iter().collect();
-        ordered.sort_by_key(|n| (n != INBOX, n.clone()));
-        for name in ordered.iter().filter(|n| matches(n)) {
-            let exists = existing.contains(name);
-            let is_subscribed = exists && subscribed(name);
-            let meets = !selection.subscribed || is_subscribed;
+        for name in inbox_first(&candidates).iter().filter(|n| matches(n)) {
+            let exists = hierarchy.existing.contains(name);
+            let is_subscribed = subscribed.contains(name);
+            let listed = if selection.subscribed {
+                is_subscribed
+            } else {
+                exists || level_matches(name)
+            };
             // CHILDINFO: a descendant meets the selection (§6.3.9.6, Table 3). A mailbox
             // listed only for it needs one that is not listed itself: "Servers SHOULD only
             // return a non-matching mailbox name along with CHILDINFO if at least one
             // matching child is not also being returned."
-            let listed = exists && meets;
-            let childinfo = recursive
-                && descendants(&existing, name).any(|d| subscribed(d) && (listed || !matches(d)));
+            let childinfo =
+                recursive && descendants(&subscribed, name).any(|d| listed || !matches(d));
             if !(listed || childinfo) {
                 continue;
             }
             let mut attrs: Vec<&str> = Vec::new();
             if !exists {
-                attrs.push("\\NonExistent");
+                // A level of hierarchy is \Noselect; a name listed for its subscription or
+                // its children's is \NonExistent (§7.3.1), which implies \Noselect.
+                attrs.push(if listed && !selection.subscribed {
+                    "\\Noselect"
+                } else {
+                    "\\NonExistent"
+                });
             }
             if ret.children {
-                attrs.push(if descendants(&existing, name).next().is_some() {
+                attrs.push(if hierarchy.has_children(name) {
                     "\\HasChildren"
                 } else {
                     "\\HasNoChildren"
@@ -198,7 +220,7 @@ impl ImapServer {
             }
             out.extend(list_line(&attrs, name, childinfo));
             // §6.3.9.2: STATUS for each selectable mailbox that matches the selection.
-            if let (Some(items), true) = (&ret.status, exists && meets) {
+            if let (Some(items), true) = (&ret.status, exists && listed) {
                 if let Some(folder) = store.folder(&user, name) {
                     out.extend(status_response(name, folder, items));
                 }
@@ -302,6 +324,20 @@ impl ImapServer {
     }
 }
 
+/// The MODSEQ an ESEARCH answer to a search with a MODSEQ key ends with (RFC 7162 with
+/// RFC 4731): the highest mod-sequence of the messages it returns -- those of MIN and MAX
+/// when only they are asked for, else of every match -- as Dovecot answers. None when
+/// nothing matched.
+fn returned_modseq(ret: SearchReturn, matched: &[(u32, u64)]) -> Option<u64> {
+    if (ret.min || ret.max) && !(ret.all || ret.count) {
+        let min = matched.first().filter(|_| ret.min);
+        let max = matched.last().filter(|_| ret.max);
+        min.into_iter().chain(max).map(|(_, modseq)| *modseq).max()
+    } else {
+        matched.iter().map(|(_, modseq)| *modseq).max()
+    }
+}
+
 /// STATUS DELETED (RFC 9051 §6.3.11): "The number of messages that have the \Deleted flag
 /// set."
 pub(super) fn deleted(folder: &Folder) -> u64 {
@@ -347,15 +383,6 @@ fn typed_name(cmd: &Command) -> &'static str {
         Some(("UID", _)) => "UID",
         _ => name,
     }
-}
-
-/// The strict descendants of `name` ("name/..."), from the sorted set of names.
-fn descendants<'a>(names: &'a BTreeSet<String>, name: &str) -> impl Iterator<Item = &'a str> {
-    let prefix = format!("{name}/");
-    names
-        .range(prefix.clone()..)
-        .map(String::as_str)
-        .take_while(move |n| n.starts_with(&prefix))
 }
 
 /// The mailbox attributes after `base`: the special-use one (RFC 9051 §7.3.1) a mailbox of

@@ -11,7 +11,10 @@ use crate::mime::{LazyParsed, Parsed};
 use crate::store::{MailStore, StoredMessage};
 
 impl ImapServer {
-    /// The untagged `* SEARCH` answer of IMAP4rev1, then the completion.
+    /// The untagged `* SEARCH` answer of IMAP4rev1, then the completion. RFC 7162 §3.1.5:
+    /// "If client specifies a MODSEQ criterion in a SEARCH command and the server returns a
+    /// non-empty SEARCH result, the server MUST also append (to the end of the untagged
+    /// SEARCH response) the highest mod-sequence for all messages being returned."
     pub(super) fn search_command(
         &mut self,
         tag: &str,
@@ -22,14 +25,26 @@ impl ImapServer {
         out: &mut Vec<u8>,
     ) {
         let found = self.search(key, uid, store);
-        let list: Vec<String> = found.iter().map(u32::to_string).collect();
-        let sep = if list.is_empty() { "" } else { " " };
-        out.extend(format!("* SEARCH{sep}{}\r\n", list.join(" ")).bytes());
+        let mut line = String::from("* SEARCH");
+        for (number, _) in &found {
+            line.push_str(&format!(" {number}"));
+        }
+        let highest = found.iter().map(|(_, modseq)| *modseq).max();
+        if let (true, Some(highest)) = (key.uses_modseq(), highest) {
+            line.push_str(&format!(" (MODSEQ {highest})"));
+        }
+        out.extend(format!("{line}\r\n").bytes());
         self.finish(store, uid, out, Completion::done(tag, name));
     }
 
-    /// The message numbers (UIDs when `uid_mode`) that match, ascending.
-    pub(super) fn search(&self, key: &SearchKey, uid_mode: bool, store: &MailStore) -> Vec<u32> {
+    /// The message numbers (UIDs when `uid_mode`) that match, ascending, each with the
+    /// message's modification sequence.
+    pub(super) fn search(
+        &self,
+        key: &SearchKey,
+        uid_mode: bool,
+        store: &MailStore,
+    ) -> Vec<(u32, u64)> {
         let Some(sel) = self.phase.mailbox() else {
             return Vec::new();
         };
@@ -49,7 +64,7 @@ impl ImapServer {
                     parsed: LazyParsed::new(&m.bytes),
                 };
                 matches(key, &m, seq, (largest_seq, largest_uid), &sel.recent)
-                    .then_some(if uid_mode { *uid } else { seq })
+                    .then_some((if uid_mode { *uid } else { seq }, m.modseq))
             })
             .collect()
     }
@@ -83,12 +98,6 @@ fn matches(
     recent: &BTreeSet<u32>,
 ) -> bool {
     let (largest_seq, largest_uid) = largest;
-    let contains = |hay: &[u8], needle: &str| {
-        // RFC 9051 §6.4.4: matching is case-insensitive with the default comparator,
-        // i;ascii-casemap (RFC 4790): ASCII letters only.
-        let hay = String::from_utf8_lossy(hay).to_ascii_lowercase();
-        hay.contains(&needle.to_ascii_lowercase())
-    };
     let header = |name: &str| {
         let section = Section {
             part: Vec::new(),
@@ -113,18 +122,10 @@ fn matches(
         // \Recent belongs to the session, not to the stored message.
         SearchKey::Flag(flag, has) if flag == "\\Recent" => recent.contains(&m.uid) == *has,
         SearchKey::Flag(flag, has) => m.has_flag(flag) == *has,
-        SearchKey::Header(name, value) => {
-            let h = header(name);
-            // The field name itself is not part of what is searched.
-            let text = String::from_utf8_lossy(&h);
-            let value_part = text.split_once(':').map(|(_, v)| v).unwrap_or_default();
-            !h.is_empty()
-                && value_part
-                    .to_ascii_lowercase()
-                    .contains(&value.to_ascii_lowercase())
-        }
-        SearchKey::Body(s) => contains(&body(), s),
-        SearchKey::Text(s) => contains(&m.bytes, s),
+        SearchKey::Header(name, value) => header_holds(m.parsed(), name, value),
+        SearchKey::Address(name, value) => address_holds(m.parsed(), name, value),
+        SearchKey::Body(s) => holds(&body(), s),
+        SearchKey::Text(s) => holds(&m.bytes, s),
         SearchKey::Before(d) => day < *d,
         SearchKey::On(d) => day == *d,
         SearchKey::Since(d) => day >= *d,
@@ -142,6 +143,50 @@ fn matches(
         }
         SearchKey::And(keys) => keys.iter().all(|k| matches(k, m, seq, largest, recent)),
     }
+}
+
+/// Whether `hay` holds `needle`. RFC 9051 §6.4.4: matching is case-insensitive with the
+/// default comparator, i;ascii-casemap (RFC 4790): ASCII letters only.
+fn holds(hay: &[u8], needle: &str) -> bool {
+    let hay = String::from_utf8_lossy(hay).to_ascii_lowercase();
+    hay.contains(&needle.to_ascii_lowercase())
+}
+
+/// HEADER (RFC 3501 §6.4.4): "Messages that have a header with the specified field-name
+/// ... and that contains the specified string in the text of the header (what comes after
+/// the colon). If the string to search is zero-length, this matches all messages that have
+/// a header line with the specified field-name regardless of the contents." Any field of
+/// that name counts, not only the first.
+fn header_holds(message: &Parsed<'_>, name: &str, value: &str) -> bool {
+    message
+        .root()
+        .fields
+        .iter()
+        .filter(|field| field.is_named(name.as_bytes()))
+        .any(|field| holds(&field.unfolded(), value))
+}
+
+/// FROM, TO, CC, BCC (RFC 3501 §6.4.4): the string in "the envelope structure's FROM field",
+/// its addresses as ENVELOPE reads them -- comments and quoting gone -- so `user@domain`
+/// finds `<user (comment)@ (comment) domain>`. Each address is tried as its display name and
+/// as mailbox@host. Without the MIME parser the field's text is searched instead.
+#[cfg(feature = "mime-structure")]
+fn address_holds(message: &Parsed<'_>, name: &str, value: &str) -> bool {
+    crate::mime::address::addresses(&message.root().fields, name)
+        .iter()
+        .any(|address| {
+            let mut spec = address.mailbox.clone().unwrap_or_default();
+            if let Some(host) = address.host.as_deref().filter(|h| !h.is_empty()) {
+                spec.push(b'@');
+                spec.extend_from_slice(host);
+            }
+            holds(&spec, value) || address.name.as_deref().is_some_and(|n| holds(n, value))
+        })
+}
+
+#[cfg(not(feature = "mime-structure"))]
+fn address_holds(message: &Parsed<'_>, name: &str, value: &str) -> bool {
+    header_holds(message, name, value)
 }
 
 /// The day (since 1970) of an RFC 5322 `Date:` field such as "Fri, 6 Mar 2026 09:00:00 +0000".

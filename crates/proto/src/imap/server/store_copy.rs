@@ -91,6 +91,7 @@ impl ImapServer {
         let wanted = sel.resolve(set, uid_mode);
         let given: BTreeSet<String> = flags.iter().filter(|f| *f != "\\Recent").cloned().collect();
         let mut modified = Vec::new();
+        let mut fetches = Vec::new();
         for (seq, uid) in wanted {
             let Some(m) = store.folder(&user, &mailbox).and_then(|f| f.message(uid)) else {
                 continue;
@@ -144,10 +145,17 @@ impl ImapServer {
                 (true, None) => None,
             };
             if let Some(line) = line {
-                out.extend(line.bytes());
-                out.extend(b"\r\n");
+                fetches.extend(line.bytes());
+                fetches.extend(b"\r\n");
             }
         }
+        // A keyword new to the mailbox is announced before the FETCH that shows it.
+        if let (Some(view), Some(folder)) =
+            (self.phase.mailbox_mut(), store.folder(&user, &mailbox))
+        {
+            view.announce_keywords(folder, out);
+        }
+        out.extend(fetches);
         let done = if modified.is_empty() {
             Completion::done(tag, name)
         } else {

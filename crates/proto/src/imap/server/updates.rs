@@ -21,6 +21,8 @@ pub(super) struct MailboxView {
     flags: Vec<BTreeSet<String>>,
     /// RFC 3501 §2.3.2: the messages that are \Recent in this session.
     pub(super) recent: BTreeSet<u32>,
+    /// The keywords the last FLAGS response named (RFC 3501 §7.2.6).
+    pub(super) keywords: BTreeSet<String>,
     /// The search result variable "$" (RFC 9051 §6.4.4.1), as UIDs: an expunge then takes a
     /// message out of it by itself, and it means the same in SEARCH and UID SEARCH. It goes
     /// with the mailbox: SELECT, EXAMINE, CLOSE and UNSELECT forget it.
@@ -42,6 +44,7 @@ impl MailboxView {
             uids,
             flags,
             recent,
+            keywords: BTreeSet::new(),
             #[cfg(feature = "imap4rev2")]
             saved: Vec::new(),
         }
@@ -89,6 +92,16 @@ impl MailboxView {
             .collect()
     }
 
+    /// A new FLAGS response when a keyword appeared in the mailbox since the client was last
+    /// told (RFC 3501 §7.2.6: "The update from the FLAGS response MUST be recorded by the
+    /// client"), so that no FETCH shows it a flag FLAGS never named.
+    pub(super) fn announce_keywords(&mut self, folder: &Folder, out: &mut Vec<u8>) {
+        if self.keywords != folder.keywords {
+            self.keywords = folder.keywords.clone();
+            out.extend(flag_lines(&self.keywords, self.read_only, false).bytes());
+        }
+    }
+
     /// The untagged responses that bring the client up to date with `folder`, and the view
     /// with them.
     fn catch_up(
@@ -99,6 +112,7 @@ impl MailboxView {
         rev2_session: bool,
         out: &mut Vec<u8>,
     ) {
+        self.announce_keywords(folder, out);
         if allow_expunge {
             // RFC 9051 §7.5.1: each EXPUNGE renumbers the ones after it, so the numbers
             // are sent in order with the shift applied (§6.4.3's 3, 3, 5, 8).
@@ -161,6 +175,26 @@ impl MailboxView {
             }
         }
     }
+}
+
+/// `* FLAGS` with the system flags and the mailbox's keywords (RFC 3501 §7.2.6), and, but in
+/// a read-only mailbox whose update leaves it out, `* OK [PERMANENTFLAGS ...]` (§7.1): those
+/// a client may set, keywords new and old (`\*`) among them.
+pub(super) fn flag_lines(keywords: &BTreeSet<String>, read_only: bool, selecting: bool) -> String {
+    let mut flags = String::from("\\Answered \\Flagged \\Deleted \\Seen \\Draft");
+    for keyword in keywords {
+        flags.push(' ');
+        flags.push_str(keyword);
+    }
+    let mut lines = format!("* FLAGS ({flags})\r\n");
+    if !read_only {
+        lines.push_str(&format!(
+            "* OK [PERMANENTFLAGS ({flags} \\*)] Flags permitted\r\n"
+        ));
+    } else if selecting {
+        lines.push_str("* OK [PERMANENTFLAGS ()] Flags permitted\r\n");
+    }
+    lines
 }
 
 impl ImapServer {
