@@ -30,7 +30,7 @@ fn toggle_root(event: &MouseEvent, name: &str, on: &str, off: Option<&str>) {
     let _ = (event, name, on, off);
 }
 
-/// The bar: `view` is "explore", "compare" or "console"; `title` says what is shown;
+/// The bar: `view` is "explore", "compare", "console" or "lessons"; `title` says what is shown;
 /// `extra` holds this page's own buttons, before Share (when there is something to share).
 pub fn topbar(
     view: &str,
@@ -51,6 +51,7 @@ pub fn topbar(
                 { link("./", "explore", "Explore") }
                 { link("compare.html", "compare", "POP3 vs IMAP") }
                 { link("console.html", "console", "Console") }
+                { link("lessons.html", "lessons", "Lessons") }
             </nav>
             <p class="topbar__scenario">{ title }</p>
             <nav class="topbar__actions" aria-label="Page">
