@@ -9,7 +9,7 @@ use postroom_sim::lesson::World;
 use yew::prelude::*;
 
 use crate::components::lesson::{
-    goal_panel, handin, intro, moves, picker, prediction, solution_panel,
+    goal_panel, handin, help_panel, intro, moves, picker, prediction, solution_panel,
 };
 use crate::components::{topbar, ComparisonView, ExplorerView};
 use crate::hooks::{use_keyboard, use_ticker};
@@ -145,8 +145,9 @@ fn lesson(
                 <p class="lesson__where"><a href="#">{ "◀ All lessons" }</a>{ format!(" · {}", open.lesson.level.label()) }</p>
                 { prediction(open, on) }
                 { solution_panel(open, on) }
-                { goal_panel(open, state.next_lesson(), on) }
+                { goal_panel(open, state.next_lesson()) }
                 { moves(open, on) }
+                { help_panel(open, on) }
             </aside>
             <div class="lesson__world">{ world }</div>
         </div>

@@ -1,6 +1,6 @@
 //! The goal as a list of items, ticked or open, after the moves so far; the move count
-//! against the solution's; hints one at a time; Reset and Show solution; the completion
-//! panel; and, while the solution is replayed, its moves one by one.
+//! against the solution's; the completion panel; hints one at a time, Reset and Show
+//! solution; and, while the solution is replayed, its moves one by one.
 
 use std::rc::Rc;
 
@@ -11,14 +11,13 @@ use super::{button, count};
 use crate::state::lesson::{LessonsAction, Open};
 
 /// `next` is the lesson after this one, for the completion panel.
-pub fn goal_panel(open: &Open, next: Option<&Rc<Lesson>>, on: &Callback<LessonsAction>) -> Html {
+pub fn goal_panel(open: &Open, next: Option<&Rc<Lesson>>) -> Html {
     let lesson = &open.lesson;
     let shown = open.view();
     let items = shown.goal(lesson);
     let ticked = items.iter().filter(|i| i.ticked).count();
     let moves = open.attempt.moves().len();
     let solution = lesson.solution.len();
-    let hints = lesson.hints.iter().take(open.hints);
     let done = open.complete() && open.solution.is_none();
     let (right, wrong) = open.score();
     html! {
@@ -56,20 +55,28 @@ pub fn goal_panel(open: &Open, next: Option<&Rc<Lesson>>, on: &Callback<LessonsA
                     </p>
                 </section>
             } } else { html!{} } }
-            <section class="hints" aria-labelledby="hints-title">
-                <h2 id="hints-title" class="visually-hidden">{ "Hints and help" }</h2>
-                { if open.hints > 0 { html! {
-                    <ol class="hints__list">{ for hints.map(|h| html! { <li>{ h }</li> }) }</ol>
-                } } else { html!{} } }
-                <div class="lesson__buttons">
-                    { button("lesson__button", "hint", html!{ format!("Hint ({} of {})", open.hints, lesson.hints.len()) },
-                        open.hints >= lesson.hints.len(), on, LessonsAction::Hint) }
-                    { button("lesson__button", "reset", html!{ "Reset" }, false, on, LessonsAction::Reset) }
-                    { button("lesson__button", "solution", html!{ "Show solution" }, open.solution.is_some(), on, LessonsAction::ShowSolution) }
-                    { button("lesson__button", "intro", html!{ "Intro" }, false, on, LessonsAction::Intro) }
-                </div>
-            </section>
         </>
+    }
+}
+
+/// Hints, one at a time; Reset, Show solution, and the intro again.
+pub fn help_panel(open: &Open, on: &Callback<LessonsAction>) -> Html {
+    let lesson = &open.lesson;
+    let hints = lesson.hints.iter().take(open.hints);
+    html! {
+        <section class="hints" aria-labelledby="hints-title">
+            <h2 id="hints-title" class="visually-hidden">{ "Hints and help" }</h2>
+            { if open.hints > 0 { html! {
+                <ol class="hints__list">{ for hints.map(|h| html! { <li>{ h }</li> }) }</ol>
+            } } else { html!{} } }
+            <div class="lesson__buttons">
+                { button("lesson__button", "hint", html!{ format!("Hint ({} of {})", open.hints, lesson.hints.len()) },
+                    open.hints >= lesson.hints.len(), on, LessonsAction::Hint) }
+                { button("lesson__button", "reset", html!{ "Reset" }, false, on, LessonsAction::Reset) }
+                { button("lesson__button", "solution", html!{ "Show solution" }, open.solution.is_some(), on, LessonsAction::ShowSolution) }
+                { button("lesson__button", "intro", html!{ "Intro" }, false, on, LessonsAction::Intro) }
+            </div>
+        </section>
     }
 }
 

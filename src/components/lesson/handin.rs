@@ -48,6 +48,7 @@ pub fn handin(
             </section>
             <section class="handin__teacher" aria-labelledby="teacher-title">
                 <h2 id="teacher-title" class="picker__heading">{ "For teachers" }</h2>
+                <p>{ "A lesson is a small JSON file: " }<a href="lessons/README.md" target="_blank">{ "how to write one" }</a>{ "." }</p>
                 <label class="handin__file">{ "Open a student's results file " }
                     <input type="file" accept=".json,application/json" data-control="results-file"
                         onchange={file_text(on, LessonsAction::OpenResults)} />

@@ -8,7 +8,7 @@ mod moves;
 mod picker;
 mod predict;
 
-pub use goal::{goal_panel, solution_panel};
+pub use goal::{goal_panel, help_panel, solution_panel};
 pub use handin::handin;
 pub use intro::intro;
 pub use moves::moves;

@@ -5,6 +5,7 @@ use yew::prelude::*;
 
 use postroom_sim::lesson::Level;
 
+use super::count;
 use crate::state::lesson::{Catalogue, LessonsState};
 
 pub fn picker(state: &LessonsState) -> Html {
@@ -28,7 +29,7 @@ pub fn picker(state: &LessonsState) -> Html {
             .map(|l| {
                 let saved = state.results.lessons.iter().find(|r| r.id == l.id);
                 let status = match saved {
-                    Some(r) if r.done => format!("Done in {} moves", r.moves),
+                    Some(r) if r.done => format!("Done in {}", count(r.moves as usize, "move", "moves")),
                     Some(_) => "Started".to_string(),
                     None => String::new(),
                 };
@@ -40,7 +41,7 @@ pub fn picker(state: &LessonsState) -> Html {
                             <span class="picker__title">{ &l.title }</span>
                             { if done { html! { <span class="visually-hidden">{ " (done)" }</span> } } else { html!{} } }
                         </a>
-                        <span class="picker__status">{ status }</span>
+                        { if status.is_empty() { html!{} } else { html! { <span class="picker__status">{ status }</span> } } }
                         <p class="picker__about">{ l.intro.first().map(|s| s.text.as_str()).unwrap_or_default() }</p>
                     </li>
                 }

@@ -189,7 +189,8 @@ pub fn download(name: &str, text: &str) {
     let _ = (name, text);
 }
 
-/// Moves the focus to the first element `selector` finds (the browser scrolls it into view).
+/// Moves the focus to the first element `selector` finds, at the top of the lesson's panel,
+/// without scrolling the page: the class keeps the diagram in view.
 pub fn focus(selector: &str) {
     #[cfg(target_arch = "wasm32")]
     {
@@ -200,7 +201,12 @@ pub fn focus(selector: &str) {
             .flatten()
             .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
         if let Some(el) = el {
-            let _ = el.focus();
+            let options = web_sys::FocusOptions::new();
+            options.set_prevent_scroll(true);
+            let _ = el.focus_with_options(&options);
+            if let Some(panel) = el.closest(".lesson__panel").ok().flatten() {
+                panel.set_scroll_top(0);
+            }
         }
     }
     #[cfg(not(target_arch = "wasm32"))]
