@@ -6,6 +6,7 @@ pub mod console;
 pub mod controls;
 pub mod explanation;
 pub mod explorer;
+pub mod lesson;
 pub mod mailbox_panel;
 pub mod menu;
 pub mod notices;

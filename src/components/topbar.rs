@@ -79,7 +79,7 @@ impl Switch {
     }
 }
 
-/// The bar: `view` is "explore", "compare" or "console"; `title` says what is shown;
+/// The bar: `view` is "explore", "compare", "console" or "lessons"; `title` says what is shown;
 /// `extra` holds this page's own buttons, before Share (when there is something to share).
 pub fn topbar(
     view: &str,
@@ -107,6 +107,7 @@ pub fn topbar(
                 { link("./", "explore", "Explore") }
                 { link("compare.html", "compare", "POP3 vs IMAP") }
                 { link("console.html", "console", "Console") }
+                { link("lessons.html", "lessons", "Lessons") }
             </nav>
             <p class="topbar__scenario">{ title }</p>
             <nav class="topbar__actions" aria-label="Page">

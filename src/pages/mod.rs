@@ -1,6 +1,7 @@
-//! The three pages, each its own module and HTML page: each holds one state and wires it to
+//! The pages, each its own module and HTML page: each holds one state and wires it to
 //! the components.
 
 pub mod compare;
 pub mod console;
 pub mod explorer;
+pub mod lessons;

@@ -5,6 +5,7 @@ pub mod compare;
 pub mod compose;
 pub mod console;
 pub mod explorer;
+pub mod lesson;
 pub mod playback;
 
 pub use playback::{Playback, PlaybackAction};

@@ -1,0 +1,107 @@
+//! The goal as a list of items, ticked or open, after the moves so far; the move count
+//! against the solution's; the completion panel; hints one at a time, Reset and Show
+//! solution; and, while the solution is replayed, its moves one by one.
+
+use std::rc::Rc;
+
+use postroom_sim::lesson::Lesson;
+use yew::prelude::*;
+
+use super::{button, count};
+use crate::state::lesson::{LessonsAction, Open};
+
+/// `next` is the lesson after this one, for the completion panel.
+pub fn goal_panel(open: &Open, next: Option<&Rc<Lesson>>) -> Html {
+    let lesson = &open.lesson;
+    let shown = open.view();
+    let items = shown.goal(lesson);
+    let ticked = items.iter().filter(|i| i.ticked).count();
+    let moves = open.attempt.moves().len();
+    let solution = lesson.solution.len();
+    let done = open.complete() && open.solution.is_none();
+    let (right, wrong) = open.score();
+    html! {
+        <>
+            <section class="goal" aria-labelledby="goal-title">
+                <h2 id="goal-title" class="panel__title">
+                    { if open.solution.is_some() { "Goal — in the solution" } else { "Goal" } }
+                    <span class="goal__count">{ format!(" · {ticked} of {}", items.len()) }</span>
+                </h2>
+                <ul class="goal__items">
+                    { for items.iter().map(|item| html! {
+                        <li class={classes!("goal__item", item.ticked.then_some("goal__item--ticked"))}>
+                            <span class="goal__mark" aria-hidden="true">{ if item.ticked { "✓" } else { "○" } }</span>
+                            <span>{ &item.label }</span>
+                            <span class="visually-hidden">{ if item.ticked { " (done)" } else { " (not yet)" } }</span>
+                        </li>
+                    }) }
+                </ul>
+                <p class="goal__moves">{ format!("Your moves: {moves} · the solution takes {solution}") }</p>
+            </section>
+            { if let Some(why) = &open.problem { html! {
+                <p class="lesson__problem" role="alert">{ why }</p>
+            } } else { html!{} } }
+            { if done { html! {
+                <section class="done" role="status" aria-labelledby="done-title">
+                    <h2 id="done-title" class="done__title">{ "✓ Lesson complete" }</h2>
+                    <p>{ format!("You took {}; the solution takes {}.", count(moves, "move", "moves"), solution) }
+                        { if moves <= solution { " As few as the solution!" } else { "" } }</p>
+                    { if right + wrong > 0 { html! { <p>{ format!("Predictions: {right} right, {wrong} wrong.") }</p> } } else { html!{} } }
+                    <p class="done__next">
+                        { if let Some(next) = next { html! {
+                            <a class="lesson__button lesson__button--main" href={format!("#lesson={}", next.id)}>{ format!("Next lesson: {} ▶", next.title) }</a>
+                        } } else { html!{} } }
+                        <a class="lesson__button" href="#">{ "All lessons" }</a>
+                    </p>
+                </section>
+            } } else { html!{} } }
+        </>
+    }
+}
+
+/// Hints, one at a time; Reset, Show solution, and the intro again.
+pub fn help_panel(open: &Open, on: &Callback<LessonsAction>) -> Html {
+    let lesson = &open.lesson;
+    let hints = lesson.hints.iter().take(open.hints);
+    html! {
+        <section class="hints" aria-labelledby="hints-title">
+            <h2 id="hints-title" class="visually-hidden">{ "Hints and help" }</h2>
+            { if open.hints > 0 { html! {
+                <ol class="hints__list">{ for hints.map(|h| html! { <li>{ h }</li> }) }</ol>
+            } } else { html!{} } }
+            <div class="lesson__buttons">
+                { button("lesson__button", "hint", html!{ format!("Hint ({} of {})", open.hints, lesson.hints.len()) },
+                    open.hints >= lesson.hints.len(), on, LessonsAction::Hint) }
+                { button("lesson__button", "reset", html!{ "Reset" }, false, on, LessonsAction::Reset) }
+                { button("lesson__button", "solution", html!{ "Show solution" }, open.solution.is_some(), on, LessonsAction::ShowSolution) }
+                { button("lesson__button", "intro", html!{ "Intro" }, false, on, LessonsAction::Intro) }
+            </div>
+        </section>
+    }
+}
+
+/// While the solution is replayed: its moves, the one just made, and the way back.
+pub fn solution_panel(open: &Open, on: &Callback<LessonsAction>) -> Html {
+    let Some(solution) = &open.solution else {
+        return html! {};
+    };
+    let moves = &open.lesson.solution;
+    html! {
+        <section class="solution" aria-labelledby="solution-title">
+            <h2 id="solution-title" class="panel__title">
+                { format!("The solution · {} of {} made", solution.at, count(moves.len(), "move", "moves")) }
+            </h2>
+            <ol class="solution__moves">
+                { for moves.iter().enumerate().map(|(i, m)| html! {
+                    <li class={classes!("solution__move", (i < solution.at).then_some("solution__move--made"))}
+                        aria-current={(i + 1 == solution.at).then_some("step")}>{ m.label() }</li>
+                }) }
+            </ol>
+            <div class="lesson__buttons">
+                { button("lesson__button", "solution-back", html!{ "◀ Undo a move" }, solution.at == 0, on, LessonsAction::SolutionStep(false)) }
+                { button("lesson__button lesson__button--main", "solution-next", html!{ "Next move ▶" }, solution.at >= moves.len(), on, LessonsAction::SolutionStep(true)) }
+                { button("lesson__button", "solution-close", html!{ "Back to my attempt" }, false, on, LessonsAction::CloseSolution) }
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,41 @@
+//! The lessons page's own parts: the picker, the intro, the goal and what the student may
+//! do, predictions, and the hand-in. Plain functions: props in, `LessonsAction`s out.
+
+mod goal;
+mod handin;
+mod intro;
+mod moves;
+mod picker;
+mod predict;
+
+pub use goal::{goal_panel, help_panel, solution_panel};
+pub use handin::handin;
+pub use intro::intro;
+pub use moves::moves;
+pub use picker::picker;
+pub use predict::prediction;
+
+use yew::prelude::*;
+
+use crate::state::lesson::LessonsAction;
+
+/// A button that sends `action`; `data-action` names it for tests.
+fn button(
+    class: &'static str,
+    name: &'static str,
+    label: Html,
+    disabled: bool,
+    on: &Callback<LessonsAction>,
+    action: LessonsAction,
+) -> Html {
+    let on = on.clone();
+    html! {
+        <button type="button" {class} data-action={name} {disabled}
+            onclick={move |_: MouseEvent| on.emit(action.clone())}>{ label }</button>
+    }
+}
+
+/// `n thing` or `n things`.
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}

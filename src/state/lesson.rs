@@ -1,0 +1,332 @@
+//! The lessons page's state: the lessons read from their files, the student's progress (the
+//! hand-in's own form), the lesson being played, and what a teacher opened (a results file's
+//! summary, or why a file cannot be used). Pure, no DOM: the page fetches and saves.
+
+mod open;
+mod progress;
+
+use std::rc::Rc;
+
+use postroom_sim::compare::Act;
+use postroom_sim::lesson::{ActCode, Lesson, Move, Results};
+use yew::Reducible;
+
+pub use open::{Feedback, Open, Solution};
+pub use progress::{encode_answers, read as read_saved, Answers, Saved};
+
+use super::compare::CompareAction;
+use super::PlaybackAction;
+
+/// One lesson file: the lesson, or why it cannot be read (its line and field).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub file: String,
+    pub lesson: Result<Rc<Lesson>, String>,
+}
+
+/// The lessons, as far as they are loaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Catalogue {
+    Loading,
+    Ready(Vec<Entry>),
+    /// The list of lessons could not be fetched.
+    Failed(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LessonsState {
+    pub catalogue: Catalogue,
+    /// Progress, kept as the results a student hands in.
+    pub results: Results,
+    pub answers: Answers,
+    /// The lesson being played.
+    pub open: Option<Rc<Open>>,
+    /// A lesson asked for (`#lesson=ID`) before the lessons were loaded.
+    wanted: Option<String>,
+    /// A warning under the bar: a lost save, an unknown lesson.
+    pub banner: Option<String>,
+    /// What a teacher opened: a results file's summary, or why a file cannot be used.
+    pub teacher: Option<Result<Vec<String>, String>>,
+    /// Playback speed in percent, as on the explorer.
+    pub speed: u32,
+    pub bytes: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum LessonsAction {
+    /// The lesson files: each name, and its text or why it could not be fetched.
+    Loaded(Vec<(String, Result<String, String>)>),
+    LoadFailed(String),
+    /// `#lesson=ID`: open this lesson (once the lessons are loaded).
+    Open(String),
+    /// Back to the list.
+    Close,
+    /// A teacher's lesson file, opened from disk or pasted.
+    OpenFile(String),
+    /// A student's results file, opened by a teacher.
+    OpenResults(String),
+    CloseTeacher,
+    SetName(String),
+    DismissBanner,
+    SetSpeed(u32),
+    ToggleBytes,
+    // In the open lesson:
+    NextSlide,
+    PreviousSlide,
+    /// Past the intro, to the lesson.
+    Start,
+    /// The intro again.
+    Intro,
+    Play(PlaybackAction),
+    /// The comparison's own controls, in a comparison lesson.
+    Compare(CompareAction),
+    Move(Move),
+    Hint,
+    Reset,
+    ShowSolution,
+    SolutionStep(bool),
+    CloseSolution,
+    Answer(usize),
+    DismissFeedback,
+}
+
+/// The lesson files an index lists, one name a line: `01-pressing-send.json`.
+pub fn index_files(index: &str) -> Vec<String> {
+    index
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.ends_with(".json") && !l.contains(['/', '\\']) && !l.starts_with('.'))
+        .map(str::to_string)
+        .collect()
+}
+
+/// What the address's fragment asks for: `#lesson=ID` a lesson, anything else the list.
+pub fn action_for_hash(hash: &str) -> LessonsAction {
+    match hash.strip_prefix("#lesson=") {
+        Some(id) if !id.is_empty() => LessonsAction::Open(id.to_string()),
+        _ => LessonsAction::Close,
+    }
+}
+
+impl LessonsState {
+    /// The page as it opens: lessons loading, progress as saved.
+    pub fn new(saved: Saved) -> Self {
+        LessonsState {
+            catalogue: Catalogue::Loading,
+            results: saved.results,
+            answers: saved.answers,
+            open: None,
+            wanted: None,
+            banner: saved.problem,
+            teacher: None,
+            speed: 100,
+            bytes: false,
+        }
+    }
+
+    /// The lessons that could be read, in the files' order.
+    pub fn lessons(&self) -> impl Iterator<Item = &Rc<Lesson>> {
+        let entries = match &self.catalogue {
+            Catalogue::Ready(entries) => entries.as_slice(),
+            _ => &[],
+        };
+        entries.iter().filter_map(|e| e.lesson.as_ref().ok())
+    }
+
+    /// Whether the student has met this lesson's goal.
+    pub fn done(&self, id: &str) -> bool {
+        self.results.lessons.iter().any(|l| l.id == id && l.done)
+    }
+
+    /// The lesson after the open one, for "Next lesson".
+    pub fn next_lesson(&self) -> Option<&Rc<Lesson>> {
+        let id = &self.open.as_ref()?.lesson.id;
+        self.lessons().skip_while(|l| l.id != *id).nth(1)
+    }
+
+    /// The file a student hands in, dated `today`.
+    pub fn hand_in(&self, today: &str) -> String {
+        let mut results = self.results.clone();
+        results.date = today.to_string();
+        results.to_json()
+    }
+
+    fn open_id(&mut self, id: &str) {
+        if self.open.as_ref().is_some_and(|o| o.lesson.id == id) {
+            return;
+        }
+        if self.catalogue == Catalogue::Loading {
+            self.wanted = Some(id.to_string());
+            return;
+        }
+        let lesson = self.lessons().find(|l| l.id == id).cloned();
+        match lesson {
+            Some(lesson) => self.start(lesson),
+            None => {
+                self.open = None;
+                self.banner = Some(format!(
+                    "There is no lesson “{id}” here. Choose one from the list."
+                ));
+            }
+        }
+    }
+
+    /// Opens `lesson` on its first slide, with the hints and answers saved for it.
+    fn start(&mut self, lesson: Rc<Lesson>) {
+        let saved = self.results.lessons.iter().find(|l| l.id == lesson.id);
+        let hints = saved.map_or(0, |s| usize::try_from(s.hints).unwrap_or(0));
+        let shown = saved.is_some_and(|s| s.solution_shown);
+        let answered = self.answers.get(&lesson.id).cloned().unwrap_or_default();
+        match Open::new(lesson, answered, hints, shown) {
+            Ok(open) => {
+                self.open = Some(Rc::new(open));
+                self.record();
+            }
+            Err(why) => {
+                self.open = None;
+                self.banner = Some(format!("This lesson cannot start: {why}"));
+            }
+        }
+    }
+
+    /// Keeps the open lesson's result and answers in the progress.
+    fn record(&mut self) {
+        let Some(open) = &self.open else {
+            return;
+        };
+        let id = &open.lesson.id;
+        let result = open.result(self.results.lessons.iter().find(|l| l.id == *id));
+        self.answers.insert(id.clone(), open.answered.clone());
+        self.results.record(result);
+    }
+
+    /// A lesson file a teacher opened: it joins the list (in place of one with its id) and
+    /// opens; a bad file is refused with its line and field.
+    fn open_file(&mut self, text: &str) {
+        match Lesson::parse(text) {
+            Ok(lesson) => {
+                let lesson = Rc::new(lesson);
+                let entry = Entry {
+                    file: "your file".into(),
+                    lesson: Ok(Rc::clone(&lesson)),
+                };
+                if let Catalogue::Ready(entries) = &mut self.catalogue {
+                    entries.retain(|e| e.lesson.as_ref().map_or(true, |l| l.id != lesson.id));
+                    entries.push(entry);
+                } else {
+                    self.catalogue = Catalogue::Ready(vec![entry]);
+                }
+                self.teacher = None;
+                self.open = None;
+                self.start(lesson);
+            }
+            Err(e) => {
+                self.teacher = Some(Err(format!("This lesson file cannot be used: {e}")));
+            }
+        }
+    }
+
+    /// An action inside the open lesson.
+    fn in_lesson(&mut self, action: LessonsAction) {
+        let Some(open) = self.open.as_mut() else {
+            return;
+        };
+        let open = Rc::make_mut(open);
+        // During the intro, the arrow keys (and a clicker) move through the slides.
+        let action = match (open.slide, action) {
+            (Some(_), LessonsAction::Play(PlaybackAction::Forward)) => LessonsAction::NextSlide,
+            (Some(_), LessonsAction::Play(PlaybackAction::Back)) => LessonsAction::PreviousSlide,
+            (Some(_), LessonsAction::Play(_)) => return,
+            (_, action) => action,
+        };
+        match action {
+            LessonsAction::NextSlide => open.next_slide(),
+            LessonsAction::PreviousSlide => open.previous_slide(),
+            LessonsAction::Intro => open.slide = Some(0),
+            LessonsAction::Start => open.slide = None,
+            LessonsAction::Play(action) => open.play(action),
+            LessonsAction::Compare(CompareAction::Step(action)) => open.play(action),
+            LessonsAction::Compare(CompareAction::Add(act)) => open.make(&Move::Act(ActCode(act))),
+            LessonsAction::Compare(CompareAction::ToggleKeep) => {
+                let keep = match open.view().world() {
+                    postroom_sim::lesson::World::Compare(c) => c.script.leave_on_server,
+                    _ => false,
+                };
+                open.make(&Move::Keep(!keep));
+            }
+            LessonsAction::Move(mv) => open.make(&mv),
+            LessonsAction::Hint => open.hint(),
+            LessonsAction::Reset => open.reset(),
+            LessonsAction::ShowSolution => open.show_solution(),
+            LessonsAction::SolutionStep(forward) => open.solution_step(forward),
+            LessonsAction::CloseSolution => open.close_solution(),
+            LessonsAction::Answer(option) => open.answer(option),
+            LessonsAction::DismissFeedback => open.feedback = None,
+            _ => {}
+        }
+        self.record();
+    }
+}
+
+/// What a comparison lesson's "add an action" offers: every action of the comparison.
+pub fn acts() -> impl Iterator<Item = (Move, String)> {
+    Act::ALL
+        .iter()
+        .map(|a| (Move::Act(ActCode(*a)), Move::Act(ActCode(*a)).label()))
+}
+
+impl Reducible for LessonsState {
+    type Action = LessonsAction;
+
+    fn reduce(self: Rc<Self>, action: LessonsAction) -> Rc<Self> {
+        let mut next = (*self).clone();
+        match action {
+            LessonsAction::Loaded(files) => {
+                let entries = files
+                    .into_iter()
+                    .map(|(file, text)| {
+                        let lesson = text.and_then(|t| {
+                            Lesson::parse(&t).map(Rc::new).map_err(|e| e.to_string())
+                        });
+                        Entry { file, lesson }
+                    })
+                    .collect();
+                next.catalogue = Catalogue::Ready(entries);
+                if let Some(id) = next.wanted.take() {
+                    next.open_id(&id);
+                }
+            }
+            LessonsAction::LoadFailed(why) => {
+                next.catalogue = Catalogue::Failed(why);
+                next.wanted = None;
+            }
+            LessonsAction::Open(id) => next.open_id(&id),
+            LessonsAction::Close => {
+                next.open = None;
+                next.wanted = None;
+            }
+            LessonsAction::OpenFile(text) => next.open_file(&text),
+            LessonsAction::OpenResults(text) => {
+                next.teacher = Some(
+                    Results::parse(&text)
+                        .map(|r| r.summary())
+                        .map_err(|e| format!("This results file cannot be read: {e}")),
+                );
+            }
+            LessonsAction::CloseTeacher => next.teacher = None,
+            LessonsAction::SetName(name) => next.results.name = name.chars().take(100).collect(),
+            LessonsAction::DismissBanner => next.banner = None,
+            LessonsAction::SetSpeed(speed) => next.speed = speed,
+            LessonsAction::ToggleBytes => next.bytes = !self.bytes,
+            other => next.in_lesson(other),
+        }
+        if next == *self {
+            self
+        } else {
+            Rc::new(next)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

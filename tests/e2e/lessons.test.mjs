@@ -1,0 +1,312 @@
+// End to end: the lessons page (lessons.html) in Debian's Chromium. Two lessons are played
+// through the page — one with the mouse (a prediction answered wrong, one right, a hint,
+// reset, the solution replayed, the goal met), one with the keyboard only — then the page is
+// reloaded (the lesson stays ticked), the results are downloaded and opened as a teacher, and
+// bad files and a corrupt save are shown to be harmless. Screenshots go to target/screenshots/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, readFile } from 'node:fs/promises';
+import { chromium } from 'playwright-core';
+import { serveDist } from './static-server.mjs';
+import { CHROMIUM, settle, seriousAxeViolations } from './support.mjs';
+
+const SHOTS = 'target/screenshots';
+let server;
+let browser;
+const problems = [];
+
+before(async () => {
+  server = await serveDist('dist');
+  await mkdir(SHOTS, { recursive: true });
+  browser = await chromium.launch(CHROMIUM);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+// A fresh browser on the projector's 1280×720 unless told otherwise.
+async function newPage(options = {}) {
+  const context = await browser.newContext({
+    viewport: options.viewport ?? { width: 1280, height: 720 },
+    colorScheme: options.colorScheme ?? 'light',
+    acceptDownloads: true,
+  });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+  return page;
+}
+
+async function openPicker(page) {
+  await page.goto(`${server.url}lessons.html`);
+  await page.waitForSelector('.picker__lesson');
+}
+
+const ticked = (page) => page.locator('.goal__item--ticked').count();
+const goalItems = (page) => page.locator('.goal__item').count();
+
+// The current arrow has finished its flight (at most 1.3 s): for screenshots.
+const landed = (page) => page.waitForTimeout(1500);
+
+// Steps to the end of what may be seen: the story stops before the reply asked about.
+async function toTheQuestion(page) {
+  await page.click('[data-action=last]');
+  await settle(page);
+  await page.waitForSelector('.predict--asking');
+}
+
+// The option whose text starts with `start`, or (with `not`) the first that does not.
+async function option(page, start, not = false) {
+  const texts = await page.locator('.predict__option').allInnerTexts();
+  const i = texts.findIndex((t) => t.trim().startsWith(start) !== not);
+  assert.ok(i >= 0, `no option ${not ? 'other than' : 'starting with'} ${start}: ${texts}`);
+  return page.locator(`.predict__option[data-option="${i}"]`);
+}
+
+test('the picker lists every lesson by level and passes axe', async () => {
+  const page = await newPage();
+  await openPicker(page);
+  assert.deepEqual(await page.locator('.picker__heading').allInnerTexts(),
+    ['Beginner', 'Intermediate', 'Advanced', 'Hand in', 'For teachers']);
+  assert.equal(await page.locator('.picker__lesson').count(), 12);
+  assert.equal(await page.locator('[data-view=lessons]').getAttribute('aria-current'), 'page');
+  assert.equal(await page.locator('.picker__lesson--done').count(), 0);
+  assert.deepEqual(await seriousAxeViolations(page), []);
+  await page.context().close();
+});
+
+test('a lesson with the mouse: hint, a wrong and a right prediction, the goal met, reset, the solution, and it stays ticked', async () => {
+  const page = await newPage();
+  await openPicker(page);
+  await page.click('a[href="#lesson=pressing-send"]');
+  await page.waitForSelector('.intro__card');
+  assert.match(await page.locator('.intro__where').innerText(), /Slide 1 of 4/);
+  assert.equal(await page.locator('.intro__rfc a').getAttribute('href'), 'https://www.rfc-editor.org/rfc/rfc4954#section-4');
+  for (let i = 0; i < 4; i++) await page.click('[data-action=next-slide]');
+  await page.waitForSelector('.goal');
+  assert.equal(await ticked(page), 0);
+  assert.equal(await goalItems(page), 4);
+
+  await page.click('[data-action=hint]');
+  await settle(page);
+  assert.match(await page.locator('.hints__list').innerText(), /EHLO reply/);
+  assert.match(await page.locator('[data-action=hint]').innerText(), /Hint \(1 of 2\)/);
+
+  // The move: untick "no STARTTLS". The goal ticks; the story stops before STARTTLS's reply.
+  await page.click('[data-form=faults] summary');
+  await page.click('[data-fault=no-tls]');
+  await settle(page);
+  assert.equal(await ticked(page), 4);
+  await toTheQuestion(page);
+  assert.match(await page.locator('.predict__question').innerText(), /receives “STARTTLS”\. What will it answer\?/);
+  assert.equal(await page.locator('.predict__option').count(), 4);
+  assert.equal(await page.locator('[data-action=step]').isDisabled(), true, 'the story waits');
+  // The reply is nowhere on the page yet.
+  assert.doesNotMatch(await page.locator('.transcript').innerText(), /Ready to start TLS/);
+  // As the class sees it: the top of the page (clicks above scrolled it to the controls).
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await landed(page);
+  await page.screenshot({ path: `${SHOTS}/lessons-prediction-1280x720.png` });
+
+  // Wrong: then the real reply, its explanation and its RFC.
+  await (await option(page, '220', true)).click();
+  await settle(page);
+  assert.match(await page.locator('.predict__verdict').innerText(), /Not quite/);
+  assert.match(await page.locator('.predict').innerText(), /The server answered: 220 2\.0\.0 Ready to start TLS/);
+  assert.equal(await page.locator('.predict__rfc a').getAttribute('href'), 'https://www.rfc-editor.org/rfc/rfc3207#section-4');
+  assert.match(await page.locator('.transcript__step--current').innerText(), /220 2\.0\.0 Ready to start TLS/);
+  await page.click('[data-action=continue]');
+
+  // Right: the AUTH reply.
+  await toTheQuestion(page);
+  assert.match(await page.locator('.predict__question').innerText(), /AUTH PLAIN/);
+  await (await option(page, '235')).click();
+  await settle(page);
+  assert.match(await page.locator('.predict__verdict').innerText(), /Right/);
+  await page.click('[data-action=continue]');
+  await page.click('[data-action=last]');
+  await settle(page);
+  assert.match(await page.locator('.done').innerText(), /Lesson complete[\s\S]*You took 1 move; the solution takes 1\. As few as the solution![\s\S]*Predictions: 1 right, 1 wrong/);
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await landed(page);
+  await page.screenshot({ path: `${SHOTS}/lessons-complete-1280x720.png` });
+  assert.deepEqual(await seriousAxeViolations(page), []);
+
+  // Reset: the fault is back and the goal open; what was learnt stays.
+  await page.click('[data-action=reset]');
+  await settle(page);
+  assert.equal(await ticked(page), 0);
+  assert.equal(await page.locator('.done').count(), 0);
+  assert.match(await page.locator('.goal__moves').innerText(), /Your moves: 0/);
+  assert.match(await page.locator('[data-action=hint]').innerText(), /1 of 2/);
+
+  // Show solution: its one move, replayed; the goal ticks in the solution; back to the attempt.
+  await page.click('[data-action=solution]');
+  await settle(page);
+  assert.match(await page.locator('.solution').innerText(), /0 of 1 move made[\s\S]*No more fault: no tls/i);
+  await page.click('[data-action=solution-next]');
+  await settle(page);
+  assert.match(await page.locator('#goal-title').innerText(), /in the solution · 4 of 4/i);
+  await page.click('[data-action=solution-close]');
+  await settle(page);
+  assert.equal(await ticked(page), 0);
+
+  // A reload: the lesson is in the address, and ticked in the list.
+  await page.reload();
+  await page.waitForSelector('.intro__card');
+  await page.click('.intro [data-action=skip-intro]');
+  await page.click('.lesson__where a');
+  await page.waitForSelector('.picker__lesson');
+  assert.equal(await page.locator('.picker__lesson--done').count(), 1);
+  assert.match(await page.locator('[data-lesson=pressing-send]').innerText(), /✓[\s\S]*Pressing Send[\s\S]*Done in 1 move/);
+  await page.screenshot({ path: `${SHOTS}/lessons-picker-1280x720.png` });
+
+  // The hand-in: download, then open it as a teacher.
+  await page.fill('[data-control=name]', 'Sam');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-action=download]')]);
+  assert.match(download.suggestedFilename(), /^postroom-results-\d{4}-\d{2}-\d{2}\.json$/);
+  const file = `${SHOTS}/../lessons-results.json`;
+  await download.saveAs(file);
+  const results = JSON.parse(await readFile(file, 'utf8'));
+  assert.equal(results.postroom_results, 1);
+  assert.equal(results.name, 'Sam');
+  const sent = results.lessons.find((l) => l.id === 'pressing-send');
+  assert.deepEqual(
+    [sent.done, sent.moves, sent.solution_moves, sent.predictions_right, sent.predictions_wrong, sent.hints, sent.solution_shown],
+    [true, 1, 1, 1, 1, 1, true]);
+
+  const teacher = await newPage();
+  await openPicker(teacher);
+  await teacher.setInputFiles('[data-control=results-file]', file);
+  await teacher.waitForSelector('[data-control=summary]');
+  const summary = await teacher.locator('[data-control=summary]').innerText();
+  assert.match(summary, /Sam, \d{4}-\d{2}-\d{2}: 1 of 1 lessons done; 1 of 2 predictions right\./);
+  assert.match(summary, /Pressing Send: done in 1 moves \(the solution takes 1\); predictions 1 right, 1 wrong; 1 hints; looked at the solution\./);
+  await teacher.screenshot({ path: `${SHOTS}/lessons-teacher-summary-1280x720.png`, fullPage: true });
+  await teacher.context().close();
+  await page.context().close();
+});
+
+test('a lesson with the keyboard only: open it, start it, make the move, answer both predictions', async () => {
+  const page = await newPage();
+  await openPicker(page);
+  // Tab to the lesson's link, as a keyboard user does.
+  for (let i = 0; i < 40; i++) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate(() => document.activeElement?.getAttribute('href')) === '#lesson=greylisting') break;
+  }
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('href')), '#lesson=greylisting');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('.intro__card');
+  // The arrow keys turn the slides, as a clicker does; then Tab to "Start the lesson".
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await settle(page);
+  assert.match(await page.locator('.intro__where').innerText(), /Slide 3 of 3/);
+  await tabTo(page, '[data-action=next-slide]');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('.goal');
+  assert.equal(await ticked(page), 1, 'the message reaches the laptop already');
+
+  // The faults: open the list, tick greylisting with Space.
+  await tabTo(page, '[data-form=faults] summary');
+  await page.keyboard.press('Enter');
+  await tabTo(page, '[data-fault=greylisting]');
+  await page.keyboard.press('Space');
+  await settle(page);
+  // The story stops before Bob's server answers the RCPT: the question takes the focus.
+  await page.waitForSelector('.predict--asking');
+  assert.equal(await page.evaluate(() => document.activeElement?.classList.contains('predict')), true);
+  assert.match(await page.locator('.predict__question').innerText(), /RCPT TO:<bob@example\.net>/);
+  await tabTo(page, '.predict__option', (t) => t.startsWith('451'));
+  await page.keyboard.press('Enter');
+  await settle(page);
+  assert.match(await page.locator('.predict__verdict').innerText(), /Right/);
+  // On to the next question: End goes as far as the story may be seen.
+  await tabTo(page, '[data-action=continue]');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('End');
+  await settle(page);
+  await page.waitForSelector('.predict--asking');
+  await tabTo(page, '.predict__option', (t) => t.startsWith('250'));
+  await page.keyboard.press('Enter');
+  await settle(page);
+  assert.match(await page.locator('.predict__verdict').innerText(), /Right/);
+  assert.equal(await ticked(page), 3);
+  assert.match(await page.locator('.done').innerText(), /Predictions: 2 right, 0 wrong/);
+  assert.deepEqual(await seriousAxeViolations(page), []);
+  await page.context().close();
+});
+
+// Presses Tab until the focus is on an element `selector` matches (and `text` accepts).
+async function tabTo(page, selector, text = () => true) {
+  for (let i = 0; i < 80; i++) {
+    await page.keyboard.press('Tab');
+    const hit = await page.evaluate(([sel]) => {
+      const el = document.activeElement;
+      return el && el.matches(sel) ? el.innerText.trim() : null;
+    }, [selector]);
+    if (hit !== null && text(hit)) return;
+  }
+  assert.fail(`Tab never reached ${selector}`);
+}
+
+test('a comparison lesson: add the action the goal needs', async () => {
+  const page = await newPage({ viewport: { width: 1920, height: 1080 } });
+  await page.goto(`${server.url}lessons.html#lesson=offline-and-back`);
+  await page.waitForSelector('.intro__card');
+  await page.click('[data-action=skip-intro]');
+  await page.waitForSelector('.compare__column');
+  // The comparison's own editor is not offered: the lesson's moves are.
+  assert.equal(await page.locator('.compare__toolbar').isVisible(), false);
+  assert.equal(await page.locator('.goal__item--ticked').count(), 1);
+  await page.click('[data-action=act] summary');
+  await page.click('.menu__item:has-text("comes back online") >> nth=0');
+  await settle(page);
+  assert.equal(await ticked(page), 5);
+  assert.match(await page.locator('.compare__outcome caption').innerText(), /After step 9 of 9/);
+  assert.match(await page.locator('.done').innerText(), /Lesson complete/);
+  await page.screenshot({ path: `${SHOTS}/lessons-compare-complete-1920x1080.png` });
+  assert.deepEqual(await seriousAxeViolations(page), []);
+  await page.context().close();
+});
+
+test('bad files, an unknown lesson and a corrupt save are reported, never a blank page', async () => {
+  const page = await newPage();
+  await openPicker(page);
+  const lesson = await readFile('static/lessons/10-greylisting.json', 'utf8');
+  // A bad lesson file pasted: the error names the field and the line.
+  await page.fill('[data-control=paste]', lesson.replace('{"fault": "greylisting"}', '{"fault": "meteor"}'));
+  await page.click('[data-action=paste-lesson]');
+  assert.match(await page.locator('[data-control=file-error]').innerText(),
+    /This lesson file cannot be used: line \d+, column \d+: in “solution\[0\]\.fault”: “meteor” is not a fault/);
+  await page.setInputFiles('[data-control=results-file]', { name: 'r.json', mimeType: 'application/json', buffer: Buffer.from('{"postroom_results": 1}') });
+  await page.waitForSelector('[data-control=file-error]:has-text("results file")');
+  // A good one opens as a lesson.
+  await page.fill('[data-control=paste]', lesson.replace('"id": "greylisting"', '"id": "my-greylisting"').replace('"title": "', '"title": "Mine: '));
+  await page.click('[data-action=paste-lesson]');
+  await page.waitForSelector('.intro__card');
+  assert.match(await page.locator('.intro__title').innerText(), /^Mine: /);
+  assert.match(page.url(), /#lesson=my-greylisting$/);
+  // An unknown lesson in the address: a message, and the list.
+  await page.goto(`${server.url}lessons.html#lesson=no-such-lesson`);
+  await page.waitForSelector('.picker__lesson');
+  assert.match(await page.locator('.banner--warning').innerText(), /no lesson “no-such-lesson”/);
+  // A corrupt save: a clear message and a fresh start.
+  await page.evaluate(() => localStorage.setItem('postroom.lessons.results', '{"postroom_results": 1, "date": "yesterday"'));
+  await page.reload();
+  await page.waitForSelector('.picker__lesson');
+  assert.match(await page.locator('.banner--warning').innerText(), /saved lesson progress could not be read .* start fresh/);
+  assert.equal(await page.locator('.picker__lesson--done').count(), 0);
+  await page.screenshot({ path: `${SHOTS}/lessons-corrupt-save-1280x720.png` });
+  await page.reload();
+  await page.waitForSelector('.picker__lesson');
+  assert.equal(await page.locator('.banner--warning').count(), 0, 'the broken save was replaced');
+  await page.context().close();
+});
+
+test('no page or console errors on the lessons page', () => {
+  assert.deepEqual(problems, []);
+});
