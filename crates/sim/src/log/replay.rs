@@ -130,10 +130,11 @@ fn server(log: &Log, now: Instant) -> (Box<dyn ServerSession>, MailStore) {
                 .client_lines()
                 .iter()
                 .any(|l| l.to_ascii_uppercase().starts_with("AUTH "));
+            // A domain of its own: every recipient in the log is someone else's, and taken.
             let mut config = if auth {
-                smtp::ServerConfig::submission("mx.example.net", "example.net")
+                smtp::ServerConfig::submission("postroom.invalid", "postroom.invalid")
             } else {
-                smtp::ServerConfig::new("mx.example.net", "example.net")
+                smtp::ServerConfig::new("postroom.invalid", "postroom.invalid")
             };
             config.tls = TlsPolicy::Offered;
             config.accept_remote = true;
@@ -193,6 +194,14 @@ impl Log {
                 break;
             }
             let state = server.state_name().to_string();
+            if unit.kind == Kind::Message && state != smtp::ServerState::ReceivingData.as_str() {
+                replay.stopped = Some(
+                    "Postroom's server did not ask for the message where the log's server did, \
+                     so the replay stops."
+                        .into(),
+                );
+                break;
+            }
             now = now + Duration::from_secs(1);
             server.handle_input(now, &unit.bytes, &mut store);
             let lines = answer(server.as_mut());

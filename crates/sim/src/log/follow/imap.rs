@@ -92,6 +92,35 @@ fn through_literal<'a>(left: &mut u64, line: &'a [u8]) -> Option<&'a [u8]> {
     Some(line.get(skip..).unwrap_or_default())
 }
 
+/// The lines of a unit that begin a response or a command (the literals' octets and what
+/// follows a literal on its line left out): where tags and names are read.
+pub(crate) fn line_starts(bytes: &[u8]) -> Vec<&[u8]> {
+    let mut starts = Vec::new();
+    let mut left = 0;
+    let mut continues = false;
+    for line in bytes.split_inclusive(|&b| b == b'\n') {
+        let rest = if left > 0 || continues {
+            through_literal(&mut left, line)
+        } else {
+            starts.push(text(line));
+            Some(line)
+        };
+        // Inside a literal, or just after one that ended with a line's end, the response
+        // goes on; after a line with no literal announced, a new one starts.
+        continues = match rest {
+            None => true,
+            Some(r) => match literal(text(r)) {
+                Some((n, _)) => {
+                    left = n;
+                    true
+                }
+                None => false,
+            },
+        };
+    }
+    starts
+}
+
 impl Imap {
     fn finish_client(&mut self, b: &mut Builder) {
         let first = b
@@ -277,6 +306,20 @@ mod tests {
         assert_eq!(literal(b"bob {6+}"), Some((6, false)));
         assert_eq!(literal(b"{}"), None);
         assert_eq!(literal(b"a {99999999999999999999}"), None);
+    }
+
+    #[test]
+    fn literal_octets_are_not_lines_of_their_own() {
+        let unit =
+            b"* 1 FETCH (BODY[] {12}\r\na1 OK done\r\n)\r\n* 2 FETCH (FLAGS ())\r\na1 OK\r\n";
+        assert_eq!(
+            line_starts(unit),
+            [
+                &b"* 1 FETCH (BODY[] {12}"[..],
+                b"* 2 FETCH (FLAGS ())",
+                b"a1 OK"
+            ]
+        );
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! far does. What the log leaves out becomes a note in its place, and the narrator is kept
 //! in step as if it had been there.
 
-mod imap;
+pub(crate) mod imap;
 mod pop3;
 mod smtp;
 

@@ -7,6 +7,7 @@ use postroom_proto::imap::{decode, State};
 use postroom_proto::RfcRef;
 
 use super::{shown, starts_midway, waiting, FindingKind as F, Findings, TlsWatch};
+use crate::log::follow::imap::line_starts;
 use crate::log::follow::{Kind, Unit};
 
 const RFC: u16 = 9051;
@@ -91,7 +92,11 @@ fn command(s: &mut Session, units: &[Unit], i: usize, found: &mut Findings) {
     let (tag, cmd) = match decode::command(&whole) {
         Ok(parsed) => parsed,
         Err(e) => {
-            let (title, why, section) = if e.tag.is_none() {
+            let mut tagged = b"a1 ".to_vec();
+            tagged.extend_from_slice(&whole);
+            let (title, why, section) = if decode::command(&tagged).is_ok() {
+                (format!("A command without its tag: {}", shown(unit)), "Every command starts with a tag the client chooses (\"a1 SELECT INBOX\"): the server takes the first word for the tag and answers BAD.".to_string(), "2.2.1")
+            } else if e.tag.is_none() {
                 (
                     "A line that is not an IMAP command".to_string(),
                     "Every command starts with a tag the client chooses, then the command's name."
@@ -159,7 +164,7 @@ fn command(s: &mut Session, units: &[Unit], i: usize, found: &mut Findings) {
 
 fn responses(s: &mut Session, i: usize, unit: &Unit, found: &mut Findings) {
     let at = Some((i, unit));
-    for line in unit.text_lines() {
+    for line in line_starts(&unit.bytes) {
         let mut words = line.splitn(3, |&b| b == b' ');
         let first = words.next().unwrap_or_default();
         let second = words.next().unwrap_or_default().to_ascii_uppercase();
