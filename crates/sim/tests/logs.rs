@@ -592,3 +592,36 @@ fn a_megabyte_log_is_read_whole_and_a_longer_one_is_cut_with_a_notice() {
     assert_eq!(steps, MAX_LINES);
     assert!(log.notices.iter().any(|n| n.contains("20000 lines")));
 }
+
+#[test]
+fn twenty_thousand_lines_of_anything_are_read_in_time() {
+    let many = |line: &dyn Fn(usize) -> String| -> String {
+        (0..MAX_LINES).map(|i| line(i) + "\n").collect()
+    };
+    let logs = [
+        // Commands piling up with no answer: the client's state counts them.
+        many(&|i| format!("C: a{i} SELECT INBOX")),
+        many(&|_| "C: MAIL FROM:<a@example.org>".to_string()),
+        many(&|_| "C: PASS secret".to_string()),
+        // A server that never completes: one long response.
+        format!("S: * OK hi\n{}", many(&|i| format!("S: * {i} EXISTS"))),
+        format!("S: 220 hi\n{}", many(&|_| "S: 250-PIPELINING".to_string())),
+        // A session tag or a process per line.
+        many(&|i| format!("[smtp #{i}] C: NOOP")),
+        many(&|i| format!("Dec 04 host postfix/smtpd[{i}]: < x[1.2.3.4]: NOOP")),
+        // Literals that announce more than there is.
+        many(&|i| format!("C: a{i} APPEND INBOX {{99999999999}}")),
+        // One line of a megabyte.
+        format!("S: 220 {}\n", "x".repeat(999_000)),
+    ];
+    for text in &logs {
+        let started = Clock::now();
+        let log = read(text, &Options::default());
+        if let Ok(log) = &log {
+            log.timeline(false);
+            log.replay();
+        }
+        let elapsed = started.elapsed();
+        assert!(elapsed.as_secs() < 5, "{elapsed:?} for {}", &text[..40]);
+    }
+}

@@ -3,6 +3,8 @@
 //! client it is the other way round. A mail log holds many sessions, one per process;
 //! every other Postfix line is read as a note.
 
+use std::collections::BTreeSet;
+
 use super::record::{numbered, Parsed, Side};
 
 /// One line of a Postfix log: the process (`postfix/smtpd[18467]`) and what follows it.
@@ -44,10 +46,11 @@ fn exchange(rest: &str) -> Option<(char, &str)> {
 pub(crate) fn parse(text: &str, session: usize) -> Parsed {
     let mut parsed = Parsed::new();
     // Sessions: the smtpd and smtp processes that exchanged lines, in order of appearance.
+    let mut seen = BTreeSet::new();
     for (_, line) in numbered(text) {
         if let Some((process, rest)) = process(line) {
             let speaks = matches!(daemon(process), "smtpd" | "smtp") && exchange(rest).is_some();
-            if speaks && !parsed.sessions.iter().any(|s| s == process) {
+            if speaks && seen.insert(process) {
                 parsed.sessions.push(process.to_string());
             }
         }

@@ -172,6 +172,12 @@ impl Log {
             Protocol::Imap => RfcRef::new(9051, "3"),
             _ => RfcRef::new(5321, "4.1.4"),
         };
+        let mut judged = vec![false; self.units.len()];
+        for unit in self.findings.iter().filter_map(|f| f.unit) {
+            if let Some(j) = judged.get_mut(unit) {
+                *j = true;
+            }
+        }
         let mut replay = Replay {
             lines: Vec::new(),
             findings: Vec::new(),
@@ -206,7 +212,7 @@ impl Log {
             server.handle_input(now, &unit.bytes, &mut store);
             let lines = answer(server.as_mut());
             let last = lines.last().cloned().unwrap_or_default();
-            let judged = self.findings.iter().any(|f| f.unit == Some(i));
+            let judged = judged.get(i).copied().unwrap_or(true);
             if unit.kind == Kind::Command && out_of_sequence(self.protocol(), &last) && !judged {
                 replay.findings.push(Finding {
                     kind: FindingKind::Replay,

@@ -4,6 +4,8 @@
 //! `[TLS]` inside TLS, `--` for what happened, `; …` after a client line for its meaning
 //! and `... (n more lines)` for lines left out.
 
+use std::collections::BTreeSet;
+
 use super::record::{numbered, with_crlf, Parsed, Record, Side};
 
 /// `[smtp #1] ` at the start: the session's tag and the rest.
@@ -42,9 +44,10 @@ fn more_lines(text: &str) -> Option<usize> {
 pub(crate) fn parse(text: &str, session: usize) -> Parsed {
     let mut parsed = Parsed::new();
     // A bridge transcript holds many sessions: the tags, in order of first appearance.
+    let mut seen = BTreeSet::new();
     for (_, line) in numbered(text) {
         if let Some((tag, _)) = session_tag(line) {
-            if !parsed.sessions.iter().any(|s| s == tag) {
+            if seen.insert(tag) {
                 parsed.sessions.push(tag.to_string());
             }
         }

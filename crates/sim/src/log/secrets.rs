@@ -188,10 +188,15 @@ fn login(units: &[Unit], i: usize) -> Option<Secret> {
 
 /// A part of a LOGIN sent after a "+": it may carry the password.
 fn login_rest(units: &[Unit], i: usize) -> Option<Secret> {
+    // The command is a few units back (a part, a "+", a part…); no further.
     let start = units
         .iter()
         .take(i)
-        .rposition(|u| u.kind == Kind::Command)?;
+        .enumerate()
+        .rev()
+        .take(8)
+        .find(|(_, u)| u.kind == Kind::Command)
+        .map(|(j, _)| j)?;
     let command = units.get(start)?;
     let name = line(command).to_ascii_uppercase();
     if name.split(' ').nth(1) != Some("LOGIN") {

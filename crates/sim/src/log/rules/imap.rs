@@ -38,6 +38,10 @@ struct Session {
     state: State,
     /// Commands sent and not completed, by tag: name and unit.
     pending: BTreeMap<String, (String, usize)>,
+    /// How many of them select a mailbox, log in, or log in with SASL.
+    selecting: usize,
+    logging_in: usize,
+    authenticating: usize,
     /// A "+" is expected: a synchronising literal, AUTHENTICATE or IDLE waits for one.
     awaiting_plus: bool,
     logout: bool,
@@ -51,16 +55,41 @@ struct Session {
 impl Session {
     /// The state the client could count on when sending: pending commands taken as done.
     fn hoped(&self) -> State {
-        let names = || self.pending.values().map(|(n, _)| n.as_str());
-        if names().any(|n| n == "SELECT" || n == "EXAMINE") {
+        if self.selecting > 0 {
             State::Selected
-        } else if self.state == State::NotAuthenticated
-            && names().any(|n| n == "LOGIN" || n == "AUTHENTICATE")
-        {
+        } else if self.state == State::NotAuthenticated && self.logging_in > 0 {
             State::Authenticated
         } else {
             self.state
         }
+    }
+
+    fn count(&mut self, name: &str, up: bool) {
+        let change = |n: &mut usize| *n = if up { *n + 1 } else { n.saturating_sub(1) };
+        match name {
+            "SELECT" | "EXAMINE" => change(&mut self.selecting),
+            "LOGIN" => change(&mut self.logging_in),
+            "AUTHENTICATE" => {
+                change(&mut self.logging_in);
+                change(&mut self.authenticating);
+            }
+            _ => {}
+        }
+    }
+
+    /// A command sent with `tag`.
+    fn sent(&mut self, tag: String, name: String, unit: usize) {
+        self.count(&name, true);
+        if let Some((old, _)) = self.pending.insert(tag, (name, unit)) {
+            self.count(&old, false);
+        }
+    }
+
+    /// The command with `tag` completed.
+    fn completed(&mut self, tag: &str) -> Option<String> {
+        let (name, _) = self.pending.remove(tag)?;
+        self.count(&name, false);
+        Some(name)
     }
 }
 
@@ -114,7 +143,7 @@ fn command(s: &mut Session, units: &[Unit], i: usize, found: &mut Findings) {
             };
             found.add(F::Unreadable, at, title, why, RfcRef::new(RFC, section));
             if let Some(tag) = e.tag {
-                s.pending.insert(tag, (String::new(), i));
+                s.sent(tag, String::new(), i);
             }
             return;
         }
@@ -159,7 +188,7 @@ fn command(s: &mut Session, units: &[Unit], i: usize, found: &mut Findings) {
     s.awaiting_plus = matches!(name.as_str(), "AUTHENTICATE" | "IDLE" | "APPEND")
         || (last.ends_with(b"}") && !last.ends_with(b"+}"));
     s.logout |= name == "LOGOUT";
-    s.pending.insert(tag, (name, i));
+    s.sent(tag, name, i);
 }
 
 fn responses(s: &mut Session, i: usize, unit: &Unit, found: &mut Findings) {
@@ -190,7 +219,7 @@ fn responses(s: &mut Session, i: usize, unit: &Unit, found: &mut Findings) {
         }
         let tag = String::from_utf8_lossy(first).into_owned();
         let ok = second == b"OK";
-        let Some((name, _)) = s.pending.remove(&tag) else {
+        let Some(name) = s.completed(&tag) else {
             if s.spoke {
                 found.add(F::Contradiction, at, format!("A completion for tag {tag}, which no command carries"), "A tagged response completes the command the client sent with that tag; this tag is not one of a command waiting for its completion.", RfcRef::new(RFC, "2.2.2"));
             } else if ok {
@@ -246,6 +275,9 @@ pub(super) fn check(units: &[Unit], left_open: bool) -> (Findings, Vec<(String, 
             State::NotAuthenticated
         },
         pending: BTreeMap::new(),
+        selecting: 0,
+        logging_in: 0,
+        authenticating: 0,
         awaiting_plus: false,
         logout: false,
         bye: false,
@@ -264,13 +296,16 @@ pub(super) fn check(units: &[Unit], left_open: bool) -> (Findings, Vec<(String, 
             }
             Kind::Continuation => {
                 // An answer to a challenge may get another.
-                s.awaiting_plus = s.pending.values().any(|(n, _)| n == "AUTHENTICATE");
+                s.awaiting_plus = s.authenticating > 0;
             }
             Kind::Reply => responses(&mut s, i, unit, &mut found),
             Kind::Message | Kind::Note => {}
         }
-        let asked: Vec<&str> = s.pending.values().map(|(n, _)| n.as_str()).collect();
-        states.push((waiting(&asked), s.state.as_str().to_string()));
+        let first = s.pending.values().next().map(|(n, _)| n.as_str());
+        states.push((
+            waiting(first, s.pending.len()),
+            s.state.as_str().to_string(),
+        ));
     }
     let spoke = units.iter().any(|u| u.kind == Kind::Command);
     if !s.logout && !s.bye && spoke && !left_open {

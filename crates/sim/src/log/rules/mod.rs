@@ -168,12 +168,12 @@ pub(crate) fn check(protocol: Protocol, units: &mut [Unit], ending: Ending) -> V
     found.list
 }
 
-/// The client's state in words: what it waits for.
-pub(super) fn waiting(answers: &[&str]) -> String {
-    match answers {
-        [] => "ready to send".to_string(),
-        [one] => format!("waiting for the answer to {one}"),
-        many => format!("waiting for {} answers (pipelined)", many.len()),
+/// The client's state in words: what it waits for (`first` of `count` answers).
+pub(super) fn waiting(first: Option<&str>, count: usize) -> String {
+    match (first, count) {
+        (None, _) | (_, 0) => "ready to send".to_string(),
+        (Some(one), 1) => format!("waiting for the answer to {one}"),
+        (_, many) => format!("waiting for {many} answers (pipelined)"),
     }
 }
 

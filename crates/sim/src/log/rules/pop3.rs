@@ -17,6 +17,8 @@ struct Session {
     greeted: bool,
     state: State,
     user_ok: bool,
+    /// USER commands sent whose answers have not come.
+    users_asked: usize,
     /// A login command was sent and its answer has not come.
     logging_in: bool,
     /// Messages marked with DELE, by number.
@@ -123,6 +125,7 @@ fn command(s: &mut Session, i: usize, unit: &Unit, found: &mut Findings) -> Opti
     match &cmd {
         Command::Stls => s.tls.ask(),
         Command::Quit => s.quit = true,
+        Command::User(_) => s.users_asked += 1,
         c if is_login(c) => s.logging_in = true,
         _ => {}
     }
@@ -158,7 +161,10 @@ fn response(s: &mut Session, i: usize, unit: &Unit, found: &mut Findings) {
         }
     }
     match &cmd {
-        Command::User(_) => s.user_ok = r.ok,
+        Command::User(_) => {
+            s.user_ok = r.ok;
+            s.users_asked = s.users_asked.saturating_sub(1);
+        }
         c if is_login(c) => {
             s.logging_in = false;
             if r.ok {
@@ -210,6 +216,7 @@ pub(super) fn check(units: &[Unit], left_open: bool) -> (Findings, Vec<(String, 
             State::Authorization
         },
         user_ok: false,
+        users_asked: 0,
         logging_in: false,
         deleted: BTreeSet::new(),
         quit: false,
@@ -230,12 +237,14 @@ pub(super) fn check(units: &[Unit], left_open: bool) -> (Findings, Vec<(String, 
             Kind::Reply => response(&mut s, i, unit, &mut found),
             Kind::Message | Kind::Note => {}
         }
-        let asked: Vec<&str> = s
+        let first = s
             .pending
-            .iter()
-            .map(|c| c.as_ref().map_or("an unreadable line", Command::keyword))
-            .collect();
-        states.push((waiting(&asked), s.state.as_str().to_string()));
+            .front()
+            .map(|c| c.as_ref().map_or("an unreadable line", Command::keyword));
+        states.push((
+            waiting(first, s.pending.len()),
+            s.state.as_str().to_string(),
+        ));
     }
     let spoke = units.iter().any(|u| u.kind == Kind::Command);
     if !s.quit && spoke && !left_open {

@@ -316,8 +316,11 @@ pub(super) fn check(units: &[Unit], left_open: bool) -> (Findings, Vec<(String, 
             Kind::Reply => reply(&mut s, i, unit, &mut found),
             Kind::Note => s.handshake &= !unit.encrypted,
         }
-        let asked: Vec<&str> = s.pending.iter().map(|a| a.name()).collect();
-        states.push((waiting(&asked), s.state().as_str().to_string()));
+        let first = s.pending.front().map(|a| a.name());
+        states.push((
+            waiting(first, s.pending.len()),
+            s.state().as_str().to_string(),
+        ));
     }
     let spoke = units.iter().any(|u| u.kind == Kind::Command);
     if !s.quit && spoke && !left_open {
