@@ -56,13 +56,14 @@ fn kinds(log: &Log) -> Vec<FindingKind> {
 fn every_fixture_reads_into_its_commands_and_replies_with_no_finding() {
     use Format::*;
     use Protocol::{Imap, Pop3, Smtp};
-    let expected: [(&str, Format, Protocol, usize, usize); 26] = [
+    let expected: [(&str, Format, Protocol, usize, usize); 27] = [
         ("swaks-smtp.log", Swaks, Smtp, 5, 7),
         ("swaks-submission-starttls.log", Swaks, Smtp, 8, 10),
         ("swaks-submission-pipelining.log", Swaks, Smtp, 6, 10),
         ("swaks-unknown-recipient.log", Swaks, Smtp, 4, 5),
         ("swaks-postfix.log", Swaks, Smtp, 5, 7),
         ("curl-smtp.log", Curl, Smtp, 4, 6),
+        ("curl-submission-starttls.log", Curl, Smtp, 7, 10),
         ("curl-pop3.log", Curl, Pop3, 3, 5),
         ("curl-imap.log", Curl, Imap, 4, 5),
         ("python-smtplib-starttls.log", Python, Smtp, 8, 9),
@@ -245,12 +246,13 @@ fn an_unrecognised_paste_says_what_is_understood_and_what_could_not_be_read() {
 
 #[test]
 fn passwords_and_sasl_payloads_are_hidden_until_revealed() {
-    let cases: [(&str, &[&str]); 6] = [
+    let cases: [(&str, &[&str]); 7] = [
         ("swaks-submission-starttls.log", &["AGFsaWNlAHNlY3JldA=="]),
         ("swaks-submission-pipelining.log", &["YWxpY2U=", "c2VjcmV0"]),
         ("telnet-pop3.log", &["PASS secret"]),
         ("python-imaplib.log", &["\"secret\""]),
         ("curl-imap.log", &["AGJvYgBzZWNyZXQ="]),
+        ("curl-submission-starttls.log", &["AGFsaWNlAHNlY3JldA=="]),
         ("curl-pop3.log", &["AGJvYgBzZWNyZXQ="]),
     ];
     for (name, secrets) in cases {

@@ -28,6 +28,9 @@ fn is_progress(line: &str) -> bool {
 pub(crate) fn parse(text: &str) -> Parsed {
     let mut parsed = Parsed::new();
     parsed.shows_handshakes = true;
+    // Inside TLS, curl traces every TLS record as `[n bytes data]`: they are no data of the
+    // dialogue left out.
+    let mut tls = false;
     for (number, line) in numbered(text) {
         if let Some(rest) = line
             .strip_prefix("> ")
@@ -43,6 +46,7 @@ pub(crate) fn parse(text: &str) -> Parsed {
             let info = rest.trim_start();
             if info.contains("TLS handshake") || info.starts_with("SSL connection using") {
                 parsed.handshake(number, info);
+                tls = true;
             }
             if let Some(size) = info
                 .strip_prefix("Found ")
@@ -62,6 +66,8 @@ pub(crate) fn parse(text: &str) -> Parsed {
                 parsed.ending = Ending::Unknown;
             }
             parsed.note(number, info);
+        } else if tls && (line.starts_with("} [") || line.starts_with("{ [")) {
+            parsed.note(number, line);
         } else if let Some(size) = line.strip_prefix("} ").and_then(data_size) {
             parsed.records.push(Record::Omitted {
                 side: Side::Client,
