@@ -495,6 +495,17 @@ fn lines_the_decoders_refuse() {
     assert!(titles(&log).contains(&"A command without its tag: SELECT INBOX".to_string()));
     let log = seeded("telnet-pop3.log", &[("+OK 8 2288", "+YES 8 2288")]);
     assert_eq!(log.findings[0].kind, FindingKind::Unreadable);
+    // A finding never shows a secret.
+    let log = seeded(
+        "swaks-submission-starttls.log",
+        &[("AUTH PLAIN AGFs", "AUTH PLAIN !AGFs")],
+    );
+    assert_eq!(log.findings[0].kind, FindingKind::Unreadable);
+    assert!(
+        log.findings.iter().all(|f| !f.title.contains("AGFs")),
+        "{:#?}",
+        log.findings
+    );
 }
 
 #[test]

@@ -21,7 +21,7 @@ fn telnet_noise(line: &str) -> bool {
 
 /// Lines openssl s_client prints itself, outside its summary blocks.
 fn s_client_noise(line: &str) -> bool {
-    const STARTS: [&str; 11] = [
+    const STARTS: [&str; 10] = [
         "CONNECTED(",
         "depth=",
         "verify error:",
@@ -32,9 +32,8 @@ fn s_client_noise(line: &str) -> bool {
         "KEYUPDATE",
         "read:errno=",
         "closed",
-        "---",
     ];
-    STARTS.iter().any(|s| line.starts_with(s)) || is_openssl_error(line)
+    STARTS.iter().any(|s| line.starts_with(s)) || line == "---" || is_openssl_error(line)
 }
 
 /// `80CB5626427F0000:error:0A000126:SSL routines:…`

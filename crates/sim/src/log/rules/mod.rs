@@ -177,9 +177,11 @@ pub(super) fn waiting(first: Option<&str>, count: usize) -> String {
     }
 }
 
-/// The unit's text without its line ends, for messages.
+/// The unit's first line for a finding's title, its secret hidden.
 pub(super) fn shown(unit: &Unit) -> String {
-    let first = unit.text_lines().next().unwrap_or_default();
+    let bytes = unit.secret.as_ref().map_or(&unit.bytes, |s| &s.masked);
+    let first = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
+    let first = first.strip_suffix(b"\r").unwrap_or(first);
     let text = String::from_utf8_lossy(first);
     let mut short: String = text.chars().take(60).collect();
     if text.chars().count() > 60 {
