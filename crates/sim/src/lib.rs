@@ -14,6 +14,7 @@ mod drive;
 pub mod fault_marks;
 pub mod host;
 pub mod lesson;
+pub mod log;
 mod narration;
 mod net;
 mod recorder;

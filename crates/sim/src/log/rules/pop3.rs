@@ -1,0 +1,274 @@
+//! POP3's rules: the AUTHORIZATION and TRANSACTION states and which commands each allows
+//! (RFC 1939 §§3–7), STLS (RFC 2595 §4), AUTH's challenges (RFC 5034 §4), and the UPDATE
+//! state that only QUIT reaches (RFC 1939 §6).
+
+use std::collections::{BTreeSet, VecDeque};
+
+use postroom_proto::pop3::{decode, Command, State};
+use postroom_proto::RfcRef;
+
+use super::{first_on_wire, shown, starts_midway, waiting, FindingKind as F, Findings, TlsWatch};
+use crate::log::follow::{Kind, Unit};
+
+#[derive(Debug)]
+struct Session {
+    /// For each response still to come, the command it answers (None: unreadable).
+    pending: VecDeque<Option<Command>>,
+    greeted: bool,
+    state: State,
+    user_ok: bool,
+    /// USER commands sent whose answers have not come.
+    users_asked: usize,
+    /// A login command was sent and its answer has not come.
+    logging_in: bool,
+    /// Messages marked with DELE, by number.
+    deleted: BTreeSet<u32>,
+    quit: bool,
+    tls: TlsWatch,
+}
+
+const RFC: u16 = 1939;
+
+fn is_login(cmd: &Command) -> bool {
+    matches!(
+        cmd,
+        Command::Pass(_) | Command::Apop { .. } | Command::Auth { .. }
+    )
+}
+
+/// The message a command names, where it names one.
+fn message(cmd: &Command) -> Option<u32> {
+    match cmd {
+        Command::Retr(n) | Command::Dele(n) | Command::Top { msg: n, .. } => Some(*n),
+        Command::List(n) | Command::Uidl(n) => *n,
+        _ => None,
+    }
+}
+
+fn command(s: &mut Session, i: usize, unit: &Unit, found: &mut Findings) -> Option<Command> {
+    let at = Some((i, unit));
+    let line = unit.text_lines().next().unwrap_or_default();
+    let cmd = match decode::command(line) {
+        Ok(cmd) => cmd,
+        Err(e) => {
+            let (title, why) = match e {
+                decode::CommandError::Unknown => (
+                    format!("A command POP3's decoder does not know: {}", shown(unit)),
+                    "The engine's decoder knows RFC 1939's commands, CAPA, STLS and AUTH. This may be an extension or a typo; the server answers -ERR.".to_string(),
+                ),
+                decode::CommandError::Syntax(usage) => (
+                    format!("Arguments POP3's decoder refuses: {}", shown(unit)),
+                    format!("The command is written {usage}; the server answers -ERR."),
+                ),
+            };
+            found.add(F::Unreadable, at, title, why, RfcRef::new(RFC, "3"));
+            return None;
+        }
+    };
+    let order = |found: &mut Findings, title: String, why: &str, rule| {
+        found.add(F::OutOfSequence, at, title, why, rule);
+    };
+    let word = cmd.keyword();
+    if s.quit {
+        order(
+            found,
+            format!("{word} after QUIT"),
+            "After QUIT the server answers and closes the connection: nothing more is read.",
+            RfcRef::new(RFC, "6"),
+        );
+    }
+    let authorizing = s.state == State::Authorization && !s.logging_in;
+    match &cmd {
+        Command::Stat
+        | Command::List(_)
+        | Command::Retr(_)
+        | Command::Dele(_)
+        | Command::Noop
+        | Command::Rset
+        | Command::Top { .. }
+        | Command::Uidl(_)
+            if authorizing =>
+        {
+            order(found, format!("{word} before logging in"), "This command is only valid in the TRANSACTION state, which begins when PASS (or APOP, AUTH) succeeds; before that the server answers -ERR.", RfcRef::new(RFC, "5"));
+        }
+        Command::User(_) | Command::Pass(_) | Command::Apop { .. }
+            if s.state == State::Transaction =>
+        {
+            order(found, format!("{word} after logging in"), "USER, PASS and APOP are only valid in the AUTHORIZATION state: the session is logged in already.", RfcRef::new(RFC, "7"));
+        }
+        Command::Auth {
+            mechanism: Some(_), ..
+        } if s.state == State::Transaction => {
+            order(
+                found,
+                format!("{word} after logging in"),
+                "AUTH is only valid in the AUTHORIZATION state: the session is logged in already.",
+                RfcRef::new(5034, "4"),
+            );
+        }
+        Command::Pass(_)
+            if authorizing
+                && !s.user_ok
+                && !s
+                    .pending
+                    .iter()
+                    .flatten()
+                    .any(|c| matches!(c, Command::User(_))) =>
+        {
+            order(found, "PASS without USER".to_string(), "PASS is only valid right after a USER command the server accepted: it gives that user's password.", RfcRef::new(RFC, "7"));
+        }
+        Command::Stls if s.state == State::Transaction || s.tls.active => {
+            order(found, "STLS after logging in or inside TLS".to_string(), "STLS is only valid in the AUTHORIZATION state, and only once: the connection cannot be upgraded twice.", RfcRef::new(2595, "4"));
+        }
+        _ => {}
+    }
+    match &cmd {
+        Command::Stls => s.tls.ask(),
+        Command::Quit => s.quit = true,
+        Command::User(_) => s.users_asked += 1,
+        c if is_login(c) => s.logging_in = true,
+        _ => {}
+    }
+    Some(cmd)
+}
+
+fn response(s: &mut Session, i: usize, unit: &Unit, found: &mut Findings) {
+    let at = Some((i, unit));
+    if !std::mem::replace(&mut s.greeted, true) {
+        return;
+    }
+    let to = s.pending.pop_front().flatten();
+    if unit.bytes.starts_with(b"+ ") || unit.bytes == b"+\r\n" {
+        if !matches!(to, Some(Command::Auth { .. })) {
+            found.add(F::Contradiction, at, "A challenge (+) that no AUTH asked for", "Only AUTH is answered with a + line, a SASL challenge the client must answer; every other command gets +OK or -ERR.", RfcRef::new(5034, "4"));
+        }
+        // The answer to the challenge gets the response to AUTH.
+        s.pending.push_front(to);
+        return;
+    }
+    let multiline = to.as_ref().is_some_and(Command::has_multiline_response);
+    let Ok((r, _)) = decode::response(&unit.bytes, multiline && unit.bytes.starts_with(b"+OK"))
+    else {
+        if unit.complete {
+            found.add(F::Unreadable, at, format!("A response POP3's decoder refuses: {}", shown(unit)), "A response starts with +OK or -ERR; a multi-line one ends with a line holding only a period.", RfcRef::new(RFC, "3"));
+        }
+        return;
+    };
+    let Some(cmd) = to else { return };
+    if r.ok {
+        if let Some(n) = message(&cmd).filter(|n| s.deleted.contains(n)) {
+            found.add(F::Contradiction, at, format!("+OK to {} of message {n}, which was deleted", cmd.keyword()), "A message marked with DELE may not be used again in the session: the server must answer -ERR until RSET.", RfcRef::new(RFC, "5"));
+        }
+    }
+    match &cmd {
+        Command::User(_) => {
+            s.user_ok = r.ok;
+            s.users_asked = s.users_asked.saturating_sub(1);
+        }
+        c if is_login(c) => {
+            s.logging_in = false;
+            if r.ok {
+                s.state = State::Transaction;
+            }
+        }
+        Command::Dele(n) if r.ok => {
+            s.deleted.insert(*n);
+        }
+        Command::Rset if r.ok => s.deleted.clear(),
+        Command::Quit => {
+            s.state = if s.state == State::Transaction {
+                State::Update
+            } else {
+                State::Closed
+            };
+        }
+        Command::Stls => s.tls.answered(r.ok),
+        _ => {}
+    }
+}
+
+/// POP3 findings, and the server's state after each unit.
+pub(super) fn check(units: &[Unit], left_open: bool) -> (Findings, Vec<(String, String)>) {
+    let mut found = Findings::default();
+    let midway = starts_midway(
+        units,
+        |u| {
+            let line = u.text_lines().next().unwrap_or_default();
+            matches!(
+                decode::command(line),
+                Ok(Command::User(_)
+                    | Command::Apop { .. }
+                    | Command::Auth { .. }
+                    | Command::Capa
+                    | Command::Stls
+                    | Command::Quit)
+            )
+        },
+        |u| u.bytes.starts_with(b"+OK"),
+    );
+    let mut s = Session {
+        pending: VecDeque::new(),
+        // A log that starts with the client (or midway) has no greeting to wait for.
+        greeted: midway || first_on_wire(units).is_some_and(|u| u.kind != Kind::Reply),
+        state: if midway {
+            State::Transaction
+        } else {
+            State::Authorization
+        },
+        user_ok: false,
+        users_asked: 0,
+        logging_in: false,
+        deleted: BTreeSet::new(),
+        quit: false,
+        tls: TlsWatch::default(),
+    };
+    let mut states = Vec::with_capacity(units.len());
+    for (i, unit) in units.iter().enumerate() {
+        s.tls
+            .unit(i, unit, &mut found, RfcRef::new(2595, "4"), "STLS");
+        match unit.kind {
+            Kind::Command => {
+                s.tls
+                    .sent(i, unit, &mut found, RfcRef::new(2595, "4"), "STLS");
+                let cmd = command(&mut s, i, unit, &mut found);
+                s.pending.push_back(cmd);
+            }
+            Kind::Continuation => {}
+            Kind::Reply => response(&mut s, i, unit, &mut found),
+            Kind::Message | Kind::Note => {}
+        }
+        let first = s
+            .pending
+            .front()
+            .map(|c| c.as_ref().map_or("an unreadable line", Command::keyword));
+        states.push((
+            waiting(first, s.pending.len()),
+            s.state.as_str().to_string(),
+        ));
+    }
+    let spoke = units.iter().any(|u| u.kind == Kind::Command);
+    if !s.quit && spoke && !left_open {
+        let last = units
+            .iter()
+            .enumerate()
+            .rev()
+            .find(|(_, u)| u.kind != Kind::Note);
+        let (title, why) = if s.state == State::Transaction {
+            let marked = match s.deleted.len() {
+                0 => String::new(),
+                n => format!(" The {n} message(s) marked with DELE stay in the mailbox."),
+            };
+            (
+                "The session ends without QUIT: nothing was deleted",
+                format!("Only QUIT moves a logged-in session to the UPDATE state, where the server removes what DELE marked. Without it the session ends in TRANSACTION and the server must not remove anything.{marked}"),
+            )
+        } else {
+            (
+                "The session ends without QUIT",
+                "The client ends a session with QUIT; a connection that just drops leaves the server to notice on its own.".to_string(),
+            )
+        };
+        found.add(F::NoGoodbye, last, title, why, RfcRef::new(RFC, "6"));
+    }
+    (found, states)
+}
