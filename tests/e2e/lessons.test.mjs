@@ -183,7 +183,7 @@ test('a lesson with the mouse: hint, a wrong and a right prediction, the goal me
   await teacher.waitForSelector('[data-control=summary]');
   const summary = await teacher.locator('[data-control=summary]').innerText();
   assert.match(summary, /Sam, \d{4}-\d{2}-\d{2}: 1 of 1 lessons done; 1 of 2 predictions right\./);
-  assert.match(summary, /Pressing Send: done in 1 moves \(the solution takes 1\); predictions 1 right, 1 wrong; 1 hints; looked at the solution\./);
+  assert.match(summary, /Pressing Send: done in 1 move \(the solution takes 1\); predictions 1 right, 1 wrong; 1 hint; looked at the solution\./);
   await teacher.screenshot({ path: `${SHOTS}/lessons-teacher-summary-1280x720.png`, fullPage: true });
   await teacher.context().close();
   await page.context().close();

@@ -377,7 +377,7 @@ fn progress_survives_a_reload_and_the_hand_in_reads_back_as_a_summary() {
         "{summary:?}"
     );
     assert!(
-        summary[1].contains("30 minutes late: done in 1 moves"),
+        summary[1].contains("30 minutes late: done in 1 move"),
         "{summary:?}"
     );
     let teacher = after(

@@ -125,11 +125,14 @@ impl Results {
             let name = if l.title.is_empty() { &l.id } else { &l.title };
             let state = if l.done { "done" } else { "not done" };
             let mut line = format!(
-                "{name}: {state} in {} moves (the solution takes {}); predictions {} right, {} wrong",
-                l.moves, l.solution_moves, l.predictions_right, l.predictions_wrong
+                "{name}: {state} in {} (the solution takes {}); predictions {} right, {} wrong",
+                count(l.moves, "move"),
+                l.solution_moves,
+                l.predictions_right,
+                l.predictions_wrong
             );
             if l.hints > 0 {
-                line.push_str(&format!("; {} hints", l.hints));
+                line.push_str(&format!("; {}", count(l.hints, "hint")));
             }
             if l.solution_shown {
                 line.push_str("; looked at the solution");
@@ -222,6 +225,15 @@ fn is_date(text: &str) -> bool {
         _ => 0,
     };
     (1..=days).contains(&d)
+}
+
+/// "1 move", "3 moves".
+fn count(n: u32, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
 
 #[cfg(test)]
