@@ -284,15 +284,7 @@ impl World<'_> {
             }
         };
         self.tell("Alice's provider accepted the message for delivery.".into());
-        // 2. DNS: where does mail for Bob's domain go?
-        self.recorder.set_phase("DNS", Protocol::Dns);
-        let no_mx = self.faults.has(Fault::NoMxRecord);
-        for lookup in self.dns.mx_lookups(to.domain(), no_mx) {
-            self.ask_dns(SUBMISSION, lookup, ("resolving", "resolved"));
-        }
-        // 3. Relay to the MX: the content carries the submission server's Received: line
-        // (RFC 5321 §4.4), and the MX adds its own.
-        self.relay(from, to, content, 1);
+        self.relay_now(from, to, content);
     }
 
     /// One attempt at submission: Alice's client to her provider, TLS and login first
@@ -383,7 +375,9 @@ impl World<'_> {
         }
     }
 
-    /// DNS and the relay for a message the provider took while its client was cut off.
+    /// The provider passes on a message it took: DNS finds where mail for Bob's domain
+    /// goes, then the relay carries it there (the content has the submission server's
+    /// Received: line, RFC 5321 §4.4; the MX adds its own).
     fn relay_now(&mut self, from: &Mailbox, to: &Mailbox, content: Vec<u8>) {
         self.recorder.set_phase("DNS", Protocol::Dns);
         let no_mx = self.faults.has(Fault::NoMxRecord);
