@@ -32,7 +32,7 @@ pub enum Refusal {
 #[derive(Debug, Default)]
 struct Counts {
     total: usize,
-    by_service: HashMap<&'static str, usize>,
+    by_service: HashMap<Service, usize>,
     by_address: HashMap<IpAddr, usize>,
 }
 
@@ -47,7 +47,7 @@ pub struct Admission {
 #[derive(Debug)]
 pub struct Ticket<'a> {
     admission: &'a Admission,
-    service: &'static str,
+    service: Service,
     address: Option<IpAddr>,
 }
 
@@ -62,23 +62,22 @@ impl Admission {
     /// Lets a connection from `address` to `service` in, or says why not.
     pub fn admit(&self, service: Service, address: Option<IpAddr>) -> Result<Ticket<'_>, Refusal> {
         let mut counts = self.counts.lock().unwrap_or_else(PoisonError::into_inner);
-        let name = service.name();
         let from_address = address.map_or(0, |a| counts.by_address.get(&a).copied().unwrap_or(0));
         if from_address >= self.limits.per_address {
             return Err(Refusal::TooManyFromAddress);
         }
-        let on_service = counts.by_service.get(name).copied().unwrap_or(0);
+        let on_service = counts.by_service.get(&service).copied().unwrap_or(0);
         if counts.total >= self.limits.total || on_service >= self.limits.per_service() {
             return Err(Refusal::Busy);
         }
         counts.total += 1;
-        *counts.by_service.entry(name).or_default() += 1;
+        *counts.by_service.entry(service).or_default() += 1;
         if let Some(a) = address {
             *counts.by_address.entry(a).or_default() += 1;
         }
         Ok(Ticket {
             admission: self,
-            service: name,
+            service,
             address,
         })
     }
@@ -92,7 +91,7 @@ impl Drop for Ticket<'_> {
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
         counts.total = counts.total.saturating_sub(1);
-        if let Some(n) = counts.by_service.get_mut(self.service) {
+        if let Some(n) = counts.by_service.get_mut(&self.service) {
             *n = n.saturating_sub(1);
         }
         if let Some(a) = self.address {

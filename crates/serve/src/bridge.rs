@@ -20,7 +20,7 @@ use crate::tls::ServerTls;
 use crate::transcript;
 
 /// What a port serves.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Service {
     SmtpExchanger,
     Submission,
