@@ -220,6 +220,10 @@ impl MailStore {
 
     fn new_folder(&mut self) -> Folder {
         self.next_uid_validity = self.next_uid_validity.saturating_add(1);
+        // RFC 7162 §7: HIGHESTMODSEQ is a mod-sequence-value, "1 <= n"; 0 in STATUS would
+        // mean "no persistent mod-sequences". Mod-sequences start at 1 with the first
+        // folder, so an empty folder reports 1 and every change after it is greater.
+        self.modseq = self.modseq.max(1);
         Folder {
             uid_validity: self.next_uid_validity,
             uid_next: 1,
@@ -600,7 +604,8 @@ mod tests {
         assert_eq!(store.deliver("bob", "a@x", b"one\r\n".to_vec()), Some(1));
         assert_eq!(store.deliver("BOB", "a@x", b"two\r\n".to_vec()), Some(2));
         assert_eq!(store.messages("bob").len(), 2);
-        assert_eq!(store.modseq(), 2);
+        // 1 for the empty INBOX, then one per delivery.
+        assert_eq!(store.modseq(), 3);
         assert_eq!(store.deliver("carol", "a@x", Vec::new()), None);
     }
 

@@ -95,3 +95,28 @@ fn smtp_narrator_explains_a_refused_data_as_such() {
     assert!(data.title.starts_with("No valid recipients"), "{data:?}");
     assert!(!n.in_data(), "no 354: the client must not send the message");
 }
+
+#[test]
+fn uidplus_codes_and_multiappend_are_explained_with_their_rfc() {
+    use postroom_proto::imap::decode;
+    let mut n = ImapNarrator::new();
+    let appended = n.server_unit(b"a1 OK [APPENDUID 7 3] APPEND completed\r\n");
+    assert_eq!(appended.title, "Stored: the new message has UID 3");
+    assert_eq!((appended.rfc.rfc, appended.rfc.section), (4315, "3"));
+    let several = n.server_unit(b"a2 OK [APPENDUID 7 4:6] APPEND completed\r\n");
+    assert_eq!(several.title, "Stored: the new messages have UIDs 4:6");
+    let copied = n.server_unit(b"a3 OK [COPYUID 9 1:2 5:6] COPY completed\r\n");
+    assert_eq!(
+        copied.title,
+        "Copied: UIDs 1:2 are 5:6 in the target mailbox"
+    );
+    let moved =
+        n.server_unit(b"* OK [COPYUID 9 4 7] Moved\r\n* 1 EXPUNGE\r\na4 OK MOVE completed\r\n");
+    assert_eq!(moved.title, "Moved: UIDs 4 are 7 in the target mailbox");
+    assert_eq!((moved.rfc.rfc, moved.rfc.section), (4315, "3"));
+    let (_, multi) =
+        decode::command(b"a5 APPEND Sent (\\Seen) {2+}\r\nhi {3+}\r\nbye\r\n").unwrap();
+    let e = postroom_proto::imap::explain::command(&multi);
+    assert_eq!(e.title, "Put 2 messages (5 octets) into Sent at once");
+    assert_eq!((e.rfc.rfc, e.rfc.section), (3502, "6.3.11"));
+}

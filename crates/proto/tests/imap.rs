@@ -239,6 +239,138 @@ fn append_waits_for_its_synchronising_literal() {
     );
 }
 
+/// RFC 3502 (MULTIAPPEND): one APPEND carries several messages, each with its own flags and
+/// date; they are stored all or none, and APPENDUID names their UIDs in the order sent (RFC
+/// 3502, "MULTIAPPEND Interaction with UIDPLUS"). "A zero-length message literal argument is
+/// an error, and MUST return a NO. This can be used to cancel the append."
+#[test]
+fn multiappend_stores_every_message_or_none() {
+    let mut store = store_with(0);
+    let mut s = session(&mut store);
+    let caps = say(&mut s, &mut store, "c CAPABILITY");
+    assert!(
+        caps.contains(" MULTIAPPEND ") && caps.contains(" UIDPLUS "),
+        "{caps}"
+    );
+    let out = say(
+        &mut s,
+        &mut store,
+        "a1 APPEND INBOX (\\Seen) {5+}\r\nfirst ($Label1) \" 7-Feb-1994 22:43:04 -0800\" {6+}\r\nsecond {5+}\r\nthird",
+    );
+    assert_eq!(out, "a1 OK [APPENDUID 1 1:3] APPEND completed\r\n");
+    let stored = store.messages("bob");
+    let shown: Vec<(&[u8], Vec<&str>)> = stored
+        .iter()
+        .map(|m| {
+            (
+                m.bytes.as_slice(),
+                m.flags.iter().map(String::as_str).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            (&b"first"[..], vec!["\\Seen"]),
+            (&b"second"[..], vec!["$Label1"]),
+            (&b"third"[..], vec![]),
+        ]
+    );
+    assert_eq!(stored[1].internal_date, 760_689_784);
+    // Synchronising literals: a "+" for each, and one answer at the end.
+    let _ = drain(&mut s);
+    s.handle_input(T0, b"a2 APPEND INBOX {3}\r\n", &mut store);
+    assert_eq!(drain(&mut s), "+ Ready for literal data\r\n");
+    s.handle_input(T0, b"one {3}\r\n", &mut store);
+    assert_eq!(drain(&mut s), "+ Ready for literal data\r\n");
+    s.handle_input(T0, b"two\r\n", &mut store);
+    assert_eq!(
+        drain(&mut s),
+        "a2 OK [APPENDUID 1 4:5] APPEND completed\r\n"
+    );
+    // A zero-length literal cancels the whole APPEND: the first message is not stored.
+    let out = say(&mut s, &mut store, "a3 APPEND INBOX {3+}\r\nabc {0+}\r\n");
+    assert!(out.starts_with("a3 NO APPEND cancelled"), "{out}");
+    assert_eq!(
+        say(&mut s, &mut store, "a4 APPEND INBOX {0+}\r\n").get(..5),
+        Some("a4 NO")
+    );
+    assert_eq!(store.messages("bob").len(), 5);
+    assert_eq!(
+        say(&mut s, &mut store, "a5 APPEND Nowhere {1+}\r\nx {1+}\r\ny"),
+        "a5 NO [TRYCREATE] Mailbox doesn't exist\r\n"
+    );
+    // A selected mailbox hears of the new messages (RFC 3502: "the server SHOULD notify the
+    // client immediately via an untagged EXISTS response").
+    say(&mut s, &mut store, "a6 SELECT INBOX");
+    let out = say(&mut s, &mut store, "a7 APPEND INBOX {1+}\r\nx {1+}\r\ny");
+    assert_eq!(
+        out,
+        "* 7 EXISTS\r\n* 7 RECENT\r\na7 OK [APPENDUID 1 6:7] APPEND completed\r\n"
+    );
+}
+
+/// RFC 7162 §7: HIGHESTMODSEQ is a mod-sequence-value, "(1 <= n <= 9,223,372,036,854,775,807)";
+/// STATUS may say 0 only for a mailbox without persistent mod-sequences (NOMODSEQ), which we
+/// never have. A new, empty mailbox reports 1, as Dovecot's does, and any change after that
+/// is greater.
+#[test]
+fn an_empty_mailbox_reports_highestmodseq_one_and_changes_go_above_it() {
+    let mut store = MailStore::new();
+    store.add_account("bob", "secret");
+    let mut s = session(&mut store);
+    let out = say(&mut s, &mut store, "a1 STATUS INBOX (HIGHESTMODSEQ)");
+    assert!(
+        out.starts_with("* STATUS INBOX (HIGHESTMODSEQ 1)\r\n"),
+        "{out}"
+    );
+    let out = say(&mut s, &mut store, "a2 SELECT INBOX (CONDSTORE)");
+    assert!(out.contains("* OK [HIGHESTMODSEQ 1] Highest\r\n"), "{out}");
+    assert!(!out.contains("NOMODSEQ"), "{out}");
+    say(&mut s, &mut store, "a3 APPEND INBOX {2+}\r\nhi");
+    let out = say(&mut s, &mut store, "a4 FETCH 1:* (FLAGS) (CHANGEDSINCE 1)");
+    assert!(
+        out.contains("* 1 FETCH (") && out.contains("MODSEQ (2)"),
+        "{out}"
+    );
+    // A folder created later starts above everything before it.
+    let out = say(&mut s, &mut store, "a5 CREATE Later");
+    assert!(out.ends_with("a5 OK CREATE completed\r\n"), "{out}");
+    let later = store.folder("bob", "Later").unwrap().highest_modseq;
+    assert!(later >= 2, "{later}");
+}
+
+/// RFC 7162 §3.1.2.1: "Once a CONDSTORE enabling command is issued, a server supporting the
+/// persistent storage of mod-sequences for the mailbox MUST send an OK untagged response,
+/// including the HIGHESTMODSEQ response code with every successful SELECT or EXAMINE
+/// command" -- and before one, the RFC allows that "some existing CONDSTORE servers don't
+/// start tracking mod-sequences or don't report them until after a CONDSTORE enabling
+/// command is issued". Ours reports it from the first enabling command on, to every SELECT
+/// and EXAMINE, in both revisions.
+#[test]
+fn highestmodseq_comes_with_every_select_once_condstore_is_enabled() {
+    let mut store = store_with(1);
+    store.create_folder("bob", "Other").unwrap();
+    for enabling in [
+        "e1 ENABLE CONDSTORE",
+        "e1 STATUS Other (HIGHESTMODSEQ)",
+        "e1 SELECT Other (CONDSTORE)",
+    ] {
+        let mut s = session(&mut store);
+        let before = say(&mut s, &mut store, "e0 SELECT INBOX");
+        assert!(!before.contains("HIGHESTMODSEQ"), "{before}");
+        say(&mut s, &mut store, "e0 UNSELECT");
+        say(&mut s, &mut store, enabling);
+        for open in ["e2 SELECT INBOX", "e3 EXAMINE Other", "e4 EXAMINE INBOX"] {
+            let out = say(&mut s, &mut store, open);
+            assert!(
+                out.contains("* OK [HIGHESTMODSEQ "),
+                "{enabling} / {open}: {out}"
+            );
+        }
+    }
+}
+
 #[test]
 fn move_to_trash_reports_copyuid_then_expunges() {
     let mut store = store_with(2);
@@ -397,30 +529,30 @@ fn condstore_reports_modseq_and_refuses_stale_stores() {
     let mut phone = session(&mut store);
     let mut laptop = session(&mut store);
     let out = say(&mut phone, &mut store, "p1 SELECT INBOX (CONDSTORE)");
-    assert!(out.contains("* OK [HIGHESTMODSEQ 2] Highest\r\n"), "{out}");
+    assert!(out.contains("* OK [HIGHESTMODSEQ 3] Highest\r\n"), "{out}");
     say(&mut laptop, &mut store, "l1 SELECT INBOX");
     say(&mut laptop, &mut store, "l2 STORE 1 +FLAGS (\\Flagged)");
-    // The phone still believes message 1 is at modseq 1: its conditional STORE fails.
+    // The phone still believes message 1 is at modseq 2: its conditional STORE fails.
     let out = say(
         &mut phone,
         &mut store,
-        "p2 STORE 1,2 (UNCHANGEDSINCE 2) +FLAGS (\\Seen)",
+        "p2 STORE 1,2 (UNCHANGEDSINCE 3) +FLAGS (\\Seen)",
     );
     assert!(
         out.ends_with("p2 OK [MODIFIED 1] Conditional STORE failed\r\n"),
         "{out}"
     );
     assert!(
-        out.contains("* 2 FETCH (FLAGS (\\Recent \\Seen) MODSEQ (4))"),
+        out.contains("* 2 FETCH (FLAGS (\\Recent \\Seen) MODSEQ (5))"),
         "{out}"
     );
     let out = say(
         &mut phone,
         &mut store,
-        "p3 FETCH 1:* (FLAGS) (CHANGEDSINCE 3)",
+        "p3 FETCH 1:* (FLAGS) (CHANGEDSINCE 4)",
     );
     assert!(
-        out.contains("* 2 FETCH (FLAGS (\\Recent \\Seen) MODSEQ (4))")
+        out.contains("* 2 FETCH (FLAGS (\\Recent \\Seen) MODSEQ (5))")
             && !out.contains("* 1 FETCH (FLAGS"),
         "{out}"
     );
@@ -817,7 +949,7 @@ fn condstore_is_enabled_by_the_first_enabling_command() {
         );
         let out = say(&mut s, &mut store, enabling);
         assert!(
-            out.starts_with("* OK [HIGHESTMODSEQ 4] Highest\r\n"),
+            out.starts_with("* OK [HIGHESTMODSEQ 5] Highest\r\n"),
             "{enabling}: {out}"
         );
         let out = say(&mut s, &mut store, "a3 STORE 1 +FLAGS (\\Flagged)");
@@ -853,24 +985,24 @@ fn search_modseq_ends_with_the_highest_modseq_found() {
     say(&mut s, &mut store, "a1 SELECT INBOX (CONDSTORE)");
     say(&mut s, &mut store, "a2 STORE 1 +FLAGS.SILENT (\\Seen)");
     assert_eq!(
-        say(&mut s, &mut store, "a3 SEARCH MODSEQ 2"),
-        "* SEARCH 1 2 3 (MODSEQ 4)\r\na3 OK SEARCH completed\r\n"
+        say(&mut s, &mut store, "a3 SEARCH MODSEQ 3"),
+        "* SEARCH 1 2 3 (MODSEQ 5)\r\na3 OK SEARCH completed\r\n"
     );
     assert_eq!(
         say(
             &mut s,
             &mut store,
-            "a4 UID SEARCH MODSEQ \"/flags/\\\\seen\" all 3"
+            "a4 UID SEARCH MODSEQ \"/flags/\\\\seen\" all 4"
         ),
-        "* SEARCH 1 3 (MODSEQ 4)\r\na4 OK UID SEARCH completed\r\n"
+        "* SEARCH 1 3 (MODSEQ 5)\r\na4 OK UID SEARCH completed\r\n"
     );
     assert_eq!(
-        say(&mut s, &mut store, "a5 SEARCH MODSEQ 2 NOT SEEN"),
-        "* SEARCH 2 3 (MODSEQ 3)\r\na5 OK SEARCH completed\r\n"
+        say(&mut s, &mut store, "a5 SEARCH MODSEQ 3 NOT SEEN"),
+        "* SEARCH 2 3 (MODSEQ 4)\r\na5 OK SEARCH completed\r\n"
     );
     assert_eq!(
-        say(&mut s, &mut store, "a6 SEARCH OR MODSEQ 4 DELETED"),
-        "* SEARCH 1 (MODSEQ 4)\r\na6 OK SEARCH completed\r\n"
+        say(&mut s, &mut store, "a6 SEARCH OR MODSEQ 5 DELETED"),
+        "* SEARCH 1 (MODSEQ 5)\r\na6 OK SEARCH completed\r\n"
     );
     assert_eq!(
         say(&mut s, &mut store, "a7 SEARCH MODSEQ 99"),

@@ -244,7 +244,7 @@ fn with_imap4rev2_off_the_server_is_the_imap4rev1_one() {
     let mut s = ImapServer::new(ServerConfig::new("imap"), T0);
     assert_eq!(
         drain(&mut s),
-        "* OK [CAPABILITY IMAP4rev1 LITERAL+ SASL-IR ID ENABLE IDLE NAMESPACE CHILDREN UNSELECT UIDPLUS \
+        "* OK [CAPABILITY IMAP4rev1 LITERAL+ SASL-IR ID ENABLE IDLE NAMESPACE CHILDREN MULTIAPPEND UNSELECT UIDPLUS \
 MOVE CONDSTORE AUTH=PLAIN] Postroom IMAP4rev1 server ready\r\n"
     );
     say(&mut s, &mut store, "l LOGIN bob secret");
@@ -298,7 +298,7 @@ fn both_revisions_are_advertised_and_enable_answers_enabled() {
     let mut s = ImapServer::new(rev2_config(), T0);
     assert_eq!(
         drain(&mut s),
-        "* OK [CAPABILITY IMAP4rev1 IMAP4rev2 LITERAL+ SASL-IR ID ENABLE IDLE NAMESPACE CHILDREN UNSELECT \
+        "* OK [CAPABILITY IMAP4rev1 IMAP4rev2 LITERAL+ SASL-IR ID ENABLE IDLE NAMESPACE CHILDREN MULTIAPPEND UNSELECT \
 UIDPLUS MOVE CONDSTORE ESEARCH SEARCHRES LIST-EXTENDED LIST-STATUS STATUS=SIZE AUTH=PLAIN] \
 Postroom IMAP4rev2 server ready\r\n"
     );
@@ -1664,16 +1664,16 @@ fn esearch_with_a_modseq_key_ends_with_modseq() {
     say(&mut s, &mut store, "a1 SELECT INBOX (CONDSTORE)");
     say(&mut s, &mut store, "a2 STORE 1 +FLAGS.SILENT (\\Seen)");
     for (command, answer) in [
-        ("b1 SEARCH MODSEQ 1", "ALL 1:3 MODSEQ 4"),
-        ("b2 SEARCH RETURN (COUNT) MODSEQ 1", "COUNT 3 MODSEQ 4"),
-        ("b3 SEARCH RETURN (MAX) MODSEQ 1", "MAX 3 MODSEQ 3"),
+        ("b1 SEARCH MODSEQ 1", "ALL 1:3 MODSEQ 5"),
+        ("b2 SEARCH RETURN (COUNT) MODSEQ 1", "COUNT 3 MODSEQ 5"),
+        ("b3 SEARCH RETURN (MAX) MODSEQ 1", "MAX 3 MODSEQ 4"),
         (
             "b4 SEARCH RETURN (MIN MAX) MODSEQ 1",
-            "MIN 1 MAX 3 MODSEQ 4",
+            "MIN 1 MAX 3 MODSEQ 5",
         ),
         (
-            "b5 UID SEARCH RETURN (ALL) MODSEQ \"/flags/\\\\seen\" all 2",
-            "UID ALL 1:3 MODSEQ 4",
+            "b5 UID SEARCH RETURN (ALL) MODSEQ \"/flags/\\\\seen\" all 3",
+            "UID ALL 1:3 MODSEQ 5",
         ),
         ("b6 SEARCH RETURN (COUNT) MODSEQ 99", "COUNT 0"),
     ] {
@@ -1683,5 +1683,64 @@ fn esearch_with_a_modseq_key_ends_with_modseq() {
             format!("* ESEARCH (TAG \"{tag}\") {answer}"),
             "{command}"
         );
+    }
+}
+
+/// `SEARCH RETURN (SAVE)` with a MODSEQ key sends no ESEARCH: RFC 9051 §6.4.4 (and RFC 5182
+/// §1) -- "In absence of any other SEARCH result option, the SAVE result option also
+/// suppresses any ESEARCH response that would have been otherwise returned by the SEARCH
+/// command" -- and RFC 4731 §3.2 asks for the MODSEQ result option only when "the client
+/// requests one or more result option described in section 3.1" (MIN, MAX, ALL, COUNT),
+/// which SAVE is not. Dovecot 2.3 answers `* ESEARCH (TAG "x") MODSEQ n` here; we follow the
+/// RFCs. With another option beside SAVE, the ESEARCH comes with its MODSEQ.
+#[test]
+fn search_return_save_with_a_modseq_key_sends_no_esearch() {
+    let mut store = account();
+    for i in 1..=3 {
+        store.deliver(USER, "a@b", message("a@b", &format!("m{i}"), "x"));
+    }
+    for enable in [false, true] {
+        let mut s = session(&mut store, enable);
+        say(&mut s, &mut store, "a1 SELECT INBOX");
+        // The first CONDSTORE enabling command announces HIGHESTMODSEQ; no ESEARCH.
+        assert_eq!(
+            say(&mut s, &mut store, "a2 SEARCH RETURN (SAVE) MODSEQ 1"),
+            "* OK [HIGHESTMODSEQ 4] Highest\r\na2 OK SEARCH completed\r\n"
+        );
+        let out = say(&mut s, &mut store, "a3 FETCH $ (UID)");
+        assert_eq!(out.matches(" FETCH (UID ").count(), 3, "{out}");
+        let out = say(&mut s, &mut store, "a4 SEARCH RETURN (SAVE MIN) MODSEQ 1");
+        assert!(
+            out.starts_with("* ESEARCH (TAG \"a4\") MIN 1 MODSEQ "),
+            "{out}"
+        );
+    }
+}
+
+/// MULTIAPPEND (RFC 3502) and UIDPLUS's APPENDUID (RFC 4315 §3, RFC 9051 §7.1) in an
+/// IMAP4rev2 session as in an IMAP4rev1 one: one APPEND, several messages, one uid-set.
+#[test]
+fn multiappend_answers_appenduid_with_a_set_in_both_revisions() {
+    for enable in [false, true] {
+        let mut store = account();
+        let mut s = session(&mut store, enable);
+        let out = say(
+            &mut s,
+            &mut store,
+            "a1 APPEND INBOX (\\Seen) {3+}\r\none {3+}\r\ntwo",
+        );
+        let validity = store.uid_validity(USER).unwrap();
+        assert_eq!(
+            out,
+            format!("a1 OK [APPENDUID {validity} 1:2] APPEND completed\r\n")
+        );
+        let out = say(&mut s, &mut store, "a2 UID EXPUNGE 1:*");
+        assert_eq!(out, "a2 BAD UID EXPUNGE No mailbox selected\r\n");
+        say(&mut s, &mut store, "a3 SELECT INBOX");
+        say(&mut s, &mut store, "a4 STORE 1:2 +FLAGS.SILENT (\\Deleted)");
+        // RFC 4315 §2.1: UID EXPUNGE removes only the \Deleted messages it names.
+        let out = say(&mut s, &mut store, "a5 UID EXPUNGE 2");
+        assert_eq!(out, "* 2 EXPUNGE\r\na5 OK UID EXPUNGE completed\r\n");
+        assert_eq!(store.messages(USER).len(), 1);
     }
 }

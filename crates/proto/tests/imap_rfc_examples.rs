@@ -169,9 +169,10 @@ fn rfc7162_conditional_store_examples() {
     let out = say(
         &mut s,
         &mut store,
-        "a103 UID STORE 6,4,8 (UNCHANGEDSINCE 8) +FLAGS.SILENT (\\Deleted)",
+        "a103 UID STORE 6,4,8 (UNCHANGEDSINCE 9) +FLAGS.SILENT (\\Deleted)",
     );
-    assert_eq!(out, "* 4 FETCH (UID 4 MODSEQ (9))\r\n* 6 FETCH (UID 6 MODSEQ (10))\r\n* 8 FETCH (UID 8 MODSEQ (11))\r\na103 OK UID STORE completed\r\n");
+    // The empty INBOX took modseq 1 and the eight messages 2 to 9.
+    assert_eq!(out, "* 4 FETCH (UID 4 MODSEQ (10))\r\n* 6 FETCH (UID 6 MODSEQ (11))\r\n* 8 FETCH (UID 8 MODSEQ (12))\r\na103 OK UID STORE completed\r\n");
     assert_eq!(
         say(
             &mut s,

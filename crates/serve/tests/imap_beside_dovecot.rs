@@ -476,3 +476,154 @@ fn id_is_answered_before_login_as_on_dovecot() {
     }
     drop(dovecot);
 }
+
+/// The number after a response code's name in a line: `[APPENDUID 17 1:2]` → "17 1:2".
+fn code_value(line: &str, name: &str) -> Option<String> {
+    let start = line.find(&format!("[{name} "))? + name.len() + 2;
+    let end = line[start..].find(']')? + start;
+    Some(line[start..end].to_string())
+}
+
+/// MULTIAPPEND (RFC 3502) and UIDPLUS (RFC 4315). Both servers store two messages sent in
+/// one APPEND and name both UIDs in APPENDUID ("as many UIDs as there were messages
+/// appended"); both refuse a zero-length literal with NO and store nothing ("no partial
+/// appending is permitted"); COPY answers COPYUID; UID EXPUNGE removes only the \Deleted
+/// messages it names; APPEND to a missing mailbox answers NO [TRYCREATE].
+#[test]
+fn multiappend_and_uidplus_as_on_dovecot() {
+    let one = "From: a@example.org\r\nSubject: one\r\n\r\nHello.\r\n";
+    let two = "From: b@example.org\r\nSubject: two\r\n\r\nHi.\r\n";
+    let multi = format!(
+        "u2 APPEND INBOX (\\Seen) {{{}+}}\r\n{one} ($Label1) {{{}+}}\r\n{two}",
+        one.len(),
+        two.len()
+    );
+    let cancelled = format!("u3 APPEND INBOX {{{}+}}\r\n{one} {{0+}}\r\n", one.len());
+    let steps = beside_dovecot(&[
+        "u1 CAPABILITY",
+        &multi,
+        &cancelled,
+        "u4 STATUS INBOX (MESSAGES)",
+        "u5 CREATE Copies",
+        "u6 SELECT INBOX",
+        "u7 UID COPY 1:2 Copies",
+        "u8 STORE 1:2 +FLAGS.SILENT (\\Deleted)",
+        "u9 UID EXPUNGE 2",
+        "u10 APPEND Nowhere {3+}\r\nabc",
+    ]);
+    for (server, answer) in SIDES {
+        let lines = |tag: &str| answer(step(&steps, tag)).clone();
+        let done = |tag: &str| lines(tag).last().unwrap().clone();
+        let caps = lines("u1")[0].clone();
+        for cap in [" MULTIAPPEND", " UIDPLUS"] {
+            assert!(caps.contains(cap), "{server}: {caps}");
+        }
+        let appended = code_value(&done("u2"), "APPENDUID").unwrap_or_default();
+        assert!(appended.ends_with(" 1:2"), "{server}: {:?}", lines("u2"));
+        assert!(
+            done("u3").starts_with("u3 NO "),
+            "{server}: {:?}",
+            lines("u3")
+        );
+        assert_eq!(lines("u4")[0], "* STATUS INBOX (MESSAGES 2)", "{server}");
+        let copied = code_value(&done("u7"), "COPYUID").unwrap_or_default();
+        assert!(copied.ends_with(" 1:2 1:2"), "{server}: {:?}", lines("u7"));
+        // Dovecot adds a RECENT count; neither expunges message 1.
+        let expunged: Vec<String> = lines("u9")
+            .into_iter()
+            .filter(|l| l.ends_with(" EXPUNGE"))
+            .collect();
+        assert_eq!(expunged, ["* 2 EXPUNGE"], "{server}");
+        assert!(done("u9").starts_with("u9 OK"), "{server}");
+        assert!(
+            done("u10").starts_with("u10 NO [TRYCREATE]"),
+            "{server}: {}",
+            done("u10")
+        );
+    }
+}
+
+/// RFC 7162. §7: HIGHESTMODSEQ is a mod-sequence-value, "(1 <= n ...)": a new, empty mailbox
+/// reports at least 1 in STATUS and SELECT on both servers (we reported 0). §3.1.2.1: "Once a
+/// CONDSTORE enabling command is issued, a server supporting the persistent storage of
+/// mod-sequences for the mailbox MUST send an OK untagged response, including the
+/// HIGHESTMODSEQ response code with every successful SELECT or EXAMINE command": both do.
+/// Before the first enabling command the RFC lets a server keep quiet ("some existing
+/// CONDSTORE servers don't start tracking mod-sequences or don't report them until after a
+/// CONDSTORE enabling command is issued"), and both servers do.
+#[test]
+fn highestmodseq_is_at_least_one_and_comes_with_every_select_once_enabled_as_on_dovecot() {
+    let steps = beside_dovecot(&[
+        "h1 CREATE Empty",
+        "h2 SELECT Empty",
+        "h3 STATUS Empty (HIGHESTMODSEQ)",
+        "h4 SELECT Empty",
+        "h5 EXAMINE INBOX",
+        "h6 SELECT Empty (CONDSTORE)",
+    ]);
+    for (server, answer) in SIDES {
+        let value = |tag: &str| -> Option<u64> {
+            answer(step(&steps, tag))
+                .iter()
+                .find_map(|l| code_value(l, "HIGHESTMODSEQ"))
+                .and_then(|v| v.parse().ok())
+        };
+        let status = answer(step(&steps, "h3"))
+            .iter()
+            .find(|l| l.starts_with("* STATUS "))
+            .cloned()
+            .unwrap_or_default();
+        let reported: u64 = status
+            .trim_end_matches(')')
+            .rsplit(' ')
+            .next()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
+        assert!(reported >= 1, "{server}: {status}");
+        for tag in ["h4", "h5", "h6"] {
+            assert!(value(tag).is_some_and(|v| v >= 1), "{server} {tag}");
+        }
+    }
+    for (server, answer) in SIDES {
+        let before = answer(step(&steps, "h2"));
+        assert!(
+            !before.iter().any(|l| l.contains("HIGHESTMODSEQ")),
+            "{server}: {before:?}"
+        );
+    }
+}
+
+/// `SEARCH RETURN (SAVE)` with a MODSEQ key: here the servers differ, and ours follows the
+/// RFCs. RFC 9051 §6.4.4 (as RFC 5182 §1): "In absence of any other SEARCH result option,
+/// the SAVE result option also suppresses any ESEARCH response that would have been
+/// otherwise returned by the SEARCH command"; RFC 4731 §3.2 asks for the MODSEQ result
+/// option only when "the client requests one or more result option described in section
+/// 3.1" (MIN, MAX, ALL, COUNT), and RFC 7162 §3.1.10 refers to it. Dovecot 2.3 still sends
+/// `* ESEARCH (TAG "s3") MODSEQ n`. With MIN beside SAVE both send MIN and MODSEQ.
+#[test]
+fn search_return_save_with_a_modseq_key_beside_dovecot() {
+    let steps = beside_dovecot(&[
+        &append("s1", "From: a@example.org"),
+        &append("s1", "From: b@example.org"),
+        "s2 SELECT INBOX",
+        "s3 SEARCH RETURN (SAVE) MODSEQ 1",
+        "s4 FETCH $ (UID)",
+        "s5 SEARCH RETURN (SAVE MIN) MODSEQ 1",
+    ]);
+    let esearch = |lines: &[String]| lines.iter().find(|l| l.starts_with("* ESEARCH")).cloned();
+    let s3 = step(&steps, "s3");
+    assert!(esearch(&s3.dovecot).is_some_and(|l| l.contains(" MODSEQ ")));
+    assert_eq!(esearch(&s3.ours), None);
+    for (server, answer) in SIDES {
+        let fetched = answer(step(&steps, "s4"))
+            .iter()
+            .filter(|l| l.contains(" FETCH (UID "))
+            .count();
+        assert_eq!(fetched, 2, "{server}");
+        let line = esearch(answer(step(&steps, "s5"))).unwrap_or_default();
+        assert!(
+            line.starts_with("* ESEARCH (TAG \"s5\") MIN 1 MODSEQ "),
+            "{server}: {line}"
+        );
+    }
+}

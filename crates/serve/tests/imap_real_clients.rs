@@ -54,6 +54,42 @@ print('ok')
     serve.wait_for("S: + Ready for literal data", 1);
 }
 
+/// UIDPLUS (RFC 4315) as Python's imaplib reads it: APPENDUID and COPYUID arrive as response
+/// codes it files under their names, and UID EXPUNGE removes only the \\Deleted messages
+/// named. No mail program on this machine sends MULTIAPPEND (imaplib, curl and mutt append
+/// one message per command); it is checked beside Dovecot in `imap_beside_dovecot`.
+#[test]
+fn imaplib_reads_appenduid_and_copyuid_and_sends_uid_expunge() {
+    let serve = Serve::start(&[]);
+    let script = r#"
+import imaplib, sys
+M = imaplib.IMAP4('127.0.0.1', int(sys.argv[1]))
+assert 'UIDPLUS' in M.capabilities and 'MULTIAPPEND' in M.capabilities, M.capabilities
+M.login('bob', 'secret')
+uids = []
+for n in range(3):
+    typ, data = M.append('INBOX', None, None, f'Subject: m{n}\r\n\r\nbody\r\n'.encode())
+    assert typ == 'OK', data
+    typ, code = M.response('APPENDUID')
+    validity, uid = code[0].split()
+    uids.append(int(uid))
+assert uids == [1, 2, 3], uids
+M.create('Keep')
+M.select('INBOX')
+typ, data = M.uid('COPY', '1:2', 'Keep'); assert typ == 'OK', data
+typ, code = M.response('COPYUID')
+assert code[0].split()[1:] == [b'1:2', b'1:2'], code
+M.store('1:3', '+FLAGS.SILENT', '(\\Deleted)')
+typ, data = M.uid('EXPUNGE', '2'); assert typ == 'OK', data
+typ, data = M.uid('SEARCH', None, 'ALL'); assert data == [b'1 3'], data
+typ, data = M.status('Keep', '(MESSAGES)'); assert data == [b'Keep (MESSAGES 2)'], data
+M.logout()
+print('ok')
+"#;
+    let out = run(PYTHON, &["-c", script, &serve.port(143).to_string()], "");
+    assert_eq!(out.status, 0, "{}{}", out.stdout, out.stderr);
+}
+
 #[test]
 fn imaplib_in_idle_hears_another_session_expunge_and_new_mail() {
     let serve = Serve::start(&[]);

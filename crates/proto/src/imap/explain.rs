@@ -47,7 +47,10 @@ pub fn command(cmd: &Command) -> Explanation {
         #[cfg(feature = "mailboxes")]
         Command::Status { mailbox, .. } => (format!("How is {mailbox} doing?"), "STATUS counts messages, unseen ones and the next UID of a folder without opening it.", RFC, "6.3.11"),
         #[cfg(feature = "mailboxes")]
-        Command::Append { mailbox, message, .. } => (format!("Put a {}-octet message into {mailbox}", message.len()), "APPEND uploads a whole message, e.g. a copy of sent mail. The message travels as a literal: {size} announces the octets that follow.", RFC, "6.3.12"),
+        Command::Append { mailbox, messages } => match messages.as_slice() {
+            [one] => (format!("Put a {}-octet message into {mailbox}", one.message.len()), "APPEND uploads a whole message, e.g. a copy of sent mail. The message travels as a literal: {size} announces the octets that follow.", RFC, "6.3.12"),
+            many => (format!("Put {} messages ({} octets) into {mailbox} at once", many.len(), many.iter().map(|m| m.message.len()).sum::<usize>()), "MULTIAPPEND sends several messages in one APPEND, each with its own flags and literal: either all of them are stored or none is, and there is one answer for all.", 3502, "6.3.11"),
+        },
         Command::Idle => ("Tell me as soon as something changes".into(), "IDLE keeps the connection open so the server can push new mail and changes at once, until the client says DONE.", 2177, "3"),
         Command::Close => ("Close the folder, removing deleted messages".into(), "CLOSE expunges messages flagged \\Deleted, silently, and leaves the selected state.", RFC, "6.4.1"),
         Command::Unselect => ("Close the folder, keeping everything".into(), "UNSELECT leaves the selected state without expunging.", RFC, "6.4.2"),
@@ -129,6 +132,9 @@ pub fn server_unit(bytes: &[u8]) -> Explanation {
             RfcRef::new(rfc, "7.1.1"),
         );
     }
+    if let Some(explained) = uidplus(&lines, last) {
+        return explained;
+    }
     let (title, why, section) = if has("EXPUNGE") {
         (
             format!("{} message(s) expunged: every device must remove them", count("EXPUNGE")),
@@ -190,4 +196,37 @@ pub fn server_unit(bytes: &[u8]) -> Explanation {
         )
     };
     Explanation::new(title, why, RfcRef::new(RFC, section))
+}
+
+/// The UIDPLUS response codes (RFC 4315 §3, part of IMAP4rev2): APPENDUID on an APPEND's
+/// OK, COPYUID on a COPY's OK or, for MOVE, in an untagged OK before the EXPUNGEs.
+fn uidplus(lines: &[&str], last: &str) -> Option<Explanation> {
+    let code = |line: &str, name: &str| {
+        let inner = line.split_once('[')?.1.split_once(']')?.0;
+        let rest = inner.strip_prefix(name)?.strip_prefix(' ')?;
+        Some(rest.split(' ').map(str::to_string).collect::<Vec<_>>())
+    };
+    if let Some([_, uids]) = code(last, "APPENDUID").as_deref() {
+        let title = if uids.contains([':', ',']) {
+            format!("Stored: the new messages have UIDs {uids}")
+        } else {
+            format!("Stored: the new message has UID {uids}")
+        };
+        let why = "APPENDUID gives the UIDVALIDITY of the mailbox and the UID the server chose, \
+                   so the client can file its copy of sent mail without searching for it.";
+        return Some(Explanation::new(title, why, RfcRef::new(4315, "3")));
+    }
+    let moved = lines
+        .iter()
+        .find(|l| l.starts_with("* OK [COPYUID "))
+        .and_then(|l| code(l, "COPYUID"))
+        .map(|c| ("Moved", c));
+    let (verb, found) = moved.or_else(|| code(last, "COPYUID").map(|c| ("Copied", c)))?;
+    let [_, from, to] = found.as_slice() else {
+        return None;
+    };
+    let title = format!("{verb}: UIDs {from} are {to} in the target mailbox");
+    let why = "COPYUID pairs each source UID with the UID of its copy, in the same order, \
+               so the client knows where the messages went without opening the other mailbox.";
+    Some(Explanation::new(title, why, RfcRef::new(4315, "3")))
 }

@@ -247,12 +247,11 @@ pub enum Command {
         mailbox: String,
         items: Vec<StatusItem>,
     },
+    /// One message, or several at once (MULTIAPPEND, RFC 3502), appended all or none.
     #[cfg(feature = "mailboxes")]
     Append {
         mailbox: String,
-        flags: Vec<String>,
-        date: Option<i64>,
-        message: Vec<u8>,
+        messages: Vec<AppendMessage>,
     },
     Idle,
     Close,
@@ -288,6 +287,17 @@ pub enum Command {
     /// SEARCH with return options and extended LIST (RFC 9051).
     #[cfg(feature = "imap4rev2")]
     Rev2(Extended),
+}
+
+/// One message of an APPEND (RFC 3502 `append-message = [SP flag-list] [SP date-time] SP
+/// literal`).
+#[cfg(feature = "mailboxes")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppendMessage {
+    pub flags: Vec<String>,
+    /// The internal date asked for, in seconds since 1970.
+    pub date: Option<i64>,
+    pub message: Vec<u8>,
 }
 
 impl Command {

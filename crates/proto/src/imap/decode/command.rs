@@ -4,6 +4,8 @@ use nom::branch::alt;
 use nom::bytes::complete::{tag, tag_no_case, take_while1};
 use nom::character::complete::char;
 use nom::combinator::{map, opt, value};
+#[cfg(feature = "mailboxes")]
+use nom::multi::many1;
 use nom::multi::{many0, separated_list0, separated_list1};
 use nom::sequence::{delimited, preceded, terminated};
 use nom::Parser;
@@ -21,6 +23,8 @@ use super::sequence::sequence_set;
 #[cfg(feature = "mailboxes")]
 use super::status::status_atts;
 use super::Res;
+#[cfg(feature = "mailboxes")]
+use crate::imap::types::AppendMessage;
 use crate::imap::types::{Command, StoreMode};
 
 /// `tag = 1*<any ASTRING-CHAR except "+">`
@@ -210,18 +214,26 @@ fn mailbox_command<'a>(name: &[u8], a: &'a [u8]) -> Option<Res<'a, Command>> {
             |(mailbox, items)| Command::Status { mailbox, items },
         )
         .parse(a),
+        // RFC 3502: `append = "APPEND" SP mailbox 1*append-message`.
         b"APPEND" => map(
             (
                 preceded(sp, mailbox),
-                opt(preceded(sp, flag_list)),
-                opt(preceded(sp, date_time)),
-                preceded(sp, literal),
+                many1((
+                    opt(preceded(sp, flag_list)),
+                    opt(preceded(sp, date_time)),
+                    preceded(sp, literal),
+                )),
             ),
-            |(mailbox, flags, date, message)| Command::Append {
+            |(mailbox, messages)| Command::Append {
                 mailbox,
-                flags: flags.unwrap_or_default(),
-                date,
-                message,
+                messages: messages
+                    .into_iter()
+                    .map(|(flags, date, message)| AppendMessage {
+                        flags: flags.unwrap_or_default(),
+                        date,
+                        message,
+                    })
+                    .collect(),
             },
         )
         .parse(a),

@@ -4,6 +4,8 @@ use super::datetime::date;
 use super::search::MAX_SEARCH_DEPTH;
 use super::{command, days_from_civil, frame, Framing};
 use crate::imap::section::SectionText;
+#[cfg(feature = "mailboxes")]
+use crate::imap::types::AppendMessage;
 use crate::imap::types::{Command, FetchItem, SearchKey, StoreMode, MAX_LINE};
 
 fn cmd(s: &str) -> Command {
@@ -146,23 +148,46 @@ fn commands_parse_as_the_rfc_writes_them() {
         cmd("a ENABLE CONDSTORE"),
         Command::Enable(vec!["CONDSTORE".into()])
     );
-    let Command::Append {
-        mailbox,
-        flags,
-        date,
-        message,
-    } = cmd("A003 APPEND saved-messages (\\Seen) \"17-Jul-1996 02:44:25 -0700\" {5}\r\nhello")
+    let Command::Append { mailbox, messages } =
+        cmd("A003 APPEND saved-messages (\\Seen) \"17-Jul-1996 02:44:25 -0700\" {5}\r\nhello")
     else {
         panic!()
     };
+    let [AppendMessage {
+        flags,
+        date,
+        message,
+    }] = messages.as_slice()
+    else {
+        panic!("{messages:?}")
+    };
     assert_eq!(
-        (mailbox.as_str(), flags, message.as_slice()),
-        ("saved-messages", vec!["\\Seen".to_string()], &b"hello"[..])
+        (mailbox.as_str(), flags.as_slice(), message.as_slice()),
+        ("saved-messages", &["\\Seen".to_string()][..], &b"hello"[..])
     );
     assert_eq!(
-        date,
+        *date,
         Some(days_from_civil(1996, 7, 17).unwrap() * 86400 + 9 * 3600 + 44 * 60 + 25)
     );
+    // RFC 3502 (MULTIAPPEND): several messages, each with its own flags and date.
+    let Command::Append { messages, .. } =
+        cmd("A003 APPEND x (\\Seen) {3}\r\none {3}\r\ntwo ($Label1) \" 7-Feb-1994 22:43:04 -0800\" {5}\r\nthree")
+    else {
+        panic!()
+    };
+    let shown: Vec<(&[String], bool, &[u8])> = messages
+        .iter()
+        .map(|m| (m.flags.as_slice(), m.date.is_some(), m.message.as_slice()))
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            (&["\\Seen".to_string()][..], false, &b"one"[..]),
+            (&[][..], false, &b"two"[..]),
+            (&["$Label1".to_string()][..], true, &b"three"[..]),
+        ]
+    );
+    assert!(command(b"a APPEND x (\\Seen)\r\n").is_err());
     assert_eq!(
         cmd("a AUTHENTICATE PLAIN AGFsaWNlAHNlY3JldA=="),
         Command::Authenticate {

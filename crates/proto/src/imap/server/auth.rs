@@ -12,8 +12,9 @@ impl ImapServer {
         let mut caps = vec!["IMAP4rev1", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE"];
         // Only what this build can do: the explorer's leaves out the mailbox commands.
         // RFC 3348: LIST marks mailboxes that have children with \HasChildren.
+        // RFC 3502: APPEND takes several messages at once, stored all or none.
         #[cfg(feature = "mailboxes")]
-        caps.extend(["NAMESPACE", "CHILDREN"]);
+        caps.extend(["NAMESPACE", "CHILDREN", "MULTIAPPEND"]);
         caps.extend(["UNSELECT", "UIDPLUS"]);
         #[cfg(feature = "mailboxes")]
         caps.push("MOVE");

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 #[cfg(feature = "mailboxes")]
 use super::super::encode::astring;
 #[cfg(feature = "mailboxes")]
-use super::super::types::StatusItem;
+use super::super::types::{AppendMessage, SequenceSet, StatusItem};
 use super::updates::flag_lines;
 use super::{Completion, ImapServer, MailboxView, ServerEvent};
 use crate::store::MailStore;
@@ -185,36 +185,51 @@ impl ImapServer {
         self.finish(store, true, out, Completion::done(tag, "STATUS"));
     }
 
+    /// APPEND of one message or several (MULTIAPPEND, RFC 3502 §6.3.11): "If the append is
+    /// unsuccessful for any reason (including being cancelled), the mailbox MUST be restored
+    /// to its state before the APPEND attempt", so every check comes before the first message
+    /// is stored. "A zero-length message literal argument is an error, and MUST return a NO.
+    /// This can be used to cancel the append."
     #[cfg(feature = "mailboxes")]
-    #[allow(clippy::too_many_arguments)]
     pub(super) fn append(
         &mut self,
         tag: &str,
         mailbox: &str,
-        flags: Vec<String>,
-        date: Option<i64>,
-        message: Vec<u8>,
+        messages: Vec<AppendMessage>,
         store: &mut MailStore,
         out: &mut Vec<u8>,
     ) {
-        let flags: BTreeSet<String> = flags.into_iter().filter(|f| f != "\\Recent").collect();
         let user = self.account().to_string();
-        match store.append(&user, mailbox, "", message, flags, date) {
-            Ok(uid) => {
-                let validity = store.folder(&user, mailbox).map_or(0, |f| f.uid_validity);
+        // RFC 9051 §6.3.12: TRYCREATE when the target does not exist.
+        let Some(validity) = store.folder(&user, mailbox).map(|f| f.uid_validity) else {
+            return Completion::try_create(tag).write_to(out);
+        };
+        if let Some(i) = messages.iter().position(|m| m.message.is_empty()) {
+            return Completion::no(tag)
+                .text(format!(
+                    "APPEND cancelled: message {} is empty (RFC 3502), nothing was appended",
+                    i + 1
+                ))
+                .write_to(out);
+        }
+        let mut uids = Vec::new();
+        for m in messages {
+            let flags: BTreeSet<String> = m.flags.into_iter().filter(|f| f != "\\Recent").collect();
+            // The folder exists, so storing cannot fail part way.
+            if let Ok(uid) = store.append(&user, mailbox, "", m.message, flags, m.date) {
                 self.events.push_back(ServerEvent::MessageAppended {
                     mailbox: mailbox.to_string(),
                     uid,
                 });
-                // RFC 4315 §3: APPENDUID tells the client the new message's UID.
-                let done = Completion::ok(tag)
-                    .code(format!("APPENDUID {validity} {uid}"))
-                    .text("APPEND completed");
-                self.finish(store, true, out, done);
+                uids.push(uid);
             }
-            // RFC 9051 §6.3.12: TRYCREATE when the target does not exist.
-            Err(_) => Completion::try_create(tag).write_to(out),
         }
+        // RFC 4315 §3: APPENDUID tells the client the new messages' UIDs, as a set in the
+        // order sent when there are several (RFC 3502, "MULTIAPPEND Interaction with UIDPLUS").
+        let done = Completion::ok(tag)
+            .code(format!("APPENDUID {validity} {}", SequenceSet::of(&uids)))
+            .text("APPEND completed");
+        self.finish(store, true, out, done);
     }
 }
 

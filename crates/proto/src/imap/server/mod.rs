@@ -45,6 +45,10 @@ pub const MAX_BAD_BEFORE_LOGIN: u32 = 3;
 pub const MAX_BAD_COMMANDS: u32 = 10;
 /// The largest command before login, literals included (Dovecot allows 64 KiB too).
 pub const PRE_LOGIN_LIMIT: usize = 64 * 1024;
+/// The largest command after login, literals included: a MULTIAPPEND of several messages
+/// is held whole until its last literal arrives (it is stored all or none), so the number of
+/// messages in one command is bounded by their size.
+pub const COMMAND_LIMIT: usize = 64 * 1024 * 1024;
 /// Commands are not read while this many octets of answers wait to be taken.
 pub const OUTPUT_BOUND: usize = 1 << 20;
 
@@ -366,6 +370,12 @@ impl ImapServer {
                 self.close();
                 None
             }
+            Framing::Incomplete { .. } if input.len() > COMMAND_LIMIT => {
+                self.output
+                    .push_back(b"* BYE Command too long\r\n".to_vec());
+                self.close();
+                None
+            }
             Framing::Incomplete { sync_literals } => {
                 // RFC 9051 §7.5: "+" tells the client to send a synchronising literal.
                 while self.acked_literals < sync_literals {
@@ -524,12 +534,9 @@ impl ImapServer {
             #[cfg(feature = "mailboxes")]
             Command::Status { mailbox, items } => self.status(tag, &mailbox, &items, store, out),
             #[cfg(feature = "mailboxes")]
-            Command::Append {
-                mailbox,
-                flags,
-                date,
-                message,
-            } => self.append(tag, &mailbox, flags, date, message, store, out),
+            Command::Append { mailbox, messages } => {
+                self.append(tag, &mailbox, messages, store, out)
+            }
             Command::Idle => self.idle(tag, store, out),
             Command::Close => self.close_mailbox(tag, name, true, store, out),
             Command::Unselect => self.close_mailbox(tag, name, false, store, out),
