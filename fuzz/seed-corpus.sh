@@ -84,7 +84,7 @@ done
 
 # ---- IMAP ----
 I_READ='a1 CAPABILITY\r\na2 LOGIN bob secret\r\na3 ENABLE CONDSTORE\r\na4 SELECT INBOX (CONDSTORE)\r\na5 FETCH 1:* (FLAGS UID ENVELOPE BODYSTRUCTURE RFC822.SIZE INTERNALDATE MODSEQ)\r\na6 FETCH 2 (BODY.PEEK[1] BODY[2.MIME] BODY[4.HEADER] BODY[HEADER.FIELDS (SUBJECT)] BODY[TEXT]<0.10> BODY)\r\na7 UID SEARCH ALL\r\na8 STORE 1 +FLAGS (\\Seen)\r\na9 UID STORE 2 -FLAGS.SILENT (\\Seen) (UNCHANGEDSINCE 1)\r\nb1 UID MOVE 3 Trash\r\nb2 COPY 1 Trash\r\nb3 STORE 1 +FLAGS (\\Deleted)\r\nb4 EXPUNGE\r\nb5 UID FETCH 1:* (FLAGS) (CHANGEDSINCE 1)\r\nb6 IDLE\r\nDONE\r\nb7 LIST "" *\r\nb8 STATUS INBOX (MESSAGES UIDNEXT UNSEEN)\r\nb9 LOGOUT\r\n'
-I_FOLDERS='a1 AUTHENTICATE PLAIN AGJvYgBzZWNyZXQ=\r\na2 CREATE Work\r\na3 RENAME Work Play\r\na4 APPEND Play (\\Seen) "07-Mar-2026 10:30:00 +0100" {21}\r\nSubject: x\r\n\r\nhello\r\n\r\na5 EXAMINE Play\r\na6 FETCH 1 BODY[]\r\na7 UNSELECT\r\na8 SUBSCRIBE Play\r\na9 LIST "" "%%"\r\nb1 DELETE Play\r\nb2 NAMESPACE\r\nb3 SELECT inbox\r\nb4 SEARCH UNSEEN FROM alice\r\nb5 CLOSE\r\nb6 LOGOUT\r\n'
+I_FOLDERS='a1 AUTHENTICATE PLAIN AGJvYgBzZWNyZXQ=\r\na2 CREATE Work\r\na3 RENAME Work Play\r\na4 APPEND Play (\\Seen) "07-Mar-2026 10:30:00 +0100" {21}\r\nSubject: x\r\n\r\nhello\r\n {3+}\r\ntwo\r\na5 EXAMINE Play\r\na6 FETCH 1 BODY[]\r\na7 UNSELECT\r\na8 SUBSCRIBE Play\r\na9 LIST "" "%%"\r\nb1 DELETE Play\r\nb2 NAMESPACE\r\nb3 SELECT inbox\r\nb4 SEARCH UNSEEN FROM alice\r\nb5 CLOSE\r\nb6 LOGOUT\r\n'
 I_SASL='a1 STARTTLS\r\na2 AUTHENTICATE PLAIN\r\nAGJvYgBzZWNyZXQ=\r\na3 LOGIN {3+}\r\nbob {6}\r\nsecret\r\na4 SELECT INBOX\r\na5 IDLE\r\nDONE\r\na6 UID FETCH 4:* (UID FLAGS)\r\na7 LOGOUT\r\n'
 printf "$I_READ$I_FOLDERS$I_SASL" | tr -d '\r' | while IFS= read -r line; do
     # Printed once already: escape what printf would read again.
@@ -92,6 +92,7 @@ printf "$I_READ$I_FOLDERS$I_SASL" | tr -d '\r' | while IFS= read -r line; do
     seed imap_command "$(printf '%s' "$line" | cksum | cut -d' ' -f1)" "${line//%/%%}\\r\\n"
 done
 seed imap_command literal 'a4 APPEND Play (\\Seen) {21}\r\nSubject: x\r\n\r\nhello\r\n\r\n'
+seed imap_command multiappend 'a5 APPEND Play (\\Seen) {3+}\r\none ($Label1) "07-Mar-2026 10:30:00 +0100" {3}\r\ntwo {0+}\r\n\r\n'
 for cfg in 00 01 02 04 08 10 20 30; do
     for chunking in 00 01 0b 3e; do
         seed imap_server_session "read-$cfg-$chunking" "\\x$cfg\\x$chunking$I_READ"

@@ -371,6 +371,24 @@ fn highestmodseq_comes_with_every_select_once_condstore_is_enabled() {
     }
 }
 
+/// RFC 3501 §7.2.6: a keyword another session set is announced in FLAGS before this
+/// session's own FETCH shows it (found by the many-clients run: the FETCH came first, and
+/// the FLAGS only after it).
+#[test]
+fn a_keyword_from_another_session_is_announced_before_a_fetch_shows_it() {
+    let mut store = store_with(2);
+    let mut phone = session(&mut store);
+    let mut laptop = session(&mut store);
+    say(&mut phone, &mut store, "p1 SELECT INBOX");
+    say(&mut laptop, &mut store, "l1 SELECT INBOX");
+    say(&mut laptop, &mut store, "l2 STORE 2 +FLAGS ($Label5)");
+    let out = say(&mut phone, &mut store, "p2 FETCH 1:* (UID FLAGS)");
+    let flags = out.find("* FLAGS (").expect(&out);
+    let fetch = out.find("* 2 FETCH (UID 2 FLAGS ($Label5").expect(&out);
+    assert!(flags < fetch, "{out}");
+    assert_eq!(out.matches("* FLAGS (").count(), 1, "{out}");
+}
+
 #[test]
 fn move_to_trash_reports_copyuid_then_expunges() {
     let mut store = store_with(2);

@@ -229,12 +229,7 @@ fn quiet_leaves_the_transcripts_out() {
 
 /// The server's peak resident memory, in KiB.
 fn peak_rss_kib(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse().ok())
-        .unwrap()
+    support::rss::peak_rss_kib(pid).unwrap()
 }
 
 /// Stores one message of about `octets` for bob, over SMTP.

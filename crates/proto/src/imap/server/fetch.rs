@@ -47,6 +47,11 @@ impl ImapServer {
         };
         let (name, read_only) = (sel.name.clone(), sel.read_only);
         let wanted = sel.resolve(set, uid_mode);
+        // A keyword that another session brought into the mailbox is announced in FLAGS
+        // before a FETCH shows it (RFC 3501 §7.2.6), as after STORE and in updates.
+        if let (Some(view), Some(folder)) = (self.phase.mailbox_mut(), store.folder(&user, &name)) {
+            view.announce_keywords(folder, out);
+        }
         let sets_seen = items.iter().any(|i| {
             matches!(
                 i,
