@@ -323,6 +323,52 @@ pub fn answer(request: &JmapRequest, serial: u32) -> (JmapResponse, Vec<Accepted
     (response, accepted)
 }
 
+/// The API endpoint this server answers on (the session resource's `apiUrl`, RFC 8620 §2).
+pub const API_PATH: &str = "/jmap/api/";
+
+/// RFC 8620 §3.1: the request as an HTTP POST of `application/json` to the API endpoint.
+pub fn to_http(request: &JmapRequest, host: &str, token: &str) -> super::Request {
+    let mut http = super::Request::new("POST", API_PATH, host);
+    http.fields.extend([
+        super::Field::new("Authorization", &format!("Bearer {token}")),
+        super::Field::new("Content-Type", "application/json"),
+        super::Field::new("Accept", "application/json"),
+    ]);
+    http.body = serde_json::to_vec(request).unwrap_or_default();
+    http
+}
+
+/// The server's HTTP answer: 200 with the JMAP response, or a request-level error as
+/// RFC 8620 §3.6.1 says (a body that is not a Request object: `notRequest`, with 400).
+pub fn answer_http(request: &super::Request, serial: u32) -> (super::Response, Vec<Accepted>) {
+    let json = |status: u16, body: &Value| {
+        let mut response = super::Response::new(status);
+        response
+            .fields
+            .push(super::Field::new("Content-Type", "application/json"));
+        response.body = serde_json::to_vec(body).unwrap_or_default();
+        response
+    };
+    if request.method != "POST" || request.target != API_PATH {
+        let problem = serde_json::json!({ "type": "about:blank", "status": 404 });
+        return (json(404, &problem), Vec::new());
+    }
+    match serde_json::from_slice::<JmapRequest>(&request.body) {
+        Ok(jmap) => {
+            let (response, accepted) = answer(&jmap, serial);
+            (json(200, &to_value(&response)), accepted)
+        }
+        Err(e) => {
+            let problem = serde_json::json!({
+                "type": "urn:ietf:params:jmap:error:notRequest",
+                "status": 400,
+                "detail": e.to_string(),
+            });
+            (json(400, &problem), Vec::new())
+        }
+    }
+}
+
 fn invalid_arguments(call_id: &str, error: &serde_json::Error) -> Invocation {
     (
         "error".into(),
@@ -393,6 +439,19 @@ mod tests {
         );
         assert_eq!(response.method_responses[2].1["updated"]["M7"], Value::Null);
         assert_eq!(accepted[0].to, ["bob@example.net"]);
+    }
+
+    #[test]
+    fn over_http_the_answer_is_200_and_a_bad_body_is_not_a_request() {
+        let http = to_http(&send_request(&mail()), "jmap.example.org", "t");
+        let (parsed, _) = crate::http::decode::request(&http.to_bytes()).unwrap();
+        let (response, accepted) = answer_http(&parsed, 1);
+        assert_eq!((response.status, accepted.len()), (200, 1));
+        let mut bad = parsed.clone();
+        bad.body = b"[1,2]".to_vec();
+        let (response, _) = answer_http(&bad, 1);
+        assert_eq!(response.status, 400);
+        assert!(String::from_utf8_lossy(&response.body).contains("notRequest"));
     }
 
     #[test]
