@@ -1,10 +1,12 @@
 //! The "HTTP email API" of transactional email providers: one `POST /v3/mail/send` with a
 //! JSON body, answered `202 Accepted` (RFC 9110 §15.3.3) once the message is queued. The
 //! JSON vocabulary follows the common shape of such APIs (personalizations, from, subject,
-//! content); the HTTP around it is [`super`]'s.
+//! content); the HTTP around it is [`super`]'s. The serde types define the JSON; the small
+//! codec of [`super::json`] writes and reads it at run time, as the tests check.
 
 use serde::{Deserialize, Serialize};
 
+use super::json::Json;
 use super::{Field, Request, Response};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -52,6 +54,76 @@ impl SendRequest {
         }
     }
 
+    /// The JSON, member by member as the serde derives write it.
+    pub fn to_json(&self) -> Json {
+        let address = |a: &Address| Json::obj([("email", Json::str(&a.email))]);
+        let personalizations = self
+            .personalizations
+            .iter()
+            .map(|p| Json::obj([("to", Json::Arr(p.to.iter().map(address).collect()))]))
+            .collect();
+        let content = self
+            .content
+            .iter()
+            .map(|c| {
+                Json::obj([
+                    ("type", Json::str(&c.media_type)),
+                    ("value", Json::str(&c.value)),
+                ])
+            })
+            .collect();
+        Json::obj([
+            ("personalizations", Json::Arr(personalizations)),
+            ("from", address(&self.from)),
+            ("subject", Json::str(&self.subject)),
+            ("content", Json::Arr(content)),
+        ])
+    }
+
+    /// Reads a send request; says which member is missing or wrong.
+    pub fn from_json(json: &Json) -> Result<SendRequest, String> {
+        let text = |v: &Json, key: &str| {
+            v.get(key)
+                .and_then(Json::as_str)
+                .map(str::to_string)
+                .ok_or_else(|| format!("\"{key}\" must be a string"))
+        };
+        let address = |v: &Json| text(v, "email").map(|email| Address { email });
+        let personalizations = json
+            .get("personalizations")
+            .map(Json::as_arr)
+            .unwrap_or_default()
+            .iter()
+            .map(|p| {
+                let to = p.get("to").map(Json::as_arr).unwrap_or_default();
+                to.iter()
+                    .map(address)
+                    .collect::<Result<Vec<_>, _>>()
+                    .map(|to| Personalization { to })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let from = address(json.get("from").unwrap_or(&Json::Null))
+            .map_err(|_| "\"from\" needs an \"email\"".to_string())?;
+        let content = json
+            .get("content")
+            .map(Json::as_arr)
+            .unwrap_or_default()
+            .iter()
+            .map(|c| {
+                Ok(Content {
+                    media_type: text(c, "type")?,
+                    value: text(c, "value")?,
+                })
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        Ok(SendRequest {
+            personalizations,
+            from,
+            subject: text(json, "subject")?,
+            content,
+        })
+    }
+
     /// The HTTP request that carries it, with the API key as a bearer token.
     pub fn to_request(&self, host: &str, api_key: &str) -> Request {
         let mut request = Request::new("POST", PATH, host);
@@ -59,7 +131,7 @@ impl SendRequest {
             Field::new("Authorization", &format!("Bearer {api_key}")),
             Field::new("Content-Type", "application/json"),
         ]);
-        request.body = serde_json::to_vec(self).unwrap_or_default();
+        request.body = self.to_json().to_text().into_bytes();
         request
     }
 
@@ -72,6 +144,24 @@ impl SendRequest {
     }
 }
 
+/// Why a request was refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Errors {
+    pub errors: Vec<Message>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Message {
+    pub message: String,
+}
+
+/// The 202's body: the queued message's id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Queued {
+    pub id: String,
+    pub status: String,
+}
+
 /// The provider's answer: 202 with the queued message's id, or why not.
 pub fn answer(request: &Request, message_id: &str) -> (Response, Option<SendRequest>) {
     let error = |status: u16, why: &str| {
@@ -79,8 +169,11 @@ pub fn answer(request: &Request, message_id: &str) -> (Response, Option<SendRequ
         response
             .fields
             .push(Field::new("Content-Type", "application/json"));
-        response.body = serde_json::to_vec(&serde_json::json!({ "errors": [{ "message": why }] }))
-            .unwrap_or_default();
+        let body = Json::obj([(
+            "errors",
+            Json::Arr(vec![Json::obj([("message", Json::str(why))])]),
+        )]);
+        response.body = body.to_text().into_bytes();
         (response, None)
     };
     if request.method != "POST" || request.target != PATH {
@@ -92,7 +185,7 @@ pub fn answer(request: &Request, message_id: &str) -> (Response, Option<SendRequ
     {
         return error(401, "an API key is required (Authorization: Bearer ...)");
     }
-    let send: SendRequest = match serde_json::from_slice(&request.body) {
+    let send = match Json::parse(&request.body).and_then(|j| SendRequest::from_json(&j)) {
         Ok(send) => send,
         Err(e) => return error(400, &format!("the body is not a send request: {e}")),
     };
@@ -104,15 +197,17 @@ pub fn answer(request: &Request, message_id: &str) -> (Response, Option<SendRequ
         Field::new("Content-Type", "application/json"),
         Field::new("X-Message-Id", message_id),
     ]);
-    response.body =
-        serde_json::to_vec(&serde_json::json!({ "id": message_id, "status": "queued" }))
-            .unwrap_or_default();
+    let queued = Json::obj([
+        ("id", Json::str(message_id)),
+        ("status", Json::str("queued")),
+    ]);
+    response.body = queued.to_text().into_bytes();
     (response, Some(send))
 }
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
     use super::*;
     use crate::http::decode;
@@ -133,6 +228,29 @@ mod tests {
         assert_eq!(accepted.unwrap(), send);
         let (parsed, _) = decode::response(&response.to_bytes()).unwrap();
         assert_eq!(parsed.field("x-message-id"), Some("m1"));
+    }
+
+    #[test]
+    fn it_writes_and_reads_what_the_serde_types_do() {
+        let send = SendRequest::new("a@b", &["c@d".into(), "e@f".into()], "Hi \"you\"", "x\ny");
+        assert_eq!(
+            send.to_json().to_text(),
+            serde_json::to_string(&send).unwrap()
+        );
+        let back = SendRequest::from_json(
+            &Json::parse(serde_json::to_string(&send).unwrap().as_bytes()).unwrap(),
+        );
+        assert_eq!(back.unwrap(), send);
+        let queued = answer(&send.to_request("h", "k"), "m1").0;
+        let queued: Queued = serde_json::from_slice(&queued.body).unwrap();
+        assert_eq!(queued.id, "m1");
+        let mut request = send.to_request("h", "k");
+        request.body = b"{}".to_vec();
+        let refused: Errors = serde_json::from_slice(&answer(&request, "m").0.body).unwrap();
+        assert!(
+            refused.errors[0].message.contains("subject")
+                || refused.errors[0].message.contains("from")
+        );
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod api;
 pub mod decode;
 pub mod explain;
 pub mod jmap;
+pub mod json;
 
 use std::fmt;
 

@@ -65,7 +65,12 @@ fn link(network: Network) -> Link {
 pub fn smtp(options: SmtpOptions, network: Network) -> Run {
     let mut store = MailStore::new();
     store.add_account("alice", "secret");
-    let mut lab = Lab::new(store);
+    let title = if options == SmtpOptions::STEP_BY_STEP {
+        Path::SmtpStepByStep.title()
+    } else {
+        Path::SmtpWell.title()
+    };
+    let mut lab = Lab::new(store, title);
     let mut link = link(network);
     let implicit = options.implicit_tls;
     let port = if implicit { 465 } else { 587 };
@@ -145,7 +150,7 @@ fn https_connection(lab: &mut Lab, link: &mut Link, pair: &mut HttpPair) {
 }
 
 fn https(path: Path, network: Network) -> Run {
-    let mut lab = Lab::new(MailStore::new());
+    let mut lab = Lab::new(MailStore::new(), path.title());
     let mut link = link(network);
     let (request, handler) = api_request(path);
     let mut pair = HttpPair::new(request.to_bytes(), handler);
@@ -168,7 +173,7 @@ fn https(path: Path, network: Network) -> Run {
 pub fn relay(network: Network) -> Run {
     let mut store = MailStore::new();
     store.add_account("bob", "secret");
-    let mut lab = Lab::new(store);
+    let mut lab = Lab::new(store, "Relay to Bob's MX");
     let mut link = link(network);
     lab.open(CLIENT, SERVER);
     let at_client = lab.tcp_handshake(&mut link, 25);
@@ -199,7 +204,7 @@ pub fn webmail(network: Network) -> Run {
     let mut store = MailStore::new();
     store.add_account("bob", "secret");
     let _ = store.deliver("bob", FROM, message());
-    let mut lab = Lab::new(store);
+    let mut lab = Lab::new(store, "Webmail");
     let mut browser_link = link(network);
     let mut request = Request::new("GET", "/mail/INBOX/1", "webmail.example.net");
     request.fields.extend([

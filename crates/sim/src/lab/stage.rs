@@ -44,7 +44,8 @@ pub(crate) struct Lab {
 }
 
 impl Lab {
-    pub fn new(store: MailStore) -> Self {
+    /// A run whose steps the explanation panel labels with `title`.
+    pub fn new(store: MailStore, title: &str) -> Self {
         Lab {
             now: Instant::ZERO,
             store,
@@ -55,7 +56,7 @@ impl Lab {
             connection: 0,
             arrivals: BTreeMap::new(),
             phase: Rc::new(Phase {
-                label: "lab".into(),
+                label: title.into(),
                 protocol: Protocol::Local,
             }),
             mailboxes: Rc::new(Vec::new()),

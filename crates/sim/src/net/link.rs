@@ -74,6 +74,7 @@ impl Link {
     }
 
     /// A link with a latency and a bandwidth (octets per second, each way).
+    #[cfg_attr(not(feature = "lab"), allow(dead_code))]
     pub fn with_bandwidth(latency: Duration, octets_per_second: u64) -> Self {
         Link {
             bandwidth: Some(octets_per_second.max(1)),
