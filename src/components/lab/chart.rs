@@ -45,17 +45,31 @@ pub fn time_chart(chart: &Chart, rtt_ms: u32) -> Html {
         .max()
         .unwrap_or(1);
     let top = scale_top(max) as f64;
-    let lines = chart.series.iter().map(|s| {
+    // The names at the lines' ends, moved apart where two lines end close together.
+    let mut ends: Vec<(usize, f64)> = chart
+        .series
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (i, s.points.last().map_or(0.0, |p| y(p.1 as f64, top)) - 5.0))
+        .collect();
+    ends.sort_by(|a, b| a.1.total_cmp(&b.1));
+    let mut above = f64::MIN;
+    for end in &mut ends {
+        end.1 = end.1.max(above + 14.0);
+        above = end.1;
+    }
+    let label_y = |i: usize| ends.iter().find(|e| e.0 == i).map_or(0.0, |e| e.1);
+    let lines = chart.series.iter().enumerate().map(|(i, s)| {
         let points: Vec<String> = s
             .points
             .iter()
             .map(|&(r, t)| format!("{},{}", tenths(x(f64::from(r))), tenths(y(t as f64, top))))
             .collect();
-        let end = s.points.last().map_or(0.0, |p| y(p.1 as f64, top));
+        let end = label_y(i);
         html! {
             <g class={classes!("chart__series", format!("chart__series--{}", s.path.key()))} data-path={s.path.key()}>
                 <polyline points={points.join(" ")} />
-                <text x={tenths(W - RIGHT - 4.0)} y={tenths(end - 5.0)} text-anchor="end">{ short(s.path) }</text>
+                <text x={tenths(W - RIGHT - 4.0)} y={tenths(end)} text-anchor="end">{ short(s.path) }</text>
             </g>
         }
     });
