@@ -185,6 +185,19 @@ pub fn compare_url(script: &Script) -> String {
     link(&format!("#compare={}", script.encode()))
 }
 
+/// The round-trip lab's fragment in the address bar, if any.
+pub fn lab_hash() -> Option<String> {
+    #[cfg(target_arch = "wasm32")]
+    return gloo::utils::window().location().hash().ok();
+    #[cfg(not(target_arch = "wasm32"))]
+    None
+}
+
+/// A link that opens the round-trip lab with these settings (`#lab=…`).
+pub fn lab_url(fragment: &str) -> String {
+    link(fragment)
+}
+
 /// A share link (`prefix` then `code`) in the address bar becomes `fragment` while it names
 /// what is shown, and goes when it names something else: a reload then shows what the class
 /// saw last, never an older scenario.

@@ -6,6 +6,8 @@ pub mod console;
 pub mod controls;
 pub mod explanation;
 pub mod explorer;
+#[cfg(feature = "lab")]
+pub mod lab;
 pub mod lesson;
 pub mod mailbox_panel;
 pub mod menu;

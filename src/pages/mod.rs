@@ -4,4 +4,6 @@
 pub mod compare;
 pub mod console;
 pub mod explorer;
+#[cfg(feature = "lab")]
+pub mod lab;
 pub mod lessons;

@@ -5,6 +5,8 @@ pub mod compare;
 pub mod compose;
 pub mod console;
 pub mod explorer;
+#[cfg(feature = "lab")]
+pub mod lab;
 pub mod lesson;
 pub mod playback;
 

@@ -8,6 +8,8 @@
 pub mod base64;
 pub mod error;
 pub mod explain;
+#[cfg(feature = "http")]
+pub mod http;
 pub mod imap;
 pub mod message;
 pub mod mime;

@@ -572,5 +572,5 @@ impl Stage for Bench<'_> {
         });
     }
 
-    fn handshake(&mut self, _conv: &dyn Exchange) {}
+    fn handshake(&mut self, _conv: &dyn Exchange, _link: &mut Link) {}
 }

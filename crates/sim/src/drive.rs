@@ -183,8 +183,9 @@ pub(crate) trait Stage {
         sent: Instant,
         explanation: Explanation,
     );
-    /// The TLS handshake both sides asked for was completed.
-    fn handshake(&mut self, conv: &dyn Exchange);
+    /// The TLS handshake both sides asked for was completed; a stage that counts time sends
+    /// its flights over the link.
+    fn handshake(&mut self, conv: &dyn Exchange, link: &mut Link);
 }
 
 /// A session is a few dozen units; the bound only stops a broken one.
@@ -210,7 +211,7 @@ pub(crate) fn drive(conv: &mut dyn Exchange, link: &mut Link, stage: &mut dyn St
         stage.delivered(conv, unit, sent, explanation);
         if conv.tls_due() {
             conv.tls_established(stage.now());
-            stage.handshake(conv);
+            stage.handshake(conv, link);
         }
         link.listen(conv, stage.now());
     }

@@ -13,6 +13,8 @@ mod device;
 mod drive;
 pub mod fault_marks;
 pub mod host;
+#[cfg(feature = "lab")]
+pub mod lab;
 pub mod lesson;
 pub mod log;
 mod narration;

@@ -13,6 +13,10 @@ pub enum Protocol {
     Dns,
     Pop3,
     Imap,
+    /// HTTP/1.1, as an email API or webmail speaks it (the round-trip lab).
+    Http,
+    /// The TCP and TLS handshakes, before any protocol speaks (the round-trip lab).
+    Handshake,
     /// Something that happens inside one host: a mailbox write, a wait, a bounce.
     Local,
 }
@@ -24,17 +28,21 @@ impl Protocol {
             Protocol::Dns => "DNS",
             Protocol::Pop3 => "POP3",
             Protocol::Imap => "IMAP",
+            Protocol::Http => "HTTP",
+            Protocol::Handshake => "TCP/TLS",
             Protocol::Local => "local",
         }
     }
 
-    /// CSS-friendly key: `smtp`, `dns`, `pop3`, `imap`, `local`.
+    /// CSS-friendly key: `smtp`, `dns`, `pop3`, `imap`, `http`, `handshake`, `local`.
     pub fn key(self) -> &'static str {
         match self {
             Protocol::Smtp => "smtp",
             Protocol::Dns => "dns",
             Protocol::Pop3 => "pop3",
             Protocol::Imap => "imap",
+            Protocol::Http => "http",
+            Protocol::Handshake => "handshake",
             Protocol::Local => "local",
         }
     }

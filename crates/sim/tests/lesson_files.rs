@@ -141,7 +141,7 @@ fn well_formed(protocol: Protocol, line: &str) -> bool {
         Protocol::Pop3 => postroom_proto::pop3::decode::response(&bytes, false).is_ok(),
         Protocol::Imap => postroom_proto::imap::response::response(&bytes).is_ok(),
         Protocol::Dns => line.starts_with("ANSWER "),
-        Protocol::Local => false,
+        Protocol::Http | Protocol::Handshake | Protocol::Local => false,
     }
 }
 

@@ -35,6 +35,12 @@ pub struct ClientConfig {
     pub credentials: Option<(String, String)>,
     /// Use PIPELINING when the server offers it.
     pub pipelining: bool,
+    /// Send AUTH PLAIN's response with the command (RFC 4954 §4's initial response), saving
+    /// a round trip; without it the client waits for the server's empty 334 challenge.
+    pub initial_response: bool,
+    /// The connection is encrypted from its first byte (implicit TLS on port 465, RFC 8314
+    /// §3.3): no STARTTLS.
+    pub implicit_tls: bool,
 }
 
 impl ClientConfig {
@@ -44,6 +50,8 @@ impl ClientConfig {
             tls: ClientTls::Never,
             credentials: None,
             pipelining: true,
+            initial_response: true,
+            implicit_tls: false,
         }
     }
 }
@@ -84,6 +92,8 @@ enum Pending {
     Auth,
     /// AUTH LOGIN sent the user name; the password follows the next 334.
     AuthLoginPassword,
+    /// AUTH PLAIN sent without a response; it follows the server's empty 334.
+    AuthPlainResponse,
     Mail,
     Rcpt(usize),
     Data,
@@ -159,14 +169,12 @@ impl SmtpClient {
     /// A client that waits for the server's greeting, from `now`.
     pub fn new(config: ClientConfig, now: Instant) -> Self {
         SmtpClient {
-            config,
             input: Vec::new(),
             output: VecDeque::new(),
             events: VecDeque::new(),
             pending: VecDeque::from([Pending::Greeting]),
             awaiting_tls: false,
             closed: false,
-            encrypted: false,
             authenticated: false,
             extensions: Extensions::default(),
             jobs: VecDeque::new(),
@@ -174,6 +182,8 @@ impl SmtpClient {
             quit_when_idle: false,
             deadline: Some(now + reply_timeout(Pending::Greeting)),
             scanned: 0,
+            encrypted: config.implicit_tls,
+            config,
         }
     }
 
@@ -191,7 +201,9 @@ impl SmtpClient {
             Some(Pending::Ehlo) => ClientState::ExpectEhloReply,
             Some(Pending::Helo) => ClientState::ExpectHeloReply,
             Some(Pending::StartTls) => ClientState::ExpectStartTlsReply,
-            Some(Pending::Auth | Pending::AuthLoginPassword) => ClientState::ExpectAuthReply,
+            Some(Pending::Auth | Pending::AuthLoginPassword | Pending::AuthPlainResponse) => {
+                ClientState::ExpectAuthReply
+            }
             Some(Pending::Mail) => ClientState::ExpectMailReply,
             Some(Pending::Rcpt(_)) => ClientState::ExpectRcptReply,
             Some(Pending::Data) => ClientState::ExpectDataReply,
@@ -208,7 +220,9 @@ impl SmtpClient {
             Pending::Ehlo => ReplyTo::Command(Verb::Ehlo),
             Pending::Helo => ReplyTo::Command(Verb::Helo),
             Pending::StartTls => ReplyTo::Command(Verb::StartTls),
-            Pending::Auth | Pending::AuthLoginPassword => ReplyTo::Command(Verb::Auth),
+            Pending::Auth | Pending::AuthLoginPassword | Pending::AuthPlainResponse => {
+                ReplyTo::Command(Verb::Auth)
+            }
             Pending::Mail => ReplyTo::Command(Verb::Mail),
             Pending::Rcpt(_) => ReplyTo::Command(Verb::Rcpt),
             Pending::Data => ReplyTo::Command(Verb::Data),
@@ -437,7 +451,9 @@ impl SmtpClient {
                     self.authenticate_or_start();
                 }
             }
-            Pending::Auth | Pending::AuthLoginPassword => self.on_auth_reply(answered, reply),
+            Pending::Auth | Pending::AuthLoginPassword | Pending::AuthPlainResponse => {
+                self.on_auth_reply(answered, reply)
+            }
             Pending::Mail => {
                 if let Some(job) = self.current.as_mut() {
                     job.mail_accepted = ok;
@@ -502,7 +518,7 @@ impl SmtpClient {
     }
 
     fn authenticate_or_start(&mut self) {
-        let Some((user, password)) = self.config.credentials.clone() else {
+        let Some((user, _)) = self.config.credentials.clone() else {
             return self.start_next_job();
         };
         if self.authenticated {
@@ -510,9 +526,15 @@ impl SmtpClient {
         }
         let b64 = |s: &str| crate::base64::encode(s, crate::base64::Alphabet::Standard);
         if self.extensions.auth.iter().any(|m| m == "PLAIN") {
-            // RFC 4616: authzid empty, authcid, password, NUL-separated; sent as the initial
-            // response (RFC 4954 §4) to save a round trip.
-            let response = b64(&format!("\0{user}\0{password}"));
+            // Sent as the initial response (RFC 4954 §4) to save a round trip, if allowed.
+            let response = self.plain_response();
+            if !self.config.initial_response {
+                let auth = Command::Auth {
+                    mechanism: "PLAIN".into(),
+                    initial_response: None,
+                };
+                return self.send_command(&auth, Pending::AuthPlainResponse);
+            }
             let auth = Command::Auth {
                 mechanism: "PLAIN".into(),
                 initial_response: Some(response),
@@ -529,9 +551,24 @@ impl SmtpClient {
         }
     }
 
+    /// RFC 4616: authzid empty, authcid, password, NUL-separated, in base64.
+    fn plain_response(&self) -> String {
+        let (user, password) = self.config.credentials.clone().unwrap_or_default();
+        crate::base64::encode(
+            format!("\0{user}\0{password}"),
+            crate::base64::Alphabet::Standard,
+        )
+    }
+
     fn on_auth_reply(&mut self, answered: Pending, reply: Reply) {
         let code = reply.code();
-        if code == ReplyCode::AUTH_CONTINUE && answered == Pending::AuthLoginPassword {
+        if code == ReplyCode::AUTH_CONTINUE && answered == Pending::AuthPlainResponse {
+            // RFC 4954 §4: the empty challenge; the response goes on a line of its own.
+            let response = self.plain_response();
+            self.output
+                .push_back(format!("{response}\r\n").into_bytes());
+            self.pending.push_back(Pending::Auth);
+        } else if code == ReplyCode::AUTH_CONTINUE && answered == Pending::AuthLoginPassword {
             let password = self
                 .config
                 .credentials

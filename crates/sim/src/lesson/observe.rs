@@ -49,7 +49,7 @@ impl Proto {
             Protocol::Dns => Some(Proto::Dns),
             Protocol::Pop3 => Some(Proto::Pop3),
             Protocol::Imap => Some(Proto::Imap),
-            Protocol::Local => None,
+            Protocol::Http | Protocol::Handshake | Protocol::Local => None,
         }
     }
 

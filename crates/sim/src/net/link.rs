@@ -42,6 +42,25 @@ enum Carriage {
 pub(crate) struct Link {
     carriage: Carriage,
     sent: u64,
+    /// Octets per second each way, if the link has a limit (the lab's); each unit then also
+    /// waits for the units before it in its direction to be sent.
+    bandwidth: Option<u64>,
+    /// When each direction (to the client, to the server) is free to send again.
+    free: [Instant; 2],
+}
+
+/// TLS 1.3 adds to every record a 5-octet header, the content type and a 16-octet AEAD tag
+/// (RFC 8446 §5.2), in records of at most 2^14 octets.
+pub(crate) const TLS_RECORD_OVERHEAD: usize = 5 + 1 + 16;
+const TLS_RECORD_MAX: usize = 1 << 14;
+
+/// The octets a unit takes on the wire: itself, and its TLS records' overhead if encrypted.
+pub(crate) fn wire_len(bytes: usize, encrypted: bool) -> usize {
+    if encrypted {
+        bytes + bytes.div_ceil(TLS_RECORD_MAX).max(1) * TLS_RECORD_OVERHEAD
+    } else {
+        bytes
+    }
 }
 
 impl Link {
@@ -49,6 +68,17 @@ impl Link {
         Link {
             carriage: Carriage::Latency(latency, BinaryHeap::new()),
             sent: 0,
+            bandwidth: None,
+            free: [Instant::ZERO; 2],
+        }
+    }
+
+    /// A link with a latency and a bandwidth (octets per second, each way).
+    #[cfg_attr(not(feature = "lab"), allow(dead_code))]
+    pub fn with_bandwidth(latency: Duration, octets_per_second: u64) -> Self {
+        Link {
+            bandwidth: Some(octets_per_second.max(1)),
+            ..Link::with_latency(latency)
         }
     }
 
@@ -56,7 +86,30 @@ impl Link {
         Link {
             carriage: Carriage::Lockstep,
             sent: 0,
+            bandwidth: None,
+            free: [Instant::ZERO; 2],
         }
+    }
+
+    /// Sends `octets` (already counted as on the wire) at `now` in one direction, behind what
+    /// is being sent that way; returns when they arrive. A handshake's flights use it.
+    pub fn transmit(&mut self, to_server: bool, octets: usize, now: Instant) -> Instant {
+        let latency = match &self.carriage {
+            Carriage::Latency(latency, _) => *latency,
+            Carriage::Lockstep => Duration::ZERO,
+        };
+        let Some(bandwidth) = self.bandwidth else {
+            return now + latency;
+        };
+        let way = usize::from(to_server);
+        let start = self.free.get(way).copied().unwrap_or(now).max(now);
+        // Rounded up to the microsecond: a unit never arrives before its last octet.
+        let micros = (octets as u64 * 1_000_000).div_ceil(bandwidth);
+        let done = start + Duration::from_micros(micros);
+        if let Some(free) = self.free.get_mut(way) {
+            *free = done;
+        }
+        done + latency
     }
 
     /// RFC 6298 §2: RTO = SRTT + 4·RTTVAR, which after one round trip R is 3R, "and never
@@ -71,10 +124,9 @@ impl Link {
 
     /// Takes what both sides have to send at `now` (the server's first) onto the link.
     pub fn listen(&mut self, sides: &mut dyn Outbox, now: Instant) {
-        let Carriage::Latency(latency, in_flight) = &mut self.carriage else {
+        if !matches!(self.carriage, Carriage::Latency(..)) {
             return;
-        };
-        let arrives = now + *latency;
+        }
         let encrypted = sides.encrypted();
         for to_server in [false, true] {
             let next = |sides: &mut dyn Outbox| match to_server {
@@ -83,6 +135,10 @@ impl Link {
             };
             while let Some(bytes) = next(sides) {
                 self.sent += 1;
+                let arrives = self.transmit(to_server, wire_len(bytes.len(), encrypted), now);
+                let Carriage::Latency(_, in_flight) = &mut self.carriage else {
+                    return;
+                };
                 in_flight.push(Reverse(Unit {
                     arrives,
                     sent: self.sent,

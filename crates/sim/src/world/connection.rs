@@ -214,7 +214,7 @@ impl Stage for Wire<'_, '_> {
         });
     }
 
-    fn handshake(&mut self, conv: &dyn Exchange) {
+    fn handshake(&mut self, conv: &dyn Exchange, _link: &mut Link) {
         let world = &mut *self.world;
         let note = narration::tls_handshake(conv.protocol());
         world.record(Entry {

@@ -1,0 +1,172 @@
+//! The chart: each path's time until acceptance against the round-trip time, on a log
+//! scale from 1 to 600 ms, every point a run of the simulation; the latency chosen, and the
+//! crossovers where two paths change places, marked.
+
+use postroom_sim::lab::chart::SAMPLES;
+use postroom_sim::lab::{Path, LATENCIES};
+use yew::prelude::*;
+
+use super::{tenths, time};
+use crate::state::lab::Chart;
+
+const W: f64 = 560.0;
+const H: f64 = 250.0;
+const LEFT: f64 = 58.0;
+const RIGHT: f64 = 14.0;
+const TOP: f64 = 12.0;
+const BOTTOM: f64 = 34.0;
+
+fn x(rtt_ms: f64) -> f64 {
+    let first = f64::from(SAMPLES.first().copied().unwrap_or(1));
+    let last = f64::from(SAMPLES.last().copied().unwrap_or(600));
+    let t = (rtt_ms.max(first).ln() - first.ln()) / (last.ln() - first.ln());
+    LEFT + t * (W - LEFT - RIGHT)
+}
+
+fn y(micros: f64, top: f64) -> f64 {
+    H - BOTTOM - micros / top.max(1.0) * (H - BOTTOM - TOP)
+}
+
+/// A round scale top above the slowest time, in microseconds.
+fn scale_top(max: u64) -> u64 {
+    [
+        500_000u64, 1_000_000, 2_000_000, 5_000_000, 10_000_000, 20_000_000, 50_000_000,
+    ]
+    .into_iter()
+    .find(|&s| s >= max)
+    .unwrap_or(max)
+}
+
+pub fn time_chart(chart: &Chart, rtt_ms: u32) -> Html {
+    let max = chart
+        .series
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.1))
+        .max()
+        .unwrap_or(1);
+    let top = scale_top(max) as f64;
+    // The names at the lines' ends, moved apart where two lines end close together.
+    let mut ends: Vec<(usize, f64)> = chart
+        .series
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (i, s.points.last().map_or(0.0, |p| y(p.1 as f64, top)) - 5.0))
+        .collect();
+    ends.sort_by(|a, b| a.1.total_cmp(&b.1));
+    let mut above = f64::MIN;
+    for end in &mut ends {
+        end.1 = end.1.max(above + 14.0);
+        above = end.1;
+    }
+    let label_y = |i: usize| ends.iter().find(|e| e.0 == i).map_or(0.0, |e| e.1);
+    let lines = chart.series.iter().enumerate().map(|(i, s)| {
+        let points: Vec<String> = s
+            .points
+            .iter()
+            .map(|&(r, t)| format!("{},{}", tenths(x(f64::from(r))), tenths(y(t as f64, top))))
+            .collect();
+        let end = label_y(i);
+        html! {
+            <g class={classes!("chart__series", format!("chart__series--{}", s.path.key()))} data-path={s.path.key()}>
+                <polyline points={points.join(" ")} />
+                <text x={tenths(W - RIGHT - 4.0)} y={tenths(end)} text-anchor="end">{ short(s.path) }</text>
+            </g>
+        }
+    });
+    let ticks = LATENCIES.iter().map(|&(ms, _)| {
+        let at = x(f64::from(ms));
+        html! {
+            <g class="chart__tick">
+                <line x1={tenths(at)} x2={tenths(at)} y1={tenths(H - BOTTOM)} y2={tenths(H - BOTTOM + 5.0)} />
+                <text x={tenths(at)} y={tenths(H - BOTTOM + 18.0)} text-anchor="middle">{ format!("{ms}") }</text>
+            </g>
+        }
+    });
+    let levels = (0..=4).map(|i| {
+        let value = top * f64::from(i) / 4.0;
+        let at = y(value, top);
+        html! {
+            <g class="chart__level">
+                <line x1={tenths(LEFT)} x2={tenths(W - RIGHT)} y1={tenths(at)} y2={tenths(at)} />
+                <text x={tenths(LEFT - 6.0)} y={tenths(at + 4.0)} text-anchor="end">{ time(value as u64) }</text>
+            </g>
+        }
+    });
+    let crossings = chart.crossovers.iter().map(|c| {
+        let (cx, cy) = (x(c.rtt_ms), y(c.micros, top));
+        let title = format!(
+            "At {} ms: below it {} is faster, above it {}",
+            tenths(c.rtt_ms),
+            c.below.title(),
+            c.above.title()
+        );
+        html! {
+            <g class="chart__cross" data-rtt={tenths(c.rtt_ms)}>
+                <title>{ title }</title>
+                <circle cx={tenths(cx)} cy={tenths(cy)} r="6" />
+                <text x={tenths(cx + 8.0)} y={tenths(cy - 8.0)}>{ format!("{} ms", tenths(c.rtt_ms)) }</text>
+            </g>
+        }
+    });
+    let now = x(f64::from(rtt_ms));
+    let label = chart_label(chart, rtt_ms);
+    let crossings_text: Vec<String> = chart
+        .crossovers
+        .iter()
+        .map(|c| {
+            format!(
+                "{} ms: {} faster below, {} above",
+                tenths(c.rtt_ms),
+                c.below.title(),
+                c.above.title()
+            )
+        })
+        .collect();
+    html! {
+        <figure class="chart">
+            <figcaption class="panel__title">{ "Time until accepted, against the round trip (ms, log scale)" }</figcaption>
+            <svg class="chart__svg" viewBox={format!("0 0 {} {}", W as u32, H as u32)} role="img" aria-label={label}>
+                { for levels }
+                <line class="chart__axis" x1={tenths(LEFT)} x2={tenths(W - RIGHT)} y1={tenths(H - BOTTOM)} y2={tenths(H - BOTTOM)} />
+                { for ticks }
+                <line class="chart__now" x1={tenths(now)} x2={tenths(now)} y1={tenths(TOP)} y2={tenths(H - BOTTOM)} />
+                { for lines }
+                { for crossings }
+            </svg>
+            <p class="chart__note" data-field="crossovers">{
+                if crossings_text.is_empty() {
+                    "No crossover between 1 and 600 ms at this bandwidth: the order stays the same.".to_string()
+                } else {
+                    format!("Crossovers: {}.", crossings_text.join("; "))
+                }
+            }</p>
+        </figure>
+    }
+}
+
+fn short(path: Path) -> &'static str {
+    match path {
+        Path::SmtpStepByStep => "SMTP 587",
+        Path::SmtpWell => "SMTP 465",
+        Path::HttpApi => "API",
+        Path::Jmap => "JMAP",
+    }
+}
+
+/// What the chart shows, for a screen reader: each path at the chosen latency's nearest
+/// sample and at both ends.
+fn chart_label(chart: &Chart, rtt_ms: u32) -> String {
+    let parts: Vec<String> = chart
+        .series
+        .iter()
+        .map(|s| {
+            let first = s.points.first().map_or(0, |p| p.1);
+            let last = s.points.last().map_or(0, |p| p.1);
+            format!("{} from {} to {}", s.path.title(), time(first), time(last))
+        })
+        .collect();
+    format!(
+        "Times until accepted from 1 to 600 ms round trip, chosen {rtt_ms} ms: {}",
+        parts.join("; ")
+    )
+}

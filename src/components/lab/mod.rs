@@ -1,0 +1,168 @@
+//! The round-trip lab's parts: the network controls, the table of the four paths, the
+//! chart of their times against latency, the views (each path, the relay, webmail) and the
+//! lines of an HTTP message explained one by one.
+
+pub mod chart;
+pub mod table;
+
+use postroom_proto::http::explain;
+use postroom_sim::lab::{Network, Run, BANDWIDTHS, LATENCIES};
+use postroom_sim::Protocol;
+use yew::prelude::*;
+
+use crate::state::lab::{offered_bandwidth, LabAction, View};
+
+/// Microseconds as milliseconds for people: "977 ms", "1.98 s", "4.3 ms". Integer
+/// arithmetic only: formatting floats would add kilobytes to the page.
+pub fn time(micros: u64) -> String {
+    if micros >= 1_000_000 {
+        format!("{}.{:02} s", micros / 1_000_000, micros / 10_000 % 100)
+    } else if micros >= 10_000 {
+        format!("{} ms", micros / 1000)
+    } else {
+        format!("{}.{} ms", micros / 1000, micros / 100 % 10)
+    }
+}
+
+/// Octets for people: "911 B", "3.7 kB".
+pub fn octets(n: usize) -> String {
+    if n >= 1000 {
+        format!("{}.{} kB", n / 1000, n / 100 % 10)
+    } else {
+        format!("{n} B")
+    }
+}
+
+/// A non-negative number with one decimal, without float formatting.
+pub fn tenths(v: f64) -> String {
+    let t = (v.max(0.0) * 10.0).round() as u64;
+    format!("{}.{}", t / 10, t % 10)
+}
+
+/// The latency and bandwidth controls.
+pub fn network_controls(network: Network, on: &Callback<LabAction>) -> Html {
+    let latency = LATENCIES.iter().map(|&(ms, place)| {
+        let pressed = network.rtt_ms == ms;
+        let onclick = on.reform(move |_: MouseEvent| LabAction::Latency(ms));
+        html! {
+            <button class={classes!("lab__choice", pressed.then_some("lab__choice--on"))} aria-pressed={pressed.to_string()}
+                data-rtt={ms.to_string()} {onclick}>
+                <strong>{ format!("{ms} ms") }</strong><span class="lab__place">{ place }</span>
+            </button>
+        }
+    });
+    let onchange = on.reform(|e: Event| {
+        let value = select_value(&e);
+        LabAction::Bandwidth(value.parse().unwrap_or(crate::state::lab::DEFAULT.kbit_s))
+    });
+    let options = BANDWIDTHS.iter().map(|&(kbit, label)| {
+        html! { <option value={kbit.to_string()} selected={network.kbit_s == kbit}>{ label }</option> }
+    });
+    let other = (!offered_bandwidth(network.kbit_s)).then(|| {
+        html! { <option value={network.kbit_s.to_string()} selected=true>{ format!("{} kbit/s", network.kbit_s) }</option> }
+    });
+    html! {
+        <div class="lab__network">
+            <div class="lab__latency" role="group" aria-labelledby="lab-latency">
+                <span id="lab-latency" class="lab__label">{ "Round trip" }</span>
+                { for latency }
+            </div>
+            <label class="lab__bandwidth">
+                <span class="lab__label">{ "Bandwidth" }</span>
+                <select {onchange} data-control="bandwidth">{ for options }{ for other }</select>
+            </label>
+        </div>
+    }
+}
+
+fn select_value(e: &Event) -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        use wasm_bindgen::JsCast;
+        e.target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
+            .map(|s| s.value())
+            .unwrap_or_default()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = e;
+        String::new()
+    }
+}
+
+/// The tabs of the views, numbered for the keyboard.
+pub fn view_tabs(shown: View, on: &Callback<LabAction>) -> Html {
+    let tabs = View::ALL.iter().enumerate().map(|(i, &view)| {
+        let on_now = view == shown;
+        let onclick = on.reform(move |_: MouseEvent| LabAction::Show(view));
+        html! {
+            <button role="tab" aria-selected={on_now.to_string()} data-view={view.key()}
+                class={classes!("lab__tab", format!("lab__tab--{}", view.key()), on_now.then_some("lab__tab--on"))} {onclick}>
+                <kbd>{ i + 1 }</kbd>{ " " }{ view.title() }
+            </button>
+        }
+    });
+    html! { <div class="lab__tabs" role="tablist" aria-label="What the diagram shows">{ for tabs }</div> }
+}
+
+/// What a view is about, in a sentence or two computed from its run.
+pub fn view_summary(view: View, run: &Run) -> Html {
+    let trips = run.round_trips();
+    let when = run.accepted_after().map(time).unwrap_or_default();
+    let (up, down) = run.octets();
+    let text = match view {
+        View::Path(path) => format!(
+            "{}. The sender knows its email was accepted after {trips} round trips: {when}.",
+            path.summary()
+        ),
+        View::Relay => format!(
+            "Whatever way Alice submitted, her provider now sends the email to Bob's MX over \
+             SMTP on port 25: {trips} round trips, {when} on this network, {} out and {} back. \
+             An API saves round trips between the sender and its provider, not between providers.",
+            octets(up),
+            octets(down)
+        ),
+        View::Webmail => {
+            let imap = run
+                .timeline
+                .steps
+                .iter()
+                .filter(|s| s.protocol == Protocol::Imap)
+                .count();
+            format!(
+                "\"Webmail uses HTTP\": Bob's browser speaks HTTPS to the webmail server, which \
+                 speaks IMAP ({imap} lines) to the mail store on its own fast network. The page \
+                 arrives after {trips} round trips of the browser's: {when}."
+            )
+        }
+    };
+    html! { <p class="lab__summary">{ text }</p> }
+}
+
+/// An HTTP message, each line with what it means and its RFC section.
+pub fn http_lines(bytes: &[u8]) -> Html {
+    let lines = explain::message(bytes).into_iter().map(|line| {
+        let shown: String = if line.text.is_empty() {
+            "(empty line)".to_string()
+        } else if line.text.chars().count() > 90 {
+            format!("{}…", line.text.chars().take(89).collect::<String>())
+        } else {
+            line.text.clone()
+        };
+        let e = line.explanation;
+        html! {
+            <li class="lab__line">
+                <code class="lab__code">{ shown }</code>
+                <span class="lab__meaning">{ e.title }{ " · " }
+                    <a href={e.rfc.url()} target="_blank" rel="noopener">{ e.rfc.label() }</a></span>
+            </li>
+        }
+    });
+    html! {
+        <section class="lab__http" aria-labelledby="lab-http-title">
+            <h3 id="lab-http-title" class="panel__title">{ "This HTTP message, line by line" }</h3>
+            <ol class="lab__lines">{ for lines }</ol>
+        </section>
+    }
+}

@@ -1,0 +1,154 @@
+//! The round-trip lab page (lab.html): its own WebAssembly module. One `LabState` holds the
+//! network, the runs and the view; the page wires it to the bar, the controls, the table,
+//! the chart and the explorer's sequence diagram and explanation.
+//!
+//! Keys: ← → Home End step through the view's units, 1–6 choose the view, [ and ] a
+//! shorter or longer round trip.
+
+use std::rc::Rc;
+
+use postroom_sim::Protocol;
+use yew::prelude::*;
+
+use crate::components::lab::chart::time_chart;
+use crate::components::lab::table::path_table;
+use crate::components::lab::{http_lines, network_controls, view_summary, view_tabs};
+use crate::components::notices::notices;
+use crate::components::sequence_diagram::keep_current_in_view;
+use crate::components::{explanation_panel, sequence_diagram, topbar};
+use crate::components::{ExplanationProps, SequenceDiagramProps};
+use crate::hooks::use_keyboard;
+use crate::state::lab::{LabAction, LabState, View};
+use crate::state::PlaybackAction;
+use crate::storage;
+
+/// The action for one of the lab's own keys.
+pub fn lab_key(key: &str) -> Option<LabAction> {
+    match key {
+        "[" => Some(LabAction::LatencyStep(false)),
+        "]" => Some(LabAction::LatencyStep(true)),
+        _ => {
+            let n: usize = key.parse().ok()?;
+            View::ALL
+                .get(n.checked_sub(1)?)
+                .map(|&v| LabAction::Show(v))
+        }
+    }
+}
+
+#[hook]
+fn use_lab_keys(on: Callback<LabAction>) {
+    use_effect_with(on, |on| {
+        use wasm_bindgen::JsCast;
+        let on = on.clone();
+        let listener = gloo::utils::window().document().map(|document| {
+            gloo::events::EventListener::new(&document, "keydown", move |event| {
+                let Some(event) = event.dyn_ref::<web_sys::KeyboardEvent>() else {
+                    return;
+                };
+                let typing = event
+                    .target()
+                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                    .is_some_and(|el| {
+                        matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+                    });
+                if typing || event.alt_key() || event.ctrl_key() || event.meta_key() {
+                    return;
+                }
+                if let Some(action) = lab_key(&event.key()) {
+                    on.emit(action);
+                }
+            })
+        });
+        move || drop(listener)
+    });
+}
+
+#[function_component]
+pub fn LabApp() -> Html {
+    let state = use_reducer(|| LabState::from_fragment(storage::lab_hash().as_deref()));
+    let dispatch = Callback::from(state.dispatcher());
+    use_keyboard(dispatch.reform(LabAction::Step));
+    use_lab_keys(dispatch.clone());
+    // The diagram keeps its current step in view after each render.
+    use_effect(|| {
+        keep_current_in_view();
+    });
+    let on_share = {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| {
+            state.dispatch(LabAction::Shared(storage::lab_url(&state.fragment())));
+        })
+    };
+    let title = html! { <>{ "Is SMTP slower than an HTTP API? " }<strong>{ format!("{} ms round trip", state.network.rtt_ms) }</strong></> };
+    let detail = state.run().map(|run| {
+        let timeline = Rc::new(run.timeline.clone());
+        let current = state.playback.current;
+        let step = timeline.steps.get(current);
+        let http = step
+            .filter(|s| s.protocol == Protocol::Http)
+            .map(|s| http_lines(&s.bytes));
+        let diagram = sequence_diagram(&SequenceDiagramProps {
+            timeline: Rc::clone(&timeline),
+            current,
+            on_select: dispatch.reform(|i| LabAction::Step(PlaybackAction::GoTo(i))),
+            speed: 100,
+        });
+        let flight = run
+            .marks
+            .get(current)
+            .map(|m| {
+                format!(
+                    "Round trip {} of this connection · {} on the wire",
+                    m.flight.div_ceil(2),
+                    crate::components::lab::octets(m.wire)
+                )
+            })
+            .unwrap_or_default();
+        html! {
+            <div class="lab__detail">
+                { view_summary(state.view, run) }
+                <div class="lab__panes">
+                    <div class="lab__diagram">{ diagram }</div>
+                    <div class="lab__side">
+                        { explanation_panel(&ExplanationProps { timeline, current }) }
+                        <p class="lab__flight" data-field="flight">{ flight }</p>
+                        { for http }
+                    </div>
+                </div>
+            </div>
+        }
+    });
+    html! {
+        <div class="app app--lab">
+            { topbar("lab", title, html! {}, Some(on_share)) }
+            { notices(state.banner.as_deref(), dispatch.reform(|_: MouseEvent| LabAction::DismissBanner),
+                state.share_link.as_deref(), dispatch.reform(|_: MouseEvent| LabAction::DismissShare)) }
+            <main class="lab">
+                { network_controls(state.network, &dispatch) }
+                <div class="lab__top">
+                    { path_table(&state.runs.paths, state.view, &dispatch) }
+                    { time_chart(&state.chart, state.network.rtt_ms) }
+                </div>
+                { view_tabs(state.view, &dispatch) }
+                { for detail }
+            </main>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use postroom_sim::lab::Path;
+
+    #[test]
+    fn keys_choose_views_and_latencies() {
+        assert_eq!(lab_key("4"), Some(LabAction::Show(View::Path(Path::Jmap))));
+        assert_eq!(lab_key("6"), Some(LabAction::Show(View::Webmail)));
+        assert_eq!(lab_key("7"), None);
+        assert_eq!(lab_key("0"), None);
+        assert_eq!(lab_key("]"), Some(LabAction::LatencyStep(true)));
+        assert_eq!(lab_key("a"), None);
+    }
+}
