@@ -1,0 +1,255 @@
+//! The log page's state: the log pasted (or dropped, or an example), how the engine read
+//! it, the protocol chosen over the one detected, whether secrets show, and the step shown
+//! of the session's timeline. Every read and every change of protocol reads the log once;
+//! revealing secrets only redraws its timeline. Pure, no DOM.
+
+pub mod examples;
+pub mod link;
+
+use std::rc::Rc;
+
+use postroom_sim::log::{self, Log, Options, Unrecognised};
+use postroom_sim::{Protocol, Timeline};
+use yew::Reducible;
+
+use super::playback::{Playback, PlaybackAction};
+
+/// What was given to read: a pasted text, or a Dovecot rawlog's two files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    Text(Rc<str>),
+    /// What the server received (`.in`) and sent (`.out`).
+    Rawlog {
+        input: Rc<str>,
+        output: Rc<str>,
+    },
+}
+
+impl Input {
+    /// The text the text area shows for it.
+    pub fn text(&self) -> Rc<str> {
+        match self {
+            Input::Text(text) => Rc::clone(text),
+            Input::Rawlog { input, output } => Rc::from(format!(
+                "==> session.in <==\n{input}\n==> session.out <==\n{output}\n"
+            )),
+        }
+    }
+
+    fn read(&self, protocol: Option<Protocol>) -> Result<Log, Unrecognised> {
+        let options = Options {
+            protocol,
+            ..Options::default()
+        };
+        match self {
+            Input::Text(text) => log::read(text, &options),
+            Input::Rawlog { input, output } => log::read_rawlog(input, output, &options),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogState {
+    pub input: Input,
+    /// Where it came from, for the bar: "pasted text", a file's name, an example's title.
+    pub source: String,
+    /// The protocol chosen over the one detected; None: as detected.
+    pub protocol: Option<Protocol>,
+    /// None until something is read; then the log, or why it could not be read.
+    pub read: Option<Result<Rc<Log>, Unrecognised>>,
+    /// The session as the diagram and transcript show it (empty while nothing is read).
+    pub timeline: Rc<Timeline>,
+    pub playback: Playback,
+    /// Passwords and SASL payloads are shown.
+    pub reveal: bool,
+    /// The text area is shown instead of the session (always, until a log is read).
+    pub editing: bool,
+    pub speed: u32,
+    /// The transcript shows the octets.
+    pub bytes: bool,
+    /// The share banner: the link, or why there is none.
+    pub share: Option<Result<String, String>>,
+    /// A warning under the bar: a link that could not be opened.
+    pub banner: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum LogAction {
+    /// Read this (the text area, a file dropped, an example, a link); `source` names it.
+    Read {
+        input: Input,
+        source: String,
+    },
+    /// Read the log again as this protocol (None: as detected); the step shown stays.
+    Protocol(Option<Protocol>),
+    ToggleReveal,
+    Play(PlaybackAction),
+    /// Go to the step of a finding (its index in the log's findings).
+    GoToFinding(usize),
+    /// Back to the text area, to paste another log.
+    Edit,
+    /// Back to the session read, leaving the text area.
+    CloseEdit,
+    SetSpeed(u32),
+    ToggleBytes,
+    /// The Share button: the link made for what is on screen, or why there is none.
+    Shared(Result<String, String>),
+    DismissShare,
+    DismissBanner,
+}
+
+impl Default for LogState {
+    fn default() -> Self {
+        LogState::new(None)
+    }
+}
+
+impl LogState {
+    /// The page as it opens: the text area, with a warning if the page's link could not be
+    /// read.
+    pub fn new(banner: Option<String>) -> Self {
+        LogState {
+            input: Input::Text(Rc::from("")),
+            source: String::new(),
+            protocol: None,
+            read: None,
+            timeline: Rc::new(empty()),
+            playback: Playback::new(0),
+            reveal: false,
+            editing: true,
+            speed: 100,
+            bytes: false,
+            share: None,
+            banner,
+        }
+    }
+
+    /// The page as a link opens it (`#log=…`), or the text area; a link that cannot be read
+    /// says why in the banner.
+    pub fn start(hash: Option<&str>) -> Self {
+        match hash.and_then(link::open) {
+            None => LogState::new(None),
+            Some(Err(why)) => LogState::new(Some(why)),
+            Some(Ok(opened)) => {
+                let mut state = LogState::new(None);
+                state.input = Input::Text(Rc::from(opened.transcript));
+                state.source = "a shared link".to_string();
+                state.read_as(opened.protocol, opened.step);
+                state
+            }
+        }
+    }
+
+    /// The log read, if it could be.
+    pub fn log(&self) -> Option<&Rc<Log>> {
+        self.read.as_ref().and_then(|r| r.as_ref().ok())
+    }
+
+    /// Why the text could not be read, if it could not.
+    pub fn unrecognised(&self) -> Option<&Unrecognised> {
+        self.read.as_ref().and_then(|r| r.as_ref().err())
+    }
+
+    /// The findings about the step shown (their indexes in the log's findings).
+    pub fn findings_here(&self) -> Vec<usize> {
+        let current = self.playback.current;
+        self.log()
+            .map(|log| {
+                log.findings
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, f)| f.unit == Some(current))
+                    .map(|(i, _)| i)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Reads the input as `protocol`, and shows it from `step`; a text that cannot be read
+    /// keeps the text area open with the reason.
+    fn read_as(&mut self, protocol: Option<Protocol>, step: usize) {
+        self.protocol = protocol;
+        self.share = None;
+        match self.input.read(protocol) {
+            Ok(log) => {
+                let log = Rc::new(log);
+                self.timeline = Rc::new(log.timeline(self.reveal));
+                self.playback = Playback::at(self.timeline.len(), step);
+                self.read = Some(Ok(log));
+                self.editing = false;
+            }
+            Err(why) => {
+                self.timeline = Rc::new(empty());
+                self.playback = Playback::new(0);
+                self.read = Some(Err(why));
+                self.editing = true;
+            }
+        }
+    }
+}
+
+/// A timeline with no hosts and no steps.
+fn empty() -> Timeline {
+    Timeline {
+        hosts: Vec::new(),
+        steps: Vec::new(),
+        outcome: Vec::new(),
+    }
+}
+
+impl Reducible for LogState {
+    type Action = LogAction;
+
+    fn reduce(self: Rc<Self>, action: LogAction) -> Rc<Self> {
+        let mut next = (*self).clone();
+        match action {
+            LogAction::Read { input, source } => {
+                next.input = input;
+                next.source = source;
+                // A new log is read as detected, secrets hidden, from its first step.
+                next.reveal = false;
+                next.read_as(None, 0);
+            }
+            LogAction::Protocol(protocol) => {
+                if protocol == self.protocol || self.log().is_none() {
+                    return self;
+                }
+                next.read_as(protocol, self.playback.current);
+            }
+            LogAction::ToggleReveal => {
+                let Some(log) = self.log() else { return self };
+                next.reveal = !self.reveal;
+                next.timeline = Rc::new(log.timeline(next.reveal));
+                next.share = None;
+            }
+            LogAction::Play(action) => {
+                let playback = self.playback.after(action);
+                if playback == self.playback {
+                    return self;
+                }
+                next.playback = playback;
+            }
+            LogAction::GoToFinding(i) => {
+                let unit = self
+                    .log()
+                    .and_then(|log| log.findings.get(i))
+                    .and_then(|f| f.unit);
+                let Some(unit) = unit else { return self };
+                next.playback = self.playback.after(PlaybackAction::GoTo(unit));
+            }
+            LogAction::Edit => next.editing = true,
+            // Only a session read can be gone back to.
+            LogAction::CloseEdit => next.editing = self.log().is_none(),
+            LogAction::SetSpeed(speed) => next.speed = speed.clamp(25, 400),
+            LogAction::ToggleBytes => next.bytes = !self.bytes,
+            LogAction::Shared(share) => next.share = Some(share),
+            LogAction::DismissShare => next.share = None,
+            LogAction::DismissBanner => next.banner = None,
+        }
+        // Not compared with the state before: a long log would be compared unit by unit.
+        Rc::new(next)
+    }
+}
+
+#[cfg(test)]
+mod tests;
