@@ -185,6 +185,32 @@ pub fn compare_url(script: &Script) -> String {
     link(&format!("#compare={}", script.encode()))
 }
 
+/// A link that opens this page with `fragment` (the log page's `#log=…`).
+pub fn page_url(fragment: &str) -> String {
+    link(fragment)
+}
+
+/// The page's fragment (`#…`), if it has one.
+pub fn fragment() -> Option<String> {
+    #[cfg(target_arch = "wasm32")]
+    return gloo::utils::window()
+        .location()
+        .hash()
+        .ok()
+        .filter(|h| h.len() > 1);
+    #[cfg(not(target_arch = "wasm32"))]
+    None
+}
+
+/// A link in the address bar goes once the page shows something else: a reload then shows
+/// the page afresh, not what the link said.
+pub fn forget_link() {
+    #[cfg(target_arch = "wasm32")]
+    if fragment().is_some() {
+        replace_fragment("");
+    }
+}
+
 /// A share link (`prefix` then `code`) in the address bar becomes `fragment` while it names
 /// what is shown, and goes when it names something else: a reload then shows what the class
 /// saw last, never an older scenario.

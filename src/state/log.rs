@@ -8,10 +8,11 @@ pub mod link;
 
 use std::rc::Rc;
 
-use postroom_sim::log::{self, Log, Options, Unrecognised};
+use postroom_sim::log::{self, Log, Options, Side, Unrecognised};
 use postroom_sim::{Protocol, Timeline};
 use yew::Reducible;
 
+use super::console::link as console_link;
 use super::playback::{Playback, PlaybackAction};
 
 /// What was given to read: a pasted text, or a Dovecot rawlog's two files.
@@ -163,6 +164,39 @@ impl LogState {
                     .collect()
             })
             .unwrap_or_default()
+    }
+
+    /// Some unit of the log carries a secret (a password, a SASL payload).
+    pub fn has_secrets(&self) -> bool {
+        self.log()
+            .is_some_and(|log| log.units.iter().any(|u| u.secret.is_some()))
+    }
+
+    /// The client's lines as shown (secrets hidden unless revealed).
+    pub fn client_lines(&self) -> Vec<String> {
+        let Some(log) = self.log() else {
+            return Vec::new();
+        };
+        let client = log.units.iter().enumerate();
+        client
+            .filter(|(_, u)| u.side() == Some(Side::Client))
+            .flat_map(|(i, _)| {
+                let bytes = log.shown_bytes(i, self.reveal).unwrap_or_default();
+                let text = String::from_utf8_lossy(bytes);
+                text.lines()
+                    .map(|l| l.trim_end_matches('\r').to_string())
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+
+    /// The fragment of the console's link that goes on with this session by hand: its
+    /// server, and its client's lines offered one by one.
+    pub fn console_fragment(&self) -> Option<String> {
+        let log = self.log()?;
+        let lines = self.client_lines();
+        let service = console_link::service_for(log.protocol(), &lines);
+        Some(console_link::fragment(service, &lines))
     }
 
     /// Reads the input as `protocol`, and shows it from `step`; a text that cannot be read
