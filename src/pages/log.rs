@@ -6,6 +6,7 @@
 use std::rc::Rc;
 
 use gloo::timers::callback::Timeout;
+use wasm_bindgen::JsCast;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
@@ -14,12 +15,10 @@ use crate::components::notices::notices;
 use crate::components::{topbar, ExplorerView};
 use crate::hooks::{use_keyboard, use_ticker};
 use crate::state::log::examples::EXAMPLES;
-use crate::state::log::{link, Input, LogAction, LogState};
+use crate::state::log::{link, Input, LogAction, LogState, LONG};
 use crate::state::PlaybackAction;
 use crate::storage;
 
-/// Texts longer than this are read after "Reading the log…" has been painted.
-const LONG: usize = 100_000;
 /// Files larger than this are not opened: the reader keeps 1 MB of a log anyway.
 const LARGEST_FILE: f64 = 16_000_000.0;
 
@@ -70,42 +69,64 @@ pub fn LogApp() -> Html {
     };
     let on_read = {
         let (text, read, file_problem) = (text.clone(), read.clone(), file_problem.clone());
-        Callback::from(move |pasted: bool| {
-            let (text, read, file_problem) = (text.clone(), read.clone(), file_problem.clone());
-            let now = move || {
-                let value = text
-                    .cast::<HtmlTextAreaElement>()
-                    .map(|t| t.value())
-                    .unwrap_or_default();
-                if value.trim().is_empty() {
-                    file_problem.set(Some(
-                        "The box is empty: paste a log into it, drop a log file on it, or try one of the sessions beside it.".into(),
-                    ));
-                    return;
+        Callback::from(move |()| {
+            let value = text
+                .cast::<HtmlTextAreaElement>()
+                .map(|t| t.value())
+                .unwrap_or_default();
+            if value.trim().is_empty() {
+                file_problem.set(Some(
+                    "The box is empty: paste a log into it, drop a log file on it, or try one of the sessions beside it.".into(),
+                ));
+                return;
+            }
+            read.emit((Input::Text(Rc::from(value)), "Pasted text".to_string()));
+        })
+    };
+    let on_paste = {
+        let (text, read, on_read) = (text.clone(), read.clone(), on_read.clone());
+        Callback::from(move |e: Event| {
+            // Pasted into an empty box (or over all of it), the text is read straight from
+            // the clipboard: laid out in the box first, a megabyte costs the browser seconds.
+            let field = text.cast::<HtmlTextAreaElement>();
+            let replaces_all = field.as_ref().is_some_and(|f| {
+                let length = f.value().encode_utf16().count();
+                let start = f.selection_start().ok().flatten().unwrap_or(0);
+                let end = f.selection_end().ok().flatten().unwrap_or(0);
+                length == 0 || (start == 0 && end as usize == length)
+            });
+            let pasted = e
+                .dyn_ref::<web_sys::ClipboardEvent>()
+                .and_then(|c| c.clipboard_data())
+                .and_then(|d| d.get_data("text").ok())
+                .filter(|t| !t.trim().is_empty());
+            match pasted {
+                Some(pasted) if replaces_all => {
+                    e.prevent_default();
+                    read.emit((Input::Text(Rc::from(pasted)), "Pasted text".to_string()));
                 }
-                read.emit((Input::Text(Rc::from(value)), "Pasted text".to_string()));
-            };
-            // A paste lands in the text area after its event: read once it has.
-            if pasted {
-                Timeout::new(0, now).forget();
-            } else {
-                now();
+                // Added to what the box holds: read the whole box once the paste has landed.
+                _ => {
+                    let on_read = on_read.clone();
+                    Timeout::new(0, move || on_read.emit(())).forget();
+                }
             }
         })
     };
     let on_files = {
         let (read, file_problem) = (read.clone(), file_problem.clone());
-        Callback::from(move |files: Option<web_sys::FileList>| {
+        Callback::from(move |files: Vec<web_sys::File>| {
             open_files(files, read.clone(), file_problem.clone())
         })
     };
     let on_drop = on_files.reform(|e: DragEvent| {
         e.prevent_default();
-        e.data_transfer().and_then(|d| d.files())
+        listed(e.data_transfer().and_then(|d| d.files()))
     });
     let on_choose = on_files.reform(|e: Event| {
         let input = e.target_dyn_into::<web_sys::HtmlInputElement>();
-        let files = input.as_ref().and_then(|i| i.files());
+        // Taken out of the list first: clearing the chooser empties it.
+        let files = listed(input.as_ref().and_then(|i| i.files()));
         // The same file chosen again is read again.
         if let Some(input) = input {
             input.set_value("");
@@ -115,7 +136,7 @@ pub fn LogApp() -> Html {
     let on_example = read.reform(|i: usize| {
         let example = EXAMPLES.get(i).or(EXAMPLES.first());
         let (text, title) = example.map_or(("", ""), |e| (e.text, e.title));
-        (Input::Text(Rc::from(text)), format!("Example: {title}"))
+        (Input::Text(Rc::from(text)), title.to_string())
     });
     let on_share = {
         let state = state.clone();
@@ -159,6 +180,7 @@ pub fn LogApp() -> Html {
                 busy: *busy,
                 file_problem: file_problem.as_deref(),
                 on_read,
+                on_paste,
                 on_drop,
                 on_choose,
                 on_example,
@@ -168,21 +190,21 @@ pub fn LogApp() -> Html {
     }
 }
 
-/// What the bar says is shown.
+/// What the bar says is shown: where the log came from (the band under it says how it was
+/// read).
 fn title(state: &LogState, shown: bool) -> Html {
-    match state.log().filter(|_| shown) {
-        Some(log) => html! { <>
-            <strong>{ &state.source }</strong>
-            { format!(": a {} session, from {}", log.protocol().name(), log.format.name()) }
-        </> },
-        None => html! { <>{ "Paste a log: " }<strong>{ "any SMTP, POP3 or IMAP session" }</strong>{ ", explained" }</> },
+    if shown {
+        html! { <strong>{ &state.source }</strong> }
+    } else {
+        html! { <>{ "Paste a log: " }<strong>{ "any SMTP, POP3 or IMAP session" }</strong>{ ", explained" }</> }
     }
 }
 
 /// The bar's buttons while a session is shown: secrets, the console, another log.
 fn actions(state: &LogState, dispatch: &Callback<LogAction>) -> Html {
     let console = state
-        .console_fragment()
+        .console
+        .as_ref()
         .map(|f| format!("console.html{f}"))
         .unwrap_or_else(|| "console.html".into());
     html! { <>
@@ -197,15 +219,19 @@ fn actions(state: &LogState, dispatch: &Callback<LogAction>) -> Html {
     </> }
 }
 
+/// The files of a list.
+fn listed(files: Option<web_sys::FileList>) -> Vec<web_sys::File> {
+    files
+        .map(|list| (0..list.length()).filter_map(|i| list.get(i)).collect())
+        .unwrap_or_default()
+}
+
 /// Reads files dropped or chosen: one log, or a rawlog's `.in` and `.out` together.
 fn open_files(
-    files: Option<web_sys::FileList>,
+    files: Vec<web_sys::File>,
     read: Callback<(Input, String)>,
     problem: UseStateHandle<Option<String>>,
 ) {
-    let files: Vec<web_sys::File> = files
-        .map(|list| (0..list.length()).filter_map(|i| list.get(i)).collect())
-        .unwrap_or_default();
     if files.is_empty() {
         return;
     }

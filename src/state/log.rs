@@ -15,6 +15,11 @@ use yew::Reducible;
 use super::console::link as console_link;
 use super::playback::{Playback, PlaybackAction};
 
+/// A text longer than this is long: the page says it is reading before it reads it, and
+/// does not put it back in the text area (a browser takes seconds to lay out a megabyte
+/// there).
+pub const LONG: usize = 100_000;
+
 /// What was given to read: a pasted text, or a Dovecot rawlog's two files.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
@@ -68,6 +73,9 @@ pub struct LogState {
     pub speed: u32,
     /// The transcript shows the octets.
     pub bytes: bool,
+    /// The fragment of the console's link that goes on with the session (see
+    /// `console_fragment`), made once per reading: a long log has thousands of lines.
+    pub console: Option<Rc<str>>,
     /// The share banner: the link, or why there is none.
     pub share: Option<Result<String, String>>,
     /// A warning under the bar: a link that could not be opened.
@@ -120,6 +128,7 @@ impl LogState {
             editing: true,
             speed: 100,
             bytes: false,
+            console: None,
             share: None,
             banner,
         }
@@ -134,7 +143,7 @@ impl LogState {
             Some(Ok(opened)) => {
                 let mut state = LogState::new(None);
                 state.input = Input::Text(Rc::from(opened.transcript));
-                state.source = "a shared link".to_string();
+                state.source = "Shared link".to_string();
                 state.read_as(opened.protocol, opened.step);
                 state
             }
@@ -192,11 +201,11 @@ impl LogState {
 
     /// The fragment of the console's link that goes on with this session by hand: its
     /// server, and its client's lines offered one by one.
-    pub fn console_fragment(&self) -> Option<String> {
+    fn console_fragment(&self) -> Option<Rc<str>> {
         let log = self.log()?;
         let lines = self.client_lines();
         let service = console_link::service_for(log.protocol(), &lines);
-        Some(console_link::fragment(service, &lines))
+        Some(Rc::from(console_link::fragment(service, &lines)))
     }
 
     /// Reads the input as `protocol`, and shows it from `step`; a text that cannot be read
@@ -211,12 +220,14 @@ impl LogState {
                 self.playback = Playback::at(self.timeline.len(), step);
                 self.read = Some(Ok(log));
                 self.editing = false;
+                self.console = self.console_fragment();
             }
             Err(why) => {
                 self.timeline = Rc::new(empty());
                 self.playback = Playback::new(0);
                 self.read = Some(Err(why));
                 self.editing = true;
+                self.console = None;
             }
         }
     }
@@ -255,6 +266,7 @@ impl Reducible for LogState {
                 next.reveal = !self.reveal;
                 next.timeline = Rc::new(log.timeline(next.reveal));
                 next.share = None;
+                next.console = next.console_fragment();
             }
             LogAction::Play(action) => {
                 let playback = self.playback.after(action);

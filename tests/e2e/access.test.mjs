@@ -40,6 +40,7 @@ async function open(path, options = {}) {
 const PAGES = [
   ['explorer', '', '.transcript__step--current'],
   ['compare', 'compare.html#compare=folders', '.compare__column'],
+  ['log', 'log.html', '#log-text'],
   ['console', 'console.html', '.console__line'],
 ];
 

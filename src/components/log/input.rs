@@ -5,8 +5,9 @@
 use postroom_sim::log::{Format, Unrecognised};
 use yew::prelude::*;
 
+use crate::components::notices::thousands;
 use crate::state::log::examples::EXAMPLES;
-use crate::state::log::LogState;
+use crate::state::log::{LogState, LONG};
 
 #[derive(Debug)]
 pub struct InputProps<'a> {
@@ -18,8 +19,10 @@ pub struct InputProps<'a> {
     pub busy: bool,
     /// What the page says about a file it did not open, if anything.
     pub file_problem: Option<&'a str>,
-    /// Read what the text area holds; `true` after a paste.
-    pub on_read: Callback<bool>,
+    /// Read what the text area holds.
+    pub on_read: Callback<()>,
+    /// Something is pasted into the text area.
+    pub on_paste: Callback<Event>,
     /// Files dropped on the text area or chosen.
     pub on_drop: Callback<DragEvent>,
     pub on_choose: Callback<Event>,
@@ -30,12 +33,12 @@ pub struct InputProps<'a> {
 /// The text area, its buttons, the examples and the formats understood.
 pub fn log_input(props: InputProps<'_>) -> Html {
     let on_read = props.on_read.clone();
-    let onpaste = props.on_read.reform(|_: Event| true);
+    let onpaste = props.on_paste.clone();
     // Ctrl+Enter reads what was typed, as a form's button would.
     let onkeydown = Callback::from(move |e: KeyboardEvent| {
         if e.key() == "Enter" && (e.ctrl_key() || e.meta_key()) {
             e.prevent_default();
-            on_read.emit(false);
+            on_read.emit(());
         }
     });
     let ondragover = Callback::from(|e: DragEvent| e.prevent_default());
@@ -46,6 +49,14 @@ pub fn log_input(props: InputProps<'_>) -> Html {
                 input.click();
             }
         })
+    };
+    // A long log is not put back in the box: it is still what was read.
+    let text = props.state.input.text();
+    let long = text.len() > LONG;
+    let value = if long {
+        AttrValue::default()
+    } else {
+        AttrValue::from(text.clone())
     };
     let examples = EXAMPLES.iter().enumerate().map(|(i, e)| {
         html! {
@@ -63,12 +74,15 @@ pub fn log_input(props: InputProps<'_>) -> Html {
                 <div class="logpage__drop" ondrop={props.on_drop.clone()} {ondragover}>
                     <label for="log-text" class="visually-hidden">{ "The log" }</label>
                     <textarea id="log-text" ref={props.text.clone()} class="logpage__text" spellcheck="false"
-                        autocomplete="off" value={AttrValue::from(props.state.input.text())} {onpaste} {onkeydown}
+                        autocomplete="off" {value} {onpaste} {onkeydown}
                         placeholder="Paste a log here (Ctrl+V), or drop a log file on this box" />
                 </div>
+                { if long { html! {
+                    <p class="logpage__keys">{ format!("The log read last ({} characters) is too long to show in the box.", thousands(text.len())) }</p>
+                } } else { html!{} } }
                 <div class="logpage__buttons">
                     <button type="button" class="logpage__button logpage__button--main" data-action="read"
-                        onclick={props.on_read.reform(|_: MouseEvent| false)}>{ "Show the session" }</button>
+                        onclick={props.on_read.reform(|_: MouseEvent| ())}>{ "Show the session" }</button>
                     <button type="button" class="logpage__button" data-action="choose" onclick={open_chooser}>{ "Open a log file…" }</button>
                     <input type="file" ref={props.chooser.clone()} class="logpage__chooser" multiple=true tabindex="-1"
                         aria-hidden="true" onchange={props.on_choose.clone()} />

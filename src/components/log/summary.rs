@@ -77,10 +77,14 @@ fn skipped(log: &Log) -> Html {
     }
 }
 
+/// Findings listed at most.
+const FINDINGS_SHOWN: usize = 100;
+
 /// The findings, or a word that there are none.
 fn findings(log: &Log, here: &[usize], on_action: &Callback<LogAction>) -> Html {
     let count = log.findings.len();
-    let items = log.findings.iter().enumerate().map(|(i, f)| {
+    // A long log can hold thousands: the first ones are listed, the rest counted.
+    let items = log.findings.iter().take(FINDINGS_SHOWN).enumerate().map(|(i, f)| {
         let is_here = here.contains(&i);
         let go = f.unit.map(|unit| html! {
             <button type="button" class="logsum__go" data-action="finding-go"
@@ -112,6 +116,9 @@ fn findings(log: &Log, here: &[usize], on_action: &Callback<LogAction>) -> Html 
             { if count == 0 { html! {
                 <p class="logsum__clean">{ "Postroom found nothing wrong: every command comes where the protocol allows it, and every reply fits its command." }</p>
             } } else { html! { <ol class="logsum__list">{ for items }</ol> } } }
+            { if count > FINDINGS_SHOWN { html! {
+                <p class="logsum__notice">{ format!("The first {FINDINGS_SHOWN} findings are listed; {} more are not.", count - FINDINGS_SHOWN) }</p>
+            } } else { html!{} } }
         </section>
     }
 }
