@@ -11,7 +11,7 @@ use crate::state::console::{ConsoleAction, ConsoleState};
 #[function_component]
 pub fn ConsoleApp() -> Html {
     // A link from the log page opens a server and offers the session's lines.
-    let state = use_reducer(|| ConsoleState::start(hash().as_deref()));
+    let state = use_reducer(|| ConsoleState::start(crate::storage::fragment().as_deref()));
     let input = use_node_ref();
     let list = use_node_ref();
     let on_action = Callback::from(state.dispatcher());
@@ -53,9 +53,4 @@ pub fn ConsoleApp() -> Html {
             { console_view(&state, &input, &list, &on_send, &on_offer, &on_action) }
         </div>
     }
-}
-
-/// The page's fragment (`#console=…` from the log page), if any.
-fn hash() -> Option<String> {
-    gloo::utils::window().location().hash().ok()
 }

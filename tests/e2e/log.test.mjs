@@ -107,7 +107,7 @@ test('a swaks log pasted: drawn, stepped with the keys and buttons, its password
   await settle(page);
   assert.equal(await position(page), `Step 1 of ${n}`);
   // AUTH PLAIN: hidden in the transcript and the diagram, explained without its secret.
-  const auth = page.locator('.transcript__step', { hasText: 'AUTH PLAIN' });
+  const auth = page.locator('.transcript__step--client', { hasText: `AUTH PLAIN ${HIDDEN}` });
   await auth.locator('.transcript__select').click();
   await settle(page);
   assert.equal(await auth.innerText().then((t) => t.includes(`AUTH PLAIN ${HIDDEN}`)), true);

@@ -315,7 +315,7 @@ fn the_console_goes_on_with_the_sessions_client_lines_as_shown() {
     use postroom_sim::console::Service;
     let state = after(Rc::new(LogState::default()), [read(example("swaks"))]);
     assert!(state.has_secrets());
-    let opened = open(&state.console.as_deref().unwrap()).unwrap().unwrap();
+    let opened = open(state.console.as_deref().unwrap()).unwrap().unwrap();
     assert_eq!(opened.service, Service::Submission);
     assert_eq!(
         opened.lines.first().map(String::as_str),
@@ -328,14 +328,12 @@ fn the_console_goes_on_with_the_sessions_client_lines_as_shown() {
         .contains(&"Sent over STARTTLS with AUTH PLAIN.".to_string()));
     // Revealed, the password goes too.
     let revealed = after(state, [LogAction::ToggleReveal]);
-    let opened = open(&revealed.console.as_deref().unwrap())
-        .unwrap()
-        .unwrap();
+    let opened = open(revealed.console.as_deref().unwrap()).unwrap().unwrap();
     assert!(opened
         .lines
         .contains(&"AUTH PLAIN AGFsaWNlAHNlY3JldA==".to_string()));
     let imap = after(Rc::new(LogState::default()), [read(example("imaplib"))]);
-    let opened = open(&imap.console.as_deref().unwrap()).unwrap().unwrap();
+    let opened = open(imap.console.as_deref().unwrap()).unwrap().unwrap();
     assert_eq!(opened.service, Service::Imap);
     assert_eq!(
         opened.lines.first().map(String::as_str),
