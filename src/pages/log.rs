@@ -211,7 +211,7 @@ fn actions(state: &LogState, dispatch: &Callback<LogAction>) -> Html {
         { if state.has_secrets() { html! {
             <button class="topbar__button" data-action="reveal" aria-pressed={state.reveal.to_string()}
                 title="Passwords and AUTH payloads are hidden until shown"
-                onclick={dispatch.reform(|_: MouseEvent| LogAction::ToggleReveal)}>{ "Show passwords" }</button>
+                onclick={dispatch.reform(|_: MouseEvent| LogAction::ToggleReveal)}>{ "Show secrets" }</button>
         } } else { html!{} } }
         <a class="topbar__button" data-action="console" href={console}
             title="Open the console on this protocol, with this session's lines to send again">{ "Continue in the console" }</a>
