@@ -189,6 +189,19 @@ pub fn compare_url(script: &Script) -> String {
 pub fn lab_hash() -> Option<String> {
     #[cfg(target_arch = "wasm32")]
     return gloo::utils::window().location().hash().ok();
+/// A link that opens this page with `fragment` (the log page's `#log=…`).
+pub fn page_url(fragment: &str) -> String {
+    link(fragment)
+}
+
+/// The page's fragment (`#…`), if it has one.
+pub fn fragment() -> Option<String> {
+    #[cfg(target_arch = "wasm32")]
+    return gloo::utils::window()
+        .location()
+        .hash()
+        .ok()
+        .filter(|h| h.len() > 1);
     #[cfg(not(target_arch = "wasm32"))]
     None
 }
@@ -196,6 +209,13 @@ pub fn lab_hash() -> Option<String> {
 /// A link that opens the round-trip lab with these settings (`#lab=…`).
 pub fn lab_url(fragment: &str) -> String {
     link(fragment)
+/// A link in the address bar goes once the page shows something else: a reload then shows
+/// the page afresh, not what the link said.
+pub fn forget_link() {
+    #[cfg(target_arch = "wasm32")]
+    if fragment().is_some() {
+        replace_fragment("");
+    }
 }
 
 /// A share link (`prefix` then `code`) in the address bar becomes `fragment` while it names

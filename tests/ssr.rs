@@ -428,3 +428,46 @@ async fn the_compose_panel_says_what_is_wrong_beside_the_field() {
     assert!(html.contains("aria-describedby=\"scenario-problem\""));
     assert!(html.contains("role=\"alert\""));
 }
+
+#[tokio::test]
+async fn the_log_page_opens_on_its_text_area_with_examples_and_formats() {
+    let html = LocalServerRenderer::<postroom::pages::log::LogApp>::new()
+        .hydratable(false)
+        .render()
+        .await;
+    assert!(html.contains(r#"data-view="log" href="log.html" aria-current="page""#));
+    assert!(html.contains(r#"id="log-text""#), "{html}");
+    assert!(html.contains(r#"data-example="swaks""#));
+    assert!(html.contains("Dovecot rawlog"));
+    // Nothing to share yet, no session to step through.
+    assert!(!html.contains(r#"data-action="share""#));
+    assert!(!html.contains("diagram"));
+}
+
+#[tokio::test]
+async fn a_logs_findings_cite_their_rule_with_a_button_to_their_step() {
+    use postroom::state::log::examples::EXAMPLES;
+    use postroom::state::log::{Input, LogAction, LogState};
+    let example = EXAMPLES.iter().find(|e| e.key == "openssl-pop3").unwrap();
+    let state = yew::Reducible::reduce(
+        Rc::new(LogState::default()),
+        LogAction::Read {
+            input: Input::Text(Rc::from(example.text)),
+            source: example.title.into(),
+        },
+    );
+    let html = render(postroom::components::log::log_summary(
+        &state,
+        &Callback::noop(),
+    ))
+    .await;
+    assert!(
+        html.contains("Read as <strong>openssl s_client or telnet session</strong>"),
+        "{html}"
+    );
+    assert!(html.contains("1 finding"));
+    assert!(html.contains("The session ends without QUIT: nothing was deleted"));
+    assert!(html.contains(r#"href="https://www.rfc-editor.org/rfc/rfc1939#section-6""#));
+    assert!(html.contains(r#"data-action="finding-go""#));
+    assert!(html.contains("Go to step"));
+}

@@ -9,13 +9,15 @@ use yew::prelude::*;
 use crate::state::console::{ConsoleAction, ConsoleState};
 
 /// The console for a session: its lines, a form to type the next one, the explanation of
-/// the line shown and lines to try. `input` is the field typed in (the page reads and clears
-/// it), `list` the lines (the page keeps the newest in view).
+/// the line shown and lines to try (or a pasted session's lines). `input` is the field typed
+/// in (the page reads and clears it), `list` the lines (the page keeps the newest in view);
+/// `on_offer` puts a line of the pasted session in the field, to edit before sending.
 pub fn console_view(
     state: &ConsoleState,
     input: &NodeRef,
     list: &NodeRef,
     on_send: &Callback<String>,
+    on_offer: &Callback<String>,
     on_action: &Callback<ConsoleAction>,
 ) -> Html {
     let console = state.session();
@@ -95,6 +97,7 @@ pub fn console_view(
                         </>
                     } } else { html!{} } }
                 </section>
+                { offered(state, console.is_closed(), on_send, on_offer) }
                 <section class="console__tries">
                     <h3>{ "Try these, in order" }</h3>
                     <ol>{ for tries }</ol>
@@ -102,5 +105,46 @@ pub fn console_view(
                 </section>
             </aside>
         </main>
+    }
+}
+
+/// A pasted session's client lines, the next one marked: a click puts one in the field (to
+/// edit a hidden password, say), a button sends the next as it is.
+fn offered(
+    state: &ConsoleState,
+    closed: bool,
+    on_send: &Callback<String>,
+    on_offer: &Callback<String>,
+) -> Html {
+    let offered = &state.offered;
+    if offered.lines.is_empty() {
+        return html! {};
+    }
+    let lines = offered.lines.iter().enumerate().map(|(i, line)| {
+        let (text, is_next) = (line.clone(), i == offered.next);
+        html! {
+            <li><button class={classes!("console__try", (i < offered.next).then_some("console__try--sent"), is_next.then_some("console__try--next"))}
+                aria-current={is_next.then_some("step")} disabled={closed}
+                onclick={on_offer.reform(move |_: MouseEvent| text.clone())}>{ if line.is_empty() { "(empty line)" } else { line.as_str() } }</button></li>
+        }
+    });
+    let cut = (offered.of > offered.lines.len()).then(|| {
+        format!(
+            " (the first {} of its {} lines)",
+            offered.lines.len(),
+            offered.of
+        )
+    });
+    let next = offered.next_line().map(str::to_string);
+    html! {
+        <section class="console__tries console__tries--log" aria-labelledby="from-log">
+            <h3 id="from-log">{ "The lines of your log" }{ cut.unwrap_or_default() }</h3>
+            <p class="console__hint">{ "Click a line to put it in the field (edit it, then press Enter), or send the next one as it is. This server knows the user bob with the password secret: a login from the log may be refused." }</p>
+            <button class="console__send" data-action="send-next" disabled={closed || next.is_none()}
+                onclick={on_send.reform(move |_: MouseEvent| next.clone().unwrap_or_default())}>
+                { if offered.next_line().is_some() { format!("Send the next line ({} of {})", offered.next + 1, offered.lines.len()) } else { "All the lines were sent".to_string() } }
+            </button>
+            <ol class="console__offered">{ for lines }</ol>
+        </section>
     }
 }

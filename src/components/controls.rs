@@ -30,8 +30,9 @@ fn phase_gradient(t: &Timeline) -> String {
     let mut stops = Vec::new();
     let mut start = 0;
     for i in 1..=t.len() {
-        let boundary = t.steps.get(i).map(|s| s.phase.label.clone())
-            != t.steps.get(start).map(|s| s.phase.label.clone());
+        // Compared in place: a pasted log can have 20,000 steps.
+        let boundary =
+            t.steps.get(i).map(|s| &s.phase.label) != t.steps.get(start).map(|s| &s.phase.label);
         if boundary {
             if let Some(step) = t.steps.get(start) {
                 let colour = format!("var(--{})", step.protocol.key());

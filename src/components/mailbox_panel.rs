@@ -15,7 +15,13 @@ pub struct MailboxPanelProps {
 /// A plain function, not a component: it has no state, and a component of its own would
 /// cost the page more code than it saves in rendering.
 pub fn mailbox_panel(props: &MailboxPanelProps) -> Html {
-    let Some(step) = props.timeline.steps.get(props.current) else {
+    // A pasted log has no mailboxes to show.
+    let Some(step) = props
+        .timeline
+        .steps
+        .get(props.current)
+        .filter(|s| !s.mailboxes.is_empty())
+    else {
         return html! {};
     };
     let previous = props

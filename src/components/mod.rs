@@ -9,6 +9,7 @@ pub mod explorer;
 #[cfg(feature = "lab")]
 pub mod lab;
 pub mod lesson;
+pub mod log;
 pub mod mailbox_panel;
 pub mod menu;
 pub mod notices;

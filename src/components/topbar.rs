@@ -79,7 +79,7 @@ impl Switch {
     }
 }
 
-/// The bar: `view` is "explore", "compare", "console", "lessons" or "lab"; `title` says what is shown;
+/// The bar: `view` is "explore", "compare", "console", "lessons", "lab" or "log"; `title` says what is shown;
 /// `extra` holds this page's own buttons, before Share (when there is something to share).
 pub fn topbar(
     view: &str,
@@ -109,6 +109,7 @@ pub fn topbar(
                 { link("console.html", "console", "Console") }
                 { link("lessons.html", "lessons", "Lessons") }
                 { link("lab.html", "lab", "Round trips") }
+                { link("log.html", "log", "Paste a log") }
             </nav>
             <p class="topbar__scenario">{ title }</p>
             <nav class="topbar__actions" aria-label="Page">

@@ -97,6 +97,8 @@ pub fn Transcript(props: &TranscriptProps) -> Html {
 
 /// Steps shown before and after the current one.
 const WINDOW: usize = 120;
+/// Lines shown of one step; the rest are counted.
+const LINES_SHOWN: usize = 200;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum When {
@@ -139,6 +141,13 @@ fn Row(props: &RowProps) -> Html {
         let on_select = props.on_select.clone();
         Callback::from(move |_| on_select.emit(i))
     };
+    // A step's first lines: a pasted message can run to thousands of lines, and a row
+    // must render quickly.
+    let text = String::from_utf8_lossy(&step.bytes);
+    let text = text.strip_suffix("\r\n").unwrap_or(&text);
+    let mut lines = text.split("\r\n");
+    let shown: Vec<&str> = lines.by_ref().take(LINES_SHOWN).collect();
+    let more = lines.count();
     html! {
         <li class={classes!("transcript__step", format!("transcript__step--{side}"), format!("transcript__step--{when}"), format!("transcript__step--{}", step.protocol.key()))}
             aria-current={(props.when == When::Current).then_some("step")}>
@@ -153,11 +162,14 @@ fn Row(props: &RowProps) -> Html {
                     { if props.bytes && step.encrypted && step.direction != Direction::Local { html! {
                         <span class="transcript__tls" title="Sent after STARTTLS: on a real network these octets are encrypted, and an eavesdropper sees only random-looking bytes">{ "encrypted by TLS" }</span>
                     } } else { html!{} } }
-                    { for step.lines().iter().enumerate().map(|(n, l)| html! {
+                    { for shown.iter().enumerate().map(|(n, l)| html! {
                         <span class="transcript__line">{ if props.bytes { on_the_wire(step, l, n) } else { html! { l } } }{ if props.bytes && step.direction != Direction::Local {
                             html! { <span class="transcript__crlf" title="carriage return, line feed: the two octets that end every line">{ "CR LF" }</span> }
                         } else { html!{} } }</span>
                     }) }
+                    { if more > 0 { html! {
+                        <span class="transcript__line transcript__rest">{ format!("… and {more} more lines") }</span>
+                    } } else { html!{} } }
                 </span>
             </button>
         </li>

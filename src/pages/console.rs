@@ -1,16 +1,17 @@
 //! The console page: its own page and module, like the comparison. One `ConsoleState` holds
 //! the session; the page sends what is typed and keeps the newest line in view.
 
-use postroom_sim::Protocol;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use crate::components::notices::notices;
 use crate::components::{console_view, topbar};
 use crate::state::console::{ConsoleAction, ConsoleState};
 
 #[function_component]
 pub fn ConsoleApp() -> Html {
-    let state = use_reducer(|| ConsoleState::new(Protocol::Smtp));
+    // A link from the log page opens a server and offers the session's lines.
+    let state = use_reducer(|| ConsoleState::start(crate::storage::fragment().as_deref()));
     let input = use_node_ref();
     let list = use_node_ref();
     let on_action = Callback::from(state.dispatcher());
@@ -21,6 +22,15 @@ pub fn ConsoleApp() -> Html {
             // Ready for the next line, whether it was typed or one to try was clicked.
             if let Some(field) = input.cast::<HtmlInputElement>() {
                 field.set_value("");
+                let _ = field.focus();
+            }
+        })
+    };
+    let on_offer = {
+        let input = input.clone();
+        Callback::from(move |line: String| {
+            if let Some(field) = input.cast::<HtmlInputElement>() {
+                field.set_value(&line);
                 let _ = field.focus();
             }
         })
@@ -39,7 +49,8 @@ pub fn ConsoleApp() -> Html {
             { topbar("console", html! { <>
                 { "Type your own commands to a real " }<strong>{ "SMTP, POP3 or IMAP" }</strong>{ " server" }
             </> }, html! {}, None) }
-            { console_view(&state, &input, &list, &on_send, &on_action) }
+            { notices(state.banner.as_deref(), on_action.reform(|_: MouseEvent| ConsoleAction::DismissBanner), None, Callback::noop()) }
+            { console_view(&state, &input, &list, &on_send, &on_offer, &on_action) }
         </div>
     }
 }

@@ -141,7 +141,7 @@ fn fault_marks_strip(
 }
 
 /// The skip link's target: the Step button, or Back once the story is at its end.
-fn to_controls() {
+pub(crate) fn to_controls() {
     use wasm_bindgen::JsCast;
     let document = gloo::utils::document();
     let button = ["[data-action=step]:enabled", "[data-action=back]"]

@@ -7,3 +7,4 @@ pub mod explorer;
 #[cfg(feature = "lab")]
 pub mod lab;
 pub mod lessons;
+pub mod log;

@@ -8,6 +8,7 @@ pub mod explorer;
 #[cfg(feature = "lab")]
 pub mod lab;
 pub mod lesson;
+pub mod log;
 pub mod playback;
 
 pub use playback::{Playback, PlaybackAction};

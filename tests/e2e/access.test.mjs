@@ -41,6 +41,7 @@ const PAGES = [
   ['explorer', '', '.transcript__step--current'],
   ['compare', 'compare.html#compare=folders', '.compare__column'],
   ['lab', 'lab.html', '.lab__table'],
+  ['log', 'log.html', '#log-text'],
   ['console', 'console.html', '.console__line'],
 ];
 

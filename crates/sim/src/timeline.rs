@@ -127,9 +127,15 @@ impl Step {
         text.split("\r\n").map(str::to_string).collect()
     }
 
-    /// The first line, which labels the arrow on the diagram.
+    /// The first line, which labels the arrow on the diagram. Found without splitting the
+    /// rest: a step can hold a whole message of a megabyte.
     pub fn label(&self) -> String {
-        self.lines().into_iter().next().unwrap_or_default()
+        let end = self
+            .bytes
+            .windows(2)
+            .position(|w| w == b"\r\n")
+            .unwrap_or(self.bytes.len());
+        String::from_utf8_lossy(self.bytes.get(..end).unwrap_or_default()).into_owned()
     }
 }
 

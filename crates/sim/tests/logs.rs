@@ -638,3 +638,28 @@ fn twenty_thousand_lines_of_anything_are_read_in_time() {
         assert!(elapsed.as_secs() < 5, "{elapsed:?} for {}", &text[..40]);
     }
 }
+
+#[test]
+fn a_log_whose_secrets_are_already_hidden_reads_without_finding_them_wrong() {
+    // A shared link carries the dialogue with its secrets hidden: read back, each hidden line
+    // is explained as the command it is, and no decoder refuses it.
+    for name in [
+        "swaks-submission-starttls.log",
+        "swaks-submission-pipelining.log",
+        "python-poplib.log",
+        "python-imaplib.log",
+    ] {
+        let log = read_fixture(name);
+        let masked = read(&log.transcript(false), &Options::default()).unwrap();
+        assert!(masked.transcript(true).contains(HIDDEN), "{name}");
+        assert!(masked.findings.is_empty(), "{name}: {:#?}", masked.findings);
+        let hidden = masked
+            .units
+            .iter()
+            .filter(|u| String::from_utf8_lossy(&u.bytes).contains(HIDDEN));
+        for unit in hidden {
+            let title = &unit.explanation.title;
+            assert!(!title.contains("refuse"), "{name}: {title}");
+        }
+    }
+}

@@ -87,3 +87,72 @@ fn a_message_sent_on_587_is_fetched_with_pop3_and_start_again_forgets_it() {
     let stat = state.session().entries.last().unwrap().text.clone();
     assert!(stat.starts_with("+OK 3 "), "{stat}");
 }
+
+#[test]
+fn a_link_from_the_log_page_opens_its_server_and_offers_its_lines() {
+    use super::link::{fragment, open, service_for, MAX_OFFERED};
+    let lines: Vec<String> = ["EHLO me", "AUTH PLAIN AGJvYgBzZWNyZXQ=", "QUIT"]
+        .map(String::from)
+        .to_vec();
+    let service = service_for(Protocol::Smtp, &lines);
+    assert_eq!(service, Service::Submission, "AUTH goes to port 587");
+    assert_eq!(service_for(Protocol::Smtp, &lines[..1]), Service::Exchanger);
+    assert_eq!(service_for(Protocol::Imap, &lines), Service::Imap);
+    let hash = fragment(service, &lines);
+    assert!(hash.starts_with("#console=587&lines="), "{hash}");
+    let state = Rc::new(ConsoleState::start(Some(&hash)));
+    assert_eq!(state.session().service(), Service::Submission);
+    assert_eq!(state.offered.lines, lines);
+    assert_eq!(state.offered.next_line(), Some("EHLO me"));
+    // The next line sent (clicked or typed as it is) moves the mark; another line does not.
+    let state = after(state, [ConsoleAction::Send("NOOP".into())]);
+    assert_eq!(state.offered.next, 0);
+    let state = after(state, [ConsoleAction::Send("EHLO me".into())]);
+    assert_eq!(
+        state.offered.next_line(),
+        Some("AUTH PLAIN AGJvYgBzZWNyZXQ=")
+    );
+    let state = after(
+        state,
+        [
+            ConsoleAction::Send("AUTH PLAIN AGJvYgBzZWNyZXQ=".into()),
+            ConsoleAction::Select(0),
+        ],
+    );
+    assert!(state
+        .session()
+        .entries
+        .iter()
+        .any(|e| e.text.starts_with("235")));
+    assert_eq!(state.offered.next, 2, "selecting a line keeps the mark");
+    // Start again: the lines from the first.
+    let state = after(state, [ConsoleAction::Reset]);
+    assert_eq!(state.offered.next, 0);
+    assert_eq!(state.session().entries.len(), 1);
+    // A long session offers its first lines, and says how many it had.
+    let many: Vec<String> = (0..250).map(|i| format!("NOOP {i}")).collect();
+    let opened = open(&fragment(Service::Pop3, &many)).unwrap().unwrap();
+    assert_eq!((opened.lines.len(), opened.of), (MAX_OFFERED, 250));
+    assert_eq!(opened.service, Service::Pop3);
+    // No lines: just the server.
+    let opened = open("#console=143").unwrap().unwrap();
+    assert_eq!((opened.service, opened.lines.len()), (Service::Imap, 0));
+}
+
+#[test]
+fn a_console_link_that_cannot_be_read_says_why_and_opens_smtp() {
+    for (hash, says) in [
+        ("#console=2525", "no server on port “2525”"),
+        ("#console=110&lines=%%", "damaged"),
+        ("#other", "is not a console link"),
+    ] {
+        let state = Rc::new(ConsoleState::start(Some(hash)));
+        let banner = state.banner.clone().unwrap();
+        assert!(banner.contains(says), "{hash}: {banner}");
+        assert_eq!(state.session().service(), Service::Exchanger);
+        assert!(after(state, [ConsoleAction::DismissBanner])
+            .banner
+            .is_none());
+    }
+    assert!(ConsoleState::start(None).banner.is_none());
+}

@@ -130,7 +130,7 @@ impl Imap {
             .map(<[u8]>::to_vec)
             .unwrap_or_default();
         let kind = b.open.as_ref().map(|o| o.kind);
-        b.finish(self.narrator.client_line(&first));
+        b.finish(self.narrator.client_line(&super::as_sent(&first)));
         self.client_rest = false;
         if kind == Some(Kind::Command) {
             let (tag, name) = words(&first);

@@ -14,7 +14,22 @@ use postroom_proto::{Explanation, RfcRef};
 use super::plain::is_greeting;
 use super::record::{Parsed, Record, Side};
 use super::secrets::Secret;
+use super::secrets::HIDDEN;
 use crate::timeline::{Direction, Protocol};
+
+/// A client line as the narrator reads it: a secret the log itself hides (a shared link, a
+/// log masked before it was pasted) stands in as `AAAA`, valid base64 and a valid word, so
+/// the line is explained as the command it is rather than as one the server would refuse.
+pub(super) fn as_sent(line: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    let hidden = HIDDEN.as_bytes();
+    let Some(at) = line.windows(hidden.len()).position(|w| w == hidden) else {
+        return std::borrow::Cow::Borrowed(line);
+    };
+    let mut out = line.get(..at).unwrap_or_default().to_vec();
+    out.extend_from_slice(b"AAAA");
+    out.extend_from_slice(&as_sent(line.get(at + hidden.len()..).unwrap_or_default()));
+    std::borrow::Cow::Owned(out)
+}
 
 /// What a unit of the dialogue is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -89,7 +89,7 @@ impl Dialogue for Pop3 {
                     Kind::Command
                 };
                 b.start(Side::Client, kind, line, at);
-                b.finish(self.narrator.client_line(line));
+                b.finish(self.narrator.client_line(&super::as_sent(line)));
                 self.stls
                     .push_back(text(line).eq_ignore_ascii_case(b"STLS"));
             }

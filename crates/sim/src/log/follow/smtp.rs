@@ -113,7 +113,7 @@ impl Dialogue for Smtp {
                 };
                 let is_starttls = line.eq_ignore_ascii_case(b"STARTTLS\r\n");
                 b.start(Side::Client, kind, line, at);
-                b.finish(self.narrator.client_line(line));
+                b.finish(self.narrator.client_line(&super::as_sent(line)));
                 self.starttls.push_back(is_starttls);
             }
             Side::Server => {

@@ -16,6 +16,7 @@ use postroom_proto::RfcRef;
 
 use super::follow::{Kind, Unit};
 use super::record::Ending;
+use super::secrets::HIDDEN;
 use crate::timeline::Protocol;
 
 /// What kind of problem a finding is.
@@ -165,7 +166,18 @@ pub(crate) fn check(protocol: Protocol, units: &mut [Unit], ending: Ending) -> V
         unit.client_state = client;
         unit.server_state = server;
     }
-    found.list
+    // A secret the log itself hides (a shared link, a log masked before it was pasted) is
+    // no mistake of the client's: its line is not judged unreadable for it.
+    let mut list = found.list;
+    list.retain(|f| {
+        let hidden = f.unit.and_then(|i| units.get(i)).is_some_and(|u| {
+            u.bytes
+                .windows(HIDDEN.len())
+                .any(|w| w == HIDDEN.as_bytes())
+        });
+        !(f.kind == FindingKind::Unreadable && hidden)
+    });
+    list
 }
 
 /// The client's state in words: what it waits for (`first` of `count` answers).
