@@ -7,6 +7,7 @@ pub mod controls;
 pub mod explanation;
 pub mod explorer;
 pub mod lesson;
+pub mod live;
 pub mod mailbox_panel;
 pub mod menu;
 pub mod notices;

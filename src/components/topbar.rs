@@ -79,7 +79,7 @@ impl Switch {
     }
 }
 
-/// The bar: `view` is "explore", "compare", "console" or "lessons"; `title` says what is shown;
+/// The bar: `view` is "explore", "compare", "console", "lessons" or "live"; `title` says what is shown;
 /// `extra` holds this page's own buttons, before Share (when there is something to share).
 pub fn topbar(
     view: &str,
@@ -108,6 +108,7 @@ pub fn topbar(
                 { link("compare.html", "compare", "POP3 vs IMAP") }
                 { link("console.html", "console", "Console") }
                 { link("lessons.html", "lessons", "Lessons") }
+                { link("live.html", "live", "Live") }
             </nav>
             <p class="topbar__scenario">{ title }</p>
             <nav class="topbar__actions" aria-label="Page">

@@ -5,3 +5,4 @@ pub mod compare;
 pub mod console;
 pub mod explorer;
 pub mod lessons;
+pub mod live;

@@ -6,6 +6,7 @@ pub mod compose;
 pub mod console;
 pub mod explorer;
 pub mod lesson;
+pub mod live;
 pub mod playback;
 
 pub use playback::{Playback, PlaybackAction};

@@ -41,6 +41,8 @@ const PAGES = [
   ['explorer', '', '.transcript__step--current'],
   ['compare', 'compare.html#compare=folders', '.compare__column'],
   ['console', 'console.html', '.console__line'],
+  // Served without the bridge: the page says how to start live mode.
+  ['live', 'live.html', '.live__nobridge'],
 ];
 
 for (const [name, path, ready] of PAGES) {

@@ -315,3 +315,90 @@ fn the_pages_are_served_and_nothing_outside_them() {
     tcp.read_to_string(&mut answer).unwrap();
     assert!(answer.starts_with("HTTP/1.1 405"), "{answer}");
 }
+
+/// The bridge's peak resident memory so far, in KiB (Linux).
+fn peak_rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
+}
+
+/// 30 watchers and 50 mail sessions at once: every watcher gets every event, in order, with
+/// no gap, and the bridge's memory stays bounded.
+#[test]
+fn thirty_watchers_and_fifty_sessions_at_once_lose_nothing() {
+    const WATCHERS: usize = 30;
+    const SESSIONS: usize = 50;
+    let (serve, web) = start(&["--max-per-address", "100", "--max-connections", "200"]);
+    let watchers: Vec<_> = (0..WATCHERS)
+        .map(|_| {
+            std::thread::spawn(move || {
+                let mut ws = watch(web, 0);
+                read_until(&mut ws, |r| closed(r, SESSIONS))
+            })
+        })
+        .collect();
+    // Let every watcher connect before the mail starts.
+    std::thread::sleep(Duration::from_millis(300));
+    let started = Instant::now();
+    let port = serve.port(587);
+    let senders: Vec<_> = (0..SESSIONS)
+        .map(|n| {
+            std::thread::spawn(move || {
+                let mut smtp = Connection::open(port);
+                say(&mut smtp, "", "220 ");
+                say(&mut smtp, &format!("EHLO host{n}.example\r\n"), "250 ");
+                say(&mut smtp, "AUTH PLAIN AGFsaWNlAHNlY3JldA==\r\n", "235 ");
+                say(&mut smtp, "MAIL FROM:<alice@example.net>\r\n", "250 ");
+                say(&mut smtp, "RCPT TO:<bob@example.net>\r\n", "250 ");
+                say(&mut smtp, "DATA\r\n", "354 ");
+                let body: String = (0..20)
+                    .map(|i| format!("line {i} of message {n}\r\n"))
+                    .collect();
+                say(
+                    &mut smtp,
+                    &format!("Subject: load {n}\r\n\r\n{body}.\r\n"),
+                    "250 ",
+                );
+                say(&mut smtp, "QUIT\r\n", "221 ");
+            })
+        })
+        .collect();
+    for s in senders {
+        s.join().unwrap();
+    }
+    let seen: Vec<Vec<Record>> = watchers.into_iter().map(|w| w.join().unwrap()).collect();
+    let elapsed = started.elapsed();
+    let first: Vec<u64> = seen[0][1..].iter().map(|r| r.seq).collect();
+    assert!(
+        first.windows(2).all(|w| w[1] == w[0] + 1),
+        "a gap in the stream"
+    );
+    for (n, records) in seen.iter().enumerate() {
+        let seqs: Vec<u64> = records[1..].iter().map(|r| r.seq).collect();
+        assert_eq!(seqs, first, "watcher {n} saw another stream");
+    }
+    let lines = seen[0]
+        .iter()
+        .filter(|r| matches!(r.event, LiveEvent::Line(_)))
+        .count();
+    // Per session: 6 commands, the greeting and 7 replies (14; a multi-line reply is one),
+    // and the 23 lines of the message (header, blank line, 20 lines, the period).
+    assert_eq!(lines, SESSIONS * 37, "{lines} lines");
+    let stored = seen[0]
+        .iter()
+        .filter(|r| matches!(r.event, LiveEvent::Stored { .. }))
+        .count();
+    assert_eq!(stored, SESSIONS);
+    let rss = peak_rss_kib(serve.pid());
+    println!(
+        "load: {WATCHERS} watchers x {} events ({lines} lines, {SESSIONS} sessions) in {} ms; bridge peak RSS {} MB",
+        first.len(),
+        elapsed.as_millis(),
+        rss / 1024
+    );
+    assert!(rss < 200 * 1024, "peak RSS {rss} KiB");
+}
