@@ -10,6 +10,7 @@ pub mod explorer;
 pub mod lab;
 pub mod lesson;
 pub mod log;
+pub mod live;
 pub mod mailbox_panel;
 pub mod menu;
 pub mod notices;

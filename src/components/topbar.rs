@@ -79,7 +79,7 @@ impl Switch {
     }
 }
 
-/// The bar: `view` is "explore", "compare", "console", "lessons", "lab" or "log"; `title` says what is shown;
+/// The bar: `view` is "explore", "compare", "console", "lessons", "lab", "log" or "live"; `title` says what is shown;
 /// `extra` holds this page's own buttons, before Share (when there is something to share).
 pub fn topbar(
     view: &str,
@@ -110,6 +110,7 @@ pub fn topbar(
                 { link("lessons.html", "lessons", "Lessons") }
                 { link("lab.html", "lab", "Round trips") }
                 { link("log.html", "log", "Paste a log") }
+                { link("live.html", "live", "Live") }
             </nav>
             <p class="topbar__scenario">{ title }</p>
             <nav class="topbar__actions" aria-label="Page">

@@ -8,3 +8,4 @@ pub mod explorer;
 pub mod lab;
 pub mod lessons;
 pub mod log;
+pub mod live;

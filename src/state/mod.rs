@@ -9,6 +9,7 @@ pub mod explorer;
 pub mod lab;
 pub mod lesson;
 pub mod log;
+pub mod live;
 pub mod playback;
 
 pub use playback::{Playback, PlaybackAction};

@@ -43,6 +43,8 @@ const PAGES = [
   ['lab', 'lab.html', '.lab__table'],
   ['log', 'log.html', '#log-text'],
   ['console', 'console.html', '.console__line'],
+  // Served without the bridge: the page says how to start live mode.
+  ['live', 'live.html', '.live__nobridge'],
 ];
 
 for (const [name, path, ready] of PAGES) {

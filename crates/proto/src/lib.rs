@@ -11,9 +11,11 @@ pub mod explain;
 #[cfg(feature = "http")]
 pub mod http;
 pub mod imap;
+pub mod live;
 pub mod message;
 pub mod mime;
 pub mod pop3;
+pub mod secret;
 pub mod session;
 pub mod smtp;
 pub mod store;

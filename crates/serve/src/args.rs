@@ -17,12 +17,19 @@ pub struct Args {
     pub write_timeout: u64,
     /// No session transcripts on stdout, only the startup lines.
     pub quiet: bool,
+    /// Live mode: the pages and the live stream on this address.
+    pub web: Option<std::net::SocketAddr>,
+    /// Where the built pages are (`dist`).
+    pub web_root: std::path::PathBuf,
+    /// The live stream shows passwords and AUTH payloads instead of hiding them.
+    pub show_secrets: bool,
 }
 
 pub const USAGE: &str = "\
 usage: postroom-serve [--port-offset N] [--domain D] [--user NAME:PASSWORD]... [--bind ADDR]
                       [--require-tls] [--max-connections N] [--max-per-address N]
                       [--write-timeout SECONDS] [--quiet]
+                      [--web ADDR:PORT [--web-root DIR] [--show-secrets]]
 
 Serves Postroom's SMTP engine on TCP for real mail clients. Listens on ADDR (default
 127.0.0.1) at N+25 (SMTP, mail exchanger), N+587 (submission, AUTH required, STARTTLS),
@@ -32,7 +39,12 @@ Mail for NAME@D is kept in memory while the process runs. Defaults: --domain exa
 STARTTLS is done. One service takes at most four fifths of --max-connections (100), one
 client address at most --max-per-address (20); a client that does not read what it is sent
 for --write-timeout seconds (30) is disconnected. Prints `ready` once every port is bound, then every session's transcript
-(left out with --quiet); a transcript nobody reads is dropped, never waited for.";
+(left out with --quiet); a transcript nobody reads is dropped, never waited for.
+
+Live mode: --web ADDR:PORT (e.g. 127.0.0.1:8080) also serves the built pages from
+--web-root DIR (default dist) and streams every session to the live page, live.html, over a
+WebSocket. Passwords and AUTH payloads are hidden in the stream unless --show-secrets.
+An address other than loopback is reachable from the network: the bridge warns.";
 
 impl Args {
     /// Parses the arguments after the program name; the error says what was wrong.
@@ -47,6 +59,9 @@ impl Args {
             max_per_address: 20,
             write_timeout: 30,
             quiet: false,
+            web: None,
+            web_root: std::path::PathBuf::from("dist"),
+            show_secrets: false,
         };
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
@@ -77,6 +92,14 @@ impl Args {
                 }
                 "--require-tls" => parsed.require_tls = true,
                 "--quiet" => parsed.quiet = true,
+                "--show-secrets" => parsed.show_secrets = true,
+                "--web" => {
+                    let v = value("--web")?;
+                    parsed.web = Some(v.parse().map_err(|_| {
+                        format!("--web {v}: an address and a port, e.g. 127.0.0.1:8080")
+                    })?);
+                }
+                "--web-root" => parsed.web_root = value("--web-root")?.into(),
                 "--max-per-address" => {
                     let v = value("--max-per-address")?;
                     parsed.max_per_address = v
@@ -147,5 +170,17 @@ mod tests {
         let a = parse(&["--user", "carol:pw", "--domain", "School.Example"]).unwrap();
         assert_eq!(a.users, [("carol".to_string(), "pw".to_string())]);
         assert_eq!(a.domain, "school.example");
+    }
+
+    #[test]
+    fn live_mode_takes_an_address_and_a_port() {
+        let a = parse(&["--web", "127.0.0.1:8080", "--show-secrets"]).unwrap();
+        assert_eq!(a.web.map(|w| w.port()), Some(8080));
+        assert!(a.show_secrets);
+        assert_eq!(a.web_root, std::path::PathBuf::from("dist"));
+        assert!(parse(&["--web", "8080"])
+            .unwrap_err()
+            .contains("e.g. 127.0.0.1:8080"));
+        assert_eq!(parse(&[]).unwrap().web, None);
     }
 }

@@ -15,6 +15,7 @@ use postroom_proto::wire::TlsPolicy;
 use postroom_proto::{Instant, MailStore};
 
 use crate::admission::{Admission, Refusal};
+use crate::live::{Hub, Watch};
 use crate::stream::Stream;
 use crate::tls::ServerTls;
 use crate::transcript;
@@ -73,6 +74,8 @@ pub struct Shared {
     pub write_timeout: StdDuration,
     pub sessions: AtomicUsize,
     pub started: std::time::Instant,
+    /// Live mode's stream, when `--web` asked for it.
+    pub live: Option<Arc<Hub>>,
 }
 
 impl Shared {
@@ -122,11 +125,16 @@ pub fn accept_loop(listener: TcpListener, service: Service, shared: Arc<Shared>)
                     }
                     Ok(_ticket) => {
                         transcript::note(&tag, &format!("connected from {}", describe(peer)));
-                        let result = serve_connection(tcp, service, &shared, &tag);
-                        match result {
-                            Ok(()) => transcript::note(&tag, "closed"),
-                            Err(e) => transcript::note(&tag, &format!("closed: {e}")),
-                        }
+                        let port = tcp.local_addr().map_or(0, |a| a.port());
+                        let mut watch =
+                            Watch::open(shared.live.clone(), id as u64, service, peer, port);
+                        let result = serve_connection(tcp, service, &shared, &tag, &mut watch);
+                        let how = match result {
+                            Ok(()) => "closed".to_string(),
+                            Err(e) => format!("closed: {e}"),
+                        };
+                        transcript::note(&tag, &how);
+                        watch.closed(&how);
                     }
                 }
             });
@@ -182,6 +190,7 @@ fn serve_connection(
     service: Service,
     shared: &Shared,
     tag: &str,
+    watch: &mut Watch,
 ) -> io::Result<()> {
     tcp.set_read_timeout(Some(POLL))?;
     // A client that never reads cannot hold a thread, its memory or a POP3 lock for long.
@@ -192,16 +201,24 @@ fn serve_connection(
     if service == Service::SubmissionImplicitTls {
         stream = stream.into_tls(&shared.tls.config)?;
         transcript::note(tag, "TLS established (implicit TLS)");
+        watch.tls(true);
     }
     if service == Service::Imap {
         // IMAP looks at the store often, so a client in IDLE hears of new mail promptly.
         stream.tcp().set_read_timeout(Some(IMAP_POLL))?;
     }
-    let result = serve(stream, server.as_mut(), narrator.as_mut(), shared, tag);
+    let result = serve(
+        stream,
+        server.as_mut(),
+        narrator.as_mut(),
+        shared,
+        tag,
+        watch,
+    );
     // However the connection ended, the session lets go of what it holds; POP3 deletes
     // nothing without QUIT (RFC 1939 §6).
     server.connection_lost(&mut shared.store());
-    report_events(server.as_mut(), tag);
+    report_events(server.as_mut(), tag, watch);
     result
 }
 
@@ -264,9 +281,10 @@ const IMAP_POLL: StdDuration = StdDuration::from_millis(200);
 const LOGIN_FAILURE_DELAY: StdDuration = StdDuration::from_secs(1);
 
 /// Prints what the session did; true if it asked for TLS (the caller starts it).
-fn report_events(server: &mut dyn ServerSession, tag: &str) -> bool {
+fn report_events(server: &mut dyn ServerSession, tag: &str, watch: &mut Watch) -> bool {
     let mut tls = false;
     while let Some(event) = server.poll_common_event() {
+        watch.event(&event);
         match event {
             Event::TlsRequested => tls = true,
             Event::LoginFailed => {
@@ -286,6 +304,7 @@ fn serve(
     narrator: &mut dyn Narrator,
     shared: &Shared,
     tag: &str,
+    watch: &mut Watch,
 ) -> io::Result<()> {
     let mut buf = vec![0u8; READ_CHUNK];
     // Client bytes up to the last line end are narrated; a line cut by a read waits here.
@@ -293,14 +312,25 @@ fn serve(
     let mut seen_modseq = 0;
     loop {
         while let Some(out) = server.poll_output() {
-            transcript::print_unit(tag, "S:", stream.is_tls(), &out, narrator, false);
+            let state = server.state_name();
+            let mut explained = |unit: &[u8], e: &_| watch.server_unit(unit, e, state);
+            transcript::print_unit(
+                tag,
+                "S:",
+                stream.is_tls(),
+                &out,
+                narrator,
+                false,
+                &mut explained,
+            );
             stream.write_all(&out)?;
         }
         stream.flush()?;
-        if report_events(server, tag) {
+        if report_events(server, tag, watch) {
             stream = stream.into_tls(&shared.tls.config)?;
             server.tls_established();
             transcript::note(tag, "TLS established (STARTTLS)");
+            watch.tls(false);
         }
         if server.is_closed() {
             return Ok(());
@@ -320,7 +350,17 @@ fn serve(
                 partial.extend_from_slice(bytes);
                 if let Some(end) = partial.iter().rposition(|&b| b == b'\n') {
                     let lines: Vec<u8> = partial.drain(..=end).collect();
-                    transcript::print_unit(tag, "C:", stream.is_tls(), &lines, narrator, true);
+                    let state = server.state_name();
+                    let mut explained = |line: &[u8], e: &_| watch.client_line(line, e, state);
+                    transcript::print_unit(
+                        tag,
+                        "C:",
+                        stream.is_tls(),
+                        &lines,
+                        narrator,
+                        true,
+                        &mut explained,
+                    );
                 }
                 let mut store = shared.store();
                 server.handle_input(shared.now(), bytes, &mut store);

@@ -9,6 +9,7 @@ pub mod admission;
 pub mod args;
 pub mod bridge;
 pub mod drive;
+pub mod live;
 pub mod stream;
 pub mod tls;
 pub mod transcript;

@@ -9,6 +9,7 @@ use postroom_proto::MailStore;
 use postroom_serve::admission::{Admission, Limits};
 use postroom_serve::args::Args;
 use postroom_serve::bridge::{accept_loop, Service, Shared};
+use postroom_serve::live::{self, Bounds, Hub};
 use postroom_serve::tls;
 use postroom_serve::transcript::{self, say};
 use signal_hook::consts::{SIGINT, SIGTERM};
@@ -27,6 +28,12 @@ fn main() {
     }
 }
 
+/// A warning on stderr and in the transcript, where whoever started the bridge sees it.
+fn warn(text: &str) {
+    eprintln!("postroom-serve: WARNING: {text}");
+    say(format!("WARNING: {text}"));
+}
+
 fn run(args: Args) -> Result<(), String> {
     transcript::set_quiet(args.quiet);
     let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM])
@@ -37,6 +44,28 @@ fn run(args: Args) -> Result<(), String> {
         "localhost".to_string(),
         args.bind.to_string(),
     ])?;
+    let port = |service: Service| args.port_offset + service.base_port();
+    let live = args.web.map(|_| {
+        Arc::new(Hub::new(
+            live::Settings {
+                hostname: hostname.clone(),
+                domain: args.domain.clone(),
+                bind: args.bind.to_string(),
+                ports: live::Ports {
+                    smtp: port(Service::SmtpExchanger),
+                    submission: port(Service::Submission),
+                    submissions: port(Service::SubmissionImplicitTls),
+                    pop3: port(Service::Pop3),
+                    imap: port(Service::Imap),
+                },
+                users: args.users.clone(),
+                require_tls: args.require_tls,
+                fingerprint: tls.fingerprint.clone(),
+                show_secrets: args.show_secrets,
+            },
+            Bounds::default(),
+        ))
+    });
     let mut store = MailStore::new();
     for (user, password) in &args.users {
         store.add_account(user, password);
@@ -54,6 +83,7 @@ fn run(args: Args) -> Result<(), String> {
         write_timeout: std::time::Duration::from_secs(args.write_timeout),
         sessions: AtomicUsize::new(0),
         started: std::time::Instant::now(),
+        live: live.clone(),
     });
     let mut listeners = Vec::new();
     for service in Service::ALL {
@@ -70,6 +100,40 @@ fn run(args: Args) -> Result<(), String> {
             .name(format!("accept-{}", service.name()))
             .spawn(move || accept_loop(listener, service, shared))
             .map_err(|e| format!("cannot start a listener thread: {e}"))?;
+    }
+    if !args.bind.is_loopback() {
+        warn(&format!(
+            "the mail ports listen on {}, not loopback: anyone who can reach this machine can \
+             connect, log in with the accounts below and read their mail",
+            args.bind
+        ));
+    }
+    if let (Some(addr), Some(hub)) = (args.web, live) {
+        let listener =
+            TcpListener::bind(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+        if !addr.ip().is_loopback() {
+            warn(&format!(
+                "live mode listens on {addr}, not loopback: anyone who can reach this machine \
+                 can watch every session{}",
+                if args.show_secrets {
+                    ", passwords included (--show-secrets)"
+                } else {
+                    ""
+                }
+            ));
+        }
+        let root = args.web_root.clone();
+        if !root.join("live.html").is_file() {
+            warn(&format!(
+                "{} has no live.html: build the pages first (scripts/build-web)",
+                root.display()
+            ));
+        }
+        thread::Builder::new()
+            .name("accept-web".into())
+            .spawn(move || live::web::serve_web(listener, hub, root))
+            .map_err(|e| format!("cannot start the web thread: {e}"))?;
+        say(format!("live mode: open http://{addr}/live.html"));
     }
     let users: Vec<String> = args
         .users

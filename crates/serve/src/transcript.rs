@@ -10,6 +10,7 @@ use std::sync::mpsc::{self, SyncSender, TrySendError};
 use std::sync::OnceLock;
 
 use postroom_proto::session::Narrator;
+use postroom_proto::Explanation;
 
 /// Lines waiting for the writer; past this they are dropped rather than waited for.
 const QUEUE: usize = 10_000;
@@ -93,7 +94,9 @@ const SHOWN: usize = 12;
 
 /// Prints one unit of bytes as `C:`/`S:` lines, tagged with the session and noting TLS.
 /// Every line goes through the narrator, so it keeps up with the dialogue; client lines are
-/// annotated with their explanation's title where it says something new.
+/// annotated with their explanation's title where it says something new. `explained` gets
+/// each explanation with what it explains (the server's unit, or each client line): the
+/// live stream reads the dialogue through the same narrator.
 pub fn print_unit(
     tag: &str,
     prefix: &str,
@@ -101,10 +104,11 @@ pub fn print_unit(
     bytes: &[u8],
     narrator: &mut dyn Narrator,
     from_client: bool,
+    explained: &mut dyn FnMut(&[u8], &Explanation),
 ) {
     let lock = if tls { " [TLS]" } else { "" };
     if !from_client {
-        narrator.server_unit(bytes);
+        explained(bytes, &narrator.server_unit(bytes));
     }
     let mut last_title = String::new();
     let mut shown = 0;
@@ -112,9 +116,10 @@ pub fn print_unit(
     for raw in bytes.split_inclusive(|&b| b == b'\n') {
         total += 1;
         let note = if from_client {
-            let title = narrator.client_line(raw).title;
-            let new = title != last_title;
-            last_title = title;
+            let explanation = narrator.client_line(raw);
+            explained(raw, &explanation);
+            let new = explanation.title != last_title;
+            last_title = explanation.title;
             if new {
                 format!("    ; {last_title}")
             } else {

@@ -4,12 +4,11 @@
 
 use postroom_proto::base64::{self, Alphabet};
 use postroom_proto::imap;
+use postroom_proto::secret::hide;
+pub use postroom_proto::secret::HIDDEN;
 
 use super::follow::{Kind, Unit};
 use crate::timeline::Protocol;
-
-/// What stands for a hidden secret.
-pub const HIDDEN: &str = "••••••••";
 
 /// A unit's secret: its bytes with the secret hidden, and what the secret says.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,18 +16,6 @@ pub struct Secret {
     pub masked: Vec<u8>,
     /// E.g. `user "alice", password "secret"`: what anyone who reads the line learns.
     pub reveals: String,
-}
-
-/// `bytes` with the last occurrence of `secret` hidden.
-fn hide(bytes: &[u8], secret: &[u8]) -> Option<Vec<u8>> {
-    if secret.is_empty() {
-        return None;
-    }
-    let at = bytes.windows(secret.len()).rposition(|w| w == secret)?;
-    let mut masked = bytes.get(..at)?.to_vec();
-    masked.extend_from_slice(HIDDEN.as_bytes());
-    masked.extend_from_slice(bytes.get(at + secret.len()..)?);
-    Some(masked)
 }
 
 /// What a SASL payload says: PLAIN's user and password, LOGIN's user name then password.
@@ -219,14 +206,5 @@ mod tests {
             sasl("LOGIN", "c2VjcmV0", 1),
             "c2VjcmV0 is base64 for the password \"secret\""
         );
-    }
-
-    #[test]
-    fn only_the_last_occurrence_is_hidden() {
-        assert_eq!(
-            hide(b"a1 LOGIN bob bob\r\n", b"bob"),
-            Some("a1 LOGIN bob ••••••••\r\n".as_bytes().to_vec())
-        );
-        assert_eq!(hide(b"PASS \r\n", b""), None);
     }
 }

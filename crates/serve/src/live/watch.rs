@@ -1,0 +1,187 @@
+//! One connection's part of the live stream: it turns what the serve loop saw (lines with
+//! their narrator's explanations, the session's events) into [`LiveEvent`]s, hiding secrets
+//! unless the bridge was asked to show them. Without live mode it does nothing.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use postroom_proto::base64::{self, Alphabet};
+use postroom_proto::live::{Line, LiveEvent, Sender};
+use postroom_proto::secret::{Dialect, SecretFilter};
+use postroom_proto::session::Event;
+use postroom_proto::Explanation;
+
+use super::Hub;
+use crate::bridge::Service;
+
+/// The largest unit sent whole; a longer one (a big message body) is cut, saying how much.
+const LONGEST: usize = 64 * 1024;
+
+/// A connection watched by the live stream.
+#[derive(Debug)]
+pub struct Watch {
+    hub: Option<Arc<Hub>>,
+    session: u64,
+    filter: SecretFilter,
+    dialect: Dialect,
+    encrypted: bool,
+}
+
+fn dialect(service: Service) -> Dialect {
+    match service {
+        Service::Pop3 => Dialect::Pop3,
+        Service::Imap => Dialect::Imap,
+        Service::SmtpExchanger | Service::Submission | Service::SubmissionImplicitTls => {
+            Dialect::Smtp
+        }
+    }
+}
+
+impl Watch {
+    /// Tells the stream a client connected (nothing, without live mode).
+    pub fn open(
+        hub: Option<Arc<Hub>>,
+        session: u64,
+        service: Service,
+        client: Option<SocketAddr>,
+        port: u16,
+    ) -> Watch {
+        let dialect = dialect(service);
+        if let Some(hub) = &hub {
+            let protocol = match dialect {
+                Dialect::Smtp => "SMTP",
+                Dialect::Pop3 => "POP3",
+                Dialect::Imap => "IMAP",
+            };
+            hub.publish(LiveEvent::Opened {
+                session,
+                protocol: protocol.to_string(),
+                service: service.name().to_string(),
+                client: client.map_or_else(|| "?".to_string(), |c| c.to_string()),
+                port,
+            });
+        }
+        Watch {
+            hub,
+            session,
+            filter: SecretFilter::new(dialect),
+            dialect,
+            encrypted: false,
+        }
+    }
+
+    /// A client line and its explanation.
+    pub fn client_line(&mut self, line: &[u8], explanation: &Explanation, state: &str) {
+        if self.hub.is_none() {
+            return;
+        }
+        let masked = self.filter.client_line(line);
+        let show = self.hub.as_ref().is_some_and(|h| h.show_secrets);
+        match masked {
+            Some(hidden) if !show => self.line(Sender::Client, &hidden, true, explanation, state),
+            _ => self.line(Sender::Client, line, false, explanation, state),
+        }
+    }
+
+    /// A server unit and its explanation.
+    pub fn server_unit(&mut self, unit: &[u8], explanation: &Explanation, state: &str) {
+        if self.hub.is_none() {
+            return;
+        }
+        self.filter.server_unit(unit);
+        self.line(Sender::Server, unit, false, explanation, state);
+    }
+
+    fn line(
+        &self,
+        from: Sender,
+        bytes: &[u8],
+        masked: bool,
+        explanation: &Explanation,
+        state: &str,
+    ) {
+        let Some(hub) = &self.hub else { return };
+        let kept = bytes.get(..LONGEST).unwrap_or(bytes);
+        let (text, base64) = match std::str::from_utf8(kept) {
+            Ok(text) => (text.to_string(), false),
+            Err(_) => (base64::encode(kept, Alphabet::Standard), true),
+        };
+        let mut why = explanation.why.clone();
+        if masked {
+            why.push_str(
+                " The secret is hidden here; start the bridge with --show-secrets to show it.",
+            );
+        }
+        hub.publish(LiveEvent::Line(Line {
+            session: self.session,
+            from,
+            text,
+            base64,
+            cut: bytes.len() - kept.len(),
+            encrypted: self.encrypted,
+            masked,
+            title: explanation.title.clone(),
+            why,
+            rfc: explanation.rfc.rfc,
+            section: explanation.rfc.section.to_string(),
+            state: state.to_string(),
+        }));
+    }
+
+    /// TLS started: after the client asked (STARTTLS, POP3's STLS), or from the start.
+    pub fn tls(&mut self, implicit: bool) {
+        self.encrypted = true;
+        let how = match (implicit, self.dialect) {
+            (true, _) => "implicit TLS: encrypted from the first byte (RFC 8314 §3)",
+            (false, Dialect::Pop3) => "STLS (RFC 2595 §4)",
+            (false, Dialect::Smtp) => "STARTTLS (RFC 3207)",
+            (false, Dialect::Imap) => "STARTTLS (RFC 9051 §6.2.1)",
+        };
+        self.publish(LiveEvent::Tls {
+            session: self.session,
+            how: how.to_string(),
+        });
+    }
+
+    /// One of the session's events.
+    pub fn event(&mut self, event: &Event) {
+        let session = self.session;
+        let live = match event {
+            // The TLS event follows once the handshake is done.
+            Event::TlsRequested | Event::Closed(_) => return,
+            Event::LoginFailed => LiveEvent::LoginFailed { session },
+            Event::LoggedIn { user, detail } => LiveEvent::LoggedIn {
+                session,
+                user: user.clone(),
+                detail: detail.clone(),
+            },
+            Event::MessageStored { mailbox, uid, size } => LiveEvent::Stored {
+                session,
+                mailbox: mailbox.clone(),
+                uid: *uid,
+                size: *size,
+            },
+            Event::MessagesRemoved { mailbox, uids, how } => LiveEvent::Removed {
+                session,
+                mailbox: mailbox.clone(),
+                uids: uids.clone(),
+                how: (*how).to_string(),
+            },
+        };
+        self.publish(live);
+    }
+
+    /// The connection ended.
+    pub fn closed(&mut self, how: &str) {
+        self.publish(LiveEvent::Closed {
+            session: self.session,
+            how: how.to_string(),
+        });
+    }
+
+    fn publish(&self, event: LiveEvent) {
+        if let Some(hub) = &self.hub {
+            hub.publish(event);
+        }
+    }
+}

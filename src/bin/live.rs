@@ -1,0 +1,3 @@
+fn main() {
+    yew::Renderer::<postroom::pages::live::LiveApp>::new().render();
+}
