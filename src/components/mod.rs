@@ -6,6 +6,7 @@ pub mod console;
 pub mod controls;
 pub mod explanation;
 pub mod explorer;
+pub mod handout;
 pub mod lesson;
 pub mod mailbox_panel;
 pub mod menu;

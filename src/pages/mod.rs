@@ -4,4 +4,5 @@
 pub mod compare;
 pub mod console;
 pub mod explorer;
+pub mod exports;
 pub mod lessons;
