@@ -115,7 +115,7 @@ test('a new build is offered once cached, and the page moves to it only when ask
     await page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => r.update()));
     const prompt = page.locator('.update');
     await prompt.waitFor({ timeout: 60000 });
-    assert.match(await prompt.innerText(), /A new version is ready — reload/);
+    assert.match(await prompt.textContent(), /A new version is ready — reload/);
     await page.screenshot({ path: `${SHOTS}/offline-update-prompt-1280x720.png` });
     // Not mixed: until the class reloads, every page gets the old build, even a new tab.
     const other = await context.newPage();
@@ -140,7 +140,9 @@ test('a new build is offered once cached, and the page moves to it only when ask
 
 test('the manifest is valid, every page links it, and Chromium finds the app installable', async () => {
   const server = await serveDist('dist', { base: '/postroom/' });
-  const context = await browser.newContext();
+  // A profile on disk: Chromium never offers to install from an incognito window.
+  const profile = await mkdtemp(join(tmpdir(), 'postroom-install-'));
+  const context = await chromium.launchPersistentContext(profile, CHROMIUM);
   try {
     const page = await visit(context, server.url);
     const cdp = await context.newCDPSession(page);
@@ -165,5 +167,6 @@ test('the manifest is valid, every page links it, and Chromium finds the app ins
   } finally {
     await context.close();
     await server.close();
+    await rm(profile, { recursive: true, force: true });
   }
 });
