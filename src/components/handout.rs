@@ -3,16 +3,9 @@
 //! end), and the comparison's actions with what changed and the outcome table. Shown on the
 //! screen as it will print; the print stylesheet (static/print.css) leaves out every control.
 
-use std::rc::Rc;
-
 use postroom_sim::compare::Comparison;
 use postroom_sim::{export, Timeline};
 use yew::prelude::*;
-
-use crate::components::{mailbox_panel, MailboxPanelProps};
-
-/// Steps per diagram slice: one slice fits the width of an A4 or Letter page.
-const SLICE: usize = 28;
 
 /// The handout's own bar: print it, or go back to the page. Not printed.
 fn bar(back: &str, on_close: &Callback<MouseEvent>) -> Html {
@@ -25,41 +18,12 @@ fn bar(back: &str, on_close: &Callback<MouseEvent>) -> Html {
     }
 }
 
-/// The explorer's story as a worksheet.
-pub fn story_handout(
-    timeline: &Rc<Timeline>,
-    title: &str,
-    on_close: &Callback<MouseEvent>,
-) -> Html {
-    let t = timeline;
-    let slices = (0..t.len()).step_by(SLICE).map(|first| {
-        let svg = export::diagram_svg(t, first..=first + SLICE - 1);
-        html! { <figure class="handout__diagram">{ Html::from_html_unchecked(svg.into()) }</figure> }
-    });
-    let steps = t.steps.iter().map(|step| {
-        let lines = step.lines();
-        let more = lines.len().saturating_sub(1);
-        let e = &step.explanation;
-        html! {
-            <li class="handout__step">
-                <p class="handout__line"><code>{ format!("{} {}", step.direction.prefix(), lines.first().map_or("", String::as_str)) }</code>
-                    { if more > 0 { html!{ <span class="handout__more">{ format!(" (and {more} more lines)") }</span> } } else { html!{} } }</p>
-                <p><strong>{ &e.title }</strong>{ " " }{ &e.why }{ " " }<a href={e.rfc.url()}>{ e.rfc.label() }</a></p>
-            </li>
-        }
-    });
-    let last = t.len().saturating_sub(1);
+/// The explorer's story as a worksheet, made by the engine's export (`handout_html`).
+pub fn story_handout(t: &Timeline, title: &str, on_close: &Callback<MouseEvent>) -> Html {
     html! {
         <article class="handout" aria-labelledby="handout-title">
             { bar("Back to the explorer", on_close) }
-            <h2 id="handout-title" class="handout__title">{ format!("Postroom — {title}") }</h2>
-            <p>{ format!("{} steps. C: the client speaks, S: the server answers, -- something happens inside one host. Dashed arrows are replies.", t.len()) }</p>
-            <section><h3>{ "Sequence diagram" }</h3>{ for slices }</section>
-            <section><h3>{ "Step by step" }</h3><ol class="handout__steps">{ for steps }</ol></section>
-            <section class="handout__end"><h3>{ "At the end" }</h3>
-                <ul>{ for t.outcome.iter().map(|s| html! { <li>{ s }</li> }) }</ul>
-                { mailbox_panel(&MailboxPanelProps { timeline: t.clone(), current: last }) }
-            </section>
+            { Html::from_html_unchecked(export::handout_html(t, title).into()) }
         </article>
     }
 }

@@ -3,7 +3,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use postroom_sim::compare::{compare, presets};
-use postroom_sim::export::{diagram_svg, outcome_csv, slide_svg, transcript_text, SLIDE};
+use postroom_sim::export::{
+    diagram_svg, handout_html, outcome_csv, slide_svg, transcript_text, SLIDE,
+};
 use postroom_sim::{run, Direction, Protocol, Scenario};
 
 #[test]
@@ -164,5 +166,31 @@ fn the_outcome_csv_has_a_row_per_action_and_protocol() {
             assert_eq!(row[8].parse::<u64>().unwrap(), frame.tally.octets);
         }
         assert!(csv.ends_with("\r\n"));
+    }
+}
+
+#[test]
+fn the_handout_has_the_diagram_in_slices_every_step_explained_and_the_end() {
+    let t = run(&Scenario::default()).unwrap();
+    let html = handout_html(&t, "alice → bob: <Lunch>");
+    assert_well_formed(&html.replace("<br>", "<br/>"));
+    assert!(html.contains("Postroom — alice → bob: &lt;Lunch&gt;"));
+    assert_eq!(html.matches("<figure").count(), t.len().div_ceil(28));
+    assert_eq!(html.matches("<svg ").count(), t.len().div_ceil(28));
+    assert_eq!(html.matches("class=\"handout__step\"").count(), t.len());
+    for step in &t.steps {
+        assert!(
+            html.contains(&escaped(&step.explanation.title)),
+            "{}",
+            step.explanation.title
+        );
+        assert!(html.contains(&step.explanation.rfc.url()));
+    }
+    for sentence in &t.outcome {
+        assert!(html.contains(&escaped(sentence)));
+    }
+    let end = html.split("At the end").nth(1).unwrap();
+    for view in t.steps.last().unwrap().mailboxes.iter() {
+        assert!(end.contains(&escaped(&view.title)));
     }
 }

@@ -1,11 +1,14 @@
 //! What a teacher takes out of Postroom for worksheets and slides, as files: the transcript
 //! as plain text, the sequence diagram as SVG ([`diagram`]), the comparison's outcome table
-//! as CSV. Computed here, not in the page, so the files are the engine's own words and are
-//! tested natively; the page only hands them to the browser.
+//! as CSV, the explorer's handout as HTML ([`handout`]). Computed here, not in the page, so
+//! the files are the engine's own words and are tested natively; the page only hands them to
+//! the browser.
 
 mod diagram;
+mod handout;
 
 pub use diagram::{diagram_svg, slide_svg, SLIDE};
+pub use handout::handout_html;
 
 use crate::compare::{Comparison, Tally};
 use crate::timeline::{Direction, Timeline};
