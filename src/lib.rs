@@ -5,6 +5,7 @@
 //! `components/`, which only render: props in, callbacks out.
 
 pub mod components;
+pub mod export;
 pub mod hooks;
 pub mod pages;
 pub mod state;

@@ -8,6 +8,7 @@ pub mod explanation;
 pub mod explorer;
 #[cfg(feature = "lab")]
 pub mod lab;
+pub mod handout;
 pub mod lesson;
 pub mod log;
 pub mod live;

@@ -5,9 +5,11 @@
 use postroom_sim::compare::{presets, Script};
 use yew::prelude::*;
 
+use crate::components::handout::compare_handout;
 use crate::components::notices::notices;
-use crate::components::{topbar, ComparisonView};
+use crate::components::{menu, topbar, ComparisonView};
 use crate::hooks::use_keyboard;
+use crate::pages::exports::{compare_menu, save_csv, CompareExport};
 use crate::state::compare::{CompareAction, CompareState};
 use crate::state::PlaybackAction;
 use crate::storage;
@@ -29,16 +31,28 @@ pub fn CompareApp() -> Html {
             state.dispatch(CompareAction::Shared(link));
         })
     };
-    let lesson = presets()
-        .into_iter()
-        .find(|p| p.script == *state.script())
-        .map_or("your own script", |p| p.title);
+    let preset = presets().into_iter().find(|p| p.script == *state.script());
+    let (lesson, key) = preset.map_or(("your own script", "script"), |p| (p.title, p.key));
+    // "Print handout…" shows the worksheet in place of the comparison; the table saves at once.
+    let handout = use_state(|| false);
+    let on_export = {
+        let (comparison, handout) = (state.comparison.clone(), handout.clone());
+        Callback::from(move |choice: CompareExport| match choice {
+            CompareExport::Handout => handout.set(true),
+            CompareExport::Csv => save_csv(&comparison, key),
+        })
+    };
+    let close_handout = {
+        let handout = handout.clone();
+        Callback::from(move |_: MouseEvent| handout.set(false))
+    };
     html! {
         <div class="app app--compare">
-            { topbar("compare", html! { <>{ "Lesson: " }<strong>{ lesson }</strong></> }, html! {}, Some(on_share)) }
+            { topbar("compare", html! { <>{ "Lesson: " }<strong>{ lesson }</strong></> },
+                menu("export", "Export…", "Export or print the comparison", compare_menu(), &on_export), Some(on_share)) }
             { notices(state.banner.as_deref(), dispatch.reform(|_: MouseEvent| CompareAction::DismissBanner),
                 state.share_link.as_deref(), dispatch.reform(|_: MouseEvent| CompareAction::DismissShare)) }
-            { comparison(&state, dispatch) }
+            { if *handout { compare_handout(&state.comparison, lesson, &close_handout) } else { comparison(&state, dispatch) } }
         </div>
     }
 }

@@ -5,10 +5,12 @@
 use postroom_sim::{Action, Device, Fault, Scenario};
 use yew::prelude::*;
 
+use crate::components::handout::story_handout;
 use crate::components::notices::notices;
 use crate::components::scenario_panel::fault_label;
 use crate::components::{menu, topbar, ExplorerView, ScenarioPanel};
 use crate::hooks::{use_keyboard, use_ticker};
+use crate::pages::exports::{save_story, story_menu, StoryExport};
 use crate::state::explorer::{ExplorerAction, ExplorerState};
 use crate::state::PlaybackAction;
 use crate::storage;
@@ -67,6 +69,29 @@ pub fn App() -> Html {
         .into_iter()
         .map(|f| (ExplorerAction::InjectFault(f), inject_label(f).to_string()))
         .collect();
+    // "Print handout…" shows the worksheet in place of the panels; the files save at once.
+    let handout = use_state(|| false);
+    let exports = match &state.timeline {
+        Ok(t) => story_menu(t, state.playback.current),
+        Err(_) => Vec::new(),
+    };
+    let on_export = {
+        let (timeline, current) = (state.timeline.clone(), state.playback.current);
+        let handout = handout.clone();
+        Callback::from(move |choice: StoryExport| match &timeline {
+            Ok(_) if choice == StoryExport::Handout => handout.set(true),
+            Ok(t) => save_story(choice, t, current),
+            Err(_) => {}
+        })
+    };
+    let close_handout = {
+        let handout = handout.clone();
+        Callback::from(move |_: MouseEvent| handout.set(false))
+    };
+    let story = format!(
+        "{} → {}: “{}”",
+        scenario.from, scenario.to, scenario.subject
+    );
     let bob = bob_does(scenario)
         .into_iter()
         .map(|(label, action)| (ExplorerAction::AddAction(action), label))
@@ -84,6 +109,7 @@ pub fn App() -> Html {
                 { menu("inject", "⚡ Fault…", "Inject a fault here", faults, &dispatch) }
                 <button class="topbar__button" data-action="compose" onclick={dispatch.reform(|_: MouseEvent| ExplorerAction::ToggleCompose)}
                     title="Compose an email, set up Bob's devices, choose faults" aria-expanded={state.composing.to_string()}>{ "Compose…" }</button>
+                { menu("export", "Export…", "Export or print the story", exports, &on_export) }
             </> }, Some(on_share)) }
             { notices(state.banner.as_deref(), dispatch.reform(|_: MouseEvent| ExplorerAction::DismissBanner),
                 state.share_link.as_deref(), dispatch.reform(|_: MouseEvent| ExplorerAction::DismissShare)) }
@@ -95,6 +121,7 @@ pub fn App() -> Html {
                     on_close={dispatch.reform(|()| ExplorerAction::CloseCompose)} />
             } } else { html!{} } }
             { match &state.timeline {
+                Ok(timeline) if *handout => story_handout(timeline, &story, &close_handout),
                 Ok(timeline) => html! {
                     <ExplorerView {key} timeline={timeline.clone()} playback={state.playback} speed={state.speed} bytes={state.bytes}
                         on_action={on_play} on_speed={dispatch.reform(ExplorerAction::SetSpeed)}

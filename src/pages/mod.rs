@@ -6,6 +6,7 @@ pub mod console;
 pub mod explorer;
 #[cfg(feature = "lab")]
 pub mod lab;
+pub mod exports;
 pub mod lessons;
 pub mod log;
 pub mod live;

@@ -12,13 +12,18 @@ const TYPES = {
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
   '.json': 'application/json',
+  '.webmanifest': 'application/manifest+json',
+  '.txt': 'text/plain; charset=utf-8',
 };
 
-export async function serveDist(dir) {
+// `base`: the path the app is served under, as on a school's host (e.g. '/postroom/').
+export async function serveDist(dir, { base = '/' } = {}) {
   const root = resolve(dir);
   const server = createServer(async (req, res) => {
     try {
-      const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+      const whole = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+      if (!whole.startsWith(base)) throw new Error('outside the base path');
+      const path = whole.slice(base.length - 1);
       let file = normalize(join(root, path));
       if (!file.startsWith(root)) throw new Error('outside root');
       if ((await stat(file).catch(() => null))?.isDirectory()) file = join(file, 'index.html');
@@ -31,5 +36,5 @@ export async function serveDist(dir) {
   });
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
   const { port } = server.address();
-  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((ok) => server.close(ok)) };
+  return { url: `http://127.0.0.1:${port}${base}`, close: () => new Promise((ok) => server.close(ok)) };
 }

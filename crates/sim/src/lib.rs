@@ -11,6 +11,7 @@ pub mod console;
 mod conversation;
 mod device;
 mod drive;
+pub mod export;
 pub mod fault_marks;
 pub mod host;
 #[cfg(feature = "lab")]
@@ -30,5 +31,5 @@ pub use host::{Host, HostId};
 pub use scenario::{
     Action, Device, DeviceSettings, Email, Fault, FetchProtocol, Scenario, Security,
 };
-pub use timeline::{Direction, MailboxEntry, MailboxView, Phase, Protocol, Step, Timeline};
+pub use timeline::{Direction, MailboxEntry, MailboxView, Phase, Protocol, Step, Stored, Timeline};
 pub use world::{run, run_limited, ScenarioError};

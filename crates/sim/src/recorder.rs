@@ -12,7 +12,9 @@ use crate::device::{Account, DeviceMail, PerDevice};
 use crate::host::{Host, HostId};
 use crate::narration::Note;
 use crate::scenario::{person, Device};
-use crate::timeline::{Direction, MailboxEntry, MailboxView, Phase, Protocol, Step, Timeline};
+use crate::timeline::{
+    Direction, MailboxEntry, MailboxView, Phase, Protocol, Step, Stored, Timeline,
+};
 
 /// Everywhere mail is kept in the story, as the mailbox panels show it.
 #[derive(Debug)]
@@ -58,6 +60,10 @@ pub(crate) struct Recorder {
     views: ViewCache,
     /// Subjects of stored messages by (store, UID): read once, not at every step.
     subjects: BTreeMap<(u8, u32), String>,
+    /// The UIDs in the recipient's mailbox seen so far (None before the first step: what is
+    /// there then was there before the story), and the messages the story stored.
+    seen: Option<BTreeSet<u32>>,
+    stored: Vec<Stored>,
 }
 
 impl Recorder {
@@ -71,6 +77,8 @@ impl Recorder {
             outcome: Vec::new(),
             views: None,
             subjects: BTreeMap::new(),
+            seen: None,
+            stored: Vec::new(),
         }
     }
 
@@ -161,6 +169,7 @@ impl Recorder {
                 return view.clone();
             }
         }
+        self.note_stored(places);
         let mut views = vec![server_view(
             &format!("mx · {}", places.bob),
             &places.mx,
@@ -189,11 +198,31 @@ impl Recorder {
         view
     }
 
+    /// Keeps the octets of each message new in the recipient's mailbox, as the store holds
+    /// them, for the step about to be recorded.
+    fn note_stored(&mut self, places: &Places) {
+        let messages = places.mx.messages(&places.bob);
+        let Some(seen) = &mut self.seen else {
+            self.seen = Some(messages.iter().map(|m| m.uid).collect());
+            return;
+        };
+        for m in messages {
+            if seen.insert(m.uid) {
+                self.stored.push(Stored {
+                    step: self.steps.len(),
+                    uid: m.uid,
+                    bytes: m.bytes.as_slice().into(),
+                });
+            }
+        }
+    }
+
     pub fn finish(self, hosts: Vec<Host>) -> Timeline {
         Timeline {
             hosts,
             steps: self.steps,
             outcome: self.outcome,
+            stored: self.stored,
         }
     }
 }

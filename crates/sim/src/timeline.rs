@@ -139,6 +139,16 @@ impl Step {
     }
 }
 
+/// A message as the recipient's server stored it: the octets in its store (with the trace
+/// fields it added), not the ones the client sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stored {
+    /// The first step whose mailboxes hold it.
+    pub step: usize,
+    pub uid: u32,
+    pub bytes: Rc<[u8]>,
+}
+
 /// A whole run: the hosts and every step, in order of arrival.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Timeline {
@@ -146,6 +156,8 @@ pub struct Timeline {
     pub steps: Vec<Step>,
     /// What happened, in a few sentences, computed by the run.
     pub outcome: Vec<String>,
+    /// Every message the story delivered to the recipient's mailbox, in order of storing.
+    pub stored: Vec<Stored>,
 }
 
 impl Timeline {
@@ -159,6 +171,11 @@ impl Timeline {
 
     pub fn is_empty(&self) -> bool {
         self.steps.is_empty()
+    }
+
+    /// The newest message stored in the recipient's mailbox by step `at`, if any.
+    pub fn stored_by(&self, at: usize) -> Option<&Stored> {
+        self.stored.iter().rev().find(|s| s.step <= at)
     }
 
     /// The first step at which `other` tells a different story (another unit, or units

@@ -171,6 +171,12 @@ impl Open {
                         hosts: timeline.hosts.clone(),
                         steps: timeline.steps.iter().take(stop).cloned().collect(),
                         outcome: Vec::new(),
+                        stored: timeline
+                            .stored
+                            .iter()
+                            .filter(|s| s.step < stop)
+                            .cloned()
+                            .collect(),
                     }),
                     _ => Rc::clone(timeline),
                 };

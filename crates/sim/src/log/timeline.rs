@@ -155,6 +155,7 @@ impl Log {
             hosts: self.hosts(),
             steps,
             outcome,
+            stored: Vec::new(),
         }
     }
 }

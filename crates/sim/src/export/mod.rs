@@ -1,0 +1,163 @@
+//! What a teacher takes out of Postroom for worksheets and slides, as files: the transcript
+//! as plain text, the sequence diagram as SVG ([`diagram`]), the comparison's outcome table
+//! as CSV, the explorer's handout as HTML ([`handout`]). Computed here, not in the page, so
+//! the files are the engine's own words and are tested natively; the page only hands them to
+//! the browser.
+
+mod diagram;
+mod handout;
+
+pub use diagram::{diagram_svg, slide_svg, SLIDE};
+pub use handout::handout_html;
+
+use crate::compare::{Comparison, Tally};
+use crate::timeline::{Direction, Timeline};
+
+/// The transcript of steps `0..=upto` as RFC examples write it: `C:` and `S:` lines, `--` for
+/// what happens inside one host, a heading where another connection speaks. With `crlf`,
+/// each wire line ends in a visible `<CR><LF>`.
+pub fn transcript_text(timeline: &Timeline, upto: usize, crlf: bool) -> String {
+    let steps = timeline.steps.iter().take(upto.saturating_add(1));
+    let mut out = String::new();
+    let mut route = None;
+    for step in steps {
+        // A heading at each change of speakers: a new connection, or another pair of hosts.
+        let pair = (
+            step.connection,
+            step.from.min(step.to),
+            step.from.max(step.to),
+        );
+        if route != Some(pair) {
+            route = Some(pair);
+            let name = |id| timeline.host(id).map_or("?", |h| h.label.as_str());
+            let (client, server) = match step.direction {
+                Direction::ServerToClient => (step.to, step.from),
+                _ => (step.from, step.to),
+            };
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            if step.direction == Direction::Local {
+                out.push_str(&format!("== {} ==\n", name(client)));
+            } else {
+                out.push_str(&format!(
+                    "== {} → {} ({}) ==\n",
+                    name(client),
+                    name(server),
+                    step.protocol.name()
+                ));
+            }
+        }
+        let end = if crlf && step.direction != Direction::Local {
+            "<CR><LF>"
+        } else {
+            ""
+        };
+        for line in step.lines() {
+            out.push_str(&format!("{} {line}{end}\n", step.direction.prefix()));
+        }
+    }
+    out
+}
+
+/// The comparison's outcome table after every action, one row per action and protocol, as
+/// RFC 4180 CSV (CR LF line ends, fields quoted where needed).
+pub fn outcome_csv(comparison: &Comparison) -> String {
+    outcome_rows(comparison)
+        .iter()
+        .map(|row| {
+            let fields: Vec<String> = row.iter().map(|f| csv_field(f)).collect();
+            fields.join(",") + "\r\n"
+        })
+        .collect()
+}
+
+/// The outcome table after every action: a heading row, then one row per action and
+/// protocol.
+pub fn outcome_rows(comparison: &Comparison) -> Vec<Vec<String>> {
+    let mut rows = vec![[
+        "step",
+        "action",
+        "protocol",
+        "on server",
+        "on phone",
+        "on laptop",
+        "read state agrees",
+        "commands sent",
+        "bytes",
+    ]
+    .map(String::from)
+    .to_vec()];
+    let sides = [("POP3", &comparison.pop3), ("IMAP", &comparison.imap)];
+    for (i, act) in comparison.script.acts.iter().enumerate() {
+        for (name, frames) in sides {
+            if let Some(frame) = frames.get(i) {
+                rows.push(tally_row(i + 1, &act.label(), name, &frame.tally));
+            }
+        }
+    }
+    rows
+}
+
+fn tally_row(step: usize, action: &str, protocol: &str, t: &Tally) -> Vec<String> {
+    let agrees = match t.read_agrees {
+        Some(true) => "yes",
+        Some(false) => "no",
+        None => "",
+    };
+    vec![
+        step.to_string(),
+        action.to_string(),
+        protocol.to_string(),
+        t.on_server.to_string(),
+        t.on_phone.to_string(),
+        t.on_laptop.to_string(),
+        agrees.to_string(),
+        t.commands.to_string(),
+        t.octets.to_string(),
+    ]
+}
+
+/// RFC 4180 §2: a field with a comma, a quote or a line break is quoted, its quotes doubled.
+fn csv_field(field: &str) -> String {
+    if field.contains([',', '"', '\r', '\n']) {
+        format!("\"{}\"", field.replace('"', "\"\""))
+    } else {
+        field.to_string()
+    }
+}
+
+/// Text for XML: the five characters with a meaning there, escaped; control characters
+/// (other than tab) dropped, as XML 1.0 does not allow them.
+pub(crate) fn xml_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if c.is_control() && c != '\t' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_fields_are_quoted_only_when_needed() {
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("a, b"), "\"a, b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+    }
+
+    #[test]
+    fn xml_text_escapes_markup_and_drops_controls() {
+        assert_eq!(xml_text("<a & 'b'>\u{7}"), "&lt;a &amp; &apos;b&apos;&gt;");
+    }
+}
