@@ -51,7 +51,7 @@ impl ImapServer {
         let recent: BTreeSet<u32> = if rev2 {
             BTreeSet::new()
         } else {
-            claimed.into_iter().collect()
+            crate::tree::set(claimed)
         };
         let flag_lines = flag_lines(&folder.keywords, read_only, true);
         let exists = format!("* {} EXISTS\r\n", uids.len());
@@ -197,7 +197,7 @@ impl ImapServer {
         store: &mut MailStore,
         out: &mut Vec<u8>,
     ) {
-        let flags: BTreeSet<String> = flags.into_iter().filter(|f| f != "\\Recent").collect();
+        let flags = crate::tree::set(flags.into_iter().filter(|f| f != "\\Recent"));
         let user = self.account().to_string();
         match store.append(&user, mailbox, "", message, flags, date) {
             Ok(uid) => {
