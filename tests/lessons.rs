@@ -12,7 +12,7 @@
 use std::rc::Rc;
 
 use postroom::components::lesson::{goal_panel, help_panel, moves, picker, prediction};
-use postroom::pages::lessons::LessonsApp;
+use postroom::pages::lessons::{LessonsApp, LessonsProps, COMPARE, LIST};
 use postroom::state::lesson::{read_saved, LessonsAction, LessonsState};
 use postroom::state::PlaybackAction;
 use postroom_sim::lesson::{FaultName, Move, FAULT_NAMES};
@@ -65,13 +65,16 @@ fn fault(name: &str) -> Move {
 
 #[tokio::test]
 async fn the_page_opens_loading_the_lessons() {
-    let html = LocalServerRenderer::<LessonsApp>::new()
-        .hydratable(false)
-        .render()
-        .await;
-    assert!(html.contains("Loading the lessons…"), "{html}");
-    assert!(html.contains("Download my results") && html.contains("For teachers"));
-    assert!(html.contains(r#"href="lessons.html""#) && html.contains("aria-current=\"page\""));
+    // Both lessons pages open the same way, on the lessons tab.
+    for page in [&LIST, &COMPARE] {
+        let html = LocalServerRenderer::<LessonsApp>::with_props(LessonsProps { page })
+            .hydratable(false)
+            .render()
+            .await;
+        assert!(html.contains("Loading the lessons…"), "{html}");
+        assert!(html.contains("Download my results") && html.contains("For teachers"));
+        assert!(html.contains(r#"href="lessons.html""#) && html.contains("aria-current=\"page\""));
+    }
 }
 
 #[tokio::test]
@@ -130,8 +133,8 @@ async fn a_question_then_its_answer_with_the_real_explanation() {
     assert!(html.contains("220 2.0.0 Ready to start TLS"));
     assert!(html.contains("https://www.rfc-editor.org/rfc/rfc3207#section-4"));
     // The goal is met: ticked items, the move count, the completion panel and the next lesson.
-    let next = state.next_lesson();
-    let html = render(goal_panel(state.open.as_deref().unwrap(), next)).await;
+    let next = state.next_lesson().map(|l| (l, state.href(l)));
+    let html = render(goal_panel(state.open.as_deref().unwrap(), next, "#")).await;
     assert_eq!(html.matches("goal__item--ticked").count(), 4);
     assert!(html.contains("Your moves: 1 · the solution takes 1"));
     assert!(

@@ -1,3 +1,9 @@
+//! The lessons page (lessons.html): the list, the hand-in, and the explorer's lessons.
 fn main() {
-    yew::Renderer::<postroom::pages::lessons::LessonsApp>::new().render();
+    yew::Renderer::<postroom::pages::lessons::LessonsApp>::with_props(
+        postroom::pages::lessons::LessonsProps {
+            page: &postroom::pages::lessons::LIST,
+        },
+    )
+    .render();
 }

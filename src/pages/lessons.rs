@@ -2,6 +2,10 @@
 //! opens a lesson (intro, then the world with the goal, the moves it allows, hints, reset,
 //! the solution and predictions); the hand-in and the teacher's side. One `LessonsState`
 //! holds it all; `browser` loads the lesson files and keeps the progress.
+//!
+//! Two pages share it, each with its own module and one world: `lessons.html` (the list and
+//! the explorer's lessons, [`LIST`]) and `lessons-compare.html` (the comparison's lessons,
+//! [`COMPARE`]); a link to a lesson of the other kind leads to the other page.
 
 mod browser;
 
@@ -14,20 +18,62 @@ use crate::components::lesson::{
 use crate::components::{topbar, ComparisonView, ExplorerView};
 use crate::hooks::{use_keyboard, use_ticker};
 use crate::state::lesson::{
-    action_for_hash, encode_answers, Catalogue, LessonsAction, LessonsState, Open,
+    action_for_hash, encode_answers, Catalogue, LessonsAction, LessonsState, Open, Page,
 };
 use crate::state::PlaybackAction;
 
+/// Draws a lesson's world beside its panel.
+type WorldView =
+    fn(&LessonsState, &Open, &Callback<LessonsAction>, &Callback<PlaybackAction>) -> Html;
+
+/// One lessons page: the lessons it runs, and how their world is drawn. A page's module
+/// names one of the constants below, so it links that world's code only.
+#[derive(Debug)]
+pub struct LessonsPage {
+    page: Page,
+    world: WorldView,
+}
+
+/// `lessons.html`: the list, the hand-in, and the explorer's lessons.
+pub const LIST: LessonsPage = LessonsPage {
+    page: Page::LIST,
+    world: explorer_world,
+};
+
+/// `lessons-compare.html`: the comparison's lessons.
+pub const COMPARE: LessonsPage = LessonsPage {
+    page: Page::COMPARE,
+    world: compare_world,
+};
+
+#[derive(Properties, Debug)]
+pub struct LessonsProps {
+    pub page: &'static LessonsPage,
+}
+
+impl PartialEq for LessonsProps {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self.page, other.page)
+    }
+}
+
 #[function_component]
-pub fn LessonsApp() -> Html {
-    let state = use_reducer(|| LessonsState::new(browser::saved()));
+pub fn LessonsApp(props: &LessonsProps) -> Html {
+    let page = props.page;
+    let state = use_reducer(|| LessonsState::on(page.page, browser::saved()));
     let on = Callback::from(state.dispatcher());
     {
-        // The lessons, once; then whatever the address asks for.
+        // The lessons, once (then a lesson file a teacher opened on the other lessons page);
+        // then whatever the address asks for.
         let dispatcher = state.dispatcher();
         use_effect_with((), move |_| {
             let d = dispatcher.clone();
-            browser::load_lessons(move |action| d.dispatch(action));
+            browser::load_lessons(move |action| {
+                d.dispatch(action);
+                if let Some(text) = browser::take_file() {
+                    d.dispatch(LessonsAction::OpenFile(text));
+                }
+            });
             dispatcher.dispatch(action_for_hash(&browser::hash()));
             let listener =
                 browser::follow_hash(move |hash| dispatcher.dispatch(action_for_hash(&hash)));
@@ -41,6 +87,15 @@ pub fn LessonsApp() -> Html {
         use_effect_with((id, loaded), |(id, loaded)| {
             if *loaded {
                 browser::show_hash(id.as_deref());
+            }
+        });
+    }
+    {
+        // A lesson of the other kind: its page, in place of this one.
+        let away = state.away.clone();
+        use_effect_with(away, |away| {
+            if let Some(away) = away {
+                browser::go(&away.url, away.file.as_deref());
             }
         });
     }
@@ -94,7 +149,7 @@ pub fn LessonsApp() -> Html {
     let body = match state.open.as_deref() {
         Some(open) => match open.slide {
             Some(slide) => intro(&open.lesson, slide, &on),
-            None => lesson(&state, open, &on, &on_play),
+            None => lesson(&state, open, &on, &on_play, page.world),
         },
         None => html! {
             <main class="lessons" id="main">
@@ -120,32 +175,56 @@ pub fn LessonsApp() -> Html {
     }
 }
 
+/// The explorer's diagram, transcript and explanation, as far as the student may see.
+fn explorer_world(
+    state: &LessonsState,
+    open: &Open,
+    on: &Callback<LessonsAction>,
+    on_play: &Callback<PlaybackAction>,
+) -> Html {
+    match (open.view().world(), &open.shown) {
+        (World::Explorer { .. }, Some(timeline)) => html! {
+            <ExplorerView timeline={timeline.clone()} playback={open.playback} speed={state.speed} bytes={state.bytes}
+                on_action={on_play.clone()} on_speed={on.reform(LessonsAction::SetSpeed)}
+                on_toggle_bytes={on.reform(|()| LessonsAction::ToggleBytes)} />
+        },
+        _ => html! {},
+    }
+}
+
+/// The POP3 vs IMAP comparison, its own controls sending the lesson's moves.
+fn compare_world(
+    _: &LessonsState,
+    open: &Open,
+    on: &Callback<LessonsAction>,
+    _: &Callback<PlaybackAction>,
+) -> Html {
+    match open.view().world() {
+        World::Compare(comparison) => html! {
+            <ComparisonView comparison={comparison.clone()} step={open.playback.current}
+                on_action={on.reform(LessonsAction::Compare)} />
+        },
+        World::Explorer { .. } => html! {},
+    }
+}
+
 /// A lesson in play: its panel beside the world it acts on.
 fn lesson(
     state: &LessonsState,
     open: &Open,
     on: &Callback<LessonsAction>,
     on_play: &Callback<PlaybackAction>,
+    world: WorldView,
 ) -> Html {
-    let world = match (open.view().world(), &open.shown) {
-        (World::Explorer { .. }, Some(timeline)) => html! {
-            <ExplorerView timeline={timeline.clone()} playback={open.playback} speed={state.speed} bytes={state.bytes}
-                on_action={on_play.clone()} on_speed={on.reform(LessonsAction::SetSpeed)}
-                on_toggle_bytes={on.reform(|()| LessonsAction::ToggleBytes)} />
-        },
-        (World::Compare(comparison), _) => html! {
-            <ComparisonView comparison={comparison.clone()} step={open.playback.current}
-                on_action={on.reform(LessonsAction::Compare)} />
-        },
-        _ => html! {},
-    };
+    let world = world(state, open, on, on_play);
+    let next = state.next_lesson().map(|l| (l, state.href(l)));
     html! {
         <div class="lesson">
             <aside class="lesson__panel" aria-label="The lesson">
-                <p class="lesson__where"><a href="#">{ "◀ All lessons" }</a>{ format!(" · {}", open.lesson.level.label()) }</p>
+                <p class="lesson__where"><a href={state.list_href()}>{ "◀ All lessons" }</a>{ format!(" · {}", open.lesson.level.label()) }</p>
                 { prediction(open, on) }
                 { solution_panel(open, on) }
-                { goal_panel(open, state.next_lesson()) }
+                { goal_panel(open, next, state.list_href()) }
                 { moves(open, on) }
                 { help_panel(open, on) }
             </aside>

@@ -8,10 +8,10 @@ mod progress;
 use std::rc::Rc;
 
 use postroom_sim::compare::Act;
-use postroom_sim::lesson::{ActCode, Lesson, Move, Results};
+use postroom_sim::lesson::{ActCode, Lesson, Move, Results, Runners};
 use yew::Reducible;
 
-pub use open::{Feedback, Open, Solution};
+pub use open::{Carried, Feedback, Open, Solution};
 pub use progress::{encode_answers, read as read_saved, Answers, Saved};
 
 use super::compare::CompareAction;
@@ -33,8 +33,50 @@ pub enum Catalogue {
     Failed(String),
 }
 
+/// The page that lists the lessons and runs the explorer's; the page that runs the
+/// comparison's. Each links one world only, so each stays within the size budget.
+pub const LIST_PAGE: &str = "lessons.html";
+pub const COMPARE_PAGE: &str = "lessons-compare.html";
+
+/// The page a lessons state lives on: the worlds it runs, and whether it is the list's page
+/// (elsewhere "All lessons" leads to the list's page, and so does an address with no lesson).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    pub runners: Runners,
+    pub lists: bool,
+}
+
+impl Page {
+    /// Every lesson on one page (native tests).
+    pub const ALL: Page = Page {
+        runners: Runners::BOTH,
+        lists: true,
+    };
+    /// `lessons.html`: the list, and the explorer's lessons.
+    pub const LIST: Page = Page {
+        runners: Runners::EXPLORER,
+        lists: true,
+    };
+    /// `lessons-compare.html`: the comparison's lessons.
+    pub const COMPARE: Page = Page {
+        runners: Runners::COMPARE,
+        lists: false,
+    };
+}
+
+/// Where the page must go instead: another lessons page's address, with the lesson file a
+/// teacher opened here (that page opens it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Away {
+    pub url: String,
+    pub file: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct LessonsState {
+    pub page: Page,
+    /// Set when what was asked for runs on the other lessons page.
+    pub away: Option<Away>,
     pub catalogue: Catalogue,
     /// Progress, kept as the results a student hands in.
     pub results: Results,
@@ -109,9 +151,17 @@ pub fn action_for_hash(hash: &str) -> LessonsAction {
 }
 
 impl LessonsState {
-    /// The page as it opens: lessons loading, progress as saved.
+    /// The page as it opens, with every lesson runnable here: lessons loading, progress as
+    /// saved.
     pub fn new(saved: Saved) -> Self {
+        LessonsState::on(Page::ALL, saved)
+    }
+
+    /// The lessons page `page` as it opens.
+    pub fn on(page: Page, saved: Saved) -> Self {
         LessonsState {
+            page,
+            away: None,
             catalogue: Catalogue::Loading,
             results: saved.results,
             answers: saved.answers,
@@ -133,6 +183,25 @@ impl LessonsState {
         entries.iter().filter_map(|e| e.lesson.as_ref().ok())
     }
 
+    /// Where a link to `lesson` points: here, or the lessons page that runs it.
+    pub fn href(&self, lesson: &Lesson) -> String {
+        let page = match (self.page.runners.runs(lesson), lesson.compares()) {
+            (true, _) => "",
+            (false, true) => COMPARE_PAGE,
+            (false, false) => LIST_PAGE,
+        };
+        format!("{page}#lesson={}", lesson.id)
+    }
+
+    /// Where "All lessons" points.
+    pub fn list_href(&self) -> &'static str {
+        if self.page.lists {
+            "#"
+        } else {
+            LIST_PAGE
+        }
+    }
+
     /// Whether the student has met this lesson's goal.
     pub fn done(&self, id: &str) -> bool {
         self.results.lessons.iter().any(|l| l.id == id && l.done)
@@ -148,6 +217,10 @@ impl LessonsState {
     pub fn hand_in(&self, today: &str) -> String {
         let mut results = self.results.clone();
         results.date = today.to_string();
+        // The moves in progress are the page's own; the teacher reads the counts.
+        for lesson in &mut results.lessons {
+            lesson.attempt.clear();
+        }
         results.to_json()
     }
 
@@ -171,13 +244,24 @@ impl LessonsState {
         }
     }
 
-    /// Opens `lesson` on its first slide, with the hints and answers saved for it.
+    /// Opens `lesson` on its first slide, with the hints and answers saved for it; a lesson
+    /// this page does not run sends the page to the one that does.
     fn start(&mut self, lesson: Rc<Lesson>) {
+        if !self.page.runners.runs(&lesson) {
+            self.away = Some(Away {
+                url: self.href(&lesson),
+                file: None,
+            });
+            return;
+        }
         let saved = self.results.lessons.iter().find(|l| l.id == lesson.id);
-        let hints = saved.map_or(0, |s| usize::try_from(s.hints).unwrap_or(0));
-        let shown = saved.is_some_and(|s| s.solution_shown);
-        let answered = self.answers.get(&lesson.id).cloned().unwrap_or_default();
-        match Open::new(lesson, answered, hints, shown) {
+        let carried = Carried {
+            answered: self.answers.get(&lesson.id).cloned().unwrap_or_default(),
+            hints: saved.map_or(0, |s| usize::try_from(s.hints).unwrap_or(0)),
+            solution_shown: saved.is_some_and(|s| s.solution_shown),
+            moves: saved.map(|s| s.attempt.clone()).unwrap_or_default(),
+        };
+        match Open::new(lesson, self.page.runners, carried) {
             Ok(open) => {
                 self.open = Some(Rc::new(open));
                 self.record();
@@ -204,6 +288,12 @@ impl LessonsState {
     /// opens; a bad file is refused with its line and field.
     fn open_file(&mut self, text: &str) {
         match Lesson::parse(text) {
+            Ok(lesson) if !self.page.runners.runs(&lesson) => {
+                self.away = Some(Away {
+                    url: self.href(&lesson),
+                    file: Some(text.to_string()),
+                });
+            }
             Ok(lesson) => {
                 let lesson = Rc::new(lesson);
                 let entry = Entry {
@@ -304,6 +394,12 @@ impl Reducible for LessonsState {
             LessonsAction::Close => {
                 next.open = None;
                 next.wanted = None;
+                if !next.page.lists {
+                    next.away = Some(Away {
+                        url: LIST_PAGE.into(),
+                        file: None,
+                    });
+                }
             }
             LessonsAction::OpenFile(text) => next.open_file(&text),
             LessonsAction::OpenResults(text) => {

@@ -134,6 +134,17 @@ test('a lesson with the mouse: hint, a wrong and a right prediction, the goal me
   await page.screenshot({ path: `${SHOTS}/lessons-complete-1280x720.png` });
   assert.deepEqual(await seriousAxeViolations(page), []);
 
+  // A reload in the middle of the lesson: the move is made again and the goal still holds.
+  await page.reload();
+  await page.waitForSelector('.intro__card');
+  await page.click('.intro [data-action=skip-intro]');
+  await page.waitForSelector('.goal');
+  assert.equal(await ticked(page), 4);
+  assert.match(await page.locator('.goal__moves').innerText(), /Your moves: 1 /);
+  await page.click('[data-action=last]');
+  await settle(page);
+  assert.match(await page.locator('.done').innerText(), /Lesson complete/);
+
   // Reset: the fault is back and the goal open; what was learnt stays.
   await page.click('[data-action=reset]');
   await settle(page);
@@ -153,10 +164,12 @@ test('a lesson with the mouse: hint, a wrong and a right prediction, the goal me
   await settle(page);
   assert.equal(await ticked(page), 0);
 
-  // A reload: the lesson is in the address, and ticked in the list.
+  // A reload: the lesson is in the address (from its start, as Reset left it), and ticked
+  // in the list.
   await page.reload();
   await page.waitForSelector('.intro__card');
   await page.click('.intro [data-action=skip-intro]');
+  assert.match(await page.locator('.goal__moves').innerText(), /Your moves: 0 /);
   await page.click('.lesson__where a');
   await page.waitForSelector('.picker__lesson');
   assert.equal(await page.locator('.picker__lesson--done').count(), 1);
@@ -176,6 +189,7 @@ test('a lesson with the mouse: hint, a wrong and a right prediction, the goal me
   assert.deepEqual(
     [sent.done, sent.moves, sent.solution_moves, sent.predictions_right, sent.predictions_wrong, sent.hints, sent.solution_shown],
     [true, 1, 1, 1, 1, 1, true]);
+  assert.equal(sent.attempt, undefined, 'the moves in progress are not handed in');
 
   const teacher = await newPage();
   await openPicker(teacher);
@@ -253,10 +267,13 @@ async function tabTo(page, selector, text = () => true) {
   assert.fail(`Tab never reached ${selector}`);
 }
 
-test('a comparison lesson: add the action the goal needs', async () => {
+test('a comparison lesson: its own page, the action the goal needs, kept across a reload', async () => {
   const page = await newPage({ viewport: { width: 1920, height: 1080 } });
+  // The address everyone knows leads to the page that runs comparison lessons.
   await page.goto(`${server.url}lessons.html#lesson=offline-and-back`);
+  await page.waitForURL(/lessons-compare\.html#lesson=offline-and-back$/);
   await page.waitForSelector('.intro__card');
+  assert.equal(await page.locator('[data-view=lessons]').getAttribute('aria-current'), 'page');
   await page.click('[data-action=skip-intro]');
   await page.waitForSelector('.compare__column');
   // The comparison's own editor is not offered: the lesson's moves are.
@@ -270,6 +287,21 @@ test('a comparison lesson: add the action the goal needs', async () => {
   assert.match(await page.locator('.done').innerText(), /Lesson complete/);
   await page.screenshot({ path: `${SHOTS}/lessons-compare-complete-1920x1080.png` });
   assert.deepEqual(await seriousAxeViolations(page), []);
+  // A reload: the action is made again.
+  await page.reload();
+  await page.waitForSelector('.intro__card');
+  await page.click('[data-action=skip-intro]');
+  await page.waitForSelector('.compare__column');
+  assert.equal(await ticked(page), 5);
+  // "All lessons" is the list on lessons.html, where the lesson is ticked; a link to it
+  // comes back here.
+  await page.click('.lesson__where a');
+  await page.waitForURL(/lessons\.html$/);
+  await page.waitForSelector('.picker__lesson');
+  assert.match(await page.locator('[data-lesson=offline-and-back]').innerText(), /✓/);
+  await page.click('[data-lesson=offline-and-back] a');
+  await page.waitForURL(/lessons-compare\.html#lesson=offline-and-back$/);
+  await page.waitForSelector('.intro__card');
   await page.context().close();
 });
 

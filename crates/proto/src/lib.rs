@@ -20,6 +20,7 @@ pub mod session;
 pub mod smtp;
 pub mod store;
 pub mod time;
+pub mod tree;
 pub mod wire;
 
 pub use error::{DecodeError, ProtocolError, UsageError};

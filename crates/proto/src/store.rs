@@ -160,7 +160,7 @@ fn inferiors<'a>(
 /// Mailbox names in the order LIST shows them: INBOX first, then the others by name.
 pub fn inbox_first<'a>(names: impl IntoIterator<Item = &'a String>) -> Vec<String> {
     let mut names: Vec<String> = names.into_iter().cloned().collect();
-    names.sort_by_key(|n| (n != INBOX, n.clone()));
+    names.sort_unstable_by_key(|n| (n != INBOX, n.clone()));
     names
 }
 
@@ -255,9 +255,9 @@ impl MailStore {
         self.accounts.entry(key(user)).or_insert_with(|| Account {
             password: String::new(),
             folders: inbox
-                .map(|f| BTreeMap::from([(INBOX.to_string(), f)]))
+                .map(|f| crate::tree::map([(INBOX.to_string(), f)]))
                 .unwrap_or_default(),
-            subscriptions: BTreeSet::from([INBOX.to_string()]),
+            subscriptions: crate::tree::set([INBOX.to_string()]),
         })
     }
 
@@ -568,7 +568,7 @@ impl MailStore {
         let Ok(folder) = self.folder_mut(user, folder) else {
             return Vec::new();
         };
-        let doomed: BTreeSet<u32> = uids.iter().copied().collect();
+        let doomed = crate::tree::set(uids.iter().copied());
         let removed: Vec<u32> = folder
             .messages
             .iter()
@@ -714,7 +714,7 @@ mod tests {
         store.set_clock(1_700_000_000);
         let uid = store.deliver("bob", "a@b", b"x\r\n".to_vec()).unwrap();
         assert_eq!(store.messages("bob")[0].internal_date, 1_700_000_000);
-        let flags = BTreeSet::from(["\\Seen".to_string()]);
+        let flags = crate::tree::set(["\\Seen".to_string()]);
         let m1 = store.set_flags("bob", INBOX, uid, flags.clone()).unwrap();
         assert_eq!(
             store.set_flags("bob", INBOX, uid, flags),

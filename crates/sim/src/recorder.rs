@@ -1,7 +1,7 @@
 //! Writing the timeline: each step with the connection that carried it and the phase of the
 //! journey, and every mailbox and device copy after it, rebuilt only when one changed.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use postroom_proto::{Explanation, Instant, MailStore};
@@ -283,13 +283,8 @@ fn device_view(device: Device, owner: &str, account: &Account) -> MailboxView {
                     .and_then(|b| header_value(b, "Subject"))
                     .unwrap_or_default(),
                 size: m.bytes.as_ref().map_or(0, Vec::len),
-                flags: m
-                    .flags
-                    .iter()
-                    .cloned()
-                    .collect::<BTreeSet<_>>()
-                    .into_iter()
-                    .collect(),
+                // A set already: in order, once each.
+                flags: m.flags.iter().cloned().collect(),
             })
             .collect(),
     };

@@ -64,6 +64,22 @@ fn the_small_reader_reads_as_serde_does() {
         predictions_wrong: 2,
         hints: 1,
         solution_shown: true,
+        // Every kind of move a lesson file can name, written back as serde reads it.
+        attempt: [
+            r#"{"bob": "check-phone"}"#,
+            r#"{"fault": "greylisting"}"#,
+            r#"{"clear_fault": "greylisting"}"#,
+            r#"{"drop_after": "DATA"}"#,
+            r#"{"lose_at": "RETR 1"}"#,
+            r#"{"set": {"device": "laptop", "protocol": "pop3", "keep": false, "server": "pop.example.net", "user": "bob", "password": "a \"b\"", "port": 0, "security": "starttls"}}"#,
+            r#"{"set": {"device": "phone"}}"#,
+            r#"{"compose": {"subject": "Zoë", "body": "a\nb"}}"#,
+            r#"{"send_next": {"subject": "", "body": ""}}"#,
+            r#"{"act": "lf"}"#,
+            r#"{"keep": true}"#,
+        ]
+        .map(|m| serde_json::from_str(m).unwrap())
+        .to_vec(),
     });
     let text = r.to_json();
     assert_eq!(serde_json::from_str::<Results>(&text).unwrap(), r);

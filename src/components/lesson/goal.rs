@@ -10,8 +10,9 @@ use yew::prelude::*;
 use super::{button, count};
 use crate::state::lesson::{LessonsAction, Open};
 
-/// `next` is the lesson after this one, for the completion panel.
-pub fn goal_panel(open: &Open, next: Option<&Rc<Lesson>>) -> Html {
+/// `next` is the lesson after this one and where its link points, for the completion panel;
+/// `list` where "All lessons" points.
+pub fn goal_panel(open: &Open, next: Option<(&Rc<Lesson>, String)>, list: &'static str) -> Html {
     let lesson = &open.lesson;
     let shown = open.view();
     let items = shown.goal(lesson);
@@ -48,10 +49,10 @@ pub fn goal_panel(open: &Open, next: Option<&Rc<Lesson>>) -> Html {
                         { if moves <= solution { " As few as the solution!" } else { "" } }</p>
                     { if right + wrong > 0 { html! { <p>{ format!("Predictions: {right} right, {wrong} wrong.") }</p> } } else { html!{} } }
                     <p class="done__next">
-                        { if let Some(next) = next { html! {
-                            <a class="lesson__button lesson__button--main" href={format!("#lesson={}", next.id)}>{ format!("Next lesson: {} ▶", next.title) }</a>
+                        { if let Some((next, href)) = next { html! {
+                            <a class="lesson__button lesson__button--main" {href}>{ format!("Next lesson: {} ▶", next.title) }</a>
                         } } else { html!{} } }
-                        <a class="lesson__button" href="#">{ "All lessons" }</a>
+                        <a class="lesson__button" href={list}>{ "All lessons" }</a>
                     </p>
                 </section>
             } } else { html!{} } }

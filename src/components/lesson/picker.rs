@@ -36,7 +36,7 @@ pub fn picker(state: &LessonsState) -> Html {
                 let done = saved.is_some_and(|r| r.done);
                 html! {
                     <li class={classes!("picker__lesson", done.then_some("picker__lesson--done"))} data-lesson={l.id.clone()}>
-                        <a class="picker__link" href={format!("#lesson={}", l.id)}>
+                        <a class="picker__link" href={state.href(l)}>
                             <span class="picker__tick" aria-hidden="true">{ if done { "✓" } else { "" } }</span>
                             <span class="picker__title">{ &l.title }</span>
                             { if done { html! { <span class="visually-hidden">{ " (done)" }</span> } } else { html!{} } }

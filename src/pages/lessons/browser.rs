@@ -7,6 +7,8 @@ use crate::state::lesson::{read_saved, LessonsAction, Saved};
 
 const RESULTS_KEY: &str = "postroom.lessons.results";
 const ANSWERS_KEY: &str = "postroom.lessons.answers";
+/// A lesson file a teacher opened on one lessons page, for the page that runs it.
+const FILE_KEY: &str = "postroom.lessons.file";
 
 #[cfg(target_arch = "wasm32")]
 mod web {
@@ -179,6 +181,38 @@ pub fn show_hash(id: Option<&str>) {
     }
     #[cfg(not(target_arch = "wasm32"))]
     let _ = id;
+}
+
+/// Leaves for `url` (in place of this page in the history); `file` goes with it, for the
+/// page there to open.
+pub fn go(url: &str, file: Option<&str>) {
+    #[cfg(target_arch = "wasm32")]
+    {
+        if let (Some(file), Some(store)) = (file, session()) {
+            let _ = store.set_item(FILE_KEY, file);
+        }
+        let _ = gloo::utils::window().location().replace(url);
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = (url, file, FILE_KEY);
+}
+
+/// The lesson file another lessons page left for this one, once.
+pub fn take_file() -> Option<String> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let store = session()?;
+        let text = store.get_item(FILE_KEY).ok().flatten()?;
+        let _ = store.remove_item(FILE_KEY);
+        Some(text)
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    None
+}
+
+#[cfg(target_arch = "wasm32")]
+fn session() -> Option<web_sys::Storage> {
+    gloo::utils::window().session_storage().ok().flatten()
 }
 
 /// Downloads `text` as the file `name`.

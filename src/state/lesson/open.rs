@@ -4,7 +4,7 @@
 
 use std::rc::Rc;
 
-use postroom_sim::lesson::{Asked, Attempt, Lesson, LessonResult, Move, World};
+use postroom_sim::lesson::{Asked, Attempt, Lesson, LessonResult, Move, Runners, World};
 use postroom_sim::Timeline;
 
 use crate::state::{Playback, PlaybackAction};
@@ -36,6 +36,17 @@ pub struct Open {
     pub problem: Option<String>,
 }
 
+/// What a lesson carries over from the progress saved for it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Carried {
+    /// Per prediction: None until answered, then whether the answer was right.
+    pub answered: Vec<Option<bool>>,
+    pub hints: usize,
+    pub solution_shown: bool,
+    /// The moves of the attempt in progress.
+    pub moves: Vec<Move>,
+}
+
 /// An answer and what it was about.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Feedback {
@@ -59,15 +70,22 @@ pub struct Solution {
 }
 
 impl Open {
-    /// The lesson at its start, on its first slide; `answered` and `hints` carry over from
-    /// the progress saved for it.
-    pub fn new(
-        lesson: Rc<Lesson>,
-        mut answered: Vec<Option<bool>>,
-        hints: usize,
-        solution_shown: bool,
-    ) -> Result<Open, String> {
-        let attempt = Attempt::start(&lesson)?;
+    /// The lesson on its first slide, run by `runners`; `answered`, `hints` and the moves
+    /// of the attempt in progress carry over from the progress saved for it (the moves are
+    /// made again, as far as they still apply).
+    pub fn new(lesson: Rc<Lesson>, runners: Runners, saved: Carried) -> Result<Open, String> {
+        let Carried {
+            mut answered,
+            hints,
+            solution_shown,
+            moves,
+        } = saved;
+        let mut attempt = Attempt::start_in(&lesson, runners)?;
+        for mv in &moves {
+            if attempt.apply(&lesson, mv).is_err() {
+                break;
+            }
+        }
         answered.resize(lesson.predictions.len(), None);
         let mut open = Open {
             hints: hints.min(lesson.hints.len()),
@@ -157,6 +175,7 @@ impl Open {
             predictions_wrong: wrong,
             hints: u32::try_from(self.hints).unwrap_or(u32::MAX),
             solution_shown: self.solution_shown,
+            attempt: self.attempt.moves().to_vec(),
         }
     }
 
@@ -232,7 +251,7 @@ impl Open {
 
     /// Back to the lesson's start; what was learnt (hints, answers) stays.
     pub fn reset(&mut self) {
-        match Attempt::start(&self.lesson) {
+        match Attempt::start_in(&self.lesson, self.attempt.runners()) {
             Ok(attempt) => {
                 self.attempt = attempt;
                 self.solution = None;
@@ -267,7 +286,7 @@ impl Open {
 
     /// "Show solution": the lesson's start, ready to replay the solution's moves.
     pub fn show_solution(&mut self) {
-        match Attempt::solution(&self.lesson) {
+        match Attempt::solution_in(&self.lesson, self.attempt.runners()) {
             Ok(states) => {
                 self.solution = Some(Solution {
                     states: Rc::new(states),

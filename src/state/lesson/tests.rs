@@ -354,8 +354,29 @@ fn progress_survives_a_reload_and_the_hand_in_reads_back_as_a_summary() {
     );
     assert!(again.done("greylisting") && again.banner.is_none());
     let o = open(&again);
+    // The moves made before the reload are made again: the world is as the student left it.
+    assert_eq!(o.attempt.moves(), [Move::Fault(fault("greylisting"))]);
+    assert_eq!(o.hints, 1);
+    assert!(o.complete());
+    assert_eq!(o.attempt, open(&state).attempt);
+    // After Reset and a reload, the lesson starts from nothing; done stays done, with the
+    // best move count, though the new attempt is not finished.
+    let reset = after(again, [LessonsAction::Reset]);
+    let again = Rc::new(LessonsState::new(read_saved(
+        Some(&reset.results.to_json()),
+        Some(&encode_answers(&reset.answers)),
+        TODAY,
+    )));
+    let again = after(
+        again,
+        [
+            LessonsAction::Loaded(all_files()),
+            LessonsAction::Open("greylisting".into()),
+        ],
+    );
+    let o = open(&again);
     assert_eq!((o.hints, o.attempt.moves().len()), (1, 0));
-    // Done stays done, with the best move count, though the new attempt is not finished.
+    assert!(!o.complete());
     let r = again
         .results
         .lessons
@@ -365,6 +386,14 @@ fn progress_survives_a_reload_and_the_hand_in_reads_back_as_a_summary() {
     assert_eq!((r.done, r.moves), (true, 1));
 
     let handed = state.hand_in("2026-03-09");
+    assert!(state
+        .results
+        .to_json()
+        .contains("\"attempt\": [{\"fault\": \"greylisting\"}]"));
+    assert!(
+        !handed.contains("attempt"),
+        "the moves in progress stay in the browser"
+    );
     let read = Results::parse(&handed).unwrap();
     assert_eq!(
         (read.date.as_str(), read.name.as_str()),
@@ -425,4 +454,64 @@ fn a_teachers_lesson_file_opens_or_names_its_line_and_field() {
         .unwrap()
         .unwrap_err()
         .contains("line 1"));
+}
+
+fn on_page(page: Page) -> Rc<LessonsState> {
+    let state = Rc::new(LessonsState::on(page, read_saved(None, None, TODAY)));
+    after(state, [LessonsAction::Loaded(all_files())])
+}
+
+#[test]
+fn each_lessons_page_runs_its_own_kind_and_sends_the_other_to_its_page() {
+    // lessons.html: the list and the explorer's lessons; a comparison lesson is elsewhere.
+    let list = on_page(Page::LIST);
+    let compared = list.lessons().find(|l| l.compares()).cloned().unwrap();
+    let explored = list.lessons().find(|l| !l.compares()).cloned().unwrap();
+    assert_eq!(list.href(&explored), format!("#lesson={}", explored.id));
+    assert_eq!(
+        list.href(&compared),
+        format!("lessons-compare.html#lesson={}", compared.id)
+    );
+    assert_eq!(list.list_href(), "#");
+    let state = after(list.clone(), [LessonsAction::Open(compared.id.clone())]);
+    assert!(state.open.is_none());
+    assert_eq!(
+        state.away,
+        Some(Away {
+            url: format!("lessons-compare.html#lesson={}", compared.id),
+            file: None
+        })
+    );
+    let state = after(list.clone(), [LessonsAction::Open(explored.id.clone())]);
+    assert_eq!(open(&state).lesson.id, explored.id);
+    assert_eq!(state.away, None);
+    // A teacher's comparison lesson file goes with the student to the comparison's page.
+    let text = file("07-offline-and-back.json");
+    let state = after(list, [LessonsAction::OpenFile(text.clone())]);
+    assert_eq!(
+        state.away.as_ref().and_then(|a| a.file.clone()),
+        Some(text.clone())
+    );
+    // lessons-compare.html: the comparison's lessons; the list and the others are elsewhere.
+    let compare = on_page(Page::COMPARE);
+    assert_eq!(compare.href(&compared), format!("#lesson={}", compared.id));
+    assert_eq!(
+        compare.href(&explored),
+        format!("lessons.html#lesson={}", explored.id)
+    );
+    assert_eq!(compare.list_href(), "lessons.html");
+    let state = after(compare.clone(), [LessonsAction::OpenFile(text)]);
+    assert!(open(&state).lesson.compares());
+    let state = after(compare.clone(), [LessonsAction::Open(compared.id.clone())]);
+    assert!(open(&state).lesson.compares() && state.away.is_none());
+    let state = after(state, [LessonsAction::Close]);
+    assert_eq!(
+        state.away.clone().map(|a| a.url).as_deref(),
+        Some("lessons.html")
+    );
+    let state = after(compare, [LessonsAction::Open(explored.id.clone())]);
+    assert_eq!(
+        state.away.clone().map(|a| a.url),
+        Some(format!("lessons.html#lesson={}", explored.id))
+    );
 }

@@ -457,14 +457,13 @@ impl ImapClient {
                 let flags = match fetch_item(data, "FLAGS") {
                     // \Recent belongs to one session (and is gone from IMAP4rev2): not a
                     // property of the message that devices share.
-                    Some(Token::List(items)) => Some(
+                    Some(Token::List(items)) => Some(crate::tree::set(
                         items
                             .iter()
                             .filter_map(|t| t.atom())
                             .filter(|f| !f.eq_ignore_ascii_case("\\Recent"))
-                            .map(str::to_string)
-                            .collect::<BTreeSet<String>>(),
-                    ),
+                            .map(str::to_string),
+                    )),
                     _ => None,
                 };
                 let body = match fetch_item(data, "BODY") {
@@ -617,7 +616,7 @@ impl ImapClient {
         if matches!(self.pending.front(), Some((_, Pending::SearchAll))) {
             // Messages this device holds that the server no longer has were expunged
             // while it was away.
-            let present: BTreeSet<u32> = uids.iter().copied().collect();
+            let present = crate::tree::set(uids.iter().copied());
             let gone: Vec<u32> = self
                 .cache
                 .messages

@@ -331,13 +331,10 @@ impl Pop3Client {
                 }
                 let body =
                     String::from_utf8_lossy(r.body.as_deref().unwrap_or_default()).into_owned();
-                self.unique_ids = body
-                    .lines()
-                    .filter_map(|l| {
-                        let (n, id) = l.split_once(' ')?;
-                        Some((n.parse().ok()?, id.to_string()))
-                    })
-                    .collect();
+                self.unique_ids = crate::tree::map(body.lines().filter_map(|l| {
+                    let (n, id) = l.split_once(' ')?;
+                    Some((n.parse().ok()?, id.to_string()))
+                }));
                 self.plan_downloads();
             }
             Pending::Retr(number) => {

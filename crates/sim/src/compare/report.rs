@@ -32,10 +32,11 @@ impl Side {
             }
         }
         let devices = PerDevice::new(|d| match &self.devices.get(d).mail {
-            DeviceMail::Pop3 { local, .. } => local
-                .iter()
-                .map(|l| (l.subject.clone(), (l.read, l.folder.is_some())))
-                .collect(),
+            DeviceMail::Pop3 { local, .. } => postroom_proto::tree::map(
+                local
+                    .iter()
+                    .map(|l| (l.subject.clone(), (l.read, l.folder.is_some()))),
+            ),
             DeviceMail::Imap(cache) => {
                 let inbox = cache
                     .messages
@@ -49,7 +50,7 @@ impl Side {
                     .other_folders(cache.uid_validity.is_some())
                     .into_iter()
                     .map(|(_, item)| (item.subject, (item.read, true)));
-                inbox.chain(folders).collect()
+                postroom_proto::tree::map(inbox.chain(folders))
             }
         });
         Snapshot { server, devices }
@@ -109,7 +110,8 @@ impl Side {
                 .filter(|s| !was.contains_key(*s))
                 .map(String::as_str)
                 .collect();
-            got.sort_by_key(|s| self.order.iter().position(|o| o == s));
+            // By arrival, then by name (keys all differ: no stable sort needed).
+            got.sort_unstable_by_key(|s| (self.order.iter().position(|o| o == s), *s));
             if !got.is_empty() {
                 out.push(format!("{name}: downloads {}{pushed}.", quoted_list(&got)));
             }

@@ -1,5 +1,7 @@
 //! A student's attempt at a lesson: the world as it starts, the moves made so far, the world
 //! they give, and the goal checked after every move. Pure data the page keeps in its state.
+//! The worlds come from [`Runners`]: a page that runs one kind of lesson links only that
+//! world's code.
 
 use std::rc::Rc;
 
@@ -8,7 +10,7 @@ use super::moves::{apply_to_scenario, apply_to_script, Move};
 use super::observe::{Observed, Proto};
 use super::predict::Asked;
 use super::{Lesson, Start};
-use crate::compare::{compare, Comparison};
+use crate::compare::{compare, Comparison, Script};
 use crate::scenario::Scenario;
 use crate::timeline::Timeline;
 use crate::world::run;
@@ -23,9 +25,88 @@ pub enum World {
     Compare(Rc<Comparison>),
 }
 
+/// Runs a lesson's world: the explorer's story from a scenario.
+pub type RunExplorer = fn(&Scenario) -> Result<Timeline, String>;
+/// Runs a lesson's world: the comparison from a script.
+pub type RunCompare = fn(&Script) -> Comparison;
+
+/// The worlds a page can run lessons in. Each page names its own (a constant below), so the
+/// world it never runs is not in its WebAssembly module; a lesson of the other kind gets a
+/// clear error here, and the page sends the student to the page that runs it.
+#[derive(Clone, Copy)]
+pub struct Runners {
+    explorer: Option<RunExplorer>,
+    compare: Option<RunCompare>,
+}
+
+fn run_explorer(scenario: &Scenario) -> Result<Timeline, String> {
+    run(scenario).map_err(|e| e.to_string())
+}
+
+impl Runners {
+    /// Both worlds (native tests and tools).
+    pub const BOTH: Runners = Runners {
+        explorer: Some(run_explorer),
+        compare: Some(compare),
+    };
+    /// The explorer's world only.
+    pub const EXPLORER: Runners = Runners {
+        explorer: Some(run_explorer),
+        compare: None,
+    };
+    /// The comparison only.
+    pub const COMPARE: Runners = Runners {
+        explorer: None,
+        compare: Some(compare),
+    };
+
+    /// Whether lessons like `lesson` run here.
+    pub fn runs(&self, lesson: &Lesson) -> bool {
+        match lesson.start {
+            Start::Explorer(_) => self.explorer.is_some(),
+            Start::Compare(_) => self.compare.is_some(),
+        }
+    }
+
+    fn explorer(&self, scenario: &Scenario) -> Result<Timeline, String> {
+        let run = self
+            .explorer
+            .ok_or("This lesson runs on the explorer's lesson page.")?;
+        run(scenario)
+    }
+
+    fn compare(&self, script: &Script) -> Result<Comparison, String> {
+        let run = self
+            .compare
+            .ok_or("This lesson runs on the comparison's lesson page.")?;
+        Ok(run(script))
+    }
+}
+
+// Two sets of runners are the same when they run the same kinds (the functions themselves
+// are fixed per kind).
+impl PartialEq for Runners {
+    fn eq(&self, other: &Runners) -> bool {
+        (self.explorer.is_some(), self.compare.is_some())
+            == (other.explorer.is_some(), other.compare.is_some())
+    }
+}
+
+impl Eq for Runners {}
+
+impl std::fmt::Debug for Runners {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Runners")
+            .field("explorer", &self.explorer.is_some())
+            .field("compare", &self.compare.is_some())
+            .finish()
+    }
+}
+
 /// Where a lesson stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attempt {
+    runners: Runners,
     world: World,
     moves: Vec<Move>,
     /// The explorer's world, or the POP3 and then the IMAP side.
@@ -37,21 +118,27 @@ pub struct Attempt {
 impl Attempt {
     /// The lesson's starting world, before any move.
     pub fn start(lesson: &Lesson) -> Result<Attempt, String> {
+        Attempt::start_in(lesson, Runners::BOTH)
+    }
+
+    /// The lesson's starting world, run by `runners`.
+    pub fn start_in(lesson: &Lesson, runners: Runners) -> Result<Attempt, String> {
         let world = match &lesson.start {
             Start::Explorer(_) => {
-                let scenario = lesson.scenario().map_err(|e| e.to_string())?;
-                let timeline = run(&scenario).map_err(|e| e.to_string())?;
+                let scenario = lesson.scenario()?;
+                let timeline = runners.explorer(&scenario)?;
                 World::Explorer {
                     scenario: Rc::new(scenario),
                     timeline: Rc::new(timeline),
                 }
             }
             Start::Compare(_) => {
-                let script = lesson.script().map_err(|e| e.to_string())?;
-                World::Compare(Rc::new(compare(&script)))
+                let script = lesson.script()?;
+                World::Compare(Rc::new(runners.compare(&script)?))
             }
         };
         let mut attempt = Attempt {
+            runners,
             observed: observe(&world),
             world,
             moves: Vec::new(),
@@ -71,7 +158,7 @@ impl Attempt {
             World::Explorer { scenario, timeline } => {
                 let mut scenario = Scenario::clone(scenario);
                 apply_to_scenario(&mut scenario, timeline, mv)?;
-                let timeline = run(&scenario).map_err(|e| e.to_string())?;
+                let timeline = self.runners.explorer(&scenario)?;
                 World::Explorer {
                     scenario: Rc::new(scenario),
                     timeline: Rc::new(timeline),
@@ -80,7 +167,7 @@ impl Attempt {
             World::Compare(comparison) => {
                 let mut script = comparison.script.clone();
                 apply_to_script(&mut script, mv)?;
-                World::Compare(Rc::new(compare(&script)))
+                World::Compare(Rc::new(self.runners.compare(&script)?))
             }
         };
         self.observed = observe(&world);
@@ -93,13 +180,23 @@ impl Attempt {
     /// The attempt after each move of the lesson's solution, the start first: "Show
     /// solution" plays them one by one.
     pub fn solution(lesson: &Lesson) -> Result<Vec<Attempt>, String> {
-        let mut attempt = Attempt::start(lesson)?;
+        Attempt::solution_in(lesson, Runners::BOTH)
+    }
+
+    /// The solution's attempts, run by `runners`.
+    pub fn solution_in(lesson: &Lesson, runners: Runners) -> Result<Vec<Attempt>, String> {
+        let mut attempt = Attempt::start_in(lesson, runners)?;
         let mut all = vec![attempt.clone()];
         for mv in &lesson.solution {
             attempt.apply(lesson, mv)?;
             all.push(attempt.clone());
         }
         Ok(all)
+    }
+
+    /// The worlds this attempt runs in.
+    pub fn runners(&self) -> Runners {
+        self.runners
     }
 
     pub fn world(&self) -> &World {

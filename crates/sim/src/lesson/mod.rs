@@ -15,8 +15,9 @@ mod observe;
 mod predict;
 mod read;
 mod results;
+mod write;
 
-pub use attempt::{Attempt, World};
+pub use attempt::{Attempt, RunCompare, RunExplorer, Runners, World};
 pub use goal::{Check, CheckKind, Counted, GoalItem, Side};
 pub use json::FormatError;
 pub use moves::{

@@ -228,7 +228,7 @@ pub enum Move {
     /// A packet of the first line that starts with this text is lost (TCP sends it again).
     LoseAt(String),
     /// The page's "the connection drops here", at a step (from 0) of the story on screen;
-    /// lesson files name the line instead.
+    /// lesson files name the line instead (saved progress keeps the step).
     #[serde(skip)]
     DropAfterStep(u32),
     /// The page's "a packet of this line is lost", at a step of the story on screen.

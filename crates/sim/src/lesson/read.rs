@@ -121,6 +121,8 @@ impl FromJson for Move {
             "clear_fault" => Move::ClearFault(FromJson::from_json(value, inner, cx)?),
             "drop_after" => Move::DropAfter(FromJson::from_json(value, inner, cx)?),
             "lose_at" => Move::LoseAt(FromJson::from_json(value, inner, cx)?),
+            "drop_after_step" => Move::DropAfterStep(FromJson::from_json(value, inner, cx)?),
+            "lose_at_step" => Move::LoseAtStep(FromJson::from_json(value, inner, cx)?),
             "set" => Move::Set(FromJson::from_json(value, inner, cx)?),
             "compose" => Move::Compose(FromJson::from_json(value, inner, cx)?),
             "send_next" => Move::SendNext(FromJson::from_json(value, inner, cx)?),
@@ -290,6 +292,7 @@ impl FromJson for LessonResult {
                 "predictions_wrong",
                 "hints",
                 "solution_shown",
+                "attempt",
             ],
         )?;
         let r = LessonResult {
@@ -302,6 +305,7 @@ impl FromJson for LessonResult {
             predictions_wrong: o.req("predictions_wrong")?,
             hints: o.opt("hints")?.unwrap_or_default(),
             solution_shown: o.opt("solution_shown")?.unwrap_or_default(),
+            attempt: o.opt("attempt")?.unwrap_or_default(),
         };
         Ok(r)
     }

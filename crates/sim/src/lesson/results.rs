@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::json::{self, quote, FormatError};
+use super::moves::Move;
 
 /// The results format this build writes; older ones are read, newer ones refused.
 pub const RESULTS_FORMAT: u32 = 1;
@@ -27,6 +28,10 @@ pub struct LessonResult {
     pub hints: u32,
     #[serde(default)]
     pub solution_shown: bool,
+    /// The moves of the attempt in progress: the page keeps them, so a reload goes on where
+    /// the student was. Left out of the file a student hands in.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attempt: Vec<Move>,
 }
 
 /// A student's results.
@@ -67,8 +72,15 @@ impl Results {
             .lessons
             .iter()
             .map(|l| {
+                let attempt = match l.attempt.as_slice() {
+                    [] => String::new(),
+                    moves => {
+                        let moves: Vec<String> = moves.iter().map(Move::to_json).collect();
+                        format!(", \"attempt\": [{}]", moves.join(", "))
+                    }
+                };
                 format!(
-                    "    {{\"id\": {}, \"title\": {}, \"done\": {}, \"moves\": {}, \"solution_moves\": {}, \"predictions_right\": {}, \"predictions_wrong\": {}, \"hints\": {}, \"solution_shown\": {}}}",
+                    "    {{\"id\": {}, \"title\": {}, \"done\": {}, \"moves\": {}, \"solution_moves\": {}, \"predictions_right\": {}, \"predictions_wrong\": {}, \"hints\": {}, \"solution_shown\": {}{attempt}}}",
                     quote(&l.id),
                     quote(&l.title),
                     l.done,
@@ -254,6 +266,7 @@ mod tests {
             predictions_wrong: 1,
             hints: 0,
             solution_shown: false,
+            attempt: Vec::new(),
         };
         r.record(l.clone());
         l.done = true;
@@ -271,6 +284,32 @@ mod tests {
             summary[1].contains("done in 2 moves (the solution takes 1)"),
             "{summary:?}"
         );
+    }
+
+    #[test]
+    fn an_attempt_in_progress_reads_back_with_the_pages_own_step_faults() {
+        let mut r = Results::new("2026-03-06");
+        let moves = [
+            r#"{"fault": "no-mx"}"#,
+            r#"{"drop_after_step": 7}"#,
+            r#"{"lose_at_step": 0}"#,
+            r#"{"set": {"device": "phone", "protocol": "imap", "keep": true, "server": "mx.\"b\"", "user": "bob", "password": "pw", "port": 993, "security": "tls"}}"#,
+            r#"{"compose": {"subject": "Hi “you”", "body": "line 1\nline 2"}}"#,
+            r#"{"act": "pc"}"#,
+            r#"{"keep": false}"#,
+        ];
+        let text = format!(
+            "{{\"postroom_results\": 1, \"date\": \"2026-03-06\", \"lessons\": [{{\"id\": \"a\", \"done\": false, \"moves\": 7, \"solution_moves\": 1, \"predictions_right\": 0, \"predictions_wrong\": 0, \"attempt\": [{}]}}]}}",
+            moves.join(", ")
+        );
+        let read = Results::parse(&text).unwrap();
+        let attempt = &read.lessons[0].attempt;
+        assert_eq!(attempt.len(), moves.len());
+        assert_eq!(attempt[1], Move::DropAfterStep(7));
+        let written: Vec<String> = attempt.iter().map(Move::to_json).collect();
+        assert_eq!(written, moves);
+        r.record(read.lessons[0].clone());
+        assert_eq!(Results::parse(&r.to_json()).unwrap(), r);
     }
 
     #[test]

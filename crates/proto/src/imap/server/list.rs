@@ -18,13 +18,14 @@ pub(super) struct Hierarchy {
 
 impl Hierarchy {
     pub(super) fn of(store: &MailStore, user: &str) -> Self {
-        let existing: BTreeSet<String> = store.folder_names(user).into_iter().collect();
-        let levels = existing
-            .iter()
-            .flat_map(|name| superiors(name))
-            .filter(|level| !existing.contains(*level))
-            .map(str::to_string)
-            .collect();
+        let existing = crate::tree::set(store.folder_names(user));
+        let levels = crate::tree::set(
+            existing
+                .iter()
+                .flat_map(|name| superiors(name))
+                .filter(|level| !existing.contains(*level))
+                .map(str::to_string),
+        );
         Hierarchy { existing, levels }
     }
 
@@ -112,7 +113,7 @@ impl ImapServer {
 /// match, `\Noselect`.
 fn list(store: &MailStore, user: &str, pattern: &str) -> Vec<(Vec<&'static str>, String)> {
     let hierarchy = Hierarchy::of(store, user);
-    let mut names: BTreeSet<&String> = hierarchy.existing.iter().collect();
+    let mut names: BTreeSet<&String> = crate::tree::set(hierarchy.existing.iter());
     if returns_levels(pattern) {
         names.extend(hierarchy.levels());
     }
@@ -138,8 +139,8 @@ fn list(store: &MailStore, user: &str, pattern: &str) -> Vec<(Vec<&'static str>,
 /// \Noselect attribute."
 fn lsub(store: &MailStore, user: &str, pattern: &str) -> Vec<(Vec<&'static str>, String)> {
     let matches = |name: &str| wildcard_match(pattern.as_bytes(), name.as_bytes());
-    let subscribed: BTreeSet<String> = store.subscriptions(user).into_iter().collect();
-    let mut names: BTreeSet<&str> = subscribed.iter().map(String::as_str).collect();
+    let subscribed = crate::tree::set(store.subscriptions(user));
+    let mut names: BTreeSet<&str> = crate::tree::set(subscribed.iter().map(String::as_str));
     if returns_levels(pattern) {
         names.extend(subscribed.iter().flat_map(|name| superiors(name)));
     }

@@ -51,7 +51,7 @@ impl ImapServer {
         let recent: BTreeSet<u32> = if rev2 {
             BTreeSet::new()
         } else {
-            claimed.into_iter().collect()
+            crate::tree::set(claimed)
         };
         let flag_lines = flag_lines(&folder.keywords, read_only, true);
         let exists = format!("* {} EXISTS\r\n", uids.len());
@@ -214,7 +214,7 @@ impl ImapServer {
         }
         let mut uids = Vec::new();
         for m in messages {
-            let flags: BTreeSet<String> = m.flags.into_iter().filter(|f| f != "\\Recent").collect();
+            let flags = crate::tree::set(m.flags.into_iter().filter(|f| f != "\\Recent"));
             // The folder exists, so storing cannot fail part way.
             if let Ok(uid) = store.append(&user, mailbox, "", m.message, flags, m.date) {
                 self.events.push_back(ServerEvent::MessageAppended {

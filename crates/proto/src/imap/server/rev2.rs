@@ -148,7 +148,7 @@ impl ImapServer {
         let hierarchy = Hierarchy::of(store, &user);
         // RFC 9051 §6.3.9.1: SUBSCRIBED lists subscribed names, "It's also possible for this
         // list to contain the names of mailboxes that don't exist."
-        let subscribed: BTreeSet<String> = store.subscriptions(&user).into_iter().collect();
+        let subscribed = crate::tree::set(store.subscriptions(&user));
         // "In the extended syntax, any mailbox name arguments that are empty strings are
         // ignored."
         let canonical: Vec<String> = patterns

@@ -89,7 +89,7 @@ impl ImapServer {
         };
         let mailbox = sel.name.clone();
         let wanted = sel.resolve(set, uid_mode);
-        let given: BTreeSet<String> = flags.iter().filter(|f| *f != "\\Recent").cloned().collect();
+        let given = crate::tree::set(flags.iter().filter(|f| *f != "\\Recent").cloned());
         let mut modified = Vec::new();
         let mut fetches = Vec::new();
         for (seq, uid) in wanted {
@@ -108,8 +108,8 @@ impl ImapServer {
             }
             let new: BTreeSet<String> = match mode {
                 StoreMode::Replace => given.clone(),
-                StoreMode::Add => m.flags.union(&given).cloned().collect(),
-                StoreMode::Remove => m.flags.difference(&given).cloned().collect(),
+                StoreMode::Add => crate::tree::set(m.flags.union(&given).cloned()),
+                StoreMode::Remove => crate::tree::set(m.flags.difference(&given).cloned()),
             };
             if store.set_flags(&user, &mailbox, uid, new.clone()).is_some() {
                 self.events.push_back(ServerEvent::FlagsChanged {
