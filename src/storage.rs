@@ -185,11 +185,7 @@ pub fn compare_url(script: &Script) -> String {
     link(&format!("#compare={}", script.encode()))
 }
 
-/// The round-trip lab's fragment in the address bar, if any.
-pub fn lab_hash() -> Option<String> {
-    #[cfg(target_arch = "wasm32")]
-    return gloo::utils::window().location().hash().ok();
-/// A link that opens this page with `fragment` (the log page's `#log=…`).
+/// A link that opens this page with `fragment` (the log page's `#log=…`, the lab's `#lab=…`).
 pub fn page_url(fragment: &str) -> String {
     link(fragment)
 }
@@ -206,9 +202,6 @@ pub fn fragment() -> Option<String> {
     None
 }
 
-/// A link that opens the round-trip lab with these settings (`#lab=…`).
-pub fn lab_url(fragment: &str) -> String {
-    link(fragment)
 /// A link in the address bar goes once the page shows something else: a reload then shows
 /// the page afresh, not what the link said.
 pub fn forget_link() {

@@ -6,12 +6,12 @@ pub mod console;
 pub mod controls;
 pub mod explanation;
 pub mod explorer;
+pub mod handout;
 #[cfg(feature = "lab")]
 pub mod lab;
-pub mod handout;
 pub mod lesson;
-pub mod log;
 pub mod live;
+pub mod log;
 pub mod mailbox_panel;
 pub mod menu;
 pub mod notices;

@@ -66,7 +66,7 @@ fn use_lab_keys(on: Callback<LabAction>) {
 
 #[function_component]
 pub fn LabApp() -> Html {
-    let state = use_reducer(|| LabState::from_fragment(storage::lab_hash().as_deref()));
+    let state = use_reducer(|| LabState::from_fragment(storage::fragment().as_deref()));
     let dispatch = Callback::from(state.dispatcher());
     use_keyboard(dispatch.reform(LabAction::Step));
     use_lab_keys(dispatch.clone());
@@ -77,7 +77,7 @@ pub fn LabApp() -> Html {
     let on_share = {
         let state = state.clone();
         Callback::from(move |_: MouseEvent| {
-            state.dispatch(LabAction::Shared(storage::lab_url(&state.fragment())));
+            state.dispatch(LabAction::Shared(storage::page_url(&state.fragment())));
         })
     };
     let title = html! { <>{ "Is SMTP slower than an HTTP API? " }<strong>{ format!("{} ms round trip", state.network.rtt_ms) }</strong></> };

@@ -4,9 +4,9 @@
 pub mod compare;
 pub mod console;
 pub mod explorer;
+pub mod exports;
 #[cfg(feature = "lab")]
 pub mod lab;
-pub mod exports;
 pub mod lessons;
-pub mod log;
 pub mod live;
+pub mod log;

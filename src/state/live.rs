@@ -266,6 +266,7 @@ impl LiveState {
             ],
             steps: Vec::new(),
             outcome: Vec::new(),
+            stored: Vec::new(),
         };
         self.sessions.push(LiveSession {
             id,

@@ -239,6 +239,7 @@ fn empty() -> Timeline {
         hosts: Vec::new(),
         steps: Vec::new(),
         outcome: Vec::new(),
+        stored: Vec::new(),
     }
 }
 

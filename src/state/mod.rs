@@ -8,8 +8,8 @@ pub mod explorer;
 #[cfg(feature = "lab")]
 pub mod lab;
 pub mod lesson;
-pub mod log;
 pub mod live;
+pub mod log;
 pub mod playback;
 
 pub use playback::{Playback, PlaybackAction};

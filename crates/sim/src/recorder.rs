@@ -1,7 +1,7 @@
 //! Writing the timeline: each step with the connection that carried it and the phase of the
 //! journey, and every mailbox and device copy after it, rebuilt only when one changed.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use postroom_proto::{Explanation, Instant, MailStore};

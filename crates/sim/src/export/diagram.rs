@@ -51,7 +51,8 @@ fn colour(p: Protocol) -> &'static str {
         Protocol::Dns => "#7a3fa6",
         Protocol::Pop3 => "#b35200",
         Protocol::Imap => "#007a55",
-        Protocol::Local => "#5a6070",
+        Protocol::Local | Protocol::Handshake => "#5a6070",
+        Protocol::Http => "#a0286e",
     }
 }
 

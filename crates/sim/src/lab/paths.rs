@@ -50,6 +50,7 @@ fn finish(lab: Lab, hosts: Vec<Host>, network: Network) -> Run {
             hosts,
             steps: lab.steps,
             outcome: Vec::new(),
+            stored: Vec::new(),
         },
         marks: lab.marks,
         accepted: lab.accepted,
