@@ -37,7 +37,7 @@ pub fn menu<T: Clone + 'static>(
 }
 
 /// Closes the menu an event happened in, and gives its button the focus back.
-fn close(e: &web_sys::Event) {
+pub fn close(e: &web_sys::Event) {
     let details = e
         .target()
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())

@@ -1,4 +1,4 @@
-//! The bar at the top of every page: the name, the three views, what is shown, and the
+//! The bar at the top of every page: the name, the views, what is shown, and the
 //! buttons every page has (share, projector, light or dark).
 
 use yew::prelude::*;
@@ -79,6 +79,19 @@ impl Switch {
     }
 }
 
+/// Every view: its page, its key and its name in the bar.
+const VIEWS: [(&str, &str, &str); 7] = [
+    ("./", "explore", "Explore"),
+    ("compare.html", "compare", "POP3 vs IMAP"),
+    ("console.html", "console", "Console"),
+    ("lessons.html", "lessons", "Lessons"),
+    ("lab.html", "lab", "Round trips"),
+    ("log.html", "log", "Paste a log"),
+    ("live.html", "live", "Live"),
+];
+/// How many of [`VIEWS`] the bar shows; the rest are under "More".
+const MAIN_VIEWS: usize = 4;
+
 /// The bar: `view` is "explore", "compare", "console", "lessons", "lab", "log" or "live"; `title` says what is shown;
 /// `extra` holds this page's own buttons, before Share (when there is something to share).
 pub fn topbar(
@@ -87,11 +100,23 @@ pub fn topbar(
     extra: Html,
     on_share: Option<Callback<MouseEvent>>,
 ) -> Html {
-    let link = |href: &'static str, key: &'static str, label: &'static str| {
+    let link = |&(href, key, label): &(&'static str, &'static str, &'static str)| {
         html! {
             <a class="topbar__view" data-view={key} {href} aria-current={(view == key).then_some("page")}>{ label }</a>
         }
     };
+    // The views a class uses most stay in sight; the others wait under "More", so the bar
+    // keeps one row on a 1280 px projector. The page on screen always shows as a view.
+    let (shown, more): (Vec<_>, Vec<_>) = VIEWS
+        .iter()
+        .enumerate()
+        .partition(|(i, (_, key, _))| *i < MAIN_VIEWS || *key == view);
+    let more = more.into_iter().map(|(_, v)| v);
+    let onkeydown = Callback::from(|e: KeyboardEvent| {
+        if e.key() == "Escape" {
+            crate::components::menu::close(&e);
+        }
+    });
     let switch = |switch: Switch, action: &'static str, label: &'static str, text: &'static str| {
         html! {
             <button class="topbar__button" data-action={action} aria-pressed={switch.is_on().to_string()}
@@ -104,13 +129,15 @@ pub fn topbar(
             <h1 class="topbar__brand">{ "Postroom" }</h1>
             // Each view is its own page, so no page downloads another's code.
             <nav class="topbar__views" aria-label="Views">
-                { link("./", "explore", "Explore") }
-                { link("compare.html", "compare", "POP3 vs IMAP") }
-                { link("console.html", "console", "Console") }
-                { link("lessons.html", "lessons", "Lessons") }
-                { link("lab.html", "lab", "Round trips") }
-                { link("log.html", "log", "Paste a log") }
-                { link("live.html", "live", "Live") }
+                { for shown.into_iter().map(|(_, v)| link(v)) }
+                <details class="menu topbar__more" {onkeydown}>
+                    <summary class="topbar__view">{ "More ▾" }</summary>
+                    <div class="menu__items">
+                        { for more.map(|&(href, key, label)| html! {
+                            <a class="menu__item" data-view={key} {href}>{ label }</a>
+                        }) }
+                    </div>
+                </details>
             </nav>
             <p class="topbar__scenario">{ title }</p>
             <nav class="topbar__actions" aria-label="Page">

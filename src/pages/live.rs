@@ -197,12 +197,53 @@ mod stream {
                 "ws"
             };
             Some(format!(
-                "{scheme}://{}/live/stream?since={since}",
-                location.host().ok()?
+                "{scheme}://{}{}?since={since}",
+                location.host().ok()?,
+                postroom_proto::live::STREAM_PATH
             ))
         }
 
+        /// Whether the page was served by the bridge: it alone answers the status address
+        /// with its mark. Asked before each try, so that on any other host the page says how
+        /// to start live mode and opens no WebSocket that cannot be there.
+        async fn bridge_here() -> bool {
+            use wasm_bindgen_futures::JsFuture;
+            let Ok(response) = JsFuture::from(
+                gloo::utils::window().fetch_with_str(postroom_proto::live::STATUS_PATH),
+            )
+            .await
+            .and_then(|r| r.dyn_into::<web_sys::Response>()) else {
+                return false;
+            };
+            if !response.ok() {
+                return false;
+            }
+            let Ok(text) = response.text() else {
+                return false;
+            };
+            JsFuture::from(text)
+                .await
+                .ok()
+                .and_then(|t| t.as_string())
+                .is_some_and(|t| t == postroom_proto::live::STATUS_BODY)
+        }
+
         fn connect(inner: &Rc<RefCell<Inner>>) {
+            let inner = inner.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let here = bridge_here().await;
+                if inner.borrow().stopped {
+                    return;
+                }
+                if here {
+                    open(&inner);
+                } else {
+                    closed(&inner);
+                }
+            });
+        }
+
+        fn open(inner: &Rc<RefCell<Inner>>) {
             let since = *inner.borrow().seq.borrow();
             let socket = url(since).and_then(|u| WebSocket::new(&u).ok());
             let Some(socket) = socket else {

@@ -4,6 +4,14 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Where the stream is (a WebSocket); `?since=N` asks for the events after number N.
+pub const STREAM_PATH: &str = "/live/stream";
+/// What the live page asks before it opens the stream: only the bridge answers it, with
+/// [`STATUS_BODY`], so a page served by any other host says how to start live mode instead
+/// of knocking on a WebSocket that is not there.
+pub const STATUS_PATH: &str = "/live/status";
+pub const STATUS_BODY: &str = "postroom live\n";
+
 /// One event in the stream, numbered in the order it happened.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Record {

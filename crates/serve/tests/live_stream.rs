@@ -309,6 +309,10 @@ fn the_pages_are_served_and_nothing_outside_them() {
     assert!(get("/../Cargo.toml").starts_with("HTTP/1.1 404"));
     assert!(get("/%2e%2e/etc/passwd").starts_with("HTTP/1.1 404"));
     assert!(get("/live/stream").starts_with("HTTP/1.1 426"));
+    // The page's question "is this the bridge?" gets the bridge's mark.
+    let status = get("/live/status");
+    assert!(status.starts_with("HTTP/1.1 200 OK"), "{status}");
+    assert!(status.ends_with("\r\n\r\npostroom live\n"), "{status}");
     let mut tcp = TcpStream::connect(("127.0.0.1", web)).unwrap();
     write!(tcp, "POST /live/stream HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
     let mut answer = String::new();

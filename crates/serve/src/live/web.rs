@@ -1,7 +1,7 @@
 //! Live mode's web side: the built pages (dist/) over plain HTTP, and the live stream over a
-//! WebSocket at [`STREAM_PATH`]. One thread per connection, as for the mail ports; requests
-//! are read with a size and a time limit, files only from the pages' folder, GET and HEAD
-//! only. The WebSocket only streams: what a browser sends on it is read and ignored.
+//! WebSocket at [`STREAM_PATH`] (with [`STATUS_PATH`] to tell the bridge from another host).
+//! One thread per connection, as for the mail ports; requests are read with a size and a time
+//! limit, files only from the pages' folder, GET and HEAD only. The WebSocket only streams: what a browser sends on it is read and ignored.
 
 use std::io::{self, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -16,8 +16,7 @@ use tungstenite::{Message, WebSocket};
 
 use super::Hub;
 
-/// Where the stream is; `?since=N` asks for the events after number N.
-pub const STREAM_PATH: &str = "/live/stream";
+pub use postroom_proto::live::{STATUS_BODY, STATUS_PATH, STREAM_PATH};
 
 /// Connections served at once (pages and watchers); more are refused with 503.
 const MAX_CONNECTIONS: usize = 128;
@@ -146,6 +145,16 @@ fn handle(mut tcp: TcpStream, hub: &Hub, root: &Path) -> io::Result<()> {
             "text/plain",
             b"only GET and HEAD: this server only shows\n",
             false,
+        );
+    }
+    if req.path == STATUS_PATH {
+        let head_only = req.method == "HEAD";
+        return respond(
+            &mut tcp,
+            "200 OK",
+            "text/plain; charset=utf-8",
+            STATUS_BODY.as_bytes(),
+            head_only,
         );
     }
     if req.path == STREAM_PATH {
