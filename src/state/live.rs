@@ -251,8 +251,8 @@ impl LiveState {
             .as_ref()
             .map_or_else(|| "the bridge".to_string(), |s| s.hostname.clone());
         let name = protocol.name();
-        let timeline = Timeline {
-            hosts: vec![
+        let timeline = Timeline::new(
+            vec![
                 Host::new(
                     &format!("Client {client}"),
                     "",
@@ -264,10 +264,8 @@ impl LiveState {
                     &format!("{name} server, port {port}"),
                 ),
             ],
-            steps: Vec::new(),
-            outcome: Vec::new(),
-            stored: Vec::new(),
-        };
+            Vec::new(),
+        );
         self.sessions.push(LiveSession {
             id,
             protocol,

@@ -235,12 +235,7 @@ impl LogState {
 
 /// A timeline with no hosts and no steps.
 fn empty() -> Timeline {
-    Timeline {
-        hosts: Vec::new(),
-        steps: Vec::new(),
-        outcome: Vec::new(),
-        stored: Vec::new(),
-    }
+    Timeline::new(Vec::new(), Vec::new())
 }
 
 impl Reducible for LogState {

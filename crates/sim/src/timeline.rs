@@ -161,6 +161,17 @@ pub struct Timeline {
 }
 
 impl Timeline {
+    /// A timeline of these hosts and steps, with no outcome and nothing stored: what a lab
+    /// path, a pasted log or a live session draws.
+    pub fn new(hosts: Vec<Host>, steps: Vec<Step>) -> Timeline {
+        Timeline {
+            hosts,
+            steps,
+            outcome: Vec::new(),
+            stored: Vec::new(),
+        }
+    }
+
     pub fn host(&self, id: HostId) -> Option<&Host> {
         self.hosts.get(id.0)
     }

@@ -46,12 +46,7 @@ pub fn run(path: Path, network: Network) -> Run {
 
 fn finish(lab: Lab, hosts: Vec<Host>, network: Network) -> Run {
     Run {
-        timeline: Timeline {
-            hosts,
-            steps: lab.steps,
-            outcome: Vec::new(),
-            stored: Vec::new(),
-        },
+        timeline: Timeline::new(hosts, lab.steps),
         marks: lab.marks,
         accepted: lab.accepted,
         network,
