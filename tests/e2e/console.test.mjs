@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { chromium } from 'playwright-core';
 import { serveDist } from './static-server.mjs';
-import { CHROMIUM, settle, seriousAxeViolations } from './support.mjs';
+import { CHROMIUM, settle, seriousAxeViolations, watch } from './support.mjs';
 
 const SHOTS = 'target/screenshots';
 let server;
@@ -27,8 +27,7 @@ after(async () => {
 async function open(options = {}) {
   const context = await browser.newContext({ viewport: options.viewport ?? { width: 1920, height: 1080 }, colorScheme: options.colorScheme ?? 'light' });
   const page = await context.newPage();
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+  watch(page, problems);
   await page.goto(`${server.url}console.html`);
   await page.waitForSelector('.console__line');
   return page;

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { serveDist } from './static-server.mjs';
-import { CHROMIUM, settle, seriousAxeViolations } from './support.mjs';
+import { CHROMIUM, settle, seriousAxeViolations, watch } from './support.mjs';
 
 const SHOTS = 'target/screenshots';
 let server;
@@ -30,8 +30,7 @@ after(async () => {
 
 async function open(options = {}) {
   const page = await (options.context ?? context).newPage();
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+  watch(page, problems);
   if (options.viewport) await page.setViewportSize(options.viewport);
   if (options.colorScheme) await page.emulateMedia({ colorScheme: options.colorScheme });
   // (A hash-only navigation would not reload the page, so links are opened directly.)

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { serveDist } from './static-server.mjs';
-import { CHROMIUM, settle } from './support.mjs';
+import { CHROMIUM, settle, watch } from './support.mjs';
 
 const SHOTS = 'target/screenshots';
 let server;
@@ -35,8 +35,7 @@ after(async () => {
 
 async function open(path, ready, viewport = { width: 1280, height: 720 }) {
   const page = await browser.newPage({ viewport, acceptDownloads: true });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+  watch(page, problems);
   await page.goto(server.url + path);
   await page.waitForSelector(ready);
   return page;

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { chromium } from 'playwright-core';
 import { serveDist } from './static-server.mjs';
-import { CHROMIUM, settle } from './support.mjs';
+import { CHROMIUM, settle, watch } from './support.mjs';
 
 const SHOTS = 'target/screenshots';
 let server;
@@ -37,8 +37,7 @@ async function open(path, { width, height, projector = false, colorScheme = 'lig
     }
   }, projector);
   const page = await context.newPage();
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+  watch(page, problems);
   await page.goto(server.url + path);
   return page;
 }

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdir, readFile } from 'node:fs/promises';
 import { chromium } from 'playwright-core';
 import { serveDist } from './static-server.mjs';
-import { CHROMIUM, settle, seriousAxeViolations } from './support.mjs';
+import { CHROMIUM, settle, seriousAxeViolations, watch } from './support.mjs';
 
 const SHOTS = 'target/screenshots';
 let server;
@@ -34,8 +34,7 @@ async function newPage(options = {}) {
     acceptDownloads: true,
   });
   const page = await context.newPage();
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+  watch(page, problems);
   return page;
 }
 

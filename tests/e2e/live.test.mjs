@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { chromium } from 'playwright-core';
-import { CHROMIUM, settle, seriousAxeViolations } from './support.mjs';
+import { CHROMIUM, settle, seriousAxeViolations, watch } from './support.mjs';
 
 const SHOTS = 'target/screenshots';
 const BINARY = process.env.POSTROOM_SERVE
@@ -77,8 +77,7 @@ now = lambda: int(time.time() * 1000)
 async function open(options = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, colorScheme: options.colorScheme ?? 'light' });
   const page = await context.newPage();
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+  watch(page, problems);
   await page.goto(`http://127.0.0.1:${web}/live.html`);
   await page.waitForSelector('#settings-title');
   return page;

@@ -9,6 +9,13 @@ export const CHROMIUM = {
     '--disable-dev-shm-usage'],
 };
 
+// Keeps what goes wrong in `page` (an uncaught error, a console error) in `problems`, which
+// each file's last test expects empty.
+export function watch(page, problems) {
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+}
+
 // The app renders after an event has been handled, so a busy machine can read the page too
 // early: let a frame and a task pass after each input before reading it.
 export const settle = (page) =>
