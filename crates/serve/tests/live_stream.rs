@@ -264,6 +264,56 @@ fn show_secrets_shows_them() {
     assert!(said.contains(&"C: PASS secret".to_string()), "{said:?}");
 }
 
+/// The terminal's transcript hides the same secrets the stream does, by the same filter:
+/// AUTH PLAIN's payload, AUTH LOGIN's answers, POP3's PASS and IMAP's LOGIN password.
+fn secrets_in_the_terminal(extra: &[&str]) -> String {
+    let serve = Serve::start(extra);
+    let mut smtp = Connection::open(serve.port(587));
+    say(&mut smtp, "", "220 ");
+    say(&mut smtp, "EHLO laptop.example\r\n", "250 ");
+    say(&mut smtp, "AUTH LOGIN\r\n", "334 ");
+    say(&mut smtp, "YWxpY2U=\r\n", "334 ");
+    say(&mut smtp, "c2VjcmV0\r\n", "235 ");
+    say(&mut smtp, "QUIT\r\n", "221 ");
+    smtp_pop3_imap(&serve);
+    serve.wait_for("-- closed", 4)
+}
+
+#[test]
+fn the_terminal_hides_secrets_unless_asked() {
+    let log = secrets_in_the_terminal(&[]);
+    for secret in [
+        "AGFsaWNlAHNlY3JldA==",
+        "c2VjcmV0",
+        "PASS secret",
+        "LOGIN bob secret",
+    ] {
+        assert!(!log.contains(secret), "{secret} in clear:\n{log}");
+    }
+    for hidden in [
+        "C: AUTH PLAIN ••••••••",
+        "C: ••••••••",
+        "C: PASS ••••••••",
+        "C: a1 LOGIN bob ••••••••",
+    ] {
+        assert!(log.contains(hidden), "no {hidden:?}:\n{log}");
+    }
+    // What is not a secret stays: the user name AUTH LOGIN sent first is hidden too (it
+    // answers a challenge), but the commands around it are not.
+    assert!(log.contains("C: AUTH LOGIN"), "{log}");
+    assert!(log.contains("C: USER bob"), "{log}");
+
+    let log = secrets_in_the_terminal(&["--show-secrets"]);
+    for secret in [
+        "C: AUTH PLAIN AGFsaWNlAHNlY3JldA==",
+        "C: c2VjcmV0",
+        "C: PASS secret",
+        "C: a1 LOGIN bob secret",
+    ] {
+        assert!(log.contains(secret), "{secret} not shown:\n{log}");
+    }
+}
+
 #[test]
 fn the_starttls_line_itself_crosses_in_the_clear() {
     let (serve, web) = start(&[]);

@@ -59,8 +59,6 @@ pub struct Hub {
     started: Instant,
     bounds: Bounds,
     hello: Arc<str>,
-    /// Passwords and AUTH payloads are shown, not hidden.
-    pub show_secrets: bool,
 }
 
 /// What a watcher reads next.
@@ -79,7 +77,6 @@ fn json(record: &Record) -> Arc<str> {
 
 impl Hub {
     pub fn new(settings: Settings, bounds: Bounds) -> Hub {
-        let show_secrets = settings.show_secrets;
         let hello = json(&Record {
             seq: 0,
             at_ms: 0,
@@ -91,7 +88,6 @@ impl Hub {
             started: Instant::now(),
             bounds,
             hello,
-            show_secrets,
         }
     }
 

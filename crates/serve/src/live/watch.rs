@@ -1,6 +1,7 @@
 //! One connection's part of the live stream: it turns what the serve loop saw (lines with
-//! their narrator's explanations, the session's events) into [`LiveEvent`]s, hiding secrets
-//! unless the bridge was asked to show them. Without live mode it does nothing.
+//! their narrator's explanations, the session's events) into [`LiveEvent`]s. It also decides
+//! how a client line may be shown, secrets hidden unless the bridge was asked to show them,
+//! for the terminal's transcript and the stream alike. Without live mode it streams nothing.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -23,6 +24,8 @@ pub struct Watch {
     hub: Option<Arc<Hub>>,
     session: u64,
     filter: SecretFilter,
+    /// `--show-secrets`: passwords and AUTH payloads are shown, not hidden.
+    show_secrets: bool,
     dialect: Dialect,
     encrypted: bool,
 }
@@ -41,6 +44,7 @@ impl Watch {
     /// Tells the stream a client connected (nothing, without live mode).
     pub fn open(
         hub: Option<Arc<Hub>>,
+        show_secrets: bool,
         session: u64,
         service: Service,
         client: Option<SocketAddr>,
@@ -65,29 +69,30 @@ impl Watch {
             hub,
             session,
             filter: SecretFilter::new(dialect),
+            show_secrets,
             dialect,
             encrypted: false,
         }
     }
 
-    /// A client line and its explanation.
-    pub fn client_line(&mut self, line: &[u8], explanation: &Explanation, state: &str) {
-        if self.hub.is_none() {
-            return;
+    /// A client line and its explanation; returns the line as it may be shown anywhere
+    /// (its secret hidden unless `--show-secrets`), or `None` when it holds no secret.
+    pub fn client_line(
+        &mut self,
+        line: &[u8],
+        explanation: &Explanation,
+        state: &str,
+    ) -> Option<Vec<u8>> {
+        let hidden = self.filter.client_line(line).filter(|_| !self.show_secrets);
+        match &hidden {
+            Some(shown) => self.line(Sender::Client, shown, true, explanation, state),
+            None => self.line(Sender::Client, line, false, explanation, state),
         }
-        let masked = self.filter.client_line(line);
-        let show = self.hub.as_ref().is_some_and(|h| h.show_secrets);
-        match masked {
-            Some(hidden) if !show => self.line(Sender::Client, &hidden, true, explanation, state),
-            _ => self.line(Sender::Client, line, false, explanation, state),
-        }
+        hidden
     }
 
     /// A server unit and its explanation.
     pub fn server_unit(&mut self, unit: &[u8], explanation: &Explanation, state: &str) {
-        if self.hub.is_none() {
-            return;
-        }
         self.filter.server_unit(unit);
         self.line(Sender::Server, unit, false, explanation, state);
     }
