@@ -383,9 +383,11 @@ impl LiveState {
                     let explanation = Explanation::new(
                         "TLS started: from here the lines are encrypted on the wire",
                         format!(
-                            "{how}. The bridge and the client finished a TLS handshake. What \
-                             follows is shown as the engine sees it, after decryption; anyone \
-                             watching the network sees only random-looking bytes."
+                            "{how}. The bridge and the client really ran a TLS handshake \
+                             (rustls, with the self-signed certificate the bridge made when it \
+                             started: compare its SHA-256 fingerprint in the settings). What \
+                             follows is shown as the bridge decrypted it; anyone watching the \
+                             network sees only random-looking bytes."
                         ),
                         rfc,
                     );

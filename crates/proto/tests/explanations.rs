@@ -120,3 +120,53 @@ fn uidplus_codes_and_multiappend_are_explained_with_their_rfc() {
     assert_eq!(e.title, "Put 2 messages (5 octets) into Sent at once");
     assert_eq!((e.rfc.rfc, e.rfc.section), (3502, "6.3.11"));
 }
+
+/// Feeds an IMAP dialogue to the narrator; the explanation of the last server unit.
+fn imap_dialogue(dialogue: &[(bool, &str)]) -> postroom_proto::Explanation {
+    let mut narrator = ImapNarrator::new();
+    let mut last = None;
+    for (from_client, text) in dialogue {
+        if *from_client {
+            narrator.client_line(text.as_bytes());
+        } else {
+            last = Some(narrator.server_unit(text.as_bytes()));
+        }
+    }
+    last.unwrap()
+}
+
+#[test]
+fn the_ok_to_imap_starttls_starts_the_handshake_and_another_ok_does_not() {
+    let e = imap_dialogue(&[
+        (true, "a1 STARTTLS\r\n"),
+        (false, "a1 OK Begin TLS negotiation now\r\n"),
+    ]);
+    assert_eq!(e.title, "Go ahead: start the TLS handshake");
+    assert_eq!(e.rfc.label(), "RFC 9051 §6.2.1");
+    assert!(e.why.contains("encrypted on the wire"), "{}", e.why);
+    assert!(!e.why.contains("would be"), "{}", e.why);
+    // Refused, or some other command's OK: not a handshake.
+    let e = imap_dialogue(&[
+        (true, "a1 STARTTLS\r\n"),
+        (false, "a1 BAD TLS is already on\r\n"),
+    ]);
+    assert_ne!(e.title, "Go ahead: start the TLS handshake");
+    let e = imap_dialogue(&[(true, "a2 NOOP\r\n"), (false, "a2 OK done\r\n")]);
+    assert_eq!(e.title, "Done (OK)");
+}
+
+#[test]
+fn the_go_aheads_of_smtp_starttls_and_pop3_stls_say_what_happens_on_the_wire() {
+    let mut smtp = SmtpNarrator::new();
+    smtp.server_unit(b"220 mx ESMTP\r\n");
+    smtp.client_line(b"STARTTLS\r\n");
+    let e = smtp.server_unit(b"220 2.0.0 Ready to start TLS\r\n");
+    assert!(e.why.contains("encrypted on the wire"), "{}", e.why);
+    assert!(!e.why.contains("real network"), "{}", e.why);
+    let mut pop3 = Pop3Narrator::new();
+    pop3.server_unit(b"+OK ready\r\n");
+    pop3.client_line(b"STLS\r\n");
+    let e = pop3.server_unit(b"+OK Begin TLS negotiation\r\n");
+    assert_eq!(e.title, "Go ahead: start the TLS handshake");
+    assert_eq!(e.rfc.label(), "RFC 2595 §4");
+}

@@ -22,7 +22,7 @@ pub fn command(cmd: &Command) -> Explanation {
             };
             (title, "ID swaps names and versions of client and server software, for logs and bug reports; the server must not behave differently for it.", 2971, "3.1")
         }
-        Command::StartTls => ("Switch to encryption (TLS)".into(), "STARTTLS upgrades this connection; after the handshake the login is protected.", RFC, "6.2.1"),
+        Command::StartTls => ("Switch to encryption (TLS)".into(), "STARTTLS upgrades this connection: after the server's tagged OK both sides run a TLS handshake, and everything after it, the login included, is encrypted on the wire.", RFC, "6.2.1"),
         Command::Authenticate { mechanism, .. } => (format!("Log in with SASL {mechanism}"), "AUTHENTICATE PLAIN carries the user name and password base64-encoded, which is not encryption.", RFC, "6.2.2"),
         Command::Login { user, .. } => (format!("Log in as {user}"), "LOGIN sends the user name and password. Servers refuse it (LOGINDISABLED) until the connection is encrypted, if they require TLS.", RFC, "6.2.3"),
         Command::Enable(caps) => (format!("Turn on {}", caps.join(" ")), "ENABLE switches on extensions that change how the server answers, such as CONDSTORE's modification sequences.", RFC, "6.3.1"),
@@ -229,4 +229,30 @@ fn uidplus(lines: &[&str], last: &str) -> Option<Explanation> {
     let why = "COPYUID pairs each source UID with the UID of its copy, in the same order, \
                so the client knows where the messages went without opening the other mailbox.";
     Some(Explanation::new(title, why, RfcRef::new(4315, "3")))
+}
+
+/// The tagged completion's status (OK, NO or BAD), if `line` is one.
+pub(crate) fn tagged_status(line: &str) -> Option<&str> {
+    let mut words = line.split(' ');
+    let tag = words.next()?;
+    if tag.is_empty() || tag == "*" || tag == "+" {
+        return None;
+    }
+    words.next().filter(|w| {
+        ["OK", "NO", "BAD"]
+            .iter()
+            .any(|s| w.eq_ignore_ascii_case(s))
+    })
+}
+
+/// The tagged OK that answers STARTTLS: the TLS handshake starts right after its line end.
+pub fn starttls_ok() -> Explanation {
+    Explanation::new(
+        "Go ahead: start the TLS handshake",
+        "The tagged OK to STARTTLS: the TLS handshake begins right after this line's CRLF, on \
+         the same connection, and the client sends no command until it is done. From then on \
+         everything is encrypted on the wire. The client forgets the capabilities it learned \
+         in plain text and asks CAPABILITY again; the session is still not logged in.",
+        RfcRef::new(RFC, "6.2.1"),
+    )
 }
