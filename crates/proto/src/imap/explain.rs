@@ -104,8 +104,8 @@ pub fn server_unit(bytes: &[u8]) -> Explanation {
             .any(|l| l.strip_prefix("* ").and_then(|r| r.split(' ').next()) == Some(word))
     };
     #[cfg(feature = "imap4rev2")]
-    if let Some((title, why, section)) = super::rev2::explain_unit(&named) {
-        return Explanation::new(title, why, RfcRef::new(RFC, section));
+    if let Some(explained) = super::rev2::explain_unit(&named, &lines) {
+        return explained;
     }
     if last.starts_with("+ ") || last == "+" {
         return Explanation::new(
