@@ -170,3 +170,34 @@ fn the_go_aheads_of_smtp_starttls_and_pop3_stls_say_what_happens_on_the_wire() {
     assert_eq!(e.title, "Go ahead: start the TLS handshake");
     assert_eq!(e.rfc.label(), "RFC 2595 §4");
 }
+
+#[test]
+fn imap_replies_explain_their_untagged_data() {
+    let e = imap_dialogue(&[
+        (true, "a1 CAPABILITY\r\n"),
+        (
+            false,
+            "* CAPABILITY IMAP4rev1 STARTTLS AUTH=PLAIN\r\na1 OK done\r\n",
+        ),
+    ]);
+    assert_eq!(
+        e.title,
+        "The server can do 3 things: IMAP4rev1, STARTTLS, AUTH=PLAIN"
+    );
+    assert_eq!(e.rfc.label(), "RFC 9051 §7.2.2");
+    let e = imap_dialogue(&[
+        (true, "a2 LIST \"\" *\r\n"),
+        (
+            false,
+            "* LIST (\\HasNoChildren) \"/\" INBOX\r\n* LIST (\\Sent) \"/\" Sent\r\na2 OK LIST done\r\n",
+        ),
+    ]);
+    assert_eq!(e.title, "2 folder(s): INBOX, Sent");
+    assert_eq!(e.rfc.label(), "RFC 9051 §7.3.1");
+    // A refusal stays a refusal, whatever came before it.
+    let e = imap_dialogue(&[
+        (true, "a3 CAPABILITY\r\n"),
+        (false, "* CAPABILITY IMAP4rev1\r\na3 NO busy\r\n"),
+    ]);
+    assert_eq!(e.title, "Refused (NO)");
+}

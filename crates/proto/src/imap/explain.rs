@@ -135,6 +135,12 @@ pub fn server_unit(bytes: &[u8]) -> Explanation {
     if let Some(explained) = uidplus(&lines, last) {
         return explained;
     }
+    let completed_ok = tagged_status(last) == Some("OK");
+    if completed_ok {
+        if let Some(explained) = super::explain_data::untagged_data(&lines) {
+            return explained;
+        }
+    }
     let (title, why, section) = if has("EXPUNGE") {
         (
             format!("{} message(s) expunged: every device must remove them", count("EXPUNGE")),
