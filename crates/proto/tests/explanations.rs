@@ -201,3 +201,21 @@ fn imap_replies_explain_their_untagged_data() {
     ]);
     assert_eq!(e.title, "Refused (NO)");
 }
+
+#[test]
+fn logout_and_silent_store_say_what_they_do() {
+    let mut narrator = ImapNarrator::new();
+    let e = narrator.client_line(b"a1 LOGOUT\r\n");
+    assert!(!e.why.contains("nothing is deleted"), "{}", e.why);
+    assert!(
+        e.why.contains("CLOSE") && e.why.contains("EXPUNGE"),
+        "{}",
+        e.why
+    );
+    let e = narrator.client_line(b"a2 STORE 1 +FLAGS.SILENT (\\Deleted)\r\n");
+    assert_eq!(e.title, "Change flags, quietly (.SILENT)");
+    assert!(e.why.contains("no untagged FETCH"), "{}", e.why);
+    assert_eq!(e.rfc.label(), "RFC 9051 §6.4.6");
+    let e = narrator.client_line(b"a3 STORE 1 +FLAGS (\\Seen)\r\n");
+    assert_eq!(e.title, "Change flags");
+}

@@ -10,7 +10,7 @@ pub fn command(cmd: &Command) -> Explanation {
     let (title, why, rfc, section): (String, &str, u16, &'static str) = match cmd {
         Command::Capability => ("What can this server do?".into(), "CAPABILITY lists the extensions the server supports; clients ask first and adapt.", RFC, "6.1.1"),
         Command::Noop => ("Anything new?".into(), "NOOP does nothing, which gives the server a moment to report what changed: new mail (EXISTS), deletions (EXPUNGE), flags set by other devices (FETCH).", RFC, "6.1.2"),
-        Command::Logout => ("Goodbye".into(), "LOGOUT ends the session. Unlike POP3, nothing is deleted: the mail stays on the server.", RFC, "6.1.3"),
+        Command::Logout => ("Goodbye".into(), "LOGOUT ends the session: the server answers BYE, then OK, and closes the connection. Logging out expunges nothing: messages flagged \\Deleted stay until an EXPUNGE, or a CLOSE before LOGOUT, which removes them (§6.4.1). Unlike POP3's QUIT, LOGOUT itself deletes nothing.", RFC, "6.1.3"),
         Command::Id(fields) => {
             let client = fields
                 .iter()
@@ -69,7 +69,8 @@ pub fn command(cmd: &Command) -> Explanation {
             };
             ("Get message data".into(), why, RFC, "6.4.5")
         }
-        Command::Store { .. } => ("Change flags".into(), "STORE sets or clears flags such as \\Seen or \\Deleted on the server; other devices learn of it.", RFC, "6.4.6"),
+        Command::Store { silent: false, .. } => ("Change flags".into(), "STORE sets or clears flags such as \\Seen or \\Deleted on the server, and answers with an untagged FETCH giving each message's new flags; other devices learn of it.", RFC, "6.4.6"),
+        Command::Store { silent: true, .. } => ("Change flags, quietly (.SILENT)".into(), "STORE sets or clears flags such as \\Seen or \\Deleted on the server. With .SILENT the server sends no untagged FETCH with the new flags: the client already knows what it asked for, so only the tagged OK comes back. Other devices still learn of it, and a change made elsewhere is still reported.", RFC, "6.4.6"),
         #[cfg(feature = "mailboxes")]
         Command::Copy { mailbox, remove: false, .. } => (format!("Copy messages to {mailbox}"), "COPY duplicates messages into another folder on the server, keeping their flags.", RFC, "6.4.7"),
         #[cfg(feature = "mailboxes")]
