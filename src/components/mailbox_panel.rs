@@ -10,19 +10,29 @@ use yew::prelude::*;
 pub struct MailboxPanelProps {
     pub timeline: Rc<Timeline>,
     pub current: usize,
+    /// What to say while the step carries no mailboxes; `None` leaves the panel out.
+    pub empty: Option<AttrValue>,
 }
 
 /// A plain function, not a component: it has no state, and a component of its own would
 /// cost the page more code than it saves in rendering.
 pub fn mailbox_panel(props: &MailboxPanelProps) -> Html {
-    // A pasted log has no mailboxes to show.
+    // A pasted log has no mailboxes to show; the live page has none before mail is stored.
     let Some(step) = props
         .timeline
         .steps
         .get(props.current)
         .filter(|s| !s.mailboxes.is_empty())
     else {
-        return html! {};
+        return match &props.empty {
+            Some(text) => html! {
+                <section class="mailbox" aria-labelledby="mailbox-title">
+                    <h2 id="mailbox-title" class="panel__title">{ "Mailboxes now" }</h2>
+                    <p class="mailbox__none">{ text.clone() }</p>
+                </section>
+            },
+            None => html! {},
+        };
     };
     let previous = props
         .current

@@ -349,7 +349,13 @@ fn serve(
         let waiting = server.pending_input();
         if waiting > 0 {
             // Commands that waited while the answers before them were sent.
-            server.handle_input(shared.now(), &[], &mut shared.store());
+            let mut store = shared.store();
+            let before = store.modseq();
+            server.handle_input(shared.now(), &[], &mut store);
+            if store.modseq() != before {
+                watch.store_changed(&store);
+            }
+            drop(store);
             if server.pending_input() < waiting {
                 continue;
             }
@@ -374,7 +380,11 @@ fn serve(
                     );
                 }
                 let mut store = shared.store();
+                let before = store.modseq();
                 server.handle_input(shared.now(), bytes, &mut store);
+                if store.modseq() != before {
+                    watch.store_changed(&store);
+                }
                 seen_modseq = store.modseq();
             }
             Err(e)

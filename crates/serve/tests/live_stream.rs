@@ -160,7 +160,8 @@ fn smtp_pop3_imap(serve: &Serve) {
     say(&mut imap, "", "* OK");
     say(&mut imap, "a1 LOGIN bob secret\r\n", "a1 OK");
     say(&mut imap, "a2 SELECT INBOX\r\n", "a2 OK");
-    say(&mut imap, "a3 LOGOUT\r\n", "a3 OK");
+    say(&mut imap, "a3 FETCH 1 BODY[]\r\n", "a3 OK");
+    say(&mut imap, "a4 LOGOUT\r\n", "a4 OK");
 }
 
 #[test]
@@ -200,7 +201,8 @@ fn smtp_pop3_and_imap_sessions_stream_in_order_with_secrets_hidden() {
     let events: Vec<&LiveEvent> = records
         .iter()
         .map(|r| &r.event)
-        .filter(|e| e.session() == Some(smtp) && !matches!(e, LiveEvent::Line(_)))
+        .filter(|e| e.session() == Some(smtp))
+        .filter(|e| !matches!(e, LiveEvent::Line(_) | LiveEvent::Mailbox { .. }))
         .collect();
     assert!(matches!(events[0], LiveEvent::Opened { protocol, .. } if protocol == "SMTP"));
     assert!(matches!(events[1], LiveEvent::LoggedIn { user, .. } if user == "alice"));
@@ -223,6 +225,28 @@ fn smtp_pop3_and_imap_sessions_stream_in_order_with_secrets_hidden() {
     assert!(records.iter().any(
         |r| matches!(&r.event, LiveEvent::LoggedIn { session, user, .. } if *session == imap && user == "bob")
     ));
+    // The mailboxes as the store has them, each change once: the delivery, then \Seen
+    // set by the IMAP FETCH.
+    let inbox: Vec<(u64, Vec<String>)> = records
+        .iter()
+        .filter_map(|r| match &r.event {
+            LiveEvent::Mailbox {
+                session,
+                mailbox,
+                messages,
+                ..
+            } if mailbox == "bob · INBOX" => {
+                assert_eq!(messages[0].subject, "live");
+                Some((*session, messages[0].flags.clone()))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        inbox,
+        [(smtp, vec![]), (imap, vec!["\\Seen".to_string()])],
+        "{inbox:?}"
+    );
     // No password anywhere in the stream.
     let raw: String = records
         .iter()

@@ -7,10 +7,11 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use postroom_proto::base64::{self, Alphabet};
-use postroom_proto::live::{Line, LiveEvent, Sender};
+use postroom_proto::live::{Line, LiveEvent, Message, Sender, MAILBOX_SHOWN};
+use postroom_proto::mime::header_value;
 use postroom_proto::secret::{Dialect, SecretFilter};
 use postroom_proto::session::Event;
-use postroom_proto::Explanation;
+use postroom_proto::{Explanation, MailStore};
 
 use super::Hub;
 use crate::bridge::Service;
@@ -174,6 +175,38 @@ impl Watch {
             },
         };
         self.publish(live);
+    }
+
+    /// The store changed while this session worked on it: every mailbox as it is now goes
+    /// to the hub, which publishes those that changed. INBOX always, other folders once
+    /// they hold mail (a mail program makes Sent, Drafts and Trash empty).
+    pub fn store_changed(&self, store: &MailStore) {
+        let Some(hub) = &self.hub else { return };
+        let mut views = Vec::new();
+        for user in store.users() {
+            for name in store.folder_names(user) {
+                let Some(folder) = store.folder(user, &name) else {
+                    continue;
+                };
+                if name != "INBOX" && folder.messages.is_empty() {
+                    continue;
+                }
+                let messages = folder
+                    .messages
+                    .iter()
+                    .take(MAILBOX_SHOWN)
+                    .map(|m| Message {
+                        uid: m.uid,
+                        size: m.bytes.len(),
+                        subject: header_value(&m.bytes, "Subject").unwrap_or_default(),
+                        flags: m.flags.iter().cloned().collect(),
+                    })
+                    .collect();
+                let more = folder.messages.len().saturating_sub(MAILBOX_SHOWN);
+                views.push((format!("{user} · {name}"), messages, more));
+            }
+        }
+        hub.mailboxes(self.session, views);
     }
 
     /// The connection ended.
