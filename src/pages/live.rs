@@ -11,8 +11,8 @@ use crate::state::live::{LiveAction, LiveState};
 use crate::state::PlaybackAction;
 
 /// The mailbox panel before the bridge has told of any mailbox.
-const NOTHING_STORED: &str = "Nothing stored yet: once a message is delivered, each account's \
-                              mailboxes show here, with their flags (\\Seen, \\Deleted…).";
+const NOTHING_STORED: &str =
+    "Nothing stored yet: delivered messages show here, with their flags (\\Seen, \\Deleted…).";
 
 #[function_component]
 pub fn LiveApp() -> Html {
