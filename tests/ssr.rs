@@ -502,3 +502,42 @@ async fn the_live_mailbox_panel_says_nothing_is_stored_then_shows_flags() {
     assert!(after.contains(r"\Seen \Deleted"), "{after}");
     assert!(!after.contains("Nothing stored yet"));
 }
+
+#[tokio::test]
+async fn the_live_settings_are_shown_as_plain_text_a_phone_can_use() {
+    use postroom::components::live::settings_panel;
+    use postroom_proto::live::{Ports, Settings};
+    let settings = Settings {
+        hostname: "mail.example.net".into(),
+        domain: "example.net".into(),
+        bind: "0.0.0.0".into(),
+        ports: Ports {
+            smtp: 10025,
+            submission: 10587,
+            submissions: 10465,
+            pop3: 10110,
+            imap: 10143,
+        },
+        users: vec![
+            ("alice".into(), "secret".into()),
+            ("bob".into(), "hunter2".into()),
+        ],
+        require_tls: true,
+        fingerprint: "AB:CD".into(),
+        show_secrets: false,
+    };
+    let html = render(settings_panel(&settings, "192.168.1.20")).await;
+    // Shown, not folded away, and with what a mail app's manual setup asks for.
+    assert!(!html.contains("<details"), "{html}");
+    let plain = regex_free_find(&html, "data-settings=\"plain\"", "</pre>");
+    for expected in [
+        "Server: 192.168.1.20  Port: 10143  Security: STARTTLS (required)",
+        "or POP3: port 10110",
+        "Server: 192.168.1.20  Port: 10587  Security: STARTTLS",
+        "or port 10465, SSL/TLS",
+        "alice@example.net  user name: alice  password: secret",
+        "bob@example.net  user name: bob  password: hunter2",
+    ] {
+        assert!(plain.contains(expected), "{expected:?} not in {plain}");
+    }
+}
