@@ -215,6 +215,7 @@ async fn the_mailboxes_fill_and_empty_as_the_story_goes() {
             timeline: t.clone(),
             current,
             empty: None,
+            focusable: false,
         }))
     };
     let relay_data = t
@@ -490,6 +491,7 @@ async fn the_live_mailbox_panel_says_nothing_is_stored_then_shows_flags() {
             timeline: timeline.clone(),
             current,
             empty: Some("Nothing stored yet".into()),
+            focusable: true,
         }))
     };
     let before = panel(0).await;
@@ -501,6 +503,10 @@ async fn the_live_mailbox_panel_says_nothing_is_stored_then_shows_flags() {
     );
     assert!(after.contains(r"\Seen \Deleted"), "{after}");
     assert!(!after.contains("Nothing stored yet"));
+    assert!(
+        after.contains("tabindex=\"0\""),
+        "a panel that scrolls takes focus"
+    );
 }
 
 #[tokio::test]

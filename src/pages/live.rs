@@ -62,7 +62,7 @@ pub fn LiveApp() -> Html {
                                 speed={state.speed} bytes={state.bytes} on_action={on_play.clone()}
                                 on_speed={dispatch.reform(LiveAction::SetSpeed)}
                                 on_toggle_bytes={dispatch.reform(|()| LiveAction::ToggleBytes)}
-                                no_mailboxes={NOTHING_STORED} />
+                                no_mailboxes={NOTHING_STORED} panels_scroll=true />
                         },
                         None => waiting(state.settings.as_ref()),
                     } }
