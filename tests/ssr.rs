@@ -214,6 +214,8 @@ async fn the_mailboxes_fill_and_empty_as_the_story_goes() {
         render(mailbox_panel(&MailboxPanelProps {
             timeline: t.clone(),
             current,
+            empty: None,
+            focusable: false,
         }))
     };
     let relay_data = t
@@ -470,4 +472,78 @@ async fn a_logs_findings_cite_their_rule_with_a_button_to_their_step() {
     assert!(html.contains(r#"href="https://www.rfc-editor.org/rfc/rfc1939#section-6""#));
     assert!(html.contains(r#"data-action="finding-go""#));
     assert!(html.contains("Go to step"));
+}
+
+#[tokio::test]
+async fn the_live_mailbox_panel_says_nothing_is_stored_then_shows_flags() {
+    use postroom::state::live::{LiveAction, LiveState};
+    use yew::Reducible;
+    let records = [
+        r#"{"seq":1,"at_ms":1,"event":{"kind":"opened","session":1,"protocol":"IMAP","service":"imap","client":"127.0.0.1:5","port":10143}}"#,
+        r#"{"seq":2,"at_ms":2,"event":{"kind":"line","session":1,"from":"server","text":"* OK ready\r\n","encrypted":false,"title":"t","why":"w","rfc":9051,"section":"7.1.1","state":"s"}}"#,
+        r#"{"seq":3,"at_ms":3,"event":{"kind":"mailbox","session":1,"mailbox":"bob · INBOX","messages":[{"uid":1,"size":9,"subject":"Hello","flags":["\\Seen","\\Deleted"]}]}}"#,
+        r#"{"seq":4,"at_ms":4,"event":{"kind":"line","session":1,"from":"server","text":"a1 OK done\r\n","encrypted":false,"title":"t","why":"w","rfc":9051,"section":"7.1.1","state":"s"}}"#,
+    ];
+    let state = Rc::new(LiveState::default()).reduce(LiveAction::Records(records.join("\n")));
+    let timeline = state.session(1).unwrap().timeline.clone();
+    let panel = |current| {
+        render(mailbox_panel(&MailboxPanelProps {
+            timeline: timeline.clone(),
+            current,
+            empty: Some("Nothing stored yet".into()),
+            focusable: true,
+        }))
+    };
+    let before = panel(0).await;
+    assert!(before.contains("Nothing stored yet"), "{before}");
+    let after = panel(1).await;
+    assert!(
+        after.contains("bob · INBOX") && after.contains("Hello"),
+        "{after}"
+    );
+    assert!(after.contains(r"\Seen \Deleted"), "{after}");
+    assert!(!after.contains("Nothing stored yet"));
+    assert!(
+        after.contains("tabindex=\"0\""),
+        "a panel that scrolls takes focus"
+    );
+}
+
+#[tokio::test]
+async fn the_live_settings_are_shown_as_plain_text_a_phone_can_use() {
+    use postroom::components::live::settings_panel;
+    use postroom_proto::live::{Ports, Settings};
+    let settings = Settings {
+        hostname: "mail.example.net".into(),
+        domain: "example.net".into(),
+        bind: "0.0.0.0".into(),
+        ports: Ports {
+            smtp: 10025,
+            submission: 10587,
+            submissions: 10465,
+            pop3: 10110,
+            imap: 10143,
+        },
+        users: vec![
+            ("alice".into(), "secret".into()),
+            ("bob".into(), "hunter2".into()),
+        ],
+        require_tls: true,
+        fingerprint: "AB:CD".into(),
+        show_secrets: false,
+    };
+    let html = render(settings_panel(&settings, "192.168.1.20")).await;
+    // Shown, not folded away, and with what a mail app's manual setup asks for.
+    assert!(!html.contains("<details"), "{html}");
+    let plain = regex_free_find(&html, "data-settings=\"plain\"", "</pre>");
+    for expected in [
+        "Server: 192.168.1.20  Port: 10143  Security: STARTTLS (required)",
+        "or POP3: port 10110",
+        "Server: 192.168.1.20  Port: 10587  Security: STARTTLS",
+        "or port 10465, SSL/TLS",
+        "alice@example.net  user name: alice  password: secret",
+        "bob@example.net  user name: bob  password: hunter2",
+    ] {
+        assert!(plain.contains(expected), "{expected:?} not in {plain}");
+    }
 }

@@ -25,6 +25,14 @@ pub struct ExplorerViewProps {
     pub on_action: Callback<PlaybackAction>,
     pub on_speed: Callback<u32>,
     pub on_toggle_bytes: Callback<()>,
+    /// Shown in the mailbox panel while a step carries no mailboxes; without it the panel
+    /// is left out then (a pasted log has none to show).
+    #[prop_or_default]
+    pub no_mailboxes: Option<AttrValue>,
+    /// The side column is narrow (the live page): its panels scroll inside themselves, and
+    /// the mailbox panel, which holds nothing focusable, takes focus so keys can scroll it.
+    #[prop_or_default]
+    pub panels_scroll: bool,
 }
 
 #[function_component]
@@ -56,7 +64,7 @@ pub fn ExplorerView(props: &ExplorerViewProps) -> Html {
                 { sequence_diagram(&SequenceDiagramProps { timeline: timeline.clone(), current, on_select: on_select.clone(), speed: props.speed }) }
                 <div class="explorer__side">
                     { explanation_panel(&ExplanationProps { timeline: timeline.clone(), current }) }
-                    { mailbox_panel(&MailboxPanelProps { timeline: timeline.clone(), current }) }
+                    { mailbox_panel(&MailboxPanelProps { timeline: timeline.clone(), current, empty: props.no_mailboxes.clone(), focusable: props.panels_scroll }) }
                     <Transcript timeline={timeline.clone()} {current} {on_select} bytes={props.bytes} on_toggle_bytes={props.on_toggle_bytes.clone()} />
                 </div>
             </main>

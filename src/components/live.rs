@@ -107,27 +107,38 @@ pub fn settings_panel(settings: &Settings, host: &str) -> Html {
                 <dt>{ "Certificate" }</dt><dd>{ "self-signed: accept it once; its SHA-256 is " }<code class="live__fingerprint">{ &settings.fingerprint }</code></dd>
                 <dt>{ "Secrets" }</dt><dd>{ if settings.show_secrets { "passwords are shown on this page (--show-secrets)" } else { "passwords and AUTH payloads are hidden on this page" } }</dd>
             </dl>
-            <details class="live__phone">
-                <summary>{ "As plain text, for a phone" }</summary>
-                <pre class="live__plain">{ plain }</pre>
-            </details>
+            <h3 class="live__phone">{ "As plain text, for a phone or any mail app" }</h3>
+            <pre class="live__plain" data-settings="plain">{ plain }</pre>
         </section>
     }
 }
 
-/// The settings as a short text a phone can copy from (or read aloud from the projector).
+/// The settings as a short text a phone can copy from (or read aloud from the projector):
+/// the fields a mail app's manual setup asks for, in its order, and every account.
 pub fn phone_text(settings: &Settings, server: &str) -> String {
     let p = &settings.ports;
-    let (user, password) = settings
+    let starttls = if settings.require_tls {
+        "STARTTLS (required)"
+    } else {
+        "STARTTLS"
+    };
+    let accounts: String = settings
         .users
-        .first()
-        .map_or(("alice", "secret"), |(u, pw)| (u.as_str(), pw.as_str()));
+        .iter()
+        .map(|(user, password)| {
+            format!(
+                "  {user}@{domain}  user name: {user}  password: {password}\n",
+                domain = settings.domain
+            )
+        })
+        .collect();
     format!(
-        "Email: {user}@{domain}\nPassword: {password}\nUser name: {user}\n\
-         Incoming: IMAP {server} port {imap} (STARTTLS)\n  or POP3 {server} port {pop3} (STARTTLS)\n\
-         Outgoing: SMTP {server} port {submission} (STARTTLS)\n  or port {submissions} (SSL/TLS)\n\
-         Certificate: self-signed, accept it",
-        domain = settings.domain,
+        "Incoming mail (IMAP)\n  Server: {server}  Port: {imap}  Security: {starttls}\n\
+         \x20 or POP3: port {pop3}, {starttls}\n\
+         Outgoing mail (SMTP)\n  Server: {server}  Port: {submission}  Security: STARTTLS\n\
+         \x20 or port {submissions}, SSL/TLS\n  Log in with the same user name and password\n\
+         Accounts\n{accounts}\
+         Certificate: self-signed, accept it once",
         imap = p.imap,
         pop3 = p.pop3,
         submission = p.submission,

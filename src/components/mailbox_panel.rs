@@ -10,19 +10,33 @@ use yew::prelude::*;
 pub struct MailboxPanelProps {
     pub timeline: Rc<Timeline>,
     pub current: usize,
+    /// What to say while the step carries no mailboxes; `None` leaves the panel out.
+    pub empty: Option<AttrValue>,
+    /// The panel may scroll inside a short column: it takes focus, so a keyboard can scroll
+    /// it too.
+    pub focusable: bool,
 }
 
 /// A plain function, not a component: it has no state, and a component of its own would
 /// cost the page more code than it saves in rendering.
 pub fn mailbox_panel(props: &MailboxPanelProps) -> Html {
-    // A pasted log has no mailboxes to show.
+    // A pasted log has no mailboxes to show; the live page has none before mail is stored.
+    let tabindex = props.focusable.then_some("0");
     let Some(step) = props
         .timeline
         .steps
         .get(props.current)
         .filter(|s| !s.mailboxes.is_empty())
     else {
-        return html! {};
+        return match &props.empty {
+            Some(text) => html! {
+                <section class="mailbox" aria-labelledby="mailbox-title" {tabindex}>
+                    <h2 id="mailbox-title" class="panel__title">{ "Mailboxes now" }</h2>
+                    <p class="mailbox__none">{ text.clone() }</p>
+                </section>
+            },
+            None => html! {},
+        };
     };
     let previous = props
         .current
@@ -66,7 +80,7 @@ pub fn mailbox_panel(props: &MailboxPanelProps) -> Html {
         }
     });
     html! {
-        <section class="mailbox" aria-labelledby="mailbox-title">
+        <section class="mailbox" aria-labelledby="mailbox-title" {tabindex}>
             <h2 id="mailbox-title" class="panel__title">{ "Mailboxes now" }</h2>
             <table class="mailbox__table"><tbody>{ for rows }</tbody></table>
         </section>

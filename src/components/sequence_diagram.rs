@@ -53,33 +53,50 @@ fn shorten(text: &str, max: usize) -> String {
     }
 }
 
-/// Scrolls the rows' box so the current step shows, with as many of the next ones as fit
-/// under it, however tall the rows are (a projector, wrapped labels). Called after each render
-/// and after the page's size changes.
+/// Scrolls each diagram's rows box so its current step shows, with as many of the next ones
+/// as fit under it, however tall the rows are (a projector, wrapped labels). Every diagram on
+/// the page, each by its own current step (the lab draws one per path). Called after each
+/// render and after the page's size changes.
 pub fn keep_current_in_view() {
     #[cfg(target_arch = "wasm32")]
     {
         use wasm_bindgen::JsCast;
-        let document = gloo::utils::document();
-        let found = |selector| document.query_selector(selector).ok().flatten();
-        let rows = found(".diagram__rows").and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
-        let current = found(".diagram__step--current")
-            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
-        if let (Some(rows), Some(current)) = (rows, current) {
-            // The current step's bottom two thirds down the box, the next ones under it; never
-            // past the last row, nor hiding the top of the current one.
-            let height = rows.client_height();
-            let below = current.offset_top() + current.offset_height() - height * 2 / 3;
-            let last = rows.scroll_height() - height;
-            rows.set_scroll_top(below.min(last).min(current.offset_top()).max(0));
-            let hides = if rows.scroll_top() > 0 {
-                "true"
-            } else {
-                "false"
+        let Ok(all) = gloo::utils::document().query_selector_all(".diagram__rows") else {
+            return;
+        };
+        for i in 0..all.length() {
+            let Some(rows) = all
+                .item(i)
+                .and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+            else {
+                continue;
             };
-            let _ = rows.set_attribute("data-scrolled", hides);
+            let current = rows
+                .query_selector(".diagram__step--current")
+                .ok()
+                .flatten()
+                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+            if let Some(current) = current {
+                show_in(&rows, &current);
+            }
         }
     }
+}
+
+/// The current step's bottom two thirds down the box, the next ones under it; never past the
+/// last row, nor hiding the top of the current one.
+#[cfg(target_arch = "wasm32")]
+fn show_in(rows: &web_sys::HtmlElement, current: &web_sys::HtmlElement) {
+    let height = rows.client_height();
+    let below = current.offset_top() + current.offset_height() - height * 2 / 3;
+    let last = rows.scroll_height() - height;
+    rows.set_scroll_top(below.min(last).min(current.offset_top()).max(0));
+    let hides = if rows.scroll_top() > 0 {
+        "true"
+    } else {
+        "false"
+    };
+    let _ = rows.set_attribute("data-scrolled", hides);
 }
 
 /// A plain function, not a component: it has no state, and a component of its own would

@@ -10,6 +10,10 @@ use crate::hooks::{use_keyboard, use_ticker};
 use crate::state::live::{LiveAction, LiveState};
 use crate::state::PlaybackAction;
 
+/// The mailbox panel before the bridge has told of any mailbox.
+const NOTHING_STORED: &str =
+    "Nothing stored yet: delivered messages show here, with their flags (\\Seen, \\Deleted…).";
+
 #[function_component]
 pub fn LiveApp() -> Html {
     let state = use_reducer(LiveState::default);
@@ -57,7 +61,8 @@ pub fn LiveApp() -> Html {
                             <ExplorerView key={s.id.to_string()} timeline={s.timeline.clone()} playback={state.playback}
                                 speed={state.speed} bytes={state.bytes} on_action={on_play.clone()}
                                 on_speed={dispatch.reform(LiveAction::SetSpeed)}
-                                on_toggle_bytes={dispatch.reform(|()| LiveAction::ToggleBytes)} />
+                                on_toggle_bytes={dispatch.reform(|()| LiveAction::ToggleBytes)}
+                                no_mailboxes={NOTHING_STORED} panels_scroll=true />
                         },
                         None => waiting(state.settings.as_ref()),
                     } }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use postroom_proto::base64::{self, Alphabet};
-use postroom_proto::live::{LiveEvent, Record, Sender, Settings};
+use postroom_proto::live::{LiveEvent, Message, Record, Sender, Settings};
 use postroom_proto::{Duration, Explanation, Instant, RfcRef};
 use postroom_sim::{
     Direction, Host, HostId, MailboxEntry, MailboxView, Phase, Protocol, Step, Timeline,
@@ -229,6 +229,11 @@ impl LiveState {
         self.sessions.iter().find(|s| s.id == id)
     }
 
+    /// Every mailbox as the bridge last sent it; none before anything was stored.
+    pub fn mailboxes(&self) -> &[MailboxView] {
+        &self.mailboxes
+    }
+
     pub fn selected_session(&self) -> Option<&LiveSession> {
         self.selected.and_then(|id| self.session(id))
     }
@@ -294,30 +299,29 @@ impl LiveState {
         self.follow = true;
     }
 
-    /// A note on the mailboxes, and the view every later step carries.
-    fn mailbox_change(&mut self, mailbox: &str, add: Option<(u32, usize, u64)>, remove: &[u32]) {
+    /// A mailbox as the bridge now has it: the view every later step carries.
+    fn mailbox(&mut self, title: String, messages: Vec<Message>, more: usize) {
+        let mut entries: Vec<MailboxEntry> = messages
+            .into_iter()
+            .map(|m| MailboxEntry {
+                id: format!("UID {}", m.uid),
+                subject: m.subject,
+                size: m.size,
+                flags: m.flags,
+            })
+            .collect();
+        if more > 0 {
+            entries.push(MailboxEntry {
+                id: format!("+{more}"),
+                subject: format!("and {more} more message(s)"),
+                size: 0,
+                flags: Vec::new(),
+            });
+        }
         let views = Rc::make_mut(&mut self.mailboxes);
-        let at = match views.iter().position(|v| v.title == mailbox) {
-            Some(at) => at,
-            None => {
-                views.push(MailboxView {
-                    title: mailbox.to_string(),
-                    entries: Vec::new(),
-                });
-                views.len() - 1
-            }
-        };
-        if let Some(view) = views.get_mut(at) {
-            if let Some((uid, size, session)) = add {
-                view.entries.push(MailboxEntry {
-                    id: format!("UID {uid}"),
-                    subject: format!("stored by session #{session}"),
-                    size,
-                    flags: Vec::new(),
-                });
-            }
-            view.entries
-                .retain(|e| !remove.iter().any(|uid| e.id == format!("UID {uid}")));
+        match views.iter_mut().find(|v| v.title == title) {
+            Some(view) => view.entries = entries,
+            None => views.push(MailboxView { title, entries }),
         }
     }
 
@@ -381,9 +385,11 @@ impl LiveState {
                     let explanation = Explanation::new(
                         "TLS started: from here the lines are encrypted on the wire",
                         format!(
-                            "{how}. The bridge and the client finished a TLS handshake. What \
-                             follows is shown as the engine sees it, after decryption; anyone \
-                             watching the network sees only random-looking bytes."
+                            "{how}. The bridge and the client really ran a TLS handshake \
+                             (rustls, with the self-signed certificate the bridge made when it \
+                             started: compare its SHA-256 fingerprint in the settings). What \
+                             follows is shown as the bridge decrypted it; anyone watching the \
+                             network sees only random-looking bytes."
                         ),
                         rfc,
                     );
@@ -421,7 +427,6 @@ impl LiveState {
                 uid,
                 size,
             } => {
-                self.mailbox_change(&mailbox, Some((uid, size, session)), &[]);
                 if let Some(s) = self.session_for(session) {
                     s.events.push(format!(
                         "message stored for {mailbox} as UID {uid} ({size} octets)"
@@ -434,13 +439,18 @@ impl LiveState {
                 uids,
                 how,
             } => {
-                self.mailbox_change(&mailbox, None, &uids);
                 let list: Vec<String> = uids.iter().map(u32::to_string).collect();
                 if let Some(s) = self.session_for(session) {
                     s.events
                         .push(format!("{how} UID(s) {} from {mailbox}", list.join(", ")));
                 }
             }
+            LiveEvent::Mailbox {
+                mailbox,
+                messages,
+                more,
+                ..
+            } => self.mailbox(mailbox, messages, more),
             LiveEvent::Closed { session, how } => {
                 if let Some(s) = self.session_for(session) {
                     s.progress = Progress::Closed(how);

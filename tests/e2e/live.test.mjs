@@ -98,6 +98,10 @@ test('smtplib, curl and imaplib sessions show on the live page as they happen', 
   const settings = await page.locator('.live__panel', { has: page.locator('#settings-title') }).innerText();
   assert.match(settings, new RegExp(`port ${offset + 587} with STARTTLS`));
   assert.match(settings, /alice \/ secret/);
+  // As plain text a phone can use, shown rather than folded away.
+  const plain = page.locator('[data-settings=plain]');
+  assert.ok(await plain.isVisible());
+  assert.match(await plain.innerText(), new RegExp(`Port: ${offset + 143}[\\s\\S]*Port: ${offset + 587}[\\s\\S]*bob@example\\.net  user name: bob  password: secret`));
 
   const sent = Number((await python(`${PY}
 s = smtplib.SMTP("127.0.0.1", OFFSET + 587)
@@ -123,6 +127,14 @@ print(now())
   await page.locator('.transcript__step', { hasText: /C:\s*SMTP\s*STARTTLS/ }).first().locator('button').click();
   await settle(page);
   assert.match(await page.locator('.explanation').innerText(), /RFC 3207/);
+  // At 1280x720 the clicked line and its explanation's heading both stay in view.
+  const box = async (selector) => page.locator(selector).first().boundingBox();
+  const [side, title, line, lines] = await Promise.all(['.explorer__side', '.explanation__title',
+    '.transcript__step--current', '.transcript'].map(box));
+  assert.ok(title.y >= side.y && title.y + title.height <= side.y + side.height, `heading out of view: ${JSON.stringify({ side, title })}`);
+  assert.ok(line.y >= lines.y && line.y + line.height <= lines.y + lines.height, `line out of view: ${JSON.stringify({ lines, line })}`);
+  // Before the message is stored the mailbox panel says so.
+  assert.match(await page.locator('.mailbox').innerText(), /Nothing stored yet/);
   const list = await page.locator('.live__sessions').innerText();
   assert.match(list, /SMTP[\s\S]*alice[\s\S]*closed/);
   await page.screenshot({ path: `${SHOTS}/live-smtp-1280x720.png` });
@@ -168,6 +180,7 @@ m.starttls(ssl_context=CTX)
 m.login("bob", "secret")
 m.select("INBOX")
 typ, data = m.fetch("1:*", "(BODY.PEEK[HEADER.FIELDS (SUBJECT)])")
+m.store("1", "+FLAGS.SILENT", "(\\\\Flagged)")
 m.logout()
 print(news.decode().strip())
 print(now())
@@ -180,6 +193,18 @@ print(now())
   assert.match(imap, /STARTTLS/);
   assert.match(imap, /LOGIN bob "?••••••••"?/);
   assert.match(imap, /FETCH/);
+  // The IMAP STARTTLS go-ahead, the quiet STORE and the mailbox's flags, as the store has them.
+  const explain = async (text) => {
+    await page.locator('.transcript__step', { hasText: text }).first().locator('button').click();
+    await settle(page);
+    return page.locator('.explanation').innerText();
+  };
+  assert.match(await explain(/OK Begin TLS/), /Go ahead: start the TLS handshake[\s\S]*RFC 9051 §6\.2\.1/);
+  assert.match(await explain(/FLAGS\.SILENT/), /quietly \(\.SILENT\)[\s\S]*no untagged FETCH/);
+  await page.keyboard.press('End');
+  await settle(page);
+  assert.match(await page.locator('.mailbox').innerText(), /bob · INBOX[\s\S]*\\Flagged/);
+  await page.screenshot({ path: `${SHOTS}/live-imap-1280x720.png` });
   // The idling session: its DONE and the news it heard.
   await page.locator('.live__session', { hasText: 'IMAP' }).last().click();
   await settle(page);

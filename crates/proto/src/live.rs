@@ -70,6 +70,17 @@ pub enum LiveEvent {
         uids: Vec<u32>,
         how: String,
     },
+    /// A mailbox as it is now, after the session changed it (a message stored, flags set,
+    /// messages removed): whole, so the page shows what the store holds.
+    Mailbox {
+        session: u64,
+        /// The account and the folder: "bob · INBOX".
+        mailbox: String,
+        messages: Vec<Message>,
+        /// Messages left out after the first [`MAILBOX_SHOWN`].
+        #[serde(default, skip_serializing_if = "is_zero")]
+        more: usize,
+    },
     Closed {
         session: u64,
         how: String,
@@ -93,9 +104,23 @@ impl LiveEvent {
             | LiveEvent::LoginFailed { session }
             | LiveEvent::Stored { session, .. }
             | LiveEvent::Removed { session, .. }
+            | LiveEvent::Mailbox { session, .. }
             | LiveEvent::Closed { session, .. } => Some(*session),
         }
     }
+}
+
+/// The most messages a [`LiveEvent::Mailbox`] lists; the rest are counted.
+pub const MAILBOX_SHOWN: usize = 100;
+
+/// One message in a mailbox, as the mailbox panel shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Message {
+    pub uid: u32,
+    pub size: usize,
+    pub subject: String,
+    /// System flags and keywords: \Seen, \Deleted, $Forwarded…
+    pub flags: Vec<String>,
 }
 
 /// Who sent a line.

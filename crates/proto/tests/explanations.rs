@@ -120,3 +120,102 @@ fn uidplus_codes_and_multiappend_are_explained_with_their_rfc() {
     assert_eq!(e.title, "Put 2 messages (5 octets) into Sent at once");
     assert_eq!((e.rfc.rfc, e.rfc.section), (3502, "6.3.11"));
 }
+
+/// Feeds an IMAP dialogue to the narrator; the explanation of the last server unit.
+fn imap_dialogue(dialogue: &[(bool, &str)]) -> postroom_proto::Explanation {
+    let mut narrator = ImapNarrator::new();
+    let mut last = None;
+    for (from_client, text) in dialogue {
+        if *from_client {
+            narrator.client_line(text.as_bytes());
+        } else {
+            last = Some(narrator.server_unit(text.as_bytes()));
+        }
+    }
+    last.unwrap()
+}
+
+#[test]
+fn the_ok_to_imap_starttls_starts_the_handshake_and_another_ok_does_not() {
+    let e = imap_dialogue(&[
+        (true, "a1 STARTTLS\r\n"),
+        (false, "a1 OK Begin TLS negotiation now\r\n"),
+    ]);
+    assert_eq!(e.title, "Go ahead: start the TLS handshake");
+    assert_eq!(e.rfc.label(), "RFC 9051 §6.2.1");
+    assert!(e.why.contains("encrypted on the wire"), "{}", e.why);
+    assert!(!e.why.contains("would be"), "{}", e.why);
+    // Refused, or some other command's OK: not a handshake.
+    let e = imap_dialogue(&[
+        (true, "a1 STARTTLS\r\n"),
+        (false, "a1 BAD TLS is already on\r\n"),
+    ]);
+    assert_ne!(e.title, "Go ahead: start the TLS handshake");
+    let e = imap_dialogue(&[(true, "a2 NOOP\r\n"), (false, "a2 OK done\r\n")]);
+    assert_eq!(e.title, "Done (OK)");
+}
+
+#[test]
+fn the_go_aheads_of_smtp_starttls_and_pop3_stls_say_what_happens_on_the_wire() {
+    let mut smtp = SmtpNarrator::new();
+    smtp.server_unit(b"220 mx ESMTP\r\n");
+    smtp.client_line(b"STARTTLS\r\n");
+    let e = smtp.server_unit(b"220 2.0.0 Ready to start TLS\r\n");
+    assert!(e.why.contains("encrypted on the wire"), "{}", e.why);
+    assert!(!e.why.contains("real network"), "{}", e.why);
+    let mut pop3 = Pop3Narrator::new();
+    pop3.server_unit(b"+OK ready\r\n");
+    pop3.client_line(b"STLS\r\n");
+    let e = pop3.server_unit(b"+OK Begin TLS negotiation\r\n");
+    assert_eq!(e.title, "Go ahead: start the TLS handshake");
+    assert_eq!(e.rfc.label(), "RFC 2595 §4");
+}
+
+#[test]
+fn imap_replies_explain_their_untagged_data() {
+    let e = imap_dialogue(&[
+        (true, "a1 CAPABILITY\r\n"),
+        (
+            false,
+            "* CAPABILITY IMAP4rev1 STARTTLS AUTH=PLAIN\r\na1 OK done\r\n",
+        ),
+    ]);
+    assert_eq!(
+        e.title,
+        "The server can do 3 things: IMAP4rev1, STARTTLS, AUTH=PLAIN"
+    );
+    assert_eq!(e.rfc.label(), "RFC 9051 §7.2.2");
+    let e = imap_dialogue(&[
+        (true, "a2 LIST \"\" *\r\n"),
+        (
+            false,
+            "* LIST (\\HasNoChildren) \"/\" INBOX\r\n* LIST (\\Sent) \"/\" Sent\r\na2 OK LIST done\r\n",
+        ),
+    ]);
+    assert_eq!(e.title, "2 folder(s): INBOX, Sent");
+    assert_eq!(e.rfc.label(), "RFC 9051 §7.3.1");
+    // A refusal stays a refusal, whatever came before it.
+    let e = imap_dialogue(&[
+        (true, "a3 CAPABILITY\r\n"),
+        (false, "* CAPABILITY IMAP4rev1\r\na3 NO busy\r\n"),
+    ]);
+    assert_eq!(e.title, "Refused (NO)");
+}
+
+#[test]
+fn logout_and_silent_store_say_what_they_do() {
+    let mut narrator = ImapNarrator::new();
+    let e = narrator.client_line(b"a1 LOGOUT\r\n");
+    assert!(!e.why.contains("nothing is deleted"), "{}", e.why);
+    assert!(
+        e.why.contains("CLOSE") && e.why.contains("EXPUNGE"),
+        "{}",
+        e.why
+    );
+    let e = narrator.client_line(b"a2 STORE 1 +FLAGS.SILENT (\\Deleted)\r\n");
+    assert_eq!(e.title, "Change flags, quietly (.SILENT)");
+    assert!(e.why.contains("no untagged FETCH"), "{}", e.why);
+    assert_eq!(e.rfc.label(), "RFC 9051 §6.4.6");
+    let e = narrator.client_line(b"a3 STORE 1 +FLAGS (\\Seen)\r\n");
+    assert_eq!(e.title, "Change flags");
+}

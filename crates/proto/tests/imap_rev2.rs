@@ -1544,6 +1544,12 @@ fn new_commands_and_responses_are_explained_with_their_rfc_section() {
         unit("* ENABLED IMAP4rev2\r\ne OK ENABLE completed\r\n"),
         "RFC 9051 §7.2.1"
     );
+    let enabled = explain::server_unit(b"* ENABLED CONDSTORE\r\ne OK ENABLE completed\r\n");
+    assert_eq!(enabled.title, "Now on: CONDSTORE");
+    // RFC 5161 §3.2: an empty ENABLED means nothing the client named was enabled.
+    let none = explain::server_unit(b"* ENABLED\r\ne OK ENABLE completed\r\n");
+    assert_eq!(none.title, "Nothing was enabled");
+    assert_eq!(none.rfc.label(), "RFC 5161 §3.2");
 }
 
 proptest! {

@@ -28,8 +28,8 @@ pub struct Args {
 pub const USAGE: &str = "\
 usage: postroom-serve [--port-offset N] [--domain D] [--user NAME:PASSWORD]... [--bind ADDR]
                       [--require-tls] [--max-connections N] [--max-per-address N]
-                      [--write-timeout SECONDS] [--quiet]
-                      [--web ADDR:PORT [--web-root DIR] [--show-secrets]]
+                      [--write-timeout SECONDS] [--quiet] [--show-secrets]
+                      [--web ADDR:PORT [--web-root DIR]]
 
 Serves Postroom's SMTP engine on TCP for real mail clients. Listens on ADDR (default
 127.0.0.1) at N+25 (SMTP, mail exchanger), N+587 (submission, AUTH required, STARTTLS),
@@ -43,7 +43,8 @@ for --write-timeout seconds (30) is disconnected. Prints `ready` once every port
 
 Live mode: --web ADDR:PORT (e.g. 127.0.0.1:8080) also serves the built pages from
 --web-root DIR (default dist) and streams every session to the live page, live.html, over a
-WebSocket. Passwords and AUTH payloads are hidden in the stream unless --show-secrets.
+WebSocket. Passwords and AUTH payloads are hidden, in the transcript and the stream, unless
+--show-secrets.
 An address other than loopback is reachable from the network: the bridge warns.";
 
 impl Args {

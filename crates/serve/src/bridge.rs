@@ -76,6 +76,8 @@ pub struct Shared {
     pub started: std::time::Instant,
     /// Live mode's stream, when `--web` asked for it.
     pub live: Option<Arc<Hub>>,
+    /// `--show-secrets`: the transcript and the stream show passwords and AUTH payloads.
+    pub show_secrets: bool,
 }
 
 impl Shared {
@@ -126,8 +128,14 @@ pub fn accept_loop(listener: TcpListener, service: Service, shared: Arc<Shared>)
                     Ok(_ticket) => {
                         transcript::note(&tag, &format!("connected from {}", describe(peer)));
                         let port = tcp.local_addr().map_or(0, |a| a.port());
-                        let mut watch =
-                            Watch::open(shared.live.clone(), id as u64, service, peer, port);
+                        let mut watch = Watch::open(
+                            shared.live.clone(),
+                            shared.show_secrets,
+                            id as u64,
+                            service,
+                            peer,
+                            port,
+                        );
                         let result = serve_connection(tcp, service, &shared, &tag, &mut watch);
                         let how = match result {
                             Ok(()) => "closed".to_string(),
@@ -313,7 +321,10 @@ fn serve(
     loop {
         while let Some(out) = server.poll_output() {
             let state = server.state_name();
-            let mut explained = |unit: &[u8], e: &_| watch.server_unit(unit, e, state);
+            let mut explained = |unit: &[u8], e: &_| {
+                watch.server_unit(unit, e, state);
+                None
+            };
             transcript::print_unit(
                 tag,
                 "S:",
@@ -338,7 +349,13 @@ fn serve(
         let waiting = server.pending_input();
         if waiting > 0 {
             // Commands that waited while the answers before them were sent.
-            server.handle_input(shared.now(), &[], &mut shared.store());
+            let mut store = shared.store();
+            let before = store.modseq();
+            server.handle_input(shared.now(), &[], &mut store);
+            if store.modseq() != before {
+                watch.store_changed(&store);
+            }
+            drop(store);
             if server.pending_input() < waiting {
                 continue;
             }
@@ -363,7 +380,11 @@ fn serve(
                     );
                 }
                 let mut store = shared.store();
+                let before = store.modseq();
                 server.handle_input(shared.now(), bytes, &mut store);
+                if store.modseq() != before {
+                    watch.store_changed(&store);
+                }
                 seen_modseq = store.modseq();
             }
             Err(e)

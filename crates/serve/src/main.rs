@@ -84,6 +84,7 @@ fn run(args: Args) -> Result<(), String> {
         sessions: AtomicUsize::new(0),
         started: std::time::Instant::now(),
         live: live.clone(),
+        show_secrets: args.show_secrets,
     });
     let mut listeners = Vec::new();
     for service in Service::ALL {

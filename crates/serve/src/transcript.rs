@@ -92,11 +92,17 @@ fn emit(line: String) {
 /// Message bodies can be long: a unit shows this many lines and says how many it left out.
 const SHOWN: usize = 12;
 
+/// Hears each explanation with what it explains; for a client line, returns the line as it
+/// may be shown when that differs.
+pub type Explained<'a> = dyn FnMut(&[u8], &Explanation) -> Option<Vec<u8>> + 'a;
+
 /// Prints one unit of bytes as `C:`/`S:` lines, tagged with the session and noting TLS.
 /// Every line goes through the narrator, so it keeps up with the dialogue; client lines are
 /// annotated with their explanation's title where it says something new. `explained` gets
 /// each explanation with what it explains (the server's unit, or each client line): the
-/// live stream reads the dialogue through the same narrator.
+/// live stream reads the dialogue through the same narrator. For a client line it returns
+/// the line as it may be shown, when that differs (a secret hidden), and that is printed:
+/// the terminal and the stream hide secrets by one rule.
 pub fn print_unit(
     tag: &str,
     prefix: &str,
@@ -104,7 +110,7 @@ pub fn print_unit(
     bytes: &[u8],
     narrator: &mut dyn Narrator,
     from_client: bool,
-    explained: &mut dyn FnMut(&[u8], &Explanation),
+    explained: &mut Explained<'_>,
 ) {
     let lock = if tls { " [TLS]" } else { "" };
     if !from_client {
@@ -115,9 +121,10 @@ pub fn print_unit(
     let mut total = 0;
     for raw in bytes.split_inclusive(|&b| b == b'\n') {
         total += 1;
+        let mut shown_line = None;
         let note = if from_client {
             let explanation = narrator.client_line(raw);
-            explained(raw, &explanation);
+            shown_line = explained(raw, &explanation);
             let new = explanation.title != last_title;
             last_title = explanation.title;
             if new {
@@ -129,7 +136,7 @@ pub fn print_unit(
             String::new()
         };
         if shown < SHOWN {
-            let text = String::from_utf8_lossy(raw);
+            let text = String::from_utf8_lossy(shown_line.as_deref().unwrap_or(raw));
             let line = text.trim_end_matches(['\r', '\n']);
             emit(format!("{tag}{lock} {prefix} {line}{note}"));
             shown += 1;

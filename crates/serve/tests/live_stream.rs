@@ -160,7 +160,8 @@ fn smtp_pop3_imap(serve: &Serve) {
     say(&mut imap, "", "* OK");
     say(&mut imap, "a1 LOGIN bob secret\r\n", "a1 OK");
     say(&mut imap, "a2 SELECT INBOX\r\n", "a2 OK");
-    say(&mut imap, "a3 LOGOUT\r\n", "a3 OK");
+    say(&mut imap, "a3 FETCH 1 BODY[]\r\n", "a3 OK");
+    say(&mut imap, "a4 LOGOUT\r\n", "a4 OK");
 }
 
 #[test]
@@ -200,7 +201,8 @@ fn smtp_pop3_and_imap_sessions_stream_in_order_with_secrets_hidden() {
     let events: Vec<&LiveEvent> = records
         .iter()
         .map(|r| &r.event)
-        .filter(|e| e.session() == Some(smtp) && !matches!(e, LiveEvent::Line(_)))
+        .filter(|e| e.session() == Some(smtp))
+        .filter(|e| !matches!(e, LiveEvent::Line(_) | LiveEvent::Mailbox { .. }))
         .collect();
     assert!(matches!(events[0], LiveEvent::Opened { protocol, .. } if protocol == "SMTP"));
     assert!(matches!(events[1], LiveEvent::LoggedIn { user, .. } if user == "alice"));
@@ -223,6 +225,28 @@ fn smtp_pop3_and_imap_sessions_stream_in_order_with_secrets_hidden() {
     assert!(records.iter().any(
         |r| matches!(&r.event, LiveEvent::LoggedIn { session, user, .. } if *session == imap && user == "bob")
     ));
+    // The mailboxes as the store has them, each change once: the delivery, then \Seen
+    // set by the IMAP FETCH.
+    let inbox: Vec<(u64, Vec<String>)> = records
+        .iter()
+        .filter_map(|r| match &r.event {
+            LiveEvent::Mailbox {
+                session,
+                mailbox,
+                messages,
+                ..
+            } if mailbox == "bob · INBOX" => {
+                assert_eq!(messages[0].subject, "live");
+                Some((*session, messages[0].flags.clone()))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        inbox,
+        [(smtp, vec![]), (imap, vec!["\\Seen".to_string()])],
+        "{inbox:?}"
+    );
     // No password anywhere in the stream.
     let raw: String = records
         .iter()
@@ -262,6 +286,56 @@ fn show_secrets_shows_them() {
         .map(|(l, _)| l)
         .collect();
     assert!(said.contains(&"C: PASS secret".to_string()), "{said:?}");
+}
+
+/// The terminal's transcript hides the same secrets the stream does, by the same filter:
+/// AUTH PLAIN's payload, AUTH LOGIN's answers, POP3's PASS and IMAP's LOGIN password.
+fn secrets_in_the_terminal(extra: &[&str]) -> String {
+    let serve = Serve::start(extra);
+    let mut smtp = Connection::open(serve.port(587));
+    say(&mut smtp, "", "220 ");
+    say(&mut smtp, "EHLO laptop.example\r\n", "250 ");
+    say(&mut smtp, "AUTH LOGIN\r\n", "334 ");
+    say(&mut smtp, "YWxpY2U=\r\n", "334 ");
+    say(&mut smtp, "c2VjcmV0\r\n", "235 ");
+    say(&mut smtp, "QUIT\r\n", "221 ");
+    smtp_pop3_imap(&serve);
+    serve.wait_for("-- closed", 4)
+}
+
+#[test]
+fn the_terminal_hides_secrets_unless_asked() {
+    let log = secrets_in_the_terminal(&[]);
+    for secret in [
+        "AGFsaWNlAHNlY3JldA==",
+        "c2VjcmV0",
+        "PASS secret",
+        "LOGIN bob secret",
+    ] {
+        assert!(!log.contains(secret), "{secret} in clear:\n{log}");
+    }
+    for hidden in [
+        "C: AUTH PLAIN ••••••••",
+        "C: ••••••••",
+        "C: PASS ••••••••",
+        "C: a1 LOGIN bob ••••••••",
+    ] {
+        assert!(log.contains(hidden), "no {hidden:?}:\n{log}");
+    }
+    // What is not a secret stays: the user name AUTH LOGIN sent first is hidden too (it
+    // answers a challenge), but the commands around it are not.
+    assert!(log.contains("C: AUTH LOGIN"), "{log}");
+    assert!(log.contains("C: USER bob"), "{log}");
+
+    let log = secrets_in_the_terminal(&["--show-secrets"]);
+    for secret in [
+        "C: AUTH PLAIN AGFsaWNlAHNlY3JldA==",
+        "C: c2VjcmV0",
+        "C: PASS secret",
+        "C: a1 LOGIN bob secret",
+    ] {
+        assert!(log.contains(secret), "{secret} not shown:\n{log}");
+    }
 }
 
 #[test]

@@ -3,7 +3,7 @@
 //! through the engine's common session shape.
 
 use postroom_proto::explain::unreadable;
-use postroom_proto::imap::{self, ImapClient, ImapServer};
+use postroom_proto::imap::{self, ImapClient, ImapNarrator, ImapServer};
 use postroom_proto::pop3::{Pop3Client, Pop3Narrator, Pop3Server};
 use postroom_proto::session::{ClientSession, Narrator, ServerEvents};
 use postroom_proto::smtp::{self, SmtpClient, SmtpServer};
@@ -192,7 +192,11 @@ impl Conversation for Pop3 {
 // ---- IMAP ----
 
 #[derive(Debug, Default)]
-pub(crate) struct Imap;
+pub(crate) struct Imap {
+    /// IMAP's replies are explained by the dialogue's narrator, as for the live bridge and a
+    /// pasted log: it knows which tagged OK answers STARTTLS, and what a "+" was for.
+    narrator: ImapNarrator,
+}
 
 impl Conversation for Imap {
     type Client = ImapClient;
@@ -200,19 +204,11 @@ impl Conversation for Imap {
     const PROTOCOL: Protocol = Protocol::Imap;
 
     fn command(&mut self, _server: &ImapServer, bytes: &[u8]) -> Explanation {
-        match imap::decode::command(bytes) {
-            Ok((_, cmd)) => imap::explain::command(&cmd),
-            Err(_) if bytes.eq_ignore_ascii_case(b"DONE\r\n") => Explanation::new(
-                "Done idling",
-                "DONE ends IDLE; the server completes the IDLE command with its tag.",
-                RfcRef::new(2177, "3"),
-            ),
-            Err(_) => unreadable("IMAP", 9051, "7.1.3"),
-        }
+        self.narrator.client_line(bytes)
     }
 
     fn reply(&mut self, _client: &ImapClient, bytes: &[u8]) -> Explanation {
-        imap::explain::server_unit(bytes)
+        self.narrator.server_unit(bytes)
     }
 
     fn after_reply(&mut self, events: &[imap::ClientEvent], e: Explanation) -> Explanation {

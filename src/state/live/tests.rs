@@ -166,6 +166,20 @@ fn logins_mail_and_closing_are_told_and_a_session_saves_as_a_log_the_reader_take
                     size: 120,
                 },
             ),
+            record(
+                7,
+                LiveEvent::Mailbox {
+                    session: 1,
+                    mailbox: "bob · INBOX".into(),
+                    messages: vec![Message {
+                        uid: 1,
+                        size: 120,
+                        subject: "Hello, class".into(),
+                        flags: vec![],
+                    }],
+                    more: 0,
+                },
+            ),
             record(7, line(1, Sender::Client, "QUIT\r\n", false)),
             record(8, line(1, Sender::Server, "221 bye\r\n", false)),
             record(
@@ -182,7 +196,8 @@ fn logins_mail_and_closing_are_told_and_a_session_saves_as_a_log_the_reader_take
     assert_eq!(session.progress, Progress::Closed("closed".into()));
     assert!(session.events.iter().any(|e| e.contains("UID 1")));
     let last = session.timeline.steps.last().unwrap();
-    assert_eq!(last.mailboxes[0].title, "bob@example.net");
+    assert_eq!(last.mailboxes[0].title, "bob · INBOX");
+    assert_eq!(last.mailboxes[0].entries[0].subject, "Hello, class");
     let log = session.log();
     assert!(
         log.contains("S: 250-mail.example.net\nS: 250 AUTH PLAIN\n"),
@@ -204,4 +219,48 @@ fn a_line_the_page_cannot_read_is_skipped_and_a_missed_opening_is_made_up() {
     );
     assert_eq!(s.sessions.len(), 1);
     assert_eq!(s.session(3).unwrap().timeline.len(), 1);
+}
+
+#[test]
+fn a_mailbox_shows_its_flags_as_the_bridge_last_sent_them() {
+    let message = |flags: &[&str]| Message {
+        uid: 1,
+        size: 120,
+        subject: "Hello".into(),
+        flags: flags.iter().map(|f| f.to_string()).collect(),
+    };
+    let mailbox = |seq: u64, flags: &[&str], more: usize| {
+        record(
+            seq,
+            LiveEvent::Mailbox {
+                session: 1,
+                mailbox: "bob · INBOX".into(),
+                messages: vec![message(flags)],
+                more,
+            },
+        )
+    };
+    let s = after(
+        Rc::new(LiveState::default()),
+        [batch(&[
+            record(0, hello()),
+            record(1, opened(1)),
+            record(2, line(1, Sender::Server, "* OK ready\r\n", false)),
+            mailbox(3, &[], 0),
+            record(4, line(1, Sender::Client, "a1 FETCH 1 BODY[]\r\n", false)),
+            mailbox(5, &["\\Seen"], 0),
+            record(6, line(1, Sender::Server, "a1 OK done\r\n", false)),
+            mailbox(7, &["\\Seen", "\\Deleted"], 2),
+            record(8, line(1, Sender::Server, "a2 OK done\r\n", false)),
+        ])],
+    );
+    let steps = &s.session(1).unwrap().timeline.steps;
+    // The greeting came before anything was stored.
+    assert!(steps[0].mailboxes.is_empty());
+    assert!(steps[1].mailboxes[0].entries[0].flags.is_empty());
+    assert_eq!(steps[2].mailboxes[0].entries[0].flags, ["\\Seen"]);
+    let last = &steps[3].mailboxes[0];
+    assert_eq!(last.entries[0].flags, ["\\Seen", "\\Deleted"]);
+    assert_eq!(last.entries[1].subject, "and 2 more message(s)");
+    assert_eq!(s.mailboxes().len(), 1, "one view per mailbox, replaced");
 }

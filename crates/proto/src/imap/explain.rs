@@ -10,7 +10,7 @@ pub fn command(cmd: &Command) -> Explanation {
     let (title, why, rfc, section): (String, &str, u16, &'static str) = match cmd {
         Command::Capability => ("What can this server do?".into(), "CAPABILITY lists the extensions the server supports; clients ask first and adapt.", RFC, "6.1.1"),
         Command::Noop => ("Anything new?".into(), "NOOP does nothing, which gives the server a moment to report what changed: new mail (EXISTS), deletions (EXPUNGE), flags set by other devices (FETCH).", RFC, "6.1.2"),
-        Command::Logout => ("Goodbye".into(), "LOGOUT ends the session. Unlike POP3, nothing is deleted: the mail stays on the server.", RFC, "6.1.3"),
+        Command::Logout => ("Goodbye".into(), "LOGOUT ends the session: the server answers BYE, then OK, and closes the connection. Logging out expunges nothing: messages flagged \\Deleted stay until an EXPUNGE, or a CLOSE before LOGOUT, which removes them (§6.4.1). Unlike POP3's QUIT, LOGOUT itself deletes nothing.", RFC, "6.1.3"),
         Command::Id(fields) => {
             let client = fields
                 .iter()
@@ -22,7 +22,7 @@ pub fn command(cmd: &Command) -> Explanation {
             };
             (title, "ID swaps names and versions of client and server software, for logs and bug reports; the server must not behave differently for it.", 2971, "3.1")
         }
-        Command::StartTls => ("Switch to encryption (TLS)".into(), "STARTTLS upgrades this connection; after the handshake the login is protected.", RFC, "6.2.1"),
+        Command::StartTls => ("Switch to encryption (TLS)".into(), "STARTTLS upgrades this connection: after the server's tagged OK both sides run a TLS handshake, and everything after it, the login included, is encrypted on the wire.", RFC, "6.2.1"),
         Command::Authenticate { mechanism, .. } => (format!("Log in with SASL {mechanism}"), "AUTHENTICATE PLAIN carries the user name and password base64-encoded, which is not encryption.", RFC, "6.2.2"),
         Command::Login { user, .. } => (format!("Log in as {user}"), "LOGIN sends the user name and password. Servers refuse it (LOGINDISABLED) until the connection is encrypted, if they require TLS.", RFC, "6.2.3"),
         Command::Enable(caps) => (format!("Turn on {}", caps.join(" ")), "ENABLE switches on extensions that change how the server answers, such as CONDSTORE's modification sequences.", RFC, "6.3.1"),
@@ -69,7 +69,8 @@ pub fn command(cmd: &Command) -> Explanation {
             };
             ("Get message data".into(), why, RFC, "6.4.5")
         }
-        Command::Store { .. } => ("Change flags".into(), "STORE sets or clears flags such as \\Seen or \\Deleted on the server; other devices learn of it.", RFC, "6.4.6"),
+        Command::Store { silent: false, .. } => ("Change flags".into(), "STORE sets or clears flags such as \\Seen or \\Deleted on the server, and answers with an untagged FETCH giving each message's new flags; other devices learn of it.", RFC, "6.4.6"),
+        Command::Store { silent: true, .. } => ("Change flags, quietly (.SILENT)".into(), "STORE sets or clears flags such as \\Seen or \\Deleted on the server. With .SILENT the server sends no untagged FETCH with the new flags: the client already knows what it asked for, so only the tagged OK comes back. Other devices still learn of it, and a change made elsewhere is still reported.", RFC, "6.4.6"),
         #[cfg(feature = "mailboxes")]
         Command::Copy { mailbox, remove: false, .. } => (format!("Copy messages to {mailbox}"), "COPY duplicates messages into another folder on the server, keeping their flags.", RFC, "6.4.7"),
         #[cfg(feature = "mailboxes")]
@@ -104,8 +105,8 @@ pub fn server_unit(bytes: &[u8]) -> Explanation {
             .any(|l| l.strip_prefix("* ").and_then(|r| r.split(' ').next()) == Some(word))
     };
     #[cfg(feature = "imap4rev2")]
-    if let Some((title, why, section)) = super::rev2::explain_unit(&named) {
-        return Explanation::new(title, why, RfcRef::new(RFC, section));
+    if let Some(explained) = super::rev2::explain_unit(&named, &lines) {
+        return explained;
     }
     if last.starts_with("+ ") || last == "+" {
         return Explanation::new(
@@ -134,6 +135,12 @@ pub fn server_unit(bytes: &[u8]) -> Explanation {
     }
     if let Some(explained) = uidplus(&lines, last) {
         return explained;
+    }
+    let completed_ok = tagged_status(last) == Some("OK");
+    if completed_ok {
+        if let Some(explained) = super::explain_data::untagged_data(&lines) {
+            return explained;
+        }
     }
     let (title, why, section) = if has("EXPUNGE") {
         (
@@ -229,4 +236,30 @@ fn uidplus(lines: &[&str], last: &str) -> Option<Explanation> {
     let why = "COPYUID pairs each source UID with the UID of its copy, in the same order, \
                so the client knows where the messages went without opening the other mailbox.";
     Some(Explanation::new(title, why, RfcRef::new(4315, "3")))
+}
+
+/// The tagged completion's status (OK, NO or BAD), if `line` is one.
+pub(crate) fn tagged_status(line: &str) -> Option<&str> {
+    let mut words = line.split(' ');
+    let tag = words.next()?;
+    if tag.is_empty() || tag == "*" || tag == "+" {
+        return None;
+    }
+    words.next().filter(|w| {
+        ["OK", "NO", "BAD"]
+            .iter()
+            .any(|s| w.eq_ignore_ascii_case(s))
+    })
+}
+
+/// The tagged OK that answers STARTTLS: the TLS handshake starts right after its line end.
+pub fn starttls_ok() -> Explanation {
+    Explanation::new(
+        "Go ahead: start the TLS handshake",
+        "The tagged OK to STARTTLS: the TLS handshake begins right after this line's CRLF, on \
+         the same connection, and the client sends no command until it is done. From then on \
+         everything is encrypted on the wire. The client forgets the capabilities it learned \
+         in plain text and asks CAPABILITY again; the session is still not logged in.",
+        RfcRef::new(RFC, "6.2.1"),
+    )
 }

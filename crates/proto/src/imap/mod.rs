@@ -19,6 +19,7 @@ pub mod client;
 pub mod decode;
 pub mod encode;
 pub mod explain;
+mod explain_data;
 pub mod mime;
 pub mod response;
 #[cfg(feature = "imap4rev2")]

@@ -13,6 +13,7 @@
 
 use super::encode::literal;
 use super::types::{Extended, SearchReturn, SequenceSet};
+use crate::explain::{Explanation, RfcRef};
 /// BINARY's decoding lives with MIME; the server's BINARY refusals name its outcomes.
 pub use crate::mime::{decode_transfer, Undecodable};
 
@@ -133,29 +134,47 @@ pub fn explain(cmd: &Extended) -> (String, &'static str, u16, &'static str) {
     }
 }
 
-/// Explains a server answer holding IMAP4rev2 responses; `has` says whether an untagged
-/// response of this name is there.
-pub fn explain_unit(
-    has: &dyn Fn(&str) -> bool,
-) -> Option<(&'static str, &'static str, &'static str)> {
-    if has("ESEARCH") {
-        Some((
+/// Explains a reply IMAP4rev2 added: ESEARCH, or ENABLED (what ENABLE switched on, if
+/// anything). `named` says whether an untagged response of that name is in `lines`.
+pub fn explain_unit(named: &dyn Fn(&str) -> bool, lines: &[&str]) -> Option<Explanation> {
+    if named("ESEARCH") {
+        return Some(Explanation::new(
             "The messages that match (ESEARCH)",
             "ESEARCH names the SEARCH it answers by its tag, says UID when the numbers are \
              UIDs, and gives only what was asked: MIN, MAX, COUNT, or ALL as ranges.",
-            "7.3.4",
-        ))
-    } else if has("ENABLED") {
-        Some((
-            "These extensions are now on",
-            "ENABLED lists what the ENABLE command switched on for this connection, and is empty \
-             if it switched nothing on. After ENABLE IMAP4rev2 the server answers as RFC 9051 \
-             describes, not RFC 3501.",
-            "7.2.1",
-        ))
-    } else {
-        None
+            RfcRef::new(9051, "7.3.4"),
+        ));
     }
+    if !named("ENABLED") {
+        return None;
+    }
+    let enabled: Vec<&str> = lines
+        .iter()
+        .filter_map(|l| l.strip_prefix("* ENABLED"))
+        .flat_map(str::split_whitespace)
+        .collect();
+    if enabled.is_empty() {
+        return Some(Explanation::new(
+            "Nothing was enabled",
+            "An empty ENABLED means none of the extensions the client named was switched on: \
+             the server does not know them, or they need no enabling. The connection goes on \
+             answering as before.",
+            RfcRef::new(5161, "3.2"),
+        ));
+    }
+    let rev2 = if enabled.iter().any(|c| c.eq_ignore_ascii_case("IMAP4rev2")) {
+        " After ENABLE IMAP4rev2 the server answers as RFC 9051 describes, not RFC 3501."
+    } else {
+        ""
+    };
+    Some(Explanation::new(
+        format!("Now on: {}", enabled.join(", ")),
+        format!(
+            "ENABLED lists what the ENABLE command switched on for this connection; it stays \
+             on until the connection closes.{rev2}"
+        ),
+        RfcRef::new(9051, "7.2.1"),
+    ))
 }
 
 #[cfg(test)]

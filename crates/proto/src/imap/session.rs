@@ -124,6 +124,8 @@ pub struct ImapNarrator {
     continuation: bool,
     /// After IDLE's "+": the client's next line should be DONE (RFC 2177 §3).
     idling: bool,
+    /// The tag of a STARTTLS waiting for its answer: its OK starts the handshake.
+    starttls: Option<String>,
 }
 
 impl ImapNarrator {
@@ -170,8 +172,11 @@ impl Narrator for ImapNarrator {
             );
         }
         match decode::command(line) {
-            Ok((_, c)) => {
+            Ok((tag, c)) => {
                 self.idling = matches!(c, super::Command::Idle);
+                if matches!(c, super::Command::StartTls) {
+                    self.starttls = Some(tag);
+                }
                 explain::command(&c)
             }
             Err(_) if tagged(text).is_some() => Explanation::new(
@@ -195,6 +200,20 @@ impl Narrator for ImapNarrator {
         // A tagged completion ends the command, IDLE included; untagged news does not.
         if !self.continuation && !last.starts_with(b"* ") {
             self.idling = false;
+        }
+        let text = String::from_utf8_lossy(last);
+        if let Some(tag) = self.starttls.take() {
+            match text
+                .strip_prefix(tag.as_str())
+                .and_then(|r| r.strip_prefix(' '))
+            {
+                Some(rest) if explain::tagged_status(&format!("{tag} {rest}")) == Some("OK") => {
+                    return explain::starttls_ok();
+                }
+                Some(_) => {}
+                // Not its answer yet.
+                None => self.starttls = Some(tag),
+            }
         }
         explain::server_unit(unit)
     }

@@ -113,8 +113,8 @@ pub fn command(cmd: &Command) -> Explanation {
         ),
         Command::Stls => (
             "Switch to encryption (TLS)".to_string(),
-            "STLS upgrades this connection: after +OK both sides run a TLS handshake, and what \
-             follows would be encrypted.",
+            "STLS upgrades this connection: after the server's +OK both sides run a TLS \
+             handshake, and everything after it is encrypted on the wire.",
             2595,
             "4",
         ),
@@ -158,6 +158,15 @@ pub fn response_in(r: &Response, to: Option<&Command>, logged_in: bool) -> Expla
                 .to_string(),
             "6",
         ),
+        Some(Command::Stls) => {
+            return Explanation::new(
+                "Go ahead: start the TLS handshake",
+                "The +OK to STLS: the TLS handshake begins right after this line, on the same \
+                 connection. From then on everything is encrypted on the wire. The client \
+                 forgets the capabilities it learned in plain text and asks CAPA again.",
+                RfcRef::new(2595, "4"),
+            )
+        }
         Some(cmd) => {
             let title = match cmd {
                 Command::Retr(n) => format!("Here is message {n}"),

@@ -195,8 +195,9 @@ pub fn reply(reply: &Reply, to: ReplyTo) -> Explanation {
         (ReplyTo::Command(Verb::StartTls), 220) => {
             return Explanation::new(
                 "Go ahead: start the TLS handshake",
-                "From here on both sides negotiate TLS on this connection; the lines after it \
-                 would be encrypted on a real network. The client must begin again with EHLO.",
+                "The client now starts a TLS handshake on this same connection. Once it is \
+                 done, every line in both directions is encrypted on the wire. What was said \
+                 before is forgotten: the client must begin again with EHLO.",
                 RfcRef::new(3207, "4"),
             )
         }

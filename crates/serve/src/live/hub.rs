@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use postroom_proto::live::{LiveEvent, Record, Settings};
+use postroom_proto::live::{LiveEvent, Message, Record, Settings};
 
 /// How much history is kept.
 #[derive(Debug, Clone, Copy)]
@@ -59,8 +59,9 @@ pub struct Hub {
     started: Instant,
     bounds: Bounds,
     hello: Arc<str>,
-    /// Passwords and AUTH payloads are shown, not hidden.
-    pub show_secrets: bool,
+    /// Each mailbox as last published: a change is published once, by the session that
+    /// made it, and a mailbox nobody changed is not sent again.
+    mailboxes: Mutex<BTreeMap<String, (Vec<Message>, usize)>>,
 }
 
 /// What a watcher reads next.
@@ -79,7 +80,6 @@ fn json(record: &Record) -> Arc<str> {
 
 impl Hub {
     pub fn new(settings: Settings, bounds: Bounds) -> Hub {
-        let show_secrets = settings.show_secrets;
         let hello = json(&Record {
             seq: 0,
             at_ms: 0,
@@ -91,7 +91,7 @@ impl Hub {
             started: Instant::now(),
             bounds,
             hello,
-            show_secrets,
+            mailboxes: Mutex::new(BTreeMap::new()),
         }
     }
 
@@ -123,6 +123,33 @@ impl Hub {
         self.enforce(&mut h);
         drop(h);
         self.changed.notify_all();
+    }
+
+    /// Publishes, for `session`, each of `views` (a mailbox, its messages and how many more
+    /// it holds) that differs from what was published last.
+    pub fn mailboxes(&self, session: u64, views: Vec<(String, Vec<Message>, usize)>) {
+        let mut changed = Vec::new();
+        {
+            let mut shown = self
+                .mailboxes
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            for (mailbox, messages, more) in views {
+                let now = (messages, more);
+                if shown.get(&mailbox) != Some(&now) {
+                    shown.insert(mailbox.clone(), now.clone());
+                    changed.push(LiveEvent::Mailbox {
+                        session,
+                        mailbox,
+                        messages: now.0,
+                        more: now.1,
+                    });
+                }
+            }
+        }
+        for event in changed {
+            self.publish(event);
+        }
     }
 
     /// Drops the oldest sessions, finished ones first, until the history is within bounds.
@@ -275,5 +302,29 @@ mod tests {
         assert_eq!(after.lines.len(), 2);
         assert_eq!(after.cursor, 100);
         assert!(hub.after(100, 10).lines.is_empty());
+    }
+
+    #[test]
+    fn a_mailbox_is_published_only_when_it_changed() {
+        let hub = hub(Bounds::default());
+        let view = |flags: &[&str]| {
+            let message = Message {
+                uid: 1,
+                size: 10,
+                subject: "hi".into(),
+                flags: flags.iter().map(|f| f.to_string()).collect(),
+            };
+            vec![("bob · INBOX".to_string(), vec![message], 0)]
+        };
+        hub.mailboxes(1, view(&[]));
+        hub.mailboxes(2, view(&[]));
+        hub.mailboxes(2, view(&["\\Seen"]));
+        let text = hub.first(0, 100).lines.join("\n");
+        assert_eq!(text.matches("\"kind\":\"mailbox\"").count(), 2, "{text}");
+        assert!(
+            text.contains("\"session\":2,\"mailbox\":\"bob · INBOX\""),
+            "{text}"
+        );
+        assert!(text.contains("\\\\Seen"), "{text}");
     }
 }

@@ -1,15 +1,17 @@
 //! One connection's part of the live stream: it turns what the serve loop saw (lines with
-//! their narrator's explanations, the session's events) into [`LiveEvent`]s, hiding secrets
-//! unless the bridge was asked to show them. Without live mode it does nothing.
+//! their narrator's explanations, the session's events) into [`LiveEvent`]s. It also decides
+//! how a client line may be shown, secrets hidden unless the bridge was asked to show them,
+//! for the terminal's transcript and the stream alike. Without live mode it streams nothing.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 use postroom_proto::base64::{self, Alphabet};
-use postroom_proto::live::{Line, LiveEvent, Sender};
+use postroom_proto::live::{Line, LiveEvent, Message, Sender, MAILBOX_SHOWN};
+use postroom_proto::mime::header_value;
 use postroom_proto::secret::{Dialect, SecretFilter};
 use postroom_proto::session::Event;
-use postroom_proto::Explanation;
+use postroom_proto::{Explanation, MailStore};
 
 use super::Hub;
 use crate::bridge::Service;
@@ -23,6 +25,8 @@ pub struct Watch {
     hub: Option<Arc<Hub>>,
     session: u64,
     filter: SecretFilter,
+    /// `--show-secrets`: passwords and AUTH payloads are shown, not hidden.
+    show_secrets: bool,
     dialect: Dialect,
     encrypted: bool,
 }
@@ -41,6 +45,7 @@ impl Watch {
     /// Tells the stream a client connected (nothing, without live mode).
     pub fn open(
         hub: Option<Arc<Hub>>,
+        show_secrets: bool,
         session: u64,
         service: Service,
         client: Option<SocketAddr>,
@@ -65,29 +70,30 @@ impl Watch {
             hub,
             session,
             filter: SecretFilter::new(dialect),
+            show_secrets,
             dialect,
             encrypted: false,
         }
     }
 
-    /// A client line and its explanation.
-    pub fn client_line(&mut self, line: &[u8], explanation: &Explanation, state: &str) {
-        if self.hub.is_none() {
-            return;
+    /// A client line and its explanation; returns the line as it may be shown anywhere
+    /// (its secret hidden unless `--show-secrets`), or `None` when it holds no secret.
+    pub fn client_line(
+        &mut self,
+        line: &[u8],
+        explanation: &Explanation,
+        state: &str,
+    ) -> Option<Vec<u8>> {
+        let hidden = self.filter.client_line(line).filter(|_| !self.show_secrets);
+        match &hidden {
+            Some(shown) => self.line(Sender::Client, shown, true, explanation, state),
+            None => self.line(Sender::Client, line, false, explanation, state),
         }
-        let masked = self.filter.client_line(line);
-        let show = self.hub.as_ref().is_some_and(|h| h.show_secrets);
-        match masked {
-            Some(hidden) if !show => self.line(Sender::Client, &hidden, true, explanation, state),
-            _ => self.line(Sender::Client, line, false, explanation, state),
-        }
+        hidden
     }
 
     /// A server unit and its explanation.
     pub fn server_unit(&mut self, unit: &[u8], explanation: &Explanation, state: &str) {
-        if self.hub.is_none() {
-            return;
-        }
         self.filter.server_unit(unit);
         self.line(Sender::Server, unit, false, explanation, state);
     }
@@ -169,6 +175,38 @@ impl Watch {
             },
         };
         self.publish(live);
+    }
+
+    /// The store changed while this session worked on it: every mailbox as it is now goes
+    /// to the hub, which publishes those that changed. INBOX always, other folders once
+    /// they hold mail (a mail program makes Sent, Drafts and Trash empty).
+    pub fn store_changed(&self, store: &MailStore) {
+        let Some(hub) = &self.hub else { return };
+        let mut views = Vec::new();
+        for user in store.users() {
+            for name in store.folder_names(user) {
+                let Some(folder) = store.folder(user, &name) else {
+                    continue;
+                };
+                if name != "INBOX" && folder.messages.is_empty() {
+                    continue;
+                }
+                let messages = folder
+                    .messages
+                    .iter()
+                    .take(MAILBOX_SHOWN)
+                    .map(|m| Message {
+                        uid: m.uid,
+                        size: m.bytes.len(),
+                        subject: header_value(&m.bytes, "Subject").unwrap_or_default(),
+                        flags: m.flags.iter().cloned().collect(),
+                    })
+                    .collect();
+                let more = folder.messages.len().saturating_sub(MAILBOX_SHOWN);
+                views.push((format!("{user} · {name}"), messages, more));
+            }
+        }
+        hub.mailboxes(self.session, views);
     }
 
     /// The connection ended.
