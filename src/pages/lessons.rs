@@ -63,8 +63,8 @@ pub fn LessonsApp(props: &LessonsProps) -> Html {
     let state = use_reducer(|| LessonsState::on(page.page, browser::saved()));
     let on = Callback::from(state.dispatcher());
     {
-        // The lessons, once (then a lesson file a teacher opened on the other lessons page);
-        // then whatever the address asks for.
+        // The list of lessons, once (then a lesson file a teacher opened on the other lessons
+        // page); then whatever the address asks for.
         let dispatcher = state.dispatcher();
         use_effect_with((), move |_| {
             let d = dispatcher.clone();
@@ -87,6 +87,16 @@ pub fn LessonsApp(props: &LessonsProps) -> Html {
         use_effect_with((id, loaded), |(id, loaded)| {
             if *loaded {
                 browser::show_hash(id.as_deref());
+            }
+        });
+    }
+    {
+        // A lesson about to open: its file.
+        let fetch = state.fetch.clone();
+        let dispatcher = state.dispatcher();
+        use_effect_with(fetch, move |fetch| {
+            if let Some(file) = fetch {
+                browser::load_lesson(file.clone(), move |a| dispatcher.dispatch(a));
             }
         });
     }

@@ -8,6 +8,7 @@ mod progress;
 use std::rc::Rc;
 
 use postroom_sim::compare::Act;
+use postroom_sim::lesson::index::{self, Listed};
 use postroom_sim::lesson::{ActCode, Lesson, Move, Results, Runners};
 use yew::Reducible;
 
@@ -17,11 +18,30 @@ pub use progress::{encode_answers, read as read_saved, Answers, Saved};
 use super::compare::CompareAction;
 use super::PlaybackAction;
 
-/// One lesson file: the lesson, or why it cannot be read (its line and field).
+/// One lesson file: the lesson as the list shows it, or why it cannot be read (its line
+/// and field); and the whole lesson once its file is fetched.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
     pub file: String,
-    pub lesson: Result<Rc<Lesson>, String>,
+    pub lesson: Result<Listed, String>,
+    pub full: Option<Rc<Lesson>>,
+}
+
+impl Entry {
+    fn read(file: String, text: Result<String, String>) -> Entry {
+        match text.and_then(|t| Lesson::parse(&t).map_err(|e| e.to_string())) {
+            Ok(lesson) => Entry {
+                file,
+                lesson: Ok(Listed::of(&lesson)),
+                full: Some(Rc::new(lesson)),
+            },
+            Err(why) => Entry {
+                file,
+                lesson: Err(why),
+                full: None,
+            },
+        }
+    }
 }
 
 /// The lessons, as far as they are loaded.
@@ -83,8 +103,10 @@ pub struct LessonsState {
     pub answers: Answers,
     /// The lesson being played.
     pub open: Option<Rc<Open>>,
-    /// A lesson asked for (`#lesson=ID`) before the lessons were loaded.
+    /// A lesson asked for (`#lesson=ID`) before the lessons, or its file, were loaded.
     wanted: Option<String>,
+    /// The lesson file the page is to fetch, for the lesson asked for.
+    pub fetch: Option<String>,
     /// A warning under the bar: a lost save, an unknown lesson.
     pub banner: Option<String>,
     /// What a teacher opened: a results file's summary, or why a file cannot be used.
@@ -96,7 +118,9 @@ pub struct LessonsState {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum LessonsAction {
-    /// The lesson files: each name, and its text or why it could not be fetched.
+    /// The list of lessons (`lessons/index.txt`).
+    Listed(String),
+    /// Lesson files: each name, and its text or why it could not be fetched.
     Loaded(Vec<(String, Result<String, String>)>),
     LoadFailed(String),
     /// `#lesson=ID`: open this lesson (once the lessons are loaded).
@@ -132,16 +156,6 @@ pub enum LessonsAction {
     DismissFeedback,
 }
 
-/// The lesson files an index lists, one name a line: `01-pressing-send.json`.
-pub fn index_files(index: &str) -> Vec<String> {
-    index
-        .lines()
-        .map(str::trim)
-        .filter(|l| l.ends_with(".json") && !l.contains(['/', '\\']) && !l.starts_with('.'))
-        .map(str::to_string)
-        .collect()
-}
-
 /// What the address's fragment asks for: `#lesson=ID` a lesson, anything else the list.
 pub fn action_for_hash(hash: &str) -> LessonsAction {
     match hash.strip_prefix("#lesson=") {
@@ -167,6 +181,7 @@ impl LessonsState {
             answers: saved.answers,
             open: None,
             wanted: None,
+            fetch: None,
             banner: saved.problem,
             teacher: None,
             speed: 100,
@@ -175,7 +190,7 @@ impl LessonsState {
     }
 
     /// The lessons that could be read, in the files' order.
-    pub fn lessons(&self) -> impl Iterator<Item = &Rc<Lesson>> {
+    pub fn lessons(&self) -> impl Iterator<Item = &Listed> {
         let entries = match &self.catalogue {
             Catalogue::Ready(entries) => entries.as_slice(),
             _ => &[],
@@ -184,8 +199,11 @@ impl LessonsState {
     }
 
     /// Where a link to `lesson` points: here, or the lessons page that runs it.
-    pub fn href(&self, lesson: &Lesson) -> String {
-        let page = match (self.page.runners.runs(lesson), lesson.compares()) {
+    pub fn href(&self, lesson: &Listed) -> String {
+        let page = match (
+            self.page.runners.runs_kind(lesson.compares),
+            lesson.compares,
+        ) {
             (true, _) => "",
             (false, true) => COMPARE_PAGE,
             (false, false) => LIST_PAGE,
@@ -208,7 +226,7 @@ impl LessonsState {
     }
 
     /// The lesson after the open one, for "Next lesson".
-    pub fn next_lesson(&self) -> Option<&Rc<Lesson>> {
+    pub fn next_lesson(&self) -> Option<&Listed> {
         let id = &self.open.as_ref()?.lesson.id;
         self.lessons().skip_while(|l| l.id != *id).nth(1)
     }
@@ -232,9 +250,30 @@ impl LessonsState {
             self.wanted = Some(id.to_string());
             return;
         }
-        let lesson = self.lessons().find(|l| l.id == id).cloned();
-        match lesson {
-            Some(lesson) => self.start(lesson),
+        let Catalogue::Ready(entries) = &self.catalogue else {
+            return;
+        };
+        let entry = entries
+            .iter()
+            .find(|e| e.lesson.as_ref().is_ok_and(|l| l.id == id));
+        match entry.map(|e| (e, &e.lesson)) {
+            Some((_, Ok(listed))) if !self.page.runners.runs_kind(listed.compares) => {
+                self.away = Some(Away {
+                    url: self.href(listed),
+                    file: None,
+                });
+            }
+            Some((
+                Entry {
+                    full: Some(lesson), ..
+                },
+                _,
+            )) => self.start(Rc::clone(lesson)),
+            Some((entry, _)) => {
+                // Its file first: the lesson opens when it arrives.
+                self.fetch = Some(entry.file.clone());
+                self.wanted = Some(id.to_string());
+            }
             None => {
                 self.open = None;
                 self.banner = Some(format!(
@@ -249,7 +288,7 @@ impl LessonsState {
     fn start(&mut self, lesson: Rc<Lesson>) {
         if !self.page.runners.runs(&lesson) {
             self.away = Some(Away {
-                url: self.href(&lesson),
+                url: self.href(&Listed::of(&lesson)),
                 file: None,
             });
             return;
@@ -290,7 +329,7 @@ impl LessonsState {
         match Lesson::parse(text) {
             Ok(lesson) if !self.page.runners.runs(&lesson) => {
                 self.away = Some(Away {
-                    url: self.href(&lesson),
+                    url: self.href(&Listed::of(&lesson)),
                     file: Some(text.to_string()),
                 });
             }
@@ -298,7 +337,8 @@ impl LessonsState {
                 let lesson = Rc::new(lesson);
                 let entry = Entry {
                     file: "your file".into(),
-                    lesson: Ok(Rc::clone(&lesson)),
+                    lesson: Ok(Listed::of(&lesson)),
+                    full: Some(Rc::clone(&lesson)),
                 };
                 if let Catalogue::Ready(entries) = &mut self.catalogue {
                     entries.retain(|e| e.lesson.as_ref().map_or(true, |l| l.id != lesson.id));
@@ -371,17 +411,35 @@ impl Reducible for LessonsState {
     fn reduce(self: Rc<Self>, action: LessonsAction) -> Rc<Self> {
         let mut next = (*self).clone();
         match action {
-            LessonsAction::Loaded(files) => {
-                let entries = files
+            LessonsAction::Listed(text) => {
+                let entries = index::read(&text)
                     .into_iter()
-                    .map(|(file, text)| {
-                        let lesson = text.and_then(|t| {
-                            Lesson::parse(&t).map(Rc::new).map_err(|e| e.to_string())
-                        });
-                        Entry { file, lesson }
+                    .map(|(file, lesson)| Entry {
+                        file,
+                        lesson,
+                        full: None,
                     })
                     .collect();
                 next.catalogue = Catalogue::Ready(entries);
+                if let Some(id) = next.wanted.take() {
+                    next.open_id(&id);
+                }
+            }
+            LessonsAction::Loaded(files) => {
+                // Each file in its place in the list (the whole list, if none was read).
+                let mut entries = match std::mem::replace(&mut next.catalogue, Catalogue::Loading) {
+                    Catalogue::Ready(entries) => entries,
+                    _ => Vec::new(),
+                };
+                for (file, text) in files {
+                    let entry = Entry::read(file, text);
+                    match entries.iter_mut().find(|e| e.file == entry.file) {
+                        Some(listed) => *listed = entry,
+                        None => entries.push(entry),
+                    }
+                }
+                next.catalogue = Catalogue::Ready(entries);
+                next.fetch = None;
                 if let Some(id) = next.wanted.take() {
                     next.open_id(&id);
                 }

@@ -2,9 +2,7 @@
 //! against the solution's; the completion panel; hints one at a time, Reset and Show
 //! solution; and, while the solution is replayed, its moves one by one.
 
-use std::rc::Rc;
-
-use postroom_sim::lesson::Lesson;
+use postroom_sim::lesson::index::Listed;
 use yew::prelude::*;
 
 use super::{button, count};
@@ -12,7 +10,7 @@ use crate::state::lesson::{LessonsAction, Open};
 
 /// `next` is the lesson after this one and where its link points, for the completion panel;
 /// `list` where "All lessons" points.
-pub fn goal_panel(open: &Open, next: Option<(&Rc<Lesson>, String)>, list: &'static str) -> Html {
+pub fn goal_panel(open: &Open, next: Option<(&Listed, String)>, list: &'static str) -> Html {
     let lesson = &open.lesson;
     let shown = open.view();
     let items = shown.goal(lesson);

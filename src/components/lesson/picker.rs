@@ -42,7 +42,7 @@ pub fn picker(state: &LessonsState) -> Html {
                             { if done { html! { <span class="visually-hidden">{ " (done)" }</span> } } else { html!{} } }
                         </a>
                         { if status.is_empty() { html!{} } else { html! { <span class="picker__status">{ status }</span> } } }
-                        <p class="picker__about">{ l.intro.first().map(|s| s.text.as_str()).unwrap_or_default() }</p>
+                        <p class="picker__about">{ &l.about }</p>
                     </li>
                 }
             })

@@ -1,5 +1,5 @@
-//! What the lessons page asks of the browser: the lesson files (fetched from `lessons/`, as
-//! the index built with the page lists them), the progress kept in local storage, the
+//! What the lessons page asks of the browser: the list of lessons built with the page and
+//! each lesson's file as it opens (fetched from `lessons/`), the progress kept in local storage, the
 //! address's `#lesson=ID`, today's date, and a file to download. Outside a browser (native
 //! tests) there is nothing to load and nothing is kept.
 
@@ -110,24 +110,28 @@ pub fn save(results: &str, answers: &str) {
     let _ = (results, answers, RESULTS_KEY, ANSWERS_KEY);
 }
 
-/// Fetches the index and every lesson file it lists, then sends them all at once.
+/// Fetches the list of lessons (made from the files when the site was built).
 pub fn load_lessons(send: impl Fn(LessonsAction) + 'static) {
     #[cfg(target_arch = "wasm32")]
     wasm_bindgen_futures::spawn_local(async move {
-        match web::fetch_text("lessons/index.txt").await {
-            Err(why) => send(LessonsAction::LoadFailed(why)),
-            Ok(index) => {
-                let mut files = Vec::new();
-                for name in crate::state::lesson::index_files(&index) {
-                    let text = web::fetch_text(&format!("lessons/{name}")).await;
-                    files.push((name, text));
-                }
-                send(LessonsAction::Loaded(files));
-            }
-        }
+        send(match web::fetch_text("lessons/index.txt").await {
+            Ok(index) => LessonsAction::Listed(index),
+            Err(why) => LessonsAction::LoadFailed(why),
+        });
     });
     #[cfg(not(target_arch = "wasm32"))]
     let _ = send;
+}
+
+/// Fetches one lesson file, for the lesson about to open.
+pub fn load_lesson(file: String, send: impl Fn(LessonsAction) + 'static) {
+    #[cfg(target_arch = "wasm32")]
+    wasm_bindgen_futures::spawn_local(async move {
+        let text = web::fetch_text(&format!("lessons/{file}")).await;
+        send(LessonsAction::Loaded(vec![(file, text)]));
+    });
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = (file, send);
 }
 
 /// The address's fragment now.

@@ -20,11 +20,24 @@ fn all_files() -> Vec<(String, Result<String, String>)> {
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
+    names.retain(|n| n.ends_with(".json"));
     names.sort();
-    index_files(&names.join("\n"))
+    names
         .into_iter()
         .map(|n| (n.clone(), Ok(file(&n))))
         .collect()
+}
+
+/// The list of lessons the site's build makes from the same files.
+fn index() -> String {
+    all_files()
+        .into_iter()
+        .map(|(name, text)| {
+            let lesson = Lesson::parse(&text.unwrap()).unwrap();
+            postroom_sim::lesson::index::line(&name, Ok(&lesson))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn fresh() -> Rc<LessonsState> {
@@ -48,9 +61,78 @@ fn fault(name: &str) -> FaultName {
 }
 
 #[test]
-fn the_index_lists_lesson_files_only() {
-    let files = index_files("01-a.json\n\n  02-b.json \nREADME.md\n../x.json\n.hidden.json\n");
-    assert_eq!(files, ["01-a.json", "02-b.json"]);
+fn the_list_comes_first_and_a_lesson_fetches_its_file_as_it_opens() {
+    let state = after(fresh(), [LessonsAction::Listed(index())]);
+    assert_eq!(state.lessons().count(), 12);
+    assert_eq!(state.fetch, None);
+    // A lesson asked for: its file is fetched, and the lesson opens when it arrives.
+    let state = after(state, [LessonsAction::Open("the-relay".into())]);
+    assert!(state.open.is_none());
+    let file = state.fetch.clone().unwrap();
+    assert_eq!(file, "02-the-relay.json");
+    let text = self::file(&file);
+    let state = after(state, [LessonsAction::Loaded(vec![(file, Ok(text))])]);
+    let o = open(&state);
+    assert_eq!((o.lesson.id.as_str(), o.slide), ("the-relay", Some(0)));
+    assert_eq!(state.fetch, None);
+    // Fetched once: back to the list and in again needs no fetch.
+    let state = after(
+        state,
+        [
+            LessonsAction::Close,
+            LessonsAction::Open("the-relay".into()),
+        ],
+    );
+    assert_eq!((state.fetch.as_deref(), state.open.is_some()), (None, true));
+}
+
+#[test]
+fn a_lesson_file_that_cannot_be_fetched_is_listed_with_why() {
+    let state = after(
+        fresh(),
+        [
+            LessonsAction::Listed(index()),
+            LessonsAction::Open("greylisting".into()),
+        ],
+    );
+    let file = state.fetch.clone().unwrap();
+    let state = after(
+        state,
+        [LessonsAction::Loaded(vec![(
+            file,
+            Err("404 Not Found".into()),
+        )])],
+    );
+    assert!(state.open.is_none());
+    assert!(state
+        .banner
+        .as_deref()
+        .unwrap()
+        .contains("no lesson “greylisting”"));
+    let Catalogue::Ready(entries) = &state.catalogue else {
+        panic!("not ready")
+    };
+    assert!(entries
+        .iter()
+        .any(|e| e.lesson.as_ref().is_err_and(|why| why == "404 Not Found")));
+    assert_eq!(state.lessons().count(), 11);
+}
+
+#[test]
+fn a_comparison_lesson_on_the_list_page_leads_away_without_fetching() {
+    let state = Rc::new(LessonsState::on(Page::LIST, read_saved(None, None, TODAY)));
+    let state = after(
+        state,
+        [
+            LessonsAction::Listed(index()),
+            LessonsAction::Open("folders".into()),
+        ],
+    );
+    assert_eq!(state.fetch, None);
+    assert_eq!(
+        state.away.as_ref().map(|a| a.url.as_str()),
+        Some("lessons-compare.html#lesson=folders")
+    );
 }
 
 #[test]
@@ -465,8 +547,8 @@ fn on_page(page: Page) -> Rc<LessonsState> {
 fn each_lessons_page_runs_its_own_kind_and_sends_the_other_to_its_page() {
     // lessons.html: the list and the explorer's lessons; a comparison lesson is elsewhere.
     let list = on_page(Page::LIST);
-    let compared = list.lessons().find(|l| l.compares()).cloned().unwrap();
-    let explored = list.lessons().find(|l| !l.compares()).cloned().unwrap();
+    let compared = list.lessons().find(|l| l.compares).cloned().unwrap();
+    let explored = list.lessons().find(|l| !l.compares).cloned().unwrap();
     assert_eq!(list.href(&explored), format!("#lesson={}", explored.id));
     assert_eq!(
         list.href(&compared),

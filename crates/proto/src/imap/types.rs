@@ -131,23 +131,36 @@ pub enum SearchKey {
     /// A message has (true) or lacks (false) the flag.
     Flag(String, bool),
     /// HEADER, SUBJECT: a header field of this name whose text holds the string.
+    #[cfg(feature = "search-keys")]
     Header(String, String),
     /// FROM, TO, CC, BCC: RFC 3501 §6.4.4, "Messages that contain the specified string in
     /// the envelope structure's FROM field" -- the addresses, not the field's text.
+    #[cfg(feature = "search-keys")]
     Address(String, String),
+    #[cfg(feature = "search-keys")]
     Body(String),
+    #[cfg(feature = "search-keys")]
     Text(String),
     /// Internal date before / on / since the day (days since 1970).
+    #[cfg(feature = "search-keys")]
     Before(i64),
+    #[cfg(feature = "search-keys")]
     On(i64),
+    #[cfg(feature = "search-keys")]
     Since(i64),
+    #[cfg(feature = "search-keys")]
     SentBefore(i64),
+    #[cfg(feature = "search-keys")]
     SentOn(i64),
+    #[cfg(feature = "search-keys")]
     SentSince(i64),
+    #[cfg(feature = "search-keys")]
     Larger(u32),
+    #[cfg(feature = "search-keys")]
     Smaller(u32),
     Uid(SequenceSet),
     Sequence(SequenceSet),
+    #[cfg(feature = "search-keys")]
     ModSeq(u64),
     Not(Box<SearchKey>),
     Or(Box<SearchKey>, Box<SearchKey>),
@@ -158,6 +171,7 @@ impl SearchKey {
     /// Whether the key is, or holds, MODSEQ (RFC 7162 §3.1.5).
     pub fn uses_modseq(&self) -> bool {
         match self {
+            #[cfg(feature = "search-keys")]
             SearchKey::ModSeq(_) => true,
             SearchKey::Not(key) => key.uses_modseq(),
             SearchKey::Or(a, b) => a.uses_modseq() || b.uses_modseq(),

@@ -62,9 +62,14 @@ impl Runners {
 
     /// Whether lessons like `lesson` run here.
     pub fn runs(&self, lesson: &Lesson) -> bool {
-        match lesson.start {
-            Start::Explorer(_) => self.explorer.is_some(),
-            Start::Compare(_) => self.compare.is_some(),
+        self.runs_kind(matches!(lesson.start, Start::Compare(_)))
+    }
+
+    /// Whether lessons that compare POP3 and IMAP (or else watch the explorer) run here.
+    pub fn runs_kind(&self, compares: bool) -> bool {
+        match compares {
+            false => self.explorer.is_some(),
+            true => self.compare.is_some(),
         }
     }
 

@@ -9,6 +9,7 @@
 
 mod attempt;
 mod goal;
+pub mod index;
 mod json;
 mod moves;
 mod observe;
@@ -49,6 +50,21 @@ impl Level {
             Level::Intermediate => "Intermediate",
             Level::Advanced => "Advanced",
         }
+    }
+
+    /// The name a lesson file and the list of lessons write.
+    pub fn name(self) -> &'static str {
+        match self {
+            Level::Beginner => "beginner",
+            Level::Intermediate => "intermediate",
+            Level::Advanced => "advanced",
+        }
+    }
+
+    pub fn named(name: &str) -> Option<Level> {
+        [Level::Beginner, Level::Intermediate, Level::Advanced]
+            .into_iter()
+            .find(|l| l.name() == name)
     }
 }
 

@@ -1,27 +1,32 @@
 //! Dates (RFC 9051 §9 `date`, `date-time`), as days or seconds since 1970.
 
-use nom::branch::alt;
-use nom::bytes::complete::take;
-use nom::character::complete::char;
-use nom::combinator::map_res;
 #[cfg(feature = "mailboxes")]
 use nom::combinator::opt;
+#[cfg(feature = "search-keys")]
 use nom::sequence::delimited;
-use nom::Parser;
+#[cfg(any(feature = "mailboxes", feature = "search-keys"))]
+use nom::{
+    branch::alt, bytes::complete::take, character::complete::char, combinator::map_res, Parser,
+};
 
+#[cfg(any(feature = "mailboxes", feature = "search-keys"))]
 use super::basic::number;
 #[cfg(feature = "mailboxes")]
 use super::basic::to_string;
+#[cfg(any(feature = "mailboxes", feature = "search-keys"))]
 use super::Res;
 /// `date` and `date-time` are counted in days from 1970 (the server's SEARCH compares them).
 pub use crate::wire::calendar::days_from_civil;
+#[cfg(any(feature = "mailboxes", feature = "search-keys"))]
 use crate::wire::calendar::month_number;
 
+#[cfg(any(feature = "mailboxes", feature = "search-keys"))]
 /// `date-month = "Jan" / "Feb" / ...` (case-insensitive)
 fn date_month(i: &[u8]) -> Res<'_, u32> {
     map_res(take(3usize), |m: &[u8]| month_number(m).ok_or(())).parse(i)
 }
 
+#[cfg(any(feature = "mailboxes", feature = "search-keys"))]
 /// `date-text = date-day "-" date-month "-" date-year`; as days since 1970-01-01.
 fn date_text(i: &[u8]) -> Res<'_, i64> {
     map_res(
@@ -31,6 +36,7 @@ fn date_text(i: &[u8]) -> Res<'_, i64> {
     .parse(i)
 }
 
+#[cfg(feature = "search-keys")]
 /// `date = date-text / DQUOTE date-text DQUOTE`
 pub(super) fn date(i: &[u8]) -> Res<'_, i64> {
     alt((date_text, delimited(char('"'), date_text, char('"')))).parse(i)

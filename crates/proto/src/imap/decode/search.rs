@@ -1,19 +1,24 @@
 //! SEARCH keys (RFC 9051 §6.4.4) and, with IMAP4rev2, SEARCH's RETURN options.
 
-use nom::branch::alt;
 use nom::bytes::complete::{tag_no_case, take_while};
 use nom::character::complete::char;
-use nom::combinator::{map, opt, verify};
+use nom::combinator::{map, opt};
 use nom::multi::separated_list1;
 use nom::sequence::{delimited, preceded};
 use nom::Parser;
+#[cfg(feature = "search-keys")]
+use nom::{branch::alt, combinator::verify};
 #[cfg(feature = "imap4rev2")]
 use nom::{combinator::value, multi::separated_list0};
 
-use super::basic::{astring, astring_s, flag, number, number64, quoted};
-use super::datetime::date;
+use super::basic::{astring, flag};
 use super::sequence::sequence_set;
 use super::Res;
+#[cfg(feature = "search-keys")]
+use super::{
+    basic::{astring_s, number, number64, quoted},
+    datetime::date,
+};
 use crate::imap::types::SearchKey;
 #[cfg(feature = "imap4rev2")]
 use crate::imap::types::{Command, Extended, SearchReturn};
@@ -51,10 +56,12 @@ fn search_key_at(i: &[u8], depth: usize) -> Res<'_, SearchKey> {
     let word = word.to_ascii_uppercase();
     let arg = |r| char::<_, nom::error::Error<&[u8]>>(' ').parse(r);
     let flag_key = |flag: &str, has: bool| Ok((rest, SearchKey::Flag(flag.to_string(), has)));
+    #[cfg(feature = "search-keys")]
     let address = |name: &str| {
         let (r, v) = preceded(arg, astring_s).parse(rest)?;
         Ok((r, SearchKey::Address(name.to_string(), v)))
     };
+    #[cfg(feature = "search-keys")]
     let dated = |key: fn(i64) -> SearchKey| map(preceded(arg, date), key).parse(rest);
     match word.as_slice() {
         b"ALL" => Ok((rest, SearchKey::All)),
@@ -77,30 +84,47 @@ fn search_key_at(i: &[u8], depth: usize) -> Res<'_, SearchKey> {
             SearchKey::Flag(k, word.as_slice() == b"KEYWORD")
         })
         .parse(rest),
+        #[cfg(feature = "search-keys")]
         b"FROM" => address("From"),
+        #[cfg(feature = "search-keys")]
         b"TO" => address("To"),
+        #[cfg(feature = "search-keys")]
         b"CC" => address("Cc"),
+        #[cfg(feature = "search-keys")]
         b"BCC" => address("Bcc"),
+        #[cfg(feature = "search-keys")]
         b"SUBJECT" => map(preceded(arg, astring_s), |v| {
             SearchKey::Header("Subject".into(), v)
         })
         .parse(rest),
+        #[cfg(feature = "search-keys")]
         b"BODY" => map(preceded(arg, astring_s), SearchKey::Body).parse(rest),
+        #[cfg(feature = "search-keys")]
         b"TEXT" => map(preceded(arg, astring_s), SearchKey::Text).parse(rest),
+        #[cfg(feature = "search-keys")]
         b"HEADER" => map(
             (preceded(arg, astring_s), preceded(arg, astring_s)),
             |(h, v)| SearchKey::Header(h, v),
         )
         .parse(rest),
+        #[cfg(feature = "search-keys")]
         b"BEFORE" => dated(SearchKey::Before),
+        #[cfg(feature = "search-keys")]
         b"ON" => dated(SearchKey::On),
+        #[cfg(feature = "search-keys")]
         b"SINCE" => dated(SearchKey::Since),
+        #[cfg(feature = "search-keys")]
         b"SENTBEFORE" => dated(SearchKey::SentBefore),
+        #[cfg(feature = "search-keys")]
         b"SENTON" => dated(SearchKey::SentOn),
+        #[cfg(feature = "search-keys")]
         b"SENTSINCE" => dated(SearchKey::SentSince),
+        #[cfg(feature = "search-keys")]
         b"LARGER" => map(preceded(arg, number), SearchKey::Larger).parse(rest),
+        #[cfg(feature = "search-keys")]
         b"SMALLER" => map(preceded(arg, number), SearchKey::Smaller).parse(rest),
         b"UID" => map(preceded(arg, sequence_set), SearchKey::Uid).parse(rest),
+        #[cfg(feature = "search-keys")]
         b"MODSEQ" => map(
             preceded(opt(search_modseq_ext), preceded(arg, number64)),
             SearchKey::ModSeq,
@@ -118,6 +142,7 @@ fn search_key_at(i: &[u8], depth: usize) -> Res<'_, SearchKey> {
     }
 }
 
+#[cfg(feature = "search-keys")]
 /// `search-modseq-ext = SP entry-name SP entry-type-req` (RFC 7162 §7), e.g.
 /// `"/flags/\\seen" all`: the mod-sequence of one flag. The store keeps one mod-sequence per
 /// message, so the entry is read and dropped: RFC 7162 §3.1.5, "If the server doesn't store

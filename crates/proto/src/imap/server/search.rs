@@ -3,12 +3,15 @@
 
 use std::collections::BTreeSet;
 
-use super::super::decode;
-use super::super::section::{self, Section, SectionText};
 use super::super::types::SearchKey;
 use super::{Completion, ImapServer};
-use crate::mime::{LazyParsed, Parsed};
 use crate::store::{MailStore, StoredMessage};
+#[cfg(feature = "search-keys")]
+use {
+    super::super::decode,
+    super::super::section::{self, Section, SectionText},
+    crate::mime::{LazyParsed, Parsed},
+};
 
 impl ImapServer {
     /// The untagged `* SEARCH` answer of IMAP4rev1, then the completion. RFC 7162 §3.1.5:
@@ -61,6 +64,7 @@ impl ImapServer {
                 let seq = u32::try_from(i + 1).unwrap_or(u32::MAX);
                 let m = Candidate {
                     message: m,
+                    #[cfg(feature = "search-keys")]
                     parsed: LazyParsed::new(&m.bytes),
                 };
                 matches(key, &m, seq, (largest_seq, largest_uid), &sel.recent)
@@ -73,9 +77,11 @@ impl ImapServer {
 /// A message being searched: parsed at most once, however many keys read its header or body.
 struct Candidate<'m> {
     message: &'m StoredMessage,
+    #[cfg(feature = "search-keys")]
     parsed: LazyParsed<'m>,
 }
 
+#[cfg(feature = "search-keys")]
 impl<'m> Candidate<'m> {
     fn parsed(&self) -> &Parsed<'m> {
         self.parsed.get()
@@ -98,6 +104,7 @@ fn matches(
     recent: &BTreeSet<u32>,
 ) -> bool {
     let (largest_seq, largest_uid) = largest;
+    #[cfg(feature = "search-keys")]
     let header = |name: &str| {
         let section = Section {
             part: Vec::new(),
@@ -105,6 +112,7 @@ fn matches(
         };
         section::section(m.parsed(), &section).unwrap_or_default()
     };
+    #[cfg(feature = "search-keys")]
     let body = || {
         section::section(
             m.parsed(),
@@ -115,27 +123,42 @@ fn matches(
         )
         .unwrap_or_default()
     };
+    #[cfg(feature = "search-keys")]
     let day = m.internal_date.div_euclid(86_400);
+    #[cfg(feature = "search-keys")]
     let sent_day = || sent_date(&header("Date"));
     match key {
         SearchKey::All => true,
         // \Recent belongs to the session, not to the stored message.
         SearchKey::Flag(flag, has) if flag == "\\Recent" => recent.contains(&m.uid) == *has,
         SearchKey::Flag(flag, has) => m.has_flag(flag) == *has,
+        #[cfg(feature = "search-keys")]
         SearchKey::Header(name, value) => header_holds(m.parsed(), name, value),
+        #[cfg(feature = "search-keys")]
         SearchKey::Address(name, value) => address_holds(m.parsed(), name, value),
+        #[cfg(feature = "search-keys")]
         SearchKey::Body(s) => holds(&body(), s),
+        #[cfg(feature = "search-keys")]
         SearchKey::Text(s) => holds(&m.bytes, s),
+        #[cfg(feature = "search-keys")]
         SearchKey::Before(d) => day < *d,
+        #[cfg(feature = "search-keys")]
         SearchKey::On(d) => day == *d,
+        #[cfg(feature = "search-keys")]
         SearchKey::Since(d) => day >= *d,
+        #[cfg(feature = "search-keys")]
         SearchKey::SentBefore(d) => sent_day().is_some_and(|s| s < *d),
+        #[cfg(feature = "search-keys")]
         SearchKey::SentOn(d) => sent_day().is_some_and(|s| s == *d),
+        #[cfg(feature = "search-keys")]
         SearchKey::SentSince(d) => sent_day().is_some_and(|s| s >= *d),
+        #[cfg(feature = "search-keys")]
         SearchKey::Larger(n) => m.bytes.len() > *n as usize,
+        #[cfg(feature = "search-keys")]
         SearchKey::Smaller(n) => m.bytes.len() < *n as usize,
         SearchKey::Uid(set) => set.contains(m.uid, largest_uid),
         SearchKey::Sequence(set) => set.contains(seq, largest_seq),
+        #[cfg(feature = "search-keys")]
         SearchKey::ModSeq(n) => m.modseq >= *n,
         SearchKey::Not(k) => !matches(k, m, seq, largest, recent),
         SearchKey::Or(a, b) => {
@@ -145,6 +168,7 @@ fn matches(
     }
 }
 
+#[cfg(feature = "search-keys")]
 /// Whether `hay` holds `needle`. RFC 9051 §6.4.4: matching is case-insensitive with the
 /// default comparator, i;ascii-casemap (RFC 4790): ASCII letters only.
 fn holds(hay: &[u8], needle: &str) -> bool {
@@ -152,6 +176,7 @@ fn holds(hay: &[u8], needle: &str) -> bool {
     hay.contains(&needle.to_ascii_lowercase())
 }
 
+#[cfg(feature = "search-keys")]
 /// HEADER (RFC 3501 §6.4.4): "Messages that have a header with the specified field-name
 /// ... and that contains the specified string in the text of the header (what comes after
 /// the colon). If the string to search is zero-length, this matches all messages that have
@@ -170,7 +195,7 @@ fn header_holds(message: &Parsed<'_>, name: &str, value: &str) -> bool {
 /// its addresses as ENVELOPE reads them -- comments and quoting gone -- so `user@domain`
 /// finds `<user (comment)@ (comment) domain>`. Each address is tried as its display name and
 /// as mailbox@host. Without the MIME parser the field's text is searched instead.
-#[cfg(feature = "mime-structure")]
+#[cfg(all(feature = "search-keys", feature = "mime-structure"))]
 fn address_holds(message: &Parsed<'_>, name: &str, value: &str) -> bool {
     crate::mime::address::addresses(&message.root().fields, name)
         .iter()
@@ -184,11 +209,12 @@ fn address_holds(message: &Parsed<'_>, name: &str, value: &str) -> bool {
         })
 }
 
-#[cfg(not(feature = "mime-structure"))]
+#[cfg(all(feature = "search-keys", not(feature = "mime-structure")))]
 fn address_holds(message: &Parsed<'_>, name: &str, value: &str) -> bool {
     header_holds(message, name, value)
 }
 
+#[cfg(feature = "search-keys")]
 /// The day (since 1970) of an RFC 5322 `Date:` field such as "Fri, 6 Mar 2026 09:00:00 +0000".
 fn sent_date(field: &[u8]) -> Option<i64> {
     let text = String::from_utf8_lossy(field);
