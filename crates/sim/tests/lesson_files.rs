@@ -73,6 +73,8 @@ fn the_small_reader_reads_as_serde_does() {
             r#"{"lose_at": "RETR 1"}"#,
             r#"{"set": {"device": "laptop", "protocol": "pop3", "keep": false, "server": "pop.example.net", "user": "bob", "password": "a \"b\"", "port": 0, "security": "starttls"}}"#,
             r#"{"set": {"device": "phone"}}"#,
+            r#"{"outgoing": {"server": "smtp.example.org", "port": 465, "security": "tls", "user": "alice@example.org"}}"#,
+            r#"{"outgoing": {}}"#,
             r#"{"compose": {"subject": "Zoë", "body": "a\nb"}}"#,
             r#"{"send_next": {"subject": "", "body": ""}}"#,
             r#"{"act": "lf"}"#,

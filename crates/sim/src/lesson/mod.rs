@@ -21,8 +21,8 @@ pub use attempt::{Attempt, RunCompare, RunExplorer, Runners, World};
 pub use goal::{Check, CheckKind, Counted, GoalItem, Side};
 pub use json::FormatError;
 pub use moves::{
-    ActCode, BobAction, FaultName, Kind, Letter, Move, ProtocolName, SecurityName, Settings, Which,
-    FAULT_NAMES,
+    ActCode, BobAction, FaultName, Kind, Letter, Move, OutgoingSettings, ProtocolName,
+    SecurityName, Settings, Which, FAULT_NAMES,
 };
 pub use observe::{By, Place, Proto};
 pub use predict::{Asked, AskedIn, Prediction};
@@ -188,7 +188,7 @@ impl Lesson {
         if let Some(i) = self.allow.iter().position(|k| k.compares() != compares) {
             return err(
                 &format!("allow[{i}]"),
-                "this kind of move belongs to the other page (explorer: bob, faults, step_faults, settings, compose, send_next; comparison: acts, keep)",
+                "this kind of move belongs to the other page (explorer: bob, faults, step_faults, settings, outgoing, compose, send_next; comparison: acts, keep)",
             );
         }
         if self.goal.is_empty() {
