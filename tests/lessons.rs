@@ -159,6 +159,13 @@ async fn each_lesson_offers_the_moves_it_allows() {
     assert!(html.contains("data-action=\"bob\"") && html.contains("Bob's laptop checks mail"));
     assert!(html.contains("Bob's laptop: account settings") && html.contains("name=\"security\""));
     assert!(html.contains("value=\"imap.example.net\""), "{html}");
+    // Alice's outgoing server: its own dialog, with the broken settings the lesson starts from.
+    assert!(
+        html.contains("Alice's mail program: outgoing server"),
+        "{html}"
+    );
+    assert!(html.contains("value=\"smtp.example.com\"") && html.contains("value=\"25\""));
+    assert!(html.contains("<option value=\"none\" selected"), "{html}");
     // Step faults: at the step on screen.
     let state = moves_of("drop-before-quit");
     let html = render(moves(state.open.as_deref().unwrap(), &on)).await;
