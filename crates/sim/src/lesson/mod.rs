@@ -212,17 +212,27 @@ impl Lesson {
                 "the solution makes a kind of move the lesson's “allow” does not offer",
             );
         }
-        if compares && !self.predictions.is_empty() {
-            return err(
-                "predictions",
-                "predictions stop the explorer's story before a reply; a comparison has none",
-            );
-        }
-        if let Some(i) = self.predictions.iter().position(|p| p.reply_to.is_empty()) {
-            return err(
-                &format!("predictions[{i}].reply_to"),
-                "the command is empty",
-            );
+        for (i, p) in self.predictions.iter().enumerate() {
+            let at = |field: &str| format!("predictions[{i}].{field}");
+            if p.reply_to.is_empty() {
+                return err(&at("reply_to"), "the command is empty");
+            }
+            if compares && p.side.is_none() {
+                return err(
+                    &at("side"),
+                    "a comparison's prediction names its world: “side”: “pop3” or “imap”",
+                );
+            }
+            if !compares && (p.side.is_some() || p.device.is_some()) {
+                let field = if p.side.is_some() { "side" } else { "device" };
+                return err(
+                    &at(field),
+                    "only comparison lessons' predictions name a side or a device",
+                );
+            }
+            if compares && p.protocol.is_some() {
+                return err(&at("protocol"), "a comparison's side names the protocol");
+            }
         }
         Ok(())
     }

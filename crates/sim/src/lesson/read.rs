@@ -207,12 +207,19 @@ impl FromJson for Check {
 
 impl FromJson for Prediction {
     fn from_json(node: &Node, field: &str, cx: Cx<'_>) -> Result<Self, FormatError> {
-        let o = Obj::new(node, field, cx, &["reply_to", "protocol", "nth", "world"])?;
+        let o = Obj::new(
+            node,
+            field,
+            cx,
+            &["reply_to", "protocol", "nth", "world", "side", "device"],
+        )?;
         let p = Prediction {
             reply_to: o.req("reply_to")?,
             protocol: o.opt("protocol")?,
             nth: o.opt("nth")?,
             world: o.opt("world")?.unwrap_or_default(),
+            side: o.opt("side")?,
+            device: o.opt("device")?,
         };
         Ok(p)
     }
