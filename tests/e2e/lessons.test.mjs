@@ -283,6 +283,25 @@ test('a comparison lesson: its own page, the action the goal needs, kept across 
   await page.click('.menu__item:has-text("comes back online") >> nth=0');
   await settle(page);
   assert.equal(await ticked(page), 5);
+  // The new action sends what the predictions ask about: both worlds stop before it.
+  await page.waitForSelector('.predict--asking');
+  assert.match(await page.locator('.compare__outcome caption').innerText(), /After step 8 of 8/);
+  assert.match(await page.locator('.predict__question').innerText(),
+    /IMAP world, next action: phone comes back online\. The phone sends “A\d+ UID FETCH 1:\* \(FLAGS\) \(CHANGEDSINCE \d+\)”/);
+  await page.screenshot({ path: `${SHOTS}/lessons-compare-prediction-1920x1080.png` });
+  const fetchOptions = await page.locator('.predict__option').allInnerTexts();
+  await page.click(`.predict__option[data-option="${fetchOptions.findIndex((t) => / OK UID FETCH completed$/.test(t.trim()))}"]`);
+  assert.match(await page.locator('.predict__verdict').innerText(), /Right/);
+  await page.click('[data-action=continue]');
+  // The POP3 phone's STAT: how many messages are still on the POP3 server?
+  await page.waitForSelector('.predict--asking');
+  assert.match(await page.locator('.predict__question').innerText(), /POP3 world, .* sends “STAT”/);
+  const counts = await page.locator('.predict__option').allInnerTexts();
+  assert.equal(counts.filter((t) => t.trim().startsWith('+OK ')).length, counts.length);
+  await page.click(`.predict__option[data-option="${counts.findIndex((t) => t.trim().startsWith('+OK 3 '))}"]`);
+  assert.match(await page.locator('.predict').innerText(), /The server answered: \+OK 3 \d+/);
+  await page.click('[data-action=continue]');
+  await settle(page);
   assert.match(await page.locator('.compare__outcome caption').innerText(), /After step 9 of 9/);
   assert.match(await page.locator('.done').innerText(), /Lesson complete/);
   await page.screenshot({ path: `${SHOTS}/lessons-compare-complete-1920x1080.png` });
