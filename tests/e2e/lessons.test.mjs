@@ -324,6 +324,44 @@ test('a comparison lesson: its own page, the action the goal needs, kept across 
   await page.context().close();
 });
 
+test("setting up a mail program: Alice's outgoing server fails one entry at a time until it is right", async () => {
+  const page = await newPage();
+  await page.goto(`${server.url}lessons.html#lesson=account-setup`);
+  await page.waitForSelector('.intro__card');
+  await page.click('[data-action=skip-intro]');
+  await page.waitForSelector('[data-form=outgoing]');
+  const save = async (fields) => {
+    await page.click('[data-form=outgoing] summary');
+    for (const [name, value] of Object.entries(fields)) {
+      const el = page.locator(`[data-form=outgoing] [name=${name}]`);
+      if (name === 'security') await el.selectOption(value); else await el.fill(value);
+    }
+    await page.click('[data-form=outgoing] button[type=submit]');
+    await settle(page);
+  };
+  const transcript = () => page.locator('.transcript').innerText();
+  // The right name, but port 25: nothing listens there on the provider's submission host.
+  await save({ server: 'smtp.example.org' });
+  assert.match(await transcript(), /connection refused: nothing listens on smtp\.example\.org port 25/);
+  // 587 without security: the password crosses in clear, and the story stops to ask what
+  // the server answers; it wants STARTTLS first.
+  await save({ port: '587' });
+  await toTheQuestion(page);
+  assert.match(await page.locator('.predict__question').innerText(), /receives “AUTH PLAIN /);
+  await (await option(page, '530')).click();
+  assert.match(await page.locator('.predict__verdict').innerText(), /Right/);
+  await page.click('[data-action=continue]');
+  assert.match(await transcript(), /530 5\.7\.0 Must issue a STARTTLS command first/);
+  await save({ security: 'starttls' });
+  assert.match(await transcript(), /535 5\.7\.8 Authentication credentials invalid/);
+  await page.screenshot({ path: `${SHOTS}/lessons-outgoing-535-1280x720.png` });
+  await save({ user: 'alice@example.org' });
+  assert.match(await transcript(), /235 2\.7\.0 Authentication successful/);
+  assert.match(await page.locator('.goal__item', { hasText: 'finds its server and logs in' }).getAttribute('class'), /ticked/);
+  assert.equal(await page.locator('.moves__made li').count(), 4);
+  await page.context().close();
+});
+
 test('bad files, an unknown lesson and a corrupt save are reported, never a blank page', async () => {
   const page = await newPage();
   await openPicker(page);
