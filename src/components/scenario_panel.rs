@@ -278,7 +278,7 @@ fn outgoing(
         <fieldset class="scenario__device scenario__outgoing">
             <legend>{ "Alice's mail program: outgoing server" }</legend>
             <label>{ "Server " }<input name="alice-server" value={text(field(Setting::Server))}
-                oninput={typed(field(Setting::Server))} placeholder="smtp.example.org" /></label>
+                oninput={typed(field(Setting::Server))} placeholder="usual" /></label>
             <label>{ "Port " }<input type="number" min="1" max="65535" name="alice-port" list="smtp-ports"
                 value={text(field(Setting::Port))} oninput={typed(field(Setting::Port))} placeholder="usual" /></label>
             <datalist id="smtp-ports"><option value="587" /><option value="465" /><option value="25" /></datalist>
@@ -290,7 +290,7 @@ fn outgoing(
                 </select>
             </label>
             <label>{ "User " }<input name="alice-user" value={text(field(Setting::User))}
-                oninput={typed(field(Setting::User))} placeholder="alice@example.org" /></label>
+                oninput={typed(field(Setting::User))} placeholder="her address" /></label>
         </fieldset>
     }
 }

@@ -332,7 +332,26 @@ impl Move {
             Move::DropAfterStep(n) => format!("The connection drops after step {}", n + 1),
             Move::LoseAtStep(n) => format!("A packet of step {} is lost", n + 1),
             Move::Set(s) => format!("{} settings changed", Device::from(s.device).label()),
-            Move::Outgoing(_) => "Alice's outgoing server settings changed".to_string(),
+            Move::Outgoing(o) => {
+                let server = o.server.as_deref().map(|s| match s.trim() {
+                    "" => "the usual server".to_string(),
+                    s => s.to_string(),
+                });
+                let port = o.port.map(|p| match p {
+                    0 => "the usual port".to_string(),
+                    p => format!("port {p}"),
+                });
+                let security = o.security.map(|s| s.0.outgoing_label().to_string());
+                let user = o.user.as_deref().map(|u| match u.trim() {
+                    "" => "her whole address".to_string(),
+                    u => format!("user {u}"),
+                });
+                let set: Vec<String> = [server, port, security, user]
+                    .into_iter()
+                    .flatten()
+                    .collect();
+                format!("Alice's outgoing server: {}", set.join(", "))
+            }
             Move::Compose(l) => format!("Alice writes “{}”", l.subject),
             Move::SendNext(l) => format!("Alice sends “{}” next", l.subject),
             Move::Act(a) => {
