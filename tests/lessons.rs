@@ -159,6 +159,13 @@ async fn each_lesson_offers_the_moves_it_allows() {
     assert!(html.contains("data-action=\"bob\"") && html.contains("Bob's laptop checks mail"));
     assert!(html.contains("Bob's laptop: account settings") && html.contains("name=\"security\""));
     assert!(html.contains("value=\"imap.example.net\""), "{html}");
+    // Alice's outgoing server: its own dialog, with the broken settings the lesson starts from.
+    assert!(
+        html.contains("Alice's mail program: outgoing server"),
+        "{html}"
+    );
+    assert!(html.contains("value=\"smtp.example.com\"") && html.contains("value=\"25\""));
+    assert!(html.contains("<option value=\"none\" selected"), "{html}");
     // Step faults: at the step on screen.
     let state = moves_of("drop-before-quit");
     let html = render(moves(state.open.as_deref().unwrap(), &on)).await;
@@ -179,4 +186,34 @@ async fn each_lesson_offers_the_moves_it_allows() {
         html.contains("Hint (0 of 1)") && html.contains("Show solution"),
         "{html}"
     );
+}
+
+#[tokio::test]
+async fn a_comparison_lesson_asks_what_one_worlds_server_will_answer() {
+    let state = after([
+        LessonsAction::Open("folders".into()),
+        LessonsAction::Start,
+        LessonsAction::Play(PlaybackAction::Last),
+    ]);
+    let open = state.open.as_deref().unwrap();
+    // The comparison stops before the phone's check: its actions so far, and the question.
+    assert_eq!(open.shown_compare.as_ref().unwrap().script.acts.len(), 2);
+    let on = Callback::noop();
+    let html = render(prediction(open, &on)).await;
+    assert!(
+        html.contains("POP3 world, next action: phone checks mail. The phone sends “STAT”."),
+        "{html}"
+    );
+    assert_eq!(html.matches("class=\"predict__option\"").count(), 4);
+    assert_eq!(html.matches("<code>+OK ").count(), 4, "{html}");
+    let right = open.pending().unwrap().right;
+    let state = state.reduce(LessonsAction::Answer(right));
+    let open = state.open.as_deref().unwrap();
+    let html = render(prediction(open, &on)).await;
+    assert!(
+        html.contains("✓ Right!") && html.contains("+OK 2 283"),
+        "{html}"
+    );
+    assert!(html.contains("https://www.rfc-editor.org/rfc/rfc1939#section-"));
+    assert_eq!(open.shown_compare.as_ref().unwrap().script.acts.len(), 4);
 }

@@ -272,8 +272,14 @@ async fn the_scenario_panel_shows_the_email_devices_story_and_every_fault() {
         2,
         "laptop keeps a copy, and greylisting: {html}"
     );
-    // Protocol (2) and security (3) for each device, and the stories.
-    assert_eq!(html.matches("<option value=").count(), 10 + STORIES.len());
+    // Protocol (2) and security (3) for each device, Alice's outgoing security (3) and the
+    // ports it suggests (3), and the stories.
+    assert_eq!(html.matches("<option value=").count(), 16 + STORIES.len());
+    assert!(
+        html.contains("Alice's mail program: outgoing server"),
+        "{html}"
+    );
+    assert!(html.contains("<option value=\"starttls\" selected=\"selected\">STARTTLS (587)"));
 }
 
 #[tokio::test]
@@ -303,7 +309,7 @@ async fn a_story_bob_added_to_is_kept_when_the_panel_sends_again() {
         ),
         "{html}"
     );
-    assert_eq!(html.matches("<option value=").count(), 11 + STORIES.len());
+    assert_eq!(html.matches("<option value=").count(), 17 + STORIES.len());
 }
 
 #[tokio::test]

@@ -222,6 +222,7 @@ pub fn ScenarioPanel(props: &ScenarioPanelProps) -> Html {
                     { device(Device::Phone, "phone", "Bob's phone") }
                     { device(Device::Laptop, "laptop", "Bob's laptop") }
                 </div>
+                { outgoing(&text, &edit, &typed) }
                 <fieldset>
                     <legend>{ "The network" }</legend>
                     <label>{ "Every link takes " }<input type="number" name="latency" min="1" max="10000"
@@ -262,5 +263,34 @@ pub fn ScenarioPanel(props: &ScenarioPanelProps) -> Html {
                 </footer>
             </form>
         </div>
+    }
+}
+
+/// Alice's mail program's outgoing server, as its account dialog shows it.
+fn outgoing(
+    text: &dyn Fn(Field) -> String,
+    edit: &dyn Fn(Field) -> Callback<Event>,
+    typed: &dyn Fn(Field) -> Callback<InputEvent>,
+) -> Html {
+    let field = Field::Outgoing;
+    let security = text(field(Setting::Security));
+    html! {
+        <fieldset class="scenario__device scenario__outgoing">
+            <legend>{ "Alice's mail program: outgoing server" }</legend>
+            <label>{ "Server " }<input name="alice-server" value={text(field(Setting::Server))}
+                oninput={typed(field(Setting::Server))} placeholder="usual" /></label>
+            <label>{ "Port " }<input type="number" min="1" max="65535" name="alice-port" list="smtp-ports"
+                value={text(field(Setting::Port))} oninput={typed(field(Setting::Port))} placeholder="usual" /></label>
+            <datalist id="smtp-ports"><option value="587" /><option value="465" /><option value="25" /></datalist>
+            <label>{ "Security " }
+                <select name="alice-security" onchange={edit(field(Setting::Security))}>
+                    { for [Security::StartTls, Security::ImplicitTls, Security::None].iter().map(|sec| html! {
+                        <option value={sec.code()} selected={security == sec.code()}>{ sec.outgoing_label() }</option>
+                    }) }
+                </select>
+            </label>
+            <label>{ "User " }<input name="alice-user" value={text(field(Setting::User))}
+                oninput={typed(field(Setting::User))} placeholder="her address" /></label>
+        </fieldset>
     }
 }

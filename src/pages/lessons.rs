@@ -202,19 +202,20 @@ fn explorer_world(
     }
 }
 
-/// The POP3 vs IMAP comparison, its own controls sending the lesson's moves.
+/// The POP3 vs IMAP comparison as far as the student may see, its own controls sending the
+/// lesson's moves.
 fn compare_world(
     _: &LessonsState,
     open: &Open,
     on: &Callback<LessonsAction>,
     _: &Callback<PlaybackAction>,
 ) -> Html {
-    match open.view().world() {
-        World::Compare(comparison) => html! {
+    match (open.view().world(), &open.shown_compare) {
+        (World::Compare(_), Some(comparison)) => html! {
             <ComparisonView comparison={comparison.clone()} step={open.playback.current}
                 on_action={on.reform(LessonsAction::Compare)} />
         },
-        World::Explorer { .. } => html! {},
+        _ => html! {},
     }
 }
 

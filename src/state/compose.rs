@@ -76,6 +76,8 @@ pub enum Field {
     /// The index of one of [`STORIES`], or [`KEEP_STORY`].
     Story,
     Device(Device, Setting),
+    /// Alice's outgoing server: [`Setting::Server`], `Port`, `Security` or `User`.
+    Outgoing(Setting),
     /// A box: a fault of the list, or one chosen at a step (kept unless unticked).
     Fault(Fault),
 }
@@ -168,7 +170,14 @@ impl Draft {
                 port => port.to_string(),
             },
             Field::Device(d, Setting::Security) => device(d).security.code().to_string(),
-            Field::Device(_, Setting::Keep) | Field::Fault(_) => String::new(),
+            Field::Outgoing(Setting::Server) => base.outgoing.server.clone(),
+            Field::Outgoing(Setting::User) => base.outgoing.user.clone(),
+            Field::Outgoing(Setting::Port) => match base.outgoing.port {
+                0 => String::new(),
+                port => port.to_string(),
+            },
+            Field::Outgoing(Setting::Security) => base.outgoing.security.code().to_string(),
+            Field::Device(_, Setting::Keep) | Field::Outgoing(_) | Field::Fault(_) => String::new(),
         }
     }
 
@@ -235,6 +244,12 @@ impl Draft {
             settings.security = Security::from_code(&text(Setting::Security)).unwrap_or_default();
             settings.password = text(Setting::Password);
         }
+        let out = |setting| text(Field::Outgoing(setting));
+        s.outgoing.server = out(Setting::Server).trim().to_string();
+        s.outgoing.user = out(Setting::User).trim().to_string();
+        s.outgoing.port = out(Setting::Port).trim().parse().unwrap_or(0);
+        s.outgoing.security =
+            Security::from_code(&out(Setting::Security)).unwrap_or(Security::StartTls);
         if let Some((_, actions)) = text(Field::Story)
             .parse::<usize>()
             .ok()

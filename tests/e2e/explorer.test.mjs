@@ -156,7 +156,7 @@ test('the keyboard steps, jumps and plays; the scrubber jumps', async () => {
   await reach(page, `Step 41 of ${n}`);
   // Clicking a transcript line jumps to it.
   await page.locator('.transcript__select').nth(8).click();
-  assert.equal(await currentFirstLine(page), 'AUTH PLAIN AGFsaWNlAHNlY3JldA==');
+  assert.equal(await currentFirstLine(page), 'AUTH PLAIN AGFsaWNlQGV4YW1wbGUub3JnAHNlY3JldA==');
   assert.match(await page.locator('.explanation__rfc a').getAttribute('href'), /rfc4954#section-4$/);
   await page.close();
 });
@@ -270,6 +270,39 @@ test('device settings: a mistyped server is not found, a wrong user is refused',
   await page.click('[data-action=send]');
   await settle(page);
   assert.match(await page.locator('.transcript').innerText(), /A001 AUTHENTICATE PLAIN AGJvYgBodW50ZXIy[\s\S]*A001 NO \[AUTHENTICATIONFAILED\]/);
+  await page.click('[data-action=compose]');
+  await page.locator('.scenario__actions button', { hasText: 'classroom example' }).click();
+  await page.close();
+});
+
+test("Alice's outgoing server: no security gets 530, the user name without the domain 535, 465 with SSL/TLS works", async () => {
+  const page = await open();
+  await page.click('[data-action=compose]');
+  await page.selectOption('select[name=alice-security]', 'none');
+  await page.screenshot({ path: `${SHOTS}/compose-outgoing-settings-1920x1080.png` });
+  await page.click('[data-action=send]');
+  await settle(page);
+  // The program logs in without TLS: the password crosses in clear, and the server refuses.
+  let transcript = await page.locator('.transcript').innerText();
+  assert.match(transcript, /AUTH PLAIN [\s\S]*530 5\.7\.0 Must issue a STARTTLS command first/);
+  assert.doesNotMatch(transcript, /MAIL FROM/);
+  await page.click('[data-action=compose]');
+  await page.selectOption('select[name=alice-security]', 'starttls');
+  await page.fill('input[name=alice-user]', 'alice');
+  await page.click('[data-action=send]');
+  await settle(page);
+  assert.match(await page.locator('.transcript').innerText(), /STARTTLS[\s\S]*535 5\.7\.8 Authentication credentials invalid/);
+  // SSL/TLS on 465, with the whole address: the handshake first, and the mail goes.
+  await page.click('[data-action=compose]');
+  await page.selectOption('select[name=alice-security]', 'tls');
+  await page.fill('input[name=alice-user]', 'alice@example.org');
+  await page.fill('input[name=alice-port]', '465');
+  await page.click('[data-action=send]');
+  await settle(page);
+  transcript = await page.locator('.transcript').innerText();
+  assert.match(transcript, /TLS handshake first \(port 465\)[\s\S]*235 2\.7\.0/);
+  await press(page, 'End');
+  assert.match(await mailboxRow(page, "Bob's phone"), /Lunch on Friday\?/);
   await page.click('[data-action=compose]');
   await page.locator('.scenario__actions button', { hasText: 'classroom example' }).click();
   await page.close();

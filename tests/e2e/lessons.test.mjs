@@ -282,6 +282,25 @@ test('a comparison lesson: its own page, the action the goal needs, kept across 
   await page.click('.menu__item:has-text("comes back online") >> nth=0');
   await settle(page);
   assert.equal(await ticked(page), 5);
+  // The new action sends what the predictions ask about: both worlds stop before it.
+  await page.waitForSelector('.predict--asking');
+  assert.match(await page.locator('.compare__outcome caption').innerText(), /After step 8 of 8/);
+  assert.match(await page.locator('.predict__question').innerText(),
+    /IMAP world, next action: phone comes back online\. The phone sends “A\d+ UID FETCH 1:\* \(FLAGS\) \(CHANGEDSINCE \d+\)”/);
+  await page.screenshot({ path: `${SHOTS}/lessons-compare-prediction-1920x1080.png` });
+  const fetchOptions = await page.locator('.predict__option').allInnerTexts();
+  await page.click(`.predict__option[data-option="${fetchOptions.findIndex((t) => / OK UID FETCH completed$/.test(t.trim()))}"]`);
+  assert.match(await page.locator('.predict__verdict').innerText(), /Right/);
+  await page.click('[data-action=continue]');
+  // The POP3 phone's STAT: how many messages are still on the POP3 server?
+  await page.waitForSelector('.predict--asking');
+  assert.match(await page.locator('.predict__question').innerText(), /POP3 world, .* sends “STAT”/);
+  const counts = await page.locator('.predict__option').allInnerTexts();
+  assert.equal(counts.filter((t) => t.trim().startsWith('+OK ')).length, counts.length);
+  await page.click(`.predict__option[data-option="${counts.findIndex((t) => t.trim().startsWith('+OK 3 '))}"]`);
+  assert.match(await page.locator('.predict').innerText(), /The server answered: \+OK 3 \d+/);
+  await page.click('[data-action=continue]');
+  await settle(page);
   assert.match(await page.locator('.compare__outcome caption').innerText(), /After step 9 of 9/);
   assert.match(await page.locator('.done').innerText(), /Lesson complete/);
   await page.screenshot({ path: `${SHOTS}/lessons-compare-complete-1920x1080.png` });
@@ -301,6 +320,44 @@ test('a comparison lesson: its own page, the action the goal needs, kept across 
   await page.click('[data-lesson=offline-and-back] a');
   await page.waitForURL(/lessons-compare\.html#lesson=offline-and-back$/);
   await page.waitForSelector('.intro__card');
+  await page.context().close();
+});
+
+test("setting up a mail program: Alice's outgoing server fails one entry at a time until it is right", async () => {
+  const page = await newPage();
+  await page.goto(`${server.url}lessons.html#lesson=account-setup`);
+  await page.waitForSelector('.intro__card');
+  await page.click('[data-action=skip-intro]');
+  await page.waitForSelector('[data-form=outgoing]');
+  const save = async (fields) => {
+    await page.click('[data-form=outgoing] summary');
+    for (const [name, value] of Object.entries(fields)) {
+      const el = page.locator(`[data-form=outgoing] [name=${name}]`);
+      if (name === 'security') await el.selectOption(value); else await el.fill(value);
+    }
+    await page.click('[data-form=outgoing] button[type=submit]');
+    await settle(page);
+  };
+  const transcript = () => page.locator('.transcript').innerText();
+  // The right name, but port 25: nothing listens there on the provider's submission host.
+  await save({ server: 'smtp.example.org' });
+  assert.match(await transcript(), /connection refused: nothing listens on smtp\.example\.org port 25/);
+  // 587 without security: the password crosses in clear, and the story stops to ask what
+  // the server answers; it wants STARTTLS first.
+  await save({ port: '587' });
+  await toTheQuestion(page);
+  assert.match(await page.locator('.predict__question').innerText(), /receives “AUTH PLAIN /);
+  await (await option(page, '530')).click();
+  assert.match(await page.locator('.predict__verdict').innerText(), /Right/);
+  await page.click('[data-action=continue]');
+  assert.match(await transcript(), /530 5\.7\.0 Must issue a STARTTLS command first/);
+  await save({ security: 'starttls' });
+  assert.match(await transcript(), /535 5\.7\.8 Authentication credentials invalid/);
+  await page.screenshot({ path: `${SHOTS}/lessons-outgoing-535-1280x720.png` });
+  await save({ user: 'alice@example.org' });
+  assert.match(await transcript(), /235 2\.7\.0 Authentication successful/);
+  assert.match(await page.locator('.goal__item', { hasText: 'finds its server and logs in' }).getAttribute('class'), /ticked/);
+  assert.equal(await page.locator('.moves__made li').count(), 4);
   await page.context().close();
 });
 

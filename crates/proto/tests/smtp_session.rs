@@ -315,3 +315,76 @@ fn postmaster_is_always_accepted_and_a_repeated_recipient_gets_one_copy() {
     // <postmaster> and <Postmaster@example.net> are one mailbox, which exists now.
     assert_eq!(store.messages("postmaster").len(), 1);
 }
+
+/// Our client against our submission server until both fall silent; the client's lines.
+fn submit(client: ClientConfig, server: ServerConfig) -> (Vec<String>, Vec<ClientEvent>) {
+    let mut store = MailStore::new();
+    store.add_account("alice", "secret");
+    let mut server = SmtpServer::new(server, T0);
+    let mut client = SmtpClient::new(client, T0);
+    let from = ReversePath::Mailbox(Mailbox::try_from("alice@example.org").unwrap());
+    let to = vec![Mailbox::try_from("bob@example.net").unwrap()];
+    client
+        .send(from, to, b"Subject: Hi\r\n\r\nHi\r\n".to_vec())
+        .unwrap();
+    client.quit();
+    let mut lines = Vec::new();
+    for _ in 0..50 {
+        let mut moved = false;
+        while let Some(bytes) = server.poll_output() {
+            lines.push(format!("S: {}", String::from_utf8_lossy(&bytes)));
+            client.handle_input(T0, &bytes).unwrap();
+            moved = true;
+        }
+        while let Some(bytes) = client.poll_output() {
+            lines.push(format!("C: {}", String::from_utf8_lossy(&bytes)));
+            server.handle_input(T0, &bytes, &mut store);
+            moved = true;
+        }
+        if !moved {
+            break;
+        }
+    }
+    (lines, std::iter::from_fn(|| client.poll_event()).collect())
+}
+
+#[test]
+fn a_client_that_must_log_in_sends_auth_unoffered_and_hears_530_before_starttls() {
+    let mut client = ClientConfig::new("laptop.example.org");
+    client.credentials = Some(("alice@example.org".into(), "secret".into()));
+    let mut server = ServerConfig::submission("smtp.example.org", "example.org");
+    server.tls = postroom_proto::smtp::TlsPolicy::Required;
+    // Without the option, a client finds no mechanism and gives up without a word.
+    let (lines, events) = submit(client.clone(), server.clone());
+    assert!(!lines.iter().any(|l| l.starts_with("C: AUTH")), "{lines:?}");
+    assert!(events.iter().any(|e| matches!(e, ClientEvent::GaveUp(_))));
+    client.auth_unoffered = true;
+    let (lines, events) = submit(client, server);
+    let auth = lines
+        .iter()
+        .position(|l| l.starts_with("C: AUTH PLAIN"))
+        .unwrap();
+    assert_eq!(
+        lines[auth + 1],
+        "S: 530 5.7.0 Must issue a STARTTLS command first\r\n"
+    );
+    assert!(events
+        .iter()
+        .any(|e| matches!(e, ClientEvent::AuthenticationFailed(_))));
+    assert!(!lines.iter().any(|l| l.starts_with("C: MAIL")));
+}
+
+#[test]
+fn a_provider_that_wants_the_whole_address_refuses_the_local_part() {
+    let login = |user: &str| {
+        let mut client = ClientConfig::new("laptop.example.org");
+        client.credentials = Some((user.into(), "secret".into()));
+        let mut server = ServerConfig::submission("smtp.example.org", "example.org");
+        server.address_login = true;
+        submit(client, server).0
+    };
+    assert!(login("alice").iter().any(|l| l.starts_with("S: 535 5.7.8")));
+    assert!(login("alice@example.org")
+        .iter()
+        .any(|l| l.starts_with("S: 235 2.7.0")));
+}

@@ -52,7 +52,12 @@ pub struct Line {
     pub direction: Direction,
     /// The first line of the unit; longer units say how many lines follow.
     pub text: String,
+    /// The line that answers a command: IMAP's tagged line (the unit's last), else the
+    /// first, whole.
+    pub status: String,
     pub title: String,
+    /// The explanation's words, shown after a prediction about this line.
+    pub why: String,
     pub rfc: RfcRef,
 }
 
@@ -274,7 +279,9 @@ impl Side {
             device,
             direction: Direction::Local,
             text: text.to_string(),
+            status: text.to_string(),
             title: title.to_string(),
+            why: String::new(),
             rfc,
         });
     }
@@ -543,7 +550,7 @@ impl Stage for Bench<'_> {
 
     fn delivered(
         &mut self,
-        _conv: &dyn Exchange,
+        conv: &dyn Exchange,
         unit: Unit,
         _sent: Instant,
         explanation: Explanation,
@@ -558,7 +565,13 @@ impl Stage for Bench<'_> {
         let text = String::from_utf8_lossy(&unit.bytes);
         let mut rows = text.trim_end_matches("\r\n").split("\r\n");
         let first = rows.next().unwrap_or_default().to_string();
+        let last = rows.clone().last();
         let more = rows.count();
+        // An IMAP server ends a unit with the tagged line that completes the command.
+        let status = match last {
+            Some(last) if conv.protocol() == crate::timeline::Protocol::Imap => last.to_string(),
+            _ => first.clone(),
+        };
         self.lines.push(Line {
             device: self.device,
             direction,
@@ -567,7 +580,9 @@ impl Stage for Bench<'_> {
             } else {
                 first
             },
+            status,
             title: explanation.title,
+            why: explanation.why,
             rfc: explanation.rfc,
         });
     }

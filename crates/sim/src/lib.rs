@@ -29,7 +29,7 @@ pub mod world;
 pub use fault_marks::fault_marks;
 pub use host::{Host, HostId};
 pub use scenario::{
-    Action, Device, DeviceSettings, Email, Fault, FetchProtocol, Scenario, Security,
+    Action, Device, DeviceSettings, Email, Fault, FetchProtocol, Outgoing, Scenario, Security,
 };
 pub use timeline::{Direction, MailboxEntry, MailboxView, Phase, Protocol, Step, Stored, Timeline};
 pub use world::{run, run_limited, ScenarioError};

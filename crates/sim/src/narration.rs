@@ -160,24 +160,34 @@ pub(crate) fn connection_refused(name: &str, port: u16) -> Note {
     )
 }
 
-/// A device and a port disagree on TLS from the first byte: `implicit_wanted` when the
-/// device starts a handshake on a plain port, else it waits for a greeting that an
-/// implicit-TLS port never sends before a handshake.
-pub(crate) fn tls_mismatch(port: u16, implicit_wanted: bool) -> Note {
+/// A mail program and a port disagree on TLS from the first byte: `implicit_wanted` when the
+/// program starts a handshake on a plain port, else it waits for a greeting that an
+/// implicit-TLS port never sends before a handshake. `wanted` names the ports to use.
+pub(crate) fn tls_mismatch(port: u16, implicit_wanted: bool, wanted: Service) -> Note {
+    let (implicit, plain) = match wanted {
+        Service::Smtp => ("465 for sending", "587 for sending"),
+        Service::Pop3 | Service::Imap => {
+            ("995 for POP3, 993 for IMAP", "110 for POP3, 143 for IMAP")
+        }
+    };
     let (text, why) = if implicit_wanted {
         (
             format!("-- the TLS handshake fails: port {port} answers in plain text --"),
-            "The mail program starts with a TLS handshake, as its SSL/TLS setting says, but \
-             the server on this port speaks plain text first (its greeting), which is no TLS \
-             message. The handshake fails and the program reports a security error: use the \
-             implicit-TLS port (995 for POP3, 993 for IMAP) or set the account to STARTTLS.",
+            format!(
+                "The mail program starts with a TLS handshake, as its SSL/TLS setting says, but \
+                 the server on this port speaks plain text first (its greeting), which is no TLS \
+                 message. The handshake fails and the program reports a security error: use the \
+                 implicit-TLS port ({implicit}) or set the account to STARTTLS."
+            ),
         )
     } else {
         (
             format!("-- no greeting: port {port} waits for a TLS handshake --"),
-            "The mail program waits for the server's greeting, but on this port the server \
-             first waits for a TLS handshake. Both wait until the program gives up: set the \
-             account to SSL/TLS, or use the plain port (110 for POP3, 143 for IMAP).",
+            format!(
+                "The mail program waits for the server's greeting, but on this port the server \
+                 first waits for a TLS handshake. Both wait until the program gives up: set the \
+                 account to SSL/TLS, or use the plain port ({plain})."
+            ),
         )
     };
     Note::new(
@@ -258,9 +268,9 @@ pub(crate) fn implicit_tls(protocol: Protocol) -> Note {
     )
 }
 
-/// The greeting of `service`, where the device expected a `wanted` server.
-pub(crate) fn other_service(service: Service, port: u16, wanted: FetchProtocol) -> Explanation {
-    let (name, wanted) = (service.name(), wanted.name());
+/// The greeting of `service`, where the mail program expected a `wanted` server.
+pub(crate) fn other_service(service: Service, port: u16, wanted: Service) -> Explanation {
+    let (name, article, wanted) = (service.name(), wanted.article(), wanted.name());
     let mut title = format!("{} {name} server answers on port {port}", service.article());
     if let Some(first) = title.get_mut(..1) {
         first.make_ascii_uppercase();
@@ -268,14 +278,14 @@ pub(crate) fn other_service(service: Service, port: u16, wanted: FetchProtocol) 
     Explanation::new(
         title,
         format!(
-            "The device expects a {wanted} server, but port {port} belongs to {name}: the greeting is in another protocol."
+            "The device expects {article} {wanted} server, but port {port} belongs to {name}: the greeting is in another protocol."
         ),
         service.greeting_rfc(),
     )
 }
 
-/// The device's client could not read another protocol's greeting.
-pub(crate) fn client_gives_up(wanted: FetchProtocol) -> Note {
+/// The mail program's client could not read another protocol's greeting.
+pub(crate) fn client_gives_up(wanted: Service) -> Note {
     let name = wanted.name();
     Note::new(
         format!("-- the {name} client cannot read this greeting and hangs up --"),
@@ -284,10 +294,7 @@ pub(crate) fn client_gives_up(wanted: FetchProtocol) -> Note {
             format!(
                 "A {name} session starts with the server's greeting in {name}'s own form; this one is not, so the program closes the connection and reports an error. The port in the account settings is wrong."
             ),
-            match wanted {
-                FetchProtocol::Pop3 => RfcRef::new(1939, "4"),
-                FetchProtocol::Imap => RfcRef::new(9051, "7.1.1"),
-            },
+            wanted.greeting_rfc(),
         ),
     )
 }

@@ -104,6 +104,61 @@ impl Security {
     }
 }
 
+impl Security {
+    /// As a mail program's outgoing-server dialog names it: SMTP's own ports.
+    pub fn outgoing_label(self) -> &'static str {
+        match self {
+            Security::ImplicitTls => "SSL/TLS (465)",
+            Security::StartTls => "STARTTLS (587)",
+            Security::None => "None (587)",
+        }
+    }
+}
+
+/// Alice's mail program's outgoing (SMTP submission) server, as its account dialog shows it.
+/// A wrong entry fails as it would for a real program at a real provider.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outgoing {
+    /// The server's name; empty is her provider's (`smtp.` and her domain).
+    #[serde(default)]
+    pub server: String,
+    /// 0 is the usual one for the security: 465 for SSL/TLS, else 587 (RFC 8314 §3.3, 6409).
+    #[serde(default)]
+    pub port: u16,
+    /// STARTTLS (the default, as the story does), SSL/TLS from the first byte, or none.
+    #[serde(default = "starttls")]
+    pub security: Security,
+    /// The login name; empty is her whole address, as providers ask.
+    #[serde(default)]
+    pub user: String,
+}
+
+fn starttls() -> Security {
+    Security::StartTls
+}
+
+impl Default for Outgoing {
+    fn default() -> Self {
+        Outgoing {
+            server: String::new(),
+            port: 0,
+            security: Security::StartTls,
+            user: String::new(),
+        }
+    }
+}
+
+impl Outgoing {
+    /// The port actually used: the one set, or the usual one for the security.
+    pub fn port(&self) -> u16 {
+        match (self.port, self.security) {
+            (0, Security::ImplicitTls) => 465,
+            (0, _) => 587,
+            (port, _) => port,
+        }
+    }
+}
+
 /// A device's mail settings, as a mail program's account dialog shows them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeviceSettings {
@@ -249,6 +304,9 @@ pub struct Scenario {
     /// Further emails, sent when an [`Action::Send`] names them.
     #[serde(default)]
     pub later: Vec<Email>,
+    /// Alice's mail program's outgoing server.
+    #[serde(default)]
+    pub outgoing: Outgoing,
 }
 
 impl Scenario {
@@ -338,6 +396,7 @@ impl Default for Scenario {
             faults: Vec::new(),
             existing_messages: 0,
             later: Vec::new(),
+            outgoing: Outgoing::default(),
         }
     }
 }

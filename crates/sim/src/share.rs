@@ -5,7 +5,7 @@
 //! decoded, and without a JSON library in the page.
 
 use crate::scenario::{
-    Action, Device, DeviceSettings, Email, Fault, FetchProtocol, Scenario, Security,
+    Action, Device, DeviceSettings, Email, Fault, FetchProtocol, Outgoing, Scenario, Security,
 };
 
 /// The format version written by this build. Older versions may be read; newer ones are
@@ -120,6 +120,25 @@ fn connection_lines(name: &str, d: &DeviceSettings) -> Vec<String> {
     lines
 }
 
+/// `alice-server=…`, `alice-port=465`: Alice's outgoing server, when not the defaults.
+fn outgoing_lines(o: &Outgoing) -> Vec<String> {
+    let usual = Outgoing::default();
+    let mut lines = Vec::new();
+    if o.server != usual.server {
+        lines.push(format!("alice-server={}", escape(&o.server)));
+    }
+    if o.port != usual.port {
+        lines.push(format!("alice-port={}", o.port));
+    }
+    if o.security != usual.security {
+        lines.push(format!("alice-security={}", o.security.code()));
+    }
+    if o.user != usual.user {
+        lines.push(format!("alice-user={}", escape(&o.user)));
+    }
+    lines
+}
+
 /// `v1.` followed by the scenario in URL-safe base64 without padding.
 pub fn encode(s: &Scenario) -> String {
     let text = [
@@ -152,6 +171,7 @@ pub fn encode(s: &Scenario) -> String {
     // Written only when set, so links without them stay as they were.
     .chain(connection_lines("phone", &s.phone))
     .chain(connection_lines("laptop", &s.laptop))
+    .chain(outgoing_lines(&s.outgoing))
     .chain(s.later.iter().flat_map(|e| {
         [
             format!("later-subject={}", escape(&e.subject)),
@@ -329,6 +349,17 @@ pub fn decode(text: &str) -> Result<Scenario, ShareError> {
                     .map_err(|_| bad("the message count is not a number"))?
                     .min(10_000)
             }
+            "alice-server" => s.outgoing.server = capped(value, 253, "a server name")?,
+            "alice-user" => s.outgoing.user = capped(value, 255, "a user name")?,
+            "alice-port" => {
+                s.outgoing.port = digits::<u16>(value)
+                    .filter(|p| *p != 0)
+                    .ok_or_else(|| bad("a port is not a number from 1 to 65535"))?
+            }
+            "alice-security" => {
+                s.outgoing.security = Security::from_code(value)
+                    .ok_or_else(|| bad("the outgoing security is not tls, starttls or none"))?
+            }
             "phone-port" | "laptop-port" => {
                 let port = value
                     .parse::<u16>()
@@ -406,6 +437,12 @@ mod tests {
         s.laptop.password = "p,w\\d".into();
         s.existing_messages = 12;
         s.actions.push(Action::Switch(Device::Laptop));
+        s.outgoing = Outgoing {
+            server: "smtp.example.com".into(),
+            port: 25,
+            security: Security::None,
+            user: "alice".into(),
+        };
         s.send_later("Second, with | and = signs", "Line\nline")
             .unwrap();
         let text = encode(&s);
@@ -440,6 +477,8 @@ mod tests {
             ("from=a\nactions=send-+0\nlater-subject=x", "malformed"),
             ("from=a\nfaults=drop-after-+5", "malformed"),
             ("from=a\nlater-body=orphan", "before its subject"),
+            ("from=a\nalice-port=+25", "port is not a number"),
+            ("from=a\nalice-security=ssl", "outgoing security"),
         ] {
             assert!(
                 decode(&payload(text)).unwrap_err().0.contains(why),

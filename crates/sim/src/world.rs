@@ -6,6 +6,8 @@
 mod connection;
 mod reach;
 
+use reach::Caller;
+
 use std::collections::BTreeMap;
 
 use postroom_proto::imap::{DeviceCache, Intent};
@@ -23,7 +25,7 @@ use crate::host::{Host, HostId, ALICE, LAPTOP, MX, PHONE, SUBMISSION};
 use crate::narration::{self, Note, Retry};
 use crate::net::dns::Dns;
 use crate::net::faults::{Cut, FaultPlan};
-use crate::net::services::Services;
+use crate::net::services::{Service, Services};
 use crate::recorder::{Entry, Places, Recorder};
 use crate::scenario::{Action, Device, DeviceSettings, Fault, FetchProtocol, Scenario, Security};
 use crate::timeline::{Phase, Protocol, Timeline};
@@ -179,7 +181,11 @@ pub fn run_limited(scenario: &Scenario, limit: usize) -> Result<Timeline, Scenar
         Host::new(
             "Submission server",
             world.services.submission(),
-            "submission :587",
+            if scenario.outgoing.port() == 465 {
+                "submission :465"
+            } else {
+                "submission :587"
+            },
         ),
         Host::new("DNS resolver", "resolver", "MX lookup"),
         Host::new(
@@ -298,14 +304,42 @@ impl World<'_> {
         faulty: bool,
     ) -> Submission {
         self.recorder.set_phase("SMTP submission", Protocol::Smtp);
+        let out = &self.scenario.outgoing;
+        let implicit = out.security == Security::ImplicitTls;
+        let caller = Caller {
+            host: ALICE,
+            who: format!("{}'s mail program", self.scenario.sender()),
+            server: out.server.trim(),
+            home: SUBMISSION,
+            port: out.port(),
+            wanted: Service::Smtp,
+            implicit,
+        };
+        let Some(host) = self.reach(&caller) else {
+            return Submission::Failed(
+                "her mail program could not reach its outgoing server".into(),
+            );
+        };
         let mut config = ClientConfig::new(&format!("laptop.{}", from.domain()));
-        config.tls = ClientTls::Required;
+        config.tls = match out.security {
+            Security::StartTls => ClientTls::Required,
+            // Already encrypted, or never.
+            Security::ImplicitTls | Security::None => ClientTls::Never,
+        };
+        config.implicit_tls = implicit;
+        // Told that the server requires a login, the program tries it whatever EHLO lists.
+        config.auth_unoffered = true;
         let password = if self.faults.has(Fault::WrongPassword) {
             "wrong-password"
         } else {
             "secret"
         };
-        config.credentials = Some((from.local_part().to_string(), password.to_string()));
+        // Providers want the whole address as the user name; the setting may say otherwise.
+        let user = match out.user.trim() {
+            "" => from.to_string(),
+            user => user.to_string(),
+        };
+        config.credentials = Some((user, password.to_string()));
         let mut client = SmtpClient::new(config, self.now);
         let _ = client.send(
             ReversePath::Mailbox(from.clone()),
@@ -318,10 +352,21 @@ impl World<'_> {
         } else {
             TlsPolicy::Required
         };
-        let server = self.services.submission_server(tls, self.now);
+        let Some(server) = self
+            .services
+            .smtp_server((host, caller.port), tls, false, self.now)
+        else {
+            // `reach` found an SMTP server there: this does not happen.
+            return Submission::Failed("no SMTP server answered".into());
+        };
+        let which = if host == MX {
+            Which::Mx
+        } else {
+            Which::Provider
+        };
         let mut conv = Pair::<Smtp>::new(client, server);
         let cut = self.faults.submission_cut(faulty);
-        let ending = self.converse(&mut conv, (ALICE, SUBMISSION), Which::Provider, cut);
+        let ending = self.converse(&mut conv, (ALICE, host), which, cut);
         let accepted = conv.server_events.iter().find_map(|e| match e {
             smtp::ServerEvent::MessageAccepted {
                 remote, content, ..

@@ -11,7 +11,8 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use postroom_sim::lesson::{Asked, AskedIn, Attempt, Lesson, Results, World};
+use postroom_sim::compare::Comparison;
+use postroom_sim::lesson::{Asked, AskedIn, Attempt, Lesson, Prediction, Results, Side, World};
 use postroom_sim::{Direction, Protocol, Timeline};
 
 fn root() -> PathBuf {
@@ -73,6 +74,8 @@ fn the_small_reader_reads_as_serde_does() {
             r#"{"lose_at": "RETR 1"}"#,
             r#"{"set": {"device": "laptop", "protocol": "pop3", "keep": false, "server": "pop.example.net", "user": "bob", "password": "a \"b\"", "port": 0, "security": "starttls"}}"#,
             r#"{"set": {"device": "phone"}}"#,
+            r#"{"outgoing": {"server": "smtp.example.org", "port": 465, "security": "tls", "user": "alice@example.org"}}"#,
+            r#"{"outgoing": {}}"#,
             r#"{"compose": {"subject": "Zoë", "body": "a\nb"}}"#,
             r#"{"send_next": {"subject": "", "body": ""}}"#,
             r#"{"act": "lf"}"#,
@@ -176,6 +179,41 @@ fn check_asked(name: &str, t: &Timeline, asked: &Asked) {
         "{name}"
     );
     assert_eq!(asked.explanation, reply.explanation, "{name}");
+    check_options(name, reply.protocol, asked);
+}
+
+/// A comparison's question: the story stops before the action in which the side's client
+/// sends the command, and the right option is the line its server answered with, read from
+/// that action's units as the page lists them.
+fn check_asked_compare(name: &str, c: &Comparison, p: &Prediction, asked: &Asked) {
+    let (frames, protocol) = match p.side.unwrap() {
+        Side::Pop3 => (&c.pop3, Protocol::Pop3),
+        Side::Imap => (&c.imap, Protocol::Imap),
+    };
+    assert_eq!(asked.command_step + 1, asked.step.max(1), "{name}");
+    let lines = &frames[asked.step].lines;
+    // The question quotes the command; its reply is the next line the server sent that
+    // device in the same action (nothing was pipelined in these sessions).
+    let at = lines
+        .iter()
+        .position(|l| {
+            l.direction == Direction::ClientToServer
+                && asked.question.contains(&format!("“{}”", l.text))
+        })
+        .unwrap_or_else(|| panic!("{name}: the command of “{}” is not sent", asked.question));
+    let device = lines[at].device;
+    let reply = lines[at + 1..]
+        .iter()
+        .find(|l| l.device == device && l.direction != Direction::Local)
+        .unwrap();
+    assert_eq!(reply.direction, Direction::ServerToClient, "{name}");
+    assert_eq!(asked.options[asked.right], reply.status, "{name}");
+    assert_eq!(asked.explanation.title, reply.title, "{name}");
+    assert_eq!(asked.explanation.rfc, reply.rfc, "{name}");
+    check_options(name, protocol, asked);
+}
+
+fn check_options(name: &str, protocol: Protocol, asked: &Asked) {
     assert!(
         (3..=4).contains(&asked.options.len()),
         "{name}: {:?}",
@@ -189,13 +227,22 @@ fn check_asked(name: &str, t: &Timeline, asked: &Asked) {
         asked.options
     );
     for option in &asked.options {
-        assert!(well_formed(reply.protocol, option), "{name}: {option}");
+        assert!(well_formed(protocol, option), "{name}: {option}");
+    }
+}
+
+/// A question in whichever world the attempt runs.
+fn check_in(name: &str, attempt: &Attempt, p: &Prediction, asked: &Asked) {
+    match attempt.world() {
+        World::Explorer { timeline, .. } => check_asked(name, timeline, asked),
+        World::Compare(c) => check_asked_compare(name, c, p, asked),
     }
 }
 
 #[test]
 fn predictions_are_answered_by_the_engine() {
     let mut asked_total = 0;
+    let mut compared = 0;
     for (name, lesson) in lessons() {
         let start = Attempt::start(&lesson).unwrap();
         let end = Attempt::solution(&lesson).unwrap().pop().unwrap();
@@ -207,17 +254,19 @@ fn predictions_are_answered_by_the_engine() {
             let asked = home.predictions(&lesson)[i]
                 .clone()
                 .unwrap_or_else(|| panic!("{name}: prediction {i} is not asked in its world"));
-            check_asked(&name, home.timeline().unwrap(), &asked);
+            check_in(&name, home, p, &asked);
             asked_total += 1;
+            compared += usize::from(lesson.compares());
             // Wherever else it is asked, it is answered by that world's engine.
             for other in [&start, &end] {
                 if let Some(asked) = &other.predictions(&lesson)[i] {
-                    check_asked(&name, other.timeline().unwrap(), asked);
+                    check_in(&name, other, p, asked);
                 }
             }
         }
     }
-    assert!(asked_total >= 20, "{asked_total}");
+    assert!(asked_total >= 24, "{asked_total}");
+    assert!(compared >= 4, "{compared}");
 }
 
 /// The right answer where the story makes it plain, and where pipelining could mislead.
@@ -254,6 +303,10 @@ fn predictions_pick_the_reply_to_the_command_even_when_pipelined() {
         "354 End data with <CR><LF>.<CR><LF>"
     );
     assert_eq!(right("pop3-one-device", 1, true), "+OK message 1 deleted");
+    // Comparisons: POP3 left all three on the server; IMAP told the phone only what changed.
+    assert!(right("offline-and-back", 1, true).starts_with("+OK 3 "));
+    assert!(right("offline-and-back", 0, true).ends_with(" OK UID FETCH completed"));
+    assert!(right("folders", 1, true).ends_with(" OK MOVE completed"));
 }
 
 /// Every (RFC, section) the engines cite: written in the sources as `RfcRef::new(N, "S")`,
@@ -362,6 +415,15 @@ fn bad_lesson_files_say_which_field_and_line() {
             text.replacen("\"allow\": [\"faults\"", "\"allow\": [\"acts\"", 1),
             "allow[0]",
             "other page",
+        ),
+        (
+            text.replacen(
+                "\"reply_to\": \"STARTTLS\",",
+                "\"reply_to\": \"STARTTLS\", \"side\": \"imap\",",
+                1,
+            ),
+            "predictions[0].side",
+            "only comparison lessons",
         ),
         (
             text.replacen("\"title\"", "\"titel\"", 1),

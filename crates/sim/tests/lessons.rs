@@ -7,7 +7,8 @@
 )]
 
 use postroom_sim::{
-    run, Action, Device, Fault, FetchProtocol, Protocol, Scenario, Security, Step, Timeline,
+    run, Action, Device, Fault, FetchProtocol, Outgoing, Protocol, Scenario, Security, Step,
+    Timeline,
 };
 
 fn scenario(actions: &[Action]) -> Scenario {
@@ -866,4 +867,82 @@ fn tls_from_the_start_or_not_both_sides_must_agree() {
         &run(&s).unwrap(),
         "no greeting: port 995 waits for a TLS handshake"
     ));
+}
+
+#[test]
+fn alices_outgoing_settings_fail_as_a_real_provider_would() {
+    let send = |change: &dyn Fn(&mut Outgoing)| {
+        let mut s = scenario(&[]);
+        change(&mut s.outgoing);
+        run(&s).unwrap()
+    };
+    let delivered = |t: &Timeline| messages(t, "mx") == ["Lunch on Friday?"];
+    // A mistyped server: DNS has no such name, and nothing is sent.
+    let t = send(&|o| o.server = "smtp.example.com".into());
+    assert!(said(&t, "ANSWER smtp.example.com. NXDOMAIN"));
+    assert!(!said(&t, "EHLO") && !delivered(&t));
+    assert!(t
+        .outcome
+        .iter()
+        .any(|o| o.contains("Alice's mail program could not find the server smtp.example.com")));
+    // Port 25 belongs to a provider's mail exchanger, not to its submission host.
+    let t = send(&|o| o.port = 25);
+    assert!(said(
+        &t,
+        "connection refused: nothing listens on smtp.example.org port 25"
+    ));
+    assert!(!delivered(&t));
+    // SSL/TLS on 465: the handshake first, no STARTTLS, and the mail goes.
+    let t = send(&|o| o.security = Security::ImplicitTls);
+    assert!(said(&t, "TLS handshake first (port 465)"));
+    assert!(!t
+        .steps
+        .iter()
+        .any(|s| s.phase.label == "SMTP submission" && s.label() == "STARTTLS"));
+    assert!(step_of_auth(&t).encrypted && delivered(&t));
+    assert_eq!(t.hosts[1].role, "submission :465");
+    // STARTTLS on 465: the program waits for a greeting that never comes.
+    let t = send(&|o| {
+        o.security = Security::StartTls;
+        o.port = 465;
+    });
+    assert!(said(&t, "no greeting: port 465 waits for a TLS handshake"));
+    // No security: the program logs in anyway, in clear, and the server refuses (RFC 3207).
+    let t = send(&|o| o.security = Security::None);
+    let auth = step_of_auth(&t);
+    assert!(!auth.encrypted);
+    assert!(auth
+        .explanation
+        .why
+        .contains("reads the user name and password"));
+    assert!(said(&t, "530 5.7.0 Must issue a STARTTLS command first"));
+    assert!(!said(&t, "MAIL FROM") && !delivered(&t));
+    // The user name without the domain: the provider refuses the login (RFC 4954 §6).
+    let t = send(&|o| o.user = "alice".into());
+    assert!(said(&t, "535 5.7.8 Authentication credentials invalid") && !delivered(&t));
+    // The whole address, typed as the provider asks, works as the default does.
+    let t = send(&|o| {
+        o.server = "smtp.example.org".into();
+        o.port = 587;
+        o.user = "alice@example.org".into();
+    });
+    assert_eq!(t, run(&scenario(&[])).unwrap());
+    // Bob's server on 25 takes mail for Bob, but no login: AUTH is refused there.
+    let t = send(&|o| {
+        o.server = "mx.example.net".into();
+        o.port = 25;
+    });
+    assert!(said(&t, "ANSWER mx.example.net. 3600 IN A 192.0.2.25"));
+    assert!(
+        said(&t, "503 5.5.1 AUTH is not offered on this port"),
+        "{:#?}",
+        labels(&t)
+    );
+}
+
+fn step_of_auth(t: &Timeline) -> &Step {
+    t.steps
+        .iter()
+        .find(|s| s.label().starts_with("AUTH PLAIN"))
+        .unwrap()
 }

@@ -3,8 +3,8 @@
 //! actions and "leave a copy". Each control makes one move.
 
 use postroom_sim::lesson::{
-    Attempt, BobAction, FaultName, Kind, Letter, Move, ProtocolName, SecurityName, Settings, Which,
-    World, FAULT_NAMES,
+    Attempt, BobAction, FaultName, Kind, Letter, Move, OutgoingSettings, ProtocolName,
+    SecurityName, Settings, Which, World, FAULT_NAMES,
 };
 use postroom_sim::{Action, Device, DeviceSettings, FetchProtocol, Security};
 use wasm_bindgen::JsCast;
@@ -34,6 +34,7 @@ pub fn moves(open: &Open, on: &Callback<LessonsAction>) -> Html {
         }
         Kind::StepFaults => step_faults(attempt, step, on),
         Kind::Settings => html! { <>{ settings(attempt, Which::Phone, on) }{ settings(attempt, Which::Laptop, on) }</> },
+        Kind::Outgoing => outgoing(attempt, on),
         Kind::Compose => letter("compose", "Alice writes a new email", "Send it (the story starts again)", on),
         Kind::SendNext => letter("send-next", "Alice sends another email", "Send it after the story", on),
         Kind::Acts => menu("act", "+ Action…", "Add an action to both worlds", acts().map(|(m, l)| (LessonsAction::Move(m), l)).collect(), on),
@@ -220,6 +221,49 @@ fn settings(attempt: &Attempt, which: Which, on: &Callback<LessonsAction>) -> Ht
                 <label>{ "User name" }<input name="user" value={user} placeholder="bob" /></label>
                 <label>{ "Password" }<input name="password" value={password} /></label>
                 <label class="moves__check"><input type="checkbox" name="keep" checked={leave_on_server} />{ "Leave a copy on the server (POP3)" }</label>
+                <button type="submit" class="lesson__button lesson__button--main">{ "Save settings" }</button>
+            </form>
+        </details>
+    }
+}
+
+/// Alice's mail program's outgoing server, as its dialog shows it.
+fn outgoing(attempt: &Attempt, on: &Callback<LessonsAction>) -> Html {
+    let Some(o) = scenario_of(attempt).map(|s| s.outgoing.clone()) else {
+        return html! {};
+    };
+    let onsubmit = {
+        let on = on.clone();
+        Callback::from(move |e: SubmitEvent| {
+            submitted(
+                e,
+                |form| {
+                    Move::Outgoing(OutgoingSettings {
+                        server: Some(field(form, "server")),
+                        port: Some(field(form, "port").trim().parse().unwrap_or(0)),
+                        security: Security::from_code(&field(form, "security")).map(SecurityName),
+                        user: Some(field(form, "user")),
+                    })
+                },
+                &on,
+            )
+        })
+    };
+    let key = format!("{}{}{}{}", o.server, o.port, o.security.code(), o.user);
+    let title = "Alice's mail program: outgoing server";
+    html! {
+        <details class="moves__form" data-form="outgoing" {key}>
+            <summary class="lesson__button">{ title }</summary>
+            <form {onsubmit} aria-label={title}>
+                <label>{ "Outgoing server (SMTP)" }<input name="server" value={o.server} placeholder="smtp.example.org" /></label>
+                <label>{ "Port" }<input name="port" type="number" min="0" max="65535" list="lesson-smtp-ports" value={o.port.to_string()} /></label>
+                <datalist id="lesson-smtp-ports"><option value="587" /><option value="465" /><option value="25" /></datalist>
+                <label>{ "Security" }<select name="security">
+                    { for [Security::StartTls, Security::ImplicitTls, Security::None].iter().map(|x| html! {
+                        <option value={x.code()} selected={*x == o.security}>{ x.outgoing_label() }</option>
+                    }) }
+                </select></label>
+                <label>{ "User name" }<input name="user" value={o.user} placeholder="alice@example.org" /></label>
                 <button type="submit" class="lesson__button lesson__button--main">{ "Save settings" }</button>
             </form>
         </details>

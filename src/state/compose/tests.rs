@@ -139,3 +139,27 @@ fn a_fault_injected_while_the_form_is_open_shows_in_it_and_edits_stay() {
         ("Typed before", &[Fault::Greylisting][..])
     );
 }
+
+#[test]
+fn alices_outgoing_server_is_set_in_the_form_and_shown_from_the_scenario() {
+    let base = Scenario::default();
+    let out = Field::Outgoing;
+    assert_eq!(
+        Draft::default().text(out(Setting::Security), &base),
+        "starttls"
+    );
+    assert_eq!(Draft::default().text(out(Setting::Port), &base), "");
+    let d = draft([
+        text(out(Setting::Server), " smtp.example.com "),
+        text(out(Setting::Port), "465"),
+        text(out(Setting::Security), "tls"),
+        text(out(Setting::User), "alice"),
+    ]);
+    let s = d.scenario(&base);
+    assert_eq!(s.outgoing.server, "smtp.example.com");
+    assert_eq!((s.outgoing.port, s.outgoing.port()), (465, 465));
+    assert_eq!(s.outgoing.security, Security::ImplicitTls);
+    assert_eq!(s.outgoing.user, "alice");
+    // Shown again from the scenario the form sent.
+    assert_eq!(Draft::default().text(out(Setting::User), &s), "alice");
+}

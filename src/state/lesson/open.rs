@@ -4,6 +4,7 @@
 
 use std::rc::Rc;
 
+use postroom_sim::compare::{Comparison, Script};
 use postroom_sim::lesson::{Asked, Attempt, Lesson, LessonResult, Move, Runners, World};
 use postroom_sim::Timeline;
 
@@ -30,6 +31,9 @@ pub struct Open {
     /// The explorer's story as far as the student may see it: up to the reply the next
     /// prediction asks about. None for a comparison.
     pub shown: Option<Rc<Timeline>>,
+    /// The comparison as far as the student may see it: up to the action in which the next
+    /// prediction's command is sent. None for the explorer's story.
+    pub shown_compare: Option<Rc<Comparison>>,
     /// The step (or, comparing, the action) shown.
     pub playback: Playback,
     /// Why the last move could not be made.
@@ -98,6 +102,7 @@ impl Open {
             solution: None,
             solution_shown,
             shown: None,
+            shown_compare: None,
             playback: Playback::new(0),
             problem: None,
         };
@@ -201,8 +206,18 @@ impl Open {
                 };
                 (shown.len(), Some(shown))
             }
-            World::Compare(c) => (c.script.acts.len(), None),
+            World::Compare(c) => {
+                let shown = match stop {
+                    Some(stop) if stop < c.script.acts.len() => Rc::new(until(c, stop)),
+                    _ => Rc::clone(c),
+                };
+                self.shown_compare = Some(Rc::clone(&shown));
+                (shown.script.acts.len(), None)
+            }
         };
+        if shown.is_some() {
+            self.shown_compare = None;
+        }
         self.shown = shown;
         self.playback = Playback::at(len, step);
     }
@@ -337,5 +352,17 @@ impl Open {
 
     pub fn previous_slide(&mut self) {
         self.slide = self.slide.map(|s| s.saturating_sub(1));
+    }
+}
+
+/// The comparison's first `acts` actions: both worlds as they stand before the next one.
+fn until(c: &Comparison, acts: usize) -> Comparison {
+    Comparison {
+        script: Script {
+            leave_on_server: c.script.leave_on_server,
+            acts: c.script.acts.iter().copied().take(acts).collect(),
+        },
+        pop3: c.pop3.iter().take(acts).cloned().collect(),
+        imap: c.imap.iter().take(acts).cloned().collect(),
     }
 }

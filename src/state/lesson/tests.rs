@@ -398,8 +398,32 @@ fn a_comparison_lesson_plays_the_comparisons_actions() {
         ],
     );
     let o = open(&state);
-    assert_eq!((o.playback.len, o.playback.current), (acts + 1, acts));
     assert!(o.complete(), "{:?}", o.attempt.goal(&o.lesson));
+    // The new action sends what the predictions ask about: both worlds stop before it, and
+    // the question is on screen.
+    assert_eq!((o.playback.len, o.playback.current), (acts, acts - 1));
+    let asked = o.asking().unwrap().clone();
+    assert_eq!(asked.step, acts);
+    assert!(
+        asked
+            .question
+            .contains("next action: phone comes back online"),
+        "{}",
+        asked.question
+    );
+    let state = after(state, [LessonsAction::Answer(asked.right)]);
+    let o = open(&state);
+    assert!(o.feedback.as_ref().is_some_and(Feedback::right));
+    // The other question waits at the same action; answered, the action is shown.
+    let other = o.asking().unwrap().right;
+    let state = after(
+        state,
+        [LessonsAction::DismissFeedback, LessonsAction::Answer(other)],
+    );
+    let o = open(&state);
+    assert_eq!((o.playback.len, o.playback.current), (acts + 1, acts));
+    assert_eq!(o.score(), (2, 0));
+    assert_eq!(o.shown_compare.as_ref().unwrap().imap.len(), acts + 1);
     assert!(acts_offered().count() >= 10);
 }
 

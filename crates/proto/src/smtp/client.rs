@@ -41,6 +41,10 @@ pub struct ClientConfig {
     /// The connection is encrypted from its first byte (implicit TLS on port 465, RFC 8314
     /// §3.3): no STARTTLS.
     pub implicit_tls: bool,
+    /// Log in with AUTH PLAIN even when the EHLO reply lists no mechanism, as a mail program
+    /// told that its server "requires authentication" does; the server's refusal then says
+    /// why (e.g. RFC 3207's 530 before STARTTLS). Off: such a client gives up instead.
+    pub auth_unoffered: bool,
 }
 
 impl ClientConfig {
@@ -52,6 +56,7 @@ impl ClientConfig {
             pipelining: true,
             initial_response: true,
             implicit_tls: false,
+            auth_unoffered: false,
         }
     }
 }
@@ -525,7 +530,8 @@ impl SmtpClient {
             return self.start_next_job();
         }
         let b64 = |s: &str| crate::base64::encode(s, crate::base64::Alphabet::Standard);
-        if self.extensions.auth.iter().any(|m| m == "PLAIN") {
+        let unoffered = self.config.auth_unoffered && self.extensions.auth.is_empty();
+        if unoffered || self.extensions.auth.iter().any(|m| m == "PLAIN") {
             // Sent as the initial response (RFC 4954 §4) to save a round trip, if allowed.
             let response = self.plain_response();
             if !self.config.initial_response {

@@ -267,15 +267,18 @@ impl Attempt {
     }
 
     /// Each prediction of the lesson as the current world asks it; None where its command
-    /// is not in this world (or the lesson compares, which has no timeline to stop in).
+    /// is not in this world.
     pub fn predictions(&self, lesson: &Lesson) -> Vec<Option<Asked>> {
         lesson
             .predictions
             .iter()
             .enumerate()
             .map(|(i, p)| {
-                let timeline = self.timeline()?;
-                p.ask(timeline, &format!("{}#{i}", lesson.id))
+                let seed = format!("{}#{i}", lesson.id);
+                match &self.world {
+                    World::Explorer { timeline, .. } => p.ask(timeline, &seed),
+                    World::Compare(c) => p.ask_compare(c, &seed),
+                }
             })
             .collect()
     }

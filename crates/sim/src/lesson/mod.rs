@@ -22,8 +22,8 @@ pub use attempt::{Attempt, RunCompare, RunExplorer, Runners, World};
 pub use goal::{Check, CheckKind, Counted, GoalItem, Side};
 pub use json::FormatError;
 pub use moves::{
-    ActCode, BobAction, FaultName, Kind, Letter, Move, ProtocolName, SecurityName, Settings, Which,
-    FAULT_NAMES,
+    ActCode, BobAction, FaultName, Kind, Letter, Move, OutgoingSettings, ProtocolName,
+    SecurityName, Settings, Which, FAULT_NAMES,
 };
 pub use observe::{By, Place, Proto};
 pub use predict::{Asked, AskedIn, Prediction};
@@ -204,7 +204,7 @@ impl Lesson {
         if let Some(i) = self.allow.iter().position(|k| k.compares() != compares) {
             return err(
                 &format!("allow[{i}]"),
-                "this kind of move belongs to the other page (explorer: bob, faults, step_faults, settings, compose, send_next; comparison: acts, keep)",
+                "this kind of move belongs to the other page (explorer: bob, faults, step_faults, settings, outgoing, compose, send_next; comparison: acts, keep)",
             );
         }
         if self.goal.is_empty() {
@@ -228,17 +228,27 @@ impl Lesson {
                 "the solution makes a kind of move the lesson's “allow” does not offer",
             );
         }
-        if compares && !self.predictions.is_empty() {
-            return err(
-                "predictions",
-                "predictions stop the explorer's story before a reply; a comparison has none",
-            );
-        }
-        if let Some(i) = self.predictions.iter().position(|p| p.reply_to.is_empty()) {
-            return err(
-                &format!("predictions[{i}].reply_to"),
-                "the command is empty",
-            );
+        for (i, p) in self.predictions.iter().enumerate() {
+            let at = |field: &str| format!("predictions[{i}].{field}");
+            if p.reply_to.is_empty() {
+                return err(&at("reply_to"), "the command is empty");
+            }
+            if compares && p.side.is_none() {
+                return err(
+                    &at("side"),
+                    "a comparison's prediction names its world: “side”: “pop3” or “imap”",
+                );
+            }
+            if !compares && (p.side.is_some() || p.device.is_some()) {
+                let field = if p.side.is_some() { "side" } else { "device" };
+                return err(
+                    &at(field),
+                    "only comparison lessons' predictions name a side or a device",
+                );
+            }
+            if compares && p.protocol.is_some() {
+                return err(&at("protocol"), "a comparison's side names the protocol");
+            }
         }
         Ok(())
     }

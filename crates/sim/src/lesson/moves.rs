@@ -189,6 +189,22 @@ pub struct Settings {
     pub security: Option<SecurityName>,
 }
 
+/// Alice's mail program's outgoing server, as its dialog shows it; what is left out stays.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutgoingSettings {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server: Option<String>,
+    /// 0 is the usual port for the security (465 for SSL/TLS, else 587).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<u16>,
+    /// SSL/TLS, STARTTLS or none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security: Option<SecurityName>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ProtocolName {
@@ -236,6 +252,8 @@ pub enum Move {
     LoseAtStep(u32),
     /// A device's account settings change; the story runs again with them.
     Set(Settings),
+    /// Alice's outgoing server settings change; the story runs again with them.
+    Outgoing(OutgoingSettings),
     /// Alice writes a new email: the story starts again with it.
     Compose(Letter),
     /// Alice sends another email after the story so far.
@@ -258,6 +276,8 @@ pub enum Kind {
     StepFaults,
     /// The devices' account settings.
     Settings,
+    /// Alice's outgoing server settings.
+    Outgoing,
     /// Compose a new email (the story starts again).
     Compose,
     /// Send another email after the story.
@@ -284,6 +304,7 @@ impl Move {
                 Kind::StepFaults
             }
             Move::Set(_) => Kind::Settings,
+            Move::Outgoing(_) => Kind::Outgoing,
             Move::Compose(_) => Kind::Compose,
             Move::SendNext(_) => Kind::SendNext,
             Move::Act(_) => Kind::Acts,
@@ -311,6 +332,26 @@ impl Move {
             Move::DropAfterStep(n) => format!("The connection drops after step {}", n + 1),
             Move::LoseAtStep(n) => format!("A packet of step {} is lost", n + 1),
             Move::Set(s) => format!("{} settings changed", Device::from(s.device).label()),
+            Move::Outgoing(o) => {
+                let server = o.server.as_deref().map(|s| match s.trim() {
+                    "" => "the usual server".to_string(),
+                    s => s.to_string(),
+                });
+                let port = o.port.map(|p| match p {
+                    0 => "the usual port".to_string(),
+                    p => format!("port {p}"),
+                });
+                let security = o.security.map(|s| s.0.outgoing_label().to_string());
+                let user = o.user.as_deref().map(|u| match u.trim() {
+                    "" => "her whole address".to_string(),
+                    u => format!("user {u}"),
+                });
+                let set: Vec<String> = [server, port, security, user]
+                    .into_iter()
+                    .flatten()
+                    .collect();
+                format!("Alice's outgoing server: {}", set.join(", "))
+            }
             Move::Compose(l) => format!("Alice writes “{}”", l.subject),
             Move::SendNext(l) => format!("Alice sends “{}” next", l.subject),
             Move::Act(a) => {
@@ -406,6 +447,22 @@ pub fn apply_to_scenario(
             // Step faults name steps of the old story, which the new settings renumber.
             scenario.faults.retain(|f| !f.at_a_step());
         }
+        Move::Outgoing(o) => {
+            let out = &mut scenario.outgoing;
+            if let Some(server) = &o.server {
+                out.server = server.trim().to_string();
+            }
+            if let Some(port) = o.port {
+                out.port = port;
+            }
+            if let Some(security) = o.security {
+                out.security = security.0;
+            }
+            if let Some(user) = &o.user {
+                out.user = user.trim().to_string();
+            }
+            scenario.faults.retain(|f| !f.at_a_step());
+        }
         Move::Compose(letter) => {
             scenario.subject = letter.subject.clone();
             scenario.body = letter.body.clone();
@@ -447,7 +504,8 @@ mod tests {
     #[test]
     fn moves_read_and_write_their_names() {
         let text = r#"[{"bob": "check-phone"}, {"fault": "no-mx"}, {"act": "lf"},
-            {"set": {"device": "laptop", "port": 143, "security": "starttls"}}, {"keep": true}]"#;
+            {"set": {"device": "laptop", "port": 143, "security": "starttls"}}, {"keep": true},
+            {"outgoing": {"server": "smtp.example.org", "port": 465, "security": "tls"}}]"#;
         let moves: Vec<Move> = serde_json::from_str(text).unwrap();
         assert_eq!(moves[0], Move::Bob(BobAction(Action::Check(Device::Phone))));
         assert_eq!(moves[1], Move::Fault(FaultName(Fault::NoMxRecord)));

@@ -6,7 +6,11 @@
 use postroom_proto::Explanation;
 use serde::{Deserialize, Serialize};
 
+use super::goal::Side;
+use super::moves::Which;
 use super::observe::Proto;
+use crate::compare::{Comparison, Line};
+use crate::scenario::Device;
 use crate::timeline::{Direction, Protocol, Step, Timeline};
 
 /// Which world a prediction is written for: where the tests check it (the page asks it in
@@ -33,6 +37,12 @@ pub struct Prediction {
     pub nth: Option<u32>,
     #[serde(default)]
     pub world: AskedIn,
+    /// Comparison lessons: the world whose server is asked, POP3 or IMAP.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub side: Option<Side>,
+    /// Comparison lessons: only this device's line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<Which>,
 }
 
 /// A prediction found in a timeline: the question, the options, and the answer.
@@ -111,6 +121,92 @@ impl Prediction {
             explanation: reply.explanation.clone(),
         })
     }
+}
+
+impl Prediction {
+    /// The question in a comparison: the story stops before the action in which the side's
+    /// client sends the command (`step` is that action, `command_step` the one before), and
+    /// the right option is the reply that side's server really sends.
+    pub fn ask_compare(&self, comparison: &Comparison, seed: &str) -> Option<Asked> {
+        let side = self.side?;
+        let (frames, protocol) = match side {
+            Side::Pop3 => (&comparison.pop3, Proto::Pop3),
+            Side::Imap => (&comparison.imap, Proto::Imap),
+        };
+        let nth = usize::try_from(self.nth.unwrap_or(1).max(1)).ok()?;
+        let device = self.device.map(Device::from);
+        let (frame, at, command) = frames
+            .iter()
+            .enumerate()
+            .flat_map(|(f, frame)| frame.lines.iter().enumerate().map(move |(i, l)| (f, i, l)))
+            .filter(|(_, _, l)| {
+                l.direction == Direction::ClientToServer
+                    && device.is_none_or(|d| d == l.device)
+                    && is_command_line(protocol, command_text(l), &self.reply_to)
+            })
+            .nth(nth - 1)?;
+        let lines = &frames.get(frame)?.lines;
+        let reply = compare_reply(lines, at, command.device)?;
+        let first = command_text(command).to_string();
+        let right_text = reply.status.clone();
+        let mut options = distractors(protocol, &first, false, &right_text);
+        if options.len() < 2 {
+            return None;
+        }
+        let right = usize::try_from(fnv(seed) % (options.len() as u64 + 1)).ok()?;
+        options.insert(right.min(options.len()), right_text);
+        let act = frames.get(frame)?.act.label();
+        let device = match command.device {
+            Device::Phone => "phone",
+            Device::Laptop => "laptop",
+        };
+        Some(Asked {
+            command_step: frame.saturating_sub(1),
+            step: frame,
+            question: format!(
+                "{} world, next action: {act}. The {device} sends “{first}”. What will the server answer?",
+                side.name()
+            ),
+            options,
+            right,
+            explanation: Explanation::new(reply.title.clone(), reply.why.clone(), reply.rfc),
+        })
+    }
+}
+
+/// A comparison line's first line, without the count of the lines that follow.
+fn command_text(line: &Line) -> &str {
+    line.text
+        .split_once(" … (+")
+        .map_or(line.text.as_str(), |(first, _)| first)
+}
+
+/// Whether a client's first line is the command `text` names (after an IMAP tag, too).
+fn is_command_line(protocol: Proto, first: &str, text: &str) -> bool {
+    first.starts_with(text)
+        || (protocol == Proto::Imap
+            && first
+                .split_once(' ')
+                .is_some_and(|(_, rest)| rest.starts_with(text)))
+}
+
+/// The server's line that answers the line at `at` in one action: the device's replies come
+/// in the order of its commands (those sent together first, RFC 2920 / RFC 9051 §5.5).
+fn compare_reply(lines: &[Line], at: usize, device: Device) -> Option<&Line> {
+    let mine = |l: &&Line| l.device == device && l.direction != Direction::Local;
+    let queued = lines
+        .get(..at)?
+        .iter()
+        .rev()
+        .filter(mine)
+        .take_while(|l| l.direction == Direction::ClientToServer)
+        .count();
+    lines
+        .iter()
+        .skip(at + 1)
+        .filter(mine)
+        .filter(|l| l.direction == Direction::ServerToClient)
+        .nth(queued)
 }
 
 /// The server's step that answers the client's step `at`: on the same connection, the reply
@@ -208,6 +304,9 @@ fn meaning(protocol: Proto, line: &str) -> (bool, String) {
 /// Up to three replies that mean something else than `right`: never two with one meaning,
 /// and at most one "yes" (only when the right one is a "no").
 fn distractors(protocol: Proto, command: &str, message: bool, right: &str) -> Vec<String> {
+    if let Some(counts) = other_counts(protocol, command, right) {
+        return counts;
+    }
     let (right_yes, right_key) = meaning(protocol, right);
     let mut keys = vec![right_key];
     let mut yes = right_yes;
@@ -225,6 +324,31 @@ fn distractors(protocol: Proto, command: &str, message: bool, right: &str) -> Ve
         }
     }
     out
+}
+
+/// POP3's STAT answers with a count (RFC 1939 §5): the question is how many messages the
+/// maildrop holds, so the other options are other counts (one fewer, one more, none), their
+/// sizes at the same octets per message. None for any other reply.
+fn other_counts(protocol: Proto, command: &str, right: &str) -> Option<Vec<String>> {
+    if protocol != Proto::Pop3 || !command.eq_ignore_ascii_case("STAT") {
+        return None;
+    }
+    let mut words = right.strip_prefix("+OK ")?.split(' ');
+    let count: u64 = words.next()?.parse().ok()?;
+    let octets: u64 = words.next()?.parse().ok()?;
+    let each = octets.checked_div(count).unwrap_or(140).max(1);
+    let mut counts = vec![count + 1];
+    counts.extend(count.checked_sub(1));
+    counts.extend([0, count + 2].into_iter().filter(|n| *n != count));
+    counts.dedup();
+    Some(
+        counts
+            .into_iter()
+            .filter(|n| *n != count)
+            .take(3)
+            .map(|n| format!("+OK {n} {}", n * each))
+            .collect(),
+    )
 }
 
 /// Replies the protocol allows to this command, in the engine's wording where it has one.
@@ -373,6 +497,15 @@ pub fn replies(protocol: Proto, command: &str, message: bool) -> Vec<String> {
                     "NO [UNAVAILABLE] TLS not available now",
                 ],
                 "IDLE" => &["NO [UNAVAILABLE] IDLE not available now"],
+                "FETCH" => &[
+                    "OK Fetch completed",
+                    "NO [EXPUNGEISSUED] Some messages were expunged",
+                ],
+                "MOVE" | "COPY" => &[
+                    "OK Move completed",
+                    "NO [TRYCREATE] No such mailbox",
+                    "NO [OVERQUOTA] Quota exceeded",
+                ],
                 _ => &["OK completed"],
             };
             let mut list: Vec<String> = tagged.iter().map(|t| format!("{first} {t}")).collect();
@@ -442,6 +575,8 @@ mod tests {
                     "A004 STARTTLS",
                     "A005 IDLE",
                     "A006 NOOP",
+                    "A007 UID MOVE 1 \"Work\"",
+                    "A008 UID FETCH 1:* (FLAGS) (CHANGEDSINCE 4)",
                 ],
             ),
         ];
@@ -466,6 +601,15 @@ mod tests {
         for reply in replies(Proto::Dns, "QUERY example.net. IN MX", false) {
             assert!(reply.starts_with("ANSWER example.net. "), "{reply}");
         }
+    }
+
+    #[test]
+    fn stat_is_asked_as_a_count() {
+        let d = distractors(Proto::Pop3, "STAT", false, "+OK 3 417");
+        assert_eq!(d, ["+OK 4 556", "+OK 2 278", "+OK 0 0"]);
+        let d = distractors(Proto::Pop3, "STAT", false, "+OK 0 0");
+        assert_eq!(d, ["+OK 1 140", "+OK 2 280"]);
+        assert!(other_counts(Proto::Pop3, "STAT", "-ERR no").is_none());
     }
 
     #[test]

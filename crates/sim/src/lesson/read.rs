@@ -4,7 +4,8 @@
 use super::goal::{Check, CheckKind, Counted, Side};
 use super::json::{named, Cx, FormatError, FromJson, Node, Obj};
 use super::moves::{
-    ActCode, BobAction, FaultName, Kind, Letter, Move, ProtocolName, SecurityName, Settings, Which,
+    ActCode, BobAction, FaultName, Kind, Letter, Move, OutgoingSettings, ProtocolName,
+    SecurityName, Settings, Which,
 };
 use super::observe::{By, Place, Proto};
 use super::predict::{AskedIn, Prediction};
@@ -36,7 +37,7 @@ names!(CheckKind, [
     "sent" => CheckKind::Sent, "reached" => CheckKind::Reached, "at_most" => CheckKind::AtMost,
 ]);
 names!(Kind, [
-    "bob" => Kind::Bob, "faults" => Kind::Faults, "step_faults" => Kind::StepFaults, "settings" => Kind::Settings,
+    "bob" => Kind::Bob, "faults" => Kind::Faults, "step_faults" => Kind::StepFaults, "settings" => Kind::Settings, "outgoing" => Kind::Outgoing,
     "compose" => Kind::Compose, "send_next" => Kind::SendNext, "acts" => Kind::Acts, "keep" => Kind::Keep,
 ]);
 
@@ -99,6 +100,19 @@ impl FromJson for Settings {
     }
 }
 
+impl FromJson for OutgoingSettings {
+    fn from_json(node: &Node, field: &str, cx: Cx<'_>) -> Result<Self, FormatError> {
+        let o = Obj::new(node, field, cx, &["server", "port", "security", "user"])?;
+        let settings = OutgoingSettings {
+            server: o.opt("server")?,
+            port: o.opt("port")?,
+            security: o.opt("security")?,
+            user: o.opt("user")?,
+        };
+        Ok(settings)
+    }
+}
+
 impl FromJson for Letter {
     fn from_json(node: &Node, field: &str, cx: Cx<'_>) -> Result<Self, FormatError> {
         let o = Obj::new(node, field, cx, &["subject", "body"])?;
@@ -124,12 +138,13 @@ impl FromJson for Move {
             "drop_after_step" => Move::DropAfterStep(FromJson::from_json(value, inner, cx)?),
             "lose_at_step" => Move::LoseAtStep(FromJson::from_json(value, inner, cx)?),
             "set" => Move::Set(FromJson::from_json(value, inner, cx)?),
+            "outgoing" => Move::Outgoing(FromJson::from_json(value, inner, cx)?),
             "compose" => Move::Compose(FromJson::from_json(value, inner, cx)?),
             "send_next" => Move::SendNext(FromJson::from_json(value, inner, cx)?),
             "act" => Move::Act(FromJson::from_json(value, inner, cx)?),
             "keep" => Move::Keep(FromJson::from_json(value, inner, cx)?),
             _ => return Err(cx.error(node.at, field, format!(
-                "“{key}” is not a move; one of bob, fault, clear_fault, drop_after, lose_at, set, compose, send_next, act, keep"
+                "“{key}” is not a move; one of bob, fault, clear_fault, drop_after, lose_at, set, outgoing, compose, send_next, act, keep"
             ))),
         })
     }
@@ -192,12 +207,19 @@ impl FromJson for Check {
 
 impl FromJson for Prediction {
     fn from_json(node: &Node, field: &str, cx: Cx<'_>) -> Result<Self, FormatError> {
-        let o = Obj::new(node, field, cx, &["reply_to", "protocol", "nth", "world"])?;
+        let o = Obj::new(
+            node,
+            field,
+            cx,
+            &["reply_to", "protocol", "nth", "world", "side", "device"],
+        )?;
         let p = Prediction {
             reply_to: o.req("reply_to")?,
             protocol: o.opt("protocol")?,
             nth: o.opt("nth")?,
             world: o.opt("world")?.unwrap_or_default(),
+            side: o.opt("side")?,
+            device: o.opt("device")?,
         };
         Ok(p)
     }

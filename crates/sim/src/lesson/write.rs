@@ -2,7 +2,7 @@
 //! a student did can be kept with the progress and read back by the same reader.
 
 use super::json::quote;
-use super::moves::{Letter, Move, ProtocolName, Settings, Which};
+use super::moves::{Letter, Move, OutgoingSettings, ProtocolName, Settings, Which};
 
 impl Move {
     /// The move as a lesson file writes it; the page's step faults as `drop_after_step` and
@@ -17,6 +17,7 @@ impl Move {
             Move::DropAfterStep(n) => ("drop_after_step", n.to_string()),
             Move::LoseAtStep(n) => ("lose_at_step", n.to_string()),
             Move::Set(s) => ("set", settings(s)),
+            Move::Outgoing(o) => ("outgoing", outgoing(o)),
             Move::Compose(l) => ("compose", letter(l)),
             Move::SendNext(l) => ("send_next", letter(l)),
             Move::Act(a) => ("act", quote(&String::from(*a))),
@@ -64,6 +65,23 @@ fn settings(s: &Settings) -> String {
     }
     if let Some(security) = s.security {
         fields.push(format!("\"security\": {}", quote(&String::from(security))));
+    }
+    format!("{{{}}}", fields.join(", "))
+}
+
+fn outgoing(o: &OutgoingSettings) -> String {
+    let mut fields = Vec::new();
+    if let Some(server) = &o.server {
+        fields.push(format!("\"server\": {}", quote(server)));
+    }
+    if let Some(port) = o.port {
+        fields.push(format!("\"port\": {port}"));
+    }
+    if let Some(security) = o.security {
+        fields.push(format!("\"security\": {}", quote(&String::from(security))));
+    }
+    if let Some(user) = &o.user {
+        fields.push(format!("\"user\": {}", quote(user)));
     }
     format!("{{{}}}", fields.join(", "))
 }

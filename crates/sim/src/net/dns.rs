@@ -78,12 +78,19 @@ impl Dns {
         ]
     }
 
-    /// Finds the machine a device's server setting names, as its mail program would: Bob's
-    /// server when empty, an IPv4 address as is, anything else through DNS.
-    pub fn resolve(&self, setting: &str) -> Resolution {
+    /// Finds the machine a server setting names, as a mail program would: its usual server
+    /// (`home`: Bob's for his devices, Alice's provider for her outgoing mail) when empty or
+    /// named, without asking; an IPv4 address as is; anything else through DNS.
+    pub fn resolve(&self, setting: &str, home: HostId) -> Resolution {
         let name = setting.trim_end_matches('.').to_ascii_lowercase();
         let bob_domain = self.bob_domain.to_ascii_lowercase();
-        if name.is_empty() || name == format!("mx.{bob_domain}") || name == MX_ADDRESS {
+        let submission = format!("smtp.{}", self.alice_domain.to_ascii_lowercase());
+        let mx = format!("mx.{bob_domain}");
+        let home_name = if home == SUBMISSION { &submission } else { &mx };
+        if name.is_empty() || name == *home_name {
+            return Resolution::Host(home);
+        }
+        if name == MX_ADDRESS {
             return Resolution::Host(MX);
         }
         if name == SUBMISSION_ADDRESS {
@@ -92,9 +99,9 @@ impl Dns {
         if name.parse::<std::net::Ipv4Addr>().is_ok() {
             return Resolution::Nobody(name);
         }
-        let found = if name == format!("smtp.{}", self.alice_domain.to_ascii_lowercase()) {
+        let found = if name == submission {
             Some((SUBMISSION, SUBMISSION_ADDRESS))
-        } else if name == bob_domain {
+        } else if name == bob_domain || name == mx {
             Some((MX, MX_ADDRESS))
         } else {
             None
@@ -134,28 +141,28 @@ mod tests {
     fn bobs_server_is_reached_without_asking() {
         for setting in ["", "mx.example.net", "MX.Example.NET.", "192.0.2.25"] {
             assert!(
-                matches!(dns().resolve(setting), Resolution::Host(MX)),
+                matches!(dns().resolve(setting, MX), Resolution::Host(MX)),
                 "{setting}"
             );
         }
         assert!(matches!(
-            dns().resolve("198.51.100.25"),
+            dns().resolve("198.51.100.25", MX),
             Resolution::Host(SUBMISSION)
         ));
     }
 
     #[test]
     fn names_are_looked_up_and_unknown_ones_do_not_exist() {
-        let Resolution::Asked { found, lookup, .. } = dns().resolve("example.net") else {
+        let Resolution::Asked { found, lookup, .. } = dns().resolve("example.net", MX) else {
             unreachable!()
         };
         assert_eq!(found, Some(MX));
         assert_eq!(lookup.answer, "ANSWER example.net. 3600 IN A 192.0.2.25");
-        let Resolution::Asked { found, .. } = dns().resolve("smtp.example.org") else {
+        let Resolution::Asked { found, .. } = dns().resolve("smtp.example.org", MX) else {
             unreachable!()
         };
         assert_eq!(found, Some(SUBMISSION));
-        let Resolution::Asked { found, lookup, .. } = dns().resolve("mail.example.net") else {
+        let Resolution::Asked { found, lookup, .. } = dns().resolve("mail.example.net", MX) else {
             unreachable!()
         };
         assert_eq!(found, None);
@@ -163,8 +170,29 @@ mod tests {
     }
 
     #[test]
+    fn alices_outgoing_server_is_home_for_her_mail_program() {
+        for setting in ["", "smtp.example.org", "SMTP.example.org."] {
+            assert!(
+                matches!(
+                    dns().resolve(setting, SUBMISSION),
+                    Resolution::Host(SUBMISSION)
+                ),
+                "{setting}"
+            );
+        }
+        let Resolution::Asked { found, .. } = dns().resolve("mx.example.net", SUBMISSION) else {
+            unreachable!()
+        };
+        assert_eq!(found, Some(MX));
+        let Resolution::Asked { found, .. } = dns().resolve("smtp.example.com", SUBMISSION) else {
+            unreachable!()
+        };
+        assert_eq!(found, None);
+    }
+
+    #[test]
     fn an_address_nobody_has_is_not_looked_up() {
-        assert!(matches!(dns().resolve("10.1.2.3"), Resolution::Nobody(a) if a == "10.1.2.3"));
+        assert!(matches!(dns().resolve("10.1.2.3", MX), Resolution::Nobody(a) if a == "10.1.2.3"));
     }
 
     #[test]

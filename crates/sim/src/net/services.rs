@@ -1,6 +1,8 @@
 //! What listens where: Bob's server takes SMTP on 25, POP3 on 110 and IMAP on 143, and the
 //! same over TLS from the first byte on 995 and 993 (RFC 8314); Alice's provider takes
-//! submissions on 587. Nothing else listens, anywhere. Also the servers the
+//! submissions on 587 (STARTTLS) and 465 (TLS from the first byte, RFC 8314 §3.3, as real
+//! providers do). Nothing else listens, anywhere: a provider's submission host has no port 25
+//! (that is its mail exchanger's, which is not in the story). Also the servers the
 //! story's connections reach, named and set up in one place.
 
 use postroom_proto::imap::{self, ImapServer};
@@ -134,7 +136,13 @@ impl Services {
             (SUBMISSION, 587) => (
                 Service::Smtp,
                 false,
-                self.submission_server(TlsPolicy::Required, now)
+                self.submission_server(TlsPolicy::Required, false, now)
+                    .poll_output(),
+            ),
+            (SUBMISSION, 465) => (
+                Service::Smtp,
+                true,
+                self.submission_server(TlsPolicy::Required, true, now)
                     .poll_output(),
             ),
             _ => return None,
@@ -146,11 +154,31 @@ impl Services {
         })
     }
 
-    /// Alice's provider on port 587 (RFC 6409).
-    pub fn submission_server(&self, tls: TlsPolicy, now: Instant) -> SmtpServer {
+    /// Alice's provider on port 587 (RFC 6409), or 465 with TLS from the start (`implicit`).
+    /// Its users log in with their whole address, as most providers ask.
+    pub fn submission_server(&self, tls: TlsPolicy, implicit: bool, now: Instant) -> SmtpServer {
         let mut config = ServerConfig::submission(&self.submission, &self.alice_domain);
-        config.tls = tls;
+        config.tls = if implicit { TlsPolicy::NotOffered } else { tls };
+        config.secure_from_start = implicit;
+        config.address_login = true;
         SmtpServer::new(config, now)
+    }
+
+    /// The SMTP server on `port` of `host`: Alice's provider on 587 (offering STARTTLS as
+    /// `tls` says) and 465, Bob's server on 25; None where no SMTP server listens.
+    pub fn smtp_server(
+        &self,
+        (host, port): (HostId, u16),
+        tls: TlsPolicy,
+        greylisting: bool,
+        now: Instant,
+    ) -> Option<SmtpServer> {
+        match (host, port) {
+            (SUBMISSION, 587) => Some(self.submission_server(tls, false, now)),
+            (SUBMISSION, 465) => Some(self.submission_server(tls, true, now)),
+            (MX, 25) => Some(self.relay_server(greylisting, now)),
+            _ => None,
+        }
     }
 
     /// Bob's server on port 25, where relays deliver. It offers STARTTLS, which a relay
@@ -213,8 +241,12 @@ mod tests {
         assert!(services
             .answer(MX, 993, Instant::ZERO)
             .is_some_and(|a| a.implicit));
-        // Bob's server takes no submissions, Alice's provider no POP3.
+        assert!(services
+            .answer(SUBMISSION, 465, Instant::ZERO)
+            .is_some_and(|a| a.implicit && a.service == Service::Smtp));
+        // Bob's server takes no submissions, Alice's provider no POP3 and nothing on 25.
         assert_eq!(answer(MX, 587), None);
         assert_eq!(answer(SUBMISSION, 110), None);
+        assert_eq!(answer(SUBMISSION, 25), None);
     }
 }

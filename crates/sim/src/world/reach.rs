@@ -1,20 +1,37 @@
-//! How a device reaches its server from its account settings, as a mail program would: the
-//! server's name through DNS, then a connection to the port, which may be refused or
-//! answered by another protocol's server. Every failure is recorded and told.
+//! How a mail program reaches its server from its account settings (one of Bob's devices,
+//! or Alice's outgoing server): the server's name through DNS, then a connection to the
+//! port, which may be refused or answered by another protocol's server. Every failure is
+//! recorded and told.
 
 use std::collections::BTreeMap;
 
 use postroom_proto::imap::{self, DeviceCache, ImapClient};
 use postroom_proto::pop3::{self, Pop3Client};
+use postroom_proto::smtp::{self, SmtpClient};
 use postroom_proto::Duration;
 
 use super::World;
-use crate::host::{HostId, DNS};
+use crate::host::{HostId, DNS, MX};
 use crate::narration;
 use crate::net::dns::{Lookup, Resolution};
+use crate::net::services::Service;
 use crate::recorder::Entry;
 use crate::scenario::{Device, DeviceSettings, FetchProtocol, Security};
 use crate::timeline::{Direction, Protocol};
+
+/// A mail program reaching out: from which host, who it is in the outcome's words, the
+/// server its settings name, and what it wants there.
+pub(super) struct Caller<'a> {
+    pub host: HostId,
+    pub who: String,
+    /// The server setting; empty is `home`.
+    pub server: &'a str,
+    pub home: HostId,
+    pub port: u16,
+    pub wanted: Service,
+    /// Set to TLS from the first byte.
+    pub implicit: bool,
+}
 
 impl World<'_> {
     /// Whether the device reaches the service it wants on the port it is set to; see
@@ -25,62 +42,86 @@ impl World<'_> {
         host: HostId,
         settings: &DeviceSettings,
     ) -> bool {
-        let port = settings.port();
-        let Some(server) = self.resolve(device, host, settings.server.trim()) else {
-            return false;
+        let caller = Caller {
+            host,
+            who: self.scenario.device_label(device),
+            server: settings.server.trim(),
+            home: MX,
+            port: settings.port(),
+            wanted: match settings.protocol {
+                FetchProtocol::Pop3 => Service::Pop3,
+                FetchProtocol::Imap => Service::Imap,
+            },
+            implicit: settings.security == Security::ImplicitTls,
         };
-        let wanted = settings.protocol;
+        self.reach(&caller).is_some()
+    }
+
+    /// The machine a mail program reaches with the service it wants on its port, or None
+    /// with the failure recorded and told: no such name, nobody at that address, nothing on
+    /// that port, TLS from the start on one side only, or another protocol's greeting.
+    pub(super) fn reach(&mut self, caller: &Caller<'_>) -> Option<HostId> {
+        let Caller {
+            host,
+            ref who,
+            port,
+            wanted,
+            implicit,
+            ..
+        } = *caller;
+        let server = self.resolve(who, host, caller.server, caller.home)?;
         let Some(answer) = self.services.answer(server, port, self.now) else {
             self.now = self.now + self.latency + self.latency;
             let name = self.services.name(server).to_string();
             self.local(host, narration::connection_refused(&name, port));
             self.tell(format!(
-                "{} could not connect: nothing listens on port {port}.",
-                self.scenario.device_label(device)
+                "{who} could not connect: nothing listens on port {port}."
             ));
-            return false;
+            return None;
         };
-        let implicit_wanted = settings.security == Security::ImplicitTls;
-        if answer.implicit != implicit_wanted {
+        if answer.implicit != implicit {
             // One side starts with a TLS handshake, the other with plain text: they never
             // understand each other (RFC 8314 §3.3).
             self.now = self.now + self.latency + self.latency;
-            self.local(host, narration::tls_mismatch(port, implicit_wanted));
+            self.local(host, narration::tls_mismatch(port, implicit, wanted));
             self.tell(format!(
-                "{} could not talk to its server: port {port} {}.",
-                self.scenario.device_label(device),
+                "{who} could not talk to its server: port {port} {}.",
                 if answer.implicit {
                     "expects TLS from the first byte, and the account is not set to it"
                 } else {
                     "speaks plain text first, and the account expects TLS from the start"
                 }
             ));
-            return false;
+            return None;
         }
         let (service, greeting) = (answer.service, answer.greeting);
-        if service.name() == wanted.name() {
-            return true;
+        if service == wanted {
+            return Some(server);
         }
-        // The real greeting of the service on that port, fed to the device's real client.
+        // The real greeting of the service on that port, fed to the program's real client.
         let sent = self.now;
         self.now = self.now + self.latency + self.latency;
-        // A client that read a greeting it knows answers it (CAPA, a login); one that did
-        // not says nothing or closes.
+        // A client that read a greeting it knows answers it (CAPA, a login, EHLO); one that
+        // did not says nothing or closes.
         let bob = &self.places.bob;
         let understood = match wanted {
-            FetchProtocol::Pop3 => {
+            Service::Pop3 => {
                 let config = pop3::ClientConfig::new(bob, "");
                 let mut client = Pop3Client::new(config, BTreeMap::new(), self.now);
                 client.handle_input(self.now, &greeting).is_ok()
                     && !client.is_closed()
                     && client.poll_output().is_some()
             }
-            FetchProtocol::Imap => {
+            Service::Imap => {
                 let config = imap::ClientConfig::new(bob, "");
                 let mut client = ImapClient::new(config, DeviceCache::default());
                 client.handle_input(self.now, &greeting).is_ok()
                     && !client.is_closed()
                     && client.poll_output().is_some()
+            }
+            Service::Smtp => {
+                let mut client = SmtpClient::new(smtp::ClientConfig::new(bob), self.now);
+                client.handle_input(self.now, &greeting).is_ok() && client.poll_output().is_some()
             }
         };
         self.record(Entry {
@@ -94,23 +135,22 @@ impl World<'_> {
             encrypted: false,
         });
         if understood {
-            return true;
+            return Some(server);
         }
         self.local(host, narration::client_gives_up(wanted));
         self.tell(format!(
-            "{} reached {} {} server on port {port} instead of {}, and gave up.",
-            self.scenario.device_label(device),
+            "{who} reached {} {} server on port {port} instead of {}, and gave up.",
             service.article(),
             service.name(),
             wanted.name()
         ));
-        false
+        None
     }
 
-    /// Finds the machine a device's server setting names (see [`crate::net::dns`]). None,
-    /// with the failure recorded, when there is no such machine.
-    fn resolve(&mut self, device: Device, host: HostId, setting: &str) -> Option<HostId> {
-        match self.dns.resolve(setting) {
+    /// Finds the machine a server setting names (see [`crate::net::dns`]). None, with the
+    /// failure recorded, when there is no such machine.
+    fn resolve(&mut self, who: &str, host: HostId, setting: &str, home: HostId) -> Option<HostId> {
+        match self.dns.resolve(setting, home) {
             Resolution::Host(server) => Some(server),
             Resolution::Nobody(address) => {
                 // Nobody has that address here: the connection attempt is never answered, and
@@ -118,8 +158,7 @@ impl World<'_> {
                 self.now = self.now + Duration::from_secs(180);
                 self.local(host, narration::no_answer(&address));
                 self.tell(format!(
-                    "{} could not connect: nothing answers at {address}.",
-                    self.scenario.device_label(device)
+                    "{who} could not connect: nothing answers at {address}."
                 ));
                 None
             }
@@ -130,10 +169,7 @@ impl World<'_> {
             } => {
                 self.ask_dns(host, *lookup, ("", ""));
                 if found.is_none() {
-                    self.tell(format!(
-                        "{} could not find the server {name}.",
-                        self.scenario.device_label(device)
-                    ));
+                    self.tell(format!("{who} could not find the server {name}."));
                 }
                 found
             }

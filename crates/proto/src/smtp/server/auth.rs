@@ -143,10 +143,10 @@ impl SmtpServer {
         let acting_as_self = authzid.is_empty()
             || authzid.eq_ignore_ascii_case(user)
             || authzid.eq_ignore_ascii_case(&format!("{user}@{}", self.config.domain));
-        let local = user
-            .strip_suffix(&format!("@{}", self.config.domain))
-            .unwrap_or(user);
-        if acting_as_self && store.check_password(local, password) {
+        let local = user.strip_suffix(&format!("@{}", self.config.domain));
+        let named = local.is_some() || !self.config.address_login;
+        let local = local.unwrap_or(user);
+        if acting_as_self && named && store.check_password(local, password) {
             self.bad_commands = 0;
             self.user = Some(local.to_ascii_lowercase());
             self.reply(ReplyCode::AUTH_SUCCEEDED, "2.7.0 Authentication successful");

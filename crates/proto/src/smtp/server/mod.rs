@@ -52,6 +52,9 @@ pub struct ServerConfig {
     /// Greylisting: refuse a new (client, sender, recipient) with 451 once; a real MTA
     /// retries later and is accepted.
     pub greylisting: bool,
+    /// Users log in with their whole address (`alice@example.org`), as most providers ask;
+    /// the local part alone is refused with 535. Off: either form is taken.
+    pub address_login: bool,
 }
 
 impl ServerConfig {
@@ -66,6 +69,7 @@ impl ServerConfig {
             accept_remote: false,
             max_message_size: 10 * 1024 * 1024,
             greylisting: false,
+            address_login: false,
         }
     }
 
