@@ -1,6 +1,6 @@
 //! The catalogue format: texts, arguments, plurals by language, and bad lines reported.
 
-use postroom_proto::i18n::{is_one, Arg, Catalogue};
+use postroom_proto::i18n::{args, is_one, Arg, Catalogue};
 use postroom_proto::msg;
 
 fn catalogue(lang: &str, text: &str) -> Catalogue {
@@ -48,7 +48,7 @@ fn only_other_is_required_and_escapes_keep_characters() {
         Some("1 Schritte")
     );
     assert_eq!(c.format("b", &[]).as_deref(), Some("{literal} | \\"));
-    assert_eq!(c.entries["a"].args(), vec!["n".to_string()]);
+    assert_eq!(args(c.get("a").unwrap()), vec!["n".to_string()]);
 }
 
 #[test]
@@ -58,7 +58,7 @@ fn bad_lines_are_reported_with_their_number_and_skipped() {
     let (c, errors) = Catalogue::parse("en", text);
     let lines: Vec<usize> = errors.iter().map(|e| e.line).collect();
     assert_eq!(lines, vec![2, 3, 4, 5, 6, 7, 8, 9]);
-    assert_eq!(c.entries.len(), 1);
+    assert_eq!(c.entries().len(), 1);
     assert_eq!(c.format("ok", &[]).as_deref(), Some("fine"));
     assert!(errors[0].to_string().starts_with("line 2: "));
 }

@@ -1,8 +1,9 @@
-//! A catalogue file: `id = text` lines, `#` comments, blank lines.
+//! A catalogue file: `id = text` lines, `#` comments, blank lines. It is kept as its text and
+//! read line by line when a text is asked for: no map to build, little code in the pages.
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
 
-use super::{Arg, Message, Pattern};
+use super::{pattern, Arg, Message};
 
 /// A line that could not be read, with its number (from 1): it is skipped, the rest is kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,65 +18,92 @@ impl std::fmt::Display for LineError {
     }
 }
 
-/// One language's texts by id.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// One language's texts.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Catalogue {
-    pub lang: String,
-    pub entries: BTreeMap<String, Pattern>,
+    pub lang: Cow<'static, str>,
+    pub source: Cow<'static, str>,
+}
+
+/// A line's id and text, if it is an `id = text` line.
+fn entry(line: &str) -> Option<(&str, &str)> {
+    let line = line.trim();
+    if line.starts_with('#') {
+        return None;
+    }
+    let (id, text) = line.split_once('=')?;
+    Some((id.trim(), text.trim()))
+}
+
+fn is_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .bytes()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || b"._-".contains(&c))
 }
 
 impl Catalogue {
-    /// Reads a catalogue of language `lang`. Every line that cannot be read is reported and
-    /// skipped, so one mistake never hides the other texts.
-    pub fn parse(lang: &str, text: &str) -> (Catalogue, Vec<LineError>) {
-        let mut catalogue = Catalogue {
-            lang: lang.to_string(),
-            entries: BTreeMap::new(),
-        };
+    /// Reads a catalogue of language `lang`. Every line that cannot be read is reported, and
+    /// is then as if absent (English stands in), so one mistake never hides the other texts.
+    pub fn parse(lang: &str, source: &str) -> (Catalogue, Vec<LineError>) {
         let mut errors = Vec::new();
-        for (i, raw) in text.lines().enumerate() {
-            let line = raw.trim();
-            if line.is_empty() || line.starts_with('#') {
-                continue;
-            }
-            let error = |message: String| LineError {
+        let mut seen = Vec::new();
+        for (i, line) in source.lines().enumerate() {
+            let problem = match entry(line) {
+                None if line.trim().is_empty() || line.trim().starts_with('#') => continue,
+                None => "expected `id = text`".to_string(),
+                Some((id, _)) if !is_id(id) => {
+                    format!("`{id}` is not an id (lower-case letters, digits, . _ -)")
+                }
+                Some((id, _)) if seen.contains(&id) => {
+                    format!("{id} is defined twice; the first one is kept")
+                }
+                Some((id, text)) => match pattern::write(text, lang, &[]) {
+                    Ok(_) => {
+                        seen.push(id);
+                        continue;
+                    }
+                    Err(e) => format!("{id}: {e}"),
+                },
+            };
+            errors.push(LineError {
                 line: i + 1,
-                message,
-            };
-            let Some((id, body)) = line.split_once('=') else {
-                errors.push(error("expected `id = text`".to_string()));
-                continue;
-            };
-            let id = id.trim();
-            let id_ok = !id.is_empty()
-                && id
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c));
-            if !id_ok {
-                errors.push(error(format!(
-                    "`{id}` is not an id (lower-case letters, digits, . _ -)"
-                )));
-                continue;
-            }
-            match Pattern::parse(body.trim()) {
-                Ok(p) if catalogue.entries.contains_key(id) => {
-                    errors.push(error(format!(
-                        "{id} is defined twice; the first one is kept"
-                    )));
-                    let _ = p;
-                }
-                Ok(p) => {
-                    catalogue.entries.insert(id.to_string(), p);
-                }
-                Err(e) => errors.push(error(format!("{id}: {e}"))),
-            }
+                message: problem,
+            });
         }
+        let catalogue = Catalogue {
+            lang: Cow::Owned(lang.to_string()),
+            source: Cow::Owned(source.to_string()),
+        };
         (catalogue, errors)
     }
 
-    /// The text of `id` with `args`, if this catalogue has it.
+    /// The text of `id` as written (its first definition).
+    pub fn get(&self, id: &str) -> Option<&str> {
+        self.source
+            .lines()
+            .filter_map(entry)
+            .find(|(k, _)| *k == id)
+            .map(|(_, text)| text)
+    }
+
+    /// Every id with its text, in the file's order: the lines that read, each id once.
+    pub fn entries(&self) -> Vec<(&str, &str)> {
+        let mut out: Vec<(&str, &str)> = Vec::new();
+        for (id, text) in self.source.lines().filter_map(entry) {
+            let ok = is_id(id) && pattern::write(text, &self.lang, &[]).is_ok();
+            if ok && !out.iter().any(|(k, _)| *k == id) {
+                out.push((id, text));
+            }
+        }
+        out
+    }
+
+    /// The text of `id` with `args`, if this catalogue has it and it reads.
     pub fn format(&self, id: &str, args: &[(&str, Arg)]) -> Option<String> {
-        self.entries.get(id).map(|p| p.format(&self.lang, args))
+        pattern::write(self.get(id)?, &self.lang, args)
+            .ok()
+            .map(|(text, _)| text)
     }
 
     /// The text of a message's part (`id.part`, e.g. the title of an explanation).

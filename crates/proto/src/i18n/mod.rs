@@ -6,12 +6,13 @@
 //! need. The format is described in `static/i18n/README.md`.
 
 mod catalogue;
+pub mod check;
 mod message;
 mod pattern;
 
 pub use catalogue::{Catalogue, LineError};
 pub use message::{Arg, Message};
-pub use pattern::{Pattern, Piece};
+pub use pattern::args;
 
 /// The languages offered, by code, each named in its own language.
 pub const LANGUAGES: [(&str, &str); 4] = [
@@ -24,10 +25,13 @@ pub const LANGUAGES: [(&str, &str); 4] = [
 /// The English catalogue, built in: every other language falls back to it.
 pub const ENGLISH_SOURCE: &str = include_str!("../../../../static/i18n/en.txt");
 
-/// The built-in English catalogue, read once.
+/// The built-in English catalogue.
 pub fn english() -> &'static Catalogue {
-    static EN: std::sync::OnceLock<Catalogue> = std::sync::OnceLock::new();
-    EN.get_or_init(|| Catalogue::parse("en", ENGLISH_SOURCE).0)
+    static EN: Catalogue = Catalogue {
+        lang: std::borrow::Cow::Borrowed("en"),
+        source: std::borrow::Cow::Borrowed(ENGLISH_SOURCE),
+    };
+    &EN
 }
 
 /// Whether `n` takes the "one" form in `lang` (CLDR cardinal rules for whole numbers):

@@ -1,194 +1,168 @@
-//! One catalogue text, read into pieces: plain text, `{arg}`, and
-//! `{count -> one: … | other: …}`.
+//! One catalogue text: plain text, `{arg}`, and `{count -> one: … | other: …}`, read and
+//! written in one pass over its bytes (no tree kept: the pages carry as little code as can be).
 
 use super::{is_one, Arg};
 
-/// A part of a text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Piece {
-    Text(String),
-    Arg(String),
-    /// The argument counted, its "one" form (if given) and its "other" form.
-    Plural {
-        arg: String,
-        one: Option<Vec<Piece>>,
-        other: Vec<Piece>,
-    },
-}
-
-/// A text with its arguments in place.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Pattern(pub Vec<Piece>);
-
-impl Pattern {
-    /// Reads a text; the error says what is wrong in words a translator understands.
-    pub fn parse(text: &str) -> Result<Pattern, String> {
-        let mut chars = text.chars().peekable();
-        let pieces = pieces(&mut chars, false)?;
-        match chars.next() {
-            None => Ok(Pattern(pieces)),
-            Some(c) => Err(format!(
-                "unexpected '{c}': write \\{c} for the character itself"
-            )),
-        }
-    }
-
-    /// The names of the arguments this text uses, counted ones included, sorted.
-    pub fn args(&self) -> Vec<String> {
-        let mut names = Vec::new();
-        collect(&self.0, &mut names);
-        names.sort();
-        names.dedup();
-        names
-    }
-
-    /// The text with `args` in place, plural forms chosen by `lang`'s rules. An argument not
-    /// given stays visible as `{name}`: a missing value shows, never breaks the page.
-    pub fn format(&self, lang: &str, args: &[(&str, Arg)]) -> String {
-        let mut out = String::new();
-        render(&self.0, lang, args, &mut out);
-        out
+/// Writes `text` with `args` in place, plural forms chosen by `lang`'s rules; an argument
+/// not given stays visible as `{name}`. Also gives the names of the arguments it uses. The
+/// error says what is wrong, in words a translator understands.
+pub fn write<'t>(
+    text: &'t str,
+    lang: &str,
+    args: &[(&str, Arg)],
+) -> Result<(String, Vec<&'t str>), &'static str> {
+    let mut w = Walk {
+        text,
+        at: 0,
+        lang,
+        args,
+        out: String::new(),
+        names: Vec::new(),
+    };
+    w.run(false)?;
+    match w.peek() {
+        None => Ok((w.out, w.names)),
+        Some(_) => Err("a } with no { before it: write \\} for the character itself"),
     }
 }
 
-type Chars<'a> = std::iter::Peekable<std::str::Chars<'a>>;
+/// The names of the arguments `text` uses, sorted, each once (none if it cannot be read).
+pub fn args(text: &str) -> Vec<String> {
+    let mut names: Vec<String> = write(text, "en", &[])
+        .map(|(_, names)| names.into_iter().map(String::from).collect())
+        .unwrap_or_default();
+    names.sort();
+    names.dedup();
+    names
+}
 
-/// Pieces up to the end, or (inside a plural form) up to `|` or `}`, left unread.
-fn pieces(chars: &mut Chars, in_form: bool) -> Result<Vec<Piece>, String> {
-    let mut out = Vec::new();
-    let mut text = String::new();
-    while let Some(&c) = chars.peek() {
-        match c {
-            '\\' => {
-                chars.next();
-                match chars.next() {
-                    Some(e @ ('{' | '}' | '|' | '\\')) => text.push(e),
-                    Some(e) => return Err(format!("unknown escape \\{e}")),
-                    None => return Err("a \\ at the end of the line".to_string()),
+struct Walk<'t, 'a> {
+    text: &'t str,
+    at: usize,
+    lang: &'a str,
+    args: &'a [(&'a str, Arg)],
+    out: String,
+    names: Vec<&'t str>,
+}
+
+impl<'t> Walk<'t, '_> {
+    fn peek(&self) -> Option<u8> {
+        self.text.as_bytes().get(self.at).copied()
+    }
+
+    /// Text up to the end, or (in a plural form) up to its `|` or `}`, left unread.
+    fn run(&mut self, in_form: bool) -> Result<(), &'static str> {
+        while let Some(c) = self.peek() {
+            match c {
+                b'\\' => {
+                    let e = self.text.get(self.at + 1..self.at + 2);
+                    match e {
+                        Some(e @ ("{" | "}" | "|" | "\\")) => self.out.push_str(e),
+                        _ => return Err("unknown escape: write \\{ \\} \\| or \\\\"),
+                    }
+                    self.at += 2;
+                }
+                b'{' => {
+                    self.at += 1;
+                    self.placeholder(in_form)?;
+                }
+                b'}' => return Ok(()),
+                b'|' if in_form => return Ok(()),
+                _ => {
+                    let start = self.at;
+                    while self.peek().is_some_and(|c| {
+                        !matches!(c, b'\\' | b'{' | b'}' | b'|') || (c == b'|' && !in_form)
+                    }) {
+                        self.at += 1;
+                    }
+                    // Every stop is an ASCII byte: the slice ends on a character boundary.
+                    self.out
+                        .push_str(self.text.get(start..self.at).unwrap_or_default());
                 }
             }
-            '{' => {
-                chars.next();
-                if !text.is_empty() {
-                    out.push(Piece::Text(std::mem::take(&mut text)));
-                }
-                out.push(placeholder(chars, in_form)?);
-            }
-            '}' => break,
-            '|' if in_form => break,
-            _ => {
-                chars.next();
-                text.push(c);
-            }
         }
+        Ok(())
     }
-    if !text.is_empty() {
-        out.push(Piece::Text(text));
-    }
-    Ok(out)
-}
 
-/// After `{`: `name}` or, outside a plural form, `name -> one: … | other: …}`.
-fn placeholder(chars: &mut Chars, in_form: bool) -> Result<Piece, String> {
-    let mut name = String::new();
-    while let Some(&c) = chars.peek() {
-        if c.is_ascii_alphanumeric() || c == '_' {
-            name.push(c);
-            chars.next();
-        } else {
-            break;
+    fn word(&mut self) -> &'t str {
+        let start = self.at;
+        while self
+            .peek()
+            .is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_')
+        {
+            self.at += 1;
         }
+        self.text.get(start..self.at).unwrap_or_default()
     }
-    if name.is_empty() {
-        return Err("'{' must be followed by an argument name".to_string());
-    }
-    skip_spaces(chars);
-    match chars.next() {
-        Some('}') => Ok(Piece::Arg(name)),
-        Some('-') if chars.next() == Some('>') && !in_form => plural(chars, name),
-        Some('-') => Err(format!("{{{name} -> …}} cannot be inside a plural form")),
-        Some(c) => Err(format!("unexpected '{c}' after {{{name}")),
-        None => Err(format!("{{{name} is not closed with }}")),
-    }
-}
 
-/// The forms of `{name -> one: … | other: …}`, after the arrow.
-fn plural(chars: &mut Chars, arg: String) -> Result<Piece, String> {
-    let (mut one, mut other) = (None, None);
-    loop {
-        skip_spaces(chars);
-        let mut key = String::new();
-        while let Some(c) = chars.next_if(|c| c.is_ascii_alphabetic()) {
-            key.push(c);
-        }
-        if chars.next() != Some(':') {
-            return Err(format!(
-                "in {{{arg} -> …}} each form starts with one: or other:"
-            ));
-        }
-        skip_spaces(chars);
-        let mut form = pieces(chars, true)?;
-        // Spaces around `|` separate forms; they are not part of the text.
-        if let Some(Piece::Text(t)) = form.last_mut() {
-            let trimmed = t.trim_end().len();
-            t.truncate(trimmed);
-        }
-        match key.as_str() {
-            "one" => one = Some(form),
-            "other" => other = Some(form),
-            _ => return Err(format!("unknown plural form {key}: (use one: and other:)")),
-        }
-        match chars.next() {
-            Some('|') => continue,
-            Some('}') => break,
-            _ => return Err(format!("{{{arg} -> …}} is not closed with }}")),
+    fn spaces(&mut self) {
+        while self.peek() == Some(b' ') {
+            self.at += 1;
         }
     }
-    match other {
-        Some(other) => Ok(Piece::Plural { arg, one, other }),
-        None => Err(format!("{{{arg} -> …}} needs an other: form")),
-    }
-}
 
-fn skip_spaces(chars: &mut Chars) {
-    while chars.next_if(|c| *c == ' ').is_some() {}
-}
-
-fn collect(pieces: &[Piece], names: &mut Vec<String>) {
-    for p in pieces {
-        match p {
-            Piece::Text(_) => {}
-            Piece::Arg(name) => names.push(name.clone()),
-            Piece::Plural { arg, one, other } => {
-                names.push(arg.clone());
-                collect(one.as_deref().unwrap_or_default(), names);
-                collect(other, names);
-            }
+    /// After `{`: `name}`, or (outside a plural form) `name -> one: … | other: …}`.
+    fn placeholder(&mut self, in_form: bool) -> Result<(), &'static str> {
+        let name = self.word();
+        if name.is_empty() {
+            return Err("{ must be followed by an argument name (write \\{ for the character)");
         }
-    }
-}
-
-fn render(pieces: &[Piece], lang: &str, args: &[(&str, Arg)], out: &mut String) {
-    let value = |name: &str| args.iter().find(|(n, _)| *n == name).map(|(_, a)| a);
-    for p in pieces {
-        match p {
-            Piece::Text(t) => out.push_str(t),
-            Piece::Arg(name) => match value(name) {
-                Some(Arg::Text(t)) => out.push_str(t),
-                Some(Arg::Count(n)) => out.push_str(&n.to_string()),
+        self.names.push(name);
+        self.spaces();
+        let value = self.args.iter().find(|(n, _)| *n == name).map(|(_, a)| a);
+        if self.peek() == Some(b'}') {
+            self.at += 1;
+            match value {
+                Some(Arg::Text(t)) => self.out.push_str(t),
+                Some(Arg::Count(n)) => self.out.push_str(&n.to_string()),
                 None => {
-                    out.push('{');
-                    out.push_str(name);
-                    out.push('}');
+                    self.out.push('{');
+                    self.out.push_str(name);
+                    self.out.push('}');
                 }
-            },
-            Piece::Plural { arg, one, other } => {
-                let form = match (value(arg), one) {
-                    (Some(Arg::Count(n)), Some(one)) if is_one(lang, *n) => one,
-                    _ => other,
-                };
-                render(form, lang, args, out);
+            }
+            return Ok(());
+        }
+        let arrow = self
+            .text
+            .get(self.at..)
+            .is_some_and(|r| r.starts_with("->"));
+        if in_form || !arrow {
+            return Err("an argument is written {name}, a plural {count -> one: … | other: …}");
+        }
+        self.at += 2;
+        let one = matches!(value, Some(Arg::Count(n)) if is_one(self.lang, *n));
+        let (mut one_form, mut other_form) = (None, None);
+        loop {
+            self.spaces();
+            let key = self.word();
+            if self.peek() != Some(b':') {
+                return Err("each plural form starts with one: or other:");
+            }
+            self.at += 1;
+            self.spaces();
+            let start = self.out.len();
+            self.run(true)?;
+            let form = self.out.split_off(start);
+            // Spaces before `|` separate the forms; they are not part of the text.
+            let form = form.trim_end().to_string();
+            match key {
+                "one" => one_form = Some(form),
+                "other" => other_form = Some(form),
+                _ => return Err("a plural form is one: or other:"),
+            }
+            self.at += 1;
+            match self.text.as_bytes().get(self.at - 1) {
+                Some(b'|') => continue,
+                Some(b'}') => break,
+                _ => return Err("a plural is not closed with }"),
             }
         }
+        let Some(other) = other_form else {
+            return Err("a plural needs an other: form");
+        };
+        self.out
+            .push_str(&one_form.filter(|_| one).unwrap_or(other));
+        Ok(())
     }
 }
