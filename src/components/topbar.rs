@@ -79,6 +79,35 @@ impl Switch {
     }
 }
 
+/// The language menu: each language named in its own language; choosing one opens the page
+/// again in it.
+fn languages() -> Html {
+    let now = crate::i18n::lang();
+    let on_change = Callback::from(|e: Event| {
+        let select = e.target_unchecked_into::<web_sys::HtmlSelectElement>();
+        crate::i18n::switch_to(&select.value());
+    });
+    html! {
+        <select class="topbar__lang" data-action="lang" aria-label={crate::t!("topbar.language")}
+            title={crate::t!("topbar.language")} onchange={on_change}>
+            { for postroom_proto::i18n::LANGUAGES.iter().map(|(code, name)| html! {
+                <option value={*code} lang={*code} selected={now == *code}>{ *name }</option>
+            }) }
+        </select>
+    }
+}
+
+/// The views, each a page: its address, its key, its name's id in the catalogues.
+const VIEWS: [(&str, &str, &str); 7] = [
+    ("./", "explore", crate::id!("topbar.explore")),
+    ("compare.html", "compare", crate::id!("topbar.compare")),
+    ("console.html", "console", crate::id!("topbar.console")),
+    ("lessons.html", "lessons", crate::id!("topbar.lessons")),
+    ("lab.html", "lab", crate::id!("topbar.lab")),
+    ("log.html", "log", crate::id!("topbar.log")),
+    ("live.html", "live", crate::id!("topbar.live")),
+];
+
 /// The bar: `view` is "explore", "compare", "console", "lessons", "lab", "log" or "live"; `title` says what is shown;
 /// `extra` holds this page's own buttons, before Share (when there is something to share).
 pub fn topbar(
@@ -87,15 +116,15 @@ pub fn topbar(
     extra: Html,
     on_share: Option<Callback<MouseEvent>>,
 ) -> Html {
-    let link = |href: &'static str, key: &'static str, label: &'static str| {
+    let link = |href: &'static str, key: &'static str, label: AttrValue| {
         html! {
             <a class="topbar__view" data-view={key} {href} aria-current={(view == key).then_some("page")}>{ label }</a>
         }
     };
-    let switch = |switch: Switch, action: &'static str, label: &'static str, text: &'static str| {
+    let switch = |switch: Switch, action: &'static str, label: AttrValue, text: AttrValue| {
         html! {
             <button class="topbar__button" data-action={action} aria-pressed={switch.is_on().to_string()}
-                aria-label={(label != text).then_some(label)} title={label}
+                aria-label={(label != text).then(|| label.clone())} title={label.clone()}
                 onclick={move |e: MouseEvent| switch.flip(&e)}>{ text }</button>
         }
     };
@@ -103,23 +132,18 @@ pub fn topbar(
         <header class="topbar">
             <h1 class="topbar__brand">{ "Postroom" }</h1>
             // Each view is its own page, so no page downloads another's code.
-            <nav class="topbar__views" aria-label="Views">
-                { link("./", "explore", "Explore") }
-                { link("compare.html", "compare", "POP3 vs IMAP") }
-                { link("console.html", "console", "Console") }
-                { link("lessons.html", "lessons", "Lessons") }
-                { link("lab.html", "lab", "Round trips") }
-                { link("log.html", "log", "Paste a log") }
-                { link("live.html", "live", "Live") }
+            <nav class="topbar__views" aria-label={crate::t!("topbar.views")}>
+                { for VIEWS.iter().map(|&(href, key, id)| link(href, key, crate::i18n::text(id, &[]))) }
             </nav>
             <p class="topbar__scenario">{ title }</p>
-            <nav class="topbar__actions" aria-label="Page">
+            <nav class="topbar__actions" aria-label={crate::t!("topbar.page")}>
                 { extra }
                 { if let Some(on_share) = on_share { html! {
-                    <button class="topbar__button" data-action="share" onclick={on_share}>{ "Share" }</button>
+                    <button class="topbar__button" data-action="share" onclick={on_share}>{ crate::t!("topbar.share") }</button>
                 } } else { html!{} } }
-                { switch(Switch::Projector, "projector", "Projector", "Projector") }
-                { switch(Switch::Dark, "theme", "Dark theme", "◐") }
+                { switch(Switch::Projector, "projector", crate::t!("topbar.projector"), crate::t!("topbar.projector")) }
+                { switch(Switch::Dark, "theme", crate::t!("topbar.dark"), AttrValue::Static("◐")) }
+                { languages() }
             </nav>
         </header>
     }

@@ -2,6 +2,8 @@
 //! read line by line when a text is asked for: no map to build, little code in the pages.
 
 use std::borrow::Cow;
+use std::ops::Range;
+use std::sync::OnceLock;
 
 use super::{pattern, Arg, Message};
 
@@ -19,10 +21,13 @@ impl std::fmt::Display for LineError {
 }
 
 /// One language's texts.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Catalogue {
     pub lang: Cow<'static, str>,
     pub source: Cow<'static, str>,
+    /// Where each id's line is, by id, made when a text is first asked for: a pasted log
+    /// of thousands of replies asks for thousands of texts.
+    index: OnceLock<Vec<(Range<usize>, Range<usize>)>>,
 }
 
 /// A line's id and text, if it is an `id = text` line.
@@ -43,6 +48,15 @@ fn is_id(id: &str) -> bool {
 }
 
 impl Catalogue {
+    /// A catalogue of `source`, not checked: a line that cannot be read is as if absent.
+    pub const fn new(lang: Cow<'static, str>, source: Cow<'static, str>) -> Catalogue {
+        Catalogue {
+            lang,
+            source,
+            index: OnceLock::new(),
+        }
+    }
+
     /// Reads a catalogue of language `lang`. Every line that cannot be read is reported, and
     /// is then as if absent (English stands in), so one mistake never hides the other texts.
     pub fn parse(lang: &str, source: &str) -> (Catalogue, Vec<LineError>) {
@@ -71,20 +85,33 @@ impl Catalogue {
                 message: problem,
             });
         }
-        let catalogue = Catalogue {
-            lang: Cow::Owned(lang.to_string()),
-            source: Cow::Owned(source.to_string()),
-        };
+        let catalogue =
+            Catalogue::new(Cow::Owned(lang.to_string()), Cow::Owned(source.to_string()));
         (catalogue, errors)
     }
 
     /// The text of `id` as written (its first definition).
     pub fn get(&self, id: &str) -> Option<&str> {
-        self.source
-            .lines()
-            .filter_map(entry)
-            .find(|(k, _)| *k == id)
-            .map(|(_, text)| text)
+        let source: &str = &self.source;
+        let index = self.index.get_or_init(|| {
+            let at = |part: &str| {
+                let start = part.as_ptr() as usize - source.as_ptr() as usize;
+                start..start + part.len()
+            };
+            let mut index: Vec<_> = source
+                .lines()
+                .filter_map(entry)
+                .map(|(id, text)| (at(id), at(text)))
+                .collect();
+            // Stable: the first of two lines with one id stays first.
+            index.sort_by(|a, b| source.get(a.0.clone()).cmp(&source.get(b.0.clone())));
+            index
+        });
+        let found = index.partition_point(|(k, _)| source.get(k.clone()) < Some(id));
+        let (k, text) = index.get(found)?;
+        (source.get(k.clone()) == Some(id))
+            .then(|| source.get(text.clone()))
+            .flatten()
     }
 
     /// Every id with its text, in the file's order: the lines that read, each id once.

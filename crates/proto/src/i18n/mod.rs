@@ -27,10 +27,10 @@ pub const ENGLISH_SOURCE: &str = include_str!("../../../../static/i18n/en.txt");
 
 /// The built-in English catalogue.
 pub fn english() -> &'static Catalogue {
-    static EN: Catalogue = Catalogue {
-        lang: std::borrow::Cow::Borrowed("en"),
-        source: std::borrow::Cow::Borrowed(ENGLISH_SOURCE),
-    };
+    static EN: Catalogue = Catalogue::new(
+        std::borrow::Cow::Borrowed("en"),
+        std::borrow::Cow::Borrowed(ENGLISH_SOURCE),
+    );
     &EN
 }
 
