@@ -25,8 +25,8 @@ impl std::fmt::Display for LineError {
 pub struct Catalogue {
     pub lang: Cow<'static, str>,
     pub source: Cow<'static, str>,
-    /// Where each id's line is, by id, made when a text is first asked for: a pasted log
-    /// of thousands of replies asks for thousands of texts.
+    /// Where each line's id and text are, found when a text is first asked for: a pasted
+    /// log of thousands of replies asks for thousands of texts.
     index: OnceLock<Vec<(Range<usize>, Range<usize>)>>,
 }
 
@@ -98,20 +98,18 @@ impl Catalogue {
                 let start = part.as_ptr() as usize - source.as_ptr() as usize;
                 start..start + part.len()
             };
-            let mut index: Vec<_> = source
+            source
                 .lines()
                 .filter_map(entry)
                 .map(|(id, text)| (at(id), at(text)))
-                .collect();
-            // Stable: the first of two lines with one id stays first.
-            index.sort_by(|a, b| source.get(a.0.clone()).cmp(&source.get(b.0.clone())));
-            index
+                .collect()
         });
-        let found = index.partition_point(|(k, _)| source.get(k.clone()) < Some(id));
-        let (k, text) = index.get(found)?;
-        (source.get(k.clone()) == Some(id))
-            .then(|| source.get(text.clone()))
-            .flatten()
+        // Searched in order, not sorted: a sort's code would cost the pages more than the
+        // few hundred comparisons cost a lookup. The first line with an id wins.
+        let (_, text) = index
+            .iter()
+            .find(|(k, _)| source.get(k.clone()) == Some(id))?;
+        source.get(text.clone())
     }
 
     /// Every id with its text, in the file's order: the lines that read, each id once.
