@@ -1,3 +1,6 @@
 fn main() {
-    yew::Renderer::<postroom::pages::console::ConsoleApp>::new().render();
+    // Once the chosen language's texts are here.
+    postroom::i18n::start(|| {
+        yew::Renderer::<postroom::pages::console::ConsoleApp>::new().render();
+    });
 }

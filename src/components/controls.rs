@@ -109,24 +109,25 @@ pub fn controls(props: &ControlsProps) -> Html {
         .map(|s| format!("t = {}", s.arrived_at))
         .unwrap_or_default();
     let (play_label, play_icon) = if p.playing {
-        ("Pause (Space)", "M7 5h4v14H7zM13 5h4v14h-4z")
+        (crate::t!("controls.pause"), "M7 5h4v14H7zM13 5h4v14h-4z")
     } else {
-        ("Play (Space)", "M8 5l11 7-11 7z")
+        (crate::t!("controls.play"), "M8 5l11 7-11 7z")
     };
+    let position = crate::t!("controls.position", step = p.current + 1, count = p.len);
     html! {
-        <nav class="controls" id="controls" aria-label="Playback">
+        <nav class="controls" id="controls" aria-label={crate::t!("controls.label")}>
             <div class="controls__buttons">
                 <button class="controls__button" data-action="first" onclick={send(PlaybackAction::First)}
-                        disabled={!p.can_go_back()} aria-label="First step" title="First step (Home)">{ icon("M6 5v14M19 5l-10 7 10 7z") }</button>
+                        disabled={!p.can_go_back()} aria-label={crate::t!("controls.first")} title={crate::t!("controls.first-key")}>{ icon("M6 5v14M19 5l-10 7 10 7z") }</button>
                 <button class="controls__button controls__button--wide" data-action="back" onclick={send(PlaybackAction::Back)}
-                        disabled={!p.can_go_back()} title="Previous step (←)">{ "◀ Back" }</button>
+                        disabled={!p.can_go_back()} title={crate::t!("controls.back-key")}>{ crate::t!("controls.back") }</button>
                 <button class="controls__button controls__button--play" data-action="play" onclick={send(PlaybackAction::TogglePlay)}
-                        aria-label={play_label} aria-pressed={p.playing.to_string()} title={play_label}>{ icon(play_icon) }</button>
+                        aria-label={play_label.clone()} aria-pressed={p.playing.to_string()} title={play_label}>{ icon(play_icon) }</button>
                 <button class="controls__button controls__button--wide controls__button--primary" data-action="step"
-                        onclick={send(PlaybackAction::Forward)} disabled={!p.can_go_forward()} title="Next step (→)">{ "Step ▶" }</button>
+                        onclick={send(PlaybackAction::Forward)} disabled={!p.can_go_forward()} title={crate::t!("controls.step-key")}>{ crate::t!("controls.step") }</button>
                 <button class="controls__button" data-action="last" onclick={send(PlaybackAction::Last)}
-                        disabled={!p.can_go_forward()} aria-label="Last step" title="Last step (End)">{ icon("M18 5v14M5 5l10 7-10 7z") }</button>
-                <select class="controls__speed" data-action="speed" aria-label="Playback speed" onchange={on_speed}>
+                        disabled={!p.can_go_forward()} aria-label={crate::t!("controls.last")} title={crate::t!("controls.last-key")}>{ icon("M18 5v14M5 5l10 7-10 7z") }</button>
+                <select class="controls__speed" data-action="speed" aria-label={crate::t!("controls.speed")} onchange={on_speed}>
                     { for SPEEDS.iter().map(|s| html! {
                         <option value={s.to_string()} selected={*s == props.speed}>{ format!("{}×", f_speed(*s)) }</option>
                     }) }
@@ -136,12 +137,12 @@ pub fn controls(props: &ControlsProps) -> Html {
                 { phase_labels(t) }
                 <input type="range" class="controls__range" min="0" max={t.len().saturating_sub(1).to_string()}
                        value={p.current.to_string()} oninput={on_scrub} style={phase_gradient(t)}
-                       aria-label="Scrub through the steps" aria-valuetext={format!("Step {} of {}", p.current + 1, p.len)} />
+                       aria-label={crate::t!("controls.scrub")} aria-valuetext={position.clone()} />
             </div>
             <div class="controls__where">
-                <span class="controls__position">{ format!("Step {} of {}", p.current + 1, p.len) }</span>
+                <span class="controls__position">{ position }</span>
                 <span class="controls__time">{ time }</span>
-                <span class="controls__hint">{ "Space play · ← → step · Home End" }</span>
+                <span class="controls__hint">{ crate::t!("controls.keys") }</span>
             </div>
         </nav>
     }

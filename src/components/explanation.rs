@@ -17,7 +17,7 @@ pub fn explanation_panel(props: &ExplanationProps) -> Html {
     let t = &props.timeline;
     let Some(step) = t.steps.get(props.current) else {
         return html! {
-            <section class="explanation"><p>{ "This timeline has no steps." }</p></section>
+            <section class="explanation"><p>{ crate::t!("explanation.empty") }</p></section>
         };
     };
     let name = |id| t.host(id).map(|h| h.label.clone()).unwrap_or_default();
@@ -27,26 +27,27 @@ pub fn explanation_panel(props: &ExplanationProps) -> Html {
         format!("{} → {}", name(step.from), name(step.to))
     };
     let e = &step.explanation;
+    let (title, why) = crate::i18n::explanation(e);
     html! {
         <section class="explanation" aria-labelledby="explanation-title">
             <h2 class="panel__title">
-                { format!("Step {} of {} · ", props.current + 1, t.len()) }<span class="explanation__phase">{ &step.phase.label }</span>
+                { crate::t!("controls.position", step = props.current + 1, count = t.len()) }{ " · " }<span class="explanation__phase">{ &step.phase.label }</span>
             </h2>
             // The title first: the line a class reads even where the panel is short.
-            <h3 id="explanation-title" class="explanation__title">{ &e.title }</h3>
+            <h3 id="explanation-title" class="explanation__title">{ title }</h3>
             <p class="explanation__meta">
                 <span class={classes!("badge", format!("badge--{}", step.protocol.key()))}>{ step.protocol.name() }</span>
-                { if step.encrypted { html!{ <span class="badge badge--tls" title="On a real network these bytes are encrypted">{ "TLS" }</span> } } else { html!{} } }
+                { if step.encrypted { html!{ <span class="badge badge--tls" title={crate::t!("explanation.tls")}>{ "TLS" }</span> } } else { html!{} } }
                 <span class="explanation__route">{ route }</span>
             </p>
-            <p class="explanation__why">{ &e.why }</p>
+            <p class="explanation__why">{ why }</p>
             <p class="explanation__rfc">
                 <a href={e.rfc.url()} target="_blank" rel="noopener">{ e.rfc.label() }</a>
             </p>
             { if step.client_state.is_empty() && step.server_state.is_empty() { html!{} } else { html! {
                 <dl class="explanation__states">
-                    <dt>{ "Client" }</dt><dd>{ &step.client_state }</dd>
-                    <dt>{ "Server" }</dt><dd>{ &step.server_state }</dd>
+                    <dt>{ crate::t!("explanation.client") }</dt><dd>{ &step.client_state }</dd>
+                    <dt>{ crate::t!("explanation.server") }</dt><dd>{ &step.server_state }</dd>
                 </dl>
             } } }
         </section>

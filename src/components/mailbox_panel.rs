@@ -31,7 +31,7 @@ pub fn mailbox_panel(props: &MailboxPanelProps) -> Html {
         return match &props.empty {
             Some(text) => html! {
                 <section class="mailbox" aria-labelledby="mailbox-title" {tabindex}>
-                    <h2 id="mailbox-title" class="panel__title">{ "Mailboxes now" }</h2>
+                    <h2 id="mailbox-title" class="panel__title">{ crate::t!("panel.mailboxes") }</h2>
                     <p class="mailbox__none">{ text.clone() }</p>
                 </section>
             },
@@ -81,7 +81,7 @@ pub fn mailbox_panel(props: &MailboxPanelProps) -> Html {
     });
     html! {
         <section class="mailbox" aria-labelledby="mailbox-title" {tabindex}>
-            <h2 id="mailbox-title" class="panel__title">{ "Mailboxes now" }</h2>
+            <h2 id="mailbox-title" class="panel__title">{ crate::t!("panel.mailboxes") }</h2>
             <table class="mailbox__table"><tbody>{ for rows }</tbody></table>
         </section>
     }

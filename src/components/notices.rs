@@ -64,7 +64,7 @@ pub fn notices(
             { if let Some(message) = warning { html! {
                 <div class="banner banner--warning" role="alert">
                     <span>{ message }</span>
-                    <button class="banner__close" onclick={on_dismiss} aria-label="Dismiss">{ "✕" }</button>
+                    <button class="banner__close" onclick={on_dismiss} aria-label={crate::t!("notice.dismiss")}>{ "✕" }</button>
                 </div>
             } } else { html!{} } }
             { if let Some(link) = link { html! {
@@ -72,7 +72,7 @@ pub fn notices(
                 <div class="banner banner--share" role="status" key={link.to_string()}>
                     <label>{ "Link to what is on screen: " }<input class="banner__link" readonly=true value={link.to_string()} /></label>
                     <button class="topbar__button" data-action="copy" onclick={Callback::from(|e: MouseEvent| copy(&e))}>{ "Copy" }</button>
-                    <button class="banner__close" onclick={on_close_link} aria-label="Close the link">{ "✕" }</button>
+                    <button class="banner__close" onclick={on_close_link} aria-label={crate::t!("notice.close-link")}>{ "✕" }</button>
                     { if link.len() > LONG_LINK { html! {
                         <p class="banner__note banner__note--long">{ format!(
                             "This link is {} characters long. Chat and mail programs may cut a link longer than about {} characters, and a cut link opens nothing: a shorter message makes a shorter link.",

@@ -183,7 +183,7 @@ pub fn sequence_diagram(props: &SequenceDiagramProps) -> Html {
     );
     html! {
         <section class="diagram" aria-labelledby="diagram-title" style={format!("--lanes: {lanes}")}>
-            <h2 id="diagram-title" class="panel__title">{ "Sequence — every line on the wire" }</h2>
+            <h2 id="diagram-title" class="panel__title">{ crate::t!("panel.sequence") }</h2>
             // A picture for the eye; the transcript holds the same lines for every reader.
             <div class="diagram__picture" role="img" aria-label={summary}>
                 <ol class="diagram__hosts">{ for heads }</ol>

@@ -79,15 +79,33 @@ impl Switch {
     }
 }
 
-/// Every view: its page, its key and its name in the bar.
+/// The language menu: each language named in its own language; choosing one opens the page
+/// again in it.
+fn languages() -> Html {
+    let now = crate::i18n::lang();
+    let on_change = Callback::from(|e: Event| {
+        let select = e.target_unchecked_into::<web_sys::HtmlSelectElement>();
+        crate::i18n::switch_to(&select.value());
+    });
+    html! {
+        <select class="topbar__lang" data-action="lang" aria-label={crate::t!("topbar.language")}
+            title={crate::t!("topbar.language")} onchange={on_change}>
+            { for postroom_proto::i18n::LANGUAGES.iter().map(|(code, name)| html! {
+                <option value={*code} lang={*code} selected={now == *code}>{ *name }</option>
+            }) }
+        </select>
+    }
+}
+
+/// The views, each a page: its address, its key, its name's id in the catalogues.
 const VIEWS: [(&str, &str, &str); 7] = [
-    ("./", "explore", "Explore"),
-    ("compare.html", "compare", "POP3 vs IMAP"),
-    ("console.html", "console", "Console"),
-    ("lessons.html", "lessons", "Lessons"),
-    ("lab.html", "lab", "Round trips"),
-    ("log.html", "log", "Paste a log"),
-    ("live.html", "live", "Live"),
+    ("./", "explore", crate::id!("topbar.explore")),
+    ("compare.html", "compare", crate::id!("topbar.compare")),
+    ("console.html", "console", crate::id!("topbar.console")),
+    ("lessons.html", "lessons", crate::id!("topbar.lessons")),
+    ("lab.html", "lab", crate::id!("topbar.lab")),
+    ("log.html", "log", crate::id!("topbar.log")),
+    ("live.html", "live", crate::id!("topbar.live")),
 ];
 /// How many of [`VIEWS`] the bar shows; the rest are under "More".
 const MAIN_VIEWS: usize = 4;
@@ -100,9 +118,9 @@ pub fn topbar(
     extra: Html,
     on_share: Option<Callback<MouseEvent>>,
 ) -> Html {
-    let link = |&(href, key, label): &(&'static str, &'static str, &'static str)| {
+    let link = |&(href, key, id): &(&'static str, &'static str, &'static str)| {
         html! {
-            <a class="topbar__view" data-view={key} {href} aria-current={(view == key).then_some("page")}>{ label }</a>
+            <a class="topbar__view" data-view={key} {href} aria-current={(view == key).then_some("page")}>{ crate::i18n::text(id, &[]) }</a>
         }
     };
     // The views a class uses most stay in sight; the others wait under "More", so the bar
@@ -117,10 +135,10 @@ pub fn topbar(
             crate::components::menu::close(&e);
         }
     });
-    let switch = |switch: Switch, action: &'static str, label: &'static str, text: &'static str| {
+    let switch = |switch: Switch, action: &'static str, label: AttrValue, text: AttrValue| {
         html! {
             <button class="topbar__button" data-action={action} aria-pressed={switch.is_on().to_string()}
-                aria-label={(label != text).then_some(label)} title={label}
+                aria-label={(label != text).then(|| label.clone())} title={label.clone()}
                 onclick={move |e: MouseEvent| switch.flip(&e)}>{ text }</button>
         }
     };
@@ -128,25 +146,26 @@ pub fn topbar(
         <header class="topbar">
             <h1 class="topbar__brand">{ "Postroom" }</h1>
             // Each view is its own page, so no page downloads another's code.
-            <nav class="topbar__views" aria-label="Views">
+            <nav class="topbar__views" aria-label={crate::t!("topbar.views")}>
                 { for shown.into_iter().map(|(_, v)| link(v)) }
                 <details class="menu topbar__more" {onkeydown}>
-                    <summary class="topbar__view">{ "More ▾" }</summary>
+                    <summary class="topbar__view">{ crate::t!("topbar.more") }</summary>
                     <div class="menu__items">
-                        { for more.map(|&(href, key, label)| html! {
-                            <a class="menu__item" data-view={key} {href}>{ label }</a>
+                        { for more.map(|&(href, key, id)| html! {
+                            <a class="menu__item" data-view={key} {href}>{ crate::i18n::text(id, &[]) }</a>
                         }) }
                     </div>
                 </details>
             </nav>
             <p class="topbar__scenario">{ title }</p>
-            <nav class="topbar__actions" aria-label="Page">
+            <nav class="topbar__actions" aria-label={crate::t!("topbar.page")}>
                 { extra }
                 { if let Some(on_share) = on_share { html! {
-                    <button class="topbar__button" data-action="share" onclick={on_share}>{ "Share" }</button>
+                    <button class="topbar__button" data-action="share" onclick={on_share}>{ crate::t!("topbar.share") }</button>
                 } } else { html!{} } }
-                { switch(Switch::Projector, "projector", "Projector", "Projector") }
-                { switch(Switch::Dark, "theme", "Dark theme", "◐") }
+                { switch(Switch::Projector, "projector", crate::t!("topbar.projector"), crate::t!("topbar.projector")) }
+                { switch(Switch::Dark, "theme", crate::t!("topbar.dark"), AttrValue::Static("◐")) }
+                { languages() }
             </nav>
         </header>
     }

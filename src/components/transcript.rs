@@ -81,7 +81,7 @@ pub fn Transcript(props: &TranscriptProps) -> Html {
     html! {
         <section class="transcript" aria-labelledby="transcript-title">
             <div class="transcript__header">
-                <h2 id="transcript-title" class="panel__title">{ "Transcript" }</h2>
+                <h2 id="transcript-title" class="panel__title">{ crate::t!("panel.transcript") }</h2>
                 <label class="transcript__toggle">
                     <input type="checkbox" checked={props.bytes} data-action="bytes"
                            onchange={{ let t = props.on_toggle_bytes.clone(); Callback::from(move |_: Event| t.emit(())) }} />

@@ -100,16 +100,16 @@ pub fn App() -> Html {
     html! {
         <div class="app">
             <a class="skip" href="#controls" onclick={Callback::from(|e: MouseEvent| { e.prevent_default(); to_controls(); })}>
-                { "Skip to the playback controls" }</a>
+                { crate::t!("page.skip") }</a>
             { topbar("explore", html! { <>
                 <strong>{ format!("{} → {}", short(&scenario.from), short(&scenario.to)) }</strong>
-                { if scenario.faults.is_empty() { html!{} } else { html!{ <span class="topbar__faults">{ format!(" · {} fault(s)", scenario.faults.len()) }</span> } } }
+                { if scenario.faults.is_empty() { html!{} } else { html!{ <span class="topbar__faults">{ " " }{ crate::t!("explore.faults", count = scenario.faults.len()) }</span> } } }
             </> }, html! { <>
-                { menu("bob", "+ Bob…", "Bob does one more thing", bob, &dispatch) }
-                { menu("inject", "⚡ Fault…", "Inject a fault here", faults, &dispatch) }
+                { menu("bob", &crate::t!("explore.bob"), &crate::t!("explore.bob-title"), bob, &dispatch) }
+                { menu("inject", &crate::t!("explore.fault"), &crate::t!("explore.fault-title"), faults, &dispatch) }
                 <button class="topbar__button" data-action="compose" onclick={dispatch.reform(|_: MouseEvent| ExplorerAction::ToggleCompose)}
-                    title="Compose an email, set up Bob's devices, choose faults" aria-expanded={state.composing.to_string()}>{ "Compose…" }</button>
-                { menu("export", "Export…", "Export or print the story", exports, &on_export) }
+                    title={crate::t!("explore.compose-title")} aria-expanded={state.composing.to_string()}>{ crate::t!("explore.compose") }</button>
+                { menu("export", &crate::t!("explore.export"), &crate::t!("explore.export-title"), exports, &on_export) }
             </> }, Some(on_share)) }
             { notices(state.banner.as_deref(), dispatch.reform(|_: MouseEvent| ExplorerAction::DismissBanner),
                 state.share_link.as_deref(), dispatch.reform(|_: MouseEvent| ExplorerAction::DismissShare)) }
@@ -129,7 +129,7 @@ pub fn App() -> Html {
                 },
                 Err(e) => html! {
                     <main class="app--error">
-                        <p class="banner banner--error" role="alert">{ "This scenario cannot run: " }{ e.to_string() }</p>
+                        <p class="banner banner--error" role="alert">{ crate::t!("explore.cannot-run") }{ " " }{ e.to_string() }</p>
                     </main>
                 },
             } }

@@ -189,7 +189,7 @@ test('compose and send, two faults, reload resumes, and a share link opens the s
   await page.click('[data-action=send]');
   await settle(page);
   assert.equal(await position(page), `Step 1 of ${await total(page)}`);
-  assert.match(await page.locator('.topbar__scenario').innerText(), /2 fault\(s\)/);
+  assert.match(await page.locator('.topbar__scenario').innerText(), /· 2 faults$/);
   const transcript = await page.locator('.transcript').innerText();
   assert.match(transcript, /451 4\.7\.1 Greylisted/);
   assert.match(transcript, /30 minutes later, it tries again/);
@@ -207,7 +207,7 @@ test('compose and send, two faults, reload resumes, and a share link opens the s
   await page.waitForSelector('.transcript__step--current');
   await page.waitForSelector('.transcript__step--current');
   assert.equal(await position(page), here);
-  assert.match(await page.locator('.topbar__scenario').innerText(), /2 fault\(s\)/);
+  assert.match(await page.locator('.topbar__scenario').innerText(), /· 2 faults$/);
   // Share: the link opens the same scenario in a fresh browser, at the step on screen.
   await page.click('[data-action=share]');
   const link = await page.locator('.banner__link').inputValue();
@@ -320,7 +320,7 @@ test('inject a fault where the class is: the view stays, or goes back to where t
   assert.ok(grey > n, 'the retry adds steps');
   await reach(page, `Step 5 of ${grey}`);
   assert.match(await page.locator('.transcript').innerText(), /451 4\.7\.1 Greylisted/);
-  assert.match(await page.locator('.topbar__scenario').innerText(), /1 fault\(s\)/);
+  assert.match(await page.locator('.topbar__scenario').innerText(), /· 1 fault$/);
   // A wrong password changes AUTH, before step 30: the view goes back to it.
   await page.locator('.controls__range').evaluate((el) => {
     el.value = '29';

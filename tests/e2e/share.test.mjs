@@ -139,7 +139,7 @@ test('after a fault or an action changes the story, the link shown before is gon
   await choose(page, 'bob', 'the laptop checks mail');
   assert.equal(await page.locator('.banner--share').count(), 0);
   const student = await open(link.slice(server.url.length));
-  assert.match(await student.locator('.topbar__scenario').innerText(), /1 fault\(s\)/);
+  assert.match(await student.locator('.topbar__scenario').innerText(), /· 1 fault$/);
   await student.context().close();
   // On the comparison too: an edited script retires its link.
   const compare = await open('compare.html');

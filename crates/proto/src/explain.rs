@@ -1,6 +1,8 @@
 //! What a line on the wire means, why it is sent now, and where the RFC says so.
 //! The text shown to students comes from here, next to the code that implements the rule.
 
+use crate::i18n::Message;
+
 /// A section of an RFC, linkable on the RFC Editor's site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RfcRef {
@@ -27,12 +29,15 @@ impl RfcRef {
     }
 }
 
-/// A one-sentence title and a few sentences of why, for one decoded line.
+/// A one-sentence title and a few sentences of why, for one decoded line. `title` and
+/// `why` are English; an explanation made from a message also carries it, so a page can
+/// show it in the class's language (`{id}.title` and `{id}.why` in the catalogues).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Explanation {
     pub title: String,
     pub why: String,
     pub rfc: RfcRef,
+    pub message: Option<Message>,
 }
 
 impl Explanation {
@@ -41,6 +46,22 @@ impl Explanation {
             title: title.into(),
             why: why.into(),
             rfc,
+            message: None,
+        }
+    }
+
+    /// An explanation from a message, its English texts from the built-in catalogue.
+    pub fn from_message(message: Message, rfc: RfcRef) -> Self {
+        let en = crate::i18n::english();
+        let text = |part| {
+            en.format_part(&message, part)
+                .unwrap_or_else(|| format!("{}.{part}", message.id))
+        };
+        Explanation {
+            title: text("title"),
+            why: text("why"),
+            rfc,
+            message: Some(message),
         }
     }
 }

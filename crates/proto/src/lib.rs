@@ -10,6 +10,7 @@ pub mod error;
 pub mod explain;
 #[cfg(feature = "http")]
 pub mod http;
+pub mod i18n;
 pub mod imap;
 pub mod live;
 pub mod message;

@@ -2,6 +2,7 @@
 
 use super::types::{Command, Reply, ReplyTo, ReversePath, Verb};
 use crate::explain::{Explanation, RfcRef};
+use crate::msg;
 
 const RFC: u16 = 5321;
 
@@ -160,200 +161,94 @@ pub fn data_fragment(octets: usize) -> Explanation {
     )
 }
 
-/// Explains a reply, given what it answers.
+/// Explains a reply, given what it answers: a message (`smtp.reply.…` in the catalogues)
+/// with the reply's code and, where the title quotes it, its first line as sent.
 pub fn reply(reply: &Reply, to: ReplyTo) -> Explanation {
-    let code = reply.code();
-    let value = code.value();
+    let value = reply.code().value();
     let first = reply.lines().first().cloned().unwrap_or_default();
-    let (title, why, section) = match (to, value) {
-        (ReplyTo::Greeting, 220) => (
-            format!("The server is ready: {first}"),
-            "The server speaks first. 220 means the service is ready; the client must now \
-             introduce itself."
-                .to_string(),
-            "4.3.1",
-        ),
-        (ReplyTo::Greeting, _) => (
-            format!("The server will not talk ({value})"),
-            "A greeting other than 220 means the server refuses service. The client should \
-             send QUIT and try elsewhere later."
-                .to_string(),
-            "3.1",
-        ),
+    let (message, rfc, section) = match (to, value) {
+        (ReplyTo::Greeting, 220) => (msg!("smtp.reply.ready", first = first), RFC, "4.3.1"),
+        (ReplyTo::Greeting, _) => (msg!("smtp.reply.no-service", code = value), RFC, "3.1"),
         (ReplyTo::Command(Verb::Ehlo), 250) => (
-            format!(
-                "Hello accepted, with {} extension(s)",
-                reply.lines().len().saturating_sub(1)
+            msg!(
+                "smtp.reply.ehlo",
+                count = reply.lines().len().saturating_sub(1),
+                extensions = reply.lines().get(1..).unwrap_or_default().join(", ")
             ),
-            format!(
-                "A multi-line 250 reply: every line but the last has a hyphen after the code. \
-                 The lines after the first list extensions: {}.",
-                reply.lines().get(1..).unwrap_or_default().join(", ")
-            ),
+            RFC,
             "4.1.1.1",
         ),
-        (ReplyTo::Command(Verb::StartTls), 220) => {
-            return Explanation::new(
-                "Go ahead: start the TLS handshake",
-                "The client now starts a TLS handshake on this same connection. Once it is \
-                 done, every line in both directions is encrypted on the wire. What was said \
-                 before is forgotten: the client must begin again with EHLO.",
-                RfcRef::new(3207, "4"),
-            )
-        }
-        (ReplyTo::Command(Verb::Auth), 334) => {
-            return Explanation::new(
-                "The server asks for the next piece of the login",
-                "334 is a SASL challenge, base64-encoded (VXNlcm5hbWU6 is \"Username:\", \
-                 UGFzc3dvcmQ6 is \"Password:\"). The client answers with one base64 line.",
-                RfcRef::new(4954, "4"),
-            )
-        }
-        (ReplyTo::Command(Verb::Auth), 235) => {
-            return Explanation::new(
-                "Logged in",
-                "235 means the credentials were accepted. From now on this connection may send \
-                 mail as this user.",
-                RfcRef::new(4954, "6"),
-            )
-        }
-        (_, 530) => {
-            return Explanation::new(
-                format!("Refused: {first}"),
-                "530 means the server needs something first: a login (AUTH) before mail can be \
-                 submitted, or STARTTLS before the password may be sent.",
-                RfcRef::new(4954, "6"),
-            )
-        }
-        (_, 535) => {
-            return Explanation::new(
-                "Wrong user name or password",
-                "535 means authentication failed. The client may try again, but servers close \
-                 the connection after too many failures.",
-                RfcRef::new(4954, "6"),
-            )
-        }
-        (ReplyTo::Command(Verb::Data), 354) => (
-            "Go ahead: send the message".to_string(),
-            "354 is an intermediate reply: the server waits for the message text, ended by a \
-             line with a single period."
-                .to_string(),
-            "4.1.1.4",
-        ),
-        (ReplyTo::DataEnd, 250) => (
-            "Message accepted: the server is now responsible for it".to_string(),
-            "After 250 the server must deliver the message or send a bounce. The client can \
-             forget it."
-                .to_string(),
-            "4.1.1.4",
-        ),
-        (ReplyTo::Command(Verb::Quit), 221) => (
-            "The server says goodbye and closes the connection".to_string(),
-            "221 answers QUIT. Both sides may now close the TCP connection.".to_string(),
-            "4.1.1.10",
-        ),
+        (ReplyTo::Command(Verb::StartTls), 220) => (msg!("smtp.reply.starttls"), 3207, "4"),
+        (ReplyTo::Command(Verb::Auth), 334) => (msg!("smtp.reply.auth-challenge"), 4954, "4"),
+        (ReplyTo::Command(Verb::Auth), 235) => (msg!("smtp.reply.auth-ok"), 4954, "6"),
+        (_, 530) => (msg!("smtp.reply.530", first = first), 4954, "6"),
+        (_, 535) => (msg!("smtp.reply.535"), 4954, "6"),
+        (ReplyTo::Command(Verb::Data), 354) => (msg!("smtp.reply.354"), RFC, "4.1.1.4"),
+        (ReplyTo::DataEnd, 250) => (msg!("smtp.reply.accepted"), RFC, "4.1.1.4"),
+        (ReplyTo::Command(Verb::Quit), 221) => (msg!("smtp.reply.221"), RFC, "4.1.1.10"),
         (ReplyTo::Command(verb), 250) => (
-            format!("{} accepted", verb.as_str()),
-            "250 means the requested action was completed. The client may go on to the next \
-             command."
-                .to_string(),
+            msg!("smtp.reply.250", command = verb.as_str()),
+            RFC,
             "4.2.1",
         ),
-        (ReplyTo::Command(Verb::Vrfy), 252) => (
-            "The server will not confirm the address".to_string(),
-            "252 says: cannot verify the user, but a message to it will be accepted and \
-             delivery attempted."
-                .to_string(),
-            "3.5.3",
-        ),
-        (ReplyTo::Command(Verb::Data), 554 | 503) => (
-            format!("No valid recipients: DATA refused ({value})"),
-            "Every RCPT in this transaction was refused (see their replies), so there is \
-             nobody to send the message to and the server refuses DATA. With PIPELINING the \
-             client sent DATA before it heard the RCPT replies; now it must not send the \
-             message. If the refusals were 4xx, it tries again later."
-                .to_string(),
-            "3.3",
-        ),
-        (_, 450 | 451) if first.to_ascii_lowercase().contains("greylist") => (
-            format!("Greylisted: refused for now ({value})"),
-            "The server refuses mail from a sender it has not seen before, once: a real mail \
-             server keeps the message and tries again after a while, and is then accepted; \
-             most spam software never comes back. A 4xx is temporary."
-                .to_string(),
-            "4.5.4.1",
-        ),
+        (ReplyTo::Command(Verb::Vrfy), 252) => (msg!("smtp.reply.252"), RFC, "3.5.3"),
+        (ReplyTo::Command(Verb::Data), 554 | 503) => {
+            (msg!("smtp.reply.no-recipients", code = value), RFC, "3.3")
+        }
+        (_, 450 | 451) if first.to_ascii_lowercase().contains("greylist") => {
+            (msg!("smtp.reply.greylisted", code = value), RFC, "4.5.4.1")
+        }
         (_, 450) => (
-            format!("Refused for now ({value}): {first}"),
-            "450: the mailbox is unavailable for the moment (busy, or blocked for policy \
-             reasons). A 4xx is temporary: the sender keeps the message and retries later."
-                .to_string(),
+            msg!("smtp.reply.450", code = value, first = first),
+            RFC,
             "4.2.2",
         ),
         (_, 451) => (
-            format!("Refused for now ({value}): {first}"),
-            "451: the server had a local problem and aborted the action. A 4xx is temporary: \
-             the sender keeps the message and retries later."
-                .to_string(),
+            msg!("smtp.reply.451", code = value, first = first),
+            RFC,
             "4.2.2",
         ),
         (_, 452) => (
-            format!("Refused for now ({value}): {first}"),
-            "452: the server is short of storage, or there are too many recipients (the \
-             client sends the rest in another transaction). A 4xx is temporary: the same \
-             command may succeed later."
-                .to_string(),
+            msg!("smtp.reply.452", code = value, first = first),
+            RFC,
             "4.5.3.1.10",
         ),
         (_, 500..=504) => (
-            format!("Command refused ({value}): {first}"),
-            "5xx with a second digit 0 is a syntax problem: the command is unknown, malformed, \
-             or sent in the wrong order."
-                .to_string(),
+            msg!("smtp.reply.syntax", code = value, first = first),
+            RFC,
             "4.2.2",
         ),
         (_, 550) => (
-            format!("Refused ({value}): {first}"),
-            "550: the mailbox is unavailable: it does not exist here, or policy forbids this \
-             (relaying denied). A 5xx is permanent: sending the same again will not help."
-                .to_string(),
+            msg!("smtp.reply.550", code = value, first = first),
+            RFC,
             "4.2.2",
         ),
         (_, 551) => (
-            format!("Refused ({value}): {first}"),
-            "551: the user is not local here; the reply may say where to send instead.".to_string(),
+            msg!("smtp.reply.551", code = value, first = first),
+            RFC,
             "3.4",
         ),
-        (_, 552) => (
-            format!("Refused: the mailbox is full ({value})"),
-            "552: the recipient's storage allocation is exceeded. The mailbox exists, but it \
-             cannot take this message; the sender gets a bounce."
-                .to_string(),
-            "4.2.2",
-        ),
+        (_, 552) => (msg!("smtp.reply.552", code = value), RFC, "4.2.2"),
         (_, 553) => (
-            format!("Refused ({value}): {first}"),
-            "553: the mailbox name is not allowed (its syntax is wrong).".to_string(),
+            msg!("smtp.reply.553", code = value, first = first),
+            RFC,
             "4.2.2",
         ),
         (_, 554) => (
-            format!("Refused ({value}): {first}"),
-            "554: the transaction failed, and trying again will not help.".to_string(),
+            msg!("smtp.reply.554", code = value, first = first),
+            RFC,
             "4.2.2",
         ),
         (_, 555) => (
-            format!("Refused ({value}): {first}"),
-            "555: a MAIL FROM or RCPT TO parameter is not recognised or not implemented."
-                .to_string(),
+            msg!("smtp.reply.555", code = value, first = first),
+            RFC,
             "4.2.2",
         ),
         _ => (
-            format!("Reply {value}: {first}"),
-            "The first digit tells the outcome: 2 done, 3 go on, 4 try again later, 5 failed \
-             for good."
-                .to_string(),
+            msg!("smtp.reply.other", code = value, first = first),
+            RFC,
             "4.2.1",
         ),
     };
-    Explanation::new(title, why, RfcRef::new(RFC, section))
+    Explanation::from_message(message, RfcRef::new(rfc, section))
 }

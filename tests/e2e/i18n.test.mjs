@@ -1,0 +1,117 @@
+// End to end: the class's language. A link with ?lang=de opens the explorer in German
+// (<html lang=de>, the top bar, the controls, an SMTP reply's explanation, its RFC link and
+// the reply itself as sent), the top bar still fits 1280x720; the language menu switches to
+// French, which stays after a reload; axe finds nothing serious in either. Screenshots go to
+// target/screenshots/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { chromium } from 'playwright-core';
+import { serveDist } from './static-server.mjs';
+import { CHROMIUM, settle, seriousAxeViolations } from './support.mjs';
+
+const SHOTS = 'target/screenshots';
+let server;
+let browser;
+const problems = [];
+
+before(async () => {
+  server = await serveDist('dist');
+  await mkdir(SHOTS, { recursive: true });
+  browser = await chromium.launch(CHROMIUM);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const text = (page, selector) => page.locator(selector).first().innerText();
+
+// Steps forward until the explanation's title starts with `title`; its step number.
+async function stepTo(page, title) {
+  for (let i = 0; i < 40; i++) {
+    if ((await text(page, '.explanation__title')).startsWith(title)) return i;
+    await page.click('[data-action="step"]');
+    await settle(page);
+  }
+  assert.fail(`no step explained as “${title}…”`);
+}
+
+// Every item of the top bar inside the window and its words whole, and the bar at most two
+// rows high, as in English at 1280x720 (the names of the views, then the buttons).
+async function barFits(page) {
+  return page.evaluate(() => {
+    const bar = document.querySelector('.topbar');
+    const items = [...bar.querySelectorAll('a, button, summary, select')];
+    const name = (el) => el.textContent.trim() || el.getAttribute('aria-label');
+    const outside = items.filter((el) => el.getBoundingClientRect().right > window.innerWidth + 0.5).map(name);
+    const cut = items.filter((el) => el.tagName !== 'SELECT' && el.scrollWidth > el.clientWidth + 1).map(name);
+    const tallest = Math.max(...items.map((el) => el.getBoundingClientRect().height));
+    return { outside, cut, height: bar.getBoundingClientRect().height, tallest };
+  });
+}
+
+test('a link opens German, the menu switches to French, and French stays', async () => {
+  // An English browser: the link decides.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'en-US' });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+  await page.goto(`${server.url}index.html?lang=de`);
+  await page.waitForSelector('.transcript__step--current');
+  await settle(page);
+
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'de');
+  // Taken and remembered, the link leaves the address bar.
+  assert.ok(!page.url().includes('lang='), page.url());
+  assert.equal(await text(page, '.topbar__view[data-view="explore"]'), 'Erkunden');
+  assert.equal(await text(page, '[data-action="share"]'), 'Teilen');
+  assert.equal(await text(page, '[data-action="step"]'), 'Weiter ▶');
+  assert.equal(await text(page, '[data-action="back"]'), '◀ Zurück');
+  assert.match(await text(page, '.controls__position'), /^Schritt 1 von \d+$/);
+  assert.equal(await page.locator('[data-action="lang"]').inputValue(), 'de');
+
+  // An SMTP reply explained in German; its RFC link and the reply itself as they are.
+  await stepTo(page, 'Der Server ist bereit: ');
+  assert.match(await text(page, '.explanation__why'), /^Der Server spricht zuerst\. 220 heißt/);
+  assert.equal(await text(page, '.explanation__rfc a'), 'RFC 5321 §4.3.1');
+  assert.match(await text(page, '.transcript__step--current'), /220 /);
+  assert.match(await text(page, '.explanation__title'), /^Der Server ist bereit: \S/);
+
+  const fit = await barFits(page);
+  assert.deepEqual(fit.outside, [], 'top bar items outside the window');
+  assert.deepEqual(fit.cut, [], 'top bar items cut short');
+  assert.ok(fit.height < fit.tallest * 3, `the top bar takes ${fit.height}px: more than two rows`);
+  await page.screenshot({ path: `${SHOTS}/i18n-explorer-de.png` });
+  assert.deepEqual(await seriousAxeViolations(page), []);
+
+  // The menu: French, at once and after a reload.
+  await Promise.all([
+    page.waitForEvent('load'),
+    page.selectOption('[data-action="lang"]', 'fr'),
+  ]);
+  await page.waitForSelector('.transcript__step--current');
+  await settle(page);
+  for (const round of ['switched', 'reloaded']) {
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'fr', round);
+    assert.equal(await text(page, '[data-action="step"]'), 'Étape ▶', round);
+    assert.equal(await text(page, '.topbar__view[data-view="lessons"]'), 'Leçons', round);
+    assert.match(await text(page, '.controls__position'), /^Étape \d+ sur \d+$/, round);
+    assert.equal(await page.locator('[data-action="lang"]').inputValue(), 'fr', round);
+    if (round === 'switched') {
+      await page.reload();
+      await page.waitForSelector('.transcript__step--current');
+      await settle(page);
+    }
+  }
+  await stepTo(page, 'Le serveur est prêt : ');
+  const fitFr = await barFits(page);
+  assert.deepEqual(fitFr.outside, [], 'top bar items outside the window');
+  assert.deepEqual(fitFr.cut, [], 'top bar items cut short');
+  assert.ok(fitFr.height < fitFr.tallest * 3, `the top bar takes ${fitFr.height}px: more than two rows`);
+  await page.screenshot({ path: `${SHOTS}/i18n-explorer-fr.png` });
+  assert.deepEqual(await seriousAxeViolations(page), []);
+  await context.close();
+  assert.deepEqual(problems, []);
+});

@@ -1,0 +1,242 @@
+//! Every text the code asks for is in every catalogue, with the arguments the code gives;
+//! no catalogue holds texts nobody asks for; every catalogue reads without a bad line; and
+//! every SMTP reply's explanation renders in every language with all its values in place.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use postroom_proto::i18n::{args, check, Catalogue, LANGUAGES};
+use postroom_proto::smtp::{self, ReplyTo, Verb};
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+/// A text the code asks for: `t!("id", args…)` (or `id!("id")`, for a table) is one text,
+/// `msg!("id", args…)` an explanation (`id.title` and `id.why`, which between them use the
+/// arguments).
+#[derive(Debug)]
+struct Use {
+    explanation: bool,
+    args: BTreeSet<String>,
+    at: String,
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// The argument names of a macro call's rest (after its id), up to its closing parenthesis:
+/// each top-level `name = value`.
+fn call_args(rest: &str) -> BTreeSet<String> {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    let mut parts = vec![String::new()];
+    for c in rest.chars() {
+        if in_string {
+            escaped = !escaped && c == '\\';
+            in_string = escaped || c != '"';
+        } else {
+            match c {
+                '"' => in_string = true,
+                '(' | '[' | '{' => depth += 1,
+                ')' | ']' | '}' if depth == 0 => break,
+                ')' | ']' | '}' => depth -= 1,
+                ',' if depth == 0 => {
+                    parts.push(String::new());
+                    continue;
+                }
+                _ => {}
+            }
+        }
+        parts.last_mut().unwrap().push(c);
+    }
+    parts
+        .iter()
+        .filter_map(|p| {
+            let (name, value) = p.trim().split_once('=')?;
+            let name = name.trim();
+            (!value.starts_with('=') && name.chars().all(|c| c.is_alphanumeric() || c == '_'))
+                .then(|| name.to_string())
+        })
+        .collect()
+}
+
+/// Every `t!("…")`, `id!("…")` and `msg!("…")` in the code of the pages, the engines and the world.
+fn uses() -> BTreeMap<String, Use> {
+    let mut files = Vec::new();
+    rust_files(&Path::new(ROOT).join("src"), &mut files);
+    for krate in ["proto", "sim", "serve"] {
+        rust_files(
+            &Path::new(ROOT).join("crates").join(krate).join("src"),
+            &mut files,
+        );
+    }
+    let mut found = BTreeMap::new();
+    for file in files {
+        let source = std::fs::read_to_string(&file).unwrap();
+        // Comments may show the macros as examples.
+        let code: String = source
+            .lines()
+            .map(|l| {
+                if l.trim_start().starts_with("//") {
+                    ""
+                } else {
+                    l
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        for (name, explanation) in [("t!(", false), ("id!(", false), ("msg!(", true)] {
+            for (at, _) in code.match_indices(name) {
+                let before = code[..at].chars().next_back();
+                if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                    continue;
+                }
+                let rest = code[at + name.len()..].trim_start();
+                let Some(rest) = rest.strip_prefix('"') else {
+                    continue; // the macro's own definition
+                };
+                let Some((id, rest)) = rest.split_once('"') else {
+                    continue;
+                };
+                let line = code[..at].lines().count();
+                let at = format!("{}:{line}", file.strip_prefix(ROOT).unwrap().display());
+                let args = call_args(rest);
+                if let Some(before) = found.get(id).map(|u: &Use| u) {
+                    assert_eq!(
+                        before.args, args,
+                        "{id} is used with other arguments at {} and {at}",
+                        before.at
+                    );
+                }
+                found.insert(
+                    id.to_string(),
+                    Use {
+                        explanation,
+                        args,
+                        at,
+                    },
+                );
+            }
+        }
+    }
+    found
+}
+
+fn catalogue(lang: &str) -> Catalogue {
+    let path = Path::new(ROOT).join(format!("static/i18n/{lang}.txt"));
+    let text = std::fs::read_to_string(&path).unwrap();
+    let (catalogue, errors) = Catalogue::parse(lang, &text);
+    assert!(errors.is_empty(), "{lang}.txt: {errors:?}");
+    catalogue
+}
+
+#[test]
+fn the_code_and_the_english_catalogue_name_the_same_texts_with_the_same_arguments() {
+    let uses = uses();
+    assert!(uses.len() > 50, "the scan found only {} texts", uses.len());
+    let en = catalogue("en");
+    let mut asked = BTreeSet::new();
+    for (id, u) in &uses {
+        let parts: Vec<String> = if u.explanation {
+            vec![format!("{id}.title"), format!("{id}.why")]
+        } else {
+            vec![id.clone()]
+        };
+        let mut used = BTreeSet::new();
+        for part in &parts {
+            let text = en.get(part);
+            assert!(
+                text.is_some(),
+                "{part} (asked for at {}) is not in en.txt",
+                u.at
+            );
+            used.extend(args(text.unwrap()));
+            asked.insert(part.clone());
+        }
+        assert_eq!(
+            used, u.args,
+            "{id}: en.txt uses these arguments, {} gives those",
+            u.at
+        );
+    }
+    let unused: Vec<&str> = en
+        .entries()
+        .into_iter()
+        .map(|(id, _)| id)
+        .filter(|id| !asked.contains(*id))
+        .collect();
+    assert!(
+        unused.is_empty(),
+        "en.txt holds texts no code asks for: {unused:?}"
+    );
+}
+
+#[test]
+fn every_language_has_every_english_text_with_its_arguments() {
+    let en = catalogue("en");
+    for (lang, _) in LANGUAGES.iter().filter(|(l, _)| *l != "en") {
+        let differences = check::compare(&en, &catalogue(lang));
+        assert!(differences.is_empty(), "{lang}.txt: {differences:#?}");
+    }
+}
+
+#[test]
+fn every_smtp_reply_explanation_renders_in_every_language_with_its_values() {
+    let verbs = [
+        Verb::Ehlo,
+        Verb::Helo,
+        Verb::Mail,
+        Verb::Rcpt,
+        Verb::Data,
+        Verb::Rset,
+        Verb::Noop,
+        Verb::Quit,
+        Verb::Vrfy,
+        Verb::Help,
+        Verb::StartTls,
+        Verb::Auth,
+    ];
+    let answers: Vec<ReplyTo> = [ReplyTo::Greeting, ReplyTo::DataEnd]
+        .into_iter()
+        .chain(verbs.map(ReplyTo::Command))
+        .collect();
+    let catalogues: Vec<Catalogue> = LANGUAGES.iter().map(|(l, _)| catalogue(l)).collect();
+    let mut seen = BTreeSet::new();
+    for code in 200..=599 {
+        for text in ["OK", "4.7.1 Greylisted, try later"] {
+            let line = if code == 250 {
+                format!("250-mail.example.net\r\n250-PIPELINING\r\n250 {text}\r\n")
+            } else {
+                format!("{code} {text}\r\n")
+            };
+            let Ok((reply, _)) = smtp::decode::reply(line.as_bytes()) else {
+                continue;
+            };
+            for to in &answers {
+                let e = smtp::explain::reply(&reply, *to);
+                let message = e
+                    .message
+                    .expect("every SMTP reply is explained by a message");
+                seen.insert(message.id);
+                for c in &catalogues {
+                    for part in ["title", "why"] {
+                        let shown = c.format_part(&message, part).unwrap();
+                        assert!(!shown.contains('{'), "{}: {shown}", c.lang);
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        seen.len() >= 25,
+        "only {} kinds of reply explained",
+        seen.len()
+    );
+}
