@@ -2,35 +2,21 @@
 // the three pages, light and dark, projector mode on and off, with the compose panel open;
 // the keyboard reaches the controls at once; the compose panel takes the focus and gives it
 // back; theme and projector mode survive a reload. Screenshots go to target/screenshots/.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
-import { chromium } from 'playwright-core';
-import { serveDist } from './static-server.mjs';
-import { CHROMIUM, settle, seriousAxeViolations, watch } from './support.mjs';
+import { settle, seriousAxeViolations, watch, servedPages } from './support.mjs';
 
 const SHOTS = 'target/screenshots';
-let server;
-let browser;
 const problems = [];
-
-before(async () => {
-  server = await serveDist('dist');
-  await mkdir(SHOTS, { recursive: true });
-  browser = await chromium.launch(CHROMIUM);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+// The built pages and Chromium, for every test of this file.
+const run = servedPages(SHOTS);
 
 // A fresh browser (nothing saved) at 1280x720 on `path`.
 async function open(path, options = {}) {
-  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 720 }, colorScheme: options.colorScheme ?? 'light' });
+  const context = await run.browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 720 }, colorScheme: options.colorScheme ?? 'light' });
   const page = await context.newPage();
   watch(page, problems);
-  await page.goto(server.url + path);
+  await page.goto(run.server.url + path);
   await page.waitForSelector('.topbar');
   await settle(page);
   return page;
@@ -100,7 +86,7 @@ test('the bar\'s switches say their state on the button, and survive a reload on
   assert.deepEqual(await pressed(), ['true', 'true', null]);
   // The other pages open the same way.
   for (const [, path, ready] of PAGES.slice(1)) {
-    await page.goto(server.url + path);
+    await page.goto(run.server.url + path);
     await page.waitForSelector(ready);
     assert.deepEqual(await root(), ['dark', 'on'], path);
     assert.deepEqual(await pressed(), ['true', 'true', null], path);

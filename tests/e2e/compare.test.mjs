@@ -2,37 +2,24 @@
 // played to its end with the step button and its outcome table checked against what the
 // RFCs say must happen; the script editor, share links, a bad link, the keyboard and
 // accessibility are checked too. Screenshots go to target/screenshots/.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { serveDist } from './static-server.mjs';
-import { CHROMIUM, settle, seriousAxeViolations, watch } from './support.mjs';
+import { settle, seriousAxeViolations, watch, servedPages } from './support.mjs';
 
 const SHOTS = 'target/screenshots';
-let server;
-let browser;
 const problems = [];
-
-before(async () => {
-  server = await serveDist('dist');
-  await mkdir(SHOTS, { recursive: true });
-  browser = await chromium.launch(CHROMIUM);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+// The built pages and Chromium, for every test of this file.
+const run = servedPages(SHOTS);
 
 // A new context per page: a fresh browser, nothing shared between tests.
 async function open(hash = '', options = {}) {
-  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1920, height: 1080 }, colorScheme: options.colorScheme ?? 'light' });
+  const context = await run.browser.newContext({ viewport: options.viewport ?? { width: 1920, height: 1080 }, colorScheme: options.colorScheme ?? 'light' });
   const page = await context.newPage();
   watch(page, problems);
-  await page.goto(`${server.url}compare.html${hash}`);
+  await page.goto(`${run.server.url}compare.html${hash}`);
   await page.waitForSelector('.compare__column');
   return page;
 }

@@ -1,34 +1,20 @@
 // End to end: the console page (console.html) in Debian's Chromium. Commands typed on the
 // keyboard reach a real server and its answers come back, explained with the RFC section;
 // mistakes get the RFC's error and the session goes on. Screenshots go to target/screenshots/.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
-import { chromium } from 'playwright-core';
-import { serveDist } from './static-server.mjs';
-import { CHROMIUM, settle, seriousAxeViolations, watch } from './support.mjs';
+import { settle, seriousAxeViolations, watch, servedPages } from './support.mjs';
 
 const SHOTS = 'target/screenshots';
-let server;
-let browser;
 const problems = [];
-
-before(async () => {
-  server = await serveDist('dist');
-  await mkdir(SHOTS, { recursive: true });
-  browser = await chromium.launch(CHROMIUM);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+// The built pages and Chromium, for every test of this file.
+const run = servedPages(SHOTS);
 
 async function open(options = {}) {
-  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1920, height: 1080 }, colorScheme: options.colorScheme ?? 'light' });
+  const context = await run.browser.newContext({ viewport: options.viewport ?? { width: 1920, height: 1080 }, colorScheme: options.colorScheme ?? 'light' });
   const page = await context.newPage();
   watch(page, problems);
-  await page.goto(`${server.url}console.html`);
+  await page.goto(`${run.server.url}console.html`);
   await page.waitForSelector('.console__line');
   return page;
 }

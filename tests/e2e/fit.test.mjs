@@ -3,33 +3,19 @@
 // of its explanation and the controls without scrolling, and nothing covers them. Host names
 // fit their boxes, no reply is cut, steps to come stay readable, and the POP3 vs IMAP columns
 // stand side by side. Screenshots of each case go to target/screenshots/.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
-import { chromium } from 'playwright-core';
-import { serveDist } from './static-server.mjs';
-import { CHROMIUM, settle, watch } from './support.mjs';
+import { settle, watch, servedPages } from './support.mjs';
 
 const SHOTS = 'target/screenshots';
-let server;
-let browser;
 const problems = [];
-
-before(async () => {
-  server = await serveDist('dist');
-  await mkdir(SHOTS, { recursive: true });
-  browser = await chromium.launch(CHROMIUM);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+// The built pages and Chromium, for every test of this file.
+const run = servedPages(SHOTS);
 
 // A fresh browser at this size, with projector mode saved as on or off (as a teacher who
 // chose it on an earlier visit), on `path`.
 async function open(path, { width, height, projector = false, colorScheme = 'light' }) {
-  const context = await browser.newContext({ viewport: { width, height }, colorScheme });
+  const context = await run.browser.newContext({ viewport: { width, height }, colorScheme });
   await context.addInitScript((on) => {
     if (!sessionStorage.getItem('opened')) {
       localStorage.setItem('postroom.projector', on ? 'on' : 'off');
@@ -38,7 +24,7 @@ async function open(path, { width, height, projector = false, colorScheme = 'lig
   }, projector);
   const page = await context.newPage();
   watch(page, problems);
-  await page.goto(server.url + path);
+  await page.goto(run.server.url + path);
   return page;
 }
 

@@ -3,28 +3,14 @@
 // the reply itself as sent), the top bar still fits 1280x720; the language menu switches to
 // French, which stays after a reload; axe finds nothing serious in either. Screenshots go to
 // target/screenshots/.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
-import { chromium } from 'playwright-core';
-import { serveDist } from './static-server.mjs';
-import { CHROMIUM, settle, seriousAxeViolations } from './support.mjs';
+import { settle, seriousAxeViolations, servedPages } from './support.mjs';
 
 const SHOTS = 'target/screenshots';
-let server;
-let browser;
 const problems = [];
-
-before(async () => {
-  server = await serveDist('dist');
-  await mkdir(SHOTS, { recursive: true });
-  browser = await chromium.launch(CHROMIUM);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+// The built pages and Chromium, for every test of this file.
+const run = servedPages(SHOTS);
 
 const text = (page, selector) => page.locator(selector).first().innerText();
 
@@ -54,11 +40,11 @@ async function barFits(page) {
 
 test('a link opens German, the menu switches to French, and French stays', async () => {
   // An English browser: the link decides.
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'en-US' });
+  const context = await run.browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'en-US' });
   const page = await context.newPage();
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
-  await page.goto(`${server.url}index.html?lang=de`);
+  await page.goto(`${run.server.url}index.html?lang=de`);
   await page.waitForSelector('.transcript__step--current');
   await settle(page);
 

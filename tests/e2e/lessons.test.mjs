@@ -3,32 +3,19 @@
 // reset, the solution replayed, the goal met), one with the keyboard only — then the page is
 // reloaded (the lesson stays ticked), the results are downloaded and opened as a teacher, and
 // bad files and a corrupt save are shown to be harmless. Screenshots go to target/screenshots/.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readFile } from 'node:fs/promises';
-import { chromium } from 'playwright-core';
-import { serveDist } from './static-server.mjs';
-import { CHROMIUM, settle, seriousAxeViolations, watch } from './support.mjs';
+import { readFile } from 'node:fs/promises';
+import { settle, seriousAxeViolations, watch, servedPages } from './support.mjs';
 
 const SHOTS = 'target/screenshots';
-let server;
-let browser;
 const problems = [];
-
-before(async () => {
-  server = await serveDist('dist');
-  await mkdir(SHOTS, { recursive: true });
-  browser = await chromium.launch(CHROMIUM);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+// The built pages and Chromium, for every test of this file.
+const run = servedPages(SHOTS);
 
 // A fresh browser on the projector's 1280×720 unless told otherwise.
 async function newPage(options = {}) {
-  const context = await browser.newContext({
+  const context = await run.browser.newContext({
     viewport: options.viewport ?? { width: 1280, height: 720 },
     colorScheme: options.colorScheme ?? 'light',
     acceptDownloads: true,
@@ -39,7 +26,7 @@ async function newPage(options = {}) {
 }
 
 async function openPicker(page) {
-  await page.goto(`${server.url}lessons.html`);
+  await page.goto(`${run.server.url}lessons.html`);
   await page.waitForSelector('.picker__lesson');
 }
 
@@ -269,7 +256,7 @@ async function tabTo(page, selector, text = () => true) {
 test('a comparison lesson: its own page, the action the goal needs, kept across a reload', async () => {
   const page = await newPage({ viewport: { width: 1920, height: 1080 } });
   // The address everyone knows leads to the page that runs comparison lessons.
-  await page.goto(`${server.url}lessons.html#lesson=offline-and-back`);
+  await page.goto(`${run.server.url}lessons.html#lesson=offline-and-back`);
   await page.waitForURL(/lessons-compare\.html#lesson=offline-and-back$/);
   await page.waitForSelector('.intro__card');
   assert.equal(await page.locator('[data-view=lessons]').getAttribute('aria-current'), 'page');
@@ -325,7 +312,7 @@ test('a comparison lesson: its own page, the action the goal needs, kept across 
 
 test("setting up a mail program: Alice's outgoing server fails one entry at a time until it is right", async () => {
   const page = await newPage();
-  await page.goto(`${server.url}lessons.html#lesson=account-setup`);
+  await page.goto(`${run.server.url}lessons.html#lesson=account-setup`);
   await page.waitForSelector('.intro__card');
   await page.click('[data-action=skip-intro]');
   await page.waitForSelector('[data-form=outgoing]');
@@ -379,7 +366,7 @@ test('bad files, an unknown lesson and a corrupt save are reported, never a blan
   assert.match(await page.locator('.intro__title').innerText(), /^Mine: /);
   assert.match(page.url(), /#lesson=my-greylisting$/);
   // An unknown lesson in the address: a message, and the list.
-  await page.goto(`${server.url}lessons.html#lesson=no-such-lesson`);
+  await page.goto(`${run.server.url}lessons.html#lesson=no-such-lesson`);
   await page.waitForSelector('.picker__lesson');
   assert.match(await page.locator('.banner--warning').innerText(), /no lesson “no-such-lesson”/);
   // A corrupt save: a clear message and a fresh start.

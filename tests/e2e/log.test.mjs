@@ -3,43 +3,30 @@
 // is stepped through with the explorer's controls and keys; passwords stay hidden until
 // revealed; findings cite their rule and go to their step; a megabyte paste is timed; a text
 // that is no log says what is understood. Screenshots go to target/screenshots/.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readFile } from 'node:fs/promises';
-import { chromium } from 'playwright-core';
-import { serveDist } from './static-server.mjs';
-import { CHROMIUM, settle, seriousAxeViolations, watch } from './support.mjs';
+import { readFile } from 'node:fs/promises';
+import { settle, seriousAxeViolations, watch, servedPages } from './support.mjs';
 
 const SHOTS = 'target/screenshots';
 const FIXTURES = 'tests/fixtures/logs';
 const HIDDEN = '••••••••';
-let server;
-let browser;
 const problems = [];
-
-before(async () => {
-  server = await serveDist('dist');
-  await mkdir(SHOTS, { recursive: true });
-  browser = await chromium.launch(CHROMIUM);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+// The built pages and Chromium, for every test of this file.
+const run = servedPages(SHOTS);
 
 const fixture = (name) => readFile(`${FIXTURES}/${name}`, 'utf8');
 
 // A fresh browser (nothing saved) on the log page, 1280x720 unless asked otherwise.
 async function open(path = 'log.html', options = {}) {
-  const context = await browser.newContext({
+  const context = await run.browser.newContext({
     viewport: options.viewport ?? { width: 1280, height: 720 },
     colorScheme: options.colorScheme ?? 'light',
     permissions: ['clipboard-read', 'clipboard-write'],
   });
   const page = await context.newPage();
   watch(page, problems);
-  await page.goto(server.url + path);
+  await page.goto(run.server.url + path);
   await page.waitForSelector('.topbar');
   await settle(page);
   return page;
@@ -301,7 +288,7 @@ test('share as a link: the same session at the same step, without the password; 
   const link = await page.locator('.banner__link').inputValue();
   assert.match(link, /\/log\.html#log=[A-Za-z0-9_-]+&step=4$/);
   assert.ok(!Buffer.from(link.split('#log=')[1].split('&')[0], 'base64url').toString().includes('PASS secret'));
-  const other = await open(link.slice(server.url.length));
+  const other = await open(link.slice(run.server.url.length));
   await other.waitForSelector('.diagram__step--current');
   await settle(other);
   assert.equal(await current(other), here);

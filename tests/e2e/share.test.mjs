@@ -3,35 +3,21 @@
 // fragment that is not a link gets the same clear message, a link shown before a change is
 // no longer offered as current, and an invalid address is said beside its field while the
 // story stays. Screenshots go to target/screenshots/.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
-import { chromium } from 'playwright-core';
-import { serveDist } from './static-server.mjs';
-import { CHROMIUM, settle, watch } from './support.mjs';
+import { settle, watch, servedPages } from './support.mjs';
 
 const SHOTS = 'target/screenshots';
-let server;
-let browser;
 const problems = [];
-
-before(async () => {
-  server = await serveDist('dist');
-  await mkdir(SHOTS, { recursive: true });
-  browser = await chromium.launch(CHROMIUM);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+// The built pages and Chromium, for every test of this file.
+const run = servedPages(SHOTS);
 
 // A fresh browser (nothing saved) at 1280x720, on `path`.
 async function open(path = '', options = {}) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, ...options });
+  const context = await run.browser.newContext({ viewport: { width: 1280, height: 720 }, ...options });
   const page = await context.newPage();
   watch(page, problems);
-  await page.goto(server.url + path);
+  await page.goto(run.server.url + path);
   await page.waitForSelector(path.startsWith('compare') ? '.compare__column' : '.transcript__step--current');
   return page;
 }
@@ -59,7 +45,7 @@ test('a share link opens at the step on screen, and a reload after Share stays t
   assert.equal(await page.evaluate(() => location.hash), link.slice(link.indexOf('#')));
   await page.screenshot({ path: `${SHOTS}/share-banner-1280x720.png` });
   // A student's fresh browser opens at step 13.
-  const student = await open(link.slice(server.url.length));
+  const student = await open(link.slice(run.server.url.length));
   assert.equal(await position(student), `Step 13 of ${n}`);
   await student.context().close();
   // The teacher goes on, then reloads: the class stays where it was, not at step 1.
@@ -138,7 +124,7 @@ test('after a fault or an action changes the story, the link shown before is gon
   const link = await page.locator('.banner__link').inputValue();
   await choose(page, 'bob', 'the laptop checks mail');
   assert.equal(await page.locator('.banner--share').count(), 0);
-  const student = await open(link.slice(server.url.length));
+  const student = await open(link.slice(run.server.url.length));
   assert.match(await student.locator('.topbar__scenario').innerText(), /· 1 fault$/);
   await student.context().close();
   // On the comparison too: an edited script retires its link.

@@ -1,5 +1,9 @@
-// What the end-to-end test files share: how Chromium is started, waiting for a render, and
-// the accessibility check.
+// What the end-to-end test files share: how Chromium is started, the built pages served,
+// waiting for a render, and the accessibility check.
+import { before, after } from 'node:test';
+import { mkdir } from 'node:fs/promises';
+import { chromium } from 'playwright-core';
+import { serveDist } from './static-server.mjs';
 
 export const CHROMIUM = {
   executablePath: '/usr/bin/chromium',
@@ -8,6 +12,22 @@ export const CHROMIUM = {
     '--disable-background-networking', '--disable-component-update', '--disable-sync',
     '--disable-dev-shm-usage'],
 };
+
+// dist/ served and Chromium started before a file's tests, both closed after them; the
+// screenshots' folder made. `run.server.url` and `run.browser` once the tests run.
+export function servedPages(shots) {
+  const run = { server: null, browser: null };
+  before(async () => {
+    run.server = await serveDist('dist');
+    await mkdir(shots, { recursive: true });
+    run.browser = await chromium.launch(CHROMIUM);
+  });
+  after(async () => {
+    await run.browser?.close();
+    await run.server?.close();
+  });
+  return run;
+}
 
 // Keeps what goes wrong in `page` (an uncaught error, a console error) in `problems`, which
 // each file's last test expects empty.
