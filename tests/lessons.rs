@@ -132,6 +132,15 @@ async fn a_question_then_its_answer_with_the_real_explanation() {
     );
     assert!(html.contains("220 2.0.0 Ready to start TLS"));
     assert!(html.contains("https://www.rfc-editor.org/rfc/rfc3207#section-4"));
+    // Another question (AUTH) still holds the story back: the goal is judged after it.
+    let next = state.next_lesson().map(|l| (l, state.href(l)));
+    let html = render(goal_panel(state.open.as_deref().unwrap(), next, "#")).await;
+    assert!(html.contains("checked after your answer"), "{html}");
+    assert!(!html.contains("goal__item--ticked") && !html.contains("Lesson complete"));
+    let auth = state.open.as_deref().unwrap().pending().unwrap().right;
+    let state = state
+        .reduce(LessonsAction::Play(PlaybackAction::Last))
+        .reduce(LessonsAction::Answer(auth));
     // The goal is met: ticked items, the move count, the completion panel and the next lesson.
     let next = state.next_lesson().map(|l| (l, state.href(l)));
     let html = render(goal_panel(state.open.as_deref().unwrap(), next, "#")).await;

@@ -13,26 +13,36 @@ use crate::state::lesson::{LessonsAction, Open};
 pub fn goal_panel(open: &Open, next: Option<(&Listed, String)>, list: &'static str) -> Html {
     let lesson = &open.lesson;
     let shown = open.view();
+    // While a question holds the story back, the goal is not judged: ticks would tell what
+    // the part not yet shown does.
+    let waiting = open.pending().is_some();
     let items = shown.goal(lesson);
-    let ticked = items.iter().filter(|i| i.ticked).count();
+    let ticked = items.iter().filter(|i| i.ticked && !waiting).count();
     let moves = open.attempt.moves().len();
     let solution = lesson.solution.len();
-    let done = open.complete() && open.solution.is_none();
+    let done = open.finished() && open.solution.is_none();
     let (right, wrong) = open.score();
     html! {
         <>
             <section class="goal" aria-labelledby="goal-title">
                 <h2 id="goal-title" class="panel__title">
                     { if open.solution.is_some() { "Goal — in the solution" } else { "Goal" } }
-                    <span class="goal__count">{ format!(" · {ticked} of {}", items.len()) }</span>
+                    <span class="goal__count">{ if waiting {
+                        " · checked after your answer".to_owned()
+                    } else {
+                        format!(" · {ticked} of {}", items.len())
+                    } }</span>
                 </h2>
                 <ul class="goal__items">
-                    { for items.iter().map(|item| html! {
-                        <li class={classes!("goal__item", item.ticked.then_some("goal__item--ticked"))}>
-                            <span class="goal__mark" aria-hidden="true">{ if item.ticked { "✓" } else { "○" } }</span>
-                            <span>{ &item.label }</span>
-                            <span class="visually-hidden">{ if item.ticked { " (done)" } else { " (not yet)" } }</span>
-                        </li>
+                    { for items.iter().map(|item| {
+                        let ticked = item.ticked && !waiting;
+                        html! {
+                            <li class={classes!("goal__item", ticked.then_some("goal__item--ticked"))}>
+                                <span class="goal__mark" aria-hidden="true">{ if ticked { "✓" } else { "○" } }</span>
+                                <span>{ &item.label }</span>
+                                <span class="visually-hidden">{ if ticked { " (done)" } else { " (not yet)" } }</span>
+                            </li>
+                        }
                     }) }
                 </ul>
                 <p class="goal__moves">{ format!("Your moves: {moves} · the solution takes {solution}") }</p>

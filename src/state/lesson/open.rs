@@ -149,6 +149,12 @@ impl Open {
         self.attempt.complete(&self.lesson)
     }
 
+    /// The goal is met and the student has seen it happen: no question still holds the
+    /// story back before the part that meets it.
+    pub fn finished(&self) -> bool {
+        self.complete() && self.pending().is_none()
+    }
+
     /// How many predictions were answered right, and wrong.
     pub fn score(&self) -> (u32, u32) {
         let count = |want: bool| {
@@ -164,7 +170,7 @@ impl Open {
         let now = u32::try_from(self.attempt.moves().len()).unwrap_or(u32::MAX);
         let was_done = before.is_some_and(|b| b.done);
         let best = before.map_or(now, |b| b.moves);
-        let moves = match (self.complete(), was_done) {
+        let moves = match (self.finished(), was_done) {
             (true, true) => best.min(now),
             (false, true) => best,
             (_, false) => now,
@@ -173,7 +179,7 @@ impl Open {
         LessonResult {
             id: self.lesson.id.clone(),
             title: self.lesson.title.clone(),
-            done: was_done || self.complete(),
+            done: was_done || self.finished(),
             moves,
             solution_moves: u32::try_from(self.lesson.solution.len()).unwrap_or(u32::MAX),
             predictions_right: right,
