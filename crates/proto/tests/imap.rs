@@ -767,6 +767,43 @@ fn pipelined_fetches_wait_while_answers_are_unsent() {
     assert_eq!(done, 100);
 }
 
+/// A continuation line -- the SASL response after AUTHENTICATE's "+", or what follows IDLE --
+/// that never ends is bounded as a command line is, and each octet is looked at once: the
+/// session answers BYE and closes instead of buffering it (100 MB once cost 159 s of CPU).
+#[test]
+fn a_continuation_line_without_a_line_feed_is_bounded() {
+    let chunk = vec![b'A'; 1024];
+    for (login, start) in [(false, "a1 AUTHENTICATE PLAIN"), (true, "a1 IDLE")] {
+        let mut store = store_with(1);
+        let mut s = if login {
+            let mut s = session(&mut store);
+            say(&mut s, &mut store, "a0 SELECT INBOX");
+            s
+        } else {
+            ImapServer::new(ServerConfig::new("imap.example.net"), T0)
+        };
+        let opened = say(&mut s, &mut store, start);
+        assert!(opened.starts_with('+'), "{start}: {opened}");
+        let mut out = String::new();
+        let mut sent = 0;
+        while !s.is_closed() && sent < 1024 {
+            s.handle_input(T0, &chunk, &mut store);
+            out += &drain(&mut s);
+            sent += 1;
+        }
+        assert!(
+            out.ends_with("* BYE Input buffer full\r\n"),
+            "{start}: {out}"
+        );
+        assert!(sent <= 70, "{start}: closed after {sent} KiB");
+        assert!(
+            s.pending_input() <= 70 * 1024,
+            "{start}: {} held",
+            s.pending_input()
+        );
+    }
+}
+
 /// RFC 3501 §6.3.6: a subscription is a name, not a folder: CREATE does not subscribe, and
 /// DELETE leaves the name subscribed -- the server "MUST NOT unilaterally remove an existing
 /// mailbox name from the subscription list even if a mailbox by that name no longer exists."
