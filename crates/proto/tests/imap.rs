@@ -11,7 +11,7 @@ mod oracle;
 
 use postroom_proto::imap::{ImapServer, ServerConfig, State};
 use postroom_proto::smtp::TlsPolicy;
-use postroom_proto::{Instant, MailStore};
+use postroom_proto::{Duration, Instant, MailStore};
 use proptest::prelude::*;
 
 const T0: Instant = Instant::ZERO;
@@ -802,6 +802,28 @@ fn a_continuation_line_without_a_line_feed_is_bounded() {
             s.pending_input()
         );
     }
+}
+
+/// A client that trickles a byte every five minutes never completes a command: the
+/// autologout still comes thirty minutes after the last whole command (RFC 9051 §5.4), as
+/// POP3's does; bytes alone once kept a session, and its thread, alive for ever.
+#[test]
+fn a_trickle_of_bytes_does_not_hold_the_session_open() {
+    let mut store = store_with(1);
+    let mut s = session(&mut store);
+    let five_minutes = Duration::from_secs(5 * 60);
+    let mut last = T0;
+    for (i, byte) in b"a1 NOOP".iter().enumerate() {
+        last = T0 + five_minutes * (i as u64 + 1);
+        s.handle_input(last, &[*byte], &mut store);
+        s.handle_timeout(last, &mut store);
+    }
+    assert!(last >= T0 + Duration::from_secs(30 * 60));
+    assert!(
+        s.is_closed(),
+        "closed by the autologout, not kept alive by bytes"
+    );
+    assert!(drain(&mut s).ends_with("* BYE Autologout; idle for too long\r\n"));
 }
 
 /// RFC 3501 §6.3.6: a subscription is a name, not a folder: CREATE does not subscribe, and
