@@ -372,3 +372,39 @@ fn a_tls_handshake_over_a_slow_link_completes() {
     assert!(flights >= 1, "{} {}", out.stdout, out.stderr);
     assert_eq!(answer.next(), Some("220"), "{} {}", out.stdout, out.stderr);
 }
+
+/// RFC 5321 §4.4: "When an SMTP server receives a message for delivery or further
+/// processing, it MUST insert trace ("time stamp" or "Received") information at the
+/// beginning of the message content". smtplib delivers on port 25 and poplib reads the
+/// message back: the bridge's Received: line names smtplib's EHLO, the protocol and the
+/// recipient (there was none before).
+#[test]
+fn a_message_delivered_through_the_bridge_carries_its_received_line() {
+    let serve = Serve::start(&[]);
+    let script = format!(
+        "import smtplib, poplib\n\
+         s = smtplib.SMTP('127.0.0.1', {}, local_hostname='laptop.example.org', timeout=20)\n\
+         s.sendmail('alice@example.org', ['bob@example.net'], 'Subject: trace\\r\\n\\r\\nHi.\\r\\n')\n\
+         s.quit()\n\
+         p = poplib.POP3('127.0.0.1', {}, timeout=20)\n\
+         p.user('bob'); p.pass_('secret')\n\
+         for line in p.retr(1)[1][:4]:\n\
+         \x20   print(line.decode())\n\
+         p.quit()\n",
+        serve.port(25),
+        serve.port(110)
+    );
+    let out = run(PYTHON, &["-c", &script], "");
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    let received = lines
+        .iter()
+        .position(|l| l.starts_with("Received: "))
+        .unwrap_or_else(|| panic!("no Received: line in {lines:?} {}", out.stderr));
+    let trace = lines[received..].join(" ");
+    assert!(
+        trace.starts_with("Received: from laptop.example.org"),
+        "{trace}"
+    );
+    assert!(trace.contains(" with ESMTP"), "{trace}");
+    assert!(trace.contains("for <bob@example.net>;"), "{trace}");
+}
