@@ -11,7 +11,7 @@ mod oracle;
 
 use postroom_proto::imap::{ImapServer, ServerConfig, State};
 use postroom_proto::smtp::TlsPolicy;
-use postroom_proto::{Instant, MailStore};
+use postroom_proto::{Duration, Instant, MailStore};
 use proptest::prelude::*;
 
 const T0: Instant = Instant::ZERO;
@@ -765,6 +765,65 @@ fn pipelined_fetches_wait_while_answers_are_unsent() {
         s.handle_input(T0, &[], &mut store);
     }
     assert_eq!(done, 100);
+}
+
+/// A continuation line -- the SASL response after AUTHENTICATE's "+", or what follows IDLE --
+/// that never ends is bounded as a command line is, and each octet is looked at once: the
+/// session answers BYE and closes instead of buffering it (100 MB once cost 159 s of CPU).
+#[test]
+fn a_continuation_line_without_a_line_feed_is_bounded() {
+    let chunk = vec![b'A'; 1024];
+    for (login, start) in [(false, "a1 AUTHENTICATE PLAIN"), (true, "a1 IDLE")] {
+        let mut store = store_with(1);
+        let mut s = if login {
+            let mut s = session(&mut store);
+            say(&mut s, &mut store, "a0 SELECT INBOX");
+            s
+        } else {
+            ImapServer::new(ServerConfig::new("imap.example.net"), T0)
+        };
+        let opened = say(&mut s, &mut store, start);
+        assert!(opened.starts_with('+'), "{start}: {opened}");
+        let mut out = String::new();
+        let mut sent = 0;
+        while !s.is_closed() && sent < 1024 {
+            s.handle_input(T0, &chunk, &mut store);
+            out += &drain(&mut s);
+            sent += 1;
+        }
+        assert!(
+            out.ends_with("* BYE Input buffer full\r\n"),
+            "{start}: {out}"
+        );
+        assert!(sent <= 70, "{start}: closed after {sent} KiB");
+        assert!(
+            s.pending_input() <= 70 * 1024,
+            "{start}: {} held",
+            s.pending_input()
+        );
+    }
+}
+
+/// A client that trickles a byte every five minutes never completes a command: the
+/// autologout still comes thirty minutes after the last whole command (RFC 9051 §5.4), as
+/// POP3's does; bytes alone once kept a session, and its thread, alive for ever.
+#[test]
+fn a_trickle_of_bytes_does_not_hold_the_session_open() {
+    let mut store = store_with(1);
+    let mut s = session(&mut store);
+    let five_minutes = Duration::from_secs(5 * 60);
+    let mut last = T0;
+    for (i, byte) in b"a1 NOOP".iter().enumerate() {
+        last = T0 + five_minutes * (i as u64 + 1);
+        s.handle_input(last, &[*byte], &mut store);
+        s.handle_timeout(last, &mut store);
+    }
+    assert!(last >= T0 + Duration::from_secs(30 * 60));
+    assert!(
+        s.is_closed(),
+        "closed by the autologout, not kept alive by bytes"
+    );
+    assert!(drain(&mut s).ends_with("* BYE Autologout; idle for too long\r\n"));
 }
 
 /// RFC 3501 §6.3.6: a subscription is a name, not a folder: CREATE does not subscribe, and

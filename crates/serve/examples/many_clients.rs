@@ -100,11 +100,13 @@ fn main() {
     }
     println!("IMAP clients          {}", plan.imap_clients);
     println!("operations            {}", report.operations);
+    println!("  IMAP sessions       {}", report.imap_sessions);
     println!("  IMAP commands       {}", report.imap_commands);
     println!("  SMTP deliveries     {}", report.smtp_deliveries);
     println!("  POP3 sessions       {}", report.pop3_sessions);
     println!("IMAP responses read   {}", report.responses);
     println!("protocol errors       {}", report.errors.len());
+    println!("responses by rule     {:?}", report.checked);
     println!("POP3 logins in use    {}", report.pop3_in_use);
     println!(
         "duration              {:.1} s",

@@ -284,6 +284,47 @@ fn pipelined_retrs_of_a_big_message_keep_the_servers_memory_bounded() {
     assert!(grown_mib < 64, "{grown_mib} MiB");
 }
 
+/// IMAP as POP3: 100 pipelined FETCH BODY.PEEK[] of a 2 MB message are answered a bounded
+/// batch at a time (the server once built every answer before writing one: 300 took it from
+/// 194 to 770 MiB).
+#[test]
+fn pipelined_imap_fetches_of_a_big_message_keep_the_servers_memory_bounded() {
+    let serve = Serve::start(&["--quiet"]);
+    deliver_big(&serve, 2_000_000);
+    let before = peak_rss_kib(serve.pid());
+    let tcp = std::net::TcpStream::connect(("127.0.0.1", serve.port(143))).unwrap();
+    tcp.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    let mut writer = tcp.try_clone().unwrap();
+    let fetches: String = (0..100)
+        .map(|i| format!("f{i} FETCH 1 BODY.PEEK[]\r\n"))
+        .collect();
+    writer
+        .write_all(
+            format!("a LOGIN bob secret\r\nb SELECT INBOX\r\n{fetches}z LOGOUT\r\n").as_bytes(),
+        )
+        .unwrap();
+    // Read everything: 100 copies of 2 MB, then LOGOUT's completion.
+    let mut total = 0usize;
+    let mut tail = Vec::new();
+    let mut reader = std::io::BufReader::new(tcp);
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = std::io::Read::read(&mut reader, &mut buf).unwrap();
+        if n == 0 {
+            break;
+        }
+        total += n;
+        tail.extend_from_slice(&buf[..n]);
+        let keep = tail.len().saturating_sub(64);
+        tail.drain(..keep);
+    }
+    assert!(total > 200_000_000, "{total}");
+    assert!(String::from_utf8_lossy(&tail).contains("z OK"), "{tail:?}");
+    let grown_mib = peak_rss_kib(serve.pid()).saturating_sub(before) / 1024;
+    println!("peak memory grew by {grown_mib} MiB for 100 pipelined IMAP FETCHes of 2 MB");
+    assert!(grown_mib < 64, "{grown_mib} MiB");
+}
+
 #[test]
 fn a_client_that_never_reads_is_let_go_and_the_maildrop_unlocked() {
     let serve = Serve::start(&["--quiet", "--write-timeout", "2"]);

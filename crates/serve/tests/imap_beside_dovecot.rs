@@ -599,7 +599,10 @@ fn highestmodseq_is_at_least_one_and_comes_with_every_select_once_enabled_as_on_
 /// otherwise returned by the SEARCH command"; RFC 4731 §3.2 asks for the MODSEQ result
 /// option only when "the client requests one or more result option described in section
 /// 3.1" (MIN, MAX, ALL, COUNT), and RFC 7162 §3.1.10 refers to it. Dovecot 2.3 still sends
-/// `* ESEARCH (TAG "s3") MODSEQ n`. With MIN beside SAVE both send MIN and MODSEQ.
+/// `* ESEARCH (TAG "s3") MODSEQ n`. With MIN beside SAVE both send MIN and MODSEQ, the MIN
+/// message's own mod-sequence as FETCH MODSEQ gives it, as RFC 4731 §3.2 says ("If the
+/// SEARCH/UID SEARCH command contained a single MIN or MAX result option, the MODSEQ result
+/// option contains the mod-sequence for the found message").
 #[test]
 fn search_return_save_with_a_modseq_key_beside_dovecot() {
     let steps = beside_dovecot(&[
@@ -609,6 +612,7 @@ fn search_return_save_with_a_modseq_key_beside_dovecot() {
         "s3 SEARCH RETURN (SAVE) MODSEQ 1",
         "s4 FETCH $ (UID)",
         "s5 SEARCH RETURN (SAVE MIN) MODSEQ 1",
+        "s6 FETCH 1 (MODSEQ)",
     ]);
     let esearch = |lines: &[String]| lines.iter().find(|l| l.starts_with("* ESEARCH")).cloned();
     let s3 = step(&steps, "s3");
@@ -625,5 +629,13 @@ fn search_return_save_with_a_modseq_key_beside_dovecot() {
             line.starts_with("* ESEARCH (TAG \"s5\") MIN 1 MODSEQ "),
             "{server}: {line}"
         );
+    }
+    for (server, answer) in SIDES {
+        let min_modseq = esearch(answer(step(&steps, "s5")))
+            .and_then(|l| l.rsplit(' ').next().map(str::to_string))
+            .unwrap_or_default();
+        let fetched = answer(step(&steps, "s6")).first().cloned();
+        let expected = format!("* 1 FETCH (MODSEQ ({min_modseq}))");
+        assert_eq!(fetched.as_deref(), Some(expected.as_str()), "{server}");
     }
 }

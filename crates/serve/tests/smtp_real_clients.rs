@@ -333,3 +333,78 @@ fn the_busy_reply_on_465_is_sent_inside_tls() {
         out.stderr
     );
 }
+
+/// A TLS handshake over a slow link completes: the client is silent 1.5 s before its
+/// ClientHello and before each of its later flights, as over a 1.5 s round trip (the bridge once
+/// gave up after 1 s of silence, so such a client could never start TLS). Port 465, then
+/// the 220 greeting inside TLS.
+#[test]
+fn a_tls_handshake_over_a_slow_link_completes() {
+    let serve = Serve::start(&[]);
+    let script = format!(
+        "import socket, ssl, time\n\
+         ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE\n\
+         sock = socket.create_connection(('127.0.0.1', {}), timeout=20)\n\
+         inc, out = ssl.MemoryBIO(), ssl.MemoryBIO()\n\
+         tls = ctx.wrap_bio(inc, out)\n\
+         flights = 0\n\
+         while flights < 10:\n\
+         \x20   try:\n\
+         \x20       tls.do_handshake(); break\n\
+         \x20   except ssl.SSLWantReadError:\n\
+         \x20       time.sleep(1.5); sock.sendall(out.read()); flights += 1\n\
+         \x20       inc.write(sock.recv(65536))\n\
+         time.sleep(1.5); sock.sendall(out.read())\n\
+         data = b''\n\
+         while b'\\r\\n' not in data:\n\
+         \x20   try:\n\
+         \x20       data += tls.read(512)\n\
+         \x20   except ssl.SSLWantReadError:\n\
+         \x20       chunk = sock.recv(65536)\n\
+         \x20       if not chunk: break\n\
+         \x20       inc.write(chunk)\n\
+         print(flights, data.decode().split(' ')[0])\n",
+        serve.port(465)
+    );
+    let out = run(PYTHON, &["-c", &script], "");
+    let mut answer = out.stdout.split_whitespace();
+    let flights: u32 = answer.next().and_then(|f| f.parse().ok()).unwrap_or(0);
+    assert!(flights >= 1, "{} {}", out.stdout, out.stderr);
+    assert_eq!(answer.next(), Some("220"), "{} {}", out.stdout, out.stderr);
+}
+
+/// RFC 5321 §4.4: "When an SMTP server receives a message for delivery or further
+/// processing, it MUST insert trace ("time stamp" or "Received") information at the
+/// beginning of the message content". smtplib delivers on port 25 and poplib reads the
+/// message back: the bridge's Received: line names smtplib's EHLO, the protocol and the
+/// recipient (there was none before).
+#[test]
+fn a_message_delivered_through_the_bridge_carries_its_received_line() {
+    let serve = Serve::start(&[]);
+    let script = format!(
+        "import smtplib, poplib\n\
+         s = smtplib.SMTP('127.0.0.1', {}, local_hostname='laptop.example.org', timeout=20)\n\
+         s.sendmail('alice@example.org', ['bob@example.net'], 'Subject: trace\\r\\n\\r\\nHi.\\r\\n')\n\
+         s.quit()\n\
+         p = poplib.POP3('127.0.0.1', {}, timeout=20)\n\
+         p.user('bob'); p.pass_('secret')\n\
+         for line in p.retr(1)[1][:4]:\n\
+         \x20   print(line.decode())\n\
+         p.quit()\n",
+        serve.port(25),
+        serve.port(110)
+    );
+    let out = run(PYTHON, &["-c", &script], "");
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    let received = lines
+        .iter()
+        .position(|l| l.starts_with("Received: "))
+        .unwrap_or_else(|| panic!("no Received: line in {lines:?} {}", out.stderr));
+    let trace = lines[received..].join(" ");
+    assert!(
+        trace.starts_with("Received: from laptop.example.org"),
+        "{trace}"
+    );
+    assert!(trace.contains(" with ESMTP"), "{trace}");
+    assert!(trace.contains("for <bob@example.net>;"), "{trace}");
+}

@@ -1,26 +1,31 @@
 //! Many mail clients at once on one `postroom-serve`, every answer checked: IMAP clients that
-//! create and delete folders, append, set keywords, copy, move, search, fetch and IDLE, beside
-//! SMTP deliveries and POP3 readers. Each IMAP response is read by imap-codec (an independent
-//! implementation) and held to invariants a client relies on; anything else counts as a
-//! protocol error. Bounded by a number of operations per client, never by time.
+//! create, rename and delete folders, append, set keywords and system flags, copy, move,
+//! expunge, search (MODSEQ, ESEARCH and SAVE too), fetch, ask STATUS and LIST, and IDLE,
+//! half of them CONDSTORE-aware from the start, beside SMTP deliveries and POP3 readers.
+//! Each IMAP response is read by imap-codec (an independent implementation) and held to the
+//! rules in `rules`; anything else counts as a protocol error. Bounded by a number of
+//! operations per client, never by time.
 //!
 //! Used by `tests/many_clients.rs` (a short run) and `examples/many_clients.rs` (a long one
 //! that prints its figures).
 #![allow(dead_code)]
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::io::{BufRead, BufReader, Read, Write};
+mod imap;
+mod rules;
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use imap_codec::decode::{Decoder, GreetingDecodeError, ResponseDecodeError};
-use imap_codec::imap_types::fetch::MessageDataItem;
-use imap_codec::imap_types::flag::{Flag, FlagFetch};
-use imap_codec::imap_types::response::{Code, Data, Response, Status, StatusKind};
-use imap_codec::imap_types::IntoStatic;
-use imap_codec::{GreetingCodec, ResponseCodec};
+use imap::ImapClient;
+
+/// The IMAP rules against a scripted server (see `imap::against_script`).
+pub fn imap_errors_against_script(script: &[(&str, &[&str])]) -> Vec<String> {
+    imap::against_script(script)
+}
 
 /// What to run. Every user's password is `secret`.
 #[derive(Debug, Clone)]
@@ -38,11 +43,14 @@ pub struct Plan {
 pub struct Report {
     /// IMAP commands, SMTP transactions and POP3 sessions completed.
     pub operations: u64,
+    pub imap_sessions: u64,
     pub imap_commands: u64,
     pub smtp_deliveries: u64,
     pub pop3_sessions: u64,
     /// IMAP responses read (untagged and tagged).
     pub responses: u64,
+    /// How many responses each IMAP rule was applied to (see `rules`).
+    pub checked: BTreeMap<&'static str, u64>,
     /// Each protocol error, described.
     pub errors: Vec<String>,
     /// POP3 logins refused because another POP3 session held the maildrop: expected.
@@ -69,7 +77,14 @@ pub fn run(ports: Ports, plan: &Plan) -> Report {
         threads.push(thread::spawn(move || {
             let mut client = ImapClient::connect(ports.imap, id, plan.seed);
             client.session(&user, plan.operations_per_client);
-            report.lock().unwrap().imap_commands += client.operations;
+            {
+                let mut r = report.lock().unwrap();
+                r.imap_sessions += 1;
+                r.imap_commands += client.operations;
+                for (rule, n) in &client.checked {
+                    *r.checked.entry(rule).or_default() += n;
+                }
+            }
             merge(
                 &report,
                 client.operations,
@@ -124,357 +139,6 @@ impl Rng {
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;
         self.0 % n.max(1)
-    }
-}
-
-/// One IMAP connection and what it knows of the selected mailbox, as a client would.
-struct ImapClient {
-    id: usize,
-    stream: TcpStream,
-    input: Vec<u8>,
-    tag: u32,
-    rng: Rng,
-    selected: bool,
-    /// The EXISTS count as this client has been told it.
-    exists: u32,
-    /// Keywords announced by the last FLAGS response.
-    announced: BTreeSet<String>,
-    /// UIDs by message number, from FETCH responses (0 while unknown).
-    uids: Vec<u32>,
-    /// The highest UID APPENDUID named, per mailbox.
-    appended: BTreeMap<String, u32>,
-    folders: Vec<String>,
-    operations: u64,
-    responses: u64,
-    errors: Vec<String>,
-}
-
-impl ImapClient {
-    fn connect(port: u16, id: usize, seed: u64) -> ImapClient {
-        let stream = TcpStream::connect(("127.0.0.1", port)).expect("connect to IMAP");
-        stream.set_read_timeout(Some(Duration::from_secs(30))).ok();
-        let mut client = ImapClient {
-            id,
-            stream,
-            input: Vec::new(),
-            tag: 0,
-            rng: Rng(seed ^ (id as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1),
-            selected: false,
-            exists: 0,
-            announced: BTreeSet::new(),
-            uids: Vec::new(),
-            appended: BTreeMap::new(),
-            folders: Vec::new(),
-            operations: 0,
-            responses: 0,
-            errors: Vec::new(),
-        };
-        client.greeting();
-        client
-    }
-
-    fn error(&mut self, what: String) {
-        self.errors.push(format!("IMAP client {}: {what}", self.id));
-    }
-
-    fn fill(&mut self) -> bool {
-        let mut chunk = [0u8; 16 * 1024];
-        match self.stream.read(&mut chunk) {
-            Ok(0) | Err(_) => false,
-            Ok(n) => {
-                self.input.extend_from_slice(&chunk[..n]);
-                true
-            }
-        }
-    }
-
-    fn greeting(&mut self) {
-        loop {
-            let decoded = GreetingCodec::default()
-                .decode(&self.input)
-                .map(|(rest, _)| self.input.len() - rest.len());
-            match decoded {
-                Ok(used) => {
-                    self.input.drain(..used);
-                    return;
-                }
-                Err(GreetingDecodeError::Incomplete) if self.fill() => {}
-                Err(e) => {
-                    let text = String::from_utf8_lossy(&self.input).into_owned();
-                    return self.error(format!("greeting not read ({e:?}): {text:?}"));
-                }
-            }
-        }
-    }
-
-    /// Sends one command and reads every response up to its completion. Returns the
-    /// completion's status and code, or `None` after a protocol error that ends the session.
-    fn command(&mut self, text: &str) -> Option<(StatusKind, Option<String>)> {
-        self.tag += 1;
-        let tag = format!("t{}", self.tag);
-        if self
-            .stream
-            .write_all(format!("{tag} {text}\r\n").as_bytes())
-            .is_err()
-        {
-            self.error(format!("{text}: connection closed"));
-            return None;
-        }
-        let done = self.read_until(&tag, text);
-        if done.is_some() {
-            self.operations += 1;
-        }
-        done
-    }
-
-    /// Reads responses until the one tagged `tag` (`None` for IDLE's continuation).
-    fn read_until(&mut self, tag: &str, context: &str) -> Option<(StatusKind, Option<String>)> {
-        loop {
-            let decoded = ResponseCodec::default().decode(&self.input);
-            let (used, response) = match decoded {
-                Ok((rest, response)) => (self.input.len() - rest.len(), response.into_static()),
-                Err(ResponseDecodeError::Incomplete | ResponseDecodeError::LiteralFound { .. }) => {
-                    if !self.fill() {
-                        self.error(format!("{context}: connection closed mid-answer"));
-                        return None;
-                    }
-                    continue;
-                }
-                Err(e) => {
-                    let line = self.input.split(|&b| b == b'\n').next().unwrap_or_default();
-                    let line = String::from_utf8_lossy(line).into_owned();
-                    self.error(format!("{context}: imap-codec rejects ({e:?}) {line:?}"));
-                    return None;
-                }
-            };
-            self.input.drain(..used);
-            self.responses += 1;
-            match response {
-                Response::CommandContinuationRequest(_) if tag == "+" => return None,
-                Response::Status(Status::Tagged(t)) if t.tag.inner() == tag => {
-                    let code = t.body.code.as_ref().map(|c| format!("{c:?}"));
-                    if let Some(Code::AppendUid { uid, .. }) = &t.body.code {
-                        self.appended_uid(context, uid.get());
-                    }
-                    if t.body.kind == StatusKind::Bad {
-                        self.error(format!("{context}: BAD {:?}", t.body.text));
-                    }
-                    return Some((t.body.kind, code));
-                }
-                // LOGOUT's BYE comes before its OK; any other BYE ends the session.
-                Response::Status(Status::Bye(_)) if context == "LOGOUT" => {}
-                Response::Status(Status::Bye(b)) => {
-                    self.error(format!("{context}: BYE {:?}", b.text));
-                    return None;
-                }
-                Response::Data(data) => self.data(data, context),
-                other => {
-                    if let Response::Status(Status::Tagged(t)) = &other {
-                        self.error(format!("{context}: completion of another tag {:?}", t.tag));
-                    }
-                }
-            }
-        }
-    }
-
-    /// UIDs given to appended messages only grow, in each mailbox.
-    fn appended_uid(&mut self, context: &str, uid: u32) {
-        let mailbox = context.split(' ').nth(1).unwrap_or_default().to_string();
-        let last = self.appended.insert(mailbox.clone(), uid).unwrap_or(0);
-        if uid <= last {
-            self.error(format!("APPENDUID {uid} after {last} in {mailbox}"));
-        }
-    }
-
-    /// The invariants of untagged data: FLAGS before a keyword appears, message numbers
-    /// within EXISTS, UIDs ascending with message numbers.
-    fn data(&mut self, data: Data<'_>, context: &str) {
-        match data {
-            Data::Flags(flags) => {
-                self.announced = flags
-                    .iter()
-                    .filter_map(|f| match f {
-                        Flag::Keyword(k) => Some(k.inner().to_string()),
-                        _ => None,
-                    })
-                    .collect();
-            }
-            Data::Exists(n) => {
-                if n < self.exists && self.selected {
-                    self.error(format!(
-                        "{context}: EXISTS fell from {} to {n}",
-                        self.exists
-                    ));
-                }
-                self.exists = n;
-                self.uids.resize(n as usize, 0);
-            }
-            Data::Expunge(n) => {
-                let n = n.get();
-                if n > self.exists {
-                    self.error(format!(
-                        "{context}: EXPUNGE {n} of {} messages",
-                        self.exists
-                    ));
-                } else {
-                    self.exists -= 1;
-                    self.uids.remove(n as usize - 1);
-                }
-            }
-            Data::Fetch { seq, items } => {
-                let seq = seq.get();
-                if seq > self.exists {
-                    return self.error(format!("{context}: FETCH {seq} of {}", self.exists));
-                }
-                for item in items.as_ref() {
-                    match item {
-                        MessageDataItem::Flags(flags) => self.keywords_announced(flags, context),
-                        MessageDataItem::Uid(uid) => self.uid_in_order(seq, uid.get(), context),
-                        _ => {}
-                    }
-                }
-            }
-            Data::Search(found, _) => {
-                if let Some(n) = found.iter().find(|n| n.get() > self.exists) {
-                    self.error(format!("{context}: SEARCH found {n} of {}", self.exists));
-                }
-            }
-            _ => {}
-        }
-    }
-
-    /// RFC 3501 §7.2.6: a keyword in a FETCH was announced in FLAGS first.
-    fn keywords_announced(&mut self, flags: &[FlagFetch<'_>], context: &str) {
-        for flag in flags {
-            if let FlagFetch::Flag(Flag::Keyword(k)) = flag {
-                let k = k.inner().to_string();
-                if !self.announced.contains(&k) {
-                    self.error(format!(
-                        "{context}: keyword {k} in FETCH before FLAGS named it"
-                    ));
-                }
-            }
-        }
-    }
-
-    /// UIDs strictly ascend with message numbers (RFC 9051 §2.3.1.1).
-    fn uid_in_order(&mut self, seq: u32, uid: u32, context: &str) {
-        let i = seq as usize - 1;
-        if let Some(slot) = self.uids.get_mut(i) {
-            if *slot != 0 && *slot != uid {
-                let was = *slot;
-                return self.error(format!("{context}: message {seq} was UID {was}, now {uid}"));
-            }
-            *slot = uid;
-        }
-        let before = self.uids[..i].iter().rev().find(|&&u| u != 0);
-        let after = self.uids[i + 1..].iter().find(|&&u| u != 0);
-        if before.is_some_and(|&b| b >= uid) || after.is_some_and(|&a| a <= uid) {
-            self.error(format!(
-                "{context}: UID {uid} of message {seq} out of order"
-            ));
-        }
-    }
-
-    fn expect_ok(&mut self, text: &str) {
-        if let Some((kind, _)) = self.command(text) {
-            if kind != StatusKind::Ok {
-                self.error(format!("{text}: {kind:?}"));
-            }
-        }
-    }
-
-    fn session(&mut self, user: &str, operations: usize) {
-        self.expect_ok(&format!("LOGIN {user} secret"));
-        self.expect_ok("SELECT INBOX");
-        self.selected = true;
-        for _ in 0..operations {
-            if !self.errors.is_empty() && self.errors.len() > 20 {
-                break;
-            }
-            self.step();
-        }
-        self.expect_ok("LOGOUT");
-    }
-
-    /// One operation, picked at random.
-    fn step(&mut self) {
-        let label = format!("$Label{}", self.rng.below(6) + 1);
-        let some = |rng: &mut Rng, exists: u32| rng.below(u64::from(exists)) as u32 + 1;
-        match self.rng.below(12) {
-            0 => {
-                let name = format!("Stress/c{}-{}", self.id, self.tag);
-                self.expect_ok(&format!("CREATE {name}"));
-                self.folders.push(name);
-            }
-            1 if !self.folders.is_empty() => {
-                let i = self.rng.below(self.folders.len() as u64) as usize;
-                let name = self.folders.swap_remove(i);
-                self.expect_ok(&format!("DELETE {name}"));
-            }
-            2 | 3 => {
-                let body = format!(
-                    "From: c{}@example.org\r\nSubject: note {}\r\n\r\nHello {label}.\r\n",
-                    self.id, self.tag
-                );
-                let flags = if self.rng.below(2) == 0 {
-                    label
-                } else {
-                    String::new()
-                };
-                self.expect_ok(&format!(
-                    "APPEND INBOX ({flags}) {{{}+}}\r\n{body}",
-                    body.len()
-                ));
-            }
-            4 | 5 if self.exists > 0 => {
-                let n = some(&mut self.rng, self.exists);
-                self.expect_ok(&format!("STORE {n} +FLAGS ({label})"));
-            }
-            6 if self.exists > 0 && !self.folders.is_empty() => {
-                let n = some(&mut self.rng, self.exists);
-                let to = self.folders[self.rng.below(self.folders.len() as u64) as usize].clone();
-                let verb = if self.rng.below(3) == 0 {
-                    "MOVE"
-                } else {
-                    "COPY"
-                };
-                self.expect_ok(&format!("{verb} {n} {to}"));
-            }
-            7 => self.expect_ok(&format!("SEARCH KEYWORD {label}")),
-            8 if self.exists > 0 => self.expect_ok("FETCH 1:* (UID FLAGS)"),
-            9 => self.idle(),
-            10 if self.exists > 40 => {
-                // Keep the mailbox small: delete a few of the oldest.
-                self.expect_ok("STORE 1:5 +FLAGS.SILENT (\\Deleted)");
-                self.expect_ok("EXPUNGE");
-            }
-            _ => self.expect_ok("NOOP"),
-        }
-    }
-
-    /// IDLE for a moment, reading what others do, then DONE.
-    fn idle(&mut self) {
-        self.tag += 1;
-        let tag = format!("t{}", self.tag);
-        if self
-            .stream
-            .write_all(format!("{tag} IDLE\r\n").as_bytes())
-            .is_err()
-        {
-            return self.error("IDLE: connection closed".into());
-        }
-        self.read_until("+", "IDLE");
-        thread::sleep(Duration::from_millis(20));
-        if self.stream.write_all(b"DONE\r\n").is_err() {
-            return self.error("DONE: connection closed".into());
-        }
-        if let Some((kind, _)) = self.read_until(&tag, "IDLE") {
-            self.operations += 1;
-            if kind != StatusKind::Ok {
-                self.error(format!("IDLE: {kind:?}"));
-            }
-        }
     }
 }
 
