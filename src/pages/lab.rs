@@ -64,15 +64,61 @@ fn use_lab_keys(on: Callback<LabAction>) {
     });
 }
 
+/// Whether an action moves the class's eyes to the view below the table and the chart: a
+/// step, or a view chosen.
+fn looks_at_the_view(action: &LabAction) -> bool {
+    matches!(action, LabAction::Step(_) | LabAction::Show(_))
+}
+
+/// After a step or a view chosen, the current arrow and its explanation are what the class
+/// looks at: on a 1280x720 projector they sit below the table and the chart, so when either
+/// is out of sight the view's tabs go to the top of the page.
+fn bring_the_view_into_sight() {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let document = gloo::utils::document();
+        let find = |selector: &str| document.query_selector(selector).ok().flatten();
+        let (Some(main), Some(tabs)) = (find("main.lab"), find(".lab__tabs")) else {
+            return;
+        };
+        let frame = main.get_bounding_client_rect();
+        let hidden = [".diagram__step--current", ".explanation__title"]
+            .iter()
+            .filter_map(|s| find(s))
+            .any(|e| {
+                let r = e.get_bounding_client_rect();
+                r.top() < frame.top() || r.bottom() > frame.bottom()
+            });
+        if hidden {
+            tabs.scroll_into_view_with_bool(true);
+        }
+    }
+}
+
 #[function_component]
 pub fn LabApp() -> Html {
     let state = use_reducer(|| LabState::from_fragment(storage::fragment().as_deref()));
-    let dispatch = Callback::from(state.dispatcher());
+    // Set by a step or a view chosen, read once after the render that follows.
+    let reveal = use_mut_ref(|| false);
+    let dispatch = {
+        let reveal = reveal.clone();
+        let send = Callback::from(state.dispatcher());
+        Callback::from(move |action: LabAction| {
+            if looks_at_the_view(&action) {
+                *reveal.borrow_mut() = true;
+            }
+            send.emit(action);
+        })
+    };
     use_keyboard(dispatch.reform(LabAction::Step));
     use_lab_keys(dispatch.clone());
-    // The diagram keeps its current step in view after each render.
-    use_effect(|| {
+    // The diagram keeps its current step in view after each render, then the page brings
+    // the view into sight if a step or a view was chosen.
+    use_effect(move || {
         keep_current_in_view();
+        if reveal.replace(false) {
+            bring_the_view_into_sight();
+        }
     });
     let on_share = {
         let state = state.clone();
@@ -150,5 +196,14 @@ mod tests {
         assert_eq!(lab_key("0"), None);
         assert_eq!(lab_key("]"), Some(LabAction::LatencyStep(true)));
         assert_eq!(lab_key("a"), None);
+    }
+
+    #[test]
+    fn steps_and_views_bring_the_view_into_sight_the_network_does_not() {
+        assert!(looks_at_the_view(&LabAction::Step(PlaybackAction::Forward)));
+        assert!(looks_at_the_view(&LabAction::Show(View::Relay)));
+        assert!(!looks_at_the_view(&LabAction::Latency(600)));
+        assert!(!looks_at_the_view(&LabAction::LatencyStep(true)));
+        assert!(!looks_at_the_view(&LabAction::Bandwidth(256)));
     }
 }

@@ -54,6 +54,9 @@ test('1 ms and 600 ms: the round trips stay, the times and the chart move', asyn
   await settle(page);
   const slow = { trips: await trips(page), times: await times(page), chart: await chart(page), now: await nowLine(page) };
   await page.screenshot({ path: `${SHOTS}/lab-600ms-1280x720.png` });
+  for (const [rtt, seen] of [[1, fast], [600, slow]]) {
+    console.log(`# ${rtt} ms, 20 Mbit/s: ${PATHS.map((p, i) => `${p} ${seen.trips[i]} round trips, ${seen.times[i]}`).join('; ')}`);
+  }
   // Round trips are the protocols', not the network's (hand-derived in crates/sim/tests/lab.rs).
   assert.deepEqual(fast.trips, ['12', '7', '3', '3']);
   assert.deepEqual(slow.trips, fast.trips);
@@ -72,6 +75,8 @@ test('1 ms and 600 ms: the round trips stay, the times and the chart move', asyn
   assert.ok(await page.locator('.chart__cross').count() >= 1);
   assert.match(await page.locator('[data-field=crossovers]').innerText(), /SMTP done well faster below, JMAP above/);
   await page.screenshot({ path: `${SHOTS}/lab-256kbit-crossover-1280x720.png` });
+  // The network's controls leave the page where it is: the table and the chart stay in sight.
+  assert.equal(await page.evaluate(() => document.querySelector('main.lab').scrollTop), 0);
   await page.context().close();
 });
 
@@ -110,6 +115,12 @@ for (const [colorScheme, projector] of [['light', false], ['dark', false], ['lig
         found = line.test(await page.locator('.diagram__step--current').innerText());
       }
       assert.ok(found, `${key}: no ${line} on the diagram`);
+      // Stepping brings the view into sight: the current arrow and its explanation are on a
+      // 1280x720 screen, below the table and the chart as they are.
+      for (const selector of ['.diagram__step--current', '.explanation__title']) {
+        const box = await page.locator(selector).boundingBox();
+        assert.ok(box && box.y >= 0 && box.y + box.height <= 720, `${key} ${label}: ${selector} at ${JSON.stringify(box)}`);
+      }
       assert.ok((await page.locator('.explanation__title').innerText()).length > 5);
       assert.match(await page.locator('.explanation .badge').first().innerText(), new RegExp(badge));
       if (badge === 'HTTP') {
