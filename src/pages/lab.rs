@@ -95,11 +95,17 @@ fn bring_the_view_into_sight() {
     }
 }
 
+/// Whether the page opens on a shared step (`#lab=…,step-N`): the step is what was shared,
+/// so it is brought into sight as a step chosen would be.
+fn opens_at_a_step(hash: Option<&str>) -> bool {
+    hash.is_some_and(|h| h.starts_with("#lab=") && h.contains(",step-"))
+}
+
 #[function_component]
 pub fn LabApp() -> Html {
     let state = use_reducer(|| LabState::from_fragment(storage::fragment().as_deref()));
-    // Set by a step or a view chosen, read once after the render that follows.
-    let reveal = use_mut_ref(|| false);
+    // Set by a step or a view chosen (or a shared step), read once after the next render.
+    let reveal = use_mut_ref(|| opens_at_a_step(storage::fragment().as_deref()));
     let dispatch = {
         let reveal = reveal.clone();
         let send = Callback::from(state.dispatcher());
@@ -205,5 +211,11 @@ mod tests {
         assert!(!looks_at_the_view(&LabAction::Latency(600)));
         assert!(!looks_at_the_view(&LabAction::LatencyStep(true)));
         assert!(!looks_at_the_view(&LabAction::Bandwidth(256)));
+        assert!(opens_at_a_step(Some(
+            "#lab=rtt-150,bw-20000,view-jmap,step-6"
+        )));
+        assert!(!opens_at_a_step(Some("#lab=rtt-150,bw-20000,view-jmap")));
+        assert!(!opens_at_a_step(Some("#compare=offline")));
+        assert!(!opens_at_a_step(None));
     }
 }

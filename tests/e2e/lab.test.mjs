@@ -158,6 +158,11 @@ test('the keyboard chooses views and latencies; a share link opens the same sett
   assert.equal(await again.getAttribute('[data-rtt="150"]', 'aria-pressed'), 'true');
   assert.equal(await again.getAttribute('.lab__tab[data-view="jmap"]', 'aria-selected'), 'true');
   assert.equal(await again.locator('.explanation .panel__title').innerText(), step);
+  // The shared step is in sight as the link opens, under the table and the chart.
+  for (const selector of ['.diagram__step--current', '.explanation__title']) {
+    const box = await again.locator(selector).boundingBox();
+    assert.ok(box && box.y >= 0 && box.y + box.height <= 720, `shared: ${selector} at ${JSON.stringify(box)}`);
+  }
   await again.context().close();
   // A link that cannot be read says so and opens the defaults.
   const broken = await open('#lab=rtt-fast');
