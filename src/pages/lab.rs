@@ -15,9 +15,9 @@ use crate::components::lab::table::path_table;
 use crate::components::lab::{http_lines, network_controls, view_summary, view_tabs};
 use crate::components::notices::notices;
 use crate::components::sequence_diagram::keep_current_in_view;
-use crate::components::{explanation_panel, sequence_diagram, topbar};
-use crate::components::{ExplanationProps, SequenceDiagramProps};
-use crate::hooks::use_keyboard;
+use crate::components::{controls, explanation_panel, sequence_diagram, topbar};
+use crate::components::{ControlsProps, ExplanationProps, SequenceDiagramProps};
+use crate::hooks::{use_keyboard, use_ticker};
 use crate::state::lab::{LabAction, LabState, View};
 use crate::state::PlaybackAction;
 use crate::storage;
@@ -118,6 +118,12 @@ pub fn LabApp() -> Html {
     };
     use_keyboard(dispatch.reform(LabAction::Step));
     use_lab_keys(dispatch.clone());
+    // Play, as on the explorer: a step every 1.4 s at normal speed.
+    use_ticker(
+        state.playback.playing,
+        1400 * 100 / state.speed.max(1),
+        dispatch.reform(|()| LabAction::Step(PlaybackAction::Tick)),
+    );
     // The diagram keeps its current step in view after each render, then the page brings
     // the view into sight if a step or a view was chosen.
     use_effect(move || {
@@ -133,8 +139,19 @@ pub fn LabApp() -> Html {
         })
     };
     let title = html! { <>{ "Is SMTP slower than an HTTP API? " }<strong>{ format!("{} ms round trip", state.network.rtt_ms) }</strong></> };
-    let detail = state.run().map(|run| {
-        let timeline = Rc::new(run.timeline.clone());
+    let timeline = state.run().map(|run| Rc::new(run.timeline.clone()));
+    // The explorer's controls, under the page as on the other pages.
+    let controls_bar = timeline.clone().map(|timeline| {
+        controls(&ControlsProps {
+            timeline,
+            playback: state.playback,
+            on_action: dispatch.reform(LabAction::Step),
+            speed: state.speed,
+            on_speed: dispatch.reform(LabAction::SetSpeed),
+            clock: true,
+        })
+    });
+    let detail = state.run().zip(timeline).map(|(run, timeline)| {
         let current = state.playback.current;
         let step = timeline.steps.get(current);
         let http = step
@@ -144,7 +161,7 @@ pub fn LabApp() -> Html {
             timeline: Rc::clone(&timeline),
             current,
             on_select: dispatch.reform(|i| LabAction::Step(PlaybackAction::GoTo(i))),
-            speed: 100,
+            speed: state.speed,
         });
         let flight = run
             .marks
@@ -185,6 +202,7 @@ pub fn LabApp() -> Html {
                 { view_tabs(state.view, &dispatch) }
                 { for detail }
             </main>
+            { for controls_bar }
         </div>
     }
 }

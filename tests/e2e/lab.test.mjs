@@ -149,6 +149,29 @@ test('the keyboard chooses views and latencies; a share link opens the same sett
   assert.equal(await page.getAttribute('[data-rtt="150"]', 'aria-pressed'), 'true');
   await page.keyboard.press('ArrowLeft');
   await settle(page);
+  // The explorer's controls: the position, the simulated clock, Step and Back.
+  const position = () => page.locator('.controls__position').innerText();
+  const at = await position();
+  assert.match(at, /^Step \d+ of \d+$/);
+  assert.match(await page.locator('.controls__time').innerText(), /^t = \d+\.\d{3} s$/);
+  await page.click('[data-action=back]');
+  await settle(page);
+  assert.notEqual(await position(), at);
+  await page.click('[data-action=step]');
+  await settle(page);
+  assert.equal(await position(), at);
+  // Play steps on by itself; pausing stops it.
+  await page.click('[data-action=first]');
+  await page.selectOption('[data-action=speed]', '400');
+  await page.click('[data-action=play]');
+  await page.waitForFunction(() => document.querySelector('.controls__position').textContent.startsWith('Step 3 '));
+  await page.click('[data-action=play]');
+  await settle(page);
+  assert.equal(await page.getAttribute('[data-action=play]', 'aria-pressed'), 'false');
+  await page.click('[data-action=last]');
+  await page.keyboard.press('ArrowLeft');
+  await settle(page);
+  assert.equal(await position(), at);
   const step = await page.locator('.explanation .panel__title').innerText();
   await page.click('[data-action=share]');
   await settle(page);
