@@ -383,8 +383,21 @@ async fn the_controls_offer_speeds_and_a_slow_link_flies_longer() {
         on_action: Callback::noop(),
         speed: 200,
         on_speed: Callback::noop(),
+        clock: true,
     };
     let html = render(postroom::components::controls(&props)).await;
+    assert!(html.contains("t = "), "{html}");
+    // Without the clock (a pasted log's made-up times), no time at all.
+    let unclocked = ControlsProps {
+        timeline: t.clone(),
+        playback: Playback::new(t.len()),
+        on_action: Callback::noop(),
+        speed: 200,
+        on_speed: Callback::noop(),
+        clock: false,
+    };
+    let quiet = render(postroom::components::controls(&unclocked)).await;
+    assert!(!quiet.contains("t = "), "{quiet}");
     assert_eq!(html.matches("<option value=").count(), SPEEDS.len());
     assert!(
         html.contains("<option value=\"200\" selected=\"selected\">2×</option>"),

@@ -17,6 +17,9 @@ pub struct ControlsProps {
     /// Playback speed in percent of normal: how fast play advances and arrows fly.
     pub speed: u32,
     pub on_speed: Callback<u32>,
+    /// The virtual clock is shown: off where the times would be made up (a pasted log
+    /// rarely says when each line crossed).
+    pub clock: bool,
 }
 
 /// The speeds offered, in percent.
@@ -106,6 +109,7 @@ pub fn controls(props: &ControlsProps) -> Html {
     let time = t
         .steps
         .get(p.current)
+        .filter(|_| props.clock)
         .map(|s| format!("t = {}", s.arrived_at))
         .unwrap_or_default();
     let (play_label, play_icon) = if p.playing {

@@ -33,6 +33,9 @@ pub struct ExplorerViewProps {
     /// the mailbox panel, which holds nothing focusable, takes focus so keys can scroll it.
     #[prop_or_default]
     pub panels_scroll: bool,
+    /// The controls show the virtual clock; a pasted log's steps have no real times.
+    #[prop_or(true)]
+    pub clock: bool,
 }
 
 #[function_component]
@@ -68,7 +71,7 @@ pub fn ExplorerView(props: &ExplorerViewProps) -> Html {
                     <Transcript timeline={timeline.clone()} {current} {on_select} bytes={props.bytes} on_toggle_bytes={props.on_toggle_bytes.clone()} />
                 </div>
             </main>
-            { controls(&ControlsProps { timeline: timeline.clone(), playback: props.playback, on_action: props.on_action.clone(), speed: props.speed, on_speed: props.on_speed.clone() }) }
+            { controls(&ControlsProps { timeline: timeline.clone(), playback: props.playback, on_action: props.on_action.clone(), speed: props.speed, on_speed: props.on_speed.clone(), clock: props.clock }) }
             <div class="visually-hidden" aria-live="polite" aria-atomic="true">{ announcement }</div>
         </>
     }

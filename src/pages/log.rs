@@ -171,7 +171,7 @@ pub fn LogApp() -> Html {
             { if shown { html! { <>
                 { log_summary(&state, &dispatch) }
                 <ExplorerView timeline={state.timeline.clone()} playback={state.playback} speed={state.speed} bytes={state.bytes}
-                    on_action={on_play} on_speed={dispatch.reform(LogAction::SetSpeed)}
+                    clock={false} on_action={on_play} on_speed={dispatch.reform(LogAction::SetSpeed)}
                     on_toggle_bytes={dispatch.reform(|()| LogAction::ToggleBytes)} />
             </> } } else { log_input(InputProps {
                 state: &state,

@@ -105,6 +105,8 @@ pub struct LabState {
     pub chart: Rc<Chart>,
     pub banner: Option<String>,
     pub share_link: Option<String>,
+    /// Playback speed in percent of normal, as on the explorer.
+    pub speed: u32,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -117,6 +119,8 @@ pub enum LabAction {
     Bandwidth(u32),
     Show(View),
     Step(PlaybackAction),
+    /// Playback speed in percent of normal.
+    SetSpeed(u32),
     Shared(String),
     DismissShare,
     DismissBanner,
@@ -141,6 +145,7 @@ impl LabState {
             chart,
             banner,
             share_link: None,
+            speed: 100,
         };
         state.show(view, step);
         state
@@ -274,8 +279,8 @@ impl Reducible for LabState {
                     next.share_link = None;
                 }
             }
-            LabAction::Step(PlaybackAction::TogglePlay | PlaybackAction::Tick) => {}
             LabAction::Step(action) => next.playback = self.playback.after(action),
+            LabAction::SetSpeed(speed) => next.speed = speed.clamp(25, 800),
             LabAction::Shared(link) => next.share_link = Some(link),
             LabAction::DismissShare => next.share_link = None,
             LabAction::DismissBanner => next.banner = None,
@@ -297,6 +302,20 @@ mod tests {
 
     fn start() -> Rc<LabState> {
         Rc::new(LabState::from_fragment(None))
+    }
+
+    #[test]
+    fn play_steps_through_the_view_at_the_speed_chosen() {
+        let first = after(start(), [LabAction::Step(PlaybackAction::First)]);
+        let playing = after(first, [LabAction::Step(PlaybackAction::TogglePlay)]);
+        assert!(playing.playback.playing);
+        let on = after(playing, [LabAction::Step(PlaybackAction::Tick)]);
+        assert_eq!(on.playback.current, 1);
+        let fast = after(on, [LabAction::SetSpeed(400)]);
+        assert_eq!(fast.speed, 400);
+        // Choosing another view stops play there.
+        let other = after(fast, [LabAction::Show(View::Relay)]);
+        assert!(!other.playback.playing);
     }
 
     #[test]

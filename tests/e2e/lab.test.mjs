@@ -54,6 +54,9 @@ test('1 ms and 600 ms: the round trips stay, the times and the chart move', asyn
   await settle(page);
   const slow = { trips: await trips(page), times: await times(page), chart: await chart(page), now: await nowLine(page) };
   await page.screenshot({ path: `${SHOTS}/lab-600ms-1280x720.png` });
+  for (const [rtt, seen] of [[1, fast], [600, slow]]) {
+    console.log(`# ${rtt} ms, 20 Mbit/s: ${PATHS.map((p, i) => `${p} ${seen.trips[i]} round trips, ${seen.times[i]}`).join('; ')}`);
+  }
   // Round trips are the protocols', not the network's (hand-derived in crates/sim/tests/lab.rs).
   assert.deepEqual(fast.trips, ['12', '7', '3', '3']);
   assert.deepEqual(slow.trips, fast.trips);
@@ -72,6 +75,8 @@ test('1 ms and 600 ms: the round trips stay, the times and the chart move', asyn
   assert.ok(await page.locator('.chart__cross').count() >= 1);
   assert.match(await page.locator('[data-field=crossovers]').innerText(), /SMTP done well faster below, JMAP above/);
   await page.screenshot({ path: `${SHOTS}/lab-256kbit-crossover-1280x720.png` });
+  // The network's controls leave the page where it is: the table and the chart stay in sight.
+  assert.equal(await page.evaluate(() => document.querySelector('main.lab').scrollTop), 0);
   await page.context().close();
 });
 
@@ -110,6 +115,17 @@ for (const [colorScheme, projector] of [['light', false], ['dark', false], ['lig
         found = line.test(await page.locator('.diagram__step--current').innerText());
       }
       assert.ok(found, `${key}: no ${line} on the diagram`);
+      // Stepping brings the view into sight: the current arrow and its explanation are on a
+      // 1280x720 screen, below the table and the chart as they are.
+      for (const selector of ['.diagram__step--current', '.explanation__title']) {
+        const box = await page.locator(selector).boundingBox();
+        assert.ok(box && box.y >= 0 && box.y + box.height <= 720, `${key} ${label}: ${selector} at ${JSON.stringify(box)}`);
+      }
+      if (key === 'smtp-well') {
+        // Which round trips disappear, each option run on its own (crates/sim/tests/lab.rs).
+        assert.match(await page.locator('.lab__summary').innerText(),
+          /Against one command at a time: TLS from the first byte saves 2 \(STARTTLS and the second EHLO\); AUTH's initial response saves 1 \(the 334 challenge\); PIPELINING saves 2/);
+      }
       assert.ok((await page.locator('.explanation__title').innerText()).length > 5);
       assert.match(await page.locator('.explanation .badge').first().innerText(), new RegExp(badge));
       if (badge === 'HTTP') {
@@ -133,6 +149,29 @@ test('the keyboard chooses views and latencies; a share link opens the same sett
   assert.equal(await page.getAttribute('[data-rtt="150"]', 'aria-pressed'), 'true');
   await page.keyboard.press('ArrowLeft');
   await settle(page);
+  // The explorer's controls: the position, the simulated clock, Step and Back.
+  const position = () => page.locator('.controls__position').innerText();
+  const at = await position();
+  assert.match(at, /^Step \d+ of \d+$/);
+  assert.match(await page.locator('.controls__time').innerText(), /^t = \d+\.\d{3} s$/);
+  await page.click('[data-action=back]');
+  await settle(page);
+  assert.notEqual(await position(), at);
+  await page.click('[data-action=step]');
+  await settle(page);
+  assert.equal(await position(), at);
+  // Play steps on by itself; pausing stops it.
+  await page.click('[data-action=first]');
+  await page.selectOption('[data-action=speed]', '400');
+  await page.click('[data-action=play]');
+  await page.waitForFunction(() => document.querySelector('.controls__position').textContent.startsWith('Step 3 '));
+  await page.click('[data-action=play]');
+  await settle(page);
+  assert.equal(await page.getAttribute('[data-action=play]', 'aria-pressed'), 'false');
+  await page.click('[data-action=last]');
+  await page.keyboard.press('ArrowLeft');
+  await settle(page);
+  assert.equal(await position(), at);
   const step = await page.locator('.explanation .panel__title').innerText();
   await page.click('[data-action=share]');
   await settle(page);
@@ -142,6 +181,11 @@ test('the keyboard chooses views and latencies; a share link opens the same sett
   assert.equal(await again.getAttribute('[data-rtt="150"]', 'aria-pressed'), 'true');
   assert.equal(await again.getAttribute('.lab__tab[data-view="jmap"]', 'aria-selected'), 'true');
   assert.equal(await again.locator('.explanation .panel__title').innerText(), step);
+  // The shared step is in sight as the link opens, under the table and the chart.
+  for (const selector of ['.diagram__step--current', '.explanation__title']) {
+    const box = await again.locator(selector).boundingBox();
+    assert.ok(box && box.y >= 0 && box.y + box.height <= 720, `shared: ${selector} at ${JSON.stringify(box)}`);
+  }
   await again.context().close();
   // A link that cannot be read says so and opens the defaults.
   const broken = await open('#lab=rtt-fast');

@@ -74,6 +74,8 @@ test('a swaks log pasted: drawn, stepped with the keys and buttons, its password
   assert.deepEqual(await page.locator('.diagram__host-label').allInnerTexts(), ['Client (swaks)', 'Server']);
   const n = await steps(page);
   assert.equal(await position(page), `Step 1 of ${n}`);
+  // The log says nothing of when each line crossed: no clock is made up for it.
+  assert.equal(await page.locator('.controls__time').innerText(), '');
   assert.match(await current(page), /220 mail\.example\.net ESMTP Postroom/);
   // The explorer's keys and buttons.
   await page.keyboard.press('ArrowRight');
@@ -268,6 +270,12 @@ test('a 1 MB paste keeps the page responsive; a longer one is cut with a notice'
   const manyStep = (Date.now() - t1) / 6;
   console.log(`# 20,000-line paste: ${tookMany} ms to the first diagram, ${manyStep.toFixed(0)} ms a step`);
   assert.ok(manyStep < 300, `${manyStep} ms a step`);
+  // The greeting and 20,000 lines: one line too many, said in the singular.
+  assert.match(await page.locator('.logsum').innerText(), /The line after them was left out\./);
+  // Five-digit step numbers fit their column: none runs into the C: or S: beside it.
+  const overflowing = await page.locator('.transcript__number').evaluateAll((all) => all
+    .filter((e) => e.scrollWidth > e.clientWidth).map((e) => e.textContent));
+  assert.deepEqual(overflowing, []);
   await page.screenshot({ path: `${SHOTS}/log-20000-lines-1280x720.png` });
   // Twice the limit: read up to it, and said so.
   const tookTwo = await pasteLog(page, mb + mb);

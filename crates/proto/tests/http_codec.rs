@@ -49,7 +49,29 @@ proptest! {
         let (parsed, used) = decode::response(&bytes).map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert_eq!(used, bytes.len());
         prop_assert_eq!(parsed.status, response.status);
+        prop_assert_eq!(&parsed.reason, &response.reason);
+        prop_assert_eq!(&parsed.fields[..response.fields.len()], &response.fields[..]);
         prop_assert_eq!(&parsed.body, &response.body);
+    }
+
+    /// A control character in the head (RFC 9112 §2.2, RFC 9110 §5.5: neither a start
+    /// line nor a field may hold one) is refused with a reason, never read as a message.
+    #[test]
+    fn a_control_character_in_the_head_is_refused(method in token(), target in "/[!-~]{0,30}",
+                                                  fields in fields(), at in any::<prop::sample::Index>(),
+                                                  control in prop::sample::select(vec![0u8, 1, 7, 8, 11, 12, 27, 127])) {
+        let request = Request { method, target, fields, body: b"{}".to_vec() };
+        let mut bytes = request.to_bytes();
+        let head = bytes.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+        let at = at.index(head);
+        // Not in place of a line's CR LF: that would be a line break, not a character in a line.
+        prop_assume!(!matches!(bytes[at], b'\r' | b'\n'));
+        bytes[at] = control;
+        let refused = decode::request(&bytes);
+        prop_assert!(
+            matches!(refused, Err(ref e) if *e != HttpError::Incomplete),
+            "{:?} read {:?}", String::from_utf8_lossy(&bytes), refused
+        );
     }
 
     #[test]

@@ -607,6 +607,20 @@ fn a_megabyte_log_is_read_whole_and_a_longer_one_is_cut_with_a_notice() {
 }
 
 #[test]
+fn one_line_over_the_limit_is_said_in_the_singular() {
+    // The greeting and 20,000 lines of NOOP and 250: one line too many.
+    let text = String::from("220 mx ESMTP\n") + &"NOOP\n250 OK\n".repeat(MAX_LINES / 2);
+    let log = read(&text, &Options::default()).unwrap();
+    assert!(
+        log.notices
+            .iter()
+            .any(|n| n.ends_with("1 MB of a log. The line after them was left out.")),
+        "{:?}",
+        log.notices
+    );
+}
+
+#[test]
 fn twenty_thousand_lines_of_anything_are_read_in_time() {
     let many = |line: &dyn Fn(usize) -> String| -> String {
         (0..MAX_LINES).map(|i| line(i) + "\n").collect()

@@ -96,7 +96,8 @@ pub fn command(cmd: &Command) -> Explanation {
             let how = if initial_response.is_some() {
                 "The user name and password ride along as an initial response, base64-encoded. \
                  Base64 is an encoding, not encryption: anyone who can read the line can decode \
-                 it, which is why AUTH belongs after STARTTLS."
+                 it, which is why AUTH belongs inside TLS: after STARTTLS, or on port 465 \
+                 where TLS comes first."
             } else {
                 "The server will answer 334 with a challenge, and the client replies with one \
                  base64 line per challenge."

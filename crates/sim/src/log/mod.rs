@@ -189,9 +189,14 @@ fn bounded(text: &str) -> (&str, Option<String>) {
     }
     let lines = numbered(kept).count();
     let rest = numbered(text.get(end..).unwrap_or_default()).count();
+    let left_out = if rest == 1 {
+        "The line after them was left out.".to_string()
+    } else {
+        format!("The {rest} lines after them were left out.")
+    };
     let notice = format!(
         "Only the first {lines} lines were read: Postroom reads at most {MAX_LINES} lines or \
-         1 MB of a log. The {rest} lines after them were left out."
+         1 MB of a log. {left_out}"
     );
     (kept, Some(notice))
 }
