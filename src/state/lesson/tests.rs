@@ -451,16 +451,20 @@ fn progress_survives_a_reload_and_the_hand_in_reads_back_as_a_summary() {
     );
     // Met, but done only once its questions have let the story show it.
     assert!(!state.done("greylisting"));
-    let mut state = state;
-    while let Some(right) = state
-        .open
-        .as_deref()
-        .and_then(|o| o.pending())
-        .map(|a| a.right)
-    {
+    let mut state = after(state, [LessonsAction::Start]);
+    for _ in 0..5 {
+        let Some(right) = state
+            .open
+            .as_deref()
+            .and_then(|o| o.pending())
+            .map(|a| a.right)
+        else {
+            break;
+        };
         state = after(
             state,
             [
+                LessonsAction::DismissFeedback,
                 LessonsAction::Play(PlaybackAction::Last),
                 LessonsAction::Answer(right),
             ],
