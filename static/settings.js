@@ -11,9 +11,12 @@
   if (projector === "on") root.setAttribute("data-projector", "on");
   // The language: a link's ?lang=de or #lang=de, else the one chosen before, else the
   // browser's first preferred language we have, else English.
+  // The codes of static/i18n/languages.txt: scripts/build-offline writes that file's list
+  // here in every page it builds.
+  var offered = " en de es fr ";
   function known(code) {
     code = String(code || "").slice(0, 2).toLowerCase();
-    return /^(en|de|es|fr)$/.test(code) ? code : null;
+    return /^[a-z]{2}$/.test(code) && offered.indexOf(" " + code + " ") >= 0 ? code : null;
   }
   var link = /(?:^|[?#&])lang=([^&#]*)/.exec(location.search + location.hash);
   var lang = known(link && link[1]);

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use postroom_proto::i18n::{args, check, Catalogue, LANGUAGES};
+use postroom_proto::i18n::{args, check, is_one, languages, Catalogue};
 use postroom_proto::smtp::{self, ReplyTo, Verb};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
@@ -181,7 +181,7 @@ fn the_code_and_the_english_catalogue_name_the_same_texts_with_the_same_argument
 #[test]
 fn every_language_has_every_english_text_with_its_arguments() {
     let en = catalogue("en");
-    for (lang, _) in LANGUAGES.iter().filter(|(l, _)| *l != "en") {
+    for (lang, _) in languages().filter(|(l, _)| *l != "en") {
         let differences = check::compare(&en, &catalogue(lang));
         assert!(differences.is_empty(), "{lang}.txt: {differences:#?}");
     }
@@ -207,7 +207,7 @@ fn every_smtp_reply_explanation_renders_in_every_language_with_its_values() {
         .into_iter()
         .chain(verbs.map(ReplyTo::Command))
         .collect();
-    let catalogues: Vec<Catalogue> = LANGUAGES.iter().map(|(l, _)| catalogue(l)).collect();
+    let catalogues: Vec<Catalogue> = languages().map(|(l, _)| catalogue(l)).collect();
     let mut seen = BTreeSet::new();
     for code in 200..=599 {
         for text in ["OK", "4.7.1 Greylisted, try later"] {
@@ -239,4 +239,34 @@ fn every_smtp_reply_explanation_renders_in_every_language_with_its_values() {
         "only {} kinds of reply explained",
         seen.len()
     );
+}
+
+/// A language is offered by a line in the languages file, with no change to the code: the
+/// file names one catalogue for each language and each catalogue has its line; the pages'
+/// settings script carries the same codes before the build writes them in.
+#[test]
+fn the_languages_file_names_every_catalogue_and_the_settings_script_agrees() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/static/i18n");
+    let mut files: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| {
+            let name = e.ok()?.file_name().into_string().ok()?;
+            let code = name.strip_suffix(".txt")?;
+            (code.len() == 2).then(|| code.to_owned())
+        })
+        .collect();
+    files.sort();
+    let mut offered: Vec<String> = languages().map(|(code, _)| code.to_owned()).collect();
+    assert_eq!(offered.first().map(String::as_str), Some("en"));
+    let codes = format!(" {} ", offered.join(" "));
+    offered.sort();
+    assert_eq!(offered, files);
+    let settings = include_str!("../static/settings.js");
+    assert!(
+        settings.contains(&format!("var offered = \"{codes}\";")),
+        "static/settings.js should offer{codes}"
+    );
+    // Plural rules from the same file: French counts 0 as one, the others 1 only.
+    assert!(is_one("fr", 0) && is_one("fr", 1) && !is_one("fr", 2));
+    assert!(!is_one("de", 0) && is_one("de", 1) && !is_one("es", 2));
 }

@@ -90,8 +90,8 @@ fn languages() -> Html {
     html! {
         <select class="topbar__lang" data-action="lang" aria-label={crate::t!("topbar.language")}
             title={crate::t!("topbar.language")} onchange={on_change}>
-            { for postroom_proto::i18n::LANGUAGES.iter().map(|(code, name)| html! {
-                <option value={*code} lang={*code} selected={now == *code}>{ *name }</option>
+            { for postroom_proto::i18n::languages().map(|(code, name)| html! {
+                <option value={code} lang={code} selected={now == code}>{ name }</option>
             }) }
         </select>
     }

@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use postroom_proto::i18n::{check, Catalogue};
+use postroom_proto::i18n::{check, languages, Catalogue};
 
 fn main() -> ExitCode {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../static/i18n");
@@ -30,12 +30,19 @@ fn main() -> ExitCode {
                     .strip_suffix(".txt")
                     .map(String::from)
             })
-            .filter(|l| l != "en")
+            // Catalogues are named by two-letter codes; languages.txt is the menu's list.
+            .filter(|l| l != "en" && l.len() == 2)
             .collect();
         found.sort();
         langs = found;
     }
     for lang in &langs {
+        if !languages().any(|(code, _)| code == lang) {
+            println!(
+                "{lang}: not in the language menu: add `{lang} = <its name>` to languages.txt"
+            );
+            clean = false;
+        }
         match read(lang) {
             Ok(text) => {
                 let (catalogue, errors) = Catalogue::parse(lang, &text);

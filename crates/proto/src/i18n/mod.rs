@@ -14,13 +14,26 @@ pub use catalogue::{Catalogue, LineError};
 pub use message::{Arg, Message};
 pub use pattern::args;
 
-/// The languages offered, by code, each named in its own language.
-pub const LANGUAGES: [(&str, &str); 4] = [
-    ("en", "English"),
-    ("de", "Deutsch"),
-    ("es", "Español"),
-    ("fr", "Français"),
-];
+/// The languages offered (`static/i18n/languages.txt`): a data file, so that a language is
+/// added without touching the code.
+pub const LANGUAGES_SOURCE: &str = include_str!("../../../../static/i18n/languages.txt");
+
+/// The languages offered, in the menu's order: each code with its name in that language.
+pub fn languages() -> impl Iterator<Item = (&'static str, &'static str)> {
+    language_lines().filter(|(code, _)| !code.starts_with("one."))
+}
+
+/// The `key = value` lines of the languages file, comments and blank lines left out.
+fn language_lines() -> impl Iterator<Item = (&'static str, &'static str)> {
+    LANGUAGES_SOURCE.lines().filter_map(|line| {
+        let line = line.trim();
+        if line.starts_with('#') {
+            return None;
+        }
+        let (key, value) = line.split_once('=')?;
+        Some((key.trim(), value.trim()))
+    })
+}
 
 /// The English catalogue, built in: every other language falls back to it.
 pub const ENGLISH_SOURCE: &str = include_str!("../../../../static/i18n/en.txt");
@@ -34,13 +47,13 @@ pub fn english() -> &'static Catalogue {
     &EN
 }
 
-/// Whether `n` takes the "one" form in `lang` (CLDR cardinal rules for whole numbers):
-/// French counts 0 and 1 as one ("0 message"), English, German and Spanish only 1.
+/// Whether `n` takes the "one" form in `lang` (CLDR cardinal rules for whole numbers): 1,
+/// and the numbers the languages file lists for it (French: 0 as well).
 pub fn is_one(lang: &str, n: u64) -> bool {
-    match lang {
-        "fr" => n <= 1,
-        _ => n == 1,
-    }
+    n == 1
+        || language_lines()
+            .find(|(key, _)| key.strip_prefix("one.") == Some(lang))
+            .is_some_and(|(_, ones)| ones.split_whitespace().any(|o| o.parse() == Ok(n)))
 }
 
 /// A message, builds with its arguments: `msg!("smtp.reply.ok", verb = "MAIL")`. Arguments
