@@ -160,7 +160,7 @@ fn Row(props: &RowProps) -> Html {
                 <span class={classes!("transcript__proto", format!("transcript__proto--{}", step.protocol.key()))}>{ step.protocol.name() }</span>
                 <span class="transcript__lines">
                     { if props.bytes && step.encrypted && step.direction != Direction::Local { html! {
-                        <span class="transcript__tls" title="Sent after STARTTLS: on a real network these octets are encrypted, and an eavesdropper sees only random-looking bytes">{ "encrypted by TLS" }</span>
+                        <span class="transcript__tls" title="Sent inside TLS: on the wire these octets are encrypted, and an eavesdropper sees only random-looking bytes; Postroom shows them as the two ends read them">{ "encrypted by TLS" }</span>
                     } } else { html!{} } }
                     { for shown.iter().enumerate().map(|(n, l)| html! {
                         <span class="transcript__line">{ if props.bytes { on_the_wire(step, l, n) } else { html! { l } } }{ if props.bytes && step.direction != Direction::Local {
