@@ -70,8 +70,9 @@ struct Wire<'w, 's> {
 }
 
 impl Wire<'_, '_> {
-    /// The handshake of a connection encrypted from its first byte, one round trip and a
-    /// half before the server's greeting can leave.
+    /// The handshake of a connection encrypted from its first byte: one round trip (the
+    /// ClientHello out, the server's flight back) before the client's Finished goes out
+    /// and the server may greet.
     fn implicit_handshake(&mut self, conv: &dyn Exchange) {
         let world = &mut *self.world;
         let note = narration::implicit_tls(conv.protocol());
@@ -227,5 +228,9 @@ impl Stage for Wire<'_, '_> {
             states: conv.states(),
             encrypted: true,
         });
+        // TLS 1.3: the ClientHello out and the server's flight back, one round trip, before
+        // the client's Finished can leave with its next command.
+        world.now = world.now + world.latency + world.latency;
+        world.sync_clocks();
     }
 }
