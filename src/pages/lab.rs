@@ -190,6 +190,8 @@ pub fn LabApp() -> Html {
     });
     html! {
         <div class="app app--lab">
+            <a class="skip" href="#controls" onclick={Callback::from(|e: MouseEvent| { e.prevent_default(); crate::pages::explorer::to_controls(); })}>
+                { crate::t!("page.skip") }</a>
             { topbar("lab", title, html! {}, Some(on_share)) }
             { notices(state.banner.as_deref(), dispatch.reform(|_: MouseEvent| LabAction::DismissBanner),
                 state.share_link.as_deref(), dispatch.reform(|_: MouseEvent| LabAction::DismissShare)) }

@@ -161,7 +161,7 @@ pub fn LogApp() -> Html {
         <div class="app app--log">
             { if shown { html! {
                 <a class="skip" href="#controls" onclick={Callback::from(|e: MouseEvent| { e.prevent_default(); crate::pages::explorer::to_controls(); })}>
-                    { "Skip to the playback controls" }</a>
+                    { crate::t!("page.skip") }</a>
             } } else { html!{} } }
             { topbar("log", title(&state, shown), if shown { actions(&state, &dispatch) } else { html!{} },
                 shown.then_some(on_share)) }

@@ -141,6 +141,12 @@ for (const [colorScheme, projector] of [['light', false], ['dark', false], ['lig
 
 test('the keyboard chooses views and latencies; a share link opens the same settings', async () => {
   const page = await open();
+  // The first Tab shows the skip link, as on the explorer; Enter puts the focus on Step.
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.className), 'skip');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.action), 'step');
+  await page.evaluate(() => document.activeElement.blur());
   await page.keyboard.press('4');
   await settle(page);
   assert.equal(await page.getAttribute('.lab__tab[data-view="jmap"]', 'aria-selected'), 'true');

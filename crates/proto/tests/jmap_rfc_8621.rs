@@ -89,7 +89,7 @@ fn mail() -> Outgoing {
 fn ours() -> (Value, Value) {
     let request = send_request(&mail());
     let calls: Value = serde_json::from_str(&request.to_text()).unwrap();
-    let (response, _) = answer(&request, 1);
+    let (response, _) = answer(&request, 1, "Fri, 04 Dec 2026 10:00:00 +0000");
     let responses: Value = serde_json::from_str(&response.to_text()).unwrap();
     (
         calls["methodCalls"].clone(),
@@ -215,14 +215,10 @@ fn the_answer_has_the_members_of_the_rfc_example() {
     let (our_sub_key, our_sub) = only(&ours[1][1]["created"]);
     assert_eq!(our_sub_key, submission_creation);
     assert_eq!(keys(our_sub), keys(only(&rfc[1][1]["created"]).1));
-    // The created Email says its id, blob and thread as the example does. The example's
-    // `size` (server-set, RFC 8621 §4.1.1) is not given: this server keeps no raw message
-    // whose octets it could count.
-    let rfc_email: BTreeSet<&str> = keys(only(&rfc[0][1]["created"]).1)
-        .into_iter()
-        .filter(|k| *k != "size")
-        .collect();
-    assert_eq!(keys(our_email), rfc_email);
+    // The created Email says its id, blob, thread and size as the example does (RFC 8621
+    // §4.6 requires all four); the size counts the octets of the message the server made.
+    assert_eq!(keys(our_email), keys(only(&rfc[0][1]["created"]).1));
+    assert!(our_email["size"].as_u64().is_some_and(|n| n > 100));
     // The Email moved on success is the one created, updated with nothing else changed.
     let (updated, nothing) = only(&ours[2][1]["updated"]);
     assert_eq!(updated, our_email["id"]);

@@ -1,6 +1,7 @@
-//! The chart: each path's time until acceptance against the round-trip time, on a log
-//! scale from 1 to 600 ms, every point a run of the simulation; the latency chosen, and the
-//! crossovers where two paths change places, marked.
+//! The chart: each path's time until acceptance against the round-trip time, both on log
+//! scales (1 to 600 ms across; whole decades of time up, so the same room shows the paths
+//! apart at 1 ms and at 600 ms), every point a run of the simulation; the latency chosen,
+//! and the crossovers where two paths change places, marked.
 
 use postroom_sim::lab::chart::SAMPLES;
 use postroom_sim::lab::{Path, LATENCIES};
@@ -12,7 +13,8 @@ use crate::state::lab::Chart;
 const W: f64 = 560.0;
 const H: f64 = 250.0;
 const LEFT: f64 = 58.0;
-const RIGHT: f64 = 14.0;
+/// Room right of the plot for the lines' names, so no name sits on a line.
+const RIGHT: f64 = 74.0;
 const TOP: f64 = 12.0;
 const BOTTOM: f64 = 34.0;
 
@@ -23,34 +25,41 @@ fn x(rtt_ms: f64) -> f64 {
     LEFT + t * (W - LEFT - RIGHT)
 }
 
-fn y(micros: f64, top: f64) -> f64 {
-    H - BOTTOM - micros / top.max(1.0) * (H - BOTTOM - TOP)
+/// Height of a time on the log scale from `scale.0` to `scale.1` microseconds.
+fn y(micros: f64, scale: (f64, f64)) -> f64 {
+    let (low, high) = scale;
+    let t = (micros.max(low).ln() - low.ln()) / (high.ln() - low.ln()).max(f64::EPSILON);
+    H - BOTTOM - t * (H - BOTTOM - TOP)
 }
 
-/// A round scale top above the slowest time, in microseconds.
-fn scale_top(max: u64) -> u64 {
-    [
-        500_000u64, 1_000_000, 2_000_000, 5_000_000, 10_000_000, 20_000_000, 50_000_000,
-    ]
-    .into_iter()
-    .find(|&s| s >= max)
-    .unwrap_or(max)
+/// The whole decades around every time: the power of ten at or below the fastest and at or
+/// above the slowest, in microseconds (at least one decade apart).
+fn decades(min: u64, max: u64) -> (u64, u64) {
+    let mut low = 1u64;
+    while low.saturating_mul(10) <= min.max(1) {
+        low *= 10;
+    }
+    let mut high = low.saturating_mul(10);
+    while high < max {
+        high = high.saturating_mul(10);
+    }
+    (low, high)
 }
 
 pub fn time_chart(chart: &Chart, rtt_ms: u32) -> Html {
-    let max = chart
+    let times = chart
         .series
         .iter()
-        .flat_map(|s| s.points.iter().map(|p| p.1))
-        .max()
-        .unwrap_or(1);
-    let top = scale_top(max) as f64;
+        .flat_map(|s| s.points.iter().map(|p| p.1));
+    let (min, max) = (times.clone().min().unwrap_or(1), times.max().unwrap_or(1));
+    let (low, high) = decades(min, max);
+    let top = (low as f64, high as f64);
     // The names at the lines' ends, moved apart where two lines end close together.
     let mut ends: Vec<(usize, f64)> = chart
         .series
         .iter()
         .enumerate()
-        .map(|(i, s)| (i, s.points.last().map_or(0.0, |p| y(p.1 as f64, top)) - 5.0))
+        .map(|(i, s)| (i, s.points.last().map_or(0.0, |p| y(p.1 as f64, top))))
         .collect();
     ends.sort_by(|a, b| a.1.total_cmp(&b.1));
     let mut above = f64::MIN;
@@ -69,7 +78,7 @@ pub fn time_chart(chart: &Chart, rtt_ms: u32) -> Html {
         html! {
             <g class={classes!("chart__series", format!("chart__series--{}", s.path.key()))} data-path={s.path.key()}>
                 <polyline points={points.join(" ")} />
-                <text x={tenths(W - RIGHT - 4.0)} y={tenths(end)} text-anchor="end">{ short(s.path) }</text>
+                <text x={tenths(W - RIGHT + 6.0)} y={tenths(end + 4.0)}>{ short(s.path) }</text>
             </g>
         }
     });
@@ -82,13 +91,13 @@ pub fn time_chart(chart: &Chart, rtt_ms: u32) -> Html {
             </g>
         }
     });
-    let levels = (0..=4).map(|i| {
-        let value = top * f64::from(i) / 4.0;
+    let levels = std::iter::successors(Some(low), |&d| (d < high).then(|| d * 10)).map(|d| {
+        let value = d as f64;
         let at = y(value, top);
         html! {
             <g class="chart__level">
                 <line x1={tenths(LEFT)} x2={tenths(W - RIGHT)} y1={tenths(at)} y2={tenths(at)} />
-                <text x={tenths(LEFT - 6.0)} y={tenths(at + 4.0)} text-anchor="end">{ time(value as u64) }</text>
+                <text x={tenths(LEFT - 6.0)} y={tenths(at + 4.0)} text-anchor="end">{ decade(d) }</text>
             </g>
         }
     });
@@ -124,7 +133,7 @@ pub fn time_chart(chart: &Chart, rtt_ms: u32) -> Html {
         .collect();
     html! {
         <figure class="chart">
-            <figcaption class="panel__title">{ "Time until accepted, against the round trip (ms, log scale)" }</figcaption>
+            <figcaption class="panel__title">{ "Time until accepted (log scale), against the round trip (ms, log scale)" }</figcaption>
             <svg class="chart__svg" viewBox={format!("0 0 {} {}", W as u32, H as u32)} role="img" aria-label={label}>
                 { for levels }
                 <line class="chart__axis" x1={tenths(LEFT)} x2={tenths(W - RIGHT)} y1={tenths(H - BOTTOM)} y2={tenths(H - BOTTOM)} />
@@ -141,6 +150,15 @@ pub fn time_chart(chart: &Chart, rtt_ms: u32) -> Html {
                 }
             }</p>
         </figure>
+    }
+}
+
+/// A decade's label: "10 ms", "1 s", "100 µs".
+fn decade(micros: u64) -> String {
+    match micros {
+        1_000_000.. => format!("{} s", micros / 1_000_000),
+        1_000.. => format!("{} ms", micros / 1_000),
+        _ => format!("{micros} µs"),
     }
 }
 
@@ -169,4 +187,25 @@ fn chart_label(chart: &Chart, rtt_ms: u32) -> String {
         "Times until accepted from 1 to 600 ms round trip, chosen {rtt_ms} ms: {}",
         parts.join("; ")
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{decade, decades, y, BOTTOM, H, TOP};
+
+    #[test]
+    fn the_time_scale_spans_whole_decades_around_every_time() {
+        // 12 ms to 7.4 s: 10 ms to 10 s.
+        assert_eq!(decades(12_000, 7_400_000), (10_000, 10_000_000));
+        assert_eq!(decades(10_000, 10_000), (10_000, 100_000));
+        assert_eq!(decades(0, 0), (1, 10));
+        // The decades' ends are the chart's bottom and top, a decade in between equally apart.
+        let scale = (10_000.0, 10_000_000.0);
+        assert_eq!(y(10_000.0, scale), H - BOTTOM);
+        assert!((y(10_000_000.0, scale) - TOP).abs() < 1e-9);
+        let third = (H - BOTTOM - TOP) / 3.0;
+        assert!((y(100_000.0, scale) - (H - BOTTOM - third)).abs() < 1e-9);
+        let labels: Vec<String> = [100, 10_000, 1_000_000, 10_000_000].map(decade).into();
+        assert_eq!(labels, ["100 µs", "10 ms", "1 s", "10 s"]);
+    }
 }

@@ -215,6 +215,9 @@ pub struct Created {
     pub blob_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thread_id: Option<String>,
+    /// An Email's octets (RFC 8621 §4.1.1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<u64>,
 }
 
 /// RFC 8620 §5.3: a SetError.
@@ -291,8 +294,9 @@ struct Draft {
 /// The server's answer to an API request (RFC 8620 §3.3, §3.4): each call in order, the
 /// ids it created (numbered from `serial`, so two runs agree), and what it accepted for
 /// sending. A call it does not know, or arguments it cannot read, get an error response for
-/// that call (RFC 8620 §3.6.2).
-pub fn answer(request: &Json, serial: u32) -> (Json, Vec<Accepted>) {
+/// that call (RFC 8620 §3.6.2). `date` is the server's clock as RFC 5322 date-time text: the
+/// Date field of the messages it makes, whose octets are each created Email's `size`.
+pub fn answer(request: &Json, serial: u32, date: &str) -> (Json, Vec<Accepted>) {
     let mut responses = Vec::new();
     let mut drafts: BTreeMap<String, Draft> = BTreeMap::new();
     let mut accepted = Vec::new();
@@ -320,14 +324,6 @@ pub fn answer(request: &Json, serial: u32) -> (Json, Vec<Accepted>) {
                 let mut created = Vec::new();
                 for (n, (creation, email)) in create.iter().enumerate() {
                     let id = format!("M{}", serial + n as u32);
-                    created.push((
-                        creation.clone(),
-                        Json::obj([
-                            ("id", Json::str(&id)),
-                            ("blobId", Json::Str(format!("B{id}"))),
-                            ("threadId", Json::Str(format!("T{id}"))),
-                        ]),
-                    ));
                     let text = email
                         .get("bodyValues")
                         .map(Json::members)
@@ -350,6 +346,25 @@ pub fn answer(request: &Json, serial: u32) -> (Json, Vec<Accepted>) {
                             .to_string(),
                         text,
                     };
+                    // RFC 8621 §4.6: created says id, blobId, threadId and size, the octets
+                    // of the RFC 5322 message the server made of the Email (§4.1.1).
+                    let message = crate::message::Message::new(
+                        &draft.from,
+                        &draft.to.join(", "),
+                        &draft.subject,
+                        date,
+                        &draft.text,
+                    );
+                    let size = message.to_bytes().len();
+                    created.push((
+                        creation.clone(),
+                        Json::obj([
+                            ("id", Json::str(&draft.id)),
+                            ("blobId", Json::Str(format!("B{}", draft.id))),
+                            ("threadId", Json::Str(format!("T{}", draft.id))),
+                            ("size", Json::Num(size.to_string())),
+                        ]),
+                    ));
                     drafts.insert(creation.clone(), draft);
                 }
                 let mut response = set_response(account, (1, 2));
@@ -461,7 +476,11 @@ pub fn to_http(request: &Json, host: &str, token: &str) -> super::Request {
 
 /// The server's HTTP answer: 200 with the JMAP response, or a request-level error as
 /// RFC 8620 §3.6.1 says (a body that is not a Request object: `notRequest`, with 400).
-pub fn answer_http(request: &super::Request, serial: u32) -> (super::Response, Vec<Accepted>) {
+pub fn answer_http(
+    request: &super::Request,
+    serial: u32,
+    date: &str,
+) -> (super::Response, Vec<Accepted>) {
     let json = |status: u16, body: Json| {
         let mut response = super::Response::new(status);
         response
@@ -490,7 +509,7 @@ pub fn answer_http(request: &super::Request, serial: u32) -> (super::Response, V
         });
     match parsed {
         Ok(jmap) => {
-            let (response, accepted) = answer(&jmap, serial);
+            let (response, accepted) = answer(&jmap, serial, date);
             (json(200, response), accepted)
         }
         Err(e) => (
@@ -625,7 +644,7 @@ mod tests {
         assert_eq!(patch["mailboxIds/sent"], true);
         assert_eq!(patch["mailboxIds/drafts"], Value::Null);
 
-        let (response, accepted) = answer(&send_request(&mail()), 7);
+        let (response, accepted) = answer(&send_request(&mail()), 7, DATE);
         let response: Value = serde_json::from_str(&response.to_text()).unwrap();
         let calls = response["methodResponses"].as_array().unwrap();
         let names: Vec<(&str, &str)> = calls
@@ -655,18 +674,33 @@ mod tests {
             .contains_key("M7"));
         assert_eq!(accepted[0].to, ["bob@example.net", "carol@example.net"]);
         assert_eq!(accepted[0].subject, "Lunch \"on\" Friday");
+        // The size is the octets of the message the server made: counted here by hand.
+        let a = &accepted[0];
+        let made = format!(
+            "From: {}\r\nTo: {}\r\nSubject: {}\r\nDate: {DATE}\r\n\r\n{}\r\n",
+            a.from,
+            a.to.join(", "),
+            a.subject,
+            a.text.replace('\n', "\r\n")
+        );
+        assert_eq!(
+            sets[0].created.as_ref().unwrap()["draft"].size,
+            Some(made.len() as u64)
+        );
     }
+
+    const DATE: &str = "Fri, 04 Dec 2026 10:00:00 +0000";
 
     #[test]
     fn over_http_the_answer_is_200_and_a_bad_body_is_not_a_request() {
         let http = to_http(&send_request(&mail()), "jmap.example.org", "t");
         let (parsed, _) = crate::http::decode::request(&http.to_bytes()).unwrap();
-        let (response, accepted) = answer_http(&parsed, 1);
+        let (response, accepted) = answer_http(&parsed, 1, DATE);
         assert_eq!((response.status, accepted.len()), (200, 1));
         for body in [&b"[1,2]"[..], b"{\"using\":", b"{}"] {
             let mut bad = parsed.clone();
             bad.body = body.to_vec();
-            let (response, _) = answer_http(&bad, 1);
+            let (response, _) = answer_http(&bad, 1, DATE);
             assert_eq!(response.status, 400);
             let problem: Problem = serde_json::from_slice(&response.body).unwrap();
             assert_eq!(problem.kind, "urn:ietf:params:jmap:error:notRequest");
@@ -678,7 +712,7 @@ mod tests {
         let text = send_request(&mail())
             .to_text()
             .replace("\"emailId\":\"#draft\"", "\"emailId\":\"#nothing\"");
-        let (response, accepted) = answer(&Json::parse(text.as_bytes()).unwrap(), 1);
+        let (response, accepted) = answer(&Json::parse(text.as_bytes()).unwrap(), 1, DATE);
         assert!(accepted.is_empty());
         let response: Value = serde_json::from_str(&response.to_text()).unwrap();
         assert_eq!(
@@ -689,7 +723,7 @@ mod tests {
             send_request(&mail())
                 .to_text()
                 .replacen("\"accountId\":\"A1\"", "\"accountId\":3", 1);
-        let (response, _) = answer(&Json::parse(text.as_bytes()).unwrap(), 1);
+        let (response, _) = answer(&Json::parse(text.as_bytes()).unwrap(), 1, DATE);
         let response: Value = serde_json::from_str(&response.to_text()).unwrap();
         let error: MethodError =
             serde_json::from_value(response["methodResponses"][0][1].clone()).unwrap();

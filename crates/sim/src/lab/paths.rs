@@ -20,13 +20,14 @@ use crate::timeline::Timeline;
 const FROM: &str = "alice@example.org";
 const TO: &str = "bob@example.net";
 const SUBJECT: &str = "Lunch on Friday?";
+const DATE: &str = "Fri, 04 Dec 2026 10:00:00 +0000";
 const TEXT: &str = "Hi Bob,\r\n\r\nLunch on Friday at noon, at the usual place?\r\n\r\nAlice\r\n";
 
 /// The same email as RFC 5322 text, for the SMTP paths and the relay.
 pub(crate) fn message() -> Vec<u8> {
     format!(
         "From: Alice <{FROM}>\r\nTo: Bob <{TO}>\r\nSubject: {SUBJECT}\r\n\
-         Date: Fri, 04 Dec 2026 10:00:00 +0000\r\nMessage-ID: <lunch-1@example.org>\r\n\
+         Date: {DATE}\r\nMessage-ID: <lunch-1@example.org>\r\n\
          \r\n{TEXT}"
     )
     .into_bytes()
@@ -127,7 +128,7 @@ fn api_request(path: Path) -> (Request, super::http::Handler) {
             text,
         };
         let request = jmap::to_http(&jmap::send_request(&mail), "jmap.example.org", "token");
-        let handler = Box::new(|r: &Request| Some(jmap::answer_http(r, 1).0));
+        let handler = Box::new(|r: &Request| Some(jmap::answer_http(r, 1, DATE).0));
         (request, handler)
     } else {
         let send = api::SendRequest::new(FROM, &to, SUBJECT, &text);

@@ -263,11 +263,7 @@ impl Check {
                 if self.never {
                     format!("No {} starting “{line}” crossed", &who[2..])
                 } else {
-                    let mut chars = who.chars();
-                    let who: String = chars
-                        .next()
-                        .map(|c| c.to_uppercase().chain(chars).collect())
-                        .unwrap_or_default();
+                    let who = crate::scenario::capitalised(who);
                     format!("{who} starting “{line}” crossed")
                 }
             }

@@ -354,13 +354,7 @@ impl Move {
             }
             Move::Compose(l) => format!("Alice writes “{}”", l.subject),
             Move::SendNext(l) => format!("Alice sends “{}” next", l.subject),
-            Move::Act(a) => {
-                let label = a.0.label();
-                let mut chars = label.chars();
-                chars.next().map_or_else(String::new, |c| {
-                    c.to_uppercase().chain(chars).collect::<String>()
-                })
-            }
+            Move::Act(a) => crate::scenario::capitalised(&a.0.label()),
             Move::Keep(true) => "POP3 leaves a copy on the server".to_string(),
             Move::Keep(false) => "POP3 downloads and deletes".to_string(),
         }
