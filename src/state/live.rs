@@ -313,7 +313,10 @@ impl LiveState {
         if more > 0 {
             entries.push(MailboxEntry {
                 id: format!("+{more}"),
-                subject: format!("and {more} more message(s)"),
+                subject: format!(
+                    "and {}",
+                    postroom_proto::explain::count(more, "more message", "more messages")
+                ),
                 size: 0,
                 flags: Vec::new(),
             });
@@ -441,8 +444,11 @@ impl LiveState {
             } => {
                 let list: Vec<String> = uids.iter().map(u32::to_string).collect();
                 if let Some(s) = self.session_for(session) {
-                    s.events
-                        .push(format!("{how} UID(s) {} from {mailbox}", list.join(", ")));
+                    s.events.push(format!(
+                        "{how} {} {} from {mailbox}",
+                        if list.len() == 1 { "UID" } else { "UIDs" },
+                        list.join(", ")
+                    ));
                 }
             }
             LiveEvent::Mailbox {

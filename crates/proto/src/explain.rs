@@ -3,6 +3,12 @@
 
 use crate::i18n::Message;
 
+/// A count with its noun in English's singular or plural: "1 message", "3 messages".
+/// (Translated texts take their plurals from their catalogue.)
+pub fn count(n: usize, one: &str, other: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { other })
+}
+
 /// A section of an RFC, linkable on the RFC Editor's site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RfcRef {

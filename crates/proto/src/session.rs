@@ -50,7 +50,11 @@ impl Event {
             }
             Event::MessagesRemoved { mailbox, uids, how } => {
                 let list: Vec<String> = uids.iter().map(u32::to_string).collect();
-                format!("{how} UID(s) {} from {mailbox}", list.join(", "))
+                format!(
+                    "{how} {} {} from {mailbox}",
+                    if list.len() == 1 { "UID" } else { "UIDs" },
+                    list.join(", ")
+                )
             }
             Event::Closed(text) => text.clone(),
         }

@@ -192,7 +192,7 @@ fn imap_replies_explain_their_untagged_data() {
             "* LIST (\\HasNoChildren) \"/\" INBOX\r\n* LIST (\\Sent) \"/\" Sent\r\na2 OK LIST done\r\n",
         ),
     ]);
-    assert_eq!(e.title, "2 folder(s): INBOX, Sent");
+    assert_eq!(e.title, "2 folders: INBOX, Sent");
     assert_eq!(e.rfc.label(), "RFC 9051 §7.3.1");
     // A refusal stays a refusal, whatever came before it.
     let e = imap_dialogue(&[

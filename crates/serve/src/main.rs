@@ -150,8 +150,12 @@ fn run(args: Args) -> Result<(), String> {
     if let Some(signal) = signals.forever().next() {
         // Straight to stderr: the transcript queue may be full or stdout closed.
         say(format!(
-            "postroom-serve: signal {signal}, shutting down ({} transcript line(s) dropped)",
-            transcript::dropped()
+            "postroom-serve: signal {signal}, shutting down ({} dropped)",
+            postroom_proto::explain::count(
+                usize::try_from(transcript::dropped()).unwrap_or(usize::MAX),
+                "transcript line",
+                "transcript lines"
+            )
         ));
         transcript::drain(std::time::Duration::from_secs(1));
     }

@@ -50,7 +50,12 @@ fn writer() -> Option<&'static SyncSender<String>> {
                         let lost = DROPPED.load(Ordering::Relaxed);
                         if lost > told {
                             told = lost;
-                            let note = format!("-- {lost} transcript line(s) dropped so far: stdout did not keep up");
+                            let lines = postroom_proto::explain::count(
+                                usize::try_from(lost).unwrap_or(usize::MAX),
+                                "transcript line",
+                                "transcript lines",
+                            );
+                            let note = format!("-- {lines} dropped so far: stdout did not keep up");
                             broken |= writeln!(out, "{note}").is_err();
                         }
                         broken |= writeln!(out, "{line}").and_then(|()| out.flush()).is_err();

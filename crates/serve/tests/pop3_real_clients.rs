@@ -61,7 +61,7 @@ print('ok')
 "#;
     let out = run(PYTHON, &["-c", script, &serve.port(110).to_string()], "");
     assert_eq!(out.status, 0, "{}{}", out.stdout, out.stderr);
-    serve.wait_for("UPDATE deleted UID(s) 1", 1);
+    serve.wait_for("UPDATE deleted UID 1", 1);
     assert_eq!(count(&serve), 2);
 }
 

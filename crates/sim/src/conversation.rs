@@ -223,8 +223,9 @@ impl Conversation for Imap {
         // there (by another device, or a POP3 session that deleted at QUIT) goes here too.
         Explanation::new(
             format!(
-                "{} — and this device's copy of {removed} message(s) goes too",
-                e.title
+                "{} — and this device's copy of {} goes too",
+                e.title,
+                postroom_proto::explain::count(removed, "message", "messages")
             ),
             format!(
                 "{} The server no longer has {} this device had: another device or program \

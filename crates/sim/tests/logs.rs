@@ -399,7 +399,7 @@ fn a_session_that_ends_without_its_goodbye() {
     );
     assert!(pop3.findings[0]
         .why
-        .contains("1 message(s) marked with DELE stay"));
+        .contains("1 message marked with DELE stays"));
     let imap = seeded(
         "rfc-serve-imap-starttls.log",
         &[(

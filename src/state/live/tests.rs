@@ -261,6 +261,6 @@ fn a_mailbox_shows_its_flags_as_the_bridge_last_sent_them() {
     assert_eq!(steps[2].mailboxes[0].entries[0].flags, ["\\Seen"]);
     let last = &steps[3].mailboxes[0];
     assert_eq!(last.entries[0].flags, ["\\Seen", "\\Deleted"]);
-    assert_eq!(last.entries[1].subject, "and 2 more message(s)");
+    assert_eq!(last.entries[1].subject, "and 2 more messages");
     assert_eq!(s.mailboxes().len(), 1, "one view per mailbox, replaced");
 }

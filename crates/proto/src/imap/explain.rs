@@ -144,7 +144,10 @@ pub fn server_unit(bytes: &[u8]) -> Explanation {
     }
     let (title, why, section) = if has("EXPUNGE") {
         (
-            format!("{} message(s) expunged: every device must remove them", count("EXPUNGE")),
+            format!(
+                "{} expunged: every device must remove them",
+                crate::explain::count(count("EXPUNGE"), "message", "messages")
+            ),
             "An untagged EXPUNGE names a message number that no longer exists; the numbers after it \
              shift down by one. This is how a deletion on one device reaches the others.",
             "7.5.1",
@@ -164,7 +167,10 @@ pub fn server_unit(bytes: &[u8]) -> Explanation {
         )
     } else if has("FETCH") {
         (
-            format!("Data for {} message(s)", count("FETCH")),
+            format!(
+                "Data for {}",
+                crate::explain::count(count("FETCH"), "message", "messages")
+            ),
             "Each untagged FETCH carries the requested items: UID, FLAGS, sizes, or the message \
              itself as a literal {n} followed by exactly n octets.",
             "7.5.2",

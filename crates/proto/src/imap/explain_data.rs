@@ -77,7 +77,15 @@ pub(crate) fn untagged_data(lines: &[&str]) -> Option<Explanation> {
         let names: Vec<String> = found.iter().map(|l| folder(l)).collect();
         let what = if name == "LSUB" { "subscribed " } else { "" };
         return Some(Explanation::new(
-            format!("{} {what}folder(s): {}", names.len(), some_of(&names)),
+            format!(
+                "{}: {}",
+                crate::explain::count(
+                    names.len(),
+                    &format!("{what}folder"),
+                    &format!("{what}folders")
+                ),
+                some_of(&names)
+            ),
             format!(
                 "Each untagged {name} line names one folder: its attributes in parentheses \
                  (\\HasNoChildren, \\Sent, \\Trash…), the hierarchy delimiter, then the name. \
@@ -160,10 +168,10 @@ mod tests {
             "a2 OK LIST completed",
         ])
         .unwrap();
-        assert_eq!(e.title, "3 folder(s): INBOX, Sent Mail, Archive");
+        assert_eq!(e.title, "3 folders: INBOX, Sent Mail, Archive");
         assert_eq!(e.rfc.section, "7.3.1");
         let e = untagged_data(&["* LSUB () \"\\\\\" Work", "a3 OK"]).unwrap();
-        assert_eq!(e.title, "1 subscribed folder(s): Work");
+        assert_eq!(e.title, "1 subscribed folder: Work");
     }
 
     #[test]

@@ -39,7 +39,10 @@ impl ServerSession for Pop3Server {
                 ServerEvent::LoginFailed => Event::LoginFailed,
                 ServerEvent::LoggedIn { user, messages } => Event::LoggedIn {
                     user,
-                    detail: format!("{messages} message(s); mailbox locked"),
+                    detail: format!(
+                        "{}; mailbox locked",
+                        crate::explain::count(messages, "message", "messages")
+                    ),
                 },
                 ServerEvent::MessagesDeleted { uids } => Event::MessagesRemoved {
                     mailbox: self.user().unwrap_or_default().to_string(),

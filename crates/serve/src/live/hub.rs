@@ -169,8 +169,12 @@ impl Hub {
         if dropped_now > 0 {
             h.dropped += dropped_now;
             let note = format!(
-                "{} older session(s) were dropped to keep the history within {} sessions and {} MB",
-                h.dropped,
+                "{} dropped to keep the history within {} sessions and {} MB",
+                postroom_proto::explain::count(
+                    usize::try_from(h.dropped).unwrap_or(usize::MAX),
+                    "older session was",
+                    "older sessions were"
+                ),
                 self.bounds.sessions,
                 self.bounds.bytes / (1024 * 1024)
             );

@@ -72,8 +72,9 @@ fn summary(bytes: &[u8]) -> Explanation {
         .find(|l| l.explanation.title.starts_with("The body"));
     let mut why = first.explanation.why.clone();
     why.push_str(&format!(
-        " Then {fields} header field line(s), an empty line{}. The whole message goes in one \
+        " Then {}, an empty line{}. The whole message goes in one \
          flight: nothing waits for an answer line by line.",
+        postroom_proto::explain::count(fields, "header field line", "header field lines"),
         body.map(|b| format!(" and {}", b.explanation.title.to_lowercase()))
             .unwrap_or_default()
     ));

@@ -256,7 +256,11 @@ pub(super) fn check(units: &[Unit], left_open: bool) -> (Findings, Vec<(String, 
         let (title, why) = if s.state == State::Transaction {
             let marked = match s.deleted.len() {
                 0 => String::new(),
-                n => format!(" The {n} message(s) marked with DELE stay in the mailbox."),
+                n => format!(
+                    " The {} marked with DELE {} in the mailbox.",
+                    postroom_proto::explain::count(n, "message", "messages"),
+                    if n == 1 { "stays" } else { "stay" }
+                ),
             };
             (
                 "The session ends without QUIT: nothing was deleted",
