@@ -163,7 +163,7 @@ pub fn LogApp() -> Html {
                 <a class="skip" href="#controls" onclick={Callback::from(|e: MouseEvent| { e.prevent_default(); crate::pages::explorer::to_controls(); })}>
                     { crate::t!("page.skip") }</a>
             } } else { html!{} } }
-            { topbar("log", title(&state, shown), if shown { actions(&state, &dispatch) } else { html!{} },
+            { topbar("log", title(&state, shown), html!{},
                 shown.then_some(on_share)) }
             { notices(state.banner.as_deref(), dispatch.reform(|_: MouseEvent| LogAction::DismissBanner),
                 share_link, dispatch.reform(|_: MouseEvent| LogAction::DismissShare)) }
@@ -198,25 +198,6 @@ fn title(state: &LogState, shown: bool) -> Html {
     } else {
         html! { <>{ "Paste a log: " }<strong>{ "any SMTP, POP3 or IMAP session" }</strong>{ ", explained" }</> }
     }
-}
-
-/// The bar's buttons while a session is shown: secrets, the console, another log.
-fn actions(state: &LogState, dispatch: &Callback<LogAction>) -> Html {
-    let console = state
-        .console
-        .as_ref()
-        .map(|f| format!("console.html{f}"))
-        .unwrap_or_else(|| "console.html".into());
-    html! { <>
-        { if state.has_secrets() { html! {
-            <button class="topbar__button" data-action="reveal" aria-pressed={state.reveal.to_string()}
-                title="Passwords and AUTH payloads are hidden until shown"
-                onclick={dispatch.reform(|_: MouseEvent| LogAction::ToggleReveal)}>{ "Show secrets" }</button>
-        } } else { html!{} } }
-        <a class="topbar__button" data-action="console" href={console}
-            title="Open the console on this protocol, with this session's lines to send again">{ "Continue in the console" }</a>
-        <button class="topbar__button" data-action="edit" onclick={dispatch.reform(|_: MouseEvent| LogAction::Edit)}>{ "New log…" }</button>
-    </> }
 }
 
 /// The files of a list.

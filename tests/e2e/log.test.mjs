@@ -70,6 +70,10 @@ test('a swaks log pasted: drawn, stepped with the keys and buttons, its password
   assert.match(await page.locator('.logsum__counts').innerText(), /8 commands, 10 replies/);
   assert.match(await page.locator(".logsum__findings").innerText(), /No findings/i);
   assert.equal(await page.locator('.topbar__scenario').innerText(), 'Pasted text');
+  // The log's own actions sit beside what was read, so the bar keeps one row on a projector.
+  const bar = await page.locator('.topbar').boundingBox();
+  assert.ok(bar.height < 60, `the bar is ${bar.height} px high`);
+  assert.equal(await page.locator('.logsum__actions [data-action=console]').count(), 1);
   // Two lanes: the client named for the tool, the server named in its greeting.
   assert.deepEqual(await page.locator('.diagram__host-label').allInnerTexts(), ['Client (swaks)', 'Server']);
   const n = await steps(page);

@@ -3,6 +3,7 @@
 //! lines outside the dialogue, and the findings — each citing its rule, each with a button
 //! that goes to its step.
 
+use postroom_proto::explain::count;
 use postroom_sim::log::Log;
 use postroom_sim::Protocol;
 use web_sys::HtmlSelectElement;
@@ -48,8 +49,9 @@ pub fn log_summary(state: &LogState, on_action: &Callback<LogAction>) -> Html {
                     </label>
                     <span class={classes!("badge", format!("badge--{}", log.protocol().key()))}>{ log.protocol().name() }</span>
                     <span class="logsum__why">{ format!("({})", log.detection.why) }</span>
-                    <span class="logsum__counts">{ format!("{} commands, {} replies", log.commands(), log.replies()) }</span>
+                    <span class="logsum__counts">{ format!("{}, {}", count(log.commands(), "command", "commands"), count(log.replies(), "reply", "replies")) }</span>
                 </p>
+                { actions(state, on_action) }
                 { for log.notices.iter().map(|n| html! { <p class="logsum__notice">{ n }</p> }) }
                 { skipped(log) }
             </div>
@@ -121,4 +123,24 @@ fn findings(log: &Log, here: &[usize], on_action: &Callback<LogAction>) -> Html 
             } } else { html!{} } }
         </section>
     }
+}
+
+/// What to do with the session shown: secrets, the console, another log. Beside what was
+/// read rather than in the bar, which then keeps one row at 1280 px.
+fn actions(state: &LogState, dispatch: &Callback<LogAction>) -> Html {
+    let console = state
+        .console
+        .as_ref()
+        .map(|f| format!("console.html{f}"))
+        .unwrap_or_else(|| "console.html".into());
+    html! { <p class="logsum__actions">
+        { if state.has_secrets() { html! {
+            <button class="topbar__button" data-action="reveal" aria-pressed={state.reveal.to_string()}
+                title="Passwords and AUTH payloads are hidden until shown"
+                onclick={dispatch.reform(|_: MouseEvent| LogAction::ToggleReveal)}>{ "Show secrets" }</button>
+        } } else { html!{} } }
+        <a class="topbar__button" data-action="console" href={console}
+            title="Open the console on this protocol, with this session's lines to send again">{ "Continue in the console" }</a>
+        <button class="topbar__button" data-action="edit" onclick={dispatch.reform(|_: MouseEvent| LogAction::Edit)}>{ "New log…" }</button>
+    </p> }
 }
