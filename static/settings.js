@@ -42,6 +42,36 @@
   // Only the chosen language's catalogue is fetched; English is built into the page.
   // The page starts when it is here: true while it is on its way, then its text (null if
   // it could not be fetched), announced with the event postroom-catalogue.
+  // The top bar keeps one row where it can, in any language, without knowing its words:
+  // when its buttons wrap to a second row, the bar's name gives them its room (it stays the
+  // page's heading for screen readers). Measured again when the bar is drawn or its text,
+  // the window or projector mode changes; a step's redraw costs one querySelector.
+  var bar = null, queued = false;
+  function fit() {
+    queued = false;
+    bar = document.querySelector(".topbar");
+    if (!bar) return;
+    root.removeAttribute("data-tight");
+    var views = bar.querySelector(".topbar__views"), last = bar.lastElementChild;
+    if (views && last && last.getBoundingClientRect().top >= views.getBoundingClientRect().bottom - 2) {
+      root.setAttribute("data-tight", "");
+    }
+  }
+  function later() {
+    if (!queued) { queued = true; requestAnimationFrame(fit); }
+  }
+  var watchBar = new MutationObserver(later);
+  new MutationObserver(function () {
+    var now = document.querySelector(".topbar");
+    if (now !== bar) {
+      bar = now;
+      watchBar.disconnect();
+      if (now) watchBar.observe(now, { childList: true, subtree: true, characterData: true });
+      later();
+    }
+  }).observe(root, { childList: true, subtree: true });
+  new MutationObserver(later).observe(root, { attributes: true, attributeFilter: ["data-projector"] });
+  addEventListener("resize", later);
   if (lang !== "en") {
     window.postroomCatalogue = true;
     var done = function (text) {
