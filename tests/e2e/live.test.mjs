@@ -30,8 +30,9 @@ const free = (port) => new Promise((done) => {
 // An offset whose five mail ports are free, and a free web port.
 async function freePorts() {
   for (let tries = 0; tries < 100; tries += 1) {
-    // Up to 20000 + 349 × 100: the web port (offset + 8080) stays below 65536.
-    const o = 20000 + Math.floor(Math.random() * 350) * 100;
+    // Every port below 32768, where Linux's ephemeral ports begin, so no socket bound to
+    // port 0 elsewhere can take one between this check and the bridge's bind.
+    const o = 2000 + Math.floor(Math.random() * 220) * 100;
     const all = await Promise.all([25, 110, 143, 465, 587, 8080].map((p) => free(o + p)));
     if (all.every(Boolean)) return [o, o + 8080];
   }

@@ -211,7 +211,7 @@ fn getmail_reads_with_examine_and_peek_as_an_unprivileged_user() {
     let dir = std::env::temp_dir().join(format!(
         "postroom-getmail-imap-{}-{}",
         std::process::id(),
-        support::free_offset()
+        support::unique()
     ));
     let _ = fs::remove_dir_all(&dir);
     for sub in ["Maildir/new", "Maildir/cur", "Maildir/tmp"] {
@@ -264,7 +264,7 @@ struct Tmux {
 impl Tmux {
     /// Starts `command` in a detached 160x48 session; `home` becomes its HOME.
     fn start(name: &str, home: &std::path::Path, command: &str) -> Tmux {
-        let unique = format!("{name}-{}-{}", std::process::id(), support::free_offset());
+        let unique = format!("{name}-{}-{}", std::process::id(), support::unique());
         let tmux = Tmux {
             socket: unique.clone(),
             session: unique,
@@ -371,7 +371,7 @@ fn mutt_in_tmux_opens_reads_deletes_and_syncs() {
     let home = std::env::temp_dir().join(format!(
         "postroom-mutt-{}-{}",
         std::process::id(),
-        support::free_offset()
+        support::unique()
     ));
     let _ = fs::remove_dir_all(&home);
     fs::create_dir_all(&home).unwrap();

@@ -203,7 +203,7 @@ fn tempdir(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!(
         "postroom-{name}-{}-{}",
         std::process::id(),
-        support::free_offset()
+        support::unique()
     ));
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(&dir).unwrap();

@@ -8,7 +8,7 @@ pub mod rss;
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicU16, Ordering};
+use std::sync::atomic::{AtomicU16, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -16,12 +16,18 @@ use std::time::{Duration, Instant};
 /// Port offsets handed out to tests in this process; each test gets its own block.
 static NEXT_OFFSET: AtomicU16 = AtomicU16::new(0);
 
+/// The lowest and highest offsets handed out. Every service port stays below 32768, where
+/// Linux's ephemeral ports begin: a socket bound to port 0 elsewhere (a Python peer, a
+/// client's own listener) can never take a port between our check and the server's bind.
+const FIRST_OFFSET: u16 = 2000;
+const SLOTS: u16 = 30;
+
 /// A free port offset: all five service ports (offset + 25, 110, 143, 465, 587) bindable.
 pub fn free_offset() -> u16 {
-    let start = 20000 + (std::process::id() % 20) as u16 * 1000;
+    let start = (std::process::id() % u32::from(SLOTS)) as u16;
     loop {
         let n = NEXT_OFFSET.fetch_add(1, Ordering::SeqCst);
-        let offset = 20000 + (start - 20000 + n * 1000) % 40000;
+        let offset = FIRST_OFFSET + (start + n) % SLOTS * 1000;
         let all_free = [25u16, 110, 143, 465, 587]
             .iter()
             .all(|p| TcpListener::bind(("127.0.0.1", offset + p)).is_ok());
@@ -30,6 +36,12 @@ pub fn free_offset() -> u16 {
         }
         assert!(n < 200, "no free port offset found");
     }
+}
+
+/// A number no other call in this process got: for temporary directories and names.
+pub fn unique() -> u32 {
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    NEXT.fetch_add(1, Ordering::SeqCst)
 }
 
 /// A running `postroom-serve`, killed when dropped.

@@ -5,7 +5,7 @@ use std::fs;
 use std::path::PathBuf;
 use std::process::Command;
 
-use super::free_offset;
+use super::{free_offset, unique};
 
 /// Where the instance scripts are.
 pub const PEERS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/peers");
@@ -22,7 +22,7 @@ impl Instance {
         let dir = std::env::temp_dir().join(format!(
             "postroom-{script}-{}-{}",
             std::process::id(),
-            free_offset()
+            unique()
         ));
         let _ = fs::remove_dir_all(&dir);
         fs::create_dir_all(&dir).unwrap();
