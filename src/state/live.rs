@@ -431,9 +431,8 @@ impl LiveState {
                 size,
             } => {
                 if let Some(s) = self.session_for(session) {
-                    s.events.push(format!(
-                        "message stored for {mailbox} as UID {uid} ({size} octets)"
-                    ));
+                    s.events
+                        .push(postroom_proto::session::stored(&mailbox, uid, size));
                 }
             }
             LiveEvent::Removed {
@@ -442,13 +441,9 @@ impl LiveState {
                 uids,
                 how,
             } => {
-                let list: Vec<String> = uids.iter().map(u32::to_string).collect();
                 if let Some(s) = self.session_for(session) {
-                    s.events.push(format!(
-                        "{how} {} {} from {mailbox}",
-                        if list.len() == 1 { "UID" } else { "UIDs" },
-                        list.join(", ")
-                    ));
+                    s.events
+                        .push(postroom_proto::session::removed(&how, &mailbox, &uids));
                 }
             }
             LiveEvent::Mailbox {

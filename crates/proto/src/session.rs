@@ -45,20 +45,24 @@ impl Event {
             Event::LoginFailed => "login refused".to_string(),
             Event::LoggedIn { user, detail } if detail.is_empty() => format!("{user} logged in"),
             Event::LoggedIn { user, detail } => format!("{user} logged in, {detail}"),
-            Event::MessageStored { mailbox, uid, size } => {
-                format!("stored message for {mailbox} as UID {uid} ({size} octets)")
-            }
-            Event::MessagesRemoved { mailbox, uids, how } => {
-                let list: Vec<String> = uids.iter().map(u32::to_string).collect();
-                format!(
-                    "{how} {} {} from {mailbox}",
-                    if list.len() == 1 { "UID" } else { "UIDs" },
-                    list.join(", ")
-                )
-            }
+            Event::MessageStored { mailbox, uid, size } => stored(mailbox, *uid, *size),
+            Event::MessagesRemoved { mailbox, uids, how } => removed(how, mailbox, uids),
             Event::Closed(text) => text.clone(),
         }
     }
+}
+
+/// "stored message for bob@example.net as UID 1 (312 octets)": the bridge's log and the
+/// live page say it alike.
+pub fn stored(mailbox: &str, uid: u32, size: usize) -> String {
+    format!("stored message for {mailbox} as UID {uid} ({size} octets)")
+}
+
+/// "expunged UIDs 1, 2 from INBOX", with `how` the verb.
+pub fn removed(how: &str, mailbox: &str, uids: &[u32]) -> String {
+    let list: Vec<String> = uids.iter().map(u32::to_string).collect();
+    let noun = if list.len() == 1 { "UID" } else { "UIDs" };
+    format!("{how} {noun} {} from {mailbox}", list.join(", "))
 }
 
 /// A server session: bytes from the client in, bytes to send out, mail in a shared store.
