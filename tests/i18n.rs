@@ -241,6 +241,66 @@ fn every_smtp_reply_explanation_renders_in_every_language_with_its_values() {
     );
 }
 
+/// Every SMTP command a client can send, the AUTH answer and the message (stuffed or not, cut
+/// short or not) is explained in every language, the values as sent and counts in words.
+#[test]
+fn every_smtp_command_and_message_explanation_renders_in_every_language() {
+    let catalogues: Vec<Catalogue> = languages().map(|(l, _)| catalogue(l)).collect();
+    let mut explanations: Vec<postroom_proto::Explanation> = [
+        "EHLO client.example.org",
+        "HELO client.example.org",
+        "MAIL FROM:<alice@example.org>",
+        "MAIL FROM:<>",
+        "RCPT TO:<bob@example.net>",
+        "DATA",
+        "RSET",
+        "NOOP",
+        "QUIT",
+        "VRFY bob",
+        "HELP",
+        "STARTTLS",
+        "AUTH PLAIN AGFsaWNlAHNlY3JldA==",
+        "AUTH LOGIN",
+    ]
+    .iter()
+    .map(|line| {
+        let command =
+            smtp::decode::command(line.as_bytes()).unwrap_or_else(|e| panic!("{line}: {e:?}"));
+        smtp::explain::command(&command)
+    })
+    .collect();
+    explanations.push(smtp::explain::auth_response());
+    explanations.extend((0..3).map(|n| smtp::explain::data_content(312, n)));
+    explanations.push(smtp::explain::data_fragment(100));
+    let mut ids = BTreeSet::new();
+    for e in &explanations {
+        let message = e.message.as_ref().expect("explained by a message");
+        ids.insert(message.id);
+        for c in &catalogues {
+            for part in ["title", "why"] {
+                let shown = c.format_part(message, part).unwrap();
+                assert!(!shown.contains('{'), "{}: {shown}", c.lang);
+            }
+        }
+    }
+    assert_eq!(ids.len(), 18, "{ids:?}");
+    // The values stay as sent; a count chooses its words.
+    let de = &catalogues[languages().position(|(l, _)| l == "de").unwrap()];
+    let rcpt = explanations[4].message.as_ref().unwrap();
+    assert_eq!(
+        de.format_part(rcpt, "title").unwrap(),
+        "Zustellen an bob@example.net"
+    );
+    let two = explanations[explanations.len() - 2]
+        .message
+        .as_ref()
+        .unwrap();
+    assert!(de
+        .format_part(two, "why")
+        .unwrap()
+        .contains("2 Zeilen beginnen mit einem Punkt"));
+}
+
 /// A language is offered by a line in the languages file, with no change to the code: the
 /// file names one catalogue for each language and each catalogue has its line; the pages'
 /// settings script carries the same codes before the build writes them in.

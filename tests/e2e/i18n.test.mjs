@@ -64,6 +64,11 @@ test('a link opens German, the menu switches to French, and French stays', async
   assert.equal(await text(page, '.explanation__rfc a'), 'RFC 5321 §4.3.1');
   assert.match(await text(page, '.transcript__step--current'), /220 /);
   assert.match(await text(page, '.explanation__title'), /^Der Server ist bereit: \S/);
+  // The client's next command, explained in German; the command itself as sent.
+  await stepTo(page, 'Der Client stellt sich als ');
+  assert.match(await text(page, '.explanation__title'), /^Der Client stellt sich als \S+ vor \(erweitertes SMTP\)$/);
+  assert.match(await text(page, '.explanation__why'), /^EHLO eröffnet das Gespräch/);
+  assert.match(await text(page, '.transcript__step--current'), /EHLO /);
 
   const fit = await barFits(page);
   assert.deepEqual(fit.outside, [], 'top bar items outside the window');
