@@ -301,6 +301,85 @@ fn every_smtp_command_and_message_explanation_renders_in_every_language() {
         .contains("2 Zeilen beginnen mit einem Punkt"));
 }
 
+/// Every POP3 command, and every response to each (+OK with and without lines, -ERR with
+/// each response code), is explained in every language with its values.
+#[test]
+fn every_pop3_explanation_renders_in_every_language() {
+    use postroom_proto::pop3;
+    let catalogues: Vec<Catalogue> = languages().map(|(l, _)| catalogue(l)).collect();
+    let commands: Vec<pop3::Command> = [
+        "USER bob",
+        "PASS secret",
+        "APOP bob c4c9334bac560ecc979e58001b3e22fb",
+        "AUTH PLAIN",
+        "AUTH",
+        "STAT",
+        "LIST",
+        "LIST 2",
+        "RETR 1",
+        "DELE 1",
+        "NOOP",
+        "RSET",
+        "QUIT",
+        "TOP 1 0",
+        "TOP 1 1",
+        "TOP 1 10",
+        "UIDL",
+        "CAPA",
+        "STLS",
+    ]
+    .iter()
+    .map(|line| pop3::decode::command(line.as_bytes()).unwrap_or_else(|e| panic!("{line}: {e:?}")))
+    .collect();
+    let responses: Vec<pop3::Response> = [
+        ("+OK done\r\n", false),
+        ("+OK 2 messages\r\n1 120\r\n.\r\n", true),
+        ("-ERR [IN-USE] Mailbox locked\r\n", false),
+        ("-ERR [AUTH] Authentication failed\r\n", false),
+        ("-ERR [SYS/TEMP] Try later\r\n", false),
+        ("-ERR [SYS/PERM] Broken\r\n", false),
+        ("-ERR No such message\r\n", false),
+    ]
+    .iter()
+    .map(|(bytes, multi)| pop3::decode::response(bytes.as_bytes(), *multi).unwrap().0)
+    .collect();
+    let mut explanations: Vec<_> = commands.iter().map(pop3::explain::command).collect();
+    for r in &responses {
+        explanations.push(pop3::explain::response_in(r, None, false));
+        explanations.push(pop3::explain::response_in(
+            r,
+            Some(&pop3::Command::Quit),
+            false,
+        ));
+        for c in &commands {
+            explanations.push(pop3::explain::response(r, Some(c)));
+        }
+    }
+    let mut ids = BTreeSet::new();
+    for e in &explanations {
+        let message = e.message.as_ref().expect("explained by a message");
+        ids.insert(message.id);
+        for c in &catalogues {
+            for part in ["title", "why"] {
+                let shown = c.format_part(message, part).unwrap();
+                assert!(!shown.contains('{'), "{}: {shown}", c.lang);
+            }
+        }
+    }
+    assert_eq!(ids.len(), 32, "{ids:?}");
+    let fr = &catalogues[languages().position(|(l, _)| l == "fr").unwrap()];
+    let top = |i: usize| fr.format_part(explanations[i].message.as_ref().unwrap(), "title");
+    assert_eq!(top(13).unwrap(), "Seulement les en-têtes du message 1");
+    assert_eq!(
+        top(14).unwrap(),
+        "Les en-têtes et la première ligne du message 1"
+    );
+    assert_eq!(
+        top(15).unwrap(),
+        "Les en-têtes et les 10 premières lignes du message 1"
+    );
+}
+
 /// A language is offered by a line in the languages file, with no change to the code: the
 /// file names one catalogue for each language and each catalogue has its line; the pages'
 /// settings script carries the same codes before the build writes them in.
