@@ -380,6 +380,114 @@ fn every_pop3_explanation_renders_in_every_language() {
     );
 }
 
+/// Every IMAP command explained by a message, and each kind of answer a server sends, is
+/// explained in every language with its values; `\\Seen` reads as the flag.
+#[test]
+fn every_imap_explanation_renders_in_every_language() {
+    use postroom_proto::imap;
+    let catalogues: Vec<Catalogue> = languages().map(|(l, _)| catalogue(l)).collect();
+    let commands = [
+        "a CAPABILITY",
+        "a NOOP",
+        "a LOGOUT",
+        "a ID (\"name\" \"Thunderbird\")",
+        "a ID NIL",
+        "a STARTTLS",
+        "a AUTHENTICATE PLAIN",
+        "a LOGIN bob secret",
+        "a ENABLE CONDSTORE",
+        "a SELECT INBOX",
+        "a EXAMINE INBOX",
+        "a CREATE Work",
+        "a DELETE Work",
+        "a RENAME Work Old",
+        "a SUBSCRIBE Work",
+        "a UNSUBSCRIBE Work",
+        "a LIST \"\" *",
+        "a LSUB \"\" *",
+        "a NAMESPACE",
+        "a STATUS INBOX (MESSAGES)",
+        "a APPEND Sent {5+}\r\nhello",
+        "a APPEND Sent {2+}\r\nhi {3+}\r\nhey",
+        "a IDLE",
+        "a CLOSE",
+        "a UNSELECT",
+        "a EXPUNGE",
+        "a UID EXPUNGE 1:3",
+        "a SEARCH ALL",
+        "a FETCH 1 BODY[]",
+        "a FETCH 1 FLAGS",
+        "a STORE 1 +FLAGS (\\Seen)",
+        "a STORE 1 +FLAGS.SILENT (\\Seen)",
+        "a COPY 1 Work",
+        "a MOVE 1 Trash",
+    ];
+    let units = [
+        "+ idling\r\n",
+        "* OK [CAPABILITY IMAP4rev1 IMAP4rev2] ready\r\n",
+        "a OK [APPENDUID 7 3] done\r\n",
+        "a OK [APPENDUID 7 4:6] done\r\n",
+        "* OK [COPYUID 7 1:2 5:6]\r\n* 1 EXPUNGE\r\n* 1 EXPUNGE\r\na OK done\r\n",
+        "a OK [COPYUID 7 1 5] done\r\n",
+        "* 1 EXPUNGE\r\na OK done\r\n",
+        "* 2 EXPUNGE\r\n* 1 EXPUNGE\r\na OK done\r\n",
+        "* 4 EXISTS\r\na OK done\r\n",
+        "* FLAGS (\\Seen)\r\n* 4 EXISTS\r\na OK done\r\n",
+        "* 1 FETCH (FLAGS (\\Seen))\r\na NO [CANNOT] no\r\n",
+        "* 1 FETCH (FLAGS (\\Seen))\r\n* 2 FETCH (FLAGS ())\r\na BAD [CANNOT] no\r\n",
+        "a NO [AUTHENTICATIONFAILED] wrong\r\n",
+        "a BAD unknown\r\n",
+        "* BYE bye\r\na OK done\r\n",
+        "a OK done\r\n",
+        "* SEARCH 2 3\r\n",
+    ];
+    let mut explanations: Vec<_> = commands
+        .iter()
+        .map(|line| {
+            let (_, command) = imap::decode::command(format!("{line}\r\n").as_bytes())
+                .unwrap_or_else(|e| panic!("{line}: {e:?}"));
+            imap::explain::command(&command)
+        })
+        .collect();
+    explanations.extend(
+        units
+            .iter()
+            .map(|u| imap::explain::server_unit(u.as_bytes())),
+    );
+    explanations.push(imap::explain::starttls_ok());
+    let mut ids = BTreeSet::new();
+    for e in &explanations {
+        let message = e.message.as_ref().expect("explained by a message");
+        ids.insert(message.id);
+        for c in &catalogues {
+            for part in ["title", "why"] {
+                let shown = c.format_part(message, part).unwrap();
+                assert!(
+                    !shown.contains('{')
+                        || shown.contains("{n}")
+                        || shown.contains("{size}")
+                        || shown.contains("{Größe}")
+                        || shown.contains("{tamaño}")
+                        || shown.contains("{taille}"),
+                    "{}: {shown}",
+                    c.lang
+                );
+            }
+        }
+    }
+    assert_eq!(ids.len(), 50, "{ids:?}");
+    assert_eq!(
+        explanations[25].title,
+        "Remove the messages flagged \\Deleted"
+    );
+    let de = &catalogues[languages().position(|(l, _)| l == "de").unwrap()];
+    let expunged = explanations[commands.len() + 7].message.as_ref().unwrap();
+    assert_eq!(
+        de.format_part(expunged, "title").unwrap(),
+        "2 Nachrichten entfernt: Jedes Gerät muss sie löschen"
+    );
+}
+
 /// A language is offered by a line in the languages file, with no change to the code: the
 /// file names one catalogue for each language and each catalogue has its line; the pages'
 /// settings script carries the same codes before the build writes them in.
