@@ -51,12 +51,13 @@ pub fn ExplorerView(props: &ExplorerViewProps) -> Html {
         .steps
         .get(current)
         .map(|s| {
-            format!(
-                "Step {} of {}: {}",
-                current + 1,
-                timeline.len(),
-                s.explanation.title
+            crate::t!(
+                "explorer.announce",
+                step = current + 1,
+                count = timeline.len(),
+                title = crate::i18n::explanation(&s.explanation).0
             )
+            .to_string()
         })
         .unwrap_or_default();
     html! {

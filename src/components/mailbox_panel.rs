@@ -48,7 +48,7 @@ pub fn mailbox_panel(props: &MailboxPanelProps) -> Html {
             let gone = before.is_some_and(|b| !b.entries.is_empty());
             html! {
                 <td colspan="3" class={classes!("mailbox__empty", gone.then_some("mailbox__message--changed"))}>
-                    { if gone { "empty — its messages are gone" } else { "empty" } }
+                    { if gone { crate::t!("mailboxes.gone") } else { crate::t!("mailboxes.empty") } }
                 </td>
             }
         } else {
@@ -64,7 +64,7 @@ pub fn mailbox_panel(props: &MailboxPanelProps) -> Html {
                                     <span class="mailbox__id">{ &m.id }</span>
                                     <span class="mailbox__subject">{ &m.subject }</span>
                                     <span class="mailbox__flags">{ flags }</span>
-                                    { if changed { html!{ <span class="mailbox__new">{ if was.is_none() { "new" } else { "changed" } }</span> } } else { html!{} } }
+                                    { if changed { html!{ <span class="mailbox__new">{ if was.is_none() { crate::t!("mailboxes.new") } else { crate::t!("mailboxes.changed") } }</span> } } else { html!{} } }
                                 </li>
                             }
                         }) }

@@ -40,13 +40,13 @@ fn copy(event: &MouseEvent) {
         field.select();
         let clipboard = gloo::utils::window().navigator().clipboard();
         let said = if clipboard.is_undefined() {
-            "Press Ctrl+C"
+            crate::t!("share.ctrl-c")
         } else {
             // Within the click, the browser lets the page write the clipboard.
             let _ = clipboard.write_text(&field.value());
-            "Copied ✓"
+            crate::t!("share.copied")
         };
-        button.set_text_content(Some(said));
+        button.set_text_content(Some(&said));
     }
     #[cfg(not(target_arch = "wasm32"))]
     let _ = event;
@@ -70,14 +70,11 @@ pub fn notices(
             { if let Some(link) = link { html! {
                 // A new link is a new banner: its Copy button starts afresh.
                 <div class="banner banner--share" role="status" key={link.to_string()}>
-                    <label>{ "Link to what is on screen: " }<input class="banner__link" readonly=true value={link.to_string()} /></label>
-                    <button class="topbar__button" data-action="copy" onclick={Callback::from(|e: MouseEvent| copy(&e))}>{ "Copy" }</button>
+                    <label>{ crate::t!("share.link") }{ " " }<input class="banner__link" readonly=true value={link.to_string()} /></label>
+                    <button class="topbar__button" data-action="copy" onclick={Callback::from(|e: MouseEvent| copy(&e))}>{ crate::t!("share.copy") }</button>
                     <button class="banner__close" onclick={on_close_link} aria-label={crate::t!("notice.close-link")}>{ "✕" }</button>
                     { if link.len() > LONG_LINK { html! {
-                        <p class="banner__note banner__note--long">{ format!(
-                            "This link is {} characters long. Chat and mail programs may cut a link longer than about {} characters, and a cut link opens nothing: a shorter message makes a shorter link.",
-                            thousands(link.len()), thousands(LONG_LINK)
-                        ) }</p>
+                        <p class="banner__note banner__note--long">{ crate::t!("share.long", length = thousands(link.len()), limit = thousands(LONG_LINK)) }</p>
                     } } else { html!{} } }
                 </div>
             } } else { html!{} } }

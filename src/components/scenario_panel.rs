@@ -45,28 +45,38 @@ fn field_name(field: Field) -> &'static str {
     }
 }
 
-pub fn fault_label(f: Fault) -> &'static str {
+pub fn fault_label(f: Fault) -> yew::AttrValue {
     match f {
-        Fault::WrongPassword => "Alice types a wrong password",
-        Fault::TlsNotOffered => "The submission server offers no STARTTLS",
-        Fault::NoMxRecord => "example.net has no MX record",
-        Fault::Greylisting => "Bob's server greylists (try again later)",
-        Fault::UnknownRecipient => "Bob's address does not exist",
-        Fault::MailboxFull => "Bob's mailbox is full",
-        Fault::PhoneDropsBeforeQuit => "The phone loses its connection before QUIT",
-        Fault::ServerDown => "Bob's mail server is down for a while",
-        Fault::DropMidData => "Alice's connection drops in the middle of DATA",
-        Fault::DropAfter(_) => "A connection drops at a chosen step",
-        Fault::LossAt(_) => "A packet is lost at a chosen step",
+        Fault::WrongPassword => crate::t!("fault.wrong-password"),
+        Fault::TlsNotOffered => crate::t!("fault.no-starttls"),
+        Fault::NoMxRecord => crate::t!("fault.no-mx"),
+        Fault::Greylisting => crate::t!("fault.greylisting"),
+        Fault::UnknownRecipient => crate::t!("fault.unknown-recipient"),
+        Fault::MailboxFull => crate::t!("fault.mailbox-full"),
+        Fault::PhoneDropsBeforeQuit => crate::t!("fault.phone-drops"),
+        Fault::ServerDown => crate::t!("fault.server-down"),
+        Fault::DropMidData => crate::t!("fault.drop-mid-data"),
+        Fault::DropAfter(_) => crate::t!("fault.drop-after"),
+        Fault::LossAt(_) => crate::t!("fault.loss-at"),
     }
 }
 
 /// A fault chosen at a step, as the panel lists it (steps counted from 1, as on screen).
-fn step_fault_label(f: Fault) -> String {
+fn step_fault_label(f: Fault) -> yew::AttrValue {
     match f {
-        Fault::LossAt(n) => format!("A packet is lost at step {}", u64::from(n) + 1),
-        Fault::DropAfter(n) => format!("The connection drops after step {}", u64::from(n) + 1),
-        other => fault_label(other).to_string(),
+        Fault::LossAt(n) => crate::t!("fault.loss-at-step", step = u64::from(n) + 1),
+        Fault::DropAfter(n) => crate::t!("fault.drop-after-step", step = u64::from(n) + 1),
+        other => fault_label(other),
+    }
+}
+
+/// A security choice's label: the ports as they are, "None" in the page's language.
+fn security_label(sec: Security, outgoing: bool) -> yew::AttrValue {
+    match (sec, outgoing) {
+        (Security::None, false) => crate::t!("compose.security-none-in"),
+        (Security::None, true) => crate::t!("compose.security-none-out"),
+        (sec, false) => sec.label().into(),
+        (sec, true) => sec.outgoing_label().into(),
     }
 }
 
@@ -163,14 +173,14 @@ pub fn ScenarioPanel(props: &ScenarioPanelProps) -> Html {
         })
     };
     let story = text(Field::Story);
-    let device = |d: Device, name: &str, label: &str| {
+    let device = |d: Device, name: &str, label: yew::AttrValue| {
         let field = |setting| Field::Device(d, setting);
         let protocol = text(field(Setting::Protocol));
         let security = text(field(Setting::Security));
         html! {
             <fieldset class="scenario__device">
                 <legend>{ label }</legend>
-                <label>{ "Fetches with " }
+                <label>{ crate::t!("compose.fetches") }{ " " }
                     <select name={format!("{name}-protocol")} onchange={edit(field(Setting::Protocol))}>
                         <option value="pop3" selected={protocol == "pop3"}>{ "POP3" }</option>
                         <option value="imap" selected={protocol == "imap"}>{ "IMAP" }</option>
@@ -178,21 +188,21 @@ pub fn ScenarioPanel(props: &ScenarioPanelProps) -> Html {
                 </label>
                 <label class="scenario__check scenario__keep"><input type="checkbox" name={format!("{name}-keep")}
                     checked={ticked(field(Setting::Keep))} onchange={edit(field(Setting::Keep))} />
-                    { "POP3: leave a copy on the server" }</label>
-                <p class="scenario__imap-note">{ "IMAP always keeps the mail on the server." }</p>
-                <label>{ "Server " }<input name={format!("{name}-server")} value={text(field(Setting::Server))}
-                    oninput={typed(field(Setting::Server))} placeholder="usual" /></label>
-                <label>{ "User " }<input name={format!("{name}-user")} value={text(field(Setting::User))}
+                    { crate::t!("compose.keep") }</label>
+                <p class="scenario__imap-note">{ crate::t!("compose.imap-keeps") }</p>
+                <label>{ crate::t!("compose.server") }{ " " }<input name={format!("{name}-server")} value={text(field(Setting::Server))}
+                    oninput={typed(field(Setting::Server))} placeholder={crate::t!("compose.usual")} /></label>
+                <label>{ crate::t!("compose.user") }{ " " }<input name={format!("{name}-user")} value={text(field(Setting::User))}
                     oninput={typed(field(Setting::User))} placeholder="bob" /></label>
                 // Shown in clear on purpose: the class sees what the device will send.
-                <label>{ "Password " }<input name={format!("{name}-password")} value={text(field(Setting::Password))}
+                <label>{ crate::t!("compose.password") }{ " " }<input name={format!("{name}-password")} value={text(field(Setting::Password))}
                     oninput={typed(field(Setting::Password))} autocomplete="off" /></label>
-                <label>{ "Port " }<input type="number" min="1" max="65535" name={format!("{name}-port")}
-                    value={text(field(Setting::Port))} oninput={typed(field(Setting::Port))} placeholder="usual" /></label>
-                <label>{ "Security " }
+                <label>{ crate::t!("compose.port") }{ " " }<input type="number" min="1" max="65535" name={format!("{name}-port")}
+                    value={text(field(Setting::Port))} oninput={typed(field(Setting::Port))} placeholder={crate::t!("compose.usual")} /></label>
+                <label>{ crate::t!("compose.security") }{ " " }
                     <select name={format!("{name}-security")} onchange={edit(field(Setting::Security))}>
                         { for Security::ALL.iter().map(|sec| html! {
-                            <option value={sec.code()} selected={security == sec.code()}>{ sec.label() }</option>
+                            <option value={sec.code()} selected={security == sec.code()}>{ security_label(*sec, false) }</option>
                         }) }
                     </select>
                 </label>
@@ -203,45 +213,45 @@ pub fn ScenarioPanel(props: &ScenarioPanelProps) -> Html {
         <div class="scenario" role="dialog" aria-modal="false" aria-labelledby="scenario-title" {onkeydown}>
             <form class="scenario__form" onsubmit={on_submit}>
                 <header class="scenario__header">
-                    <h2 id="scenario-title">{ "Compose, devices and faults" }</h2>
-                    <button type="button" class="scenario__close" onclick={on_close} aria-label="Close">{ "✕" }</button>
+                    <h2 id="scenario-title">{ crate::t!("compose.title") }</h2>
+                    <button type="button" class="scenario__close" onclick={on_close} aria-label={crate::t!("compose.close")}>{ "✕" }</button>
                 </header>
                 <fieldset class="scenario__mail">
-                    <legend>{ "The email" }</legend>
-                    <label>{ "From " }<input name="from" value={text(Field::From)} oninput={typed(Field::From)} autocomplete="off"
+                    <legend>{ crate::t!("compose.email") }</legend>
+                    <label>{ crate::t!("compose.from") }{ " " }<input name="from" value={text(Field::From)} oninput={typed(Field::From)} autocomplete="off"
                         aria-invalid={invalid(Field::From).then_some("true")} aria-describedby={described(Field::From)} /></label>
                     { for problem_at(Field::From) }
-                    <label>{ "To " }<input name="to" value={text(Field::To)} oninput={typed(Field::To)} autocomplete="off"
+                    <label>{ crate::t!("compose.to") }{ " " }<input name="to" value={text(Field::To)} oninput={typed(Field::To)} autocomplete="off"
                         aria-invalid={invalid(Field::To).then_some("true")} aria-describedby={described(Field::To)} /></label>
                     { for problem_at(Field::To) }
-                    <label>{ "Subject " }<input name="subject" value={text(Field::Subject)} oninput={typed(Field::Subject)} autocomplete="off" /></label>
+                    <label>{ crate::t!("compose.subject") }{ " " }<input name="subject" value={text(Field::Subject)} oninput={typed(Field::Subject)} autocomplete="off" /></label>
                     { for problem_at(Field::Subject) }
-                    <label>{ "Message " }<textarea name="body" rows="4" value={text(Field::Body)} oninput={typed(Field::Body)} /></label>
+                    <label>{ crate::t!("compose.message") }{ " " }<textarea name="body" rows="4" value={text(Field::Body)} oninput={typed(Field::Body)} /></label>
                 </fieldset>
                 <div class="scenario__devices">
-                    { device(Device::Phone, "phone", "Bob's phone") }
-                    { device(Device::Laptop, "laptop", "Bob's laptop") }
+                    { device(Device::Phone, "phone", crate::t!("compose.phone")) }
+                    { device(Device::Laptop, "laptop", crate::t!("compose.laptop")) }
                 </div>
                 { outgoing(&text, &edit, &typed) }
                 <fieldset>
-                    <legend>{ "The network" }</legend>
-                    <label>{ "Every link takes " }<input type="number" name="latency" min="1" max="10000"
-                        value={text(Field::Latency)} oninput={typed(Field::Latency)} class="scenario__latency" />{ " ms one way" }</label>
+                    <legend>{ crate::t!("compose.network") }</legend>
+                    <label>{ crate::t!("compose.latency") }{ " " }<input type="number" name="latency" min="1" max="10000"
+                        value={text(Field::Latency)} oninput={typed(Field::Latency)} class="scenario__latency" />{ " " }{ crate::t!("compose.one-way") }</label>
                 </fieldset>
                 <fieldset>
-                    <legend>{ "What Bob does" }</legend>
-                    <select name="story" aria-label="What Bob does" onchange={edit(Field::Story)}>
+                    <legend>{ crate::t!("compose.bob-does") }</legend>
+                    <select name="story" aria-label={crate::t!("compose.bob-does")} onchange={edit(Field::Story)}>
                         // The story as it is, when it is none of the ready-made ones.
                         { if STORIES.iter().all(|(_, a)| *a != s.actions.as_slice()) { html! {
-                            <option value={KEEP_STORY} selected={story == KEEP_STORY}>{ format!("As it is now ({} actions)", s.actions.len()) }</option>
+                            <option value={KEEP_STORY} selected={story == KEEP_STORY}>{ crate::t!("compose.as-it-is", count = s.actions.len()) }</option>
                         } } else { html!{} } }
                         { for STORIES.iter().enumerate().map(|(i, (label, _))| html! {
-                            <option value={i.to_string()} selected={story == i.to_string()}>{ *label }</option>
+                            <option value={i.to_string()} selected={story == i.to_string()}>{ crate::i18n::text(label, &[]) }</option>
                         }) }
                     </select>
                 </fieldset>
                 <fieldset class="scenario__faults">
-                    <legend>{ "What goes wrong" }</legend>
+                    <legend>{ crate::t!("compose.goes-wrong") }</legend>
                     { for FAULTS.iter().enumerate().map(|(i, f)| html! {
                         <label class="scenario__check">
                             <input type="checkbox" name={format!("fault-{i}")} checked={ticked(Field::Fault(*f))} onchange={edit(Field::Fault(*f))} />
@@ -251,15 +261,15 @@ pub fn ScenarioPanel(props: &ScenarioPanelProps) -> Html {
                     { for step_faults(s).enumerate().map(|(i, f)| html! {
                         <label class="scenario__check">
                             <input type="checkbox" name={format!("step-fault-{i}")} checked={ticked(Field::Fault(f))} onchange={edit(Field::Fault(f))} />
-                            { step_fault_label(f) }{ " (kept only if nothing else changes)" }
+                            { step_fault_label(f) }{ " " }{ crate::t!("compose.kept-only") }
                         </label>
                     }) }
                 </fieldset>
                 <footer class="scenario__actions">
-                    <button type="submit" class="scenario__send" data-action="send">{ "Send this email" }</button>
+                    <button type="submit" class="scenario__send" data-action="send">{ crate::t!("compose.send") }</button>
                     <button type="button" data-action="send-next" onclick={on_append}
-                            disabled={s.later.len() > usize::from(u8::MAX)}>{ "Send it next, after the story so far" }</button>
-                    <button type="button" onclick={on_reset}>{ "Back to the classroom example" }</button>
+                            disabled={s.later.len() > usize::from(u8::MAX)}>{ crate::t!("compose.send-next") }</button>
+                    <button type="button" onclick={on_reset}>{ crate::t!("compose.reset") }</button>
                 </footer>
             </form>
         </div>
@@ -276,21 +286,21 @@ fn outgoing(
     let security = text(field(Setting::Security));
     html! {
         <fieldset class="scenario__device scenario__outgoing">
-            <legend>{ "Alice's mail program: outgoing server" }</legend>
-            <label>{ "Server " }<input name="alice-server" value={text(field(Setting::Server))}
-                oninput={typed(field(Setting::Server))} placeholder="usual" /></label>
-            <label>{ "Port " }<input type="number" min="1" max="65535" name="alice-port" list="smtp-ports"
-                value={text(field(Setting::Port))} oninput={typed(field(Setting::Port))} placeholder="usual" /></label>
+            <legend>{ crate::t!("compose.outgoing") }</legend>
+            <label>{ crate::t!("compose.server") }{ " " }<input name="alice-server" value={text(field(Setting::Server))}
+                oninput={typed(field(Setting::Server))} placeholder={crate::t!("compose.usual")} /></label>
+            <label>{ crate::t!("compose.port") }{ " " }<input type="number" min="1" max="65535" name="alice-port" list="smtp-ports"
+                value={text(field(Setting::Port))} oninput={typed(field(Setting::Port))} placeholder={crate::t!("compose.usual")} /></label>
             <datalist id="smtp-ports"><option value="587" /><option value="465" /><option value="25" /></datalist>
-            <label>{ "Security " }
+            <label>{ crate::t!("compose.security") }{ " " }
                 <select name="alice-security" onchange={edit(field(Setting::Security))}>
                     { for [Security::StartTls, Security::ImplicitTls, Security::None].iter().map(|sec| html! {
-                        <option value={sec.code()} selected={security == sec.code()}>{ sec.outgoing_label() }</option>
+                        <option value={sec.code()} selected={security == sec.code()}>{ security_label(*sec, true) }</option>
                     }) }
                 </select>
             </label>
-            <label>{ "User " }<input name="alice-user" value={text(field(Setting::User))}
-                oninput={typed(field(Setting::User))} placeholder="her address" /></label>
+            <label>{ crate::t!("compose.user") }{ " " }<input name="alice-user" value={text(field(Setting::User))}
+                oninput={typed(field(Setting::User))} placeholder={crate::t!("compose.her-address")} /></label>
         </fieldset>
     }
 }

@@ -175,11 +175,11 @@ pub fn sequence_diagram(props: &SequenceDiagramProps) -> Html {
         html! { <li class={class} onclick={on_click}>{ body }</li> }
     });
     // The step itself is read out by the page's live region.
-    let summary = format!(
-        "Sequence diagram, steps {} to {} of {}",
-        first + 1,
-        last + 1,
-        t.len()
+    let summary = crate::t!(
+        "diagram.summary",
+        first = first + 1,
+        last = last + 1,
+        count = t.len()
     );
     html! {
         <section class="diagram" aria-labelledby="diagram-title" style={format!("--lanes: {lanes}")}>

@@ -56,13 +56,13 @@ pub fn Transcript(props: &TranscriptProps) -> Html {
     let first = props.current.saturating_sub(WINDOW);
     let last = (props.current + WINDOW + 1).min(len);
     // The steps out of the window: a button that goes to the nearest of them.
-    let more = |n: usize, where_: &str, to: usize| {
+    let more = |n: usize, before: bool, to: usize| {
         let on_select = props.on_select.clone();
         let onclick = Callback::from(move |_: MouseEvent| on_select.emit(to));
         (n > 0).then(|| {
             html! {
                 <li class="transcript__more"><button class="transcript__select" {onclick}>
-                    { format!("{n} more {} {where_}", if n == 1 { "step" } else { "steps" }) }
+                    { if before { crate::t!("transcript.more-before", count = n) } else { crate::t!("transcript.more-after", count = n) } }
                 </button></li>
             }
         })
@@ -85,11 +85,11 @@ pub fn Transcript(props: &TranscriptProps) -> Html {
                 <label class="transcript__toggle">
                     <input type="checkbox" checked={props.bytes} data-action="bytes"
                            onchange={{ let t = props.on_toggle_bytes.clone(); Callback::from(move |_: Event| t.emit(())) }} />
-                    { " show bytes (CR LF)" }
+                    { " " }{ crate::t!("transcript.bytes") }
                 </label>
             </div>
             <ol class="transcript__steps" ref={steps_ref}>
-                { for more(first, "before", first.saturating_sub(1)) }{ for steps }{ for more(len - last, "after", last) }
+                { for more(first, true, first.saturating_sub(1)) }{ for steps }{ for more(len - last, false, last) }
             </ol>
         </section>
     }
@@ -153,22 +153,22 @@ fn Row(props: &RowProps) -> Html {
             aria-current={(props.when == When::Current).then_some("step")}>
             // Named by what it shows (the step and its line); one tab stop for the whole
             // list, the current step: the arrow keys move through the others.
-            <button class="transcript__select" onclick={on_click} title={format!("Step {}, sent by {sender}", i + 1)}
+            <button class="transcript__select" onclick={on_click} title={crate::t!("transcript.step-title", step = i + 1, sender = sender)}
                     tabindex={if props.when == When::Current { "0" } else { "-1" }}>
                 <span class="transcript__number">{ i + 1 }</span>
                 <span class="transcript__prefix">{ step.direction.prefix() }</span>
                 <span class={classes!("transcript__proto", format!("transcript__proto--{}", step.protocol.key()))}>{ step.protocol.name() }</span>
                 <span class="transcript__lines">
                     { if props.bytes && step.encrypted && step.direction != Direction::Local { html! {
-                        <span class="transcript__tls" title="Sent inside TLS: on the wire these octets are encrypted, and an eavesdropper sees only random-looking bytes; Postroom shows them as the two ends read them">{ "encrypted by TLS" }</span>
+                        <span class="transcript__tls" title={crate::t!("transcript.tls-title")}>{ crate::t!("transcript.tls") }</span>
                     } } else { html!{} } }
                     { for shown.iter().enumerate().map(|(n, l)| html! {
                         <span class="transcript__line">{ if props.bytes { on_the_wire(step, l, n) } else { html! { l } } }{ if props.bytes && step.direction != Direction::Local {
-                            html! { <span class="transcript__crlf" title="carriage return, line feed: the two octets that end every line">{ "CR LF" }</span> }
+                            html! { <span class="transcript__crlf" title={crate::t!("transcript.crlf-title")}>{ "CR LF" }</span> }
                         } else { html!{} } }</span>
                     }) }
                     { if more > 0 { html! {
-                        <span class="transcript__line transcript__rest">{ format!("… and {more} more lines") }</span>
+                        <span class="transcript__line transcript__rest">{ crate::t!("transcript.more-lines", count = more) }</span>
                     } } else { html!{} } }
                 </span>
             </button>
@@ -188,13 +188,10 @@ fn on_the_wire(step: &Step, line: &str, n: usize) -> Html {
         );
     let mark = |text: &str, title: &str| html! { <mark class="transcript__mark" title={title.to_string()}>{ text }</mark> };
     if dotted && line == "." {
-        return mark(
-            ".",
-            "A line with a single period: the end of the message (RFC 5321 §4.1.1.4, RFC 1939 §3)",
-        );
+        return mark(".", &crate::t!("transcript.period"));
     }
     if let Some(rest) = line.strip_prefix("..").filter(|_| dotted) {
-        return html! { <>{ mark(".", "Dot-stuffing: the line began with a period, so the sender added one; the receiver takes it off (RFC 5321 §4.5.2, RFC 1939 §3)") }{ format!(".{rest}") }</> };
+        return html! { <>{ mark(".", &crate::t!("transcript.dot-stuffing")) }{ format!(".{rest}") }</> };
     }
     let literal = (step.protocol == Protocol::Imap)
         .then(|| line.strip_suffix('}'))
@@ -209,7 +206,7 @@ fn on_the_wire(step: &Step, line: &str, n: usize) -> Html {
     match literal {
         Some((head, at)) => html! { <>
             { head.get(..at).unwrap_or_default() }
-            { mark(&format!("{}}}", head.get(at..).unwrap_or_default()), "A literal: exactly this many octets follow the line end, sent as they are (RFC 9051 §4.3)") }
+            { mark(&format!("{}}}", head.get(at..).unwrap_or_default()), &crate::t!("transcript.literal")) }
         </> },
         None => html! { line },
     }

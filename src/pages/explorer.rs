@@ -146,21 +146,21 @@ fn fault_marks_strip(
         return html! {};
     }
     html! {
-        <ul class="fault-marks" aria-label="Where each fault first shows">
+        <ul class="fault-marks" aria-label={crate::t!("marks.label")}>
             { for marks.iter().map(|(fault, at)| {
                 let label = match *fault {
-                    Fault::DropAfter(n) => format!("The connection drops after step {}", n + 1),
-                    Fault::LossAt(n) => format!("A packet of step {} is lost", n + 1),
-                    other => fault_label(other).to_string(),
+                    Fault::DropAfter(n) => crate::t!("fault.drop-after-step", step = u64::from(n) + 1),
+                    Fault::LossAt(n) => crate::t!("marks.loss", step = u64::from(n) + 1),
+                    other => fault_label(other),
                 };
                 match *at {
                     Some(i) => html! {
-                        <li>{ format!("{label}: first shows at step {}", i + 1) }
+                        <li>{ crate::t!("marks.first-shows", fault = label.to_string(), step = i + 1) }
                             <button class="fault-marks__go" data-action="fault-go"
                                 onclick={dispatch.reform(move |_: MouseEvent| ExplorerAction::Play(PlaybackAction::GoTo(i)))}>
-                                { format!("Go to step {}", i + 1) }</button></li>
+                                { crate::t!("marks.go", step = i + 1) }</button></li>
                     },
-                    None => html! { <li>{ format!("{label}: changes nothing in this story") }</li> },
+                    None => html! { <li>{ crate::t!("marks.nothing", fault = label.to_string()) }</li> },
                 }
             }) }
         </ul>
@@ -181,10 +181,10 @@ pub(crate) fn to_controls() {
 }
 
 /// A fault as the inject menu offers it: those chosen at a step happen at the step shown.
-fn inject_label(f: Fault) -> &'static str {
+fn inject_label(f: Fault) -> yew::AttrValue {
     match f {
-        Fault::LossAt(_) => "A packet of this line is lost",
-        Fault::DropAfter(_) => "The connection drops right here",
+        Fault::LossAt(_) => crate::t!("inject.loss"),
+        Fault::DropAfter(_) => crate::t!("inject.drop"),
         other => fault_label(other),
     }
 }
@@ -194,29 +194,33 @@ fn inject_label(f: Fault) -> &'static str {
 fn bob_does(s: &Scenario) -> Vec<(String, Action)> {
     let mut all: Vec<(String, Action)> = BOB_DOES
         .iter()
-        .map(|(label, action)| ((*label).to_string(), *action))
+        .map(|(label, action)| (crate::i18n::text(label, &[]).to_string(), *action))
         .collect();
-    for (name, device) in [("phone", Device::Phone), ("laptop", Device::Laptop)] {
+    for device in [Device::Phone, Device::Laptop] {
         let other = s.protocol_at_end(device).other_if(true).name();
-        all.push((
-            format!("the {name} switches to {other}"),
-            Action::Switch(device),
-        ));
+        let label = match device {
+            Device::Phone => crate::t!("bob.phone-switches", protocol = other),
+            Device::Laptop => crate::t!("bob.laptop-switches", protocol = other),
+        };
+        all.push((label.to_string(), Action::Switch(device)));
     }
     all
 }
 
 const BOB_DOES: [(&str, Action); 6] = [
-    ("the phone checks mail", Action::Check(Device::Phone)),
-    ("the laptop checks mail", Action::Check(Device::Laptop)),
-    ("the phone reads the newest", Action::Read(Device::Phone)),
-    ("the laptop reads the newest", Action::Read(Device::Laptop)),
+    (crate::id!("bob.phone-checks"), Action::Check(Device::Phone)),
     (
-        "the phone deletes the newest",
+        crate::id!("bob.laptop-checks"),
+        Action::Check(Device::Laptop),
+    ),
+    (crate::id!("bob.phone-reads"), Action::Read(Device::Phone)),
+    (crate::id!("bob.laptop-reads"), Action::Read(Device::Laptop)),
+    (
+        crate::id!("bob.phone-deletes"),
         Action::Delete(Device::Phone),
     ),
     (
-        "the laptop deletes the newest",
+        crate::id!("bob.laptop-deletes"),
         Action::Delete(Device::Laptop),
     ),
 ];

@@ -14,7 +14,7 @@ use yew::Reducible;
 /// What Bob does after the mail arrives: stories a class can compare.
 pub const STORIES: [(&str, &[Action]); 5] = [
     (
-        "Laptop checks, phone checks, laptop checks again",
+        crate::id!("story.laptop-phone-laptop"),
         &[
             Action::Check(Device::Laptop),
             Action::Check(Device::Phone),
@@ -22,11 +22,11 @@ pub const STORIES: [(&str, &[Action]); 5] = [
         ],
     ),
     (
-        "Phone checks, then laptop checks",
+        crate::id!("story.phone-laptop"),
         &[Action::Check(Device::Phone), Action::Check(Device::Laptop)],
     ),
     (
-        "Phone checks and reads it, laptop checks",
+        crate::id!("story.phone-reads"),
         &[
             Action::Check(Device::Phone),
             Action::Read(Device::Phone),
@@ -34,7 +34,7 @@ pub const STORIES: [(&str, &[Action]); 5] = [
         ],
     ),
     (
-        "Both check, laptop deletes, phone checks again",
+        crate::id!("story.laptop-deletes"),
         &[
             Action::Check(Device::Phone),
             Action::Check(Device::Laptop),
@@ -42,7 +42,7 @@ pub const STORIES: [(&str, &[Action]); 5] = [
             Action::Check(Device::Phone),
         ],
     ),
-    ("Nobody checks yet", &[]),
+    (crate::id!("story.nobody"), &[]),
 ];
 
 /// The story select's value when the story is none of [`STORIES`]: it stays as it is.

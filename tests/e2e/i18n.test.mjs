@@ -69,6 +69,19 @@ test('a link opens German, the menu switches to French, and French stays', async
   assert.match(await text(page, '.explanation__title'), /^Der Client stellt sich als \S+ vor \(erweitertes SMTP\)$/);
   assert.match(await text(page, '.explanation__why'), /^EHLO eröffnet das Gespräch/);
   assert.match(await text(page, '.transcript__step--current'), /EHLO /);
+  // The page's own words around the bytes: the transcript's toggle, the empty mailboxes.
+  assert.equal(await text(page, '.transcript__toggle'), 'Bytes zeigen (CR LF)');
+  assert.equal(await text(page, '.mailbox__empty'), 'leer');
+  // The Compose panel speaks German; the addresses stay as typed.
+  await page.click('[data-action="compose"]');
+  await page.waitForSelector('.scenario');
+  assert.equal(await text(page, '#scenario-title'), 'Verfassen, Geräte und Störungen');
+  assert.equal(await text(page, '[data-action="send"]'), 'Diese E-Mail senden');
+  assert.match(await text(page, '.scenario__faults'), /Alice tippt ein falsches Passwort/);
+  assert.equal(await page.locator('.scenario [name=from]').inputValue(), 'alice@example.org');
+  assert.deepEqual(await seriousAxeViolations(page), []);
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('.scenario', { state: 'detached' });
 
   const fit = await barFits(page);
   assert.deepEqual(fit.outside, [], 'top bar items outside the window');
