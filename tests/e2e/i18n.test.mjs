@@ -70,7 +70,7 @@ test('a link opens German, the menu switches to French, and French stays', async
   assert.match(await text(page, '.explanation__why'), /^EHLO eröffnet das Gespräch/);
   assert.match(await text(page, '.transcript__step--current'), /EHLO /);
   // The page's own words around the bytes: the transcript's toggle, the empty mailboxes.
-  assert.equal(await text(page, '.transcript__toggle'), 'Bytes zeigen (CR LF)');
+  assert.equal((await text(page, '.transcript__toggle')).trim(), 'Bytes zeigen (CR LF)');
   assert.equal(await text(page, '.mailbox__empty'), 'leer');
   // The Compose panel speaks German; the addresses stay as typed.
   await page.click('[data-action="compose"]');
