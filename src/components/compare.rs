@@ -70,36 +70,36 @@ pub fn ComparisonView(props: &ComparisonProps) -> Html {
     let frames = (comparison.pop3.get(step), comparison.imap.get(step));
     html! {
         <main class="compare" aria-labelledby="compare-title">
-            <h2 id="compare-title" class="visually-hidden">{ "POP3 and IMAP side by side" }</h2>
+            <h2 id="compare-title" class="visually-hidden">{ crate::t!("compare.title") }</h2>
             <div class="compare__toolbar">
-                <label>{ "Lesson " }
+                <label>{ crate::t!("compare.lesson") }{ " " }
                     <select data-control="preset" onchange={on_preset}>
                         { for presets().into_iter().map(|p| html! {
                             <option value={p.key} selected={preset.as_ref().is_some_and(|c| c.key == p.key)}>{ p.title }</option>
                         }) }
-                        { if preset.is_none() { html! { <option value="" selected=true>{ "Your own script" }</option> } } else { html!{} } }
+                        { if preset.is_none() { html! { <option value="" selected=true>{ crate::t!("compare.own-script") }</option> } } else { html!{} } }
                     </select>
                 </label>
                 <label class="compare__keep">
                     <input type="checkbox" data-control="keep" checked={script.leave_on_server} onchange={on_keep} />
-                    { "POP3 leaves a copy on the server" }
+                    { crate::t!("compare.keep") }
                 </label>
-                <label>{ "Add " }
+                <label>{ crate::t!("compare.add") }{ " " }
                     <select data-control="add" onchange={on_add} disabled={script.acts.len() >= MAX_ACTS}>
-                        <option value="" selected=true>{ "an action…" }</option>
+                        <option value="" selected=true>{ crate::t!("compare.an-action") }</option>
                         { for Act::ALL.iter().map(|a| html! { <option value={a.code()}>{ a.label() }</option> }) }
                     </select>
                 </label>
-                <button class="compare__button" data-control="remove" onclick={on_remove} disabled={script.acts.is_empty()}>{ "Remove last" }</button>
+                <button class="compare__button" data-control="remove" onclick={on_remove} disabled={script.acts.is_empty()}>{ crate::t!("compare.remove") }</button>
                 { if let Some(p) = &preset { html! { <p class="compare__lesson">{ p.lesson }</p> } } else { html!{} } }
             </div>
-            <nav class="compare__script" aria-label="Script">
+            <nav class="compare__script" aria-label={crate::t!("compare.script")}>
                 <ol class="compare__chips">{ for chips }</ol>
                 <div class="compare__steps">
                     <button class="compare__button" data-control="back" disabled={step == 0}
-                        onclick={go(PlaybackAction::Back)}>{ "◀ step" }</button>
+                        onclick={go(PlaybackAction::Back)}>{ crate::t!("compare.back") }</button>
                     <button class="compare__button compare__button--main" data-control="forward" disabled={step + 1 >= len}
-                        onclick={go(PlaybackAction::Forward)}>{ "step ▶" }</button>
+                        onclick={go(PlaybackAction::Forward)}>{ crate::t!("compare.forward") }</button>
                 </div>
             </nav>
             { match frames {
@@ -112,10 +112,10 @@ pub fn ComparisonView(props: &ComparisonProps) -> Html {
                         { outcome(step, comparison, &pop3.tally, &imap.tally) }
                     </>
                 },
-                _ => html! { <p class="compare__empty">{ "The script is empty: add an action to start." }</p> },
+                _ => html! { <p class="compare__empty">{ crate::t!("compare.empty") }</p> },
             } }
             <div class="visually-hidden" aria-live="polite" aria-atomic="true">
-                { frames.0.map(|f| format!("Step {} of {len}: {}", step + 1, f.act.label())).unwrap_or_default() }
+                { frames.0.map(|f| crate::t!("compare.announce", step = step + 1, count = len, action = f.act.label())).unwrap_or_default() }
             </div>
         </main>
     }
@@ -123,31 +123,31 @@ pub fn ComparisonView(props: &ComparisonProps) -> Html {
 
 fn column(protocol: FetchProtocol, frame: &Frame, keep: bool) -> Html {
     let (key, title) = match protocol {
-        FetchProtocol::Pop3 if keep => ("pop3", "POP3 · leave a copy"),
-        FetchProtocol::Pop3 => ("pop3", "POP3 · download and delete"),
-        FetchProtocol::Imap => ("imap", "IMAP · one mailbox, many views"),
+        FetchProtocol::Pop3 if keep => ("pop3", crate::t!("compare.pop3-keep")),
+        FetchProtocol::Pop3 => ("pop3", crate::t!("compare.pop3-delete")),
+        FetchProtocol::Imap => ("imap", crate::t!("compare.imap")),
     };
     html! {
-        <section class={classes!("compare__column", format!("compare__column--{key}"))} data-protocol={key} aria-label={title}>
-            <h3 class="compare__title">{ title }</h3>
+        <section class={classes!("compare__column", format!("compare__column--{key}"))} data-protocol={key} aria-label={title.clone()}>
+            <h3 class="compare__title">{ title.clone() }</h3>
             <div class="compare__shelves">
                 <div class="compare__server">{ for frame.server.iter().map(shelf) }</div>
                 { shelf(&frame.phone) }
                 { shelf(&frame.laptop) }
             </div>
             <div class="compare__changes" role="status">
-                <h4>{ "What changed" }</h4>
+                <h4>{ crate::t!("compare.changed") }</h4>
                 <ul>{ for frame.changes.iter().map(|c| html! { <li>{ c }</li> }) }</ul>
             </div>
-            <ol class="compare__wire" tabindex="0" aria-label={format!("{title}: what was sent")}>
-                { if frame.lines.is_empty() { html! { <li class="compare__quiet">{ "nothing crosses the network" }</li> } } else { html!{} } }
+            <ol class="compare__wire" tabindex="0" aria-label={crate::t!("compare.sent", title = title.to_string())}>
+                { if frame.lines.is_empty() { html! { <li class="compare__quiet">{ crate::t!("compare.quiet") }</li> } } else { html!{} } }
                 { for frame.lines.iter().map(|l| {
                     let who = match l.direction {
                         Direction::ClientToServer => "C:",
                         Direction::ServerToClient => "S:",
                         Direction::Local => "--",
                     };
-                    let device = match l.device { postroom_sim::Device::Phone => "phone", postroom_sim::Device::Laptop => "laptop" };
+                    let device = match l.device { postroom_sim::Device::Phone => crate::t!("compare.phone"), postroom_sim::Device::Laptop => crate::t!("compare.laptop") };
                     html! {
                         <li class={classes!("compare__line", matches!(l.direction, Direction::ServerToClient).then_some("compare__line--server"))}
                             title={format!("{} (RFC {} §{})", l.title, l.rfc.rfc, l.rfc.section)}>
@@ -164,13 +164,13 @@ fn shelf(s: &Shelf) -> Html {
     html! {
         <div class="compare__shelf">
             <h4>{ &s.title }</h4>
-            { if s.items.is_empty() { html! { <p class="compare__none">{ "no messages" }</p> } } else { html! {
+            { if s.items.is_empty() { html! { <p class="compare__none">{ crate::t!("compare.none") }</p> } } else { html! {
                 <ul>
                     { for s.items.iter().map(|i| html! {
                         <li class={classes!("compare__item", i.read.then_some("compare__item--read"), i.gone.then_some("compare__item--gone"))}>
                             { if i.gone { html! { <del>{ &i.subject }</del> } } else { html! { <span>{ &i.subject }</span> } } }
-                            { if i.gone { html! { <span class="compare__tag">{ "gone" }</span> } }
-                              else if i.read { html! { <span class="compare__tag">{ "read" }</span> } } else { html!{} } }
+                            { if i.gone { html! { <span class="compare__tag">{ crate::t!("compare.gone") }</span> } }
+                              else if i.read { html! { <span class="compare__tag">{ crate::t!("compare.read") }</span> } } else { html!{} } }
                             { if i.id.is_empty() || i.gone { html!{} } else { html! { <code class="compare__id">{ &i.id }</code> } } }
                             { if i.note.is_empty() { html!{} } else { html! { <small class="compare__note">{ &i.note }</small> } } }
                         </li>
@@ -185,9 +185,9 @@ fn shelf(s: &Shelf) -> Html {
 fn outcome(step: usize, c: &Comparison, pop3: &Tally, imap: &Tally) -> Html {
     let row = |name: &str, key: &str, t: &Tally| {
         let agrees = match t.read_agrees {
-            Some(true) => "yes",
-            Some(false) => "no",
-            None => "—",
+            Some(true) => crate::t!("compare.yes"),
+            Some(false) => crate::t!("compare.no"),
+            None => "—".into(),
         };
         html! {
             <tr data-protocol={key.to_string()}>
@@ -199,11 +199,11 @@ fn outcome(step: usize, c: &Comparison, pop3: &Tally, imap: &Tally) -> Html {
     };
     html! {
         <table class="compare__outcome">
-            <caption>{ format!("After step {} of {}", step + 1, c.script.acts.len()) }</caption>
+            <caption>{ crate::t!("compare.after", step = step + 1, count = c.script.acts.len()) }</caption>
             <thead><tr>
-                <th scope="col">{ "protocol" }</th><th scope="col">{ "on server" }</th><th scope="col">{ "on phone" }</th>
-                <th scope="col">{ "on laptop" }</th><th scope="col">{ "read state agrees" }</th>
-                <th scope="col" title="Every line the devices sent, IDLE's DONE included, since the lesson began">{ "commands sent" }</th><th scope="col">{ "bytes" }</th>
+                <th scope="col">{ crate::t!("compare.protocol") }</th><th scope="col">{ crate::t!("compare.on-server") }</th><th scope="col">{ crate::t!("compare.on-phone") }</th>
+                <th scope="col">{ crate::t!("compare.on-laptop") }</th><th scope="col">{ crate::t!("compare.agrees") }</th>
+                <th scope="col" title={crate::t!("compare.commands-title")}>{ crate::t!("compare.commands") }</th><th scope="col">{ crate::t!("compare.bytes") }</th>
             </tr></thead>
             <tbody>{ row("POP3", "pop3", pop3) }{ row("IMAP", "imap", imap) }</tbody>
         </table>

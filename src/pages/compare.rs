@@ -32,7 +32,14 @@ pub fn CompareApp() -> Html {
         })
     };
     let preset = presets().into_iter().find(|p| p.script == *state.script());
+    let own = preset.is_none();
     let (lesson, key) = preset.map_or(("your own script", "script"), |p| (p.title, p.key));
+    // The top bar names the script in the page's language; the handout keeps its title.
+    let lesson_shown = if own {
+        crate::t!("compare.own-script-short")
+    } else {
+        yew::AttrValue::from(lesson)
+    };
     // "Print handout…" shows the worksheet in place of the comparison; the table saves at once.
     let handout = use_state(|| false);
     let on_export = {
@@ -48,7 +55,7 @@ pub fn CompareApp() -> Html {
     };
     html! {
         <div class="app app--compare">
-            { topbar("compare", html! { <>{ "Lesson: " }<strong>{ lesson }</strong></> },
+            { topbar("compare", html! { <>{ crate::t!("compare.topbar") }{ " " }<strong>{ lesson_shown.clone() }</strong></> },
                 menu("export", "Export…", "Export or print the comparison", compare_menu(), &on_export), Some(on_share)) }
             { notices(state.banner.as_deref(), dispatch.reform(|_: MouseEvent| CompareAction::DismissBanner),
                 state.share_link.as_deref(), dispatch.reform(|_: MouseEvent| CompareAction::DismissShare)) }

@@ -118,6 +118,16 @@ test('a link opens German, the menu switches to French, and French stays', async
   assert.ok(fitFr.height < fitFr.tallest * 2, `the top bar takes ${fitFr.height}px: more than one row`);
   await page.screenshot({ path: `${SHOTS}/i18n-explorer-fr.png` });
   assert.deepEqual(await seriousAxeViolations(page), []);
+
+  // POP3 vs IMAP in French, as remembered: its toolbar and outcome table.
+  await page.goto(`${run.server.url}compare.html`);
+  await page.waitForSelector('.compare__outcome');
+  await settle(page);
+  assert.equal(await text(page, '[data-control="forward"]'), 'étape ▶');
+  assert.match(await text(page, '.compare__outcome caption'), /^Après l'étape 1 sur \d+$/);
+  assert.equal(await text(page, '.compare__column[data-protocol=imap] .compare__title'), 'IMAP · une boîte, plusieurs vues');
+  await page.screenshot({ path: `${SHOTS}/i18n-compare-fr.png` });
+  assert.deepEqual(await seriousAxeViolations(page), []);
   await context.close();
   assert.deepEqual(problems, []);
 });
