@@ -67,7 +67,7 @@ fn call_args(rest: &str) -> BTreeSet<String> {
         .collect()
 }
 
-/// Every `t!("…")`, `id!("…")` and `msg!("…")` in the code of the pages, the engines and the world.
+/// Every `t!("…")`, `id!("…")`, `text!("…")` and `msg!("…")` in the code of the pages, the engines and the world.
 fn uses() -> BTreeMap<String, Use> {
     let mut files = Vec::new();
     rust_files(&Path::new(ROOT).join("src"), &mut files);
@@ -92,7 +92,12 @@ fn uses() -> BTreeMap<String, Use> {
             })
             .collect::<Vec<_>>()
             .join("\n");
-        for (name, explanation) in [("t!(", false), ("id!(", false), ("msg!(", true)] {
+        for (name, explanation) in [
+            ("t!(", false),
+            ("id!(", false),
+            ("text!(", false),
+            ("msg!(", true),
+        ] {
             for (at, _) in code.match_indices(name) {
                 let before = code[..at].chars().next_back();
                 if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
@@ -502,4 +507,68 @@ fn the_languages_file_names_every_catalogue_and_the_settings_script_agrees() {
     // Plural rules from the same file: French counts 0 as one, the others 1 only.
     assert!(is_one("fr", 0) && is_one("fr", 1) && !is_one("fr", 2));
     assert!(!is_one("de", 0) && is_one("de", 1) && !is_one("es", 2));
+}
+
+/// The world's own words (lanes, stages, sessions' states, mailboxes) in the default story
+/// and in each fault's story render in every language, every value in place.
+#[test]
+fn the_worlds_texts_render_in_every_language() {
+    use postroom_proto::i18n::Text;
+    use postroom_sim::{run, Fault, Scenario};
+    let catalogues: Vec<Catalogue> = languages().map(|(l, _)| catalogue(l)).collect();
+    let faults = [
+        Fault::WrongPassword,
+        Fault::UnknownRecipient,
+        Fault::MailboxFull,
+        Fault::Greylisting,
+        Fault::NoMxRecord,
+        Fault::PhoneDropsBeforeQuit,
+        Fault::TlsNotOffered,
+        Fault::ServerDown,
+        Fault::DropMidData,
+    ];
+    let mut texts: Vec<Text> = Vec::new();
+    for fault in std::iter::once(None).chain(faults.map(Some)) {
+        let mut scenario = Scenario::default();
+        scenario.faults.extend(fault);
+        let t = run(&scenario).unwrap();
+        for h in &t.hosts {
+            texts.extend([h.label.clone(), h.role.clone()]);
+        }
+        for s in &t.steps {
+            texts.extend([
+                s.phase.label.clone(),
+                s.client_state.clone(),
+                s.server_state.clone(),
+            ]);
+            texts.extend(s.mailboxes.iter().map(|m| m.title.clone()));
+        }
+    }
+    let ids: BTreeSet<&str> = texts.iter().map(|t| t.message().id).collect();
+    assert!(ids.len() > 30, "only {} kinds of text: {ids:?}", ids.len());
+    for text in &texts {
+        let m = text.message();
+        for c in &catalogues {
+            let shown = c.format(m.id, &m.args);
+            let shown = shown.unwrap_or_else(|| panic!("{}: {} does not render", c.lang, m.id));
+            assert!(!shown.contains('{'), "{}: {shown}", c.lang);
+        }
+    }
+    let de = catalogue("de");
+    let t = run(&Scenario::default()).unwrap();
+    let first = t.hosts[0].label.message();
+    assert_eq!(
+        de.format(first.id, &first.args).unwrap(),
+        "Laptop von Alice"
+    );
+    let ehlo = t
+        .steps
+        .iter()
+        .find(|s| s.bytes.starts_with(b"EHLO"))
+        .unwrap();
+    let waiting = ehlo.client_state.message();
+    assert_eq!(
+        de.format(waiting.id, &waiting.args).unwrap(),
+        "wartet auf die Antwort auf EHLO"
+    );
 }

@@ -71,7 +71,7 @@ fn phase_labels(t: &Timeline) -> Html {
         }
         // Each label stays within its own phase, cut short rather than overlapping the next.
         let left = format!("left: {}%; max-width: {}%", i * 100 / n, length * 100 / n);
-        Some(html! { <span class="controls__phase" style={left}>{ &s.phase.label }</span> })
+        Some(html! { <span class="controls__phase" style={left}>{ crate::i18n::said(&s.phase.label) }</span> })
     });
     html! { <div class="controls__phases" aria-hidden="true">{ for labels }</div> }
 }

@@ -20,9 +20,13 @@ pub fn explanation_panel(props: &ExplanationProps) -> Html {
             <section class="explanation"><p>{ crate::t!("explanation.empty") }</p></section>
         };
     };
-    let name = |id| t.host(id).map(|h| h.label.clone()).unwrap_or_default();
+    let name = |id| {
+        t.host(id)
+            .map(|h| crate::i18n::said(&h.label))
+            .unwrap_or_default()
+    };
     let route = if step.direction == Direction::Local {
-        name(step.from)
+        name(step.from).to_string()
     } else {
         format!("{} → {}", name(step.from), name(step.to))
     };
@@ -31,7 +35,7 @@ pub fn explanation_panel(props: &ExplanationProps) -> Html {
     html! {
         <section class="explanation" aria-labelledby="explanation-title">
             <h2 class="panel__title">
-                { crate::t!("controls.position", step = props.current + 1, count = t.len()) }{ " · " }<span class="explanation__phase">{ &step.phase.label }</span>
+                { crate::t!("controls.position", step = props.current + 1, count = t.len()) }{ " · " }<span class="explanation__phase">{ crate::i18n::said(&step.phase.label) }</span>
             </h2>
             // The title first: the line a class reads even where the panel is short.
             <h3 id="explanation-title" class="explanation__title">{ title }</h3>
@@ -46,8 +50,8 @@ pub fn explanation_panel(props: &ExplanationProps) -> Html {
             </p>
             { if step.client_state.is_empty() && step.server_state.is_empty() { html!{} } else { html! {
                 <dl class="explanation__states">
-                    <dt>{ crate::t!("explanation.client") }</dt><dd>{ &step.client_state }</dd>
-                    <dt>{ crate::t!("explanation.server") }</dt><dd>{ &step.server_state }</dd>
+                    <dt>{ crate::t!("explanation.client") }</dt><dd>{ crate::i18n::said(&step.client_state) }</dd>
+                    <dt>{ crate::t!("explanation.server") }</dt><dd>{ crate::i18n::said(&step.server_state) }</dd>
                 </dl>
             } } }
         </section>

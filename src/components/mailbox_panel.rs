@@ -74,7 +74,7 @@ pub fn mailbox_panel(props: &MailboxPanelProps) -> Html {
         };
         html! {
             <tr>
-                <th scope="row" class="mailbox__where">{ &view.title }</th>
+                <th scope="row" class="mailbox__where">{ crate::i18n::said(&view.title) }</th>
                 { content }
             </tr>
         }

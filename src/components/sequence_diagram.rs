@@ -127,8 +127,8 @@ pub fn sequence_diagram(props: &SequenceDiagramProps) -> Html {
         let on = ends.is_some_and(|(a, b)| a == i || b == i);
         html! {
             <li class={classes!("diagram__host", on.then_some("diagram__host--active"))}>
-                <span class="diagram__host-label">{ &h.label }</span>
-                <span class="diagram__host-role">{ &h.role }</span>
+                <span class="diagram__host-label">{ crate::i18n::said(&h.label) }</span>
+                <span class="diagram__host-role">{ crate::i18n::said(&h.role) }</span>
             </li>
         }
     });

@@ -135,7 +135,7 @@ fn Row(props: &RowProps) -> Html {
     let sender = props
         .timeline
         .host(step.from)
-        .map(|h| h.label.clone())
+        .map(|h| crate::i18n::said(&h.label).to_string())
         .unwrap_or_default();
     let on_click = {
         let on_select = props.on_select.clone();

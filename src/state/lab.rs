@@ -4,6 +4,8 @@
 
 use std::rc::Rc;
 
+use postroom_proto::i18n::Text;
+use postroom_proto::text;
 use postroom_sim::lab::{self, chart, Network, Path, Run, BANDWIDTHS, LATENCIES};
 use yew::Reducible;
 
@@ -37,11 +39,11 @@ impl View {
         }
     }
 
-    pub fn title(self) -> &'static str {
+    pub fn title(self) -> Text {
         match self {
             View::Path(path) => path.title(),
-            View::Relay => "After the 202: relay on 25",
-            View::Webmail => "Webmail: HTTP + IMAP",
+            View::Relay => text!("lab.view.relay"),
+            View::Webmail => text!("lab.view.webmail"),
         }
     }
 

@@ -6,8 +6,9 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use postroom_proto::base64::{self, Alphabet};
+use postroom_proto::i18n::Text;
 use postroom_proto::live::{LiveEvent, Message, Record, Sender, Settings};
-use postroom_proto::{Duration, Explanation, Instant, RfcRef};
+use postroom_proto::{text, Duration, Explanation, Instant, RfcRef};
 use postroom_sim::{
     Direction, Host, HostId, MailboxEntry, MailboxView, Phase, Protocol, Step, Timeline,
 };
@@ -148,9 +149,9 @@ impl LiveSession {
         let name = self.protocol.name();
         Rc::new(Phase {
             label: if self.tls {
-                format!("{name} inside TLS")
+                text!("log.phase.tls", protocol = name)
             } else {
-                name.to_string()
+                Text::verbatim(name)
             },
             protocol: self.protocol,
         })
@@ -181,8 +182,8 @@ impl LiveSession {
             bytes: step.bytes,
             explanation: step.explanation,
             // A real program's state is its own: the bridge sees only what it sends.
-            client_state: "not known (a real program)".to_string(),
-            server_state: self.state.clone(),
+            client_state: text!("live.state.client"),
+            server_state: Text::verbatim(self.state.clone()),
             encrypted: tls,
             connection: if direction == Direction::Local { 0 } else { 1 },
             phase,
@@ -259,14 +260,14 @@ impl LiveState {
         let timeline = Timeline::new(
             vec![
                 Host::new(
-                    &format!("Client {client}"),
+                    text!("live.host.client", client = client),
                     "",
-                    &format!("{name} client (a real program)"),
+                    text!("live.host.client-role", protocol = name),
                 ),
                 Host::new(
-                    "Postroom bridge",
+                    text!("live.host.bridge"),
                     &hostname,
-                    &format!("{name} server, port {port}"),
+                    text!("live.host.bridge-role", protocol = name, port = port),
                 ),
             ],
             Vec::new(),
@@ -313,18 +314,18 @@ impl LiveState {
         if more > 0 {
             entries.push(MailboxEntry {
                 id: format!("+{more}"),
-                subject: format!(
-                    "and {}",
-                    postroom_proto::explain::count(more, "more message", "more messages")
-                ),
+                subject: crate::t!("live.more", count = more).to_string(),
                 size: 0,
                 flags: Vec::new(),
             });
         }
         let views = Rc::make_mut(&mut self.mailboxes);
-        match views.iter_mut().find(|v| v.title == title) {
+        match views.iter_mut().find(|v| *v.title == *title) {
             Some(view) => view.entries = entries,
-            None => views.push(MailboxView { title, entries }),
+            None => views.push(MailboxView {
+                title: Text::verbatim(title),
+                entries,
+            }),
         }
     }
 

@@ -6,6 +6,7 @@
 //! traits offer [`Event`], the part of them every host acts on.
 
 use crate::explain::Explanation;
+use crate::i18n::Text;
 use crate::time::Instant;
 use crate::{MailStore, ProtocolError};
 
@@ -68,7 +69,7 @@ pub fn removed(how: &str, mailbox: &str, uids: &[u32]) -> String {
 /// A server session: bytes from the client in, bytes to send out, mail in a shared store.
 pub trait ServerSession: std::fmt::Debug {
     /// The server's state in the RFC's words (e.g. "TRANSACTION", "selected").
-    fn state_name(&self) -> &'static str;
+    fn state_name(&self) -> Text;
     /// Bytes received from the client.
     fn handle_input(&mut self, now: Instant, bytes: &[u8], store: &mut MailStore);
     /// The clock reached [`ServerSession::poll_timeout`]: an idle client is logged out.
@@ -116,7 +117,7 @@ pub trait ClientSession: std::fmt::Debug {
     /// True for the event that says the client waits for the TLS handshake.
     fn is_tls_request(event: &Self::Event) -> bool;
     /// The state for display, named for the reply the client waits for.
-    fn state_name(&self) -> &'static str;
+    fn state_name(&self) -> Text;
     /// Bytes received from the server. An error means the server broke the protocol; the
     /// client has closed.
     fn handle_input(&mut self, now: Instant, bytes: &[u8]) -> Result<(), ProtocolError>;

@@ -322,7 +322,7 @@ fn serve(
         while let Some(out) = server.poll_output() {
             let state = server.state_name();
             let mut explained = |unit: &[u8], e: &_| {
-                watch.server_unit(unit, e, state);
+                watch.server_unit(unit, e, &state);
                 None
             };
             transcript::print_unit(
@@ -368,7 +368,7 @@ fn serve(
                 if let Some(end) = partial.iter().rposition(|&b| b == b'\n') {
                     let lines: Vec<u8> = partial.drain(..=end).collect();
                     let state = server.state_name();
-                    let mut explained = |line: &[u8], e: &_| watch.client_line(line, e, state);
+                    let mut explained = |line: &[u8], e: &_| watch.client_line(line, e, &state);
                     transcript::print_unit(
                         tag,
                         "C:",

@@ -6,8 +6,9 @@
 //! ([`ClientSession`], [`ServerEvents`]); what is particular to a protocol — how its units
 //! are explained — is its [`Conversation`].
 
+use postroom_proto::i18n::Text;
 use postroom_proto::session::{ClientSession, ServerEvents, ServerSession};
-use postroom_proto::{Explanation, Instant, MailStore};
+use postroom_proto::{text, Explanation, Instant, MailStore};
 
 use crate::conversation::Conversation;
 use crate::device::DeviceProgress;
@@ -70,7 +71,7 @@ pub(crate) trait Exchange: Outbox {
     /// Completes the simulated handshake on both sides.
     fn tls_established(&mut self, now: Instant);
     /// (client state, server state), in the RFC's words.
-    fn states(&self) -> (String, String);
+    fn states(&self) -> (Text, Text);
     /// The connection ends without a goodbye (a fault): the server cleans up.
     fn cut(&mut self, store: &mut MailStore);
     fn is_quit(&self, bytes: &[u8]) -> bool;
@@ -122,14 +123,17 @@ impl<C: Conversation> Exchange for Pair<C> {
         self.client.tls_established(now);
         self.drain();
     }
-    fn states(&self) -> (String, String) {
+    fn states(&self) -> (Text, Text) {
         // A client that has just read a reply has often queued its next command already;
         // until that command's own step it is about to send it, not waiting for its answer.
         let client = match self.client.peek_output() {
-            Some(next) => format!("about to send {}", what_is_sent(C::PROTOCOL, next)),
-            None => self.client.state_name().to_string(),
+            Some(next) => text!(
+                "state.about-to-send",
+                what = what_is_sent(C::PROTOCOL, next)
+            ),
+            None => self.client.state_name(),
         };
-        (client, self.server.state_name().to_string())
+        (client, self.server.state_name())
     }
     fn cut(&mut self, store: &mut MailStore) {
         self.server.connection_lost(store);

@@ -12,23 +12,25 @@ pub const MX: HostId = HostId(3);
 pub const PHONE: HostId = HostId(4);
 pub const LAPTOP: HostId = HostId(5);
 
+use postroom_proto::i18n::Text;
+
 /// A machine in the world, with the role students see on its lane.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Host {
     /// Who or what it is, e.g. "Alice's laptop".
-    pub label: String,
+    pub label: Text,
     /// Its DNS name, e.g. `mx.example.net`.
     pub name: String,
     /// What it does here, e.g. "MX :25 · store".
-    pub role: String,
+    pub role: Text,
 }
 
 impl Host {
-    pub fn new(label: &str, name: &str, role: &str) -> Self {
+    pub fn new(label: Text, name: &str, role: Text) -> Self {
         Host {
-            label: label.to_string(),
+            label,
             name: name.to_string(),
-            role: role.to_string(),
+            role,
         }
     }
 }

@@ -4,7 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
-use postroom_proto::{Explanation, Instant, MailStore};
+use postroom_proto::i18n::Text;
+use postroom_proto::{text, Explanation, Instant, MailStore};
 
 use postroom_proto::mime::header_value;
 
@@ -40,7 +41,7 @@ pub(crate) struct Entry {
     pub bytes: Vec<u8>,
     pub explanation: Explanation,
     /// (client state, server state) after the step.
-    pub states: (String, String),
+    pub states: (Text, Text),
     pub encrypted: bool,
 }
 
@@ -91,11 +92,8 @@ impl Recorder {
         self.steps.len() >= self.limit
     }
 
-    pub fn set_phase(&mut self, label: &str, protocol: Protocol) {
-        self.phase = Rc::new(Phase {
-            label: label.to_string(),
-            protocol,
-        });
+    pub fn set_phase(&mut self, label: Text, protocol: Protocol) {
+        self.phase = Rc::new(Phase { label, protocol });
     }
 
     /// A new TCP connection carries the next steps.
@@ -150,7 +148,7 @@ impl Recorder {
                 sent_at: now,
                 bytes: format!("{}\r\n", note.text).into_bytes(),
                 explanation: note.explanation,
-                states: (String::new(), String::new()),
+                states: (Text::default(), Text::default()),
                 encrypted: false,
             },
         );
@@ -171,7 +169,7 @@ impl Recorder {
         }
         self.note_stored(places);
         let mut views = vec![server_view(
-            &format!("mx · {}", places.bob),
+            Text::verbatim(format!("mx · {}", places.bob)),
             &places.mx,
             &places.bob,
             1,
@@ -179,7 +177,7 @@ impl Recorder {
         )];
         if !places.provider.messages(&places.alice).is_empty() {
             views.push(server_view(
-                &format!("smtp · {}", places.alice),
+                Text::verbatim(format!("smtp · {}", places.alice)),
                 &places.provider,
                 &places.alice,
                 0,
@@ -228,14 +226,14 @@ impl Recorder {
 }
 
 fn server_view(
-    title: &str,
+    title: Text,
     store: &MailStore,
     user: &str,
     which: u8,
     subjects: &mut BTreeMap<(u8, u32), String>,
 ) -> MailboxView {
     MailboxView {
-        title: title.to_string(),
+        title,
         entries: store
             .messages(user)
             .iter()
@@ -253,11 +251,11 @@ fn server_view(
 }
 
 fn device_view(device: Device, owner: &str, account: &Account) -> MailboxView {
-    let title = format!(
-        "{} ({})",
-        device.label_of(owner),
-        account.settings.protocol.name()
-    );
+    let protocol = account.settings.protocol.name();
+    let title = match device {
+        Device::Phone => text!("mailbox.phone", owner = owner, protocol = protocol),
+        Device::Laptop => text!("mailbox.laptop", owner = owner, protocol = protocol),
+    };
     let entries = match &account.mail {
         DeviceMail::Pop3 { local, .. } => local
             .iter()

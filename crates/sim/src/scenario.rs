@@ -1,5 +1,7 @@
 //! A scenario: what the class watches, as data that fits in a share link.
 
+use postroom_proto::i18n::Text;
+use postroom_proto::text;
 use serde::{Deserialize, Serialize};
 
 /// Which of Bob's devices.
@@ -19,10 +21,10 @@ impl Device {
     }
 
     /// The device's label for its owner, e.g. "Carol's phone".
-    pub fn label_of(self, owner: &str) -> String {
+    pub fn label_of(self, owner: &str) -> Text {
         match self {
-            Device::Phone => format!("{owner}'s phone"),
-            Device::Laptop => format!("{owner}'s laptop"),
+            Device::Phone => text!("host.phone", owner = owner),
+            Device::Laptop => text!("host.laptop", owner = owner),
         }
     }
 }
@@ -337,7 +339,7 @@ impl Scenario {
     }
 
     /// A device's label in this story, e.g. "Bob's phone".
-    pub fn device_label(&self, device: Device) -> String {
+    pub fn device_label(&self, device: Device) -> Text {
         device.label_of(&self.recipient())
     }
 

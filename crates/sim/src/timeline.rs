@@ -2,6 +2,7 @@
 
 use std::rc::Rc;
 
+use postroom_proto::i18n::Text;
 use postroom_proto::{Explanation, Instant};
 
 use crate::host::{Host, HostId};
@@ -70,7 +71,7 @@ impl Direction {
 /// The part of the journey a step belongs to, for the scrubber's colours and labels.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Phase {
-    pub label: String,
+    pub label: Text,
     pub protocol: Protocol,
 }
 
@@ -88,7 +89,7 @@ pub struct MailboxEntry {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MailboxView {
     /// E.g. "mx.example.net · bob" or "Bob's phone (POP3)".
-    pub title: String,
+    pub title: Text,
     pub entries: Vec<MailboxEntry>,
 }
 
@@ -106,8 +107,8 @@ pub struct Step {
     pub bytes: Vec<u8>,
     pub explanation: Explanation,
     /// The acting sessions' states after this step, in the RFC's words.
-    pub client_state: String,
-    pub server_state: String,
+    pub client_state: Text,
+    pub server_state: Text,
     /// True once TLS protects the connection: on a real network these bytes are encrypted.
     pub encrypted: bool,
     /// Which TCP connection carried this step, numbered from 1 in order of opening; 0 for

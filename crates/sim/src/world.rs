@@ -10,12 +10,13 @@ use reach::Caller;
 
 use std::collections::BTreeMap;
 
+use postroom_proto::i18n::Text;
 use postroom_proto::imap::{DeviceCache, Intent};
 use postroom_proto::message::Message;
 use postroom_proto::smtp::{
     self, ClientConfig, ClientTls, Mailbox, ReversePath, SmtpClient, TlsPolicy,
 };
-use postroom_proto::{Duration, Instant, MailStore};
+use postroom_proto::{text, Duration, Instant, MailStore};
 
 use crate::clock;
 use crate::conversation::{Imap, Pop3, Smtp};
@@ -131,7 +132,7 @@ pub fn run_limited(scenario: &Scenario, limit: usize) -> Result<Timeline, Scenar
         recorder: Recorder::new(
             limit.min(MAX_STEPS),
             Phase {
-                label: "SMTP submission".into(),
+                label: text!("phase.submission"),
                 protocol: Protocol::Smtp,
             },
         ),
@@ -174,56 +175,54 @@ pub fn run_limited(scenario: &Scenario, limit: usize) -> Result<Timeline, Scenar
     }
     let hosts = vec![
         Host::new(
-            &format!("{}'s laptop", scenario.sender()),
+            text!("host.sender", owner = scenario.sender()),
             &format!("laptop.{}", from.domain()),
-            "mail client",
+            text!("host.sender-role"),
         ),
         Host::new(
-            "Submission server",
+            text!("host.submission"),
             world.services.submission(),
-            if scenario.outgoing.port() == 465 {
-                "submission :465"
-            } else {
-                "submission :587"
-            },
+            text!("host.submission-role", port = scenario.outgoing.port()),
         ),
-        Host::new("DNS resolver", "resolver", "MX lookup"),
         Host::new(
-            &format!("{}'s mail server", scenario.recipient()),
+            text!("host.resolver"),
+            "resolver",
+            text!("host.resolver-role"),
+        ),
+        Host::new(
+            text!("host.mx", owner = scenario.recipient()),
             world.services.mx(),
-            "MX :25 · store",
+            text!("host.mx-role"),
         ),
         Host::new(
-            &scenario.device_label(Device::Phone),
+            scenario.device_label(Device::Phone),
             "phone",
-            &device_role(scenario, Device::Phone),
+            device_role(scenario, Device::Phone),
         ),
         Host::new(
-            &scenario.device_label(Device::Laptop),
+            scenario.device_label(Device::Laptop),
             "laptop",
-            &device_role(scenario, Device::Laptop),
+            device_role(scenario, Device::Laptop),
         ),
     ];
     Ok(world.recorder.finish(hosts))
 }
 
-fn device_role(scenario: &Scenario, device: Device) -> String {
+fn device_role(scenario: &Scenario, device: Device) -> Text {
     let s = scenario.settings(device);
     let port = s.port();
-    let role = match s.protocol {
-        FetchProtocol::Pop3 if s.leave_on_server => format!("POP3 :{port} · keeps a copy"),
-        FetchProtocol::Pop3 => format!("POP3 :{port} · deletes"),
-        FetchProtocol::Imap => format!("IMAP :{port}"),
-    };
     if scenario.actions.contains(&Action::Switch(device)) {
         // The lane is narrow: both protocols, without the details.
-        format!(
+        return Text::verbatim(format!(
             "{} ⇄ {}",
             s.protocol.name(),
             s.protocol.other_if(true).name()
-        )
-    } else {
-        role
+        ));
+    }
+    match s.protocol {
+        FetchProtocol::Pop3 if s.leave_on_server => text!("host.pop3-keeps", port = port),
+        FetchProtocol::Pop3 => text!("host.pop3-deletes", port = port),
+        FetchProtocol::Imap => Text::verbatim(format!("IMAP :{port}")),
     }
 }
 
@@ -303,7 +302,8 @@ impl World<'_> {
         message: Vec<u8>,
         faulty: bool,
     ) -> Submission {
-        self.recorder.set_phase("SMTP submission", Protocol::Smtp);
+        self.recorder
+            .set_phase(text!("phase.submission"), Protocol::Smtp);
         let out = &self.scenario.outgoing;
         let implicit = out.security == Security::ImplicitTls;
         let caller = Caller {
@@ -424,10 +424,15 @@ impl World<'_> {
     /// goes, then the relay carries it there (the content has the submission server's
     /// Received: line, RFC 5321 §4.4; the MX adds its own).
     fn relay_now(&mut self, from: &Mailbox, to: &Mailbox, content: Vec<u8>) {
-        self.recorder.set_phase("DNS", Protocol::Dns);
+        self.recorder
+            .set_phase(Text::verbatim("DNS"), Protocol::Dns);
         let no_mx = self.faults.has(Fault::NoMxRecord);
         for lookup in self.dns.mx_lookups(to.domain(), no_mx) {
-            self.ask_dns(SUBMISSION, lookup, ("resolving", "resolved"));
+            self.ask_dns(
+                SUBMISSION,
+                lookup,
+                (text!("state.resolving"), text!("state.resolved")),
+            );
         }
         self.relay(from, to, content, 1);
     }
@@ -436,7 +441,8 @@ impl World<'_> {
     /// the connection lost) keeps the message in the relay's queue for another attempt 30
     /// minutes later (RFC 5321 §4.5.4.1); a permanent one (5xx) bounces.
     fn relay(&mut self, from: &Mailbox, to: &Mailbox, content: Vec<u8>, attempt: u32) {
-        self.recorder.set_phase("SMTP relay", Protocol::Smtp);
+        self.recorder
+            .set_phase(text!("phase.relay"), Protocol::Smtp);
         if self.faults.server_down(self.sent == 1, attempt) {
             self.local(SUBMISSION, narration::server_down(self.services.mx()));
             return self.retry(from, to, content, attempt, Retry::ServerDown);
@@ -516,7 +522,8 @@ impl World<'_> {
     /// RFC 3464: the relay tells the sender, with a delivery status notification sent from
     /// the null reverse path so that it can never bounce back in a loop.
     fn bounce(&mut self, from: &Mailbox, to: &Mailbox, why: &str, code: u16) {
-        self.recorder.set_phase("bounce", Protocol::Local);
+        self.recorder
+            .set_phase(text!("phase.bounce"), Protocol::Local);
         let dsn = format!(
             "From: Mail Delivery System <MAILER-DAEMON@smtp.{d}>\r\nTo: {from}\r\nSubject: Undelivered Mail Returned to Sender\r\n\
 Date: {date}\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"dsn\"\r\n\r\n\
@@ -548,10 +555,9 @@ Date: {date}\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type
         account.mail = DeviceMail::empty(protocol);
         self.places.devices_version += 1;
         // Its own phase: the session that follows is coloured by its protocol, not by this.
-        self.recorder.set_phase(
-            &format!("{} set up again", self.scenario.device_label(device)),
-            Protocol::Local,
-        );
+        let who = self.scenario.device_label(device).to_string();
+        self.recorder
+            .set_phase(text!("phase.set-up-again", device = who), Protocol::Local);
         self.local(device_host(device), narration::set_up_again(protocol));
     }
 
@@ -563,11 +569,12 @@ Date: {date}\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type
         };
         let host = device_host(device);
         let Account { settings, mail } = self.places.devices.get(device).clone();
+        let who = self.scenario.device_label(device).to_string();
         self.recorder.set_phase(
-            &format!(
-                "{} {}",
-                settings.protocol.name(),
-                self.scenario.device_label(device)
+            text!(
+                "phase.fetch",
+                protocol = settings.protocol.name(),
+                device = who
             ),
             match settings.protocol {
                 FetchProtocol::Pop3 => Protocol::Pop3,

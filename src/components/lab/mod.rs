@@ -104,7 +104,7 @@ pub fn view_tabs(shown: View, on: &Callback<LabAction>) -> Html {
         html! {
             <button role="tab" aria-selected={on_now.to_string()} data-view={view.key()}
                 class={classes!("lab__tab", format!("lab__tab--{}", view.key()), on_now.then_some("lab__tab--on"))} {onclick}>
-                <kbd>{ i + 1 }</kbd>{ " " }{ view.title() }
+                <kbd>{ i + 1 }</kbd>{ " " }{ crate::i18n::said(&view.title()) }
             </button>
         }
     });

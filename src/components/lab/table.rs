@@ -32,7 +32,7 @@ pub fn path_table(runs: &[Run], shown: View, on: &Callback<LabAction>) -> Html {
         });
         html! {
             <tr class={classes!("lab__row", format!("lab__row--{}", path.key()), on_now.then_some("lab__row--on"))} data-path={path.key()}>
-                <th scope="row"><button class="lab__pick" {onclick} aria-pressed={on_now.to_string()}>{ path.title() }</button></th>
+                <th scope="row"><button class="lab__pick" {onclick} aria-pressed={on_now.to_string()}>{ crate::i18n::said(&path.title()) }</button></th>
                 <td class="lab__num" data-field="trips">{ run.round_trips() }</td>
                 <td class="lab__num">{ format!("{} / {}", octets(up), octets(down)) }</td>
                 <td class="lab__time">

@@ -9,10 +9,12 @@ mod catalogue;
 pub mod check;
 mod message;
 mod pattern;
+mod text;
 
 pub use catalogue::{Catalogue, LineError};
 pub use message::{Arg, Message};
 pub use pattern::args;
+pub use text::Text;
 
 /// The languages offered (`static/i18n/languages.txt`): a data file, so that a language is
 /// added without touching the code.
@@ -65,5 +67,14 @@ macro_rules! msg {
             id: $id,
             args: vec![$((stringify!($name), $crate::i18n::Arg::from($value))),*],
         }
+    };
+}
+
+/// A text with its arguments: `text!("host.resolver")`, `text!("host.laptop", owner = "Alice")`.
+/// One catalogue text (not an explanation's title and why, as `msg!` makes).
+#[macro_export]
+macro_rules! text {
+    ($id:literal $(, $name:ident = $value:expr)* $(,)?) => {
+        $crate::i18n::Text::new($crate::msg!($id $(, $name = $value)*))
     };
 }

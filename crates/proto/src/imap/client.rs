@@ -7,6 +7,8 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use super::encode::quoted;
 use super::response::{self, fetch_item, Response, Token};
 use super::types::MAX_RESPONSE_LINE;
+use crate::i18n::Text;
+use crate::text;
 use crate::time::Instant;
 use crate::wire::ClientTls;
 use crate::{DecodeError, ProtocolError};
@@ -114,22 +116,21 @@ enum Pending {
 
 impl Pending {
     /// What the client waits for, as the state panel says it.
-    fn waiting_for(&self) -> &'static str {
+    fn waiting_for(&self) -> Text {
+        let response = |command| text!("state.waiting-response", command = command);
         match self {
-            Pending::Capability => "waiting for the CAPABILITY response",
-            Pending::StartTls => "waiting for the STARTTLS response",
-            Pending::Login => "waiting for the login response",
-            Pending::Select => "waiting for the SELECT response",
-            Pending::SearchAll => "waiting for the UID SEARCH response",
-            Pending::FetchFlags | Pending::FetchNew { fetching: true } => {
-                "waiting for the UID FETCH response"
-            }
-            Pending::FetchNew { fetching: false } => "waiting for the NOOP response",
-            Pending::Intent(Intent::MoveTo(..)) => "waiting for the UID MOVE response",
-            Pending::Intent(Intent::Idle) | Pending::Idle => "waiting for the IDLE response",
-            Pending::Intent(Intent::Logout) | Pending::Logout => "waiting for the LOGOUT response",
-            Pending::Intent(_) => "waiting for the UID STORE response",
-            Pending::Expunge => "waiting for the UID EXPUNGE response",
+            Pending::Capability => response("CAPABILITY"),
+            Pending::StartTls => response("STARTTLS"),
+            Pending::Login => text!("state.waiting-login"),
+            Pending::Select => response("SELECT"),
+            Pending::SearchAll => response("UID SEARCH"),
+            Pending::FetchFlags | Pending::FetchNew { fetching: true } => response("UID FETCH"),
+            Pending::FetchNew { fetching: false } => response("NOOP"),
+            Pending::Intent(Intent::MoveTo(..)) => response("UID MOVE"),
+            Pending::Intent(Intent::Idle) | Pending::Idle => response("IDLE"),
+            Pending::Intent(Intent::Logout) | Pending::Logout => response("LOGOUT"),
+            Pending::Intent(_) => response("UID STORE"),
+            Pending::Expunge => response("UID EXPUNGE"),
         }
     }
 }
@@ -211,17 +212,17 @@ impl ImapClient {
     }
 
     /// The state for display, named for the response the client waits for.
-    pub fn state(&self) -> &'static str {
+    pub fn state(&self) -> Text {
         if self.closed {
-            "closed"
+            text!("state.closed")
         } else if self.idling {
-            "idling"
+            text!("state.idling")
         } else if let Some((_, p)) = self.pending.front() {
             p.waiting_for()
         } else if self.synchronised {
-            "in sync"
+            text!("state.in-sync")
         } else {
-            "connecting"
+            text!("state.connecting")
         }
     }
 

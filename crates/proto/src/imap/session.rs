@@ -3,13 +3,14 @@
 
 use super::{decode, explain, ImapClient, ImapServer, ServerEvent};
 use crate::explain::{unreadable, Explanation, RfcRef};
+use crate::i18n::Text;
 use crate::session::{ClientSession, Event, Narrator, ServerEvents, ServerSession};
 use crate::time::Instant;
 use crate::{MailStore, ProtocolError};
 
 impl ServerSession for ImapServer {
-    fn state_name(&self) -> &'static str {
-        self.state().as_str()
+    fn state_name(&self) -> Text {
+        self.state().text()
     }
     fn handle_input(&mut self, now: Instant, bytes: &[u8], store: &mut MailStore) {
         ImapServer::handle_input(self, now, bytes, store);
@@ -80,7 +81,7 @@ impl ClientSession for ImapClient {
     fn is_tls_request(event: &Self::Event) -> bool {
         *event == super::ClientEvent::TlsRequested
     }
-    fn state_name(&self) -> &'static str {
+    fn state_name(&self) -> Text {
         self.state()
     }
     fn handle_input(&mut self, now: Instant, bytes: &[u8]) -> Result<(), ProtocolError> {

@@ -2,6 +2,9 @@
 
 use std::fmt;
 
+use crate::i18n::Text;
+use crate::text;
+
 use super::section::Section;
 
 /// RFC 2683 §3.2.1.5 and RFC 7162 §4: servers should accept command lines of at least
@@ -539,18 +542,18 @@ pub enum State {
 
 impl State {
     /// The state in the words shown to students.
-    pub fn as_str(self) -> &'static str {
+    pub fn text(self) -> Text {
         match self {
-            State::NotAuthenticated => "not authenticated",
-            State::Authenticated => "authenticated",
-            State::Selected => "selected",
-            State::Logout => "logout",
+            State::NotAuthenticated => text!("state.imap.not-authenticated"),
+            State::Authenticated => text!("state.imap.authenticated"),
+            State::Selected => text!("state.imap.selected"),
+            State::Logout => text!("state.imap.logout"),
         }
     }
 }
 
 impl fmt::Display for State {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        f.write_str(&self.text())
     }
 }

@@ -7,6 +7,8 @@ use std::collections::{BTreeMap, VecDeque};
 use super::decode;
 use super::server::apop_digest;
 use super::types::{Command, Response};
+use crate::i18n::Text;
+use crate::text;
 use crate::time::{Duration, Instant};
 use crate::wire::ClientTls;
 use crate::{DecodeError, ProtocolError};
@@ -159,15 +161,15 @@ impl Pop3Client {
     }
 
     /// The state for display, named for the response the client waits for.
-    pub fn state(&self) -> &'static str {
+    pub fn state(&self) -> Text {
         if self.closed {
-            return "closed";
+            return text!("state.closed");
         }
         if self.awaiting_tls {
-            return "starting TLS";
+            return text!("state.starting-tls");
         }
         match self.pending.front() {
-            None => "idle",
+            None => text!("state.idle"),
             Some(p) => waiting_for(*p),
         }
     }
@@ -447,20 +449,21 @@ impl Pop3Client {
 }
 
 /// What the client waits for, as the state panel says it.
-fn waiting_for(p: Pending) -> &'static str {
+fn waiting_for(p: Pending) -> Text {
+    let response = |command| text!("state.waiting-response", command = command);
     match p {
-        Pending::Greeting => "waiting for the greeting",
-        Pending::Capa => "waiting for the CAPA response",
-        Pending::Stls => "waiting for the STLS response",
-        Pending::User => "waiting for the USER response",
-        Pending::Pass => "waiting for the PASS response",
-        Pending::Login => "waiting for the login response",
-        Pending::Stat => "waiting for the STAT response",
-        Pending::List => "waiting for the LIST response",
-        Pending::Uidl => "waiting for the UIDL response",
-        Pending::Retr(_) => "waiting for the RETR response",
-        Pending::Dele(_) => "waiting for the DELE response",
-        Pending::Quit => "waiting for the QUIT response",
+        Pending::Greeting => text!("state.waiting-greeting"),
+        Pending::Capa => response("CAPA"),
+        Pending::Stls => response("STLS"),
+        Pending::User => response("USER"),
+        Pending::Pass => response("PASS"),
+        Pending::Login => text!("state.waiting-login"),
+        Pending::Stat => response("STAT"),
+        Pending::List => response("LIST"),
+        Pending::Uidl => response("UIDL"),
+        Pending::Retr(_) => response("RETR"),
+        Pending::Dele(_) => response("DELE"),
+        Pending::Quit => response("QUIT"),
     }
 }
 

@@ -6,13 +6,14 @@ use std::collections::VecDeque;
 use super::types::Command;
 use super::{decode, explain, Pop3Client, Pop3Server, ServerEvent};
 use crate::explain::{unreadable, Explanation, RfcRef};
+use crate::i18n::Text;
 use crate::session::{ClientSession, Event, Narrator, ServerEvents, ServerSession};
 use crate::time::Instant;
 use crate::{MailStore, ProtocolError};
 
 impl ServerSession for Pop3Server {
-    fn state_name(&self) -> &'static str {
-        self.state().as_str()
+    fn state_name(&self) -> Text {
+        self.state().text()
     }
     fn handle_input(&mut self, now: Instant, bytes: &[u8], store: &mut MailStore) {
         Pop3Server::handle_input(self, now, bytes, store);
@@ -89,7 +90,7 @@ impl ClientSession for Pop3Client {
     fn is_tls_request(event: &Self::Event) -> bool {
         *event == super::ClientEvent::TlsRequested
     }
-    fn state_name(&self) -> &'static str {
+    fn state_name(&self) -> Text {
         self.state()
     }
     fn handle_input(&mut self, now: Instant, bytes: &[u8]) -> Result<(), ProtocolError> {

@@ -2,6 +2,9 @@
 
 use std::fmt;
 
+use crate::i18n::Text;
+use crate::text;
+
 /// RFC 2449 §4: "The maximum length of a command is increased from 47 characters (4
 /// character command, single space, 40 character argument, CRLF) to 255 octets, including
 /// the terminating CRLF."
@@ -143,18 +146,18 @@ pub enum State {
 
 impl State {
     /// The state in the words shown to students.
-    pub fn as_str(self) -> &'static str {
+    pub fn text(self) -> Text {
         match self {
-            State::Authorization => "AUTHORIZATION",
-            State::Transaction => "TRANSACTION",
-            State::Update => "UPDATE",
-            State::Closed => "closed",
+            State::Authorization => Text::verbatim("AUTHORIZATION"),
+            State::Transaction => Text::verbatim("TRANSACTION"),
+            State::Update => Text::verbatim("UPDATE"),
+            State::Closed => text!("state.closed"),
         }
     }
 }
 
 impl fmt::Display for State {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        f.write_str(&self.text())
     }
 }

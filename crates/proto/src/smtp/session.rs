@@ -6,13 +6,14 @@ use std::collections::VecDeque;
 use super::types::{ReplyTo, Verb};
 use super::{decode, explain, ServerEvent, SmtpClient, SmtpServer};
 use crate::explain::{unreadable, Explanation, RfcRef};
+use crate::i18n::Text;
 use crate::session::{ClientSession, Event, Narrator, ServerEvents, ServerSession};
 use crate::time::Instant;
 use crate::{MailStore, ProtocolError};
 
 impl ServerSession for SmtpServer {
-    fn state_name(&self) -> &'static str {
-        self.state().as_str()
+    fn state_name(&self) -> Text {
+        self.state().text()
     }
     fn handle_input(&mut self, now: Instant, bytes: &[u8], store: &mut MailStore) {
         SmtpServer::handle_input(self, now, bytes, store);
@@ -100,8 +101,8 @@ impl ClientSession for SmtpClient {
     fn is_tls_request(event: &Self::Event) -> bool {
         *event == super::ClientEvent::TlsRequested
     }
-    fn state_name(&self) -> &'static str {
-        self.state().as_str()
+    fn state_name(&self) -> Text {
+        self.state().text()
     }
     fn handle_input(&mut self, now: Instant, bytes: &[u8]) -> Result<(), ProtocolError> {
         SmtpClient::handle_input(self, now, bytes)

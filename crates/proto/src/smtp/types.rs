@@ -2,6 +2,9 @@
 
 use std::fmt;
 
+use crate::i18n::Text;
+use crate::text;
+
 /// RFC 5321 §4.5.3.1.1: "The maximum total length of a user name or other local-part is 64
 /// octets."
 pub const MAX_LOCAL_PART: usize = 64;
@@ -349,23 +352,25 @@ pub enum ServerState {
 
 impl ServerState {
     /// The state in the words shown to students.
-    pub fn as_str(self) -> &'static str {
+    pub fn text(self) -> Text {
         match self {
-            ServerState::ExpectHelo => "waiting for EHLO/HELO",
-            ServerState::ExpectTlsHandshake => "starting TLS",
-            ServerState::ExpectAuthResponse => "waiting for the AUTH response",
-            ServerState::ExpectMail => "ready for MAIL",
-            ServerState::ExpectRcpt => "waiting for RCPT",
-            ServerState::ExpectRcptOrData => "waiting for RCPT or DATA",
-            ServerState::ReceivingData => "receiving mail data",
-            ServerState::Closed => "closed",
+            ServerState::ExpectHelo => text!("state.waiting-command", command = "EHLO/HELO"),
+            ServerState::ExpectTlsHandshake => text!("state.starting-tls"),
+            ServerState::ExpectAuthResponse => text!("state.waiting-auth-response"),
+            ServerState::ExpectMail => text!("state.ready-for", command = "MAIL"),
+            ServerState::ExpectRcpt => text!("state.waiting-command", command = "RCPT"),
+            ServerState::ExpectRcptOrData => {
+                text!("state.waiting-either", first = "RCPT", second = "DATA")
+            }
+            ServerState::ReceivingData => text!("state.receiving-data"),
+            ServerState::Closed => text!("state.closed"),
         }
     }
 }
 
 impl fmt::Display for ServerState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        f.write_str(&self.text())
     }
 }
 
@@ -392,29 +397,30 @@ pub enum ClientState {
 
 impl ClientState {
     /// The state in the words shown to students.
-    pub fn as_str(self) -> &'static str {
+    pub fn text(self) -> Text {
+        let reply = |command| text!("state.waiting-reply", command = command);
         match self {
-            ClientState::ExpectGreeting => "waiting for the 220 greeting",
-            ClientState::ExpectEhloReply => "waiting for the EHLO reply",
-            ClientState::ExpectHeloReply => "waiting for the HELO reply",
-            ClientState::ExpectStartTlsReply => "waiting for the STARTTLS reply",
-            ClientState::ExpectTlsHandshake => "starting TLS",
-            ClientState::ExpectAuthReply => "waiting for the AUTH reply",
-            ClientState::Ready => "ready",
-            ClientState::ExpectMailReply => "waiting for the MAIL reply",
-            ClientState::ExpectRcptReply => "waiting for the RCPT reply",
-            ClientState::ExpectDataReply => "waiting for 354",
-            ClientState::ExpectDataEndReply => "waiting for the end-of-data reply",
-            ClientState::ExpectRsetReply => "waiting for the RSET reply",
-            ClientState::ExpectQuitReply => "waiting for 221",
-            ClientState::Closed => "closed",
+            ClientState::ExpectGreeting => text!("state.waiting-greeting-code", code = "220"),
+            ClientState::ExpectEhloReply => reply("EHLO"),
+            ClientState::ExpectHeloReply => reply("HELO"),
+            ClientState::ExpectStartTlsReply => reply("STARTTLS"),
+            ClientState::ExpectTlsHandshake => text!("state.starting-tls"),
+            ClientState::ExpectAuthReply => reply("AUTH"),
+            ClientState::Ready => text!("state.ready"),
+            ClientState::ExpectMailReply => reply("MAIL"),
+            ClientState::ExpectRcptReply => reply("RCPT"),
+            ClientState::ExpectDataReply => text!("state.waiting-command", command = "354"),
+            ClientState::ExpectDataEndReply => text!("state.waiting-data-end"),
+            ClientState::ExpectRsetReply => reply("RSET"),
+            ClientState::ExpectQuitReply => text!("state.waiting-command", command = "221"),
+            ClientState::Closed => text!("state.closed"),
         }
     }
 }
 
 impl fmt::Display for ClientState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        f.write_str(&self.text())
     }
 }
 

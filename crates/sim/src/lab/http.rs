@@ -6,7 +6,8 @@
 use std::collections::VecDeque;
 
 use postroom_proto::http::{decode, explain, HttpError, Response};
-use postroom_proto::{Explanation, Instant, MailStore, RfcRef};
+use postroom_proto::i18n::Text;
+use postroom_proto::{text, Explanation, Instant, MailStore, RfcRef};
 
 use crate::device::DeviceProgress;
 use crate::drive::Exchange;
@@ -131,17 +132,20 @@ impl Exchange for HttpPair {
         false
     }
     fn tls_established(&mut self, _now: Instant) {}
-    fn states(&self) -> (String, String) {
+    fn states(&self) -> (Text, Text) {
         let client = match &self.response {
-            Some(r) => format!("has its answer ({} {})", r.status, r.reason),
-            None => "waiting for the response".to_string(),
+            Some(r) => text!(
+                "state.http.answered-with",
+                status = format!("{} {}", r.status, r.reason)
+            ),
+            None => text!("state.http.waiting"),
         };
         let server = match (&self.request, self.server_out.is_empty()) {
-            (None, _) => "reading the request",
-            (Some(_), true) => "answered",
-            (Some(_), false) => "answering",
+            (None, _) => text!("state.http.reading"),
+            (Some(_), true) => text!("state.http.answered"),
+            (Some(_), false) => text!("state.http.answering"),
         };
-        (client, server.to_string())
+        (client, server)
     }
     fn cut(&mut self, _store: &mut MailStore) {}
     fn is_quit(&self, _bytes: &[u8]) -> bool {

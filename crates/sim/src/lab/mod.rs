@@ -14,7 +14,8 @@ mod http;
 mod paths;
 mod stage;
 
-use postroom_proto::Duration;
+use postroom_proto::i18n::Text;
+use postroom_proto::{text, Duration};
 
 use crate::host::Host;
 use crate::timeline::Timeline;
@@ -84,30 +85,22 @@ impl Path {
         Path::Jmap,
     ];
 
-    pub fn title(self) -> &'static str {
+    pub fn title(self) -> Text {
         match self {
-            Path::SmtpStepByStep => "SMTP, one command at a time",
-            Path::SmtpWell => "SMTP done well",
-            Path::HttpApi => "HTTP email API",
-            Path::Jmap => "JMAP",
+            Path::SmtpStepByStep => text!("lab.path.smtp"),
+            Path::SmtpWell => text!("lab.path.smtp-well"),
+            Path::HttpApi => text!("lab.path.api"),
+            Path::Jmap => Text::verbatim("JMAP"),
         }
     }
 
     /// What it is, in a line.
-    pub fn summary(self) -> &'static str {
+    pub fn summary(self) -> Text {
         match self {
-            Path::SmtpStepByStep => {
-                "Port 587: STARTTLS, AUTH PLAIN answering a challenge, MAIL, RCPT, DATA each waiting for its reply"
-            }
-            Path::SmtpWell => {
-                "Port 465 with TLS from the start (RFC 8314), AUTH with its initial response (RFC 4954), MAIL, RCPT and DATA pipelined (RFC 2920)"
-            }
-            Path::HttpApi => {
-                "One HTTPS POST /v3/mail/send with a JSON body and an API key; 202 Accepted"
-            }
-            Path::Jmap => {
-                "One HTTPS POST to the JMAP API: Email/set and EmailSubmission/set in one request (RFC 8620, RFC 8621)"
-            }
+            Path::SmtpStepByStep => text!("lab.path.smtp-summary"),
+            Path::SmtpWell => text!("lab.path.smtp-well-summary"),
+            Path::HttpApi => text!("lab.path.api-summary"),
+            Path::Jmap => text!("lab.path.jmap-summary"),
         }
     }
 

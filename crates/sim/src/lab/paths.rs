@@ -2,11 +2,12 @@
 //! the TCP and TLS handshakes first, as flights of their own, then the protocol.
 
 use postroom_proto::http::{api, jmap, Field, Request, Response};
+use postroom_proto::i18n::Text;
 use postroom_proto::imap::{self, ImapClient, ImapServer, Intent};
 use postroom_proto::smtp::{
     ClientConfig, ClientTls, Mailbox, ReversePath, ServerConfig, SmtpClient, SmtpServer, TlsPolicy,
 };
-use postroom_proto::{Duration, MailStore};
+use postroom_proto::{text, Duration, MailStore};
 
 use super::http::HttpPair;
 use super::stage::Lab;
@@ -104,10 +105,17 @@ pub fn smtp(options: SmtpOptions, network: Network) -> Run {
     let server = SmtpServer::new(server_config, start);
     let mut conv = Pair::<Smtp>::new(client, server);
     drive(&mut conv, &mut link, &mut lab);
-    let role = format!("submission :{port}");
     let hosts = vec![
-        Host::new("Alice's laptop", "laptop.example.org", "mail program"),
-        Host::new("Alice's provider", "smtp.example.org", &role),
+        Host::new(
+            text!("host.sender", owner = "Alice"),
+            "laptop.example.org",
+            text!("lab.role.mail-program"),
+        ),
+        Host::new(
+            text!("lab.host.provider"),
+            "smtp.example.org",
+            text!("host.submission-role", port = port),
+        ),
     ];
     finish(lab, hosts, network)
 }
@@ -154,12 +162,24 @@ fn https(path: Path, network: Network) -> Run {
     lab.open(CLIENT, SERVER);
     https_connection(&mut lab, &mut link, &mut pair);
     let server = if path == Path::Jmap {
-        Host::new("JMAP server", "jmap.example.org", "HTTPS :443 · JMAP")
+        Host::new(
+            text!("lab.host.jmap"),
+            "jmap.example.org",
+            Text::verbatim("HTTPS :443 · JMAP"),
+        )
     } else {
-        Host::new("Email API", "api.example.org", "HTTPS :443 · send API")
+        Host::new(
+            text!("lab.host.api"),
+            "api.example.org",
+            text!("lab.role.api"),
+        )
     };
     let hosts = vec![
-        Host::new("Alice's app", "app.example.org", "HTTPS client"),
+        Host::new(
+            text!("lab.host.app"),
+            "app.example.org",
+            text!("lab.role.https-client"),
+        ),
         server,
     ];
     finish(lab, hosts, network)
@@ -170,7 +190,7 @@ fn https(path: Path, network: Network) -> Run {
 pub fn relay(network: Network) -> Run {
     let mut store = MailStore::new();
     store.add_account("bob", "secret");
-    let mut lab = Lab::new(store, "Relay to Bob's MX");
+    let mut lab = Lab::new(store, text!("lab.phase.relay"));
     let mut link = link(network);
     lab.open(CLIENT, SERVER);
     let at_client = lab.tcp_handshake(&mut link, 25);
@@ -189,8 +209,16 @@ pub fn relay(network: Network) -> Run {
     let mut conv = Pair::<Smtp>::new(client, server);
     drive(&mut conv, &mut link, &mut lab);
     let hosts = vec![
-        Host::new("Alice's provider", "mta.example.org", "outbound relay"),
-        Host::new("Bob's MX", "mx.example.net", "MX :25"),
+        Host::new(
+            text!("lab.host.provider"),
+            "mta.example.org",
+            text!("lab.role.relay"),
+        ),
+        Host::new(
+            text!("lab.host.mx"),
+            "mx.example.net",
+            Text::verbatim("MX :25"),
+        ),
     ];
     finish(lab, hosts, network)
 }
@@ -201,7 +229,7 @@ pub fn webmail(network: Network) -> Run {
     let mut store = MailStore::new();
     store.add_account("bob", "secret");
     let _ = store.deliver("bob", FROM, message());
-    let mut lab = Lab::new(store, "Webmail");
+    let mut lab = Lab::new(store, text!("lab.host.webmail"));
     let mut browser_link = link(network);
     let mut request = Request::new("GET", "/mail/INBOX/1", "webmail.example.net");
     request.fields.extend([
@@ -246,9 +274,21 @@ pub fn webmail(network: Network) -> Run {
     pair.respond(&page);
     drive(&mut pair, &mut browser_link, &mut lab);
     let hosts = vec![
-        Host::new("Bob's browser", "laptop.example.net", "HTTPS client"),
-        Host::new("Webmail", "webmail.example.net", "HTTPS :443 · IMAP client"),
-        Host::new("Mail store", "imap.example.net", "IMAP :143"),
+        Host::new(
+            text!("lab.host.browser"),
+            "laptop.example.net",
+            text!("lab.role.https-client"),
+        ),
+        Host::new(
+            text!("lab.host.webmail"),
+            "webmail.example.net",
+            text!("lab.role.webmail"),
+        ),
+        Host::new(
+            text!("lab.host.store"),
+            "imap.example.net",
+            Text::verbatim("IMAP :143"),
+        ),
     ];
     finish(lab, hosts, network)
 }

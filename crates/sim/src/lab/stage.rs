@@ -5,7 +5,8 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use postroom_proto::{Explanation, Instant, MailStore, RfcRef};
+use postroom_proto::i18n::Text;
+use postroom_proto::{text, Explanation, Instant, MailStore, RfcRef};
 
 use crate::drive::{Arrival, Exchange, Stage};
 use crate::host::HostId;
@@ -45,7 +46,7 @@ pub(crate) struct Lab {
 
 impl Lab {
     /// A run whose steps the explanation panel labels with `title`.
-    pub fn new(store: MailStore, title: &str) -> Self {
+    pub fn new(store: MailStore, title: Text) -> Self {
         Lab {
             now: Instant::ZERO,
             store,
@@ -56,7 +57,7 @@ impl Lab {
             connection: 0,
             arrivals: BTreeMap::new(),
             phase: Rc::new(Phase {
-                label: title.into(),
+                label: title,
                 protocol: Protocol::Local,
             }),
             mailboxes: Rc::new(Vec::new()),
@@ -94,7 +95,7 @@ impl Lab {
         bytes: Vec<u8>,
         wire: usize,
         explanation: Explanation,
-        (states, encrypted): ((String, String), bool),
+        (states, encrypted): ((Text, Text), bool),
     ) {
         let (from, to) = if up {
             self.ends
@@ -140,7 +141,7 @@ impl Lab {
     ) -> Instant {
         let arrived = link.transmit(up, octets, sent);
         self.now = self.now.max(arrived);
-        let states = ("handshake".to_string(), "handshake".to_string());
+        let states = (text!("state.handshake"), text!("state.handshake"));
         let bytes = format!("{label}\r\n").into_bytes();
         self.record(
             up,

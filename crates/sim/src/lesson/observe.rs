@@ -153,8 +153,8 @@ impl Observed {
                 connection: s.connection,
                 lines: s.lines(),
                 encrypted: s.encrypted,
-                client_state: s.client_state.clone(),
-                server_state: s.server_state.clone(),
+                client_state: s.client_state.to_string(),
+                server_state: s.server_state.to_string(),
             })
             .collect();
         Observed { held, units }

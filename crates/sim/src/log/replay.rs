@@ -4,6 +4,7 @@
 //! credentials found in the log, on an empty mailbox, and stops where the log leaves out
 //! part of what the client sent.
 
+use postroom_proto::i18n::Text;
 use postroom_proto::imap::{self, ImapServer};
 use postroom_proto::pop3::{self, Pop3Server};
 use postroom_proto::session::{Event, ServerSession};
@@ -24,7 +25,7 @@ pub struct ReplayLine {
     /// Its first line as shown (secrets hidden).
     pub sent: String,
     /// The server's state before it, in the RFC's words.
-    pub state: String,
+    pub state: Text,
     /// What Postroom's server answered (its lines, without line ends).
     pub answer: Vec<String>,
 }
@@ -199,8 +200,8 @@ impl Log {
                     Some("Postroom's server had closed the connection by here.".into());
                 break;
             }
-            let state = server.state_name().to_string();
-            if unit.kind == Kind::Message && state != smtp::ServerState::ReceivingData.as_str() {
+            let state = server.state_name();
+            if unit.kind == Kind::Message && state != smtp::ServerState::ReceivingData.text() {
                 replay.stopped = Some(
                     "Postroom's server did not ask for the message where the log's server did, \
                      so the replay stops."

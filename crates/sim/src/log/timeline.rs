@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use postroom_proto::{Duration, Explanation, Instant};
+use postroom_proto::{text, Duration, Explanation, Instant};
 
 use super::follow::Kind;
 use super::{Log, Side};
@@ -51,14 +51,14 @@ impl Log {
         let protocol = self.protocol().name();
         vec![
             Host::new(
-                &format!("Client ({})", self.format.name()),
+                text!("log.host.client", tool = self.format.name()),
                 &hello_name(self).unwrap_or_default(),
-                &format!("{protocol} client"),
+                text!("log.host.client-role", protocol = protocol),
             ),
             Host::new(
-                "Server",
+                text!("log.host.server"),
                 &greeted_name(self).unwrap_or_default(),
-                &format!("{protocol} server"),
+                text!("log.host.server-role", protocol = protocol),
             ),
         ]
     }
@@ -93,9 +93,13 @@ impl Log {
         let phase = |tls: bool| {
             Rc::new(Phase {
                 label: if tls {
-                    format!("{} inside TLS", protocol.name())
+                    text!("log.phase.tls", protocol = protocol.name())
                 } else {
-                    format!("{} ({})", protocol.name(), self.format.name())
+                    text!(
+                        "log.phase",
+                        protocol = protocol.name(),
+                        tool = self.format.name()
+                    )
                 },
                 protocol,
             })

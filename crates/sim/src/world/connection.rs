@@ -2,7 +2,7 @@
 //! latency, and the world around it moves the clock, lets the fault plan act, keeps the
 //! fetching device up to date, and records every unit and handshake.
 
-use postroom_proto::{Instant, MailStore};
+use postroom_proto::{text, Instant, MailStore};
 
 use super::{Which, World};
 use crate::drive::{drive, Arrival, Ending, Exchange, Stage};
@@ -85,7 +85,7 @@ impl Wire<'_, '_> {
             sent_at: world.now,
             bytes: format!("{}\r\n", note.text).into_bytes(),
             explanation: note.explanation,
-            states: ("TLS handshake".to_string(), "TLS handshake".to_string()),
+            states: (text!("state.tls-handshake"), text!("state.tls-handshake")),
             encrypted: true,
         });
     }

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use postroom_proto::i18n::Text;
 use postroom_proto::imap::{self, DeviceCache, ImapClient};
 use postroom_proto::pop3::{self, Pop3Client};
 use postroom_proto::smtp::{self, SmtpClient};
@@ -44,7 +45,7 @@ impl World<'_> {
     ) -> bool {
         let caller = Caller {
             host,
-            who: self.scenario.device_label(device),
+            who: self.scenario.device_label(device).to_string(),
             server: settings.server.trim(),
             home: MX,
             port: settings.port(),
@@ -131,7 +132,7 @@ impl World<'_> {
             sent_at: sent,
             bytes: greeting,
             explanation: narration::other_service(service, port, wanted),
-            states: (String::new(), String::new()),
+            states: (Text::default(), Text::default()),
             encrypted: false,
         });
         if understood {
@@ -167,7 +168,7 @@ impl World<'_> {
                 lookup,
                 found,
             } => {
-                self.ask_dns(host, *lookup, ("", ""));
+                self.ask_dns(host, *lookup, (Text::default(), Text::default()));
                 if found.is_none() {
                     self.tell(format!("{who} could not find the server {name}."));
                 }
@@ -178,7 +179,7 @@ impl World<'_> {
 
     /// `asker` puts a question to the resolver and hears its answer, one latency each way;
     /// `states` are the asker's while it waits and once it knows.
-    pub(super) fn ask_dns(&mut self, asker: HostId, lookup: Lookup, states: (&str, &str)) {
+    pub(super) fn ask_dns(&mut self, asker: HostId, lookup: Lookup, states: (Text, Text)) {
         for (route, direction, text, explanation, state) in [
             (
                 (asker, DNS),
@@ -204,7 +205,7 @@ impl World<'_> {
                 sent_at: sent,
                 bytes: format!("{text}\r\n").into_bytes(),
                 explanation,
-                states: (state.to_string(), String::new()),
+                states: (state, Text::default()),
                 encrypted: false,
             });
         }

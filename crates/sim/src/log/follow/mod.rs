@@ -9,6 +9,7 @@ pub(crate) mod imap;
 mod pop3;
 mod smtp;
 
+use postroom_proto::i18n::Text;
 use postroom_proto::{Explanation, RfcRef};
 
 use super::plain::is_greeting;
@@ -65,9 +66,9 @@ pub struct Unit {
     /// False where the log leaves part of it out.
     pub complete: bool,
     /// What the client waits for after it (set by the rules).
-    pub client_state: String,
+    pub client_state: Text,
     /// The server's state after it, in the RFC's words (set by the rules).
-    pub server_state: String,
+    pub server_state: Text,
     /// What it carries that should not be shown by default (a password), and how.
     pub secret: Option<Secret>,
 }
@@ -158,8 +159,8 @@ impl Builder {
                 lines: open.lines,
                 encrypted: open.encrypted,
                 complete: open.complete,
-                client_state: String::new(),
-                server_state: String::new(),
+                client_state: Text::default(),
+                server_state: Text::default(),
                 secret: None,
             });
         }
@@ -176,8 +177,8 @@ impl Builder {
             lines: (at, at),
             encrypted: self.encrypted,
             complete: true,
-            client_state: String::new(),
-            server_state: String::new(),
+            client_state: Text::default(),
+            server_state: Text::default(),
             secret: None,
         };
         if self.open.is_some() {

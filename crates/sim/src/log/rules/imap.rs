@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use postroom_proto::i18n::Text;
 use postroom_proto::imap::{decode, State};
 use postroom_proto::RfcRef;
 
@@ -247,7 +248,7 @@ fn responses(s: &mut Session, i: usize, unit: &Unit, found: &mut Findings) {
 }
 
 /// IMAP findings, and the server's state after each unit.
-pub(super) fn check(units: &[Unit], left_open: bool) -> (Findings, Vec<(String, String)>) {
+pub(super) fn check(units: &[Unit], left_open: bool) -> (Findings, Vec<(Text, Text)>) {
     let mut found = Findings::default();
     let midway = starts_midway(
         units,
@@ -302,10 +303,7 @@ pub(super) fn check(units: &[Unit], left_open: bool) -> (Findings, Vec<(String, 
             Kind::Message | Kind::Note => {}
         }
         let first = s.pending.values().next().map(|(n, _)| n.as_str());
-        states.push((
-            waiting(first, s.pending.len()),
-            s.state.as_str().to_string(),
-        ));
+        states.push((waiting(first, s.pending.len()), s.state.text()));
     }
     let spoke = units.iter().any(|u| u.kind == Kind::Command);
     if !s.logout && !s.bye && spoke && !left_open {

@@ -12,7 +12,8 @@ mod smtp;
 
 use std::fmt;
 
-use postroom_proto::RfcRef;
+use postroom_proto::i18n::Text;
+use postroom_proto::{text, RfcRef};
 
 use super::follow::{Kind, Unit};
 use super::record::Ending;
@@ -181,11 +182,11 @@ pub(crate) fn check(protocol: Protocol, units: &mut [Unit], ending: Ending) -> V
 }
 
 /// The client's state in words: what it waits for (`first` of `count` answers).
-pub(super) fn waiting(first: Option<&str>, count: usize) -> String {
+pub(super) fn waiting(first: Option<&str>, count: usize) -> Text {
     match (first, count) {
-        (None, _) | (_, 0) => "ready to send".to_string(),
-        (Some(one), 1) => format!("waiting for the answer to {one}"),
-        (_, many) => format!("waiting for {many} answers (pipelined)"),
+        (None, _) | (_, 0) => text!("state.ready-to-send"),
+        (Some(one), 1) => text!("state.waiting-answer", command = one),
+        (_, many) => text!("state.waiting-answers", count = many),
     }
 }
 

@@ -4,8 +4,9 @@
 
 use std::collections::{BTreeSet, VecDeque};
 
+use postroom_proto::i18n::Text;
 use postroom_proto::pop3::{decode, Command, State};
-use postroom_proto::RfcRef;
+use postroom_proto::{text, RfcRef};
 
 use super::{first_on_wire, shown, starts_midway, waiting, FindingKind as F, Findings, TlsWatch};
 use crate::log::follow::{Kind, Unit};
@@ -188,7 +189,7 @@ fn response(s: &mut Session, i: usize, unit: &Unit, found: &mut Findings) {
 }
 
 /// POP3 findings, and the server's state after each unit.
-pub(super) fn check(units: &[Unit], left_open: bool) -> (Findings, Vec<(String, String)>) {
+pub(super) fn check(units: &[Unit], left_open: bool) -> (Findings, Vec<(Text, Text)>) {
     let mut found = Findings::default();
     let midway = starts_midway(
         units,
@@ -237,14 +238,14 @@ pub(super) fn check(units: &[Unit], left_open: bool) -> (Findings, Vec<(String, 
             Kind::Reply => response(&mut s, i, unit, &mut found),
             Kind::Message | Kind::Note => {}
         }
-        let first = s
-            .pending
-            .front()
-            .map(|c| c.as_ref().map_or("an unreadable line", Command::keyword));
-        states.push((
-            waiting(first, s.pending.len()),
-            s.state.as_str().to_string(),
-        ));
+        let client = match s.pending.front() {
+            Some(None) if s.pending.len() == 1 => text!("state.waiting-answer-unreadable"),
+            first => waiting(
+                first.map(|c| c.as_ref().map_or("?", Command::keyword)),
+                s.pending.len(),
+            ),
+        };
+        states.push((client, s.state.text()));
     }
     let spoke = units.iter().any(|u| u.kind == Kind::Command);
     if !s.quit && spoke && !left_open {

@@ -4,6 +4,7 @@
 
 use std::collections::VecDeque;
 
+use postroom_proto::i18n::Text;
 use postroom_proto::smtp::{decode, Command, ServerState, Verb};
 use postroom_proto::RfcRef;
 
@@ -271,7 +272,7 @@ fn reply(s: &mut Session, i: usize, unit: &Unit, found: &mut Findings) {
 }
 
 /// SMTP findings, and the server's state after each unit.
-pub(super) fn check(units: &[Unit], left_open: bool) -> (Findings, Vec<(String, String)>) {
+pub(super) fn check(units: &[Unit], left_open: bool) -> (Findings, Vec<(Text, Text)>) {
     let mut found = Findings::default();
     let midway = starts_midway(
         units,
@@ -317,10 +318,7 @@ pub(super) fn check(units: &[Unit], left_open: bool) -> (Findings, Vec<(String, 
             Kind::Note => s.handshake &= !unit.encrypted,
         }
         let first = s.pending.front().map(|a| a.name());
-        states.push((
-            waiting(first, s.pending.len()),
-            s.state().as_str().to_string(),
-        ));
+        states.push((waiting(first, s.pending.len()), s.state().text()));
     }
     let spoke = units.iter().any(|u| u.kind == Kind::Command);
     if !s.quit && spoke && !left_open {
