@@ -514,7 +514,7 @@ fn the_languages_file_names_every_catalogue_and_the_settings_script_agrees() {
 #[test]
 fn the_worlds_texts_render_in_every_language() {
     use postroom_proto::i18n::Text;
-    use postroom_sim::{run, Fault, Scenario};
+    use postroom_sim::{run, Action, Device, Fault, Scenario, Security};
     let catalogues: Vec<Catalogue> = languages().map(|(l, _)| catalogue(l)).collect();
     let faults = [
         Fault::WrongPassword,
@@ -527,11 +527,40 @@ fn the_worlds_texts_render_in_every_language() {
         Fault::ServerDown,
         Fault::DropMidData,
     ];
-    let mut texts: Vec<Text> = Vec::new();
-    for fault in std::iter::once(None).chain(faults.map(Some)) {
+    let mut stories: Vec<Scenario> = std::iter::once(None)
+        .chain(faults.map(Some))
+        .chain([Some(Fault::DropAfter(3)), Some(Fault::LossAt(2))])
+        .map(|fault| {
+            let mut scenario = Scenario::default();
+            scenario.faults.extend(fault);
+            scenario
+        })
+        .collect();
+    // Devices set up wrongly: a plain port with TLS, a TLS port without, another protocol's
+    // port, a server that does not exist; and devices that read, delete and switch.
+    for (port, security, server) in [
+        (110, Security::ImplicitTls, ""),
+        (995, Security::StartTls, ""),
+        (25, Security::None, ""),
+        (0, Security::ImplicitTls, "nowhere.example.net"),
+    ] {
         let mut scenario = Scenario::default();
-        scenario.faults.extend(fault);
-        let t = run(&scenario).unwrap();
+        (scenario.phone.port, scenario.phone.security) = (port, security);
+        scenario.phone.server = server.to_string();
+        stories.push(scenario);
+    }
+    let mut busy = Scenario::default();
+    busy.actions.extend([
+        Action::Read(Device::Phone),
+        Action::Delete(Device::Phone),
+        Action::Switch(Device::Phone),
+        Action::Check(Device::Phone),
+    ]);
+    stories.push(busy);
+    let mut texts: Vec<Text> = Vec::new();
+    let mut explanations = Vec::new();
+    for scenario in &stories {
+        let t = run(scenario).unwrap();
         for h in &t.hosts {
             texts.extend([h.label.clone(), h.role.clone()]);
         }
@@ -541,9 +570,20 @@ fn the_worlds_texts_render_in_every_language() {
                 s.client_state.clone(),
                 s.server_state.clone(),
             ]);
+            texts.extend(s.note.clone());
             texts.extend(s.mailboxes.iter().map(|m| m.title.clone()));
+            if s.explanation.message.is_some() {
+                explanations.push(s.explanation.clone());
+            }
         }
     }
+    let explained = renders_everywhere(&explanations, &catalogues, &["{n}"]);
+    let notes: Vec<&str> = explained
+        .iter()
+        .filter(|id| id.starts_with("note."))
+        .copied()
+        .collect();
+    assert!(notes.len() > 20, "only these notes were told: {notes:?}");
     let ids: BTreeSet<&str> = texts.iter().map(|t| t.message().id).collect();
     assert!(ids.len() > 30, "only {} kinds of text: {ids:?}", ids.len());
     for text in &texts {

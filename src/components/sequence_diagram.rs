@@ -152,7 +152,11 @@ pub fn sequence_diagram(props: &SequenceDiagramProps) -> Html {
             let on_select = props.on_select.clone();
             Callback::from(move |_: MouseEvent| on_select.emit(i))
         };
-        let label = step.label();
+        // A note is shown in the class's language; a line on the wire as it was sent.
+        let label = match &step.note {
+            Some(note) => crate::i18n::said(note).to_string(),
+            None => step.label(),
+        };
         let flight = (i == props.current).then(|| format!("--flight: {}ms", flight_ms(step, props.speed)));
         let body = if local {
             // A note beside its host's lane: rightwards on the left half, else leftwards.

@@ -143,7 +143,10 @@ fn Row(props: &RowProps) -> Html {
     };
     // A step's first lines: a pasted message can run to thousands of lines, and a row
     // must render quickly.
-    let text = String::from_utf8_lossy(&step.bytes);
+    let text = match &step.note {
+        Some(note) => std::borrow::Cow::Owned(crate::i18n::said(note).to_string()),
+        None => String::from_utf8_lossy(&step.bytes),
+    };
     let text = text.strip_suffix("\r\n").unwrap_or(&text);
     let mut lines = text.split("\r\n");
     let shown: Vec<&str> = lines.by_ref().take(LINES_SHOWN).collect();

@@ -180,6 +180,7 @@ impl LiveSession {
             protocol: self.protocol,
             direction,
             bytes: step.bytes,
+            note: None,
             explanation: step.explanation,
             // A real program's state is its own: the bridge sees only what it sends.
             client_state: text!("live.state.client"),

@@ -1,8 +1,10 @@
 //! What the world says itself, where no engine speaks: the TLS handshake, connections that
 //! drop or are refused, lost packets, DNS questions and answers, a relay's retries and
-//! bounces, and what a device does on its own. Each note quotes the RFC it follows.
+//! bounces, and what a device does on its own. Each note quotes the RFC it follows; its
+//! words are in the catalogues (`note.…`), so a page shows them in the class's language.
 
-use postroom_proto::{Duration, Explanation, RfcRef};
+use postroom_proto::i18n::{Arg, Text};
+use postroom_proto::{msg, text, Duration, Explanation, RfcRef};
 
 use crate::net::faults::Cut;
 use crate::net::services::Service;
@@ -12,17 +14,18 @@ use crate::timeline::Protocol;
 /// A line a host writes on its own lane (`-- … --`), and what it means.
 #[derive(Debug, Clone)]
 pub(crate) struct Note {
-    pub text: String,
+    pub text: Text,
     pub explanation: Explanation,
 }
 
 impl Note {
-    fn new(text: impl Into<String>, explanation: Explanation) -> Self {
-        Note {
-            text: text.into(),
-            explanation,
-        }
+    fn new(text: Text, explanation: Explanation) -> Self {
+        Note { text, explanation }
     }
+}
+
+fn explained(message: postroom_proto::i18n::Message, rfc: RfcRef) -> Explanation {
+    Explanation::from_message(message, rfc)
 }
 
 // ---- on a connection ----
@@ -30,12 +33,9 @@ impl Note {
 /// Client and server agreed on STARTTLS / STLS: the handshake happens here.
 pub(crate) fn tls_handshake(protocol: Protocol) -> Note {
     Note::new(
-        "-- TLS handshake (simulated): from here on the connection is encrypted --",
-        Explanation::new(
-            "TLS handshake: the connection becomes encrypted",
-            "Client and server agree on keys and the server proves who it is with its \
-             certificate. Postroom shows the protocol inside; on a real network, everything \
-             from now on would look like random bytes to an eavesdropper.",
+        text!("note.tls-handshake.line"),
+        explained(
+            msg!("note.tls-handshake"),
             match protocol {
                 Protocol::Pop3 => RfcRef::new(2595, "4"),
                 Protocol::Imap => RfcRef::new(9051, "6.2.1"),
@@ -50,51 +50,21 @@ pub(crate) fn tls_handshake(protocol: Protocol) -> Note {
 /// `all_heard` when the client heard every 250 and only the goodbye is left.
 pub(crate) fn dropped_here(protocol: Protocol, accepted_unheard: bool, all_heard: bool) -> Note {
     let explanation = if all_heard && protocol == Protocol::Smtp {
-        Explanation::new(
-            "The connection is lost after the 250: the message is delivered",
-            "The server accepted the message and the client heard its 250, so the message is \
-             the server's responsibility now: nothing is sent again. Only the goodbye (QUIT \
-             and its 221) is missing, and that changes nothing.",
-            RfcRef::new(5321, "4.1.1.4"),
-        )
+        explained(msg!("note.lost-after-250"), RfcRef::new(5321, "4.1.1.4"))
     } else if accepted_unheard {
-        Explanation::new(
-            "The connection is lost before the 250 arrives",
-            "The server has already stored the message, but its 250 never reaches the \
-             client, which must assume the message was not delivered and send it again \
-             later: the recipient gets it twice. RFC 5321 keeps this window short, but \
-             cannot close it.",
-            RfcRef::new(5321, "4.5.3.2.6"),
-        )
+        explained(msg!("note.lost-before-250"), RfcRef::new(5321, "4.5.3.2.6"))
     } else {
         connection_lost(protocol)
     };
-    Note::new("-- the connection drops here --", explanation)
+    Note::new(text!("note.drops-here.line"), explanation)
 }
 
 /// What a connection lost at an arbitrary point means for each protocol.
 fn connection_lost(protocol: Protocol) -> Explanation {
     match protocol {
-        Protocol::Pop3 => Explanation::new(
-            "The connection is lost: POP3 deletes nothing",
-            "The session never reaches the UPDATE state, so no message is removed from the \
-             maildrop, even those marked with DELE. The device keeps what it downloaded.",
-            RfcRef::new(1939, "6"),
-        ),
-        Protocol::Imap => Explanation::new(
-            "The connection is lost: what the server did stays done",
-            "Every command the server completed has taken effect: flags stored, messages expunged \
-             or moved. A command without its tagged answer may or may not have; the device finds \
-             out when it synchronises again.",
-            RfcRef::new(9051, "2.2.2"),
-        ),
-        _ => Explanation::new(
-            "The connection is lost: the transaction is cancelled",
-            "The server cancels the transaction in progress but undoes none it completed, as if the \
-             command had failed for now (4yz): a message not yet accepted after the final period is \
-             dropped. The client still has it and tries again later.",
-            RfcRef::new(5321, "4.1.1.10"),
-        ),
+        Protocol::Pop3 => explained(msg!("note.lost-pop3"), RfcRef::new(1939, "6")),
+        Protocol::Imap => explained(msg!("note.lost-imap"), RfcRef::new(9051, "2.2.2")),
+        _ => explained(msg!("note.lost-smtp"), RfcRef::new(5321, "4.1.1.10")),
     }
 }
 
@@ -102,23 +72,12 @@ fn connection_lost(protocol: Protocol) -> Explanation {
 pub(crate) fn cut(cut: Cut) -> Note {
     match cut {
         Cut::MidData => Note::new(
-            "-- the connection drops in the middle of the message --",
-            Explanation::new(
-                "The connection is lost during DATA",
-                "The server never saw the line with a single period, so it never accepted \
-                 the message: nothing is delivered, and the client must send it again. A \
-                 message counts as delivered only after the 250 that follows the period.",
-                RfcRef::new(5321, "4.1.1.4"),
-            ),
+            text!("note.lost-mid-data.line"),
+            explained(msg!("note.lost-mid-data"), RfcRef::new(5321, "4.1.1.4")),
         ),
         Cut::BeforeQuit | Cut::Never => Note::new(
-            "-- the connection drops before QUIT --",
-            Explanation::new(
-                "The connection is lost before QUIT",
-                "The server never sees QUIT, so it never enters the UPDATE state: nothing \
-                 marked with DELE is deleted, and the lock is released.",
-                RfcRef::new(1939, "6"),
-            ),
+            text!("note.lost-before-quit.line"),
+            explained(msg!("note.lost-before-quit"), RfcRef::new(1939, "6")),
         ),
     }
 }
@@ -132,15 +91,8 @@ pub(crate) fn packet_lost(timeout: Duration) -> Note {
         format!("{ms} ms")
     };
     Note::new(
-        format!("-- a packet of the next line is lost: TCP sends it again after {after} --"),
-        Explanation::new(
-            "A packet is lost on the way",
-            "No acknowledgement comes back, so when its retransmission timer runs out the \
-             sender's TCP sends the data again. RFC 6298 sets the timer from the measured \
-             round trip, and at least one second (some systems allow less). The mail \
-             protocol never notices: only time passes.",
-            RfcRef::new(6298, "2"),
-        ),
+        text!("note.packet-lost.line", after = after),
+        explained(msg!("note.packet-lost"), RfcRef::new(6298, "2")),
     )
 }
 
@@ -149,14 +101,8 @@ pub(crate) fn packet_lost(timeout: Duration) -> Note {
 /// Nothing listens on that port of the server's machine.
 pub(crate) fn connection_refused(name: &str, port: u16) -> Note {
     Note::new(
-        format!("-- connection refused: nothing listens on {name} port {port} --"),
-        Explanation::new(
-            "Connection refused",
-            "The server's machine answered, but no program accepts connections on that port, \
-             so it reset the connection. A mail program reports “connection refused”: the \
-             port in the account settings is wrong.",
-            RfcRef::new(9293, "3.5.2"),
-        ),
+        text!("note.refused.line", name = name, port = port),
+        explained(msg!("note.refused"), RfcRef::new(9293, "3.5.2")),
     )
 }
 
@@ -165,39 +111,27 @@ pub(crate) fn connection_refused(name: &str, port: u16) -> Note {
 /// implicit-TLS port never sends before a handshake. `wanted` names the ports to use.
 pub(crate) fn tls_mismatch(port: u16, implicit_wanted: bool, wanted: Service) -> Note {
     let (implicit, plain) = match wanted {
-        Service::Smtp => ("465 for sending", "587 for sending"),
-        Service::Pop3 | Service::Imap => {
-            ("995 for POP3, 993 for IMAP", "110 for POP3, 143 for IMAP")
-        }
+        Service::Smtp => (
+            text!("note.ports.sending", port = 465u16),
+            text!("note.ports.sending", port = 587u16),
+        ),
+        Service::Pop3 | Service::Imap => (
+            text!("note.ports.fetching", pop3 = 995u16, imap = 993u16),
+            text!("note.ports.fetching", pop3 = 110u16, imap = 143u16),
+        ),
     };
-    let (text, why) = if implicit_wanted {
+    let (line, message) = if implicit_wanted {
         (
-            format!("-- the TLS handshake fails: port {port} answers in plain text --"),
-            format!(
-                "The mail program starts with a TLS handshake, as its SSL/TLS setting says, but \
-                 the server on this port speaks plain text first (its greeting), which is no TLS \
-                 message. The handshake fails and the program reports a security error: use the \
-                 implicit-TLS port ({implicit}) or set the account to STARTTLS."
-            ),
+            text!("note.tls-on-plain.line", port = port),
+            msg!("note.tls-on-plain", ports = implicit),
         )
     } else {
         (
-            format!("-- no greeting: port {port} waits for a TLS handshake --"),
-            format!(
-                "The mail program waits for the server's greeting, but on this port the server \
-                 first waits for a TLS handshake. Both wait until the program gives up: set the \
-                 account to SSL/TLS, or use the plain port ({plain})."
-            ),
+            text!("note.plain-on-tls.line", port = port),
+            msg!("note.plain-on-tls", ports = plain),
         )
     };
-    Note::new(
-        text,
-        Explanation::new(
-            "TLS from the start, or not: both sides must agree",
-            why,
-            RfcRef::new(8314, "3.3"),
-        ),
-    )
+    Note::new(line, explained(message, RfcRef::new(8314, "3.3")))
 }
 
 /// True for a command that carries a password, plain or merely encoded: POP3's PASS, SMTP's
@@ -219,50 +153,44 @@ pub(crate) fn carries_password(bytes: &[u8]) -> bool {
 
 /// A password-carrying command, with what an eavesdropper sees of it on this connection.
 pub(crate) fn password_seen(e: Explanation, encrypted: bool) -> Explanation {
-    let seen = if encrypted {
-        "On this connection it travels inside TLS: an eavesdropper on the path sees that a \
-         login happens, not the password."
+    let (title, why) = parts(&e);
+    let message = if encrypted {
+        msg!("note.password-in-tls", title = title, why = why)
     } else {
-        "On this connection there is no TLS: anyone on the path (the café's Wi-Fi, a router \
-         on the way) reads the user name and password as they are — base64 is an encoding, \
-         not a secret. The account should use SSL/TLS or STARTTLS."
+        msg!("note.password-in-clear", title = title, why = why)
     };
-    Explanation::new(e.title, format!("{} {seen}", e.why), e.rfc)
+    explained(message, e.rfc)
 }
 
 /// A command sent together with the one before it, without waiting for its reply.
 pub(crate) fn pipelined(e: Explanation) -> Explanation {
-    Explanation::new(
-        format!("{} (pipelined)", e.title),
-        format!(
-            "{} It left together with the command before it, without waiting for that one's \
-             reply: the server listed PIPELINING after EHLO, so the client may send MAIL, RCPT \
-             and DATA in one go and read the replies, in order, afterwards. One round trip \
-             instead of three.",
-            e.why
-        ),
+    let (title, why) = parts(&e);
+    explained(
+        msg!("note.pipelined", title = title, why = why),
         RfcRef::new(2920, "3.1"),
     )
 }
 
+/// An explanation's title and why as values of another's: its message's parts, in the same
+/// language, or its English where it has no message.
+fn parts(e: &Explanation) -> (Arg, Arg) {
+    match &e.message {
+        Some(m) => (Arg::part(m, "title"), Arg::part(m, "why")),
+        None => (Arg::Text(e.title.clone()), Arg::Text(e.why.clone())),
+    }
+}
+
 /// TLS from the first byte on 995 or 993: the handshake comes before anything else.
 pub(crate) fn implicit_tls(protocol: Protocol) -> Note {
-    let port = match protocol {
+    let port: u16 = match protocol {
         Protocol::Pop3 => 995,
         Protocol::Imap => 993,
         _ => 465,
     };
     Note::new(
-        format!("-- TLS handshake first (port {port}): everything after it is encrypted --"),
-        Explanation::new(
-            "Implicit TLS: the handshake comes before the greeting",
-            format!(
-                "On port {port} the connection is encrypted from the first byte: the client \
-                 starts the TLS handshake at once, and the server's greeting, the login and \
-                 every message travel inside it. An eavesdropper sees only that this device \
-                 talks to this server on port {port}, and how many bytes cross — not the \
-                 password, not the mail. This is what RFC 8314 asks mail programs to use."
-            ),
+        text!("note.implicit-tls.line", port = port),
+        explained(
+            msg!("note.implicit-tls", port = port),
             RfcRef::new(8314, "3.3"),
         ),
     )
@@ -270,15 +198,12 @@ pub(crate) fn implicit_tls(protocol: Protocol) -> Note {
 
 /// The greeting of `service`, where the mail program expected a `wanted` server.
 pub(crate) fn other_service(service: Service, port: u16, wanted: Service) -> Explanation {
-    let (name, article, wanted) = (service.name(), wanted.article(), wanted.name());
-    let mut title = format!("{} {name} server answers on port {port}", service.article());
-    if let Some(first) = title.get_mut(..1) {
-        first.make_ascii_uppercase();
-    }
-    Explanation::new(
-        title,
-        format!(
-            "The device expects {article} {wanted} server, but port {port} belongs to {name}: the greeting is in another protocol."
+    explained(
+        msg!(
+            "note.other-service",
+            name = service.name(),
+            port = port,
+            wanted = wanted.name()
         ),
         service.greeting_rfc(),
     )
@@ -288,28 +213,16 @@ pub(crate) fn other_service(service: Service, port: u16, wanted: Service) -> Exp
 pub(crate) fn client_gives_up(wanted: Service) -> Note {
     let name = wanted.name();
     Note::new(
-        format!("-- the {name} client cannot read this greeting and hangs up --"),
-        Explanation::new(
-            format!("The {name} client gives up"),
-            format!(
-                "A {name} session starts with the server's greeting in {name}'s own form; this one is not, so the program closes the connection and reports an error. The port in the account settings is wrong."
-            ),
-            wanted.greeting_rfc(),
-        ),
+        text!("note.gives-up.line", name = name),
+        explained(msg!("note.gives-up", name = name), wanted.greeting_rfc()),
     )
 }
 
 /// Nobody has the address a device connects to.
 pub(crate) fn no_answer(address: &str) -> Note {
     Note::new(
-        format!("-- connecting to {address} ... no answer: the connection times out --"),
-        Explanation::new(
-            "No machine answers",
-            "No reply comes back to the device's request to connect, however often TCP sends \
-             it; after three minutes the mail program gives up and reports that the \
-             connection timed out. The server address in the account settings is wrong.",
-            RfcRef::new(9293, "3.8.3"),
-        ),
+        text!("note.no-answer.line", address = address),
+        explained(msg!("note.no-answer"), RfcRef::new(9293, "3.8.3")),
     )
 }
 
@@ -317,73 +230,51 @@ pub(crate) fn no_answer(address: &str) -> Note {
 
 /// A device asks for the address of its server.
 pub(crate) fn where_is(name: &str) -> Explanation {
-    Explanation::new(
-        format!("Where is {name}?"),
-        "Before it can connect, the device asks DNS for the server's address.",
+    explained(
+        msg!("note.where-is", name = name),
         RfcRef::new(1035, "3.4.1"),
     )
 }
 
 pub(crate) fn address_found(name: &str, address: &str) -> Explanation {
-    Explanation::new(
-        format!("{name} is at {address}"),
-        "DNS gives the address; the device now opens a TCP connection to it.",
+    explained(
+        msg!("note.address-found", name = name, address = address),
         RfcRef::new(1035, "3.4.1"),
     )
 }
 
 pub(crate) fn no_such_host() -> Explanation {
-    Explanation::new(
-        "No such host",
-        "DNS answers that the name does not exist (RCODE 3, name error). A mail \
-         program reports that it cannot find the server: the server name in the \
-         account settings is wrong.",
-        RfcRef::new(1035, "4.1.1"),
-    )
+    explained(msg!("note.no-such-host"), RfcRef::new(1035, "4.1.1"))
 }
 
 /// A relay asks where mail for `domain` goes.
 pub(crate) fn which_mx(domain: &str) -> Explanation {
-    Explanation::new(
-        format!("Which server takes mail for {domain}?"),
-        "To relay a message the sender's server asks DNS for the MX (mail exchanger) records of the \
-         recipient's domain, then tries them in order of preference.",
+    explained(
+        msg!("note.which-mx", domain = domain),
         RfcRef::new(5321, "5.1"),
     )
 }
 
 pub(crate) fn mx_found(domain: &str) -> Explanation {
-    Explanation::new(
-        format!("mx.{domain} takes the mail (preference 10)"),
-        "An MX record names a host and a preference; lower numbers are tried first. The relay \
-         now opens an SMTP connection to that host on port 25.",
+    explained(
+        msg!("note.mx-found", domain = domain),
         RfcRef::new(1035, "3.3.9"),
     )
 }
 
 pub(crate) fn no_mx() -> Explanation {
-    Explanation::new(
-        "No MX record",
-        "With no MX record, RFC 5321 says to treat the domain itself as the mail server: \
-         the \"implicit MX\", found by an address (A or AAAA) lookup.",
-        RfcRef::new(5321, "5.1"),
-    )
+    explained(msg!("note.no-mx"), RfcRef::new(5321, "5.1"))
 }
 
 pub(crate) fn implicit_mx(domain: &str) -> Explanation {
-    Explanation::new(
-        format!("Then the address of {domain} itself"),
-        "The fallback: deliver to the host named by the domain.",
+    explained(
+        msg!("note.implicit-mx", domain = domain),
         RfcRef::new(5321, "5.1"),
     )
 }
 
 pub(crate) fn implicit_mx_found() -> Explanation {
-    Explanation::new(
-        "The domain's own address",
-        "The relay connects to that address on port 25.",
-        RfcRef::new(1035, "3.4.1"),
-    )
+    explained(msg!("note.implicit-mx-found"), RfcRef::new(1035, "3.4.1"))
 }
 
 // ---- the relay ----
@@ -391,13 +282,8 @@ pub(crate) fn implicit_mx_found() -> Explanation {
 /// The relay cannot reach Bob's server at `mx`.
 pub(crate) fn server_down(mx: &str) -> Note {
     Note::new(
-        format!("-- connecting to {mx}:25 ... connection refused: the server is down --"),
-        Explanation::new(
-            "Bob's mail server does not answer",
-            "The relay cannot open a TCP connection. It keeps the message in its queue and tries \
-             again later; only after days of failures would it give up and bounce.",
-            RfcRef::new(5321, "4.5.4.1"),
-        ),
+        text!("note.server-down.line", mx = mx),
+        explained(msg!("note.server-down"), RfcRef::new(5321, "4.5.4.1")),
     )
 }
 
@@ -416,62 +302,31 @@ pub(crate) enum Retry {
 
 /// `relay` keeps the message queued and tries again 30 minutes later.
 pub(crate) fn retry(relay: &str, why: Retry) -> Note {
-    let (title, why) = match why {
-        Retry::ServerDown => (
-            "The retry",
-            "RFC 5321 asks for at least 30 minutes between attempts.",
-        ),
-        Retry::TemporaryFailure => (
-            "A temporary failure: try again later",
-            "A 4xx reply means \"not now\". The message stays in the relay's queue and is \
-             retried; RFC 5321 asks for at least 30 minutes between attempts. Greylisting relies \
-             on this: spam software rarely retries.",
-        ),
-        Retry::StoredUnheard => (
-            "The relay tries again, and Bob gets the message twice",
-            "The MX had stored the message, but its 250 was lost with the connection, so the \
-             relay must assume it failed and send it again. This is why mail is sometimes \
-             delivered twice (RFC 5321 §4.5.3.2.6).",
-        ),
-        Retry::Unanswered => (
-            "The relay tries again",
-            "The MX never answered the final period with 250, so the message is still the \
-             relay's responsibility. It stays in the queue and is retried, as after a 4xx.",
-        ),
+    let message = match why {
+        Retry::ServerDown => msg!("note.retry-down"),
+        Retry::TemporaryFailure => msg!("note.retry-4xx"),
+        Retry::StoredUnheard => msg!("note.retry-twice"),
+        Retry::Unanswered => msg!("note.retry-unanswered"),
     };
     Note::new(
-        format!("-- {relay} keeps the message queued: 30 minutes later, it tries again --"),
-        Explanation::new(title, why, RfcRef::new(5321, "4.5.4.1")),
+        text!("note.retry.line", relay = relay),
+        explained(message, RfcRef::new(5321, "4.5.4.1")),
     )
 }
 
 /// Alice's mail program sends again what a lost connection kept in its Outbox.
-pub(crate) fn resend(why: String) -> Note {
+pub(crate) fn resend(why: &Text) -> Note {
     Note::new(
-        "-- a minute later, Alice's mail program sends the message again --",
-        Explanation::new(
-            "Not sent, so it stays in the Outbox and goes again",
-            format!(
-                "The first attempt failed: {why}. Until a server answers the final period \
-                 with 250, the message is the client's responsibility: the mail program keeps \
-                 it and sends it again (here a minute later; some programs wait for Alice to \
-                 press Send again). A whole new connection: greeting, EHLO, TLS, login."
-            ),
-            RfcRef::new(5321, "4.1.1.4"),
-        ),
+        text!("note.resend.line"),
+        explained(msg!("note.resend", why = why), RfcRef::new(5321, "4.1.1.4")),
     )
 }
 
 /// The relay sends `sender` a delivery status notification.
 pub(crate) fn bounce(sender: &str) -> Note {
     Note::new(
-        format!("-- bounce: a delivery status notification to {sender}, from <> --"),
-        Explanation::new(
-            "The message bounces back to Alice",
-            "The MX refused the message for good (5xx), so the relay, which accepted responsibility for \
-             it, must tell the sender. The notice comes from the null sender <> so it can never bounce again.",
-            RfcRef::new(5321, "6.1"),
-        ),
+        text!("note.bounce.line", sender = sender),
+        explained(msg!("note.bounce"), RfcRef::new(5321, "6.1")),
     )
 }
 
@@ -479,35 +334,20 @@ pub(crate) fn bounce(sender: &str) -> Note {
 
 /// The device's account was set up again with `protocol`.
 pub(crate) fn set_up_again(protocol: FetchProtocol) -> Note {
-    let (title, why, rfc) = match protocol {
-        FetchProtocol::Imap => (
-            "Now with IMAP: the mail stays on the server",
-            "The new account keeps nothing locally yet. At its next check the device asks the \
-             server what the mailbox holds; what POP3 already deleted there is gone for good.",
-            RfcRef::new(9051, "6.3.2"),
-        ),
-        FetchProtocol::Pop3 => (
-            "Now with POP3: the mail comes down to the device",
-            "The new account starts empty. At its next check the device downloads what is on the \
-             server and, unless it leaves a copy, deletes it there when it says QUIT.",
-            RfcRef::new(1939, "1"),
-        ),
+    let explanation = match protocol {
+        FetchProtocol::Imap => explained(msg!("note.now-imap"), RfcRef::new(9051, "6.3.2")),
+        FetchProtocol::Pop3 => explained(msg!("note.now-pop3"), RfcRef::new(1939, "1")),
     };
     Note::new(
-        format!("-- set up again with {} --", protocol.name()),
-        Explanation::new(title, why, rfc),
+        text!("note.set-up-again.line", protocol = protocol.name()),
+        explanation,
     )
 }
 
 /// What a POP3 device did to its own copy (`text`): nobody else hears of it.
-pub(crate) fn pop3_on_device(text: &str) -> Note {
+pub(crate) fn pop3_on_device(text: Text) -> Note {
     Note::new(
         text,
-        Explanation::new(
-            "POP3 keeps no state on the server",
-            "POP3 has no read flags and no way to tell other devices: what the phone does to \
-             its own copy stays on the phone.",
-            RfcRef::new(1939, "8"),
-        ),
+        explained(msg!("note.pop3-on-device"), RfcRef::new(1939, "8")),
     )
 }

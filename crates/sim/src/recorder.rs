@@ -39,6 +39,8 @@ pub(crate) struct Entry {
     pub direction: Direction,
     pub sent_at: Instant,
     pub bytes: Vec<u8>,
+    /// For a note a host writes on its own lane: its words, which `bytes` hold in English.
+    pub note: Option<Text>,
     pub explanation: Explanation,
     /// (client state, server state) after the step.
     pub states: (Text, Text),
@@ -125,6 +127,7 @@ impl Recorder {
             protocol: entry.protocol,
             direction: entry.direction,
             bytes: entry.bytes,
+            note: entry.note,
             explanation: entry.explanation,
             client_state: entry.states.0,
             server_state: entry.states.1,
@@ -147,6 +150,7 @@ impl Recorder {
                 direction: Direction::Local,
                 sent_at: now,
                 bytes: format!("{}\r\n", note.text).into_bytes(),
+                note: Some(note.text),
                 explanation: note.explanation,
                 states: (Text::default(), Text::default()),
                 encrypted: false,

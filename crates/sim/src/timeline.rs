@@ -105,6 +105,9 @@ pub struct Step {
     pub direction: Direction,
     /// Exactly the octets on the wire (for a local step, a description).
     pub bytes: Vec<u8>,
+    /// A note a host writes on its own lane, in words a page shows in the class's language
+    /// (`bytes` hold them in English).
+    pub note: Option<Text>,
     pub explanation: Explanation,
     /// The acting sessions' states after this step, in the RFC's words.
     pub client_state: Text,

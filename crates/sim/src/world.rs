@@ -52,7 +52,7 @@ enum Submission {
     /// is would not help.
     Failed(String),
     /// The connection was lost: the message stays in the Outbox and is sent again.
-    Lost(String),
+    Lost(Text),
 }
 
 /// Why a scenario cannot run; shown to the user as is.
@@ -279,7 +279,7 @@ impl World<'_> {
                     ));
                     self.now = self.now + RESEND_AFTER;
                     self.sync_clocks();
-                    self.local(ALICE, narration::resend(why));
+                    self.local(ALICE, narration::resend(&why));
                     attempt += 1;
                 }
                 Submission::Lost(why) => {
@@ -390,9 +390,7 @@ impl World<'_> {
                     .into(),
                 );
                 self.relay_now(from, to, content);
-                return Submission::Lost(
-                    "the connection dropped before the 250 arrived".to_string(),
-                );
+                return Submission::Lost(text!("note.lost.before-250"));
             }
             None => {}
         }
@@ -408,12 +406,10 @@ impl World<'_> {
         });
         match (refused, cut, ending) {
             (Some(why), _, _) => Submission::Failed(why),
-            (None, Cut::MidData, _) => {
-                Submission::Lost("the connection dropped in the middle of DATA".to_string())
+            (None, Cut::MidData, _) => Submission::Lost(text!("note.lost.mid-data")),
+            (None, _, Ending::Dropped | Ending::Cut) => {
+                Submission::Lost(text!("note.lost.before-taken"))
             }
-            (None, _, Ending::Dropped | Ending::Cut) => Submission::Lost(
-                "the connection dropped before the server took the message".to_string(),
-            ),
             (None, _, Ending::Quiet) => {
                 Submission::Failed("the submission did not complete".to_string())
             }
@@ -593,15 +589,15 @@ Date: {date}\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type
                 Action::Check(_) => self.pop3_check(device, &settings, known, local),
                 _ => {
                     let text = if local.is_empty() {
-                        "-- nothing on this device to open --"
+                        text!("note.device-nothing.line")
                     } else if matches!(action, Action::Read(_)) {
                         if let Some(last) = local.last_mut() {
                             last.read = true;
                         }
-                        "-- marked read on this device only --"
+                        text!("note.device-read.line")
                     } else {
                         local.pop();
-                        "-- deleted from this device only --"
+                        text!("note.device-deleted.line")
                     };
                     // The note is recorded before the device keeps the change.
                     self.places.devices_version += 1;

@@ -126,6 +126,22 @@ impl Catalogue {
 
     /// The text of `id` with `args`, if this catalogue has it and it reads.
     pub fn format(&self, id: &str, args: &[(&str, Arg)]) -> Option<String> {
+        let parts: Vec<(&str, Arg)>;
+        let args = if args.iter().any(|(_, a)| matches!(a, Arg::Part(..))) {
+            // Another message's part, in this language: none if this catalogue lacks it, so
+            // that English stands in for the whole text rather than half of it.
+            parts = args
+                .iter()
+                .map(|(name, arg)| match arg {
+                    Arg::Part(m, "") => Some((*name, Arg::Text(self.format(m.id, &m.args)?))),
+                    Arg::Part(m, part) => Some((*name, Arg::Text(self.format_part(m, part)?))),
+                    arg => Some((*name, arg.clone())),
+                })
+                .collect::<Option<_>>()?;
+            &parts[..]
+        } else {
+            args
+        };
         pattern::write(self.get(id)?, &self.lang, args)
             .ok()
             .map(|(text, _)| text)

@@ -6,6 +6,29 @@
 pub enum Arg {
     Text(String),
     Count(u64),
+    /// A part of another message (`why`, `title`), in the same language: an explanation
+    /// that adds a sentence to another's.
+    Part(Box<Message>, &'static str),
+}
+
+impl Arg {
+    /// The `part` of `message`, as a value ("" for a one-part text's own).
+    pub fn part(message: &Message, part: &'static str) -> Arg {
+        Arg::Part(Box::new(message.clone()), part)
+    }
+}
+
+/// A text as a value of another: shown in the same language.
+impl From<&super::Text> for Arg {
+    fn from(text: &super::Text) -> Self {
+        Arg::part(text.message(), "")
+    }
+}
+
+impl From<super::Text> for Arg {
+    fn from(text: super::Text) -> Self {
+        Arg::from(&text)
+    }
 }
 
 impl From<&str> for Arg {

@@ -115,6 +115,8 @@ impl<'t> Walk<'t, '_> {
             match value {
                 Some(Arg::Text(t)) => self.out.push_str(t),
                 Some(Arg::Count(n)) => self.out.push_str(&n.to_string()),
+                // Made text by the catalogue before it comes here.
+                Some(Arg::Part(..)) => {}
                 None => {
                     self.out.push('{');
                     self.out.push_str(name);

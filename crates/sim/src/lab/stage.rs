@@ -119,6 +119,7 @@ impl Lab {
                 Direction::ServerToClient
             },
             bytes,
+            note: None,
             explanation,
             client_state: states.0,
             server_state: states.1,

@@ -126,6 +126,7 @@ impl Log {
                     protocol,
                     direction: unit.direction,
                     bytes: self.shown_bytes(i, reveal).unwrap_or_default().to_vec(),
+                    note: None,
                     explanation: self
                         .shown_explanation(i, reveal)
                         .unwrap_or_else(|| unit.explanation.clone()),
