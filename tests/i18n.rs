@@ -555,6 +555,9 @@ fn the_worlds_texts_render_in_every_language() {
         Action::Delete(Device::Phone),
         Action::Switch(Device::Phone),
         Action::Check(Device::Phone),
+        Action::Read(Device::Laptop),
+        Action::Delete(Device::Laptop),
+        Action::Check(Device::Laptop),
     ]);
     stories.push(busy);
     let mut texts: Vec<Text> = Vec::new();
@@ -584,6 +587,7 @@ fn the_worlds_texts_render_in_every_language() {
         .copied()
         .collect();
     assert!(notes.len() > 20, "only these notes were told: {notes:?}");
+    assert!(notes.contains(&"note.copy-goes-too"), "{notes:?}");
     let ids: BTreeSet<&str> = texts.iter().map(|t| t.message().id).collect();
     assert!(ids.len() > 30, "only {} kinds of text: {ids:?}", ids.len());
     for text in &texts {

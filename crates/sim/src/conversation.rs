@@ -221,23 +221,13 @@ impl Conversation for Imap {
         }
         // The moment the class should not miss: a device mirrors the server, so mail removed
         // there (by another device, or a POP3 session that deleted at QUIT) goes here too.
-        Explanation::new(
-            format!(
-                "{} — and this device's copy of {} goes too",
-                e.title,
-                postroom_proto::explain::count(removed, "message", "messages")
-            ),
-            format!(
-                "{} The server no longer has {} this device had: another device or program \
-                 removed it (a POP3 session deletes what it downloaded when it QUITs). With \
-                 IMAP every device shows the server's mailbox, so the copy here is removed \
-                 as well.",
-                e.why,
-                if removed == 1 {
-                    "a message"
-                } else {
-                    "messages"
-                }
+        let (title, why) = crate::narration::parts(&e);
+        Explanation::from_message(
+            postroom_proto::msg!(
+                "note.copy-goes-too",
+                title = title,
+                why = why,
+                count = removed
             ),
             e.rfc,
         )

@@ -173,7 +173,7 @@ pub(crate) fn pipelined(e: Explanation) -> Explanation {
 
 /// An explanation's title and why as values of another's: its message's parts, in the same
 /// language, or its English where it has no message.
-fn parts(e: &Explanation) -> (Arg, Arg) {
+pub(crate) fn parts(e: &Explanation) -> (Arg, Arg) {
     match &e.message {
         Some(m) => (Arg::part(m, "title"), Arg::part(m, "why")),
         None => (Arg::Text(e.title.clone()), Arg::Text(e.why.clone())),
