@@ -58,7 +58,9 @@ pub fn mailbox_panel(props: &MailboxPanelProps) -> Html {
                         { for view.entries.iter().map(|m| {
                             let was = before.and_then(|b| b.entries.iter().find(|e| e.id == m.id));
                             let changed = was.is_none_or(|w| w != m);
-                            let flags = if m.flags.is_empty() { String::new() } else { m.flags.join(" ") };
+                            // IMAP's flags as the protocol names them; a POP3 device's own mark in words.
+                            let flags: Vec<yew::AttrValue> = m.flags.iter().map(|f| if f == postroom_sim::timeline::READ_HERE { crate::t!("mailboxes.read-here") } else { f.clone().into() }).collect();
+                            let flags = flags.join(" ");
                             html! {
                                 <li class={classes!("mailbox__message", changed.then_some("mailbox__message--changed"))}>
                                     <span class="mailbox__id">{ &m.id }</span>

@@ -3,6 +3,7 @@
 // the reply itself as sent), the top bar still fits 1280x720; the language menu switches to
 // French, which stays after a reload; axe finds nothing serious in either. Screenshots go to
 // target/screenshots/.
+import fs from 'node:fs';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { settle, seriousAxeViolations, servedPages } from './support.mjs';
@@ -131,3 +132,60 @@ test('a link opens German, the menu switches to French, and French stays', async
   await context.close();
   assert.deepEqual(problems, []);
 });
+
+// The English catalogue's sentences, as fragments of at least three words between the values
+// a text puts in: none may be on a page in another language, where that language's own text
+// differs (a fragment the same in both, such as a protocol's name, is no English left over).
+function englishFragments(lang) {
+  const read = (l) => Object.fromEntries(fs.readFileSync(`static/i18n/${l}.txt`, 'utf8')
+    .split('\n').filter((line) => /^[a-z0-9._-]+\s*=/.test(line))
+    .map((line) => [line.slice(0, line.indexOf('=')).trim(), line.slice(line.indexOf('=') + 1).trim()]));
+  const en = read('en');
+  const other = read(lang);
+  const fragments = new Set();
+  for (const [id, text] of Object.entries(en)) {
+    if (other[id] === text) continue;
+    // Values and plural forms out: what is left is the text's own words.
+    for (const part of text.split(/\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}/)) {
+      const words = part.trim().replace(/^[\s,.:;—–-]+|[\s,.:;—–-]+$/g, '');
+      const long = words.split(/\s+/).length >= 3 || /'s \w/.test(words);
+      if (long && !(other[id] ?? '').includes(words)) fragments.add(words);
+    }
+  }
+  return [...fragments];
+}
+
+// What a student reads of the story, not the bytes on the wire: the lanes, the explanation
+// with the sessions' states, the stages, the mailboxes and the hosts' own notes.
+const storyWords = (page) => page.evaluate(() => [
+  '.diagram__hosts', '.explanation', '.controls__phase', '.mailbox', '.diagram__note',
+  '.transcript__step--local',
+].flatMap((s) => [...document.querySelectorAll(s)].map((el) => el.innerText)).join('\n'));
+
+for (const lang of ['de', 'fr']) {
+  test(`${lang}: no English sentence is left in the explorer's story, step by step`, async () => {
+    const context = await run.browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'en-US' });
+    const page = await context.newPage();
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    // The default story: submission, DNS, the relay, POP3 on the phone, IMAP on the laptop.
+    await page.goto(`${run.server.url}index.html?lang=${lang}`);
+    await page.waitForSelector('.transcript__step--current');
+    await settle(page);
+    const fragments = englishFragments(lang);
+    assert.ok(fragments.length > 300, `only ${fragments.length} English fragments`);
+    const left = new Map();
+    const count = Number((await text(page, '.controls__position')).match(/(\d+)\D*$/)[1]);
+    for (let step = 1; step <= count; step++) {
+      const words = await storyWords(page);
+      for (const f of fragments) if (words.includes(f) && !left.has(f)) left.set(f, step);
+      if (step < count) {
+        await page.click('[data-action="step"]');
+        await settle(page);
+      }
+    }
+    assert.deepEqual([...left].map(([f, step]) => `step ${step}: ${f}`), []);
+    await page.screenshot({ path: `${SHOTS}/i18n-explorer-${lang}-end.png` });
+    assert.deepEqual(await seriousAxeViolations(page), []);
+    await context.close();
+  });
+}

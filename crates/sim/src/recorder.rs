@@ -268,7 +268,7 @@ fn device_view(device: Device, owner: &str, account: &Account) -> MailboxView {
                 subject: copy.subject.clone(),
                 size: copy.size,
                 flags: if copy.read {
-                    vec!["read here".to_string()]
+                    vec![crate::timeline::READ_HERE.to_string()]
                 } else {
                     Vec::new()
                 },

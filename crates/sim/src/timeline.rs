@@ -75,6 +75,9 @@ pub struct Phase {
     pub protocol: Protocol,
 }
 
+/// The mark of a message a POP3 device opened: POP3 has no flags, so it is the device's own.
+pub const READ_HERE: &str = "read here";
+
 /// One message in a mailbox or on a device.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MailboxEntry {

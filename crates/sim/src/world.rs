@@ -551,7 +551,7 @@ Date: {date}\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type
         account.mail = DeviceMail::empty(protocol);
         self.places.devices_version += 1;
         // Its own phase: the session that follows is coloured by its protocol, not by this.
-        let who = self.scenario.device_label(device).to_string();
+        let who = self.scenario.device_label(device);
         self.recorder
             .set_phase(text!("phase.set-up-again", device = who), Protocol::Local);
         self.local(device_host(device), narration::set_up_again(protocol));
@@ -565,7 +565,7 @@ Date: {date}\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type
         };
         let host = device_host(device);
         let Account { settings, mail } = self.places.devices.get(device).clone();
-        let who = self.scenario.device_label(device).to_string();
+        let who = self.scenario.device_label(device);
         self.recorder.set_phase(
             text!(
                 "phase.fetch",

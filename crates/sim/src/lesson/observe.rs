@@ -129,11 +129,16 @@ impl Observed {
                 } else {
                     continue;
                 };
-                held.extend(view.entries.iter().map(|e| Held {
-                    place,
-                    folder: "INBOX".to_string(),
-                    subject: e.subject.clone(),
-                    read: e.flags.iter().any(|f| f == "\\Seen" || f == "read here"),
+                held.extend(view.entries.iter().map(|e| {
+                    Held {
+                        place,
+                        folder: "INBOX".to_string(),
+                        subject: e.subject.clone(),
+                        read: e
+                            .flags
+                            .iter()
+                            .any(|f| f == "\\Seen" || f == crate::timeline::READ_HERE),
+                    }
                 }));
             }
         }
