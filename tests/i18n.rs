@@ -616,3 +616,64 @@ fn the_worlds_texts_render_in_every_language() {
         "wartet auf die Antwort auf EHLO"
     );
 }
+
+/// The comparison's own words (its actions, lessons, shelves, what changed and each device's
+/// notes) in every lesson and for every action render in every language, every value in place.
+#[test]
+fn the_comparisons_texts_render_in_every_language() {
+    use postroom_proto::i18n::Text;
+    use postroom_sim::compare::{compare, presets, Act, Script, Shelf};
+    let catalogues: Vec<Catalogue> = languages().map(|(l, _)| catalogue(l)).collect();
+    let mut scripts: Vec<Script> = presets().into_iter().map(|p| p.script).collect();
+    // Every action, on both sides, with and without a copy left.
+    for leave_on_server in [false, true] {
+        let mut acts = vec![Act::NewMail, Act::NewMail];
+        acts.extend(Act::ALL);
+        acts.extend(Act::ALL);
+        scripts.push(Script {
+            leave_on_server,
+            acts,
+        });
+    }
+    let mut texts: Vec<Text> = presets()
+        .into_iter()
+        .flat_map(|p| [p.title, p.lesson])
+        .chain(Act::ALL.map(Act::label))
+        .collect();
+    let shelf = |s: &Shelf| {
+        let mut t = vec![s.title.clone(), s.note.clone()];
+        t.extend(s.items.iter().map(|i| i.note.clone()));
+        t
+    };
+    for script in &scripts {
+        let c = compare(script);
+        for f in c.pop3.iter().chain(&c.imap) {
+            texts.extend(f.changes.iter().cloned());
+            texts.extend(f.server.iter().flat_map(shelf));
+            texts.extend(shelf(&f.phone));
+            texts.extend(shelf(&f.laptop));
+            texts.extend(f.lines.iter().filter_map(|l| l.note.clone()));
+        }
+    }
+    let ids: BTreeSet<&str> = texts.iter().map(|t| t.message().id).collect();
+    assert!(ids.len() > 40, "only {} kinds of text: {ids:?}", ids.len());
+    for text in &texts {
+        let m = text.message();
+        for c in &catalogues {
+            let shown = c.format(m.id, &m.args);
+            let shown = shown.unwrap_or_else(|| panic!("{}: {} does not render", c.lang, m.id));
+            // An argument left unfilled, not an IMAP literal's `{144}` in a line shown.
+            let unfilled = shown
+                .match_indices('{')
+                .any(|(i, _)| shown[i + 1..].starts_with(char::is_alphabetic));
+            assert!(!unfilled, "{}: {shown}", c.lang);
+        }
+    }
+    let de = catalogue("de");
+    let check = Act::ALL[1].label();
+    assert_eq!(
+        de.format(check.message().id, &check.message().args)
+            .unwrap(),
+        "Handy ruft Mail ab"
+    );
+}

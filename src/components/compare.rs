@@ -62,7 +62,7 @@ pub fn ComparisonView(props: &ComparisonProps) -> Html {
                 <button class={classes!("compare__chip", format!("compare__chip--{state}"))}
                     aria-current={(i == step).then_some("step")}
                     onclick={go(PlaybackAction::GoTo(i))}>
-                    { format!("{} · {}", i + 1, act.label()) }
+                    { format!("{} · {}", i + 1, crate::i18n::said(&act.label())) }
                 </button>
             </li>
         }
@@ -75,7 +75,7 @@ pub fn ComparisonView(props: &ComparisonProps) -> Html {
                 <label>{ crate::t!("compare.lesson") }{ " " }
                     <select data-control="preset" onchange={on_preset}>
                         { for presets().into_iter().map(|p| html! {
-                            <option value={p.key} selected={preset.as_ref().is_some_and(|c| c.key == p.key)}>{ p.title }</option>
+                            <option value={p.key} selected={preset.as_ref().is_some_and(|c| c.key == p.key)}>{ crate::i18n::said(&p.title) }</option>
                         }) }
                         { if preset.is_none() { html! { <option value="" selected=true>{ crate::t!("compare.own-script") }</option> } } else { html!{} } }
                     </select>
@@ -87,11 +87,11 @@ pub fn ComparisonView(props: &ComparisonProps) -> Html {
                 <label>{ crate::t!("compare.add") }{ " " }
                     <select data-control="add" onchange={on_add} disabled={script.acts.len() >= MAX_ACTS}>
                         <option value="" selected=true>{ crate::t!("compare.an-action") }</option>
-                        { for Act::ALL.iter().map(|a| html! { <option value={a.code()}>{ a.label() }</option> }) }
+                        { for Act::ALL.iter().map(|a| html! { <option value={a.code()}>{ crate::i18n::said(&a.label()) }</option> }) }
                     </select>
                 </label>
                 <button class="compare__button" data-control="remove" onclick={on_remove} disabled={script.acts.is_empty()}>{ crate::t!("compare.remove") }</button>
-                { if let Some(p) = &preset { html! { <p class="compare__lesson">{ p.lesson }</p> } } else { html!{} } }
+                { if let Some(p) = &preset { html! { <p class="compare__lesson">{ crate::i18n::said(&p.lesson) }</p> } } else { html!{} } }
             </div>
             <nav class="compare__script" aria-label={crate::t!("compare.script")}>
                 <ol class="compare__chips">{ for chips }</ol>
@@ -137,7 +137,7 @@ fn column(protocol: FetchProtocol, frame: &Frame, keep: bool) -> Html {
             </div>
             <div class="compare__changes" role="status">
                 <h4>{ crate::t!("compare.changed") }</h4>
-                <ul>{ for frame.changes.iter().map(|c| html! { <li>{ c }</li> }) }</ul>
+                <ul>{ for frame.changes.iter().map(|c| html! { <li>{ crate::i18n::said(c) }</li> }) }</ul>
             </div>
             <ol class="compare__wire" tabindex="0" aria-label={crate::t!("compare.sent", title = title.to_string())}>
                 { if frame.lines.is_empty() { html! { <li class="compare__quiet">{ crate::t!("compare.quiet") }</li> } } else { html!{} } }
@@ -151,7 +151,7 @@ fn column(protocol: FetchProtocol, frame: &Frame, keep: bool) -> Html {
                     html! {
                         <li class={classes!("compare__line", matches!(l.direction, Direction::ServerToClient).then_some("compare__line--server"))}
                             title={format!("{} (RFC {} §{})", l.title, l.rfc.rfc, l.rfc.section)}>
-                            <span class="compare__device">{ device }</span>{ format!("{who} {}", l.text.trim_start_matches("-- ").trim_end_matches(" --")) }
+                            <span class="compare__device">{ device }</span>{ format!("{who} {}", l.note.as_ref().map_or_else(|| l.text.clone().into(), crate::i18n::said).trim_start_matches("-- ").trim_end_matches(" --")) }
                         </li>
                     }
                 }) }
@@ -163,7 +163,7 @@ fn column(protocol: FetchProtocol, frame: &Frame, keep: bool) -> Html {
 fn shelf(s: &Shelf) -> Html {
     html! {
         <div class="compare__shelf">
-            <h4>{ &s.title }</h4>
+            <h4>{ crate::i18n::said(&s.title) }</h4>
             { if s.items.is_empty() { html! { <p class="compare__none">{ crate::t!("compare.none") }</p> } } else { html! {
                 <ul>
                     { for s.items.iter().map(|i| html! {
@@ -172,12 +172,12 @@ fn shelf(s: &Shelf) -> Html {
                             { if i.gone { html! { <span class="compare__tag">{ crate::t!("compare.gone") }</span> } }
                               else if i.read { html! { <span class="compare__tag">{ crate::t!("compare.read") }</span> } } else { html!{} } }
                             { if i.id.is_empty() || i.gone { html!{} } else { html! { <code class="compare__id">{ &i.id }</code> } } }
-                            { if i.note.is_empty() { html!{} } else { html! { <small class="compare__note">{ &i.note }</small> } } }
+                            { if i.note.is_empty() { html!{} } else { html! { <small class="compare__note">{ crate::i18n::said(&i.note) }</small> } } }
                         </li>
                     }) }
                 </ul>
             } } }
-            <p class="compare__shelf-note">{ &s.note }</p>
+            <p class="compare__shelf-note">{ crate::i18n::said(&s.note) }</p>
         </div>
     }
 }

@@ -3,6 +3,7 @@
 //! end), and the comparison's actions with what changed and the outcome table. Shown on the
 //! screen as it will print; the print stylesheet (static/print.css) leaves out every control.
 
+use postroom_proto::i18n::Text;
 use postroom_sim::compare::Comparison;
 use postroom_sim::{export, Timeline};
 use yew::prelude::*;
@@ -31,14 +32,14 @@ pub fn story_handout(t: &Timeline, title: &str, on_close: &Callback<MouseEvent>)
 /// The comparison as a worksheet: each action, what changed on each side, and the outcome
 /// table after every action.
 pub fn compare_handout(c: &Comparison, title: &str, on_close: &Callback<MouseEvent>) -> Html {
-    let changes = |lines: &[String]| html! { <ul>{ for lines.iter().map(|l| html! { <li>{ l }</li> }) }</ul> };
+    let changes = |lines: &[Text]| html! { <ul>{ for lines.iter().map(|l| html! { <li>{ crate::i18n::said(l) }</li> }) }</ul> };
     let acts = c.script.acts.iter().enumerate().map(|(i, act)| {
         let (Some(pop3), Some(imap)) = (c.pop3.get(i), c.imap.get(i)) else {
             return html! {};
         };
         html! {
             <li class="handout__step">
-                <p class="handout__line"><strong>{ act.label() }</strong></p>
+                <p class="handout__line"><strong>{ crate::i18n::said(&act.label()) }</strong></p>
                 <div class="handout__sides">
                     <div><h4>{ "POP3 — what changed" }</h4>{ changes(&pop3.changes) }</div>
                     <div><h4>{ "IMAP — what changed" }</h4>{ changes(&imap.changes) }</div>

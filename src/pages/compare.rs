@@ -32,13 +32,10 @@ pub fn CompareApp() -> Html {
         })
     };
     let preset = presets().into_iter().find(|p| p.script == *state.script());
-    let own = preset.is_none();
-    let (lesson, key) = preset.map_or(("your own script", "script"), |p| (p.title, p.key));
-    // The top bar names the script in the page's language; the handout keeps its title.
-    let lesson_shown = if own {
-        crate::t!("compare.own-script-short")
-    } else {
-        yew::AttrValue::from(lesson)
+    // The top bar and the handout name the script in the page's language.
+    let (lesson_shown, key) = match &preset {
+        Some(p) => (crate::i18n::said(&p.title), p.key),
+        None => (crate::t!("compare.own-script-short"), "script"),
     };
     // "Print handout…" shows the worksheet in place of the comparison; the table saves at once.
     let handout = use_state(|| false);
@@ -56,10 +53,10 @@ pub fn CompareApp() -> Html {
     html! {
         <div class="app app--compare">
             { topbar("compare", html! { <>{ crate::t!("compare.topbar") }{ " " }<strong>{ lesson_shown.clone() }</strong></> },
-                menu("export", "Export…", "Export or print the comparison", compare_menu(), &on_export), Some(on_share)) }
+                menu("export", &crate::t!("explore.export"), &crate::t!("compare.export-title"), compare_menu(), &on_export), Some(on_share)) }
             { notices(state.banner.as_deref(), dispatch.reform(|_: MouseEvent| CompareAction::DismissBanner),
                 state.share_link.as_deref(), dispatch.reform(|_: MouseEvent| CompareAction::DismissShare)) }
-            { if *handout { compare_handout(&state.comparison, lesson, &close_handout) } else { comparison(&state, dispatch) } }
+            { if *handout { compare_handout(&state.comparison, &lesson_shown, &close_handout) } else { comparison(&state, dispatch) } }
         </div>
     }
 }

@@ -25,22 +25,28 @@ pub enum StoryExport {
 pub fn story_menu(t: &Timeline, current: usize) -> Vec<(StoryExport, String)> {
     let n = current + 1;
     let mut items = vec![
-        (StoryExport::Handout, "Print handout…".to_string()),
-        (StoryExport::Svg, format!("Diagram to step {n} (SVG)")),
         (
-            StoryExport::Png,
-            "Diagram for a 16:9 slide (PNG)".to_string(),
+            StoryExport::Handout,
+            crate::t!("export.handout").to_string(),
         ),
-        (StoryExport::Text, format!("Transcript to step {n} (text)")),
+        (
+            StoryExport::Svg,
+            crate::t!("export.svg", step = n).to_string(),
+        ),
+        (StoryExport::Png, crate::t!("export.png").to_string()),
+        (
+            StoryExport::Text,
+            crate::t!("export.text", step = n).to_string(),
+        ),
         (
             StoryExport::TextCrlf,
-            "Transcript with CR LF shown (text)".to_string(),
+            crate::t!("export.text-crlf").to_string(),
         ),
     ];
     if let Some(stored) = t.stored_by(current) {
         items.push((
             StoryExport::Eml,
-            format!("Message as stored, UID {} (.eml)", stored.uid),
+            crate::t!("export.eml", uid = stored.uid).to_string(),
         ));
     }
     items
@@ -93,8 +99,11 @@ pub enum CompareExport {
 
 pub fn compare_menu() -> Vec<(CompareExport, String)> {
     vec![
-        (CompareExport::Handout, "Print handout…".to_string()),
-        (CompareExport::Csv, "Outcome table (CSV)".to_string()),
+        (
+            CompareExport::Handout,
+            crate::t!("export.handout").to_string(),
+        ),
+        (CompareExport::Csv, crate::t!("export.csv").to_string()),
     ]
 }
 

@@ -8,7 +8,14 @@ fn main() {
         for (i, (p, m)) in c.pop3.iter().zip(&c.imap).enumerate() {
             println!("{}. {}", i + 1, p.act.label());
             for (name, f) in [("POP3", p), ("IMAP", m)] {
-                println!("   {name}: {}", f.changes.join(" "));
+                println!(
+                    "   {name}: {}",
+                    f.changes
+                        .iter()
+                        .map(|c| c.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                );
                 for l in &f.lines {
                     println!("        {:?} {:?} {}", l.device, l.direction, l.text);
                 }

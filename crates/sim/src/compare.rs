@@ -9,11 +9,12 @@ mod script;
 
 use std::collections::BTreeSet;
 
+use postroom_proto::i18n::Text;
 use postroom_proto::imap::Intent;
 use postroom_proto::message::Message;
 use postroom_proto::pop3;
 use postroom_proto::smtp::{ClientTls, TlsPolicy};
-use postroom_proto::{Duration, Explanation, Instant, MailStore, RfcRef};
+use postroom_proto::{text, Duration, Explanation, Instant, MailStore, RfcRef};
 
 use crate::clock;
 use crate::conversation::{Imap, Pop3};
@@ -52,6 +53,8 @@ pub struct Line {
     pub direction: Direction,
     /// The first line of the unit; longer units say how many lines follow.
     pub text: String,
+    /// A device's own note (not on the wire), in words a page shows in the class's language.
+    pub note: Option<Text>,
     /// The line that answers a command: IMAP's tagged line (the unit's last), else the
     /// first, whole.
     pub status: String,
@@ -71,16 +74,16 @@ pub struct Item {
     /// Gone in this step: drawn struck through, then no longer shown.
     pub gone: bool,
     /// "in Work on this phone only", "deleted here, sent at next sync", ….
-    pub note: String,
+    pub note: Text,
 }
 
 /// A mailbox on the server, or a device's local mail.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Shelf {
-    pub title: String,
+    pub title: Text,
     pub items: Vec<Item>,
     /// A line under the messages: the connection, UIDVALIDITY, ….
-    pub note: String,
+    pub note: Text,
 }
 
 /// The outcome table's row for one protocol after one step.
@@ -104,7 +107,7 @@ pub struct Frame {
     pub phone: Shelf,
     pub laptop: Shelf,
     /// "What changed", in plain words, computed from the states before and after.
-    pub changes: Vec<String>,
+    pub changes: Vec<Text>,
     /// The units exchanged during this action (the acting device, and devices told by IDLE).
     pub lines: Vec<Line>,
     pub tally: Tally,
@@ -159,7 +162,7 @@ struct Side {
     commands: u32,
     octets: u64,
     lines: Vec<Line>,
-    notes: Vec<String>,
+    notes: Vec<Text>,
 }
 
 impl Side {
@@ -215,7 +218,7 @@ impl Side {
         let mut changes = std::mem::take(&mut self.notes);
         changes.extend(self.differences(act, &before, &after));
         if changes.is_empty() {
-            changes.push("Nothing changed.".into());
+            changes.push(text!("compare.change.nothing"));
         }
         Frame {
             act,
@@ -274,12 +277,13 @@ impl Side {
         self.octets += octets;
     }
 
-    fn local(&mut self, device: Device, text: &str, title: &str, rfc: RfcRef) {
+    fn local(&mut self, device: Device, text: Text, title: Text, rfc: RfcRef) {
         self.lines.push(Line {
             device,
             direction: Direction::Local,
             text: text.to_string(),
             status: text.to_string(),
+            note: Some(text),
             title: title.to_string(),
             why: String::new(),
             rfc,
@@ -290,14 +294,12 @@ impl Side {
         if !self.devices.get(device).online {
             self.local(
                 device,
-                "-- offline: no connection to the server --",
-                "The device is offline",
+                text!("compare.line.offline"),
+                text!("compare.line.offline-title"),
                 RfcRef::new(9051, "1"),
             );
-            self.notes.push(format!(
-                "{} is offline: it cannot reach the server.",
-                capitalised(device)
-            ));
+            self.notes
+                .push(text!("compare.note.offline", device = capitalised(device)));
             return;
         }
         match self.protocol {
@@ -341,13 +343,13 @@ impl Side {
             }
         }
         match (downloads, waiting) {
-            (0, Some(0)) => self.notes.push(format!(
-                "{}: the maildrop is empty (+OK 0 messages), so there is nothing to download.",
-                capitalised(device)
-            )),
-            (0, Some(n)) => self.notes.push(format!(
-                "{}: the server holds {n}, all downloaded before (UIDL tells them apart), so nothing is new.",
-                capitalised(device)
+            (0, Some(0)) => self
+                .notes
+                .push(text!("compare.note.empty", device = capitalised(device))),
+            (0, Some(n)) => self.notes.push(text!(
+                "compare.note.nothing-new",
+                device = capitalised(device),
+                count = n
             )),
             _ => {}
         }
@@ -362,10 +364,8 @@ impl Side {
             return;
         };
         if dev.session.is_some() && intent.is_none() && dev.queued.is_empty() {
-            self.notes.push(format!(
-                "{} is connected in IDLE: the server already told it everything, so there is nothing to fetch.",
-                capitalised(device)
-            ));
+            self.notes
+                .push(text!("compare.note.idle", device = capitalised(device)));
             return;
         }
         let waiting = std::mem::take(&mut dev.queued);
@@ -400,14 +400,14 @@ impl Side {
             }
             self.local(
                 device,
-                "-- the connection is lost --",
-                "The device loses its connection; the server ends the session",
+                text!("compare.line.lost"),
+                text!("compare.line.lost-title"),
                 RfcRef::new(9051, "3.4"),
             );
         }
-        self.notes.push(format!(
-            "{} goes offline; what it downloaded stays readable.",
-            capitalised(device)
+        self.notes.push(text!(
+            "compare.note.goes-offline",
+            device = capitalised(device)
         ));
     }
 
@@ -430,21 +430,21 @@ impl Side {
                 let text = match act {
                     Act::Read(_) => {
                         target.read = true;
-                        "-- opened on this device --"
+                        text!("compare.line.opened")
                     }
                     Act::File(_) => {
                         target.folder = Some(FOLDER);
-                        "-- filed in a folder on this device --"
+                        text!("compare.line.filed")
                     }
                     _ => {
                         local.retain(|l| l.subject != subject);
-                        "-- deleted on this device --"
+                        text!("compare.line.deleted")
                     }
                 };
                 self.local(
                     device,
                     text,
-                    "POP3 has no flags and no folders: the change stays on this device",
+                    text!("compare.line.pop3-title"),
                     RfcRef::new(1939, "1"),
                 );
             }
@@ -485,8 +485,8 @@ impl Side {
                     dev.queued.push(intent);
                     self.local(
                         device,
-                        "-- changed offline; the server is told at the next connection --",
-                        "An offline IMAP client queues the change",
+                        text!("compare.line.queued"),
+                        text!("compare.line.queued-title"),
                         RfcRef::new(9051, "6.4.6"),
                     );
                 }
@@ -495,12 +495,11 @@ impl Side {
     }
 
     fn nothing_to_do(&mut self, act: Act, device: Device) {
-        let what = match act {
-            Act::Read(_) => "no unread message to open",
-            _ => "no message to act on",
-        };
-        self.notes
-            .push(format!("{} has {what}.", capitalised(device)));
+        let device = capitalised(device);
+        self.notes.push(match act {
+            Act::Read(_) => text!("compare.note.nothing-unread", device = device),
+            _ => text!("compare.note.nothing-to-act-on", device = device),
+        });
     }
 }
 
@@ -572,14 +571,13 @@ impl Stage for Bench<'_> {
             Some(last) if conv.protocol() == crate::timeline::Protocol::Imap => last.to_string(),
             _ => first.clone(),
         };
+        // A long unit shows its first line and how many follow, in the class's language.
+        let note = (more > 0).then(|| text!("compare.line.more", line = &first, count = more));
         self.lines.push(Line {
             device: self.device,
             direction,
-            text: if more > 0 {
-                format!("{first} … (+{more} lines)")
-            } else {
-                first
-            },
+            text: note.as_ref().map_or(first, Text::to_string),
+            note,
             status,
             title: explanation.title,
             why: explanation.why,

@@ -108,7 +108,15 @@ fn every_comparison_lesson() {
         for (p, i) in c.pop3.iter().zip(&c.imap) {
             let _ = writeln!(out, "-- {}", p.act.label());
             for (name, f) in [("POP3", p), ("IMAP", i)] {
-                let _ = writeln!(out, "  {name}: {}", f.changes.join(" "));
+                let _ = writeln!(
+                    out,
+                    "  {name}: {}",
+                    f.changes
+                        .iter()
+                        .map(|c| c.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                );
                 for l in &f.lines {
                     let _ = writeln!(
                         out,

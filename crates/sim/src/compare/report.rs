@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 
 use super::script::{capitalised, device_name, Act};
 use super::{Item, Shelf, Side, Tally, FOLDER, USER};
+use postroom_proto::i18n::Text;
 use postroom_proto::mime::header_value;
+use postroom_proto::text;
 
 use crate::device::{DeviceMail, PerDevice, DEVICES};
 use crate::scenario::{Device, FetchProtocol};
@@ -57,53 +59,64 @@ impl Side {
     }
 
     /// "What changed", from the difference between two snapshots.
-    pub(super) fn differences(&self, act: Act, before: &Snapshot, after: &Snapshot) -> Vec<String> {
+    pub(super) fn differences(&self, act: Act, before: &Snapshot, after: &Snapshot) -> Vec<Text> {
         let mut out = Vec::new();
         let actor = act.device();
         for (subject, (folder, seen)) in &before.server {
             match after.server.get(subject) {
                 None => {
                     let how = match (self.protocol, act) {
-                        (FetchProtocol::Pop3, _) => "deleted at QUIT (download and delete)",
-                        _ => "expunged",
+                        (FetchProtocol::Pop3, _) => text!("compare.how.quit"),
+                        _ => text!("compare.how.expunged"),
                     };
-                    let unseen: Vec<&str> = DEVICES
+                    let unseen: Vec<Device> = DEVICES
                         .into_iter()
                         .filter(|d| !self.devices.get(*d).ever.contains(subject))
-                        .map(device_name)
                         .collect();
-                    let never = match unseen.as_slice() {
-                        [] => String::new(),
-                        [one] => format!(" — the {one} never saw it"),
-                        _ => " — no device has a copy".into(),
-                    };
-                    out.push(format!("Server: “{subject}” {how}{never}."));
+                    out.push(match unseen.as_slice() {
+                        [] => text!("compare.change.server-gone", subject = subject, how = how),
+                        [one] => text!(
+                            "compare.change.server-gone-unseen",
+                            subject = subject,
+                            how = how,
+                            device = device_name(*one)
+                        ),
+                        _ => text!(
+                            "compare.change.server-gone-nowhere",
+                            subject = subject,
+                            how = how
+                        ),
+                    });
                 }
-                Some((new_folder, _)) if new_folder != folder => {
-                    out.push(format!("Server: “{subject}” moved to {new_folder}."));
-                }
-                Some((_, new_seen)) if new_seen != seen => out.push(format!(
-                    "Server: “{subject}” is now {} (\\Seen {}).",
-                    if *new_seen { "read" } else { "unread" },
-                    if *new_seen { "set" } else { "cleared" }
+                Some((new_folder, _)) if new_folder != folder => out.push(text!(
+                    "compare.change.server-moved",
+                    subject = subject,
+                    folder = new_folder
                 )),
+                Some((_, true)) if !seen => {
+                    out.push(text!("compare.change.server-read", subject = subject))
+                }
+                Some((_, false)) if *seen => {
+                    out.push(text!("compare.change.server-unread", subject = subject))
+                }
                 _ => {}
             }
         }
         for subject in after.server.keys() {
             if !before.server.contains_key(subject) {
-                out.push(format!("Server: “{subject}” arrives."));
+                out.push(text!("compare.change.server-arrives", subject = subject));
             }
         }
         for device in DEVICES {
             let (was, now) = (before.devices.get(device), after.devices.get(device));
             let name = capitalised(device);
             let online = self.devices.get(device).online;
+            // How the other devices hear of it: not at all (POP3), at the next connection
+            // (offline), or at once by IDLE.
             let pushed = match (self.protocol, actor == Some(device), online) {
-                (FetchProtocol::Pop3, ..) => "",
-                (_, true, true) => "",
-                (_, true, false) => " — offline: the server is told at the next connection",
-                (_, false, _) => " — told at once by IDLE",
+                (FetchProtocol::Pop3, ..) | (_, true, true) => Pushed::No,
+                (_, true, false) => Pushed::Later,
+                (_, false, _) => Pushed::Idle,
             };
             let mut got: Vec<&str> = now
                 .keys()
@@ -113,34 +126,92 @@ impl Side {
             // By arrival, then by name (keys all differ: no stable sort needed).
             got.sort_unstable_by_key(|s| (self.order.iter().position(|o| o == s), *s));
             if !got.is_empty() {
-                out.push(format!("{name}: downloads {}{pushed}.", quoted_list(&got)));
+                let (device, subjects) = (&name, quoted_list(&got));
+                out.push(match pushed {
+                    Pushed::No => text!(
+                        "compare.change.downloads",
+                        device = device,
+                        subjects = subjects
+                    ),
+                    Pushed::Later => text!(
+                        "compare.change.downloads-later",
+                        device = device,
+                        subjects = subjects
+                    ),
+                    Pushed::Idle => text!(
+                        "compare.change.downloads-idle",
+                        device = device,
+                        subjects = subjects
+                    ),
+                });
             }
             for (subject, &(read, filed)) in was {
+                let (device, pop3) = (&name, self.protocol == FetchProtocol::Pop3);
                 match now.get(subject) {
-                    None => {
-                        let here = if self.protocol == FetchProtocol::Pop3 {
-                            " on this device only"
-                        } else {
-                            ""
-                        };
-                        out.push(format!("{name}: “{subject}” is gone{here}{pushed}."));
-                    }
-                    Some(&(r, _)) if r != read => {
-                        let only = if self.protocol == FetchProtocol::Pop3 {
-                            " — on this device only: POP3 has no flags"
-                        } else {
-                            pushed
-                        };
-                        out.push(format!("{name}: “{subject}” is read{only}."));
-                    }
-                    Some(&(_, f)) if f != filed => out.push(match self.protocol {
-                        FetchProtocol::Pop3 => format!(
-                            "{name}: “{subject}” is filed in {FOLDER} on this device only — POP3 \
-                             has no folders on the server."
+                    None => out.push(match pushed {
+                        _ if pop3 => text!(
+                            "compare.change.gone-here",
+                            device = device,
+                            subject = subject
                         ),
-                        FetchProtocol::Imap => format!(
-                            "{name}: “{subject}” is in {FOLDER} — a folder on the server, so \
-                             every device finds it there{pushed}."
+                        Pushed::No => {
+                            text!("compare.change.gone", device = device, subject = subject)
+                        }
+                        Pushed::Later => text!(
+                            "compare.change.gone-later",
+                            device = device,
+                            subject = subject
+                        ),
+                        Pushed::Idle => text!(
+                            "compare.change.gone-idle",
+                            device = device,
+                            subject = subject
+                        ),
+                    }),
+                    Some(&(r, _)) if r != read => out.push(match pushed {
+                        _ if pop3 => text!(
+                            "compare.change.read-here",
+                            device = device,
+                            subject = subject
+                        ),
+                        Pushed::No => {
+                            text!("compare.change.read", device = device, subject = subject)
+                        }
+                        Pushed::Later => text!(
+                            "compare.change.read-later",
+                            device = device,
+                            subject = subject
+                        ),
+                        Pushed::Idle => text!(
+                            "compare.change.read-idle",
+                            device = device,
+                            subject = subject
+                        ),
+                    }),
+                    Some(&(_, f)) if f != filed => out.push(match pushed {
+                        _ if pop3 => text!(
+                            "compare.change.filed-here",
+                            device = device,
+                            subject = subject,
+                            folder = FOLDER
+                        ),
+                        Pushed::No => text!(
+                            "compare.change.filed",
+                            device = device,
+                            subject = subject,
+                            folder = FOLDER
+                        ),
+                        Pushed::Later => text!(
+                            "compare.change.filed-later",
+                            device = device,
+                            subject = subject,
+                            folder = FOLDER
+                        ),
+                        Pushed::Idle => text!(
+                            "compare.change.filed-idle",
+                            device = device,
+                            subject = subject,
+                            folder = FOLDER
                         ),
                     }),
                     _ => {}
@@ -173,7 +244,7 @@ impl Side {
                     },
                     read: m.flags.contains("\\Seen"),
                     gone: false,
-                    note: String::new(),
+                    note: Text::default(),
                 })
                 .collect();
             for (subject, (was_in, seen)) in &before.server {
@@ -183,7 +254,7 @@ impl Side {
                         id: String::new(),
                         read: *seen,
                         gone: true,
-                        note: String::new(),
+                        note: Text::default(),
                     });
                 }
             }
@@ -191,12 +262,16 @@ impl Side {
                 continue;
             }
             let title = match self.protocol {
-                FetchProtocol::Pop3 => "Server · bob".to_string(),
-                FetchProtocol::Imap => format!("Server · bob · {name}"),
+                FetchProtocol::Pop3 => text!("compare.shelf.server", user = USER),
+                FetchProtocol::Imap => {
+                    text!("compare.shelf.server-folder", user = USER, folder = &name)
+                }
             };
             let note = match self.protocol {
-                FetchProtocol::Pop3 => "one maildrop, no flags".to_string(),
-                FetchProtocol::Imap => format!("UIDVALIDITY {}", folder.uid_validity),
+                FetchProtocol::Pop3 => text!("compare.shelf.maildrop"),
+                FetchProtocol::Imap => {
+                    Text::verbatim(format!("UIDVALIDITY {}", folder.uid_validity))
+                }
             };
             shelves.push(Shelf { title, items, note });
         }
@@ -215,7 +290,7 @@ impl Side {
                     gone: false,
                     note: l
                         .folder
-                        .map(|f| format!("in {f} on this device only"))
+                        .map(|f| text!("compare.item.filed-here", folder = f))
                         .unwrap_or_default(),
                 })
                 .collect(),
@@ -231,14 +306,14 @@ impl Side {
                         id: format!("UID {uid}"),
                         read: m.flags.contains("\\Seen"),
                         gone: false,
-                        note: String::new(),
+                        note: Text::default(),
                     })
                 })
                 .chain(
                     self.other_folders(cache.uid_validity.is_some())
                         .into_iter()
                         .map(|(folder, mut item)| {
-                            item.note = format!("in {folder}, a folder on the server");
+                            item.note = text!("compare.item.on-server", folder = folder);
                             item
                         }),
                 )
@@ -251,27 +326,27 @@ impl Side {
                     id: String::new(),
                     read,
                     gone: true,
-                    note: String::new(),
+                    note: Text::default(),
                 });
             }
         }
         let note = match (&dev.mail, dev.online) {
-            (_, false) => "offline".to_string(),
-            (DeviceMail::Imap(_), true) if dev.session.is_some() => "connected · IDLE".to_string(),
+            (_, false) => text!("compare.shelf.offline"),
+            (DeviceMail::Imap(_), true) if dev.session.is_some() => text!("compare.shelf.idle"),
             (DeviceMail::Imap(cache), true) => match cache.uid_validity {
-                Some(v) => format!("cache · UIDVALIDITY {v}"),
-                None => "not connected yet".to_string(),
+                Some(v) => text!("compare.shelf.cache", validity = v),
+                None => text!("compare.shelf.not-connected"),
             },
             (DeviceMail::Pop3 { .. }, true) => {
                 if self.leave_on_server {
-                    "POP3 · leaves a copy".to_string()
+                    text!("compare.shelf.pop3-keeps")
                 } else {
-                    "POP3 · download and delete".to_string()
+                    text!("compare.shelf.pop3-deletes")
                 }
             }
         };
         Shelf {
-            title: capitalised(device).to_string(),
+            title: capitalised(device),
             items,
             note,
         }
@@ -296,7 +371,7 @@ impl Side {
                         id: format!("UID {}", m.uid),
                         read: m.flags.contains("\\Seen"),
                         gone: false,
-                        note: String::new(),
+                        note: Text::default(),
                     };
                     (name.clone(), item)
                 })
@@ -337,6 +412,17 @@ impl Side {
             octets: self.octets,
         }
     }
+}
+
+/// How the other devices hear of a device's change.
+#[derive(Debug, Clone, Copy)]
+enum Pushed {
+    /// Not at all, or it is the device's own doing while online.
+    No,
+    /// At the device's next connection (it is offline).
+    Later,
+    /// At once, by IDLE.
+    Idle,
 }
 
 fn quoted_list(subjects: &[&str]) -> String {

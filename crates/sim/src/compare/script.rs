@@ -1,6 +1,9 @@
 //! The comparison's scripts: the actions a script is made of, their share-link codes, and
 //! the ready-made lessons.
 
+use postroom_proto::i18n::Text;
+use postroom_proto::text;
+
 use crate::scenario::Device;
 
 /// A script never runs more actions than this (share links are typed by people).
@@ -44,17 +47,16 @@ impl Act {
     ];
 
     /// "phone checks mail", as the script shows it.
-    pub fn label(self) -> String {
-        let (device, what) = match self {
-            Act::NewMail => return "new mail arrives".into(),
-            Act::Check(d) => (d, "checks mail"),
-            Act::Read(d) => (d, "reads a message"),
-            Act::Delete(d) => (d, "deletes a message"),
-            Act::Offline(d) => (d, "goes offline"),
-            Act::Online(d) => (d, "comes back online"),
-            Act::File(d) => (d, "files a message in “Work”"),
-        };
-        format!("{} {what}", device_name(device))
+    pub fn label(self) -> Text {
+        match self {
+            Act::NewMail => text!("compare.act.new-mail"),
+            Act::Check(d) => text!("compare.act.check", device = device_name(d)),
+            Act::Read(d) => text!("compare.act.read", device = device_name(d)),
+            Act::Delete(d) => text!("compare.act.delete", device = device_name(d)),
+            Act::Offline(d) => text!("compare.act.offline", device = device_name(d)),
+            Act::Online(d) => text!("compare.act.online", device = device_name(d)),
+            Act::File(d) => text!("compare.act.file", device = device_name(d)),
+        }
     }
 
     /// The short code in share links: `n`, `pc` (phone checks), `ld` (laptop deletes), ….
@@ -89,17 +91,19 @@ impl Act {
     }
 }
 
-pub(super) fn device_name(device: Device) -> &'static str {
+/// "phone", as a sentence names the device.
+pub(super) fn device_name(device: Device) -> Text {
     match device {
-        Device::Phone => "phone",
-        Device::Laptop => "laptop",
+        Device::Phone => text!("compare.device.phone"),
+        Device::Laptop => text!("compare.device.laptop"),
     }
 }
 
-pub(super) fn capitalised(device: Device) -> &'static str {
+/// "Phone", as a shelf or a line starts.
+pub(super) fn capitalised(device: Device) -> Text {
     match device {
-        Device::Phone => "Phone",
-        Device::Laptop => "Laptop",
+        Device::Phone => text!("compare.device.phone-title"),
+        Device::Laptop => text!("compare.device.laptop-title"),
     }
 }
 
@@ -153,8 +157,8 @@ impl Script {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Preset {
     pub key: &'static str,
-    pub title: &'static str,
-    pub lesson: &'static str,
+    pub title: Text,
+    pub lesson: Text,
     pub script: Script,
 }
 
@@ -174,38 +178,71 @@ pub fn presets() -> Vec<Preset> {
     vec![
         preset(
             "two-devices",
-            "Two devices, one inbox",
-            "POP3 moves the mail to the first device that checks; IMAP lets every device look at the same mailbox.",
+            text!("compare.preset.two-devices"),
+            text!("compare.preset.two-devices-lesson"),
             false,
             &[NewMail, NewMail, NewMail, Check(Phone), Check(Laptop)],
         ),
         preset(
             "leave-a-copy",
-            "POP3 with a copy left on the server",
-            "With “leave a copy” both POP3 devices get the mail, but what one reads or deletes stays on that device.",
+            text!("compare.preset.leave-a-copy"),
+            text!("compare.preset.leave-a-copy-lesson"),
             true,
-            &[NewMail, NewMail, Check(Phone), Check(Laptop), Read(Phone), Delete(Phone), Check(Laptop)],
+            &[
+                NewMail,
+                NewMail,
+                Check(Phone),
+                Check(Laptop),
+                Read(Phone),
+                Delete(Phone),
+                Check(Laptop),
+            ],
         ),
         preset(
             "read-and-delete",
-            "Read on the phone, delete on the laptop",
-            "IMAP keeps read marks and deletions on the server and tells every connected device at once.",
+            text!("compare.preset.read-and-delete"),
+            text!("compare.preset.read-and-delete-lesson"),
             true,
-            &[NewMail, NewMail, Check(Phone), Check(Laptop), Read(Phone), Delete(Laptop), Check(Phone)],
+            &[
+                NewMail,
+                NewMail,
+                Check(Phone),
+                Check(Laptop),
+                Read(Phone),
+                Delete(Laptop),
+                Check(Phone),
+            ],
         ),
         preset(
             "offline",
-            "Offline and back",
-            "Both protocols let you read what is already downloaded; IMAP catches up on everything when the device reconnects.",
+            text!("compare.preset.offline"),
+            text!("compare.preset.offline-lesson"),
             true,
-            &[NewMail, NewMail, Check(Phone), Check(Laptop), Offline(Phone), Read(Phone), Delete(Laptop), NewMail, Online(Phone)],
+            &[
+                NewMail,
+                NewMail,
+                Check(Phone),
+                Check(Laptop),
+                Offline(Phone),
+                Read(Phone),
+                Delete(Laptop),
+                NewMail,
+                Online(Phone),
+            ],
         ),
         preset(
             "folders",
-            "Filing into a folder",
-            "Folders live on an IMAP server, so every device sees the message move; POP3 knows only one mailbox.",
+            text!("compare.preset.folders"),
+            text!("compare.preset.folders-lesson"),
             true,
-            &[NewMail, NewMail, Check(Phone), Check(Laptop), File(Laptop), Check(Phone)],
+            &[
+                NewMail,
+                NewMail,
+                Check(Phone),
+                Check(Laptop),
+                File(Laptop),
+                Check(Phone),
+            ],
         ),
     ]
 }
