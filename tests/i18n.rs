@@ -674,6 +674,6 @@ fn the_comparisons_texts_render_in_every_language() {
     assert_eq!(
         de.format(check.message().id, &check.message().args)
             .unwrap(),
-        "Handy ruft Mail ab"
+        "Telefon ruft Mail ab"
     );
 }

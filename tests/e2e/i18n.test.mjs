@@ -189,3 +189,43 @@ for (const lang of ['de', 'fr']) {
     await context.close();
   });
 }
+
+// What a student reads of the comparison, not the lines on the wire: the toolbar and lesson,
+// the actions, the shelves, what changed and the outcome table.
+const compareWords = (page) => page.evaluate(() => [
+  '.compare__toolbar', '.compare__chips', '.compare__shelf', '.compare__changes',
+  '.compare__outcome', '.compare__title',
+].flatMap((s) => [...document.querySelectorAll(s)].map((el) => el.innerText)).join('\n'));
+
+for (const lang of ['de', 'fr']) {
+  test(`${lang}: no English sentence is left in any lesson of the POP3 vs IMAP page`, async () => {
+    const context = await run.browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'en-US' });
+    const page = await context.newPage();
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    await page.goto(`${run.server.url}compare.html?lang=${lang}`);
+    await page.waitForSelector('.compare__outcome');
+    await settle(page);
+    const fragments = englishFragments(lang);
+    const left = new Map();
+    const lessons = await page.locator('[data-control="preset"] option').evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
+    assert.equal(lessons.length, 5);
+    for (const lesson of lessons) {
+      await page.selectOption('[data-control="preset"]', lesson);
+      await page.waitForSelector('.compare__chip');
+      await settle(page);
+      const count = await page.locator('.compare__chip').count();
+      for (let step = 1; step <= count; step++) {
+        const words = await compareWords(page);
+        for (const f of fragments) if (words.includes(f) && !left.has(f)) left.set(f, `${lesson} ${step}`);
+        if (step < count) {
+          await page.click('[data-control="forward"]');
+          await settle(page);
+        }
+      }
+    }
+    assert.deepEqual([...left].map(([f, at]) => `${at}: ${f}`), []);
+    await page.screenshot({ path: `${SHOTS}/i18n-compare-${lang}-end.png` });
+    assert.deepEqual(await seriousAxeViolations(page), []);
+    await context.close();
+  });
+}
