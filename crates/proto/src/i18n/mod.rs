@@ -38,7 +38,9 @@ fn language_lines() -> impl Iterator<Item = (&'static str, &'static str)> {
 }
 
 /// The English catalogue, built in: every other language falls back to it.
-pub const ENGLISH_SOURCE: &str = include_str!("../../../../static/i18n/en.txt");
+/// It is `static/i18n/en.txt` without comments, and without the sections this build's page
+/// never shows (build.rs).
+pub const ENGLISH_SOURCE: &str = include_str!(concat!(env!("OUT_DIR"), "/en.txt"));
 
 /// The built-in English catalogue.
 pub fn english() -> &'static Catalogue {
