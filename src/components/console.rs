@@ -40,9 +40,9 @@ pub fn console_view(
         // What the console itself says (a line cut short, the simulated TLS handshake) is a
         // note, set apart from what crossed the wire.
         let (who, class) = match e.direction {
-            Direction::ClientToServer => ("C:", "console__line--client"),
-            Direction::ServerToClient => ("S:", "console__line--server"),
-            Direction::Local => ("Note", "console__line--local"),
+            Direction::ClientToServer => ("C:".into(), "console__line--client"),
+            Direction::ServerToClient => ("S:".into(), "console__line--server"),
+            Direction::Local => (crate::t!("console.note"), "console__line--local"),
         };
         let current = shown.is_some_and(|(s, _)| s == i);
         html! {
@@ -51,7 +51,7 @@ pub fn console_view(
                     aria-pressed={current.to_string()}
                     onclick={on_action.reform(move |_: MouseEvent| ConsoleAction::Select(i))}>
                     <span class="console__who">{ who }</span>
-                    <span class="console__text">{ if e.text.is_empty() { "(empty line)" } else { e.text.as_str() } }</span>
+                    <span class="console__text">{ match &e.note { Some(note) => crate::i18n::said(note), None if e.text.is_empty() => crate::t!("console.empty-line"), None => e.text.clone().into() } }</span>
                 </button>
             </li>
         }
@@ -60,48 +60,48 @@ pub fn console_view(
         let text = line.to_string();
         html! {
             <li><button class="console__try" data-try={text.clone()} disabled={console.is_closed()}
-                onclick={on_send.reform(move |_: MouseEvent| text.clone())}>{ if line.is_empty() { "(empty line)" } else { line } }</button></li>
+                onclick={on_send.reform(move |_: MouseEvent| text.clone())}>{ if line.is_empty() { crate::t!("console.empty-line") } else { (*line).into() } }</button></li>
         }
     });
     html! {
         <main class="console" aria-labelledby="console-title">
-            <h2 id="console-title" class="visually-hidden">{ "Type your own commands" }</h2>
+            <h2 id="console-title" class="visually-hidden">{ crate::t!("console.title") }</h2>
             <div class="console__main">
-                <div class="console__choices" role="group" aria-label="Server">
+                <div class="console__choices" role="group" aria-label={crate::t!("console.server")}>
                     { for Service::ALL.iter().map(|s| html! {
                         <button class={classes!("console__choice", format!("console__choice--{}", s.protocol().key()))}
                             data-port={s.port().to_string()} data-protocol={s.protocol().key()}
-                            aria-pressed={(*s == service).to_string()} onclick={choose(*s)}>{ s.label() }</button>
+                            aria-pressed={(*s == service).to_string()} onclick={choose(*s)}>{ crate::i18n::said(&s.label()) }</button>
                     }) }
                     <button class="console__choice" data-control="reset" onclick={on_action.reform(|_: MouseEvent| ConsoleAction::Reset)}
-                        title="A new session, and Bob's mailbox as it was at first">{ "Start again" }</button>
+                        title={crate::t!("console.reset-title")}>{ crate::t!("console.reset") }</button>
                 </div>
-                <p class="console__shared">{ "The four servers are Bob's provider's and share Bob's mailbox: send a message on port 25 or 587, then fetch it with POP3 or IMAP." }</p>
-                <ol class="console__lines" ref={list.clone()} tabindex="0" aria-label="The session so far">{ for lines }</ol>
+                <p class="console__shared">{ crate::t!("console.shared") }</p>
+                <ol class="console__lines" ref={list.clone()} tabindex="0" aria-label={crate::t!("console.lines")}>{ for lines }</ol>
                 <form class="console__form" onsubmit={on_submit}>
                     <label class="console__prompt" for="console-input">{ "C:" }</label>
                     <input id="console-input" ref={input.clone()} class="console__input" autocomplete="off" spellcheck="false"
                         disabled={console.is_closed()}
-                        placeholder={if console.is_closed() { "The server closed the connection: choose Start again" } else { "Type a command and press Enter" }} />
-                    <button class="console__send" type="submit" disabled={console.is_closed()}>{ "Send" }</button>
+                        placeholder={if console.is_closed() { crate::t!("console.closed") } else { crate::t!("console.placeholder") }} />
+                    <button class="console__send" type="submit" disabled={console.is_closed()}>{ crate::t!("console.send") }</button>
                 </form>
             </div>
             <aside class="console__side">
                 <section class="console__explain" aria-live="polite">
-                    { if let Some((_, e)) = shown { html! {
+                    { if let Some((_, e)) = shown { let (title, why) = crate::i18n::explanation(&e.explanation); html! {
                         <>
-                            <p class="console__state">{ format!("{} server state: {}", protocol.name(), console.state()) }</p>
-                            <h3>{ &e.explanation.title }</h3>
-                            <p>{ &e.explanation.why }</p>
+                            <p class="console__state">{ crate::t!("console.state", protocol = protocol.name(), state = crate::i18n::said(&console.state()).to_string()) }</p>
+                            <h3>{ title }</h3>
+                            <p>{ why }</p>
                             <p><a href={e.explanation.rfc.url()} target="_blank" rel="noopener">{ format!("RFC {} §{}", e.explanation.rfc.rfc, e.explanation.rfc.section) }</a></p>
                         </>
                     } } else { html!{} } }
                 </section>
                 { offered(state, console.is_closed(), on_send, on_offer) }
                 <section class="console__tries">
-                    <h3>{ "Try these, in order" }</h3>
+                    <h3>{ crate::t!("console.tries") }</h3>
                     <ol>{ for tries }</ol>
-                    <p class="console__hint">{ "Then try mistakes: a command out of order, a typo, a wrong password. The server answers as the RFC says." }</p>
+                    <p class="console__hint">{ crate::t!("console.tries-hint") }</p>
                 </section>
             </aside>
         </main>
@@ -125,24 +125,24 @@ fn offered(
         html! {
             <li><button class={classes!("console__try", (i < offered.next).then_some("console__try--sent"), is_next.then_some("console__try--next"))}
                 aria-current={is_next.then_some("step")} disabled={closed}
-                onclick={on_offer.reform(move |_: MouseEvent| text.clone())}>{ if line.is_empty() { "(empty line)" } else { line.as_str() } }</button></li>
+                onclick={on_offer.reform(move |_: MouseEvent| text.clone())}>{ if line.is_empty() { crate::t!("console.empty-line") } else { line.clone().into() } }</button></li>
         }
     });
     let cut = (offered.of > offered.lines.len()).then(|| {
-        format!(
-            " (the first {} of its {} lines)",
-            offered.lines.len(),
-            offered.of
+        crate::t!(
+            "console.log-cut",
+            shown = offered.lines.len(),
+            count = offered.of
         )
     });
     let next = offered.next_line().map(str::to_string);
     html! {
         <section class="console__tries console__tries--log" aria-labelledby="from-log">
-            <h3 id="from-log">{ "The lines of your log" }{ cut.unwrap_or_default() }</h3>
-            <p class="console__hint">{ "Click a line to put it in the field (edit it, then press Enter), or send the next one as it is. This server knows the user bob with the password secret: a login from the log may be refused." }</p>
+            <h3 id="from-log">{ crate::t!("console.log-lines") }{ cut.map(|c| format!(" {c}")).unwrap_or_default() }</h3>
+            <p class="console__hint">{ crate::t!("console.log-hint") }</p>
             <button class="console__send" data-action="send-next" disabled={closed || next.is_none()}
                 onclick={on_send.reform(move |_: MouseEvent| next.clone().unwrap_or_default())}>
-                { if offered.next_line().is_some() { format!("Send the next line ({} of {})", offered.next + 1, offered.lines.len()) } else { "All the lines were sent".to_string() } }
+                { if offered.next_line().is_some() { crate::t!("console.send-next", next = offered.next + 1, count = offered.lines.len()) } else { crate::t!("console.all-sent") } }
             </button>
             <ol class="console__offered">{ for lines }</ol>
         </section>

@@ -47,7 +47,7 @@ pub fn ConsoleApp() -> Html {
     html! {
         <div class="app app--console">
             { topbar("console", html! { <>
-                { "Type your own commands to a real " }<strong>{ "SMTP, POP3 or IMAP" }</strong>{ " server" }
+                { crate::t!("console.topbar") }{ " " }<strong>{ "SMTP, POP3, IMAP" }</strong>
             </> }, html! {}, None) }
             { notices(state.banner.as_deref(), on_action.reform(|_: MouseEvent| ConsoleAction::DismissBanner), None, Callback::noop()) }
             { console_view(&state, &input, &list, &on_send, &on_offer, &on_action) }

@@ -152,6 +152,8 @@ function englishFragments(lang) {
       if (long && !(other[id] ?? '').includes(words)) fragments.add(words);
     }
   }
+  // A text's id shown in its place means no catalogue had it, English included.
+  for (const id of Object.keys(en)) if (id.includes('.')) fragments.add(id);
   return [...fragments];
 }
 
@@ -162,8 +164,9 @@ const storyWords = (page) => page.evaluate(() => [
   '.transcript__step--local',
 ].flatMap((s) => [...document.querySelectorAll(s)].map((el) => el.innerText)).join('\n'));
 
-for (const lang of ['de', 'fr']) {
-  test(`${lang}: no English sentence is left in the explorer's story, step by step`, async () => {
+// English too: there, only a text shown as its id would be found.
+for (const lang of ['en', 'de', 'fr']) {
+  test(`${lang}: no text of the explorer's story is left in English or shown as its id, step by step`, async () => {
     const context = await run.browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'en-US' });
     const page = await context.newPage();
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
@@ -197,8 +200,8 @@ const compareWords = (page) => page.evaluate(() => [
   '.compare__outcome', '.compare__title',
 ].flatMap((s) => [...document.querySelectorAll(s)].map((el) => el.innerText)).join('\n'));
 
-for (const lang of ['de', 'fr']) {
-  test(`${lang}: no English sentence is left in any lesson of the POP3 vs IMAP page`, async () => {
+for (const lang of ['en', 'de', 'fr']) {
+  test(`${lang}: no text of any lesson of the POP3 vs IMAP page is left in English or shown as its id`, async () => {
     const context = await run.browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'en-US' });
     const page = await context.newPage();
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
@@ -229,3 +232,29 @@ for (const lang of ['de', 'fr']) {
     await context.close();
   });
 }
+
+// The console in German: the page's words, the explanation of a typed command and the
+// server's state; the command and the reply as sent.
+test('de: the console explains a typed command in German and keeps the protocol as sent', async () => {
+  const context = await run.browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'en-US' });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  await page.goto(`${run.server.url}console.html?lang=de`);
+  await page.waitForSelector('#console-input');
+  await settle(page);
+  await page.fill('#console-input', 'EHLO laptop.example.org');
+  await page.press('#console-input', 'Enter');
+  await page.waitForSelector('.console__line--server');
+  await page.locator('.console__line--client').last().click();
+  await settle(page);
+  assert.match(await text(page, '.console__explain h3'), /^Der Client stellt sich als laptop\.example\.org vor/);
+  assert.match(await text(page, '.console__state'), /^Zustand des SMTP-Servers: /);
+  assert.match(await text(page, '.console__line--client'), /EHLO laptop\.example\.org/);
+  const fragments = englishFragments('de');
+  const words = await page.evaluate(() => ['.console__side', '.console__choices', '.console__shared', '.topbar', '.console__form', '#console-input']
+    .flatMap((s) => [...document.querySelectorAll(s)].map((el) => el.innerText + ' ' + (el.getAttribute('placeholder') ?? ''))).join('\n'));
+  assert.deepEqual(fragments.filter((f) => words.includes(f)), []);
+  await page.screenshot({ path: `${SHOTS}/i18n-console-de.png` });
+  assert.deepEqual(await seriousAxeViolations(page), []);
+  await context.close();
+});

@@ -2,13 +2,14 @@
 //! messages, fed the lines a student types and answering exactly as it answers a mail
 //! program — bad input included. Every line is explained with its RFC section.
 
+use postroom_proto::i18n::Text;
 use postroom_proto::imap::{self, ImapServer};
 use postroom_proto::message::Message;
 use postroom_proto::pop3::{self, Pop3Server};
 use postroom_proto::session::{Event, Narrator, ServerSession};
 use postroom_proto::smtp::{self, SmtpServer};
 use postroom_proto::wire::TlsPolicy;
-use postroom_proto::{Duration, Explanation, Instant, MailStore, RfcRef};
+use postroom_proto::{msg, text, Duration, Explanation, Instant, MailStore, RfcRef};
 
 use crate::timeline::{Direction, Protocol};
 
@@ -23,6 +24,9 @@ pub struct Entry {
     pub direction: Direction,
     /// The octets as text, without the final CR LF.
     pub text: String,
+    /// The console's own note (not on the wire), in words a page shows in the class's
+    /// language; `text` holds it in English.
+    pub note: Option<Text>,
     pub explanation: Explanation,
 }
 
@@ -64,12 +68,12 @@ impl Service {
     }
 
     /// How the page names it: the protocol and its port.
-    pub fn label(self) -> &'static str {
+    pub fn label(self) -> Text {
         match self {
-            Service::Exchanger => "SMTP (port 25)",
-            Service::Submission => "Submission (port 587)",
-            Service::Pop3 => "POP3 (port 110)",
-            Service::Imap => "IMAP (port 143)",
+            Service::Exchanger => text!("console.service", name = "SMTP", port = 25u16),
+            Service::Submission => text!("console.submission", port = 587u16),
+            Service::Pop3 => text!("console.service", name = "POP3", port = 110u16),
+            Service::Imap => text!("console.service", name = "IMAP", port = 143u16),
         }
     }
 
@@ -221,8 +225,8 @@ impl Console {
     }
 
     /// The server's state in the RFC's words.
-    pub fn state(&self) -> String {
-        self.server.state_name().to_string()
+    pub fn state(&self) -> Text {
+        self.server.state_name()
     }
 
     /// Sends one typed line (CR LF is added; CR and LF typed inside are left out) and
@@ -235,16 +239,9 @@ impl Console {
         let length = kept.clone().count();
         let line: String = kept.take(MAX_TYPED).collect();
         if length > MAX_TYPED {
-            self.push(
-                Direction::Local,
-                format!("Only the first {MAX_TYPED} of {length} characters were sent"),
-                Explanation::new(
-                    "The line was cut",
-                    "The console sends at most 1,000 characters a line: no protocol here takes \
-                     longer command lines (SMTP allows 512 octets, CR LF included). The server \
-                     answers what it received.",
-                    RfcRef::new(5321, "4.5.3.1.4"),
-                ),
+            self.note(
+                text!("console.cut.line", kept = MAX_TYPED, length = length),
+                Explanation::from_message(msg!("console.cut"), RfcRef::new(5321, "4.5.3.1.4")),
             );
         }
         let bytes = format!("{line}\r\n").into_bytes();
@@ -263,8 +260,17 @@ impl Console {
         self.entries.push(Entry {
             direction,
             text,
+            note: None,
             explanation,
         });
+    }
+
+    /// The console's own note: in English in `text`, in the class's language in `note`.
+    fn note(&mut self, note: Text, explanation: Explanation) {
+        self.push(Direction::Local, note.to_string(), explanation);
+        if let Some(entry) = self.entries.last_mut() {
+            entry.note = Some(note);
+        }
     }
 
     /// Records everything the server has to say, and completes a STARTTLS/STLS handshake
@@ -283,14 +289,10 @@ impl Console {
         }
         if tls {
             self.server.tls_established();
-            self.push(
-                Direction::Local,
-                "TLS handshake (simulated): from here on the connection is encrypted".into(),
-                Explanation::new(
-                    "TLS handshake",
-                    "A real client would now negotiate TLS. The console skips the cryptography \
-                     and carries on inside the encrypted connection. What was said before TLS \
-                     no longer counts: ask for the capabilities again.",
+            self.note(
+                text!("console.tls.line"),
+                Explanation::from_message(
+                    msg!("console.tls"),
                     match self.service.protocol() {
                         Protocol::Pop3 => RfcRef::new(2595, "4"),
                         Protocol::Imap => RfcRef::new(9051, "6.2.1"),
