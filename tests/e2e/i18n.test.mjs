@@ -112,7 +112,7 @@ test('a link opens German, the menu switches to French, and French stays', async
       await settle(page);
     }
   }
-  await stepTo(page, 'Le serveur est prêt : ');
+  await stepTo(page, 'Le serveur est prêt\u00a0: ');
   const fitFr = await barFits(page);
   assert.deepEqual(fitFr.outside, [], 'top bar items outside the window');
   assert.deepEqual(fitFr.cut, [], 'top bar items cut short');
