@@ -138,7 +138,7 @@ pub fn LabApp() -> Html {
             state.dispatch(LabAction::Shared(storage::page_url(&state.fragment())));
         })
     };
-    let title = html! { <>{ "Is SMTP slower than an HTTP API? " }<strong>{ format!("{} ms round trip", state.network.rtt_ms) }</strong></> };
+    let title = html! { <>{ crate::t!("lab.topbar") }{ " " }<strong>{ crate::t!("lab.topbar-rtt", rtt = state.network.rtt_ms) }</strong></> };
     let timeline = state.run().map(|run| Rc::new(run.timeline.clone()));
     // The explorer's controls, under the page as on the other pages.
     let controls_bar = timeline.clone().map(|timeline| {
@@ -167,11 +167,12 @@ pub fn LabApp() -> Html {
             .marks
             .get(current)
             .map(|m| {
-                format!(
-                    "Round trip {} of this connection · {} on the wire",
-                    m.flight.div_ceil(2),
-                    crate::components::lab::octets(m.wire)
+                crate::t!(
+                    "lab.flight",
+                    trip = m.flight.div_ceil(2),
+                    octets = crate::components::lab::octets(m.wire)
                 )
+                .to_string()
             })
             .unwrap_or_default();
         html! {

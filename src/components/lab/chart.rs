@@ -103,11 +103,11 @@ pub fn time_chart(chart: &Chart, rtt_ms: u32) -> Html {
     });
     let crossings = chart.crossovers.iter().map(|c| {
         let (cx, cy) = (x(c.rtt_ms), y(c.micros, top));
-        let title = format!(
-            "At {} ms: below it {} is faster, above it {}",
-            tenths(c.rtt_ms),
-            c.below.title(),
-            c.above.title()
+        let title = crate::t!(
+            "lab.chart.crossing",
+            rtt = tenths(c.rtt_ms),
+            below = crate::i18n::said(&c.below.title()).to_string(),
+            above = crate::i18n::said(&c.above.title()).to_string()
         );
         html! {
             <g class="chart__cross" data-rtt={tenths(c.rtt_ms)}>
@@ -123,17 +123,18 @@ pub fn time_chart(chart: &Chart, rtt_ms: u32) -> Html {
         .crossovers
         .iter()
         .map(|c| {
-            format!(
-                "{} ms: {} faster below, {} above",
-                tenths(c.rtt_ms),
-                c.below.title(),
-                c.above.title()
+            crate::t!(
+                "lab.chart.crossing-short",
+                rtt = tenths(c.rtt_ms),
+                below = crate::i18n::said(&c.below.title()).to_string(),
+                above = crate::i18n::said(&c.above.title()).to_string()
             )
+            .to_string()
         })
         .collect();
     html! {
         <figure class="chart">
-            <figcaption class="panel__title">{ "Time until accepted (log scale), against the round trip (ms, log scale)" }</figcaption>
+            <figcaption class="panel__title">{ crate::t!("lab.chart.caption") }</figcaption>
             <svg class="chart__svg" viewBox={format!("0 0 {} {}", W as u32, H as u32)} role="img" aria-label={label}>
                 { for levels }
                 <line class="chart__axis" x1={tenths(LEFT)} x2={tenths(W - RIGHT)} y1={tenths(H - BOTTOM)} y2={tenths(H - BOTTOM)} />
@@ -144,9 +145,9 @@ pub fn time_chart(chart: &Chart, rtt_ms: u32) -> Html {
             </svg>
             <p class="chart__note" data-field="crossovers">{
                 if crossings_text.is_empty() {
-                    "No crossover between 1 and 600 ms at this bandwidth: the order stays the same.".to_string()
+                    crate::t!("lab.chart.no-crossover")
                 } else {
-                    format!("Crossovers: {}.", crossings_text.join("; "))
+                    crate::t!("lab.chart.crossovers", list = crossings_text.join("; "))
                 }
             }</p>
         </figure>
@@ -180,13 +181,16 @@ fn chart_label(chart: &Chart, rtt_ms: u32) -> String {
         .map(|s| {
             let first = s.points.first().map_or(0, |p| p.1);
             let last = s.points.last().map_or(0, |p| p.1);
-            format!("{} from {} to {}", s.path.title(), time(first), time(last))
+            crate::t!(
+                "lab.chart.series",
+                path = crate::i18n::said(&s.path.title()).to_string(),
+                first = time(first),
+                last = time(last)
+            )
+            .to_string()
         })
         .collect();
-    format!(
-        "Times until accepted from 1 to 600 ms round trip, chosen {rtt_ms} ms: {}",
-        parts.join("; ")
-    )
+    crate::t!("lab.chart.label", rtt = rtt_ms, series = parts.join("; ")).to_string()
 }
 
 #[cfg(test)]

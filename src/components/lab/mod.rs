@@ -69,11 +69,11 @@ pub fn network_controls(network: Network, on: &Callback<LabAction>) -> Html {
     html! {
         <div class="lab__network">
             <div class="lab__latency" role="group" aria-labelledby="lab-latency">
-                <span id="lab-latency" class="lab__label">{ "Round trip" }</span>
+                <span id="lab-latency" class="lab__label">{ crate::t!("lab.round-trip") }</span>
                 { for latency }
             </div>
             <label class="lab__bandwidth">
-                <span class="lab__label">{ "Bandwidth" }</span>
+                <span class="lab__label">{ crate::t!("lab.bandwidth") }</span>
                 <select {onchange} data-control="bandwidth">{ for options }{ for other }</select>
             </label>
         </div>
@@ -108,7 +108,7 @@ pub fn view_tabs(shown: View, on: &Callback<LabAction>) -> Html {
             </button>
         }
     });
-    html! { <div class="lab__tabs" role="tablist" aria-label="What the diagram shows">{ for tabs }</div> }
+    html! { <div class="lab__tabs" role="tablist" aria-label={crate::t!("lab.tabs")}>{ for tabs }</div> }
 }
 
 /// What a view is about, in a sentence or two computed from its run.
@@ -120,25 +120,38 @@ pub fn view_summary(view: View, run: &Run) -> Html {
         View::Path(Path::SmtpWell) => {
             let saved = postroom_sim::lab::smtp_savings(run.network)
                 .iter()
-                .map(|(option, gone, n)| format!("{option} saves {n} ({gone})"))
+                .map(|(option, gone, n)| {
+                    let (option, gone) = (crate::i18n::said(option), crate::i18n::said(gone));
+                    crate::t!(
+                        "lab.saves",
+                        option = option.to_string(),
+                        count = *n,
+                        gone = gone.to_string()
+                    )
+                    .to_string()
+                })
                 .collect::<Vec<_>>()
                 .join("; ");
-            format!(
-                "{}. The sender knows its email was accepted after {trips} round trips: {when}. \
-                 Against one command at a time: {saved}.",
-                Path::SmtpWell.summary()
+            crate::t!(
+                "lab.summary.smtp-well",
+                summary = crate::i18n::said(&Path::SmtpWell.summary()).to_string(),
+                count = trips,
+                when = when,
+                saved = saved
             )
         }
-        View::Path(path) => format!(
-            "{}. The sender knows its email was accepted after {trips} round trips: {when}.",
-            path.summary()
+        View::Path(path) => crate::t!(
+            "lab.summary.path",
+            summary = crate::i18n::said(&path.summary()).to_string(),
+            count = trips,
+            when = when
         ),
-        View::Relay => format!(
-            "Whatever way Alice submitted, her provider now sends the email to Bob's MX over \
-             SMTP on port 25: {trips} round trips, {when} on this network, {} out and {} back. \
-             An API saves round trips between the sender and its provider, not between providers.",
-            octets(up),
-            octets(down)
+        View::Relay => crate::t!(
+            "lab.summary.relay",
+            count = trips,
+            when = when,
+            up = octets(up),
+            down = octets(down)
         ),
         View::Webmail => {
             let imap = run
@@ -147,10 +160,11 @@ pub fn view_summary(view: View, run: &Run) -> Html {
                 .iter()
                 .filter(|s| s.protocol == Protocol::Imap)
                 .count();
-            format!(
-                "\"Webmail uses HTTP\": Bob's browser speaks HTTPS to the webmail server, which \
-                 speaks IMAP ({imap} lines) to the mail store on its own fast network. The page \
-                 arrives after {trips} round trips of the browser's: {when}."
+            crate::t!(
+                "lab.summary.webmail",
+                lines = imap,
+                count = trips,
+                when = when
             )
         }
     };
@@ -161,7 +175,7 @@ pub fn view_summary(view: View, run: &Run) -> Html {
 pub fn http_lines(bytes: &[u8]) -> Html {
     let lines = explain::message(bytes).into_iter().map(|line| {
         let shown: String = if line.text.is_empty() {
-            "(empty line)".to_string()
+            crate::t!("console.empty-line").to_string()
         } else if line.text.chars().count() > 90 {
             format!("{}…", line.text.chars().take(89).collect::<String>())
         } else {
@@ -178,7 +192,7 @@ pub fn http_lines(bytes: &[u8]) -> Html {
     });
     html! {
         <section class="lab__http" aria-labelledby="lab-http-title">
-            <h3 id="lab-http-title" class="panel__title">{ "This HTTP message, line by line" }</h3>
+            <h3 id="lab-http-title" class="panel__title">{ crate::t!("lab.http-title") }</h3>
             <ol class="lab__lines">{ for lines }</ol>
         </section>
     }

@@ -45,12 +45,12 @@ pub fn path_table(runs: &[Run], shown: View, on: &Callback<LabAction>) -> Html {
     });
     html! {
         <table class="lab__table">
-            <caption class="panel__title">{ "The same email, four ways" }</caption>
+            <caption class="panel__title">{ crate::t!("lab.table.caption") }</caption>
             <thead><tr>
-                <th scope="col">{ "Path" }</th>
-                <th scope="col">{ "Round trips" }</th>
-                <th scope="col">{ "Octets out / back" }</th>
-                <th scope="col">{ "Until accepted" }</th>
+                <th scope="col">{ crate::t!("lab.table.path") }</th>
+                <th scope="col">{ crate::t!("lab.table.trips") }</th>
+                <th scope="col">{ crate::t!("lab.table.octets") }</th>
+                <th scope="col">{ crate::t!("lab.table.until") }</th>
             </tr></thead>
             <tbody>{ for rows }</tbody>
         </table>

@@ -151,31 +151,31 @@ impl SmtpOptions {
 /// What each of SMTP done well's three options saves on its own, against one command at a
 /// time: the option, what disappears, and how many round trips, each counted by running
 /// the engine with that option alone.
-pub fn smtp_savings(network: Network) -> [(&'static str, &'static str, u32); 3] {
+pub fn smtp_savings(network: Network) -> [(Text, Text, u32); 3] {
     let base = paths::smtp(SmtpOptions::STEP_BY_STEP, network).round_trips();
     let alone =
         |options: SmtpOptions| base.saturating_sub(paths::smtp(options, network).round_trips());
     let none = SmtpOptions::STEP_BY_STEP;
     [
         (
-            "TLS from the first byte",
-            "STARTTLS and the second EHLO",
+            text!("lab.saving.implicit-tls"),
+            text!("lab.saving.implicit-tls-gone"),
             alone(SmtpOptions {
                 implicit_tls: true,
                 ..none
             }),
         ),
         (
-            "AUTH's initial response",
-            "the 334 challenge",
+            text!("lab.saving.initial-response"),
+            text!("lab.saving.initial-response-gone"),
             alone(SmtpOptions {
                 initial_response: true,
                 ..none
             }),
         ),
         (
-            "PIPELINING",
-            "MAIL and RCPT waiting for their replies",
+            Text::verbatim("PIPELINING"),
+            text!("lab.saving.pipelining-gone"),
             alone(SmtpOptions {
                 pipelining: true,
                 ..none
