@@ -243,7 +243,7 @@ fn parse(hash: &str) -> Result<(Network, View, Option<usize>), String> {
 
 /// The offered latency after (or before) `rtt_ms`.
 fn latency_step(rtt_ms: u32, up: bool) -> u32 {
-    let offered = LATENCIES.map(|(ms, _)| ms);
+    let offered = LATENCIES;
     let next = if up {
         offered.iter().find(|&&ms| ms > rtt_ms)
     } else {
@@ -254,7 +254,7 @@ fn latency_step(rtt_ms: u32, up: bool) -> u32 {
 
 /// Whether `kbit_s` is one of the offered bandwidths.
 pub fn offered_bandwidth(kbit_s: u32) -> bool {
-    BANDWIDTHS.iter().any(|(k, _)| *k == kbit_s)
+    BANDWIDTHS.contains(&kbit_s)
 }
 
 impl Reducible for LabState {

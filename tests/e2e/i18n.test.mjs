@@ -258,3 +258,23 @@ test('de: the console explains a typed command in German and keeps the protocol 
   assert.deepEqual(await seriousAxeViolations(page), []);
   await context.close();
 });
+
+// The round-trip lab in German: its controls, table, chart and summary; the paths' numbers as
+// computed.
+test('de: the round-trip lab speaks German around its numbers', async () => {
+  const context = await run.browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'en-US' });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  await page.goto(`${run.server.url}lab.html?lang=de`);
+  await page.waitForSelector('.chart__note');
+  await settle(page);
+  assert.equal(await page.locator('table caption').textContent(), 'Dieselbe E-Mail, auf vier Wegen');
+  assert.match(await text(page, '.lab__summary'), /Der Absender weiß nach \d+ Hin und Zurück/);
+  const fragments = englishFragments('de');
+  const words = await page.evaluate(() => ['.lab__summary', '.chart figcaption', '.chart__note', 'table', '.lab__network', '.topbar', '.lab__tabs']
+    .flatMap((s) => [...document.querySelectorAll(s)].map((el) => el.textContent)).join('\n'));
+  assert.deepEqual(fragments.filter((f) => words.includes(f)), []);
+  await page.screenshot({ path: `${SHOTS}/i18n-lab-de.png` });
+  assert.deepEqual(await seriousAxeViolations(page), []);
+  await context.close();
+});

@@ -82,7 +82,7 @@ pub fn time_chart(chart: &Chart, rtt_ms: u32) -> Html {
             </g>
         }
     });
-    let ticks = LATENCIES.iter().map(|&(ms, _)| {
+    let ticks = LATENCIES.iter().map(|&ms| {
         let at = x(f64::from(ms));
         html! {
             <g class="chart__tick">

@@ -46,7 +46,14 @@ pub fn tenths(v: f64) -> String {
 
 /// The latency and bandwidth controls.
 pub fn network_controls(network: Network, on: &Callback<LabAction>) -> Html {
-    let latency = LATENCIES.iter().map(|&(ms, place)| {
+    let latency = LATENCIES.iter().map(|&ms| {
+        let place = match ms {
+            1 => crate::t!("lab.place.room"),
+            20 => crate::t!("lab.place.city"),
+            80 => crate::t!("lab.place.continent"),
+            150 => crate::t!("lab.place.ocean"),
+            _ => crate::t!("lab.place.satellite"),
+        };
         let pressed = network.rtt_ms == ms;
         let onclick = on.reform(move |_: MouseEvent| LabAction::Latency(ms));
         html! {
@@ -60,7 +67,11 @@ pub fn network_controls(network: Network, on: &Callback<LabAction>) -> Html {
         let value = select_value(&e);
         LabAction::Bandwidth(value.parse().unwrap_or(crate::state::lab::DEFAULT.kbit_s))
     });
-    let options = BANDWIDTHS.iter().map(|&(kbit, label)| {
+    let options = BANDWIDTHS.iter().map(|&kbit| {
+        let label = match kbit {
+            256 => crate::t!("lab.bandwidth.mobile", kbit = kbit),
+            _ => format!("{} Mbit/s", kbit / 1000).into(),
+        };
         html! { <option value={kbit.to_string()} selected={network.kbit_s == kbit}>{ label }</option> }
     });
     let other = (!offered_bandwidth(network.kbit_s)).then(|| {

@@ -23,11 +23,11 @@ pub fn path_table(runs: &[Run], shown: View, on: &Callback<LabAction>) -> Html {
         let onclick = on.reform(move |_: MouseEvent| LabAction::Show(View::Path(path)));
         let formula = run.estimate_micros().map(|_| {
             let (u, d) = run.octets_until(run.accepted.unwrap_or(0) + 1);
-            format!(
-                "{} × {} ms + {} ÷ bandwidth",
-                run.round_trips(),
-                run.network.rtt_ms,
-                octets(u + d)
+            crate::t!(
+                "lab.formula",
+                trips = run.round_trips(),
+                rtt = run.network.rtt_ms,
+                octets = octets(u + d)
             )
         });
         html! {

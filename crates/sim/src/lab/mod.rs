@@ -47,22 +47,12 @@ impl Network {
     }
 }
 
-/// The latencies the page offers, with what they are like.
-pub const LATENCIES: [(u32, &str); 5] = [
-    (1, "same room"),
-    (20, "city"),
-    (80, "continent"),
-    (150, "transatlantic"),
-    (600, "satellite"),
-];
+/// The round trips the page offers, in ms: the same room, a city, a continent, across the
+/// Atlantic, a satellite (the page names them).
+pub const LATENCIES: [u32; 5] = [1, 20, 80, 150, 600];
 
-/// The bandwidths the page offers, in kbit/s.
-pub const BANDWIDTHS: [(u32, &str); 4] = [
-    (256, "256 kbit/s (poor mobile)"),
-    (2_000, "2 Mbit/s"),
-    (20_000, "20 Mbit/s"),
-    (200_000, "200 Mbit/s"),
-];
+/// The bandwidths the page offers, in kbit/s: a poor mobile link up to a fast line.
+pub const BANDWIDTHS: [u32; 4] = [256, 2_000, 20_000, 200_000];
 
 /// The four ways to send.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
