@@ -27,7 +27,7 @@ pub struct Catalogue {
     pub source: Cow<'static, str>,
     /// Where each line's id and text are, found when a text is first asked for: a pasted
     /// log of thousands of replies asks for thousands of texts.
-    index: OnceLock<Vec<(Range<usize>, Range<usize>)>>,
+    index: OnceLock<Vec<Vec<Line>>>,
 }
 
 /// A line's id and text, if it is an `id = text` line.
@@ -38,6 +38,20 @@ fn entry(line: &str) -> Option<(&str, &str)> {
     }
     let (id, text) = line.split_once('=')?;
     Some((id.trim(), text.trim()))
+}
+
+/// Where a line's id and text are in the catalogue's source.
+type Line = (Range<usize>, Range<usize>);
+
+/// How many buckets the index has: a thousand texts make a dozen to a bucket.
+const BUCKETS: usize = 64;
+
+/// An id's bucket (FNV-1a).
+fn bucket(id: &str) -> usize {
+    let hash = id.bytes().fold(0x811c_9dc5_u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    });
+    hash as usize % BUCKETS
 }
 
 fn is_id(id: &str) -> bool {
@@ -98,15 +112,19 @@ impl Catalogue {
                 let start = part.as_ptr() as usize - source.as_ptr() as usize;
                 start..start + part.len()
             };
-            source
-                .lines()
-                .filter_map(entry)
-                .map(|(id, text)| (at(id), at(text)))
-                .collect()
+            let mut buckets = vec![Vec::new(); BUCKETS];
+            for (id, text) in source.lines().filter_map(entry) {
+                if let Some(bucket) = buckets.get_mut(bucket(id)) {
+                    bucket.push((at(id), at(text)));
+                }
+            }
+            buckets
         });
-        // Searched in order, not sorted: a sort's code would cost the pages more than the
-        // few hundred comparisons cost a lookup. The first line with an id wins.
+        // Buckets by a hash of the id, each in the file's order, not sorted: a sort's code
+        // would cost the pages more than a dozen comparisons cost a lookup. The first line
+        // with an id wins.
         let (_, text) = index
+            .get(bucket(id))?
             .iter()
             .find(|(k, _)| source.get(k.clone()) == Some(id))?;
         source.get(text.clone())
