@@ -50,14 +50,9 @@ pub fn text(id: &str, args: &[(&str, Arg)]) -> yew::AttrValue {
 
 /// A text of the engines or the world (a lane's name, a session's state) in the chosen
 /// language: its message, if the catalogue holds it; else its English.
-pub fn said(text: &Text) -> yew::AttrValue {
-    let m = text.message();
-    let chosen = CHOSEN.with(|c| c.borrow().as_ref().map(|c| c.format(m.id, &m.args)));
-    yew::AttrValue::from(match chosen {
-        Some(Some(s)) => s,
-        Some(None) => fallback(true, text.to_string()),
-        None => text.to_string(),
-    })
+pub fn said(said: &Text) -> yew::AttrValue {
+    let m = said.message();
+    text(m.id, &m.args)
 }
 
 /// An explanation's title and why in the chosen language: from its message, if it has one

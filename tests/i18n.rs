@@ -588,16 +588,7 @@ fn the_worlds_texts_render_in_every_language() {
         .collect();
     assert!(notes.len() > 20, "only these notes were told: {notes:?}");
     assert!(notes.contains(&"note.copy-goes-too"), "{notes:?}");
-    let ids: BTreeSet<&str> = texts.iter().map(|t| t.message().id).collect();
-    assert!(ids.len() > 30, "only {} kinds of text: {ids:?}", ids.len());
-    for text in &texts {
-        let m = text.message();
-        for c in &catalogues {
-            let shown = c.format(m.id, &m.args);
-            let shown = shown.unwrap_or_else(|| panic!("{}: {} does not render", c.lang, m.id));
-            assert!(!shown.contains('{'), "{}: {shown}", c.lang);
-        }
-    }
+    texts_render_everywhere(&texts, &catalogues, 30);
     let de = catalogue("de");
     let t = run(&Scenario::default()).unwrap();
     let first = t.hosts[0].label.message();
@@ -655,20 +646,7 @@ fn the_comparisons_texts_render_in_every_language() {
             texts.extend(f.lines.iter().filter_map(|l| l.note.clone()));
         }
     }
-    let ids: BTreeSet<&str> = texts.iter().map(|t| t.message().id).collect();
-    assert!(ids.len() > 40, "only {} kinds of text: {ids:?}", ids.len());
-    for text in &texts {
-        let m = text.message();
-        for c in &catalogues {
-            let shown = c.format(m.id, &m.args);
-            let shown = shown.unwrap_or_else(|| panic!("{}: {} does not render", c.lang, m.id));
-            // An argument left unfilled, not an IMAP literal's `{144}` in a line shown.
-            let unfilled = shown
-                .match_indices('{')
-                .any(|(i, _)| shown[i + 1..].starts_with(char::is_alphabetic));
-            assert!(!unfilled, "{}: {shown}", c.lang);
-        }
-    }
+    texts_render_everywhere(&texts, &catalogues, 40);
     let de = catalogue("de");
     let check = Act::ALL[1].label();
     assert_eq!(
@@ -676,4 +654,32 @@ fn the_comparisons_texts_render_in_every_language() {
             .unwrap(),
         "Telefon ruft Mail ab"
     );
+}
+
+/// Every text renders in every catalogue with all its values in place, and there are more
+/// than `kinds` kinds of them (the stories reached what they should).
+fn texts_render_everywhere(
+    texts: &[postroom_proto::i18n::Text],
+    catalogues: &[Catalogue],
+    kinds: usize,
+) {
+    let ids: BTreeSet<&str> = texts.iter().map(|t| t.message().id).collect();
+    assert!(
+        ids.len() > kinds,
+        "only {} kinds of text: {ids:?}",
+        ids.len()
+    );
+    for text in texts {
+        let m = text.message();
+        for c in catalogues {
+            let shown = c.format(m.id, &m.args);
+            assert!(shown.is_some(), "{}: {} does not render", c.lang, m.id);
+            let shown = shown.unwrap();
+            // An argument left unfilled, not an IMAP literal's `{144}` in a line shown.
+            let unfilled = shown
+                .match_indices('{')
+                .any(|(i, _)| shown[i + 1..].starts_with(char::is_alphabetic));
+            assert!(!unfilled, "{}: {shown}", c.lang);
+        }
+    }
 }

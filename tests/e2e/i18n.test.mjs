@@ -159,10 +159,16 @@ function englishFragments(lang) {
 
 // What a student reads of the story, not the bytes on the wire: the lanes, the explanation
 // with the sessions' states, the stages, the mailboxes and the hosts' own notes.
-const storyWords = (page) => page.evaluate(() => [
+// The words of the elements `selectors` find, as shown (`innerText`) or as written (`textContent`,
+// where a panel's title is shown in capitals), with a field's placeholder.
+const wordsOn = (page, selectors, read = 'innerText') => page.evaluate(([selectors, read]) => selectors
+  .flatMap((s) => [...document.querySelectorAll(s)].map((el) => `${el[read]} ${el.getAttribute('placeholder') ?? ''}`))
+  .join('\n'), [selectors, read]);
+
+const storyWords = (page) => wordsOn(page, [
   '.diagram__hosts', '.explanation', '.controls__phase', '.mailbox', '.diagram__note',
   '.transcript__step--local',
-].flatMap((s) => [...document.querySelectorAll(s)].map((el) => el.innerText)).join('\n'));
+]);
 
 // English too: there, only a text shown as its id would be found.
 for (const lang of ['en', 'de', 'fr']) {
@@ -195,10 +201,10 @@ for (const lang of ['en', 'de', 'fr']) {
 
 // What a student reads of the comparison, not the lines on the wire: the toolbar and lesson,
 // the actions, the shelves, what changed and the outcome table.
-const compareWords = (page) => page.evaluate(() => [
+const compareWords = (page) => wordsOn(page, [
   '.compare__toolbar', '.compare__chips', '.compare__shelf', '.compare__changes',
   '.compare__outcome', '.compare__title',
-].flatMap((s) => [...document.querySelectorAll(s)].map((el) => el.innerText)).join('\n'));
+]);
 
 for (const lang of ['en', 'de', 'fr']) {
   test(`${lang}: no text of any lesson of the POP3 vs IMAP page is left in English or shown as its id`, async () => {
@@ -251,8 +257,7 @@ test('de: the console explains a typed command in German and keeps the protocol 
   assert.match(await text(page, '.console__state'), /^Zustand des SMTP-Servers: /);
   assert.match(await text(page, '.console__line--client'), /EHLO laptop\.example\.org/);
   const fragments = englishFragments('de');
-  const words = await page.evaluate(() => ['.console__side', '.console__choices', '.console__shared', '.topbar', '.console__form', '#console-input']
-    .flatMap((s) => [...document.querySelectorAll(s)].map((el) => el.innerText + ' ' + (el.getAttribute('placeholder') ?? ''))).join('\n'));
+  const words = await wordsOn(page, ['.console__side', '.console__choices', '.console__shared', '.topbar', '.console__form', '#console-input']);
   assert.deepEqual(fragments.filter((f) => words.includes(f)), []);
   await page.screenshot({ path: `${SHOTS}/i18n-console-de.png` });
   assert.deepEqual(await seriousAxeViolations(page), []);
@@ -271,8 +276,7 @@ test('de: the round-trip lab speaks German around its numbers', async () => {
   assert.equal(await page.locator('table caption').textContent(), 'Dieselbe E-Mail, auf vier Wegen');
   assert.match(await text(page, '.lab__summary'), /Der Absender weiß nach \d+ Hin und Zurück/);
   const fragments = englishFragments('de');
-  const words = await page.evaluate(() => ['.lab__summary', '.chart figcaption', '.chart__note', 'table', '.lab__network', '.topbar', '.lab__tabs']
-    .flatMap((s) => [...document.querySelectorAll(s)].map((el) => el.textContent)).join('\n'));
+  const words = await wordsOn(page, ['.lab__summary', '.chart figcaption', '.chart__note', 'table', '.lab__network', '.topbar', '.lab__tabs'], 'textContent');
   assert.deepEqual(fragments.filter((f) => words.includes(f)), []);
   await page.screenshot({ path: `${SHOTS}/i18n-lab-de.png` });
   assert.deepEqual(await seriousAxeViolations(page), []);
