@@ -6,6 +6,7 @@ use std::cell::RefCell;
 
 use postroom_proto::i18n::{english, Arg, Catalogue, Text};
 use postroom_proto::Explanation;
+use postroom_sim::lesson::{Label, Words};
 
 thread_local! {
     /// The chosen language's catalogue; none for English.
@@ -53,6 +54,40 @@ pub fn text(id: &str, args: &[(&str, Arg)]) -> yew::AttrValue {
 pub fn said(said: &Text) -> yew::AttrValue {
     let m = said.message();
     text(m.id, &m.args)
+}
+
+/// A lesson file's text in the chosen language; its English where the file lacks that
+/// language (marked in a development build, as a catalogue's missing text is).
+pub fn words(w: &Words) -> yew::AttrValue {
+    let chosen = CHOSEN.with(|c| c.borrow().as_ref().map(|c| c.lang.to_string()));
+    let text = match chosen {
+        None => w.en().to_string(),
+        Some(lang) => match w.in_language(&lang) {
+            Some(text) => text.to_string(),
+            None => fallback(true, w.en().to_string()),
+        },
+    };
+    yew::AttrValue::from(text)
+}
+
+/// A goal item's label in the chosen language: the lesson file's words or the engine's text.
+pub fn label(label: &Label) -> yew::AttrValue {
+    match label {
+        Label::Written(w) => words(w),
+        Label::Made(t) => said(t),
+    }
+}
+
+/// A text that opens a line, with a capital at its start ("phone checks mail" as a move).
+pub fn opening(t: &Text) -> yew::AttrValue {
+    let text = said(t);
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) if first.is_lowercase() => {
+            yew::AttrValue::from(first.to_uppercase().chain(chars).collect::<String>())
+        }
+        _ => text,
+    }
 }
 
 /// An explanation's title and why in the chosen language: from its message, if it has one

@@ -683,3 +683,118 @@ fn texts_render_everywhere(
         }
     }
 }
+
+#[test]
+fn the_lessons_texts_render_in_every_language_and_every_lesson_speaks_each() {
+    use postroom_proto::i18n::Text;
+    use postroom_sim::lesson::{Label, Lesson, LessonResult, Move, Results, Words};
+    let catalogues: Vec<Catalogue> = languages().map(|(l, _)| catalogue(l)).collect();
+    let dir = Path::new(ROOT).join("static/lessons");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 12);
+    let mut texts: Vec<Text> = Vec::new();
+    for file in &files {
+        let lesson = Lesson::parse(&std::fs::read_to_string(file).unwrap()).unwrap();
+        // Every text the file writes, in every language the pages offer.
+        let mut words: Vec<&Words> = vec![&lesson.title];
+        words.extend(lesson.intro.iter().map(|s| &s.text));
+        words.extend(&lesson.hints);
+        let labels: Vec<Label> = lesson.goal.iter().map(|c| c.label()).collect();
+        for label in &labels {
+            match label {
+                Label::Written(w) => words.push(w),
+                Label::Made(t) => texts.push(t.clone()),
+            }
+        }
+        for w in words {
+            for (lang, _) in languages() {
+                assert!(
+                    w.in_language(lang).is_some_and(|t| !t.trim().is_empty()),
+                    "{}: “{}” has no {lang} text",
+                    file.display(),
+                    w.en()
+                );
+            }
+        }
+        texts.extend(lesson.solution.iter().map(Move::label));
+    }
+    // Every kind of made label and move, beyond those the lessons use.
+    let checks = [
+        r#"{"check": "message", "subject": "S", "on": "server"}"#,
+        r#"{"check": "message", "subject": "S", "on": "phone", "absent": true, "read": true}"#,
+        r#"{"check": "message", "subject": "S", "on": "laptop", "folder": "Work", "read": false}"#,
+        r#"{"check": "message", "subject": "S", "on": "alice", "folder": "Work", "absent": true}"#,
+        r#"{"check": "seen_agrees"}"#,
+        r#"{"check": "seen_agrees", "subject": "S"}"#,
+        r#"{"check": "holds", "on": "server", "count": 1}"#,
+        r#"{"check": "sent", "line": "DELE", "by": "client"}"#,
+        r#"{"check": "sent", "line": "DELE", "by": "client", "never": true}"#,
+        r#"{"check": "sent", "line": "550", "by": "server"}"#,
+        r#"{"check": "sent", "line": "550", "by": "server", "never": true}"#,
+        r#"{"check": "sent", "line": "--"}"#,
+        r#"{"check": "sent", "line": "--", "never": true}"#,
+        r#"{"check": "reached", "state": "UPDATE"}"#,
+        r#"{"check": "reached", "state": "UPDATE", "never": true}"#,
+        r#"{"check": "at_most", "what": "commands", "max": 1}"#,
+        r#"{"check": "at_most", "what": "round_trips", "max": 3}"#,
+        r#"{"check": "at_most", "what": "moves", "max": 2, "side": "imap"}"#,
+    ];
+    for check in checks {
+        let check: postroom_sim::lesson::Check = serde_json::from_str(check).unwrap();
+        let Label::Made(t) = check.label() else {
+            panic!("no label was written")
+        };
+        texts.push(t);
+    }
+    let moves = [
+        r#"{"bob": "check-phone"}"#,
+        r#"{"bob": "read-laptop"}"#,
+        r#"{"bob": "delete-phone"}"#,
+        r#"{"bob": "switch-laptop"}"#,
+        r#"{"fault": "no-mx"}"#,
+        r#"{"clear_fault": "greylisting"}"#,
+        r#"{"drop_after": "DELE 1"}"#,
+        r#"{"lose_at": "RETR 1"}"#,
+        r#"{"set": {"device": "phone", "keep": true}}"#,
+        r#"{"outgoing": {"server": "", "port": 0, "security": "none", "user": ""}}"#,
+        r#"{"outgoing": {"server": "smtp.example.org", "port": 465, "user": "alice"}}"#,
+        r#"{"compose": {"subject": "S", "body": "B"}}"#,
+        r#"{"send_next": {"subject": "S", "body": "B"}}"#,
+        r#"{"act": "pc"}"#,
+        r#"{"keep": true}"#,
+        r#"{"keep": false}"#,
+    ];
+    for mv in moves {
+        let mv: Move = serde_json::from_str(mv).unwrap();
+        texts.push(mv.label());
+    }
+    let mut results = Results::new("2026-12-06");
+    for (id, done, hints, solution_shown) in [("a", true, 1, false), ("b", false, 0, true)] {
+        results.record(LessonResult {
+            id: id.into(),
+            title: String::new(),
+            done,
+            moves: 2,
+            solution_moves: 1,
+            predictions_right: 1,
+            predictions_wrong: 1,
+            hints,
+            solution_shown,
+            attempt: Vec::new(),
+        });
+    }
+    texts.extend(results.summary());
+    texts_render_everywhere(&texts, &catalogues, 30);
+    let de = catalogue("de");
+    let phone = Move::Set(serde_json::from_str(r#"{"device": "phone"}"#).unwrap()).label();
+    let m = phone.message();
+    assert_eq!(
+        de.format(m.id, &m.args).unwrap(),
+        "Telefon von Bob: Einstellungen geändert"
+    );
+}

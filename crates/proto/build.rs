@@ -10,7 +10,7 @@ use std::fs;
 use std::path::Path;
 
 /// A section of ids (their first word) and the feature that keeps it.
-const SECTIONS: [(&str, &str); 7] = [
+const SECTIONS: [(&str, &str); 8] = [
     ("smtp", "TEXTS_SMTP"),
     ("pop3", "TEXTS_POP3"),
     ("note", "TEXTS_NOTES"),
@@ -18,6 +18,7 @@ const SECTIONS: [(&str, &str); 7] = [
     ("lab", "TEXTS_LAB"),
     ("log", "TEXTS_LOG"),
     ("live", "TEXTS_LIVE"),
+    ("lesson", "TEXTS_LESSON"),
 ];
 
 fn main() {

@@ -150,7 +150,7 @@ fn column(protocol: FetchProtocol, frame: &Frame, keep: bool) -> Html {
                     let device = match l.device { postroom_sim::Device::Phone => crate::t!("compare.phone"), postroom_sim::Device::Laptop => crate::t!("compare.laptop") };
                     html! {
                         <li class={classes!("compare__line", matches!(l.direction, Direction::ServerToClient).then_some("compare__line--server"))}
-                            title={format!("{} (RFC {} §{})", l.title, l.rfc.rfc, l.rfc.section)}>
+                            title={format!("{} ({})", crate::i18n::explanation(&l.explanation).0, l.explanation.rfc.label())}>
                             <span class="compare__device">{ device }</span>{ format!("{who} {}", l.note.as_ref().map_or_else(|| l.text.clone().into(), crate::i18n::said).trim_start_matches("-- ").trim_end_matches(" --")) }
                         </li>
                     }

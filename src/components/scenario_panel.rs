@@ -4,7 +4,7 @@
 //! changed (`state::compose`), and every change goes to that draft.
 
 use postroom_sim::share::FAULTS;
-use postroom_sim::{Device, Fault, Scenario, Security};
+use postroom_sim::{Device, Scenario, Security};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -45,39 +45,14 @@ fn field_name(field: Field) -> &'static str {
     }
 }
 
-pub fn fault_label(f: Fault) -> yew::AttrValue {
-    match f {
-        Fault::WrongPassword => crate::t!("fault.wrong-password"),
-        Fault::TlsNotOffered => crate::t!("fault.no-starttls"),
-        Fault::NoMxRecord => crate::t!("fault.no-mx"),
-        Fault::Greylisting => crate::t!("fault.greylisting"),
-        Fault::UnknownRecipient => crate::t!("fault.unknown-recipient"),
-        Fault::MailboxFull => crate::t!("fault.mailbox-full"),
-        Fault::PhoneDropsBeforeQuit => crate::t!("fault.phone-drops"),
-        Fault::ServerDown => crate::t!("fault.server-down"),
-        Fault::DropMidData => crate::t!("fault.drop-mid-data"),
-        Fault::DropAfter(_) => crate::t!("fault.drop-after"),
-        Fault::LossAt(_) => crate::t!("fault.loss-at"),
-    }
-}
-
-/// A fault chosen at a step, as the panel lists it (steps counted from 1, as on screen).
-fn step_fault_label(f: Fault) -> yew::AttrValue {
-    match f {
-        Fault::LossAt(n) => crate::t!("fault.loss-at-step", step = u64::from(n) + 1),
-        Fault::DropAfter(n) => crate::t!("fault.drop-after-step", step = u64::from(n) + 1),
-        other => fault_label(other),
-    }
-}
-
-/// A security choice's label: the ports as they are, "None" in the page's language.
+/// A security choice's label: the names and ports as they are, "None" in the page's language.
 fn security_label(sec: Security, outgoing: bool) -> yew::AttrValue {
-    match (sec, outgoing) {
-        (Security::None, false) => crate::t!("compose.security-none-in"),
-        (Security::None, true) => crate::t!("compose.security-none-out"),
-        (sec, false) => sec.label().into(),
-        (sec, true) => sec.outgoing_label().into(),
-    }
+    let label = if outgoing {
+        sec.outgoing_label()
+    } else {
+        sec.label()
+    };
+    crate::i18n::said(&label)
 }
 
 /// What a field holds after an input or change event: its text, or whether its box is ticked.
@@ -255,13 +230,13 @@ pub fn ScenarioPanel(props: &ScenarioPanelProps) -> Html {
                     { for FAULTS.iter().enumerate().map(|(i, f)| html! {
                         <label class="scenario__check">
                             <input type="checkbox" name={format!("fault-{i}")} checked={ticked(Field::Fault(*f))} onchange={edit(Field::Fault(*f))} />
-                            { fault_label(*f) }
+                            { crate::i18n::said(&f.label()) }
                         </label>
                     }) }
                     { for step_faults(s).enumerate().map(|(i, f)| html! {
                         <label class="scenario__check">
                             <input type="checkbox" name={format!("step-fault-{i}")} checked={ticked(Field::Fault(f))} onchange={edit(Field::Fault(f))} />
-                            { step_fault_label(f) }{ " " }{ crate::t!("compose.kept-only") }
+                            { crate::i18n::said(&f.step_label()) }{ " " }{ crate::t!("compose.kept-only") }
                         </label>
                     }) }
                 </fieldset>

@@ -7,7 +7,6 @@ use yew::prelude::*;
 
 use crate::components::handout::story_handout;
 use crate::components::notices::notices;
-use crate::components::scenario_panel::fault_label;
 use crate::components::{menu, topbar, ExplorerView, ScenarioPanel};
 use crate::hooks::{use_keyboard, use_ticker};
 use crate::pages::exports::{save_story, story_menu, StoryExport};
@@ -151,7 +150,7 @@ fn fault_marks_strip(
                 let label = match *fault {
                     Fault::DropAfter(n) => crate::t!("fault.drop-after-step", step = u64::from(n) + 1),
                     Fault::LossAt(n) => crate::t!("marks.loss", step = u64::from(n) + 1),
-                    other => fault_label(other),
+                    other => crate::i18n::said(&other.label()),
                 };
                 match *at {
                     Some(i) => html! {
@@ -185,7 +184,7 @@ fn inject_label(f: Fault) -> yew::AttrValue {
     match f {
         Fault::LossAt(_) => crate::t!("inject.loss"),
         Fault::DropAfter(_) => crate::t!("inject.drop"),
-        other => fault_label(other),
+        other => crate::i18n::said(&other.label()),
     }
 }
 

@@ -153,8 +153,10 @@ pub fn LessonsApp(props: &LessonsProps) -> Html {
     };
 
     let title = match &state.open {
-        Some(open) => html! { <>{ "Lesson: " }<strong>{ &open.lesson.title }</strong></> },
-        None => html! { <>{ "Lessons that " }<strong>{ "check themselves" }</strong></> },
+        Some(open) => {
+            html! { <>{ crate::t!("lesson.topbar") }{ " " }<strong>{ crate::i18n::words(&open.lesson.title) }</strong></> }
+        }
+        None => html! { <strong>{ crate::t!("lesson.topbar-list") }</strong> },
     };
     let body = match state.open.as_deref() {
         Some(open) => match open.slide {
@@ -164,7 +166,7 @@ pub fn LessonsApp(props: &LessonsProps) -> Html {
         None => html! {
             <main class="lessons" id="main">
                 <p class="lessons__lead">
-                    { "Each lesson sets a goal in the simulated world; the page ticks each item as it holds. Predict what a server will answer before you see it, use a hint if you are stuck, and compare your moves with the solution's." }
+                    { crate::t!("lesson.lead") }
                 </p>
                 { picker(&state) }
                 { handin(&state, &on, &on_download) }
@@ -177,7 +179,7 @@ pub fn LessonsApp(props: &LessonsProps) -> Html {
             { if let Some(message) = &state.banner { html! {
                 <div class="banner banner--warning" role="alert">
                     <span>{ message }</span>
-                    <button class="banner__close" onclick={on.reform(|_: MouseEvent| LessonsAction::DismissBanner)} aria-label="Dismiss">{ "✕" }</button>
+                    <button class="banner__close" onclick={on.reform(|_: MouseEvent| LessonsAction::DismissBanner)} aria-label={crate::t!("notice.dismiss")}>{ "✕" }</button>
                 </div>
             } } else { html!{} } }
             { body }
@@ -231,8 +233,8 @@ fn lesson(
     let next = state.next_lesson().map(|l| (l, state.href(l)));
     html! {
         <div class="lesson">
-            <aside class="lesson__panel" aria-label="The lesson">
-                <p class="lesson__where"><a href={state.list_href()}>{ "◀ All lessons" }</a>{ format!(" · {}", open.lesson.level.label()) }</p>
+            <aside class="lesson__panel" aria-label={crate::t!("lesson.panel")}>
+                <p class="lesson__where"><a href={state.list_href()}>{ "◀ " }{ crate::t!("lesson.all") }</a>{ " · " }{ crate::components::lesson::level(open.lesson.level) }</p>
                 { prediction(open, on) }
                 { solution_panel(open, on) }
                 { goal_panel(open, next, state.list_href()) }

@@ -7,6 +7,7 @@ mod progress;
 
 use std::rc::Rc;
 
+use postroom_proto::i18n::Text;
 use postroom_sim::compare::Act;
 use postroom_sim::lesson::index::{self, Listed};
 use postroom_sim::lesson::{ActCode, Lesson, Move, Results, Runners};
@@ -110,7 +111,7 @@ pub struct LessonsState {
     /// A warning under the bar: a lost save, an unknown lesson.
     pub banner: Option<String>,
     /// What a teacher opened: a results file's summary, or why a file cannot be used.
-    pub teacher: Option<Result<Vec<String>, String>>,
+    pub teacher: Option<Result<Vec<Text>, String>>,
     /// Playback speed in percent, as on the explorer.
     pub speed: u32,
     pub bytes: bool,
@@ -276,9 +277,7 @@ impl LessonsState {
             }
             None => {
                 self.open = None;
-                self.banner = Some(format!(
-                    "There is no lesson “{id}” here. Choose one from the list."
-                ));
+                self.banner = Some(crate::t!("lesson.no-such", id = id).to_string());
             }
         }
     }
@@ -307,7 +306,7 @@ impl LessonsState {
             }
             Err(why) => {
                 self.open = None;
-                self.banner = Some(format!("This lesson cannot start: {why}"));
+                self.banner = Some(crate::t!("lesson.cannot-start", why = why).to_string());
             }
         }
     }
@@ -351,7 +350,8 @@ impl LessonsState {
                 self.start(lesson);
             }
             Err(e) => {
-                self.teacher = Some(Err(format!("This lesson file cannot be used: {e}")));
+                let why = e.to_string();
+                self.teacher = Some(Err(crate::t!("lesson.bad-file", why = why).to_string()));
             }
         }
     }
@@ -400,9 +400,11 @@ impl LessonsState {
 
 /// What a comparison lesson's "add an action" offers: every action of the comparison.
 pub fn acts() -> impl Iterator<Item = (Move, String)> {
-    Act::ALL
-        .iter()
-        .map(|a| (Move::Act(ActCode(*a)), Move::Act(ActCode(*a)).label()))
+    Act::ALL.iter().map(|a| {
+        let mv = Move::Act(ActCode(*a));
+        let label = crate::i18n::opening(&mv.label()).to_string();
+        (mv, label)
+    })
 }
 
 impl Reducible for LessonsState {
@@ -461,11 +463,10 @@ impl Reducible for LessonsState {
             }
             LessonsAction::OpenFile(text) => next.open_file(&text),
             LessonsAction::OpenResults(text) => {
-                next.teacher = Some(
-                    Results::parse(&text)
-                        .map(|r| r.summary())
-                        .map_err(|e| format!("This results file cannot be read: {e}")),
-                );
+                next.teacher =
+                    Some(Results::parse(&text).map(|r| r.summary()).map_err(|e| {
+                        crate::t!("lesson.bad-results", why = e.to_string()).to_string()
+                    }));
             }
             LessonsAction::CloseTeacher => next.teacher = None,
             LessonsAction::SetName(name) => next.results.name = name.chars().take(100).collect(),

@@ -282,3 +282,81 @@ test('de: the round-trip lab speaks German around its numbers', async () => {
   assert.deepEqual(await seriousAxeViolations(page), []);
   await context.close();
 });
+
+// The lesson files' own English: each sentence of three words or more of a text the file
+// also writes in `lang` (a text the same in both is no English left over).
+function lessonFragments(lang) {
+  const fragments = new Set();
+  const visit = (value) => {
+    if (Array.isArray(value)) return value.forEach(visit);
+    if (!value || typeof value !== 'object') return;
+    if (typeof value.en === 'string' && typeof value[lang] === 'string') {
+      for (const part of value.en.split(/[.:;?!“”"]/)) {
+        const words = part.trim();
+        if (words.split(/\s+/).length >= 3 && !value[lang].includes(words)) fragments.add(words);
+      }
+      return;
+    }
+    Object.values(value).forEach(visit);
+  };
+  for (const file of fs.readdirSync('static/lessons').filter((f) => f.endsWith('.json'))) {
+    visit(JSON.parse(fs.readFileSync(`static/lessons/${file}`, 'utf8')));
+  }
+  return [...fragments];
+}
+
+// A lesson in the class's language: the list, the intro, the goal, the moves, hints, a
+// prediction and its explanation, and the solution, none of it left in English.
+for (const lang of ['de', 'fr']) {
+  test(`${lang}: a lesson speaks the class's language from the list to the solution`, async () => {
+    const context = await run.browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'en-US' });
+    const page = await context.newPage();
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    const fragments = [...englishFragments(lang), ...lessonFragments(lang)];
+    assert.ok(lessonFragments(lang).length > 100, `only ${lessonFragments(lang).length} lesson fragments`);
+    const left = new Map();
+    const look = async (where, selectors) => {
+      const words = await wordsOn(page, selectors);
+      for (const f of fragments) if (words.includes(f) && !left.has(f)) left.set(f, where);
+    };
+    await page.goto(`${run.server.url}lessons.html?lang=${lang}`);
+    await page.waitForSelector('.picker__lesson');
+    await settle(page);
+    await look('list', ['.lessons', '.topbar']);
+    await page.click('a[href="#lesson=pop3-two-devices"]');
+    await page.waitForSelector('.intro__card');
+    for (let slide = 0; slide < 10 && await page.locator('.intro__card').count(); slide++) {
+      await look(`slide ${slide + 1}`, ['.intro', '.topbar']);
+      await page.click('[data-action=next-slide]');
+      await settle(page);
+    }
+    await page.waitForSelector('.lesson__panel');
+    await page.click('[data-action=hint]');
+    await page.click('[data-action=hint]');
+    await settle(page);
+    await look('lesson', ['.lesson__panel']);
+    // Step to the first prediction, answer it, and read its explanation.
+    for (let i = 0; i < 120 && !(await page.locator('.predict__option').count()); i++) {
+      await page.click('[data-action="step"]');
+      await settle(page);
+    }
+    await look('question', ['.lesson__panel']);
+    assert.ok(await page.locator('.predict__option').count() >= 3);
+    await page.click('.predict__option[data-option="0"]');
+    await settle(page);
+    await look('answer', ['.lesson__panel']);
+    await page.click('[data-action=continue]');
+    await page.click('[data-action=solution]');
+    await page.click('[data-action=solution-next]');
+    await settle(page);
+    await look('solution', ['.lesson__panel']);
+    assert.deepEqual([...left].map(([f, at]) => `${at}: ${f}`), []);
+    if (lang === 'de') {
+      assert.match(await text(page, '.solution'), /Telefon von Bob/);
+      assert.match(await text(page, '.goal'), /Ziel/);
+    }
+    await page.screenshot({ path: `${SHOTS}/i18n-lesson-${lang}.png` });
+    assert.deepEqual(await seriousAxeViolations(page), []);
+    await context.close();
+  });
+}

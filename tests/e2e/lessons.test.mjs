@@ -145,7 +145,7 @@ test('a lesson with the mouse: hint, a wrong and a right prediction, the goal me
   // Show solution: its one move, replayed; the goal ticks in the solution; back to the attempt.
   await page.click('[data-action=solution]');
   await settle(page);
-  assert.match(await page.locator('.solution').innerText(), /0 of 1 move made[\s\S]*No more fault: no tls/i);
+  assert.match(await page.locator('.solution').innerText(), /0 of 1 move made[\s\S]*No more fault: The submission server offers no STARTTLS/i);
   await page.click('[data-action=solution-next]');
   await settle(page);
   assert.match(await page.locator('#goal-title').innerText(), /in the solution · 4 of 4/i);

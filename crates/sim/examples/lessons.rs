@@ -31,7 +31,7 @@ fn main() {
         let Some(end) = steps.pop() else { continue };
         for (a, b) in start.goal(&lesson).iter().zip(end.goal(&lesson)) {
             let tick = |t: bool| if t { "x" } else { " " };
-            println!("  [{}→{}] {}", tick(a.ticked), tick(b.ticked), a.label);
+            println!("  [{}→{}] {}", tick(a.ticked), tick(b.ticked), a.label.en());
         }
         for (w, at) in [("start", &start), ("end", &end)] {
             for a in at.predictions(&lesson).into_iter().flatten() {

@@ -58,10 +58,9 @@ pub struct Line {
     /// The line that answers a command: IMAP's tagged line (the unit's last), else the
     /// first, whole.
     pub status: String,
-    pub title: String,
-    /// The explanation's words, shown after a prediction about this line.
-    pub why: String,
-    pub rfc: RfcRef,
+    /// The line's explanation: its title is the line's tooltip, its words are shown after a
+    /// prediction about this line.
+    pub explanation: Explanation,
 }
 
 /// One message on a shelf.
@@ -284,9 +283,7 @@ impl Side {
             text: text.to_string(),
             status: text.to_string(),
             note: Some(text),
-            title: title.to_string(),
-            why: String::new(),
-            rfc,
+            explanation: Explanation::new(title.to_string(), String::new(), rfc),
         });
     }
 
@@ -579,9 +576,7 @@ impl Stage for Bench<'_> {
             text: note.as_ref().map_or(first, Text::to_string),
             note,
             status,
-            title: explanation.title,
-            why: explanation.why,
-            rfc: explanation.rfc,
+            explanation,
         });
     }
 

@@ -100,11 +100,13 @@ impl Security {
     pub const ALL: [Security; 3] = [Security::ImplicitTls, Security::StartTls, Security::None];
 
     /// As a mail program's account dialog names it.
-    pub fn label(self) -> &'static str {
+    /// Its label in an incoming account's dialog: the names and ports as they are, "None"
+    /// in the page's language.
+    pub fn label(self) -> Text {
         match self {
-            Security::ImplicitTls => "SSL/TLS (995, 993)",
-            Security::StartTls => "STARTTLS (110, 143)",
-            Security::None => "None (110, 143)",
+            Security::ImplicitTls => Text::verbatim("SSL/TLS (995, 993)"),
+            Security::StartTls => Text::verbatim("STARTTLS (110, 143)"),
+            Security::None => text!("compose.security-none-in"),
         }
     }
 
@@ -124,11 +126,11 @@ impl Security {
 
 impl Security {
     /// As a mail program's outgoing-server dialog names it: SMTP's own ports.
-    pub fn outgoing_label(self) -> &'static str {
+    pub fn outgoing_label(self) -> Text {
         match self {
-            Security::ImplicitTls => "SSL/TLS (465)",
-            Security::StartTls => "STARTTLS (587)",
-            Security::None => "None (587)",
+            Security::ImplicitTls => Text::verbatim("SSL/TLS (465)"),
+            Security::StartTls => Text::verbatim("STARTTLS (587)"),
+            Security::None => text!("compose.security-none-out"),
         }
     }
 }
@@ -242,6 +244,32 @@ pub enum Fault {
 }
 
 impl Fault {
+    /// How the fault list and a lesson's moves name it.
+    pub fn label(self) -> Text {
+        match self {
+            Fault::WrongPassword => text!("fault.wrong-password"),
+            Fault::TlsNotOffered => text!("fault.no-starttls"),
+            Fault::NoMxRecord => text!("fault.no-mx"),
+            Fault::Greylisting => text!("fault.greylisting"),
+            Fault::UnknownRecipient => text!("fault.unknown-recipient"),
+            Fault::MailboxFull => text!("fault.mailbox-full"),
+            Fault::PhoneDropsBeforeQuit => text!("fault.phone-drops"),
+            Fault::ServerDown => text!("fault.server-down"),
+            Fault::DropMidData => text!("fault.drop-mid-data"),
+            Fault::DropAfter(_) => text!("fault.drop-after"),
+            Fault::LossAt(_) => text!("fault.loss-at"),
+        }
+    }
+
+    /// A fault chosen at a step, with its step counted from 1 as on screen.
+    pub fn step_label(self) -> Text {
+        match self {
+            Fault::LossAt(n) => text!("fault.loss-at-step", step = u64::from(n) + 1),
+            Fault::DropAfter(n) => text!("fault.drop-after-step", step = u64::from(n) + 1),
+            other => other.label(),
+        }
+    }
+
     /// The step a fault chosen at a step of the story acts at; None for the others.
     pub fn step(self) -> Option<u32> {
         match self {

@@ -208,8 +208,8 @@ fn check_asked_compare(name: &str, c: &Comparison, p: &Prediction, asked: &Asked
         .unwrap();
     assert_eq!(reply.direction, Direction::ServerToClient, "{name}");
     assert_eq!(asked.options[asked.right], reply.status, "{name}");
-    assert_eq!(asked.explanation.title, reply.title, "{name}");
-    assert_eq!(asked.explanation.rfc, reply.rfc, "{name}");
+    assert_eq!(asked.explanation.title, reply.explanation.title, "{name}");
+    assert_eq!(asked.explanation.rfc, reply.explanation.rfc, "{name}");
     check_options(name, protocol, asked);
 }
 
@@ -349,7 +349,10 @@ fn cited(lessons: &[(String, Lesson)]) -> BTreeSet<(u16, String)> {
                 World::Compare(c) => {
                     for frame in c.pop3.iter().chain(&c.imap) {
                         for line in &frame.lines {
-                            set.insert((line.rfc.rfc, line.rfc.section.to_string()));
+                            set.insert((
+                                line.explanation.rfc.rfc,
+                                line.explanation.rfc.section.to_string(),
+                            ));
                         }
                     }
                 }

@@ -2,6 +2,7 @@
 //! teacher opens a results file (a readable summary) or a lesson file (from disk or pasted;
 //! a bad one is refused with its line and field).
 
+use postroom_proto::i18n::Text;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -21,7 +22,7 @@ pub fn handin(
         )
     });
     let download = on_download.reform(|_: MouseEvent| ());
-    let paste = |name: &'static str, label: &'static str, make: fn(String) -> LessonsAction| {
+    let paste = |name: &'static str, label: AttrValue, make: fn(String) -> LessonsAction| {
         let on = on.clone();
         let onclick = move |e: MouseEvent| {
             let form = e
@@ -37,38 +38,38 @@ pub fn handin(
     html! {
         <div class="handin">
             <section class="handin__student" aria-labelledby="handin-title">
-                <h2 id="handin-title" class="picker__heading">{ "Hand in" }</h2>
-                <label class="handin__name">{ "Your name " }
+                <h2 id="handin-title" class="picker__heading">{ crate::t!("lesson.hand-in") }</h2>
+                <label class="handin__name">{ crate::t!("lesson.your-name") }{ " " }
                     <input data-control="name" value={results.name.clone()} oninput={on_name} maxlength="100" autocomplete="name" />
                 </label>
                 <button type="button" class="lesson__button lesson__button--main" data-action="download" onclick={download}>
-                    { "Download my results" }
+                    { crate::t!("lesson.download") }
                 </button>
-                { if results.lessons.is_empty() { html! { <p>{ "No lesson started yet." }</p> } } else { summary(&results.summary()) } }
+                { if results.lessons.is_empty() { html! { <p>{ crate::t!("lesson.none-started") }</p> } } else { summary(&results.summary()) } }
             </section>
             <section class="handin__teacher" aria-labelledby="teacher-title">
-                <h2 id="teacher-title" class="picker__heading">{ "For teachers" }</h2>
-                <p>{ "A lesson is a small JSON file: " }<a href="lessons/README.md" target="_blank">{ "how to write one" }</a>{ "." }</p>
-                <label class="handin__file">{ "Open a student's results file " }
+                <h2 id="teacher-title" class="picker__heading">{ crate::t!("lesson.teachers") }</h2>
+                <p>{ crate::t!("lesson.a-small-file") }{ " " }<a href="lessons/README.md" target="_blank">{ crate::t!("lesson.how-to-write") }</a></p>
+                <label class="handin__file">{ crate::t!("lesson.open-results") }{ " " }
                     <input type="file" accept=".json,application/json" data-control="results-file"
                         onchange={file_text(on, LessonsAction::OpenResults)} />
                 </label>
-                <label class="handin__file">{ "Open a lesson file " }
+                <label class="handin__file">{ crate::t!("lesson.open-lesson") }{ " " }
                     <input type="file" accept=".json,application/json" data-control="lesson-file"
                         onchange={file_text(on, LessonsAction::OpenFile)} />
                 </label>
                 <form class="handin__paste" onsubmit={|e: SubmitEvent| e.prevent_default()}>
-                    <label>{ "…or paste a results or lesson file" }
+                    <label>{ crate::t!("lesson.paste") }
                         <textarea name="text" data-control="paste" rows="4" spellcheck="false" />
                     </label>
-                    { paste("paste-results", "Open as results", LessonsAction::OpenResults) }
-                    { paste("paste-lesson", "Open as a lesson", LessonsAction::OpenFile) }
+                    { paste("paste-results", crate::t!("lesson.as-results"), LessonsAction::OpenResults) }
+                    { paste("paste-lesson", crate::t!("lesson.as-lesson"), LessonsAction::OpenFile) }
                 </form>
                 { match &state.teacher {
                     Some(Ok(lines)) => html! {
                         <div class="handin__summary" role="status" data-control="summary">
                             { summary(lines) }
-                            <button type="button" class="lesson__button" onclick={on.reform(|_: MouseEvent| LessonsAction::CloseTeacher)}>{ "Close" }</button>
+                            <button type="button" class="lesson__button" onclick={on.reform(|_: MouseEvent| LessonsAction::CloseTeacher)}>{ crate::t!("compose.close") }</button>
                         </div>
                     },
                     Some(Err(why)) => html! { <p class="lesson__problem" role="alert" data-control="file-error">{ why }</p> },
@@ -80,11 +81,11 @@ pub fn handin(
 }
 
 /// A results summary: its heading line, then a line per lesson.
-fn summary(lines: &[String]) -> Html {
-    let mut lines = lines.iter();
+fn summary(lines: &[Text]) -> Html {
+    let mut lines = lines.iter().map(crate::i18n::said);
     html! {
         <>
-            <p class="handin__who">{ lines.next().cloned().unwrap_or_default() }</p>
+            <p class="handin__who">{ lines.next().unwrap_or_default() }</p>
             <ul class="handin__lines">{ for lines.map(|l| html! { <li>{ l }</li> }) }</ul>
         </>
     }

@@ -15,6 +15,7 @@ pub use moves::moves;
 pub use picker::picker;
 pub use predict::prediction;
 
+use postroom_sim::lesson::Level;
 use yew::prelude::*;
 
 use crate::state::lesson::LessonsAction;
@@ -35,7 +36,11 @@ fn button(
     }
 }
 
-/// `n thing` or `n things`.
-fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
+/// A level's name in the page's language.
+pub fn level(level: Level) -> AttrValue {
+    match level {
+        Level::Beginner => crate::t!("lesson.beginner"),
+        Level::Intermediate => crate::t!("lesson.intermediate"),
+        Level::Advanced => crate::t!("lesson.advanced"),
+    }
 }

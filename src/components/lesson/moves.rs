@@ -12,7 +12,6 @@ use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::components::menu;
-use crate::components::scenario_panel::fault_label;
 use crate::state::lesson::{acts, LessonsAction, Open};
 
 pub fn moves(open: &Open, on: &Callback<LessonsAction>) -> Html {
@@ -26,18 +25,18 @@ pub fn moves(open: &Open, on: &Callback<LessonsAction>) -> Html {
                 .flat_map(|d| [Action::Check(d), Action::Read(d), Action::Delete(d), Action::Switch(d)])
                 .map(|a| {
                     let mv = Move::Bob(BobAction(a));
-                    let label = mv.label();
+                    let label = crate::i18n::opening(&mv.label()).to_string();
                     (LessonsAction::Move(mv), label)
                 })
                 .collect();
-            menu("bob", "+ Bob…", "Bob does one more thing", items, on)
+            menu("bob", &crate::t!("explore.bob"), &crate::t!("explore.bob-title"), items, on)
         }
         Kind::StepFaults => step_faults(attempt, step, on),
         Kind::Settings => html! { <>{ settings(attempt, Which::Phone, on) }{ settings(attempt, Which::Laptop, on) }</> },
         Kind::Outgoing => outgoing(attempt, on),
-        Kind::Compose => letter("compose", "Alice writes a new email", "Send it (the story starts again)", on),
-        Kind::SendNext => letter("send-next", "Alice sends another email", "Send it after the story", on),
-        Kind::Acts => menu("act", "+ Action…", "Add an action to both worlds", acts().map(|(m, l)| (LessonsAction::Move(m), l)).collect(), on),
+        Kind::Compose => letter("compose", crate::t!("lesson.compose"), crate::t!("lesson.compose-send"), on),
+        Kind::SendNext => letter("send-next", crate::t!("lesson.move.send"), crate::t!("lesson.send-next"), on),
+        Kind::Acts => menu("act", &crate::t!("lesson.act"), &crate::t!("lesson.act-title"), acts().map(|(m, l)| (LessonsAction::Move(m), l)).collect(), on),
         Kind::Keep => {
             let keep = matches!(attempt.world(), World::Compare(c) if c.script.leave_on_server);
             let on = on.clone();
@@ -45,18 +44,18 @@ pub fn moves(open: &Open, on: &Callback<LessonsAction>) -> Html {
                 <label class="moves__check">
                     <input type="checkbox" data-control="keep" checked={keep}
                         onchange={move |_: Event| on.emit(LessonsAction::Move(Move::Keep(!keep)))} />
-                    { "POP3 leaves a copy on the server" }
+                    { crate::t!("lesson.move.keep") }
                 </label>
             }
         }
     });
     html! {
         <section class="moves" aria-labelledby="moves-title">
-            <h2 id="moves-title" class="panel__title">{ "Your moves" }</h2>
+            <h2 id="moves-title" class="panel__title">{ crate::t!("lesson.moves") }</h2>
             <div class="moves__controls">{ for controls }</div>
             { if attempt.moves().is_empty() { html!{} } else { html! {
-                <ol class="moves__made" aria-label="Moves made">
-                    { for attempt.moves().iter().map(|m| html! { <li>{ m.label() }</li> }) }
+                <ol class="moves__made" aria-label={crate::t!("lesson.moves-made")}>
+                    { for attempt.moves().iter().map(|m| html! { <li>{ crate::i18n::opening(&m.label()) }</li> }) }
                 </ol>
             } } }
         </section>
@@ -76,9 +75,9 @@ fn faults(attempt: &Attempt, on: &Callback<LessonsAction>) -> Html {
     let ticked = scenario.map_or(0, |s| FAULT_NAMES.iter().filter(|(_, f)| s.has(*f)).count());
     html! {
         <details class="moves__form" data-form="faults">
-            <summary class="lesson__button">{ format!("⚡ Faults… ({ticked} ticked)") }</summary>
+            <summary class="lesson__button">{ crate::t!("lesson.faults", count = ticked) }</summary>
             <fieldset class="moves__faults">
-            <legend class="visually-hidden">{ "Faults in this story" }</legend>
+            <legend class="visually-hidden">{ crate::t!("lesson.faults-legend") }</legend>
             { for FAULT_NAMES.iter().map(|(name, fault)| {
                 let on = on.clone();
                 let ticked = scenario.is_some_and(|s| s.has(*fault));
@@ -88,7 +87,7 @@ fn faults(attempt: &Attempt, on: &Callback<LessonsAction>) -> Html {
                     <label class="moves__check">
                         <input type="checkbox" data-fault={*name} checked={ticked}
                             onchange={move |_: Event| on.emit(LessonsAction::Move(mv.clone()))} />
-                        { fault_label(*fault) }
+                        { crate::i18n::said(&fault.label()) }
                     </label>
                 }
             }) }
@@ -103,7 +102,7 @@ fn step_faults(attempt: &Attempt, step: usize, on: &Callback<LessonsAction>) -> 
     let n = u32::try_from(step).unwrap_or(u32::MAX);
     let lose = timeline.is_some_and(|t| t.on_the_wire(step));
     let drop = timeline.is_some_and(|t| t.connection_goes_on(step));
-    let button = |name: &'static str, label: String, can: bool, mv: Move| {
+    let button = |name: &'static str, label: AttrValue, can: bool, mv: Move| {
         let on = on.clone();
         html! {
             <button type="button" class="lesson__button" data-action={name} disabled={!can}
@@ -111,9 +110,9 @@ fn step_faults(attempt: &Attempt, step: usize, on: &Callback<LessonsAction>) -> 
         }
     };
     html! {
-        <div class="moves__step" role="group" aria-label="A fault at the step on screen">
-            { button("lose-here", format!("⚡ Lose a packet of step {}", step + 1), lose, Move::LoseAtStep(n)) }
-            { button("drop-here", format!("⚡ Drop the connection after step {}", step + 1), drop, Move::DropAfterStep(n)) }
+        <div class="moves__step" role="group" aria-label={crate::t!("lesson.step-faults")}>
+            { button("lose-here", crate::t!("lesson.lose-here", step = step + 1), lose, Move::LoseAtStep(n)) }
+            { button("drop-here", crate::t!("lesson.drop-here", step = step + 1), drop, Move::DropAfterStep(n)) }
         </div>
     }
 }
@@ -196,7 +195,8 @@ fn settings(attempt: &Attempt, which: Which, on: &Callback<LessonsAction>) -> Ht
             )
         })
     };
-    let name = device.label();
+    let name = crate::i18n::said(&device.label_of("Bob"));
+    let title = crate::t!("lesson.account", device = name.as_str());
     // A new form when the settings change, so it shows them rather than what was typed.
     let key = format!(
         "{}{}{port}{}{server}{user}{password}",
@@ -204,24 +204,24 @@ fn settings(attempt: &Attempt, which: Which, on: &Callback<LessonsAction>) -> Ht
         leave_on_server,
         security.code()
     );
-    let option = |value: &'static str, label: &'static str, on: bool| html! { <option {value} selected={on}>{ label }</option> };
+    let option = |value: &'static str, label: AttrValue, on: bool| html! { <option {value} selected={on}>{ label }</option> };
     html! {
         <details class="moves__form" data-device={device_key(device)} {key}>
-            <summary class="lesson__button">{ format!("{name}: account settings") }</summary>
-            <form {onsubmit} aria-label={format!("{name}: account settings")}>
-                <label>{ "Protocol" }<select name="protocol">
-                    { option("pop3", "POP3", protocol == FetchProtocol::Pop3) }
-                    { option("imap", "IMAP", protocol == FetchProtocol::Imap) }
+            <summary class="lesson__button">{ title.clone() }</summary>
+            <form {onsubmit} aria-label={title}>
+                <label>{ crate::t!("compose.fetches") }<select name="protocol">
+                    { option("pop3", "POP3".into(), protocol == FetchProtocol::Pop3) }
+                    { option("imap", "IMAP".into(), protocol == FetchProtocol::Imap) }
                 </select></label>
-                <label>{ "Incoming server" }<input name="server" value={server} placeholder="mx.example.net" /></label>
-                <label>{ "Port" }<input name="port" type="number" min="0" max="65535" value={port.to_string()} /></label>
-                <label>{ "Security" }<select name="security">
-                    { for Security::ALL.iter().map(|x| option(x.code(), x.label(), *x == security)) }
+                <label>{ crate::t!("lesson.incoming-server") }<input name="server" value={server} placeholder="mx.example.net" /></label>
+                <label>{ crate::t!("compose.port") }<input name="port" type="number" min="0" max="65535" value={port.to_string()} /></label>
+                <label>{ crate::t!("compose.security") }<select name="security">
+                    { for Security::ALL.iter().map(|x| option(x.code(), crate::i18n::said(&x.label()), *x == security)) }
                 </select></label>
-                <label>{ "User name" }<input name="user" value={user} placeholder="bob" /></label>
-                <label>{ "Password" }<input name="password" value={password} /></label>
-                <label class="moves__check"><input type="checkbox" name="keep" checked={leave_on_server} />{ "Leave a copy on the server (POP3)" }</label>
-                <button type="submit" class="lesson__button lesson__button--main">{ "Save settings" }</button>
+                <label>{ crate::t!("compose.user") }<input name="user" value={user} placeholder="bob" /></label>
+                <label>{ crate::t!("compose.password") }<input name="password" value={password} /></label>
+                <label class="moves__check"><input type="checkbox" name="keep" checked={leave_on_server} />{ crate::t!("compose.keep") }</label>
+                <button type="submit" class="lesson__button lesson__button--main">{ crate::t!("lesson.save") }</button>
             </form>
         </details>
     }
@@ -250,21 +250,21 @@ fn outgoing(attempt: &Attempt, on: &Callback<LessonsAction>) -> Html {
         })
     };
     let key = format!("{}{}{}{}", o.server, o.port, o.security.code(), o.user);
-    let title = "Alice's mail program: outgoing server";
+    let title = crate::t!("compose.outgoing");
     html! {
         <details class="moves__form" data-form="outgoing" {key}>
-            <summary class="lesson__button">{ title }</summary>
+            <summary class="lesson__button">{ title.clone() }</summary>
             <form {onsubmit} aria-label={title}>
-                <label>{ "Outgoing server (SMTP)" }<input name="server" value={o.server} placeholder="smtp.example.org" /></label>
-                <label>{ "Port" }<input name="port" type="number" min="0" max="65535" list="lesson-smtp-ports" value={o.port.to_string()} /></label>
+                <label>{ crate::t!("lesson.outgoing-server") }<input name="server" value={o.server} placeholder="smtp.example.org" /></label>
+                <label>{ crate::t!("compose.port") }<input name="port" type="number" min="0" max="65535" list="lesson-smtp-ports" value={o.port.to_string()} /></label>
                 <datalist id="lesson-smtp-ports"><option value="587" /><option value="465" /><option value="25" /></datalist>
-                <label>{ "Security" }<select name="security">
+                <label>{ crate::t!("compose.security") }<select name="security">
                     { for [Security::StartTls, Security::ImplicitTls, Security::None].iter().map(|x| html! {
-                        <option value={x.code()} selected={*x == o.security}>{ x.outgoing_label() }</option>
+                        <option value={x.code()} selected={*x == o.security}>{ crate::i18n::said(&x.outgoing_label()) }</option>
                     }) }
                 </select></label>
-                <label>{ "User name" }<input name="user" value={o.user} placeholder="alice@example.org" /></label>
-                <button type="submit" class="lesson__button lesson__button--main">{ "Save settings" }</button>
+                <label>{ crate::t!("compose.user") }<input name="user" value={o.user} placeholder="alice@example.org" /></label>
+                <button type="submit" class="lesson__button lesson__button--main">{ crate::t!("lesson.save") }</button>
             </form>
         </details>
     }
@@ -280,8 +280,8 @@ fn device_key(d: Device) -> &'static str {
 /// A new email: its subject and text.
 fn letter(
     name: &'static str,
-    title: &'static str,
-    send: &'static str,
+    title: AttrValue,
+    send: AttrValue,
     on: &Callback<LessonsAction>,
 ) -> Html {
     let compose = name == "compose";
@@ -307,10 +307,10 @@ fn letter(
     };
     html! {
         <details class="moves__form" data-form={name}>
-            <summary class="lesson__button">{ title }</summary>
+            <summary class="lesson__button">{ title.clone() }</summary>
             <form {onsubmit} aria-label={title}>
-                <label>{ "Subject" }<input name="subject" required=true /></label>
-                <label>{ "Text" }<textarea name="body" rows="4" /></label>
+                <label>{ crate::t!("compose.subject") }<input name="subject" required=true /></label>
+                <label>{ crate::t!("compose.message") }<textarea name="body" rows="4" /></label>
                 <button type="submit" class="lesson__button lesson__button--main">{ send }</button>
             </form>
         </details>

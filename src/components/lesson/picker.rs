@@ -5,18 +5,17 @@ use yew::prelude::*;
 
 use postroom_sim::lesson::Level;
 
-use super::count;
 use crate::state::lesson::{Catalogue, LessonsState};
 
 pub fn picker(state: &LessonsState) -> Html {
     let entries = match &state.catalogue {
         Catalogue::Loading => {
-            return html! { <p class="picker__status" role="status">{ "Loading the lessons…" }</p> }
+            return html! { <p class="picker__status" role="status">{ crate::t!("lesson.loading") }</p> }
         }
         Catalogue::Failed(why) => {
             return html! {
                 <p class="banner banner--warning" role="alert">
-                    { format!("The list of lessons could not be loaded ({why}). You can still open a lesson file below.") }
+                    { crate::t!("lesson.list-failed", why = why.as_str()) }
                 </p>
             }
         }
@@ -29,20 +28,20 @@ pub fn picker(state: &LessonsState) -> Html {
             .map(|l| {
                 let saved = state.results.lessons.iter().find(|r| r.id == l.id);
                 let status = match saved {
-                    Some(r) if r.done => format!("Done in {}", count(r.moves as usize, "move", "moves")),
-                    Some(_) => "Started".to_string(),
-                    None => String::new(),
+                    Some(r) if r.done => crate::t!("lesson.done-in", moves = r.moves),
+                    Some(_) => crate::t!("lesson.started"),
+                    None => AttrValue::default(),
                 };
                 let done = saved.is_some_and(|r| r.done);
                 html! {
                     <li class={classes!("picker__lesson", done.then_some("picker__lesson--done"))} data-lesson={l.id.clone()}>
                         <a class="picker__link" href={state.href(l)}>
                             <span class="picker__tick" aria-hidden="true">{ if done { "✓" } else { "" } }</span>
-                            <span class="picker__title">{ &l.title }</span>
-                            { if done { html! { <span class="visually-hidden">{ " (done)" }</span> } } else { html!{} } }
+                            <span class="picker__title">{ crate::i18n::words(&l.title) }</span>
+                            { if done { html! { <span class="visually-hidden">{ crate::t!("lesson.done-mark") }</span> } } else { html!{} } }
                         </a>
                         { if status.is_empty() { html!{} } else { html! { <span class="picker__status">{ status }</span> } } }
-                        <p class="picker__about">{ &l.about }</p>
+                        <p class="picker__about">{ crate::i18n::words(&l.about) }</p>
                     </li>
                 }
             })
@@ -52,7 +51,7 @@ pub fn picker(state: &LessonsState) -> Html {
         }
         html! {
             <section class="picker__level" aria-labelledby={format!("level-{}", level.label())}>
-                <h2 id={format!("level-{}", level.label())} class="picker__heading">{ level.label() }</h2>
+                <h2 id={format!("level-{}", level.label())} class="picker__heading">{ super::level(level) }</h2>
                 <ol class="picker__lessons">{ lessons }</ol>
             </section>
         }
@@ -69,7 +68,7 @@ pub fn picker(state: &LessonsState) -> Html {
             { level(Level::Advanced) }
             { if broken.is_empty() { html!{} } else { html! {
                 <section class="picker__broken" aria-labelledby="broken-title">
-                    <h2 id="broken-title" class="picker__heading">{ "Lesson files that cannot be used" }</h2>
+                    <h2 id="broken-title" class="picker__heading">{ crate::t!("lesson.broken") }</h2>
                     <ul>{ broken }</ul>
                 </section>
             } } }

@@ -178,7 +178,8 @@ impl Open {
         let (right, wrong) = self.score();
         LessonResult {
             id: self.lesson.id.clone(),
-            title: self.lesson.title.clone(),
+            // The title as the student read it, for the teacher's summary.
+            title: crate::i18n::words(&self.lesson.title).to_string(),
             done: was_done || self.finished(),
             moves,
             solution_moves: u32::try_from(self.lesson.solution.len()).unwrap_or(u32::MAX),

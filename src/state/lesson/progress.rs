@@ -24,10 +24,7 @@ pub fn read(results: Option<&str>, answers: Option<&str>, today: &str) -> Saved 
     let fresh = |problem: String| Saved {
         results: Results::new(today),
         answers: Answers::new(),
-        problem: Some(format!(
-            "Your saved lesson progress could not be read ({problem}), so the lessons start \
-             fresh. Nothing else was affected."
-        )),
+        problem: Some(crate::t!("lesson.progress-lost", why = problem).to_string()),
     };
     let results = match results {
         None => Results::new(today),

@@ -2,7 +2,11 @@
 //! a label a student reads. One flat shape per check (`"check": "sent"` and its fields), so a
 //! teacher writes and reads it easily; [`Check::validate`] says which fields each kind takes.
 
+use postroom_proto::i18n::Text;
+use postroom_proto::text;
 use serde::{Deserialize, Serialize};
+
+use super::words::Words;
 
 use super::moves::Which;
 use super::observe::{By, Held, Observed, Place, Proto, Unit};
@@ -62,7 +66,7 @@ pub struct Check {
     pub check: CheckKind,
     /// What the goal list shows; a label is made from the fields when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
+    pub label: Option<Words>,
     /// Comparison lessons: the POP3 or the IMAP world.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub side: Option<Side>,
@@ -107,10 +111,28 @@ fn is_false(b: &bool) -> bool {
     !*b
 }
 
+/// A goal item's label: the lesson file's own words, or made by the engine from the
+/// check's fields (in the page's language from its message).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Label {
+    Written(Words),
+    Made(Text),
+}
+
+impl Label {
+    /// The English label, for tests and the hand-in's plain summary.
+    pub fn en(&self) -> &str {
+        match self {
+            Label::Written(w) => w.en(),
+            Label::Made(t) => t.as_str(),
+        }
+    }
+}
+
 /// One line of the goal list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GoalItem {
-    pub label: String,
+    pub label: Label,
     pub ticked: bool,
 }
 
@@ -217,74 +239,82 @@ impl Check {
         Ok(())
     }
 
-    /// What the goal list shows.
-    pub fn label(&self) -> String {
+    /// What the goal list shows: the file's label, else one made from the fields.
+    pub fn label(&self) -> Label {
         if let Some(label) = &self.label {
-            return label.clone();
+            return Label::Written(label.clone());
         }
-        let side = self
-            .side
-            .map(|s| format!(" ({})", s.name()))
-            .unwrap_or_default();
         let subject = self.subject.as_deref().unwrap_or_default();
-        let on = self.on.map_or("", Place::label);
+        let place = self.on.map(Place::label).unwrap_or_default();
+        let place = &place;
         let text = match self.check {
             CheckKind::Message => {
-                let folder = self
-                    .folder
-                    .as_deref()
-                    .map(|f| format!(", in {f}"))
-                    .unwrap_or_default();
-                let read = match self.read {
-                    Some(true) => ", read",
-                    Some(false) => ", unread",
-                    None => "",
+                let made = match (&self.folder, self.absent) {
+                    (None, false) => text!("lesson.goal.on", subject = subject, place = place),
+                    (None, true) => text!("lesson.goal.not-on", subject = subject, place = place),
+                    (Some(f), false) => {
+                        text!(
+                            "lesson.goal.in",
+                            subject = subject,
+                            place = place,
+                            folder = f.as_str()
+                        )
+                    }
+                    (Some(f), true) => {
+                        text!(
+                            "lesson.goal.not-in",
+                            subject = subject,
+                            place = place,
+                            folder = f.as_str()
+                        )
+                    }
                 };
-                let is = if self.absent { "is not" } else { "is" };
-                format!("“{subject}” {is} on {on}{folder}{read}")
+                match self.read {
+                    Some(true) => text!("lesson.goal.read", label = &made),
+                    Some(false) => text!("lesson.goal.unread", label = &made),
+                    None => made,
+                }
             }
-            CheckKind::SeenAgrees if subject.is_empty() => {
-                "Phone and laptop agree on what is read".to_string()
-            }
-            CheckKind::SeenAgrees => {
-                format!("Phone and laptop agree on whether “{subject}” is read")
-            }
+            CheckKind::SeenAgrees if subject.is_empty() => text!("lesson.goal.seen-agree"),
+            CheckKind::SeenAgrees => text!("lesson.goal.seen-agrees", subject = subject),
             CheckKind::Holds => {
-                let n = self.count.unwrap_or_default();
-                format!("{on} holds {n} message{}", if n == 1 { "" } else { "s" })
+                let count = u64::from(self.count.unwrap_or_default());
+                text!("lesson.goal.holds", place = place, count = count)
             }
             CheckKind::Sent => {
                 let line = self.line.as_deref().unwrap_or_default();
-                let who = match self.by {
-                    Some(By::Server) => "a reply",
-                    Some(By::Client) => "a command",
-                    _ => "a line",
-                };
-                if self.never {
-                    format!("No {} starting “{line}” crossed", &who[2..])
-                } else {
-                    let who = crate::scenario::capitalised(who);
-                    format!("{who} starting “{line}” crossed")
+                match (self.by, self.never) {
+                    (Some(By::Server), false) => text!("lesson.goal.reply", line = line),
+                    (Some(By::Server), true) => text!("lesson.goal.no-reply", line = line),
+                    (Some(By::Client), false) => text!("lesson.goal.command", line = line),
+                    (Some(By::Client), true) => text!("lesson.goal.no-command", line = line),
+                    (_, false) => text!("lesson.goal.line", line = line),
+                    (_, true) => text!("lesson.goal.no-line", line = line),
                 }
             }
             CheckKind::Reached => {
                 let state = self.state.as_deref().unwrap_or_default();
                 if self.never {
-                    format!("The session never reached {state}")
+                    text!("lesson.goal.never-reached", state = state)
                 } else {
-                    format!("The session reached {state}")
+                    text!("lesson.goal.reached", state = state)
                 }
             }
             CheckKind::AtMost => {
-                let what = match self.what {
-                    Some(Counted::Commands) => "commands",
-                    Some(Counted::RoundTrips) => "round trips",
-                    _ => "moves",
-                };
-                format!("At most {} {what}", self.max.unwrap_or_default())
+                let max = u64::from(self.max.unwrap_or_default());
+                match self.what {
+                    Some(Counted::Commands) => text!("lesson.goal.at-most-commands", max = max),
+                    Some(Counted::RoundTrips) => {
+                        text!("lesson.goal.at-most-round-trips", max = max)
+                    }
+                    _ => text!("lesson.goal.at-most-moves", max = max),
+                }
             }
         };
-        format!("{text}{side}")
+        Label::Made(match self.side {
+            Some(side) => text!("lesson.goal.side", label = &text, side = side.name()),
+            None => text,
+        })
     }
 
     /// Whether the check holds in `world` after `moves` moves.

@@ -3,21 +3,22 @@
 //! page fetches a lesson's file only when that lesson opens.
 //!
 //! A line is tab-separated: `FILE lesson ID LEVEL KIND TITLE ABOUT` for a lesson (KIND is
-//! `explorer` or `compare`, ABOUT its first slide), `FILE broken WHY` for a file that cannot
-//! be used. Tabs and line breaks inside a text become spaces: a page shows them as spaces.
+//! `explorer` or `compare`, ABOUT its first slide), then `LANG TITLE ABOUT` for each other
+//! language the lesson writes its title in; `FILE broken WHY` for a file that cannot be used.
+//! Tabs and line breaks inside a text become spaces: a page shows them as spaces.
 
-use super::{Lesson, Level};
+use super::{Lesson, Level, Words};
 
 /// A lesson as the list shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Listed {
     pub id: String,
-    pub title: String,
+    pub title: Words,
     pub level: Level,
     /// Whether it compares POP3 and IMAP (else it watches the explorer's world).
     pub compares: bool,
     /// Its first slide, under its title in the list.
-    pub about: String,
+    pub about: Words,
 }
 
 impl Listed {
@@ -43,16 +44,20 @@ pub fn line(file: &str, lesson: Result<&Lesson, &str>) -> String {
         Ok(l) => {
             let l = Listed::of(l);
             let kind = if l.compares { "compare" } else { "explorer" };
-            [
-                file,
-                "lesson",
-                &l.id,
-                l.level.name(),
-                kind,
-                &flat(&l.title),
-                &flat(&l.about),
-            ]
-            .join("\t")
+            let mut fields = vec![
+                file.to_string(),
+                "lesson".into(),
+                l.id.clone(),
+                l.level.name().into(),
+                kind.into(),
+                flat(l.title.en()),
+                flat(l.about.en()),
+            ];
+            for (lang, title) in l.title.languages().skip(1) {
+                let about = l.about.in_language(lang).unwrap_or(l.about.en());
+                fields.extend([lang.to_string(), flat(title), flat(about)]);
+            }
+            fields.join("\t")
         }
         Err(why) => [file, "broken", &flat(why)].join("\t"),
     }
@@ -79,13 +84,27 @@ fn read_line(line: &str) -> Option<(String, Result<Listed, String>)> {
                 _ => None,
             };
             let (title, about) = (fields.next(), fields.next().unwrap_or_default());
-            match (level, compares, title) {
-                (Some(level), Some(compares), Some(title)) => Ok(Listed {
+            let (mut titles, mut abouts) = (Vec::new(), Vec::new());
+            if let Some(title) = title {
+                titles.push(("en".to_string(), title.to_string()));
+                abouts.push(("en".to_string(), about.to_string()));
+            }
+            let rest: Vec<&str> = fields.collect();
+            for other in rest.chunks_exact(3) {
+                if let [lang, title, about] = other {
+                    titles.push((lang.to_string(), title.to_string()));
+                    abouts.push((lang.to_string(), about.to_string()));
+                }
+            }
+            let title = Words::from_languages(titles);
+            let about = Words::from_languages(abouts);
+            match (level, compares, title, about) {
+                (Some(level), Some(compares), Some(title), Some(about)) => Ok(Listed {
                     id: id.to_string(),
-                    title: title.to_string(),
+                    title,
                     level,
                     compares,
-                    about: about.to_string(),
+                    about,
                 }),
                 _ => Err("the list of lessons does not describe this file".to_string()),
             }
@@ -127,7 +146,7 @@ mod tests {
         let read = read(&index);
         assert_eq!(read.len(), 2);
         assert_eq!(
-            read[0].1.as_ref().map(|l| l.title.as_str()),
+            read[0].1.as_ref().map(|l| l.title.en()),
             Ok("Two lines here")
         );
         assert_eq!(

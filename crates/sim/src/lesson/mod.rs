@@ -16,10 +16,11 @@ mod observe;
 mod predict;
 mod read;
 mod results;
+mod words;
 mod write;
 
 pub use attempt::{Attempt, RunCompare, RunExplorer, Runners, World};
-pub use goal::{Check, CheckKind, Counted, GoalItem, Side};
+pub use goal::{Check, CheckKind, Counted, GoalItem, Label, Side};
 pub use json::FormatError;
 pub use moves::{
     ActCode, BobAction, FaultName, Kind, Letter, Move, OutgoingSettings, ProtocolName,
@@ -28,6 +29,7 @@ pub use moves::{
 pub use observe::{By, Place, Proto};
 pub use predict::{Asked, AskedIn, Prediction};
 pub use results::{LessonResult, Results, RESULTS_FORMAT};
+pub use words::Words;
 
 use serde::{Deserialize, Serialize};
 
@@ -95,7 +97,7 @@ impl RfcLink {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Slide {
-    pub text: String,
+    pub text: Words,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rfc: Vec<RfcLink>,
 }
@@ -116,7 +118,7 @@ pub enum Start {
 pub struct Lesson {
     /// Letters, digits and dashes: `#lesson=ID` opens it.
     pub id: String,
-    pub title: String,
+    pub title: Words,
     pub level: Level,
     pub intro: Vec<Slide>,
     pub start: Start,
@@ -125,7 +127,7 @@ pub struct Lesson {
     pub goal: Vec<Check>,
     /// Revealed one at a time.
     #[serde(default)]
-    pub hints: Vec<String>,
+    pub hints: Vec<Words>,
     /// Moves that meet the goal, replayed by "Show solution".
     pub solution: Vec<Move>,
     #[serde(default)]
@@ -179,14 +181,17 @@ impl Lesson {
         if !id_ok {
             return err("id", "an id is 1 to 48 small letters, digits and dashes");
         }
-        if self.title.trim().is_empty() {
+        if self.title.is_blank() {
             return err("title", "the title is empty");
         }
         if self.intro.is_empty() {
             return err("intro", "a lesson starts with at least one slide");
         }
-        if let Some(i) = self.intro.iter().position(|s| s.text.trim().is_empty()) {
+        if let Some(i) = self.intro.iter().position(|s| s.text.is_blank()) {
             return err(&format!("intro[{i}].text"), "this slide has no text");
+        }
+        if let Some(i) = self.hints.iter().position(Words::is_blank) {
+            return err(&format!("hints[{i}]"), "this hint has no text");
         }
         let compares = self.compares();
         let start = match compares {

@@ -2,6 +2,8 @@
 //! device settings, or the comparison's actions. A move is applied to the world's starting
 //! data (a scenario or a script); the world then runs again.
 
+use postroom_proto::i18n::Text;
+use postroom_proto::text;
 use serde::{Deserialize, Serialize};
 
 use crate::compare::{Act, Script, MAX_ACTS};
@@ -312,51 +314,52 @@ impl Move {
         }
     }
 
-    /// What the move does, in a few words, for the list of what the student did.
-    pub fn label(&self) -> String {
-        let fault_label = |f: &FaultName| String::from(*f).replace('-', " ");
+    /// What the move does, in a few words, for the list of what the student did; the page
+    /// puts a capital at its start.
+    pub fn label(&self) -> Text {
+        let bob = |d: Device| d.label_of("Bob");
         match self {
             Move::Bob(b) => match b.0 {
-                Action::Check(d) => format!("{} checks mail", d.label()),
-                Action::Read(d) => format!("{} reads the newest message", d.label()),
-                Action::Delete(d) => format!("{} deletes the newest message", d.label()),
-                Action::Switch(d) => {
-                    format!("{} is set up again with the other protocol", d.label())
-                }
-                Action::Send(_) => "Alice sends another email".to_string(),
+                Action::Check(d) => text!("lesson.move.check", device = &bob(d)),
+                Action::Read(d) => text!("lesson.move.read", device = &bob(d)),
+                Action::Delete(d) => text!("lesson.move.delete", device = &bob(d)),
+                Action::Switch(d) => text!("lesson.move.switch", device = &bob(d)),
+                Action::Send(_) => text!("lesson.move.send"),
             },
-            Move::Fault(f) => format!("Fault: {}", fault_label(f)),
-            Move::ClearFault(f) => format!("No more fault: {}", fault_label(f)),
-            Move::DropAfter(line) => format!("The connection drops after “{line}”"),
-            Move::LoseAt(line) => format!("A packet of “{line}” is lost"),
-            Move::DropAfterStep(n) => format!("The connection drops after step {}", n + 1),
-            Move::LoseAtStep(n) => format!("A packet of step {} is lost", n + 1),
-            Move::Set(s) => format!("{} settings changed", Device::from(s.device).label()),
+            Move::Fault(f) => text!("lesson.move.fault", fault = &f.0.label()),
+            Move::ClearFault(f) => text!("lesson.move.clear-fault", fault = &f.0.label()),
+            Move::DropAfter(line) => text!("lesson.move.drop-after", line = line.as_str()),
+            Move::LoseAt(line) => text!("lesson.move.lose-at", line = line.as_str()),
+            Move::DropAfterStep(n) => text!("fault.drop-after-step", step = u64::from(*n) + 1),
+            Move::LoseAtStep(n) => text!("fault.loss-at-step", step = u64::from(*n) + 1),
+            Move::Set(s) => text!("lesson.move.set", device = &bob(Device::from(s.device))),
             Move::Outgoing(o) => {
                 let server = o.server.as_deref().map(|s| match s.trim() {
-                    "" => "the usual server".to_string(),
-                    s => s.to_string(),
+                    "" => text!("lesson.outgoing.usual-server"),
+                    s => Text::verbatim(s),
                 });
                 let port = o.port.map(|p| match p {
-                    0 => "the usual port".to_string(),
-                    p => format!("port {p}"),
+                    0 => text!("lesson.outgoing.usual-port"),
+                    p => text!("lesson.outgoing.port", port = u64::from(p)),
                 });
-                let security = o.security.map(|s| s.0.outgoing_label().to_string());
+                let security = o.security.map(|s| s.0.outgoing_label());
                 let user = o.user.as_deref().map(|u| match u.trim() {
-                    "" => "her whole address".to_string(),
-                    u => format!("user {u}"),
+                    "" => text!("lesson.outgoing.whole-address"),
+                    u => text!("lesson.outgoing.user", user = u),
                 });
-                let set: Vec<String> = [server, port, security, user]
+                // A list of one to four parts, written as "a, b, c" in the message's own words.
+                let set = [server, port, security, user]
                     .into_iter()
                     .flatten()
-                    .collect();
-                format!("Alice's outgoing server: {}", set.join(", "))
+                    .reduce(|first, rest| text!("lesson.list", first = &first, rest = &rest))
+                    .unwrap_or_default();
+                text!("lesson.move.outgoing", settings = &set)
             }
-            Move::Compose(l) => format!("Alice writes “{}”", l.subject),
-            Move::SendNext(l) => format!("Alice sends “{}” next", l.subject),
-            Move::Act(a) => crate::scenario::capitalised(&a.0.label()),
-            Move::Keep(true) => "POP3 leaves a copy on the server".to_string(),
-            Move::Keep(false) => "POP3 downloads and deletes".to_string(),
+            Move::Compose(l) => text!("lesson.move.compose", subject = l.subject.as_str()),
+            Move::SendNext(l) => text!("lesson.move.send-next", subject = l.subject.as_str()),
+            Move::Act(a) => a.0.label(),
+            Move::Keep(true) => text!("lesson.move.keep"),
+            Move::Keep(false) => text!("lesson.move.no-keep"),
         }
     }
 }

@@ -2,6 +2,8 @@
 //! unit that crossed a connection. One shape for the explorer's timeline and for either side
 //! of a comparison.
 
+use postroom_proto::i18n::Text;
+use postroom_proto::text;
 use serde::{Deserialize, Serialize};
 
 use crate::compare::{Frame, Shelf};
@@ -21,12 +23,12 @@ pub enum Place {
 }
 
 impl Place {
-    pub fn label(self) -> &'static str {
+    pub fn label(self) -> Text {
         match self {
-            Place::Server => "Bob's mailbox on the server",
-            Place::Phone => "Bob's phone",
-            Place::Laptop => "Bob's laptop",
-            Place::Alice => "Alice's mailbox",
+            Place::Server => text!("lesson.place.server"),
+            Place::Phone => text!("lesson.place.phone"),
+            Place::Laptop => text!("lesson.place.laptop"),
+            Place::Alice => text!("lesson.place.alice"),
         }
     }
 }

@@ -3,7 +3,8 @@
 //! others are replies the same protocol allows to that command (RFC 5321 §4.3.2, RFC 1939,
 //! RFC 9051), chosen here, never typed in a lesson file — and each means something else.
 
-use postroom_proto::Explanation;
+use postroom_proto::i18n::Text;
+use postroom_proto::{text, Explanation};
 use serde::{Deserialize, Serialize};
 
 use super::goal::Side;
@@ -52,7 +53,7 @@ pub struct Asked {
     pub command_step: usize,
     /// The reply's step: the story stops before it.
     pub step: usize,
-    pub question: String,
+    pub question: Text,
     pub options: Vec<String>,
     /// Index of the right option: the reply the engine sent.
     pub right: usize,
@@ -106,16 +107,16 @@ impl Prediction {
         options.insert(right.min(options.len()), right_text);
         let server = timeline
             .host(reply.from)
-            .map_or("The server", |h| h.label.as_str());
-        let what = if self.reply_to == "." {
-            "the message and the line with a single period".to_string()
+            .map_or_else(|| text!("lesson.the-server"), |h| h.label.clone());
+        let question = if self.reply_to == "." {
+            text!("lesson.ask-period", server = &server)
         } else {
-            format!("“{first}”")
+            text!("lesson.ask", server = &server, line = first.as_str())
         };
         Some(Asked {
             command_step: at,
             step,
-            question: format!("{server} receives {what}. What will it answer?"),
+            question,
             options,
             right,
             explanation: reply.explanation.clone(),
@@ -156,20 +157,27 @@ impl Prediction {
         let right = usize::try_from(fnv(seed) % (options.len() as u64 + 1)).ok()?;
         options.insert(right.min(options.len()), right_text);
         let act = frames.get(frame)?.act.label();
-        let device = match command.device {
-            Device::Phone => "phone",
-            Device::Laptop => "laptop",
+        let question = match command.device {
+            Device::Phone => text!(
+                "lesson.ask-phone",
+                side = side.name(),
+                act = &act,
+                line = first.as_str()
+            ),
+            Device::Laptop => text!(
+                "lesson.ask-laptop",
+                side = side.name(),
+                act = &act,
+                line = first.as_str()
+            ),
         };
         Some(Asked {
             command_step: frame.saturating_sub(1),
             step: frame,
-            question: format!(
-                "{} world, next action: {act}. The {device} sends “{first}”. What will the server answer?",
-                side.name()
-            ),
+            question,
             options,
             right,
-            explanation: Explanation::new(reply.title.clone(), reply.why.clone(), reply.rfc),
+            explanation: reply.explanation.clone(),
         })
     }
 }

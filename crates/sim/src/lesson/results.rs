@@ -2,6 +2,8 @@
 //! wrong, moves against the solution's, the date), and the summary a teacher reads. The page
 //! may keep its progress in the same form. Bad files are refused with the field named.
 
+use postroom_proto::i18n::Text;
+use postroom_proto::text;
 use serde::{Deserialize, Serialize};
 
 use super::json::{self, quote, FormatError};
@@ -115,11 +117,10 @@ impl Results {
     }
 
     /// What a teacher reads: a heading line, then one line per lesson.
-    pub fn summary(&self) -> Vec<String> {
-        let who = if self.name.trim().is_empty() {
-            "A student".to_string()
-        } else {
-            self.name.trim().to_string()
+    pub fn summary(&self) -> Vec<Text> {
+        let who = match self.name.trim() {
+            "" => text!("lesson.summary.someone"),
+            name => Text::verbatim(name),
         };
         let done = self.lessons.iter().filter(|l| l.done).count();
         let right: u32 = self.lessons.iter().map(|l| l.predictions_right).sum();
@@ -128,29 +129,45 @@ impl Results {
             .iter()
             .map(|l| l.predictions_right + l.predictions_wrong)
             .sum();
-        let mut out = vec![format!(
-            "{who}, {}: {done} of {} lessons done; {right} of {asked} predictions right.",
-            self.date,
-            self.lessons.len()
+        let mut out = vec![text!(
+            "lesson.summary.head",
+            who = &who,
+            date = self.date.as_str(),
+            done = done,
+            lessons = self.lessons.len(),
+            right = right,
+            asked = asked
         )];
         for l in &self.lessons {
             let name = if l.title.is_empty() { &l.id } else { &l.title };
-            let state = if l.done { "done" } else { "not done" };
-            let mut line = format!(
-                "{name}: {state} in {} (the solution takes {}); predictions {} right, {} wrong",
-                count(l.moves, "move"),
-                l.solution_moves,
-                l.predictions_right,
-                l.predictions_wrong
-            );
+            let (name, moves, solution) = (name.as_str(), l.moves, l.solution_moves);
+            let (right, wrong) = (l.predictions_right, l.predictions_wrong);
+            let mut line = if l.done {
+                text!(
+                    "lesson.summary.done",
+                    name = name,
+                    moves = moves,
+                    solution = solution,
+                    right = right,
+                    wrong = wrong
+                )
+            } else {
+                text!(
+                    "lesson.summary.not-done",
+                    name = name,
+                    moves = moves,
+                    solution = solution,
+                    right = right,
+                    wrong = wrong
+                )
+            };
             if l.hints > 0 {
-                line.push_str(&format!("; {}", count(l.hints, "hint")));
+                line = text!("lesson.summary.hints", line = &line, hints = l.hints);
             }
             if l.solution_shown {
-                line.push_str("; looked at the solution");
+                line = text!("lesson.summary.looked", line = &line);
             }
-            line.push('.');
-            out.push(line);
+            out.push(text!("lesson.summary.end", line = &line));
         }
         out
     }
@@ -237,15 +254,6 @@ fn is_date(text: &str) -> bool {
         _ => 0,
     };
     (1..=days).contains(&d)
-}
-
-/// "1 move", "3 moves".
-fn count(n: u32, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
 }
 
 #[cfg(test)]
