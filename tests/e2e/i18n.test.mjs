@@ -315,8 +315,17 @@ for (const lang of ['de', 'fr']) {
     const fragments = [...englishFragments(lang), ...lessonFragments(lang)];
     assert.ok(lessonFragments(lang).length > 100, `only ${lessonFragments(lang).length} lesson fragments`);
     const left = new Map();
+    // The protocol's own lines (a prediction's options, the reply) are as sent: left out.
     const look = async (where, selectors) => {
-      const words = await wordsOn(page, selectors);
+      const words = await page.evaluate((selectors) => selectors.flatMap((s) => [...document.querySelectorAll(s)])
+        .map((el) => {
+          const copy = el.cloneNode(true);
+          copy.querySelectorAll('code').forEach((c) => c.remove());
+          document.body.append(copy);
+          const shown = copy.innerText;
+          copy.remove();
+          return shown;
+        }).join('\n'), selectors);
       for (const f of fragments) if (words.includes(f) && !left.has(f)) left.set(f, where);
     };
     await page.goto(`${run.server.url}lessons.html?lang=${lang}`);
@@ -353,7 +362,7 @@ for (const lang of ['de', 'fr']) {
     assert.deepEqual([...left].map(([f, at]) => `${at}: ${f}`), []);
     if (lang === 'de') {
       assert.match(await text(page, '.solution'), /Telefon von Bob/);
-      assert.match(await text(page, '.goal'), /Ziel/);
+      assert.match(await text(page, '.goal'), /Ziel/i);
     }
     await page.screenshot({ path: `${SHOTS}/i18n-lesson-${lang}.png` });
     assert.deepEqual(await seriousAxeViolations(page), []);

@@ -366,7 +366,7 @@ test('bad files, an unknown lesson and a corrupt save are reported, never a blan
   await page.setInputFiles('[data-control=results-file]', { name: 'r.json', mimeType: 'application/json', buffer: Buffer.from('{"postroom_results": 1}') });
   await page.waitForSelector('[data-control=file-error]:has-text("results file")');
   // A good one opens as a lesson.
-  await page.fill('[data-control=paste]', lesson.replace('"id": "greylisting"', '"id": "my-greylisting"').replace('"title": "', '"title": "Mine: '));
+  await page.fill('[data-control=paste]', lesson.replace('"id": "greylisting"', '"id": "my-greylisting"').replace('"title": {"en": "', '"title": {"en": "Mine: '));
   await page.click('[data-action=paste-lesson]');
   await page.waitForSelector('.intro__card');
   assert.match(await page.locator('.intro__title').innerText(), /^Mine: /);
