@@ -4,7 +4,7 @@
 
 use std::cell::RefCell;
 
-use postroom_proto::i18n::{english, Arg, Catalogue, Text};
+use postroom_proto::i18n::{english, Arg, Catalogue, Language, Message, Text};
 use postroom_proto::Explanation;
 use postroom_sim::lesson::{Label, Words};
 
@@ -90,18 +90,30 @@ pub fn opening(t: &Text) -> yew::AttrValue {
     }
 }
 
+/// Runs `make` with the chosen language, for a text made whole (a handout, an exported
+/// diagram).
+pub fn with_language<R>(make: impl FnOnce(Language<'_>) -> R) -> R {
+    CHOSEN.with(|c| make(Language::of(c.borrow().as_ref())))
+}
+
 /// An explanation's title and why in the chosen language: from its message, if it has one
 /// and the catalogue holds it; else its English texts.
 pub fn explanation(e: &Explanation) -> (String, String) {
+    parts(e.message.as_ref(), &e.title, &e.why)
+}
+
+/// A message's title and why in the chosen language (an explanation, a log's finding); its
+/// English `title` and `why` where there is no message or the catalogue lacks it.
+pub fn parts(message: Option<&Message>, title: &str, why: &str) -> (String, String) {
     let chosen = CHOSEN.with(|c| {
         let c = c.borrow();
-        let (c, m) = (c.as_ref()?, e.message.as_ref()?);
+        let (c, m) = (c.as_ref()?, message?);
         Some((c.format_part(m, "title"), c.format_part(m, "why")))
     });
     match chosen {
         Some((Some(title), Some(why))) => (title, why),
-        Some(_) => (fallback(true, e.title.clone()), e.why.clone()),
-        None => (e.title.clone(), e.why.clone()),
+        Some(_) => (fallback(true, title.to_string()), why.to_string()),
+        None => (title.to_string(), why.to_string()),
     }
 }
 

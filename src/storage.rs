@@ -19,9 +19,12 @@ pub struct Start {
 }
 
 /// A link's fragment that is not `#s=…`: the same message as for an unreadable one.
-fn not_a_link(fragment: &str, kind: &str) -> String {
+fn not_a_link(fragment: &str, scenario: bool) -> String {
     let shown: String = fragment.chars().take(40).collect();
-    format!("“{shown}” is not a {kind} link.")
+    match scenario {
+        true => crate::t!("banner.not-a-scenario", shown = shown).to_string(),
+        false => crate::t!("banner.not-a-comparison", shown = shown).to_string(),
+    }
 }
 
 /// Reads the scenario for a URL fragment (`#s=v1...&step=N`, N counted from 1 as on screen)
@@ -37,14 +40,10 @@ pub fn start_from(
         step: 0,
         banner,
     };
-    let broken = |why: String| {
-        fresh(Some(format!(
-            "The shared link could not be opened. {why} Showing the classroom example instead."
-        )))
-    };
+    let broken = |why: String| fresh(Some(crate::t!("banner.link", why = why).to_string()));
     if let Some(hash) = hash.filter(|h| h.len() > 1) {
         let Some(link) = hash.strip_prefix("#s=") else {
-            return broken(not_a_link(&hash, "Postroom scenario"));
+            return broken(not_a_link(&hash, true));
         };
         let (code, params) = link.split_once('&').unwrap_or((link, ""));
         let step = params
@@ -64,8 +63,12 @@ pub fn start_from(
     match saved {
         None => fresh(None),
         Some(text) => match share::decode(&text) {
-            Ok(scenario) => Start { scenario, step: saved_step.and_then(|s| s.parse().ok()).unwrap_or(0), banner: None },
-            Err(_) => fresh(Some("The session saved in this browser could not be restored, so Postroom starts fresh. Nothing else was affected.".into())),
+            Ok(scenario) => Start {
+                scenario,
+                step: saved_step.and_then(|s| s.parse().ok()).unwrap_or(0),
+                banner: None,
+            },
+            Err(_) => fresh(Some(crate::t!("banner.saved").to_string())),
         },
     }
 }
@@ -83,17 +86,13 @@ pub fn compare_from(hash: Option<&str>) -> (Script, Option<String>) {
                 acts: Vec::new(),
             })
     };
-    let broken = |why: String| {
-        Some(format!(
-            "The shared comparison could not be opened. {why} Showing the first lesson instead."
-        ))
-    };
+    let broken = |why: String| Some(crate::t!("banner.comparison", why = why).to_string());
     match hash.filter(|h| h.len() > 1) {
         None => (first(), None),
         Some(hash) => match hash.strip_prefix("#compare=").map(Script::decode) {
             Some(Ok(script)) => (script, None),
             Some(Err(e)) => (first(), broken(e.to_string())),
-            None => (first(), broken(not_a_link(hash, "comparison"))),
+            None => (first(), broken(not_a_link(hash, false))),
         },
     }
 }

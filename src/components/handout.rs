@@ -24,7 +24,7 @@ pub fn story_handout(t: &Timeline, title: &str, on_close: &Callback<MouseEvent>)
     html! {
         <article class="handout" aria-labelledby="handout-title">
             { bar("Back to the explorer", on_close) }
-            { Html::from_html_unchecked(export::handout_html(t, title).into()) }
+            { Html::from_html_unchecked(crate::i18n::with_language(|lang| export::handout_html(t, title, lang)).into()) }
         </article>
     }
 }

@@ -13,8 +13,8 @@ pub fn session_list(state: &LiveState, on_select: &Callback<u64>) -> Html {
     if state.sessions.is_empty() {
         return html! {
             <section class="live__panel" aria-labelledby="sessions-title">
-                <h2 id="sessions-title" class="panel__title">{ "Sessions" }</h2>
-                <p class="live__empty">{ "None yet: set a mail program up with the settings below, then send or check mail. Each connection shows here as it opens." }</p>
+                <h2 id="sessions-title" class="panel__title">{ crate::t!("live.sessions") }</h2>
+                <p class="live__empty">{ crate::t!("live.none-yet") }</p>
             </section>
         };
     }
@@ -23,26 +23,26 @@ pub fn session_list(state: &LiveState, on_select: &Callback<u64>) -> Html {
         let on_click = on_select.reform(move |_: MouseEvent| id);
         let selected = state.selected == Some(id);
         let (status, class) = match &s.progress {
-            Progress::Open => ("open".to_string(), "live__status--open"),
-            Progress::Closed(_) => ("closed".to_string(), "live__status--closed"),
+            Progress::Open => (crate::t!("live.open"), "live__status--open"),
+            Progress::Closed(_) => (crate::t!("live.closed"), "live__status--closed"),
         };
         html! {
             <li>
                 <button class={classes!("live__session", format!("live__session--{}", s.protocol.key()))}
                     aria-pressed={selected.to_string()} onclick={on_click} data-session={id.to_string()}>
                     <span class={classes!("badge", format!("badge--{}", s.protocol.key()))}>{ s.protocol.name() }</span>
-                    <span class="live__who">{ format!("#{id} {} → port {}", s.client, s.port) }</span>
-                    <span class="live__user">{ s.user.clone().unwrap_or_else(|| "not logged in".to_string()) }</span>
+                    <span class="live__who">{ crate::t!("live.who", id = id, client = s.client.as_str(), port = s.port) }</span>
+                    <span class="live__user">{ s.user.clone().map_or_else(|| crate::t!("live.not-logged-in"), AttrValue::from) }</span>
                     { if s.tls { html! { <span class="badge badge--tls">{ "TLS" }</span> } } else { html! {} } }
                     <span class={classes!("live__status", class)}>{ status }</span>
-                    <span class="live__count">{ format!("{} lines", s.timeline.len()) }</span>
+                    <span class="live__count">{ crate::t!("live.lines", count = s.timeline.len()) }</span>
                 </button>
             </li>
         }
     });
     html! {
         <section class="live__panel" aria-labelledby="sessions-title">
-            <h2 id="sessions-title" class="panel__title">{ format!("Sessions ({})", state.sessions.len()) }</h2>
+            <h2 id="sessions-title" class="panel__title">{ crate::t!("live.sessions-count", count = state.sessions.len()) }</h2>
             <ul class="live__sessions">{ for rows }</ul>
             { for state.notes.iter().map(|n| html! { <p class="live__note">{ n }</p> }) }
         </section>
@@ -52,23 +52,23 @@ pub fn session_list(state: &LiveState, on_select: &Callback<u64>) -> Html {
 /// The selected session: its state, what happened besides the lines, and saving it.
 pub fn session_detail(session: &LiveSession, on_save: &Callback<MouseEvent>) -> Html {
     let status = match &session.progress {
-        Progress::Open => "open, growing as it happens".to_string(),
-        Progress::Closed(how) => format!("finished ({how}): step through it"),
+        Progress::Open => crate::t!("live.growing"),
+        Progress::Closed(how) => crate::t!("live.finished", how = how.as_str()),
     };
     html! {
         <section class="live__panel" aria-labelledby="detail-title">
-            <h2 id="detail-title" class="panel__title">{ format!("Session #{}", session.id) }</h2>
+            <h2 id="detail-title" class="panel__title">{ crate::t!("live.session", id = session.id) }</h2>
             <dl class="live__facts">
-                <dt>{ "Service" }</dt><dd>{ format!("{} ({}), port {}", session.protocol.name(), session.service, session.port) }</dd>
-                <dt>{ "Client" }</dt><dd>{ &session.client }</dd>
-                <dt>{ "Server state" }</dt><dd>{ if session.state.is_empty() { "-" } else { &session.state } }</dd>
-                <dt>{ "Now" }</dt><dd>{ status }</dd>
+                <dt>{ crate::t!("live.service") }</dt><dd>{ crate::t!("live.service-port", protocol = session.protocol.name(), service = session.service.as_str(), port = session.port) }</dd>
+                <dt>{ crate::t!("live.client") }</dt><dd>{ &session.client }</dd>
+                <dt>{ crate::t!("live.server-state") }</dt><dd>{ if session.state.is_empty() { "-" } else { &session.state } }</dd>
+                <dt>{ crate::t!("live.now") }</dt><dd>{ status }</dd>
             </dl>
             { if session.events.is_empty() { html! {} } else { html! {
-                <ul class="live__events">{ for session.events.iter().map(|e| html! { <li>{ e }</li> }) }</ul>
+                <ul class="live__events">{ for session.events.iter().map(|e| html! { <li>{ crate::i18n::said(e) }</li> }) }</ul>
             } } }
             <button class="live__save" data-action="save" onclick={on_save.clone()}
-                title="Download the session as a C:/S: log, to open later in the paste-a-log page">{ "Save this session (.txt)" }</button>
+                title={crate::t!("live.save-title")}>{ crate::t!("live.save") }</button>
         </section>
     }
 }
@@ -89,25 +89,25 @@ pub fn settings_panel(settings: &Settings, host: &str) -> Html {
         .collect::<Vec<_>>()
         .join(", ");
     let tls = if settings.require_tls {
-        "STARTTLS required"
+        crate::t!("live.starttls-required")
     } else {
-        "STARTTLS offered"
+        crate::t!("live.starttls-offered")
     };
     let plain = phone_text(settings, &server);
     html! {
         <section class="live__panel" aria-labelledby="settings-title">
-            <h2 id="settings-title" class="panel__title">{ "Set a mail program up" }</h2>
+            <h2 id="settings-title" class="panel__title">{ crate::t!("live.set-up") }</h2>
             <dl class="live__facts">
-                <dt>{ "Server" }</dt><dd><code>{ &server }</code></dd>
-                <dt>{ "Sending (SMTP)" }</dt><dd>{ format!("port {} with STARTTLS, or {} with SSL/TLS; password login", p.submission, p.submissions) }</dd>
-                <dt>{ "Reading (IMAP)" }</dt><dd>{ format!("port {}, {tls}", p.imap) }</dd>
-                <dt>{ "Reading (POP3)" }</dt><dd>{ format!("port {}, {tls} (STLS)", p.pop3) }</dd>
-                <dt>{ "User / password" }</dt><dd><code>{ account }</code></dd>
-                <dt>{ "Addresses" }</dt><dd>{ format!("user@{}", settings.domain) }</dd>
-                <dt>{ "Certificate" }</dt><dd>{ "self-signed: accept it once; its SHA-256 is " }<code class="live__fingerprint">{ &settings.fingerprint }</code></dd>
-                <dt>{ "Secrets" }</dt><dd>{ if settings.show_secrets { "passwords are shown on this page (--show-secrets)" } else { "passwords and AUTH payloads are hidden on this page" } }</dd>
+                <dt>{ crate::t!("compose.server") }</dt><dd><code>{ &server }</code></dd>
+                <dt>{ crate::t!("live.sending") }</dt><dd>{ crate::t!("live.sending-ports", submission = p.submission, submissions = p.submissions) }</dd>
+                <dt>{ crate::t!("live.reading-imap") }</dt><dd>{ crate::t!("live.reading-port", port = p.imap, tls = tls.as_str()) }</dd>
+                <dt>{ crate::t!("live.reading-pop3") }</dt><dd>{ crate::t!("live.reading-port-stls", port = p.pop3, tls = tls.as_str()) }</dd>
+                <dt>{ crate::t!("live.user-password") }</dt><dd><code>{ account }</code></dd>
+                <dt>{ crate::t!("live.addresses") }</dt><dd>{ format!("user@{}", settings.domain) }</dd>
+                <dt>{ crate::t!("live.certificate") }</dt><dd>{ crate::t!("live.self-signed") }{ " " }<code class="live__fingerprint">{ &settings.fingerprint }</code></dd>
+                <dt>{ crate::t!("live.secrets") }</dt><dd>{ if settings.show_secrets { crate::t!("live.secrets-shown") } else { crate::t!("live.secrets-hidden") } }</dd>
             </dl>
-            <h3 class="live__phone">{ "As plain text, for a phone or any mail app" }</h3>
+            <h3 class="live__phone">{ crate::t!("live.plain") }</h3>
             <pre class="live__plain" data-settings="plain">{ plain }</pre>
         </section>
     }
@@ -118,31 +118,62 @@ pub fn settings_panel(settings: &Settings, host: &str) -> Html {
 pub fn phone_text(settings: &Settings, server: &str) -> String {
     let p = &settings.ports;
     let starttls = if settings.require_tls {
-        "STARTTLS (required)"
+        crate::t!("live.starttls-required-short")
     } else {
-        "STARTTLS"
+        "STARTTLS".into()
     };
+    let starttls = starttls.as_str();
     let accounts: String = settings
         .users
         .iter()
         .map(|(user, password)| {
-            format!(
-                "  {user}@{domain}  user name: {user}  password: {password}\n",
-                domain = settings.domain
-            )
+            let address = format!("{user}@{}", settings.domain);
+            let line = crate::t!(
+                "live.plain-account",
+                address = address,
+                user = user.as_str(),
+                password = password.as_str()
+            );
+            format!("  {line}\n")
         })
         .collect();
+    // One catalogue text a line, so each line's words are translated whole.
+    let lines = [
+        crate::t!("live.plain-incoming"),
+        crate::t!(
+            "live.plain-server",
+            server = server,
+            port = p.imap,
+            security = starttls
+        ),
+        crate::t!("live.plain-or-pop3", port = p.pop3, security = starttls),
+        crate::t!("live.plain-outgoing"),
+        crate::t!(
+            "live.plain-server",
+            server = server,
+            port = p.submission,
+            security = "STARTTLS"
+        ),
+        crate::t!("live.plain-or-port", port = p.submissions),
+        crate::t!("live.plain-same-login"),
+        crate::t!("live.plain-accounts"),
+    ];
+    let indented = |i: usize, l: &AttrValue| {
+        if matches!(i, 0 | 3 | 7) {
+            l.to_string()
+        } else {
+            format!("  {l}")
+        }
+    };
+    let head: Vec<String> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| indented(i, l))
+        .collect();
     format!(
-        "Incoming mail (IMAP)\n  Server: {server}  Port: {imap}  Security: {starttls}\n\
-         \x20 or POP3: port {pop3}, {starttls}\n\
-         Outgoing mail (SMTP)\n  Server: {server}  Port: {submission}  Security: STARTTLS\n\
-         \x20 or port {submissions}, SSL/TLS\n  Log in with the same user name and password\n\
-         Accounts\n{accounts}\
-         Certificate: self-signed, accept it once",
-        imap = p.imap,
-        pop3 = p.pop3,
-        submission = p.submission,
-        submissions = p.submissions,
+        "{}\n{accounts}{}",
+        head.join("\n"),
+        crate::t!("live.plain-certificate")
     )
 }
 
@@ -151,18 +182,18 @@ pub fn link_notice(link: &Link) -> Html {
     match link {
         Link::Open => html! {},
         Link::Connecting => html! {
-            <p class="banner live__link" role="status">{ "Connecting to the bridge…" }</p>
+            <p class="banner live__link" role="status">{ crate::t!("live.connecting") }</p>
         },
         Link::Retrying(seconds) => html! {
             <p class="banner live__link" role="status">
-                { format!("The connection to the bridge was lost; trying again in {seconds} s. What was shown stays; what happened meanwhile follows once it is back.") }
+                { crate::t!("live.lost", seconds = *seconds) }
             </p>
         },
         Link::NoBridge(seconds) => html! {
             <div class="banner live__link live__nobridge" role="status">
-                <p><strong>{ "Live mode needs the bridge." }</strong>{ " This page shows real mail programs talking to Postroom's engines as it happens; it is served by the bridge, not by a plain web host. Start it from the project's folder, after building the pages:" }</p>
+                <p><strong>{ crate::t!("live.needs-bridge") }</strong>{ " " }{ crate::t!("live.needs-bridge-why") }</p>
                 <pre class="live__plain">{ "scripts/build-web\ncargo run --release -p postroom-serve -- --web 127.0.0.1:8080" }</pre>
-                <p>{ "then open " }<code>{ "http://127.0.0.1:8080/live.html" }</code>{ format!(". Trying again in {seconds} s.") }</p>
+                <p>{ crate::t!("live.then-open") }{ " " }<code>{ "http://127.0.0.1:8080/live.html" }</code>{ " · " }{ crate::t!("live.trying-again", seconds = *seconds) }</p>
             </div>
         },
     }
@@ -171,15 +202,17 @@ pub fn link_notice(link: &Link) -> Html {
 /// What the session view shows while no session is selected.
 pub fn waiting(settings: Option<&Settings>) -> Html {
     let ports = settings.map(|s| {
-        format!(
-            " For example: send with port {} and STARTTLS, then read with IMAP on {}.",
-            s.ports.submission, s.ports.imap
-        )
+        let example = crate::t!(
+            "live.example",
+            submission = s.ports.submission,
+            imap = s.ports.imap
+        );
+        html! { <>{ " " }{ example }</> }
     });
     html! {
         <main class="live__waiting" id="main">
-            <h2>{ "Waiting for a mail program" }</h2>
-            <p>{ "Each line a real client sends and each reply appears here as it crosses the wire, drawn and explained as in the explorer." }{ ports.unwrap_or_default() }</p>
+            <h2>{ crate::t!("live.waiting") }</h2>
+            <p>{ crate::t!("live.waiting-why") }{ ports.unwrap_or_default() }</p>
         </main>
     }
 }

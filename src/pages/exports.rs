@@ -60,12 +60,12 @@ pub fn save_story(choice: StoryExport, t: &Rc<Timeline>, current: usize) {
         StoryExport::Svg => save(
             &format!("postroom-explorer-diagram-step-{n}.svg"),
             "image/svg+xml",
-            diagram_svg(t, 0..=current).as_bytes(),
+            crate::i18n::with_language(|lang| diagram_svg(t, 0..=current, lang)).as_bytes(),
         ),
         StoryExport::Png => save(
             &format!("postroom-explorer-slide-step-{n}.png"),
             "image/png",
-            slide_svg(t, current).as_bytes(),
+            crate::i18n::with_language(|lang| slide_svg(t, current, lang)).as_bytes(),
         ),
         StoryExport::Text | StoryExport::TextCrlf => {
             let crlf = choice == StoryExport::TextCrlf;

@@ -10,10 +10,6 @@ use crate::hooks::{use_keyboard, use_ticker};
 use crate::state::live::{LiveAction, LiveState};
 use crate::state::PlaybackAction;
 
-/// The mailbox panel before the bridge has told of any mailbox.
-const NOTHING_STORED: &str =
-    "Nothing stored yet: delivered messages show here, with their flags (\\Seen, \\Deleted…).";
-
 #[function_component]
 pub fn LiveApp() -> Html {
     let state = use_reducer(LiveState::default);
@@ -42,15 +38,13 @@ pub fn LiveApp() -> Html {
             }
         })
     };
-    let title = html! { <>
-        { "Real mail programs on " }<strong>{ "the bridge" }</strong>{ ", as it happens" }
-    </> };
+    let title = html! { <strong>{ crate::t!("live.topbar") }</strong> };
     html! {
         <div class="app app--live">
             { topbar("live", title, html! {}, None) }
             { link_notice(&state.link) }
             <div class="live">
-                <aside class="live__side" aria-label="Sessions and settings">
+                <aside class="live__side" aria-label={crate::t!("live.side")}>
                     { session_list(&state, &dispatch.reform(LiveAction::Select)) }
                     { selected.map(|s| session_detail(s, &on_save)).unwrap_or_default() }
                     { state.settings.as_ref().map(|s| settings_panel(s, &host)).unwrap_or_default() }
@@ -62,7 +56,7 @@ pub fn LiveApp() -> Html {
                                 speed={state.speed} bytes={state.bytes} on_action={on_play.clone()}
                                 on_speed={dispatch.reform(LiveAction::SetSpeed)}
                                 on_toggle_bytes={dispatch.reform(|()| LiveAction::ToggleBytes)}
-                                no_mailboxes={NOTHING_STORED} panels_scroll=true />
+                                no_mailboxes={crate::t!("live.nothing-stored")} panels_scroll=true />
                         },
                         None => waiting(state.settings.as_ref()),
                     } }

@@ -75,12 +75,13 @@ pub fn LogApp() -> Html {
                 .map(|t| t.value())
                 .unwrap_or_default();
             if value.trim().is_empty() {
-                file_problem.set(Some(
-                    "The box is empty: paste a log into it, drop a log file on it, or try one of the sessions beside it.".into(),
-                ));
+                file_problem.set(Some(crate::t!("log.empty").to_string()));
                 return;
             }
-            read.emit((Input::Text(Rc::from(value)), "Pasted text".to_string()));
+            read.emit((
+                Input::Text(Rc::from(value)),
+                crate::t!("log.pasted").to_string(),
+            ));
         })
     };
     let on_paste = {
@@ -103,7 +104,10 @@ pub fn LogApp() -> Html {
             match pasted {
                 Some(pasted) if replaces_all => {
                     e.prevent_default();
-                    read.emit((Input::Text(Rc::from(pasted)), "Pasted text".to_string()));
+                    read.emit((
+                        Input::Text(Rc::from(pasted)),
+                        crate::t!("log.pasted").to_string(),
+                    ));
                 }
                 // Added to what the box holds: read the whole box once the paste has landed.
                 _ => {
@@ -136,7 +140,10 @@ pub fn LogApp() -> Html {
     let on_example = read.reform(|i: usize| {
         let example = EXAMPLES.get(i).or(EXAMPLES.first());
         let (text, title) = example.map_or(("", ""), |e| (e.text, e.title));
-        (Input::Text(Rc::from(text)), title.to_string())
+        (
+            Input::Text(Rc::from(text)),
+            crate::i18n::text(title, &[]).to_string(),
+        )
     });
     let on_share = {
         let state = state.clone();
@@ -196,7 +203,7 @@ fn title(state: &LogState, shown: bool) -> Html {
     if shown {
         html! { <strong>{ &state.source }</strong> }
     } else {
-        html! { <>{ "Paste a log: " }<strong>{ "any SMTP, POP3 or IMAP session" }</strong>{ ", explained" }</> }
+        html! { <strong>{ crate::t!("log.topbar") }</strong> }
     }
 }
 
@@ -217,11 +224,11 @@ fn open_files(
         return;
     }
     if let Some(big) = files.iter().find(|f| f.size() > LARGEST_FILE) {
-        problem.set(Some(format!(
-            "“{}” is {} MB. Postroom reads the first 1 MB of a log and does not open files over 16 MB: copy the session you want into the box instead.",
-            big.name(),
-            (big.size() / 1_000_000.0).round()
-        )));
+        let megabytes = (big.size() / 1_000_000.0).round() as u64;
+        let file = big.name();
+        problem.set(Some(
+            crate::t!("log.too-big", file = file, megabytes = megabytes).to_string(),
+        ));
         return;
     }
     let names: Vec<String> = files.iter().map(web_sys::File::name).collect();
@@ -232,10 +239,7 @@ fn open_files(
         _ => None,
     };
     if files.len() > 1 && pair.is_none() {
-        problem.set(Some(
-            "Drop one log file at a time (or a Dovecot rawlog's .in and .out files together)."
-                .into(),
-        ));
+        problem.set(Some(crate::t!("log.one-file").to_string()));
         return;
     }
     #[cfg(target_arch = "wasm32")]
@@ -268,7 +272,7 @@ fn open_files(
         };
         match read_as {
             Some(input) => read.emit(input),
-            None => problem.set(Some("The file could not be read as text.".into())),
+            None => problem.set(Some(crate::t!("log.not-text").to_string())),
         }
     });
     #[cfg(not(target_arch = "wasm32"))]

@@ -64,9 +64,7 @@ impl ExplorerState {
             Ok(timeline) => (start.scenario, Ok(Rc::new(timeline)), start.banner),
             Err(e) => {
                 let scenario = Scenario::default();
-                let banner = format!(
-                    "This scenario cannot run: {e}. Showing the classroom example instead."
-                );
+                let banner = crate::t!("banner.cannot-run", why = e.to_string()).to_string();
                 (scenario.clone(), run(&scenario).map(Rc::new), Some(banner))
             }
         };

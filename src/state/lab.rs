@@ -202,9 +202,7 @@ impl LabState {
                 DEFAULT,
                 View::Path(Path::SmtpStepByStep),
                 None,
-                Some(format!(
-                    "The shared link could not be opened: {why}. Showing the lab's defaults instead."
-                )),
+                Some(crate::t!("banner.lab", why = why).to_string()),
             ),
         }
     }

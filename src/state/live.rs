@@ -8,7 +8,7 @@ use std::rc::Rc;
 use postroom_proto::base64::{self, Alphabet};
 use postroom_proto::i18n::Text;
 use postroom_proto::live::{LiveEvent, Message, Record, Sender, Settings};
-use postroom_proto::{text, Duration, Explanation, Instant, RfcRef};
+use postroom_proto::{msg, text, Duration, Explanation, Instant, RfcRef};
 use postroom_sim::{
     Direction, Host, HostId, MailboxEntry, MailboxView, Phase, Protocol, Step, Timeline,
 };
@@ -49,7 +49,7 @@ pub struct LiveSession {
     pub tls: bool,
     pub progress: Progress,
     /// What happened besides the lines: logins, messages stored, mailboxes changed.
-    pub events: Vec<String>,
+    pub events: Vec<Text>,
     pub timeline: Rc<Timeline>,
     /// The server's state after its last line.
     pub state: String,
@@ -387,18 +387,9 @@ impl LiveState {
                 if let Some(s) = self.session_for(session) {
                     s.tls = true;
                     let rfc = tls_rfc(s.protocol);
-                    let explanation = Explanation::new(
-                        "TLS started: from here the lines are encrypted on the wire",
-                        format!(
-                            "{how}. The bridge and the client really ran a TLS handshake \
-                             (rustls, with the self-signed certificate the bridge made when it \
-                             started: compare its SHA-256 fingerprint in the settings). What \
-                             follows is shown as the bridge decrypted it; anyone watching the \
-                             network sees only random-looking bytes."
-                        ),
-                        rfc,
-                    );
-                    s.events.push(format!("TLS started: {how}"));
+                    let explanation =
+                        Explanation::from_message(msg!("live.tls", how = how.as_str()), rfc);
+                    s.events.push(text!("live.tls-started", how = how.as_str()));
                     let parts = StepParts {
                         from: None,
                         bytes: b"-- TLS started: encrypted on the wire from here --".to_vec(),
@@ -414,16 +405,20 @@ impl LiveState {
             } => {
                 if let Some(s) = self.session_for(session) {
                     s.events.push(if detail.is_empty() {
-                        format!("{user} logged in")
+                        text!("live.logged-in", user = user.as_str())
                     } else {
-                        format!("{user} logged in, {detail}")
+                        text!(
+                            "live.logged-in-detail",
+                            user = user.as_str(),
+                            detail = detail.as_str()
+                        )
                     });
                     s.user = Some(user);
                 }
             }
             LiveEvent::LoginFailed { session } => {
                 if let Some(s) = self.session_for(session) {
-                    s.events.push("a login was refused".to_string());
+                    s.events.push(text!("live.login-refused"));
                 }
             }
             LiveEvent::Stored {
@@ -433,8 +428,12 @@ impl LiveState {
                 size,
             } => {
                 if let Some(s) = self.session_for(session) {
-                    s.events
-                        .push(postroom_proto::session::stored(&mailbox, uid, size));
+                    s.events.push(text!(
+                        "live.stored",
+                        mailbox = mailbox.as_str(),
+                        uid = uid,
+                        size = size
+                    ));
                 }
             }
             LiveEvent::Removed {
@@ -444,8 +443,14 @@ impl LiveState {
                 how,
             } => {
                 if let Some(s) = self.session_for(session) {
-                    s.events
-                        .push(postroom_proto::session::removed(&how, &mailbox, &uids));
+                    let list: Vec<String> = uids.iter().map(u32::to_string).collect();
+                    s.events.push(text!(
+                        "live.removed",
+                        how = how.as_str(),
+                        count = uids.len(),
+                        uids = list.join(", "),
+                        mailbox = mailbox.as_str()
+                    ));
                 }
             }
             LiveEvent::Mailbox {

@@ -143,7 +143,7 @@ impl LogState {
             Some(Ok(opened)) => {
                 let mut state = LogState::new(None);
                 state.input = Input::Text(Rc::from(opened.transcript));
-                state.source = "Shared link".to_string();
+                state.source = crate::t!("log.shared").to_string();
                 state.read_as(opened.protocol, opened.step);
                 state
             }

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { settle, seriousAxeViolations, servedPages } from './support.mjs';
+import { englishFragments, settle, seriousAxeViolations, servedPages } from './support.mjs';
 
 const SHOTS = 'target/screenshots';
 const problems = [];
@@ -132,30 +132,6 @@ test('a link opens German, the menu switches to French, and French stays', async
   await context.close();
   assert.deepEqual(problems, []);
 });
-
-// The English catalogue's sentences, as fragments of at least three words between the values
-// a text puts in: none may be on a page in another language, where that language's own text
-// differs (a fragment the same in both, such as a protocol's name, is no English left over).
-function englishFragments(lang) {
-  const read = (l) => Object.fromEntries(fs.readFileSync(`static/i18n/${l}.txt`, 'utf8')
-    .split('\n').filter((line) => /^[a-z0-9._-]+\s*=/.test(line))
-    .map((line) => [line.slice(0, line.indexOf('=')).trim(), line.slice(line.indexOf('=') + 1).trim()]));
-  const en = read('en');
-  const other = read(lang);
-  const fragments = new Set();
-  for (const [id, text] of Object.entries(en)) {
-    if (other[id] === text) continue;
-    // Values and plural forms out: what is left is the text's own words.
-    for (const part of text.split(/\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}/)) {
-      const words = part.trim().replace(/^[\s,.:;—–-]+|[\s,.:;—–-]+$/g, '');
-      const long = words.split(/\s+/).length >= 3 || /'s \w/.test(words);
-      if (long && !(other[id] ?? '').includes(words)) fragments.add(words);
-    }
-  }
-  // A text's id shown in its place means no catalogue had it, English included.
-  for (const id of Object.keys(en)) if (id.includes('.')) fragments.add(id);
-  return [...fragments];
-}
 
 // What a student reads of the story, not the bytes on the wire: the lanes, the explanation
 // with the sessions' states, the stages, the mailboxes and the hosts' own notes.
@@ -365,6 +341,39 @@ for (const lang of ['de', 'fr']) {
       assert.match(await text(page, '.goal'), /Ziel/i);
     }
     await page.screenshot({ path: `${SHOTS}/i18n-lesson-${lang}.png` });
+    assert.deepEqual(await seriousAxeViolations(page), []);
+    await context.close();
+  });
+}
+
+// A pasted log in the class's language: the paste page, what was read (format, why this
+// protocol, counts, notices) and every finding's title and why; the log's lines as sent.
+for (const lang of ['de', 'fr']) {
+  test(`${lang}: a pasted log is read and judged in the class's language`, async () => {
+    const context = await run.browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'en-US' });
+    const page = await context.newPage();
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    const fragments = englishFragments(lang);
+    const left = new Map();
+    const look = async (where, selectors) => {
+      const words = await wordsOn(page, selectors, 'textContent');
+      for (const f of fragments) if (words.includes(f) && !left.has(f)) left.set(f, where);
+    };
+    await page.goto(`${run.server.url}log.html?lang=${lang}`);
+    await page.waitForSelector('[data-example]');
+    await settle(page);
+    await look('paste page', ['.logpage', '.topbar']);
+    // s_client took a line as its own command, and the session ends without QUIT.
+    for (const example of ['openssl-pop3', 'swaks', 'imaplib']) {
+      if (await page.locator('[data-action=edit]').count()) await page.click('[data-action=edit]');
+      await page.click(`[data-example=${example}]`);
+      await page.waitForSelector('.diagram__step--current');
+      await settle(page);
+      await look(example, ['.logsum', '.explanation', '.topbar']);
+    }
+    assert.ok(await page.locator('.logsum').count());
+    assert.deepEqual([...left].map(([f, at]) => `${at}: ${f}`), []);
+    await page.screenshot({ path: `${SHOTS}/i18n-log-${lang}.png` });
     assert.deepEqual(await seriousAxeViolations(page), []);
     await context.close();
   });

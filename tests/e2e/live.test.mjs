@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { chromium } from 'playwright-core';
-import { CHROMIUM, settle, seriousAxeViolations, watch } from './support.mjs';
+import { CHROMIUM, englishFragments, settle, seriousAxeViolations, watch } from './support.mjs';
 
 const SHOTS = 'target/screenshots';
 const BINARY = process.env.POSTROOM_SERVE
@@ -278,6 +278,27 @@ print(now(), flush=True)
     if (p !== page) await p.context().close();
   }
   await page.context().close();
+});
+
+// In German: the sessions, a session's facts and events, the settings to type (and their
+// plain text for a phone), none of it left in English; the lines as sent.
+test('de: the live page speaks German around the real sessions', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const page = await context.newPage();
+  watch(page, problems);
+  await page.goto(`http://127.0.0.1:${web}/live.html?lang=de`);
+  await page.waitForSelector('#settings-title');
+  await page.waitForSelector('.live__session');
+  await page.locator('.live__session').first().click();
+  await page.waitForSelector('#detail-title');
+  await settle(page);
+  assert.match(await page.locator('#settings-title').innerText(), /Mailprogramm/i);
+  const words = await page.evaluate(() => [...document.querySelectorAll('.live__side, .topbar, .explanation')]
+    .map((el) => el.textContent).join('\n'));
+  assert.deepEqual(englishFragments('de').filter((f) => words.includes(f)), []);
+  await page.screenshot({ path: `${SHOTS}/live-de-1280x720.png` });
+  assert.deepEqual(await seriousAxeViolations(page), []);
+  await context.close();
 });
 
 test('no page or console errors', () => {

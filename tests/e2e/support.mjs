@@ -1,6 +1,7 @@
 // What the end-to-end test files share: how Chromium is started, the built pages served,
 // waiting for a render, and the accessibility check.
 import { before, after } from 'node:test';
+import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { chromium } from 'playwright-core';
 import { serveDist } from './static-server.mjs';
@@ -51,4 +52,28 @@ export async function seriousAxeViolations(page) {
   return results.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id}: ${v.help} (${v.nodes.length})`);
+}
+
+// The English catalogue's sentences, as fragments of at least three words between the values
+// a text puts in: none may be on a page in another language, where that language's own text
+// differs (a fragment the same in both, such as a protocol's name, is no English left over).
+export function englishFragments(lang) {
+  const read = (l) => Object.fromEntries(readFileSync(`static/i18n/${l}.txt`, 'utf8')
+    .split('\n').filter((line) => /^[a-z0-9._-]+\s*=/.test(line))
+    .map((line) => [line.slice(0, line.indexOf('=')).trim(), line.slice(line.indexOf('=') + 1).trim()]));
+  const en = read('en');
+  const other = read(lang);
+  const fragments = new Set();
+  for (const [id, text] of Object.entries(en)) {
+    if (other[id] === text) continue;
+    // Values and plural forms out: what is left is the text's own words.
+    for (const part of text.split(/\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}/)) {
+      const words = part.trim().replace(/^[\s,.:;—–-]+|[\s,.:;—–-]+$/g, '');
+      const long = words.split(/\s+/).length >= 3 || /'s \w/.test(words);
+      if (long && !(other[id] ?? '').includes(words)) fragments.add(words);
+    }
+  }
+  // A text's id shown in its place means no catalogue had it, English included.
+  for (const id of Object.keys(en)) if (id.includes('.')) fragments.add(id);
+  return [...fragments];
 }

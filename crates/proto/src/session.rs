@@ -53,8 +53,8 @@ impl Event {
     }
 }
 
-/// "stored message for bob@example.net as UID 1 (312 octets)": the bridge's log and the
-/// live page say it alike.
+/// "stored message for bob@example.net as UID 1 (312 octets)", in the bridge's log (the live
+/// page says the same from its catalogue, `live.stored`, in the class's language).
 pub fn stored(mailbox: &str, uid: u32, size: usize) -> String {
     format!("stored message for {mailbox} as UID {uid} ({size} octets)")
 }

@@ -59,7 +59,7 @@ pub(crate) struct Recorder {
     /// Connections opened so far, and the one carrying the current steps (0: none).
     connections: u32,
     connection: u32,
-    outcome: Vec<String>,
+    outcome: Vec<Text>,
     views: ViewCache,
     /// Subjects of stored messages by (store, UID): read once, not at every step.
     subjects: BTreeMap<(u8, u32), String>,
@@ -110,7 +110,7 @@ impl Recorder {
     }
 
     /// Adds a sentence to the outcome.
-    pub fn tell(&mut self, sentence: String) {
+    pub fn tell(&mut self, sentence: Text) {
         self.outcome.push(sentence);
     }
 

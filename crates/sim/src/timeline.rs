@@ -162,7 +162,7 @@ pub struct Timeline {
     pub hosts: Vec<Host>,
     pub steps: Vec<Step>,
     /// What happened, in a few sentences, computed by the run.
-    pub outcome: Vec<String>,
+    pub outcome: Vec<Text>,
     /// Every message the story delivered to the recipient's mailbox, in order of storing.
     pub stored: Vec<Stored>,
 }

@@ -50,7 +50,7 @@ enum Submission {
     Accepted(Vec<u8>),
     /// Refused for good (a wrong password, no TLS, a refused message): sending again as it
     /// is would not help.
-    Failed(String),
+    Failed(Text),
     /// The connection was lost: the message stays in the Outbox and is sent again.
     Lost(Text),
 }
@@ -249,7 +249,7 @@ impl World<'_> {
         self.recorder.local(&self.places, self.now, host, note);
     }
 
-    fn tell(&mut self, sentence: String) {
+    fn tell(&mut self, sentence: Text) {
         self.recorder.tell(sentence);
     }
 
@@ -267,28 +267,25 @@ impl World<'_> {
             match self.submit(from, to, message.clone(), first && attempt == 1) {
                 Submission::Accepted(content) => break content,
                 Submission::Failed(why) => {
-                    self.tell(format!("Alice's message was not sent: {why}."));
+                    self.tell(text!("outcome.not-sent", why = &why));
                     return;
                 }
                 Submission::Lost(why) if attempt < SUBMISSION_ATTEMPTS => {
                     // A mail program keeps what it could not send in its Outbox and sends it
                     // again: the connection, not the message, was the problem.
-                    self.tell(format!(
-                        "Alice's attempt {attempt} failed ({why}); her mail program sent the \
-                         message again."
-                    ));
+                    self.tell(text!("outcome.resent", attempt = attempt, why = &why));
                     self.now = self.now + RESEND_AFTER;
                     self.sync_clocks();
                     self.local(ALICE, narration::resend(&why));
                     attempt += 1;
                 }
                 Submission::Lost(why) => {
-                    self.tell(format!("Alice's message was not sent: {why}."));
+                    self.tell(text!("outcome.not-sent", why = &why));
                     return;
                 }
             }
         };
-        self.tell("Alice's provider accepted the message for delivery.".into());
+        self.tell(text!("outcome.accepted"));
         self.relay_now(from, to, content);
     }
 
@@ -308,7 +305,7 @@ impl World<'_> {
         let implicit = out.security == Security::ImplicitTls;
         let caller = Caller {
             host: ALICE,
-            who: format!("{}'s mail program", self.scenario.sender()),
+            who: text!("outcome.mail-program", person = self.scenario.sender()),
             server: out.server.trim(),
             home: SUBMISSION,
             port: out.port(),
@@ -316,9 +313,7 @@ impl World<'_> {
             implicit,
         };
         let Some(host) = self.reach(&caller) else {
-            return Submission::Failed(
-                "her mail program could not reach its outgoing server".into(),
-            );
+            return Submission::Failed(text!("outcome.unreachable"));
         };
         let mut config = ClientConfig::new(&format!("laptop.{}", from.domain()));
         config.tls = match out.security {
@@ -357,7 +352,7 @@ impl World<'_> {
             .smtp_server((host, caller.port), tls, false, self.now)
         else {
             // `reach` found an SMTP server there: this does not happen.
-            return Submission::Failed("no SMTP server answered".into());
+            return Submission::Failed(text!("outcome.no-smtp"));
         };
         let which = if host == MX {
             Which::Mx
@@ -384,11 +379,7 @@ impl World<'_> {
             Some(content) => {
                 // Stored, but the 250 was lost: the provider relays it, and Alice's program,
                 // which never heard so, sends it again (RFC 5321 §4.5.3.2.6).
-                self.tell(
-                    "Alice's provider accepted the message, but her mail program never heard \
-                     so."
-                    .into(),
-                );
+                self.tell(text!("outcome.accepted-unheard"));
                 self.relay_now(from, to, content);
                 return Submission::Lost(text!("note.lost.before-250"));
             }
@@ -396,11 +387,12 @@ impl World<'_> {
         }
         let refused = conv.client_events.iter().find_map(|e| match e {
             smtp::ClientEvent::AuthenticationFailed(r) => {
-                Some(format!("the login was refused ({})", r.text()))
+                Some(text!("outcome.login-refused", reply = r.text()))
             }
-            smtp::ClientEvent::GaveUp(why) => Some(why.clone()),
+            // The engine's client says why it gave up in its own (English) words.
+            smtp::ClientEvent::GaveUp(why) => Some(Text::verbatim(why.clone())),
             smtp::ClientEvent::MessageRejected(r) => {
-                Some(format!("the server refused it ({})", r.text()))
+                Some(text!("outcome.rejected", reply = r.text()))
             }
             _ => None,
         });
@@ -410,9 +402,7 @@ impl World<'_> {
             (None, _, Ending::Dropped | Ending::Cut) => {
                 Submission::Lost(text!("note.lost.before-taken"))
             }
-            (None, _, Ending::Quiet) => {
-                Submission::Failed("the submission did not complete".to_string())
-            }
+            (None, _, Ending::Quiet) => Submission::Failed(text!("outcome.incomplete")),
         }
     }
 
@@ -470,16 +460,14 @@ impl World<'_> {
             .server_events
             .iter()
             .any(|e| matches!(e, smtp::ServerEvent::MessageAccepted { .. }));
-        let mailbox = format!("{}'s mailbox on {}", self.places.bob, self.services.mx());
+        let (owner, mx) = (self.places.bob.as_str(), self.services.mx());
         if delivered {
-            self.tell(format!("The message reached {mailbox}."));
+            self.tell(text!("outcome.reached", owner = owner, server = mx));
             return;
         }
         if stored {
             // Stored, but the 250 was lost with the connection: the relay cannot know.
-            self.tell(format!(
-                "The message reached {mailbox}, but the relay never heard so."
-            ));
+            self.tell(text!("outcome.reached-unheard", owner = owner, server = mx));
         }
         match refused {
             Some(reply) if !reply.code().is_transient_failure() => {
@@ -490,7 +478,7 @@ impl World<'_> {
                 self.retry(from, to, content, attempt, Retry::StoredUnheard)
             }
             None if dropped => self.retry(from, to, content, attempt, Retry::Unanswered),
-            None => self.tell("The relay did not complete.".into()),
+            None => self.tell(text!("outcome.relay-incomplete")),
         }
     }
 
@@ -499,11 +487,8 @@ impl World<'_> {
     fn retry(&mut self, from: &Mailbox, to: &Mailbox, content: Vec<u8>, attempt: u32, why: Retry) {
         const ATTEMPTS_SHOWN: u32 = 3;
         if attempt >= ATTEMPTS_SHOWN {
-            self.tell(format!(
-                "After {attempt} attempts the message is still queued at {}: it is retried for \
-                 days before the relay gives up and bounces.",
-                self.services.submission()
-            ));
+            let server = self.services.submission();
+            self.tell(text!("outcome.queued", attempt = attempt, server = server));
             return;
         }
         self.now = self.now + RETRY_AFTER;
@@ -533,9 +518,7 @@ Date: {date}\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type
             .provider
             .deliver(from.local_part(), "", dsn.into_bytes());
         self.local(SUBMISSION, narration::bounce(&from.to_string()));
-        self.tell(format!(
-            "The MX refused the message ({code} {why}); Alice received a bounce."
-        ));
+        self.tell(text!("outcome.bounced", code = code, why = why));
     }
 
     // ---- Bob's devices ----

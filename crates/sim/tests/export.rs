@@ -2,6 +2,7 @@
 //! message's octets and the comparison's CSV, checked against the timeline they come from.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
+use postroom_proto::i18n::Language;
 use postroom_sim::compare::{compare, presets};
 use postroom_sim::export::{
     diagram_svg, handout_html, outcome_csv, slide_svg, transcript_text, SLIDE,
@@ -84,7 +85,7 @@ fn escaped(text: &str) -> String {
 #[test]
 fn the_diagram_svg_holds_every_step_label_and_host() {
     let t = run(&Scenario::default()).unwrap();
-    let svg = diagram_svg(&t, 0..=t.len());
+    let svg = diagram_svg(&t, 0..=t.len(), Language::ENGLISH);
     assert_well_formed(&svg);
     assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
     for (i, step) in t.steps.iter().enumerate() {
@@ -101,7 +102,7 @@ fn the_diagram_svg_holds_every_step_label_and_host() {
 #[test]
 fn the_slide_is_16_by_9_and_ends_at_the_step_shown() {
     let t = run(&Scenario::default()).unwrap();
-    let svg = slide_svg(&t, 30);
+    let svg = slide_svg(&t, 30, Language::ENGLISH);
     assert_well_formed(&svg);
     assert!(svg.contains(&format!("width=\"{}\" height=\"{}\"", SLIDE.0, SLIDE.1)));
     assert!(svg.contains("data-step=\"31\""));
@@ -172,7 +173,7 @@ fn the_outcome_csv_has_a_row_per_action_and_protocol() {
 #[test]
 fn the_handout_has_the_diagram_in_slices_every_step_explained_and_the_end() {
     let t = run(&Scenario::default()).unwrap();
-    let html = handout_html(&t, "alice → bob: <Lunch>");
+    let html = handout_html(&t, "alice → bob: <Lunch>", Language::ENGLISH);
     assert_well_formed(&html.replace("<br>", "<br/>"));
     assert!(html.contains("Postroom — alice → bob: &lt;Lunch&gt;"));
     assert_eq!(html.matches("<figure").count(), t.len().div_ceil(28));

@@ -67,8 +67,8 @@ fn the_default_story_delivers_then_pop3_empties_the_server_under_the_laptop() {
     assert_eq!(
         t.outcome[..2],
         [
-            "Alice's provider accepted the message for delivery.".to_string(),
-            "The message reached bob's mailbox on mx.example.net.".to_string()
+            "Alice's provider accepted the message for delivery.",
+            "The message reached bob's mailbox on mx.example.net."
         ]
     );
     // The laptop (IMAP) had it, the phone (POP3) took it away from the server, and the

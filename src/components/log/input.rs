@@ -62,48 +62,48 @@ pub fn log_input(props: InputProps<'_>) -> Html {
         html! {
             <li><button type="button" class="logpage__example" data-example={e.key}
                 onclick={props.on_example.reform(move |_: MouseEvent| i)}>
-                <strong>{ e.title }</strong><span>{ e.about }</span>
+                <strong>{ crate::i18n::text(e.title, &[]) }</strong><span>{ crate::i18n::text(e.about, &[]) }</span>
             </button></li>
         }
     });
     html! {
         <main class="logpage" id="main">
             <section class="logpage__paste" aria-labelledby="paste-title">
-                <h2 id="paste-title" class="logpage__title">{ "Paste a mail log, or drop its file here" }</h2>
-                <p class="logpage__lead">{ "What swaks, curl -v, Python's smtplib, poplib or imaplib, openssl s_client or telnet printed, a Dovecot rawlog, Postfix's verbose log, or C: and S: lines: Postroom shows the session step by step, explains every line and says what is wrong in it. Nothing leaves this page." }</p>
+                <h2 id="paste-title" class="logpage__title">{ crate::t!("log.paste-title") }</h2>
+                <p class="logpage__lead">{ crate::t!("log.lead") }</p>
                 <div class="logpage__drop" ondrop={props.on_drop.clone()} {ondragover}>
-                    <label for="log-text" class="visually-hidden">{ "The log" }</label>
+                    <label for="log-text" class="visually-hidden">{ crate::t!("log.the-log") }</label>
                     <textarea id="log-text" ref={props.text.clone()} class="logpage__text" spellcheck="false"
                         autocomplete="off" {value} {onpaste} {onkeydown}
-                        placeholder="Paste a log here (Ctrl+V), or drop a log file on this box" />
+                        placeholder={crate::t!("log.placeholder")} />
                 </div>
                 { if long { html! {
-                    <p class="logpage__keys">{ format!("The log read last ({} characters) is too long to show in the box.", thousands(text.len())) }</p>
+                    <p class="logpage__keys">{ crate::t!("log.too-long", length = thousands(text.len())) }</p>
                 } } else { html!{} } }
                 <div class="logpage__buttons">
                     <button type="button" class="logpage__button logpage__button--main" data-action="read"
-                        onclick={props.on_read.reform(|_: MouseEvent| ())}>{ "Show the session" }</button>
-                    <button type="button" class="logpage__button" data-action="choose" onclick={open_chooser}>{ "Open a log file…" }</button>
+                        onclick={props.on_read.reform(|_: MouseEvent| ())}>{ crate::t!("log.show") }</button>
+                    <button type="button" class="logpage__button" data-action="choose" onclick={open_chooser}>{ crate::t!("log.open-file") }</button>
                     <input type="file" ref={props.chooser.clone()} class="logpage__chooser" multiple=true tabindex="-1"
                         aria-hidden="true" onchange={props.on_choose.clone()} />
                     { for props.on_back.clone().map(|on_back| html! {
-                        <button type="button" class="logpage__button" data-action="back" onclick={on_back}>{ "Back to the session" }</button>
+                        <button type="button" class="logpage__button" data-action="back" onclick={on_back}>{ crate::t!("log.back") }</button>
                     }) }
-                    <span class="logpage__keys">{ "Ctrl+Enter shows what you typed. Two rawlog files (.in and .out) can be dropped together." }</span>
+                    <span class="logpage__keys">{ crate::t!("log.keys") }</span>
                 </div>
                 { if props.busy { html! {
-                    <p class="logpage__busy" role="status">{ "Reading the log…" }</p>
+                    <p class="logpage__busy" role="status">{ crate::t!("log.reading") }</p>
                 } } else { html!{} } }
                 { for props.file_problem.map(|why| html! { <p class="logpage__problem" role="alert">{ why }</p> }) }
                 { for props.state.unrecognised().map(unrecognised) }
             </section>
             <aside class="logpage__help">
                 <section aria-labelledby="examples-title">
-                    <h2 id="examples-title" class="panel__title">{ "Or try a real session" }</h2>
+                    <h2 id="examples-title" class="panel__title">{ crate::t!("log.examples") }</h2>
                     <ul class="logpage__examples">{ for examples }</ul>
                 </section>
                 <section aria-labelledby="formats-title">
-                    <h2 id="formats-title" class="panel__title">{ "Formats understood" }</h2>
+                    <h2 id="formats-title" class="panel__title">{ crate::t!("log.formats") }</h2>
                     { formats(&Format::ALL) }
                 </section>
             </aside>
@@ -116,7 +116,7 @@ fn formats(list: &[Format]) -> Html {
     html! {
         <dl class="logpage__formats">
             { for list.iter().map(|f| html! { <>
-                <dt>{ f.name() }</dt><dd>{ f.looks_like() }</dd>
+                <dt>{ crate::i18n::said(&f.name()) }</dt><dd>{ crate::i18n::said(&f.looks_like()) }</dd>
             </> }) }
         </dl>
     }
@@ -127,14 +127,14 @@ fn formats(list: &[Format]) -> Html {
 fn unrecognised(why: &Unrecognised) -> Html {
     html! {
         <div class="logpage__unread" role="alert">
-            <p class="logpage__unread-title">{ "This does not look like a mail log Postroom can read." }</p>
+            <p class="logpage__unread-title">{ crate::t!("log.unread") }</p>
             { if why.understood.len() == 1 { html! { <>
-                <p>{ "It was read as this format:" }</p>{ formats(&why.understood) }
+                <p>{ crate::t!("log.read-as-this") }</p>{ formats(&why.understood) }
             </> } } else { html! {
-                <p>{ format!("Postroom reads {} formats, listed beside this box: swaks, curl -v, Python's mail modules, openssl s_client or telnet sessions, Dovecot rawlogs, Postfix verbose logs and C:/S: transcripts.", why.understood.len()) }</p>
+                <p>{ crate::t!("log.reads-formats", count = why.understood.len()) }</p>
             } } }
             { if why.unread.is_empty() { html!{} } else { html! { <>
-                <p>{ "The first lines that could not be read:" }</p>
+                <p>{ crate::t!("log.first-unread") }</p>
                 <ol class="logpage__lines">
                     { for why.unread.iter().map(|l| html! {
                         <li><span class="logpage__number">{ l.number }</span><code>{ &l.text }</code></li>

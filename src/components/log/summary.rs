@@ -3,7 +3,6 @@
 //! lines outside the dialogue, and the findings — each citing its rule, each with a button
 //! that goes to its step.
 
-use postroom_proto::explain::count;
 use postroom_sim::log::Log;
 use postroom_sim::Protocol;
 use web_sys::HtmlSelectElement;
@@ -17,9 +16,9 @@ pub fn log_summary(state: &LogState, on_action: &Callback<LogAction>) -> Html {
         return html! {};
     };
     let detected = if state.protocol.is_some() {
-        "as read"
+        crate::t!("log.as-read")
     } else {
-        log.protocol().name()
+        log.protocol().name().into()
     };
     let on_protocol = on_action.reform(|e: Event| {
         let value = e
@@ -31,28 +30,28 @@ pub fn log_summary(state: &LogState, on_action: &Callback<LogAction>) -> Html {
             .find(|p| p.key() == value);
         LogAction::Protocol(protocol)
     });
-    let option = |p: Option<Protocol>, label: String| {
+    let option = |p: Option<Protocol>, label: AttrValue| {
         let value = p.map_or("detected", Protocol::key);
         html! { <option {value} selected={state.protocol == p}>{ label }</option> }
     };
     let here = state.findings_here();
     html! {
-        <section class="logsum" aria-label="What was read">
+        <section class="logsum" aria-label={crate::t!("log.what-was-read")}>
             <div class="logsum__about">
                 <p class="logsum__read">
-                    <span>{ "Read as " }<strong>{ log.format.name() }</strong></span>
-                    <label class="logsum__protocol">{ "Protocol " }
+                    <span>{ crate::t!("log.read-as") }{ " " }<strong>{ crate::i18n::said(&log.format.name()) }</strong></span>
+                    <label class="logsum__protocol">{ crate::t!("log.protocol") }{ " " }
                         <select data-action="protocol" onchange={on_protocol}>
-                            { option(None, format!("Detected ({detected})")) }
-                            { for [Protocol::Smtp, Protocol::Pop3, Protocol::Imap].into_iter().map(|p| option(Some(p), p.name().to_string())) }
+                            { option(None, crate::t!("log.detected", how = detected.as_str())) }
+                            { for [Protocol::Smtp, Protocol::Pop3, Protocol::Imap].into_iter().map(|p| option(Some(p), p.name().into())) }
                         </select>
                     </label>
                     <span class={classes!("badge", format!("badge--{}", log.protocol().key()))}>{ log.protocol().name() }</span>
-                    <span class="logsum__why">{ format!("({})", log.detection.why) }</span>
-                    <span class="logsum__counts">{ format!("{}, {}", count(log.commands(), "command", "commands"), count(log.replies(), "reply", "replies")) }</span>
+                    <span class="logsum__why">{ format!("({})", crate::i18n::said(&log.detection.why)) }</span>
+                    <span class="logsum__counts">{ crate::t!("log.counts", commands = log.commands(), replies = log.replies()) }</span>
                 </p>
                 { actions(state, on_action) }
-                { for log.notices.iter().map(|n| html! { <p class="logsum__notice">{ n }</p> }) }
+                { for log.notices.iter().map(|n| html! { <p class="logsum__notice">{ crate::i18n::said(n) }</p> }) }
                 { skipped(log) }
             </div>
             { findings(log, &here, on_action) }
@@ -68,8 +67,8 @@ fn skipped(log: &Log) -> Html {
     let shown = log.skipped.len();
     html! {
         <details class="logsum__skipped">
-            <summary>{ format!("{} lines of the tool's own output, outside the dialogue", log.skipped_count) }
-                { if shown < log.skipped_count { format!(" (the first {shown} shown)") } else { String::new() } }</summary>
+            <summary>{ crate::t!("log.skipped", count = log.skipped_count) }
+                { if shown < log.skipped_count { html! { <>{ " " }{ crate::t!("log.skipped-shown", shown = shown) }</> } } else { html! {} } }</summary>
             <ol class="logpage__lines">
                 { for log.skipped.iter().map(|l| html! {
                     <li><span class="logpage__number">{ l.number }</span><code>{ &l.text }</code></li>
@@ -88,20 +87,21 @@ fn findings(log: &Log, here: &[usize], on_action: &Callback<LogAction>) -> Html 
     // A long log can hold thousands: the first ones are listed, the rest counted.
     let items = log.findings.iter().take(FINDINGS_SHOWN).enumerate().map(|(i, f)| {
         let is_here = here.contains(&i);
+        let (title, why) = crate::i18n::parts(f.message.as_ref(), &f.title, &f.why);
         let go = f.unit.map(|unit| html! {
             <button type="button" class="logsum__go" data-action="finding-go"
                 onclick={on_action.reform(move |_: MouseEvent| LogAction::GoToFinding(i))}>
-                { format!("Go to step {}", unit + 1) }</button>
+                { crate::t!("marks.go", step = unit + 1) }</button>
         });
         html! {
             <li class={classes!("logsum__finding", is_here.then_some("logsum__finding--here"))}
                 aria-current={is_here.then_some("step")}>
                 <details>
                     <summary>
-                        { for f.line.map(|l| html! { <span class="logsum__line">{ format!("Line {l}") }</span> }) }
-                        <strong>{ &f.title }</strong>
+                        { for f.line.map(|l| html! { <span class="logsum__line">{ crate::t!("log.line", line = l) }</span> }) }
+                        <strong>{ title }</strong>
                     </summary>
-                    <p>{ &f.why }</p>
+                    <p>{ why }</p>
                 </details>
                 <a href={f.rule.url()} target="_blank" rel="noopener">{ f.rule.label() }</a>
                 { for go }
@@ -110,16 +110,12 @@ fn findings(log: &Log, here: &[usize], on_action: &Callback<LogAction>) -> Html 
     });
     html! {
         <section class="logsum__findings" aria-labelledby="findings-title">
-            <h2 id="findings-title" class="panel__title">{ match count {
-                0 => "No findings".to_string(),
-                1 => "1 finding".to_string(),
-                n => format!("{n} findings"),
-            } }</h2>
+            <h2 id="findings-title" class="panel__title">{ if count == 0 { crate::t!("log.no-findings") } else { crate::t!("log.findings", count = count) } }</h2>
             { if count == 0 { html! {
-                <p class="logsum__clean">{ "Postroom found nothing wrong: every command comes where the protocol allows it, and every reply fits its command." }</p>
+                <p class="logsum__clean">{ crate::t!("log.clean") }</p>
             } } else { html! { <ol class="logsum__list">{ for items }</ol> } } }
             { if count > FINDINGS_SHOWN { html! {
-                <p class="logsum__notice">{ format!("The first {FINDINGS_SHOWN} findings are listed; {} more are not.", count - FINDINGS_SHOWN) }</p>
+                <p class="logsum__notice">{ crate::t!("log.findings-more", shown = FINDINGS_SHOWN, more = count - FINDINGS_SHOWN) }</p>
             } } else { html!{} } }
         </section>
     }
@@ -136,11 +132,11 @@ fn actions(state: &LogState, dispatch: &Callback<LogAction>) -> Html {
     html! { <p class="logsum__actions">
         { if state.has_secrets() { html! {
             <button class="topbar__button" data-action="reveal" aria-pressed={state.reveal.to_string()}
-                title="Passwords and AUTH payloads are hidden until shown"
-                onclick={dispatch.reform(|_: MouseEvent| LogAction::ToggleReveal)}>{ "Show secrets" }</button>
+                title={crate::t!("log.secrets-title")}
+                onclick={dispatch.reform(|_: MouseEvent| LogAction::ToggleReveal)}>{ crate::t!("log.show-secrets") }</button>
         } } else { html!{} } }
         <a class="topbar__button" data-action="console" href={console}
-            title="Open the console on this protocol, with this session's lines to send again">{ "Continue in the console" }</a>
-        <button class="topbar__button" data-action="edit" onclick={dispatch.reform(|_: MouseEvent| LogAction::Edit)}>{ "New log…" }</button>
+            title={crate::t!("log.console-title")}>{ crate::t!("log.console") }</a>
+        <button class="topbar__button" data-action="edit" onclick={dispatch.reform(|_: MouseEvent| LogAction::Edit)}>{ crate::t!("log.new") }</button>
     </p> }
 }

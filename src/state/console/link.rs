@@ -48,10 +48,10 @@ pub fn open(hash: &str) -> Option<Result<Opened, String>> {
     if hash.len() <= 1 {
         return None;
     }
-    let broken = |why: String| Some(Err(format!("The console link could not be opened: {why}")));
+    let broken = |why: String| Some(Err(crate::t!("banner.console", why = why).to_string()));
     let Some(rest) = hash.strip_prefix("#console=") else {
         let shown: String = hash.chars().take(40).collect();
-        return broken(format!("“{shown}” is not a console link."));
+        return broken(crate::t!("banner.not-a-console", shown = shown).to_string());
     };
     let mut parts = rest.split('&');
     let port = parts.next().unwrap_or_default();
@@ -60,9 +60,7 @@ pub fn open(hash: &str) -> Option<Result<Opened, String>> {
         .find(|s| s.port().to_string() == port)
     else {
         let shown: String = port.chars().take(10).collect();
-        return broken(format!(
-            "the console has no server on port “{shown}” (it has 25, 587, 110 and 143)."
-        ));
+        return broken(crate::t!("banner.no-port", shown = shown).to_string());
     };
     let (mut lines, mut of) = (Vec::new(), 0);
     for part in parts {
@@ -70,7 +68,7 @@ pub fn open(hash: &str) -> Option<Result<Opened, String>> {
             let text = base64::decode(code, Alphabet::UrlSafeNoPad)
                 .and_then(|bytes| String::from_utf8(bytes).ok());
             let Some(text) = text else {
-                return broken("its lines are damaged (the link may have been cut).".into());
+                return broken(crate::t!("banner.lines-damaged").to_string());
             };
             lines = text
                 .split('\n')

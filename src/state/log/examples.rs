@@ -6,8 +6,9 @@
 pub struct Example {
     /// Its name in `data-example`, for tests.
     pub key: &'static str,
+    /// Its title's id in the catalogue.
     pub title: &'static str,
-    /// What it shows, in a few words.
+    /// What it shows, in a few words: an id in the catalogue.
     pub about: &'static str,
     pub text: &'static str,
 }
@@ -15,38 +16,38 @@ pub struct Example {
 pub const EXAMPLES: [Example; 6] = [
     Example {
         key: "swaks",
-        title: "swaks: sending with STARTTLS and a password",
-        about: "SMTP submission on port 587, AUTH PLAIN inside TLS",
+        title: crate::id!("log.example.swaks"),
+        about: crate::id!("log.example.swaks-about"),
         text: include_str!("../../../tests/fixtures/logs/swaks-submission-starttls.log"),
     },
     Example {
         key: "telnet-smtp",
-        title: "telnet: SMTP typed by hand",
-        about: "HELO, MAIL, RCPT, DATA with a dot-stuffed line, QUIT",
+        title: crate::id!("log.example.telnet-smtp"),
+        about: crate::id!("log.example.telnet-smtp-about"),
         text: include_str!("../../../tests/fixtures/logs/telnet-smtp.log"),
     },
     Example {
         key: "poplib",
-        title: "Python poplib: fetching and deleting",
-        about: "POP3 USER and PASS, STAT, LIST, UIDL, RETR, DELE, QUIT",
+        title: crate::id!("log.example.poplib"),
+        about: crate::id!("log.example.poplib-about"),
         text: include_str!("../../../tests/fixtures/logs/python-poplib.log"),
     },
     Example {
         key: "openssl-pop3",
-        title: "openssl s_client: a POP3 session that dies",
-        about: "s_client takes RETR as its own command: the session ends without QUIT",
+        title: crate::id!("log.example.openssl-pop3"),
+        about: crate::id!("log.example.openssl-pop3-about"),
         text: include_str!("../../../tests/fixtures/logs/openssl-pop3-renegotiating.log"),
     },
     Example {
         key: "imaplib",
-        title: "Python imaplib: reading a mailbox",
-        about: "IMAP LOGIN, SELECT, SEARCH, FETCH, STORE, CLOSE, LOGOUT",
+        title: crate::id!("log.example.imaplib"),
+        about: crate::id!("log.example.imaplib-about"),
         text: include_str!("../../../tests/fixtures/logs/python-imaplib.log"),
     },
     Example {
         key: "rawlog",
-        title: "Dovecot rawlog: the server's side",
-        about: "the same IMAP session as Dovecot recorded it",
+        title: crate::id!("log.example.rawlog"),
+        about: crate::id!("log.example.rawlog-about"),
         text: include_str!("../../../tests/fixtures/logs/dovecot-imap-session.rawlog"),
     },
 ];

@@ -39,13 +39,8 @@ pub fn fragment(log: &Log, protocol: Option<Protocol>, step: usize) -> Result<St
         .unwrap_or_default();
     let fragment = format!("#log={code}{chosen}&step={}", step + 1);
     if fragment.len() > MAX_LINK {
-        return Err(format!(
-            "This session is too long to share as a link: its link would be {} characters, and \
-             Postroom makes links of at most {} (longer ones are cut or refused by many programs). \
-             Share the log file itself instead.",
-            thousands(fragment.len()),
-            thousands(MAX_LINK)
-        ));
+        let (length, most) = (thousands(fragment.len()), thousands(MAX_LINK));
+        return Err(crate::t!("log.link-too-long", length = length, most = most).to_string());
     }
     Ok(fragment)
 }
@@ -55,10 +50,14 @@ pub fn open(hash: &str) -> Option<Result<Opened, String>> {
     if hash.len() <= 1 {
         return None;
     }
-    let broken = |why: &str| Some(Err(format!("The shared log could not be opened: {why}")));
+    let broken = |why: yew::AttrValue| {
+        Some(Err(
+            crate::t!("log.link-broken", why = why.as_str()).to_string()
+        ))
+    };
     let Some(rest) = hash.strip_prefix("#log=") else {
         let shown: String = hash.chars().take(40).collect();
-        return broken(&format!("“{shown}” is not a link to a log."));
+        return broken(crate::t!("log.link-not-log", shown = shown));
     };
     let mut parts = rest.split('&');
     let code = parts.next().unwrap_or_default();
@@ -71,10 +70,10 @@ pub fn open(hash: &str) -> Option<Result<Opened, String>> {
         }
     }
     let Some(bytes) = base64::decode(code, Alphabet::UrlSafeNoPad) else {
-        return broken("the link is damaged (it may have been cut).");
+        return broken(crate::t!("log.link-damaged"));
     };
     let Ok(transcript) = String::from_utf8(bytes) else {
-        return broken("the link is damaged (it may have been cut).");
+        return broken(crate::t!("log.link-damaged"));
     };
     Some(Ok(Opened {
         transcript,

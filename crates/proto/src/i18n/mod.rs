@@ -7,11 +7,13 @@
 
 mod catalogue;
 pub mod check;
+mod language;
 mod message;
 mod pattern;
 mod text;
 
 pub use catalogue::{Catalogue, LineError};
+pub use language::Language;
 pub use message::{Arg, Message};
 pub use pattern::args;
 pub use text::Text;

@@ -7,6 +7,9 @@
 use std::fmt::Write;
 use std::ops::RangeInclusive;
 
+use postroom_proto::i18n::Language;
+use postroom_proto::text;
+
 use super::xml_text;
 use crate::timeline::{Direction, Protocol, Step, Timeline};
 
@@ -56,24 +59,35 @@ fn colour(p: Protocol) -> &'static str {
     }
 }
 
-/// Steps `steps` (clamped to the timeline) as a document-sized SVG, as tall as they need.
-pub fn diagram_svg(timeline: &Timeline, steps: RangeInclusive<usize>) -> String {
+/// Steps `steps` (clamped to the timeline) as a document-sized SVG, as tall as they need; the
+/// lanes and notes in `lang`, the lines on the wire as sent.
+pub fn diagram_svg(
+    timeline: &Timeline,
+    steps: RangeInclusive<usize>,
+    lang: Language<'_>,
+) -> String {
     let last = (*steps.end()).min(timeline.len().saturating_sub(1));
     let first = (*steps.start()).min(last);
     let height = PAGE.head + (last + 1 - first) * PAGE.row + PAGE.row / 2;
-    draw(timeline, first..=last, &PAGE, height)
+    draw(timeline, first..=last, &PAGE, height, lang)
 }
 
 /// The steps up to `current` that fit on a 16:9 slide, the latest at the bottom.
-pub fn slide_svg(timeline: &Timeline, current: usize) -> String {
+pub fn slide_svg(timeline: &Timeline, current: usize, lang: Language<'_>) -> String {
     let s = &SLIDE_SCALE;
     let fit = (SLIDE.1 - s.head - s.row / 2) / s.row;
     let last = current.min(timeline.len().saturating_sub(1));
     let first = (last + 1).saturating_sub(fit);
-    draw(timeline, first..=last, s, SLIDE.1)
+    draw(timeline, first..=last, s, SLIDE.1, lang)
 }
 
-fn draw(t: &Timeline, steps: RangeInclusive<usize>, s: &Scale, height: usize) -> String {
+fn draw(
+    t: &Timeline,
+    steps: RangeInclusive<usize>,
+    s: &Scale,
+    height: usize,
+    lang: Language<'_>,
+) -> String {
     let lanes = t.hosts.len().max(1);
     let area = s.width - s.margin - s.font;
     let lane = |i: usize| s.margin + (2 * i + 1) * area / (2 * lanes);
@@ -83,13 +97,16 @@ fn draw(t: &Timeline, steps: RangeInclusive<usize>, s: &Scale, height: usize) ->
         svg,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{height}\" \
          viewBox=\"0 0 {w} {height}\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\" \
-         font-size=\"{f}\">\n<title>Postroom sequence diagram, steps {a} to {b} of {n}</title>\n\
+         font-size=\"{f}\">\n<title>{title}</title>\n\
          <rect width=\"{w}\" height=\"{height}\" fill=\"#ffffff\"/>\n<defs>",
         w = s.width,
         f = s.font,
-        a = steps.start() + 1,
-        b = steps.end() + 1,
-        n = t.len(),
+        title = xml_text(&lang.say(&text!(
+            "export.diagram.title",
+            first = steps.start() + 1,
+            last = steps.end() + 1,
+            count = t.len()
+        ))),
     );
     for p in [
         Protocol::Smtp,
@@ -116,7 +133,7 @@ fn draw(t: &Timeline, steps: RangeInclusive<usize>, s: &Scale, height: usize) ->
             column - 6,
             s.font + 1,
             &format!("font-weight=\"700\" fill=\"{INK}\""),
-            &host.label,
+            &lang.say(&host.label),
         ));
         svg.push_str(&text(
             x,
@@ -125,7 +142,7 @@ fn draw(t: &Timeline, steps: RangeInclusive<usize>, s: &Scale, height: usize) ->
             column - 6,
             s.font - 1,
             &format!("fill=\"{MUTED}\""),
-            &host.role,
+            &lang.say(&host.role),
         ));
         let _ = writeln!(
             svg,
@@ -146,9 +163,14 @@ fn draw(t: &Timeline, steps: RangeInclusive<usize>, s: &Scale, height: usize) ->
             &format!("fill=\"{MUTED}\""),
             &(i + 1).to_string(),
         ));
+        // A host's own note in the diagram's language; a line on the wire as sent.
+        let label = step
+            .note
+            .as_ref()
+            .map_or_else(|| step.label(), |note| lang.say(note));
         row_of(
             &mut svg,
-            step,
+            (step, &label),
             s,
             top,
             (lane(step.from.0), lane(step.to.0)),
@@ -163,13 +185,12 @@ fn draw(t: &Timeline, steps: RangeInclusive<usize>, s: &Scale, height: usize) ->
 /// One step: a labelled arrow between two lanes, or a note beside one.
 fn row_of(
     svg: &mut String,
-    step: &Step,
+    (step, label): (&Step, &str),
     s: &Scale,
     top: usize,
     (x1, x2): (usize, usize),
     area: usize,
 ) {
-    let label = step.label();
     let fill = colour(step.protocol);
     if step.direction == Direction::Local || x1 == x2 {
         let text_of = label.trim_matches(|c| c == '-' || c == ' ');

@@ -5,6 +5,9 @@
 
 use std::fmt::Write;
 
+use postroom_proto::i18n::{Language, Text};
+use postroom_proto::text;
+
 use super::{diagram_svg, xml_text};
 use crate::timeline::Timeline;
 
@@ -12,44 +15,62 @@ use crate::timeline::Timeline;
 pub const SLICE: usize = 28;
 
 /// The handout of the whole story; `title` names it (who wrote to whom, and the subject).
-pub fn handout_html(t: &Timeline, title: &str) -> String {
+/// Its words are in `lang`; the lines on the wire are as sent.
+pub fn handout_html(t: &Timeline, title: &str, lang: Language<'_>) -> String {
+    let say = |t: Text| xml_text(&lang.say(&t));
     let mut html = format!(
         "<h2 id=\"handout-title\" class=\"handout__title\">Postroom — {}</h2>\
-         <p>{} steps. C: the client speaks, S: the server answers, -- something happens inside \
-         one host. Dashed arrows are replies.</p><section><h3>Sequence diagram</h3>",
+         <p>{}</p><section><h3>{}</h3>",
         xml_text(title),
-        t.len()
+        say(text!("export.handout.intro", count = t.len())),
+        say(text!("export.handout.diagram")),
     );
     for first in (0..t.len()).step_by(SLICE) {
         let _ = write!(
             html,
             "<figure class=\"handout__diagram\">{}</figure>",
-            diagram_svg(t, first..=first + SLICE - 1)
+            diagram_svg(t, first..=first + SLICE - 1, lang)
         );
     }
-    html.push_str("</section><section><h3>Step by step</h3><ol class=\"handout__steps\">");
+    let _ = write!(
+        html,
+        "</section><section><h3>{}</h3><ol class=\"handout__steps\">",
+        say(text!("export.handout.steps"))
+    );
     for step in &t.steps {
         let lines = step.lines();
         let more = match lines.len().saturating_sub(1) {
             0 => String::new(),
-            n => format!("<span class=\"handout__more\"> (and {n} more lines)</span>"),
+            n => format!(
+                "<span class=\"handout__more\"> {}</span>",
+                say(text!("export.handout.more", count = n))
+            ),
         };
         let e = &step.explanation;
+        let (title, why) = lang.parts(e.message.as_ref(), &e.title, &e.why);
         let _ = write!(
             html,
             "<li class=\"handout__step\"><p class=\"handout__line\"><code>{} {}</code>{more}</p>\
              <p><strong>{}</strong> {} <a href=\"{}\">{}</a></p></li>",
             step.direction.prefix(),
-            xml_text(lines.first().map_or("", String::as_str)),
-            xml_text(&e.title),
-            xml_text(&e.why),
+            // A host's own note in the handout's language; a line on the wire as sent.
+            xml_text(&step.note.as_ref().map_or_else(
+                || lines.first().cloned().unwrap_or_default(),
+                |note| lang.say(note)
+            )),
+            xml_text(&title),
+            xml_text(&why),
             e.rfc.url(),
             e.rfc.label()
         );
     }
-    html.push_str("</ol></section><section class=\"handout__end\"><h3>At the end</h3><ul>");
+    let _ = write!(
+        html,
+        "</ol></section><section class=\"handout__end\"><h3>{}</h3><ul>",
+        say(text!("export.handout.end"))
+    );
     for sentence in &t.outcome {
-        let _ = write!(html, "<li>{}</li>", xml_text(sentence));
+        let _ = write!(html, "<li>{}</li>", xml_text(&lang.say(sentence)));
     }
     html.push_str("</ul><table class=\"handout__table\"><tbody>");
     for view in t
@@ -64,14 +85,14 @@ pub fn handout_html(t: &Timeline, title: &str) -> String {
             .map(|m| xml_text(&format!("{} “{}” {}", m.id, m.subject, m.flags.join(" "))))
             .collect();
         let held = if held.is_empty() {
-            "empty".to_string()
+            say(text!("mailboxes.empty"))
         } else {
             held.join("<br>")
         };
         let _ = write!(
             html,
             "<tr><th scope=\"row\">{}</th><td>{held}</td></tr>",
-            xml_text(&view.title)
+            xml_text(&lang.say(&view.title))
         );
     }
     html.push_str("</tbody></table></section>");

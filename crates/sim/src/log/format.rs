@@ -3,6 +3,9 @@
 
 use std::fmt;
 
+use postroom_proto::i18n::Text;
+use postroom_proto::text;
+
 use super::record::{numbered, LogLine, Parsed};
 use super::{curl, plain, postfix, python, rawlog, rfc, swaks};
 
@@ -36,36 +39,28 @@ impl Format {
         Format::Plain,
     ];
 
-    pub fn name(self) -> &'static str {
+    pub fn name(self) -> Text {
         match self {
-            Format::Rfc => "C:/S: transcript",
-            Format::Swaks => "swaks",
-            Format::Curl => "curl -v",
-            Format::Python => "Python smtplib/poplib/imaplib debug output",
-            Format::Plain => "openssl s_client or telnet session",
-            Format::Rawlog => "Dovecot rawlog",
-            Format::Postfix => "Postfix verbose log",
+            Format::Rfc => text!("log.format.rfc"),
+            Format::Swaks => Text::verbatim("swaks"),
+            Format::Curl => Text::verbatim("curl -v"),
+            Format::Python => text!("log.format.python"),
+            Format::Plain => text!("log.format.plain"),
+            Format::Rawlog => text!("log.format.rawlog"),
+            Format::Postfix => text!("log.format.postfix"),
         }
     }
 
     /// What its lines look like, for a student whose paste was not recognised.
-    pub fn looks_like(self) -> &'static str {
+    pub fn looks_like(self) -> Text {
         match self {
-            Format::Rfc => "lines starting with C: (client) and S: (server)",
-            Format::Swaks => "lines starting with ->, <-, ~>, <~ and === (swaks's output)",
-            Format::Curl => "lines starting with > (sent), < (received) and * (curl -v)",
-            Format::Python => {
-                "send: '…' and reply: b'…' (smtplib), *cmd*/*get* (poplib), > b'…' and < b'…' (imaplib, Debug = 4)"
-            }
-            Format::Plain => {
-                "the dialogue as a terminal shows it, starting with the server's greeting (220, +OK or * OK)"
-            }
-            Format::Rawlog => {
-                "time-stamped lines such as 1796403869.751879 a1 LOGIN … (the .in and .out files)"
-            }
-            Format::Postfix => {
-                "postfix/smtpd[pid]: < host[addr]: … and > host[addr]: … lines (debug_peer_list)"
-            }
+            Format::Rfc => text!("log.looks.rfc"),
+            Format::Swaks => text!("log.looks.swaks"),
+            Format::Curl => text!("log.looks.curl"),
+            Format::Python => text!("log.looks.python"),
+            Format::Plain => text!("log.looks.plain"),
+            Format::Rawlog => text!("log.looks.rawlog"),
+            Format::Postfix => text!("log.looks.postfix"),
         }
     }
 
@@ -85,7 +80,7 @@ impl Format {
 
 impl fmt::Display for Format {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
+        f.write_str(&self.name())
     }
 }
 

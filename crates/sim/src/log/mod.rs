@@ -32,6 +32,8 @@ pub use replay::{Replay, ReplayLine};
 pub use rules::{Finding, FindingKind};
 pub use secrets::{Secret, HIDDEN};
 
+use postroom_proto::i18n::Text;
+use postroom_proto::text;
 use record::{numbered, Ending};
 
 use crate::timeline::Protocol;
@@ -70,7 +72,7 @@ pub struct Log {
     pub skipped_count: usize,
     /// Sentences about the reading itself: a log cut at the limit, a log that starts after
     /// the greeting, a session chosen among several.
-    pub notices: Vec<String>,
+    pub notices: Vec<Text>,
 }
 
 /// Reads a pasted log.
@@ -97,11 +99,11 @@ pub fn read(text: &str, options: &Options) -> Result<Log, Unrecognised> {
     let detection = match chosen {
         Some(protocol) => Detection {
             protocol,
-            why: "chosen".to_string(),
+            why: text!("log.why.chosen"),
         },
         None if format == Format::Postfix => Detection {
             protocol: Protocol::Smtp,
-            why: "Postfix's smtpd and smtp speak SMTP".to_string(),
+            why: text!("log.why.postfix"),
         },
         None => protocol::detect(&parsed),
     };
@@ -118,10 +120,8 @@ pub fn read(text: &str, options: &Options) -> Result<Log, Unrecognised> {
             .or(parsed.sessions.first())
             .cloned()
             .unwrap_or_default();
-        notices.push(format!(
-            "The log holds {} sessions; this is {shown}.",
-            parsed.sessions.len()
-        ));
+        let count = parsed.sessions.len();
+        notices.push(text!("log.notice.sessions", count = count, shown = shown));
     }
     if units
         .iter()
@@ -129,17 +129,10 @@ pub fn read(text: &str, options: &Options) -> Result<Log, Unrecognised> {
         .and_then(Unit::side)
         == Some(Side::Client)
     {
-        notices.push(format!(
-            "The log starts after the server's greeting: {} did not print it.",
-            format.name()
-        ));
+        notices.push(text!("log.notice.no-greeting", tool = &format.name()));
     }
     if parsed.ending == Ending::LeftOpen {
-        notices.push(
-            "The tool stopped logging with the connection still open: it sends its goodbye \
-             (QUIT or LOGOUT) when it exits, without printing it."
-                .to_string(),
-        );
+        notices.push(text!("log.notice.left-open"));
     }
     let skipped_count = parsed.unread.len();
     let mut skipped = parsed.unread;
@@ -168,7 +161,7 @@ pub fn read_rawlog(input: &str, output: &str, options: &Options) -> Result<Log, 
 }
 
 /// The text up to the limits, and a notice if some was left out.
-fn bounded(text: &str) -> (&str, Option<String>) {
+fn bounded(text: &str) -> (&str, Option<Text>) {
     let mut end = text.len().min(MAX_BYTES);
     while !text.is_char_boundary(end) {
         end -= 1;
@@ -189,14 +182,11 @@ fn bounded(text: &str) -> (&str, Option<String>) {
     }
     let lines = numbered(kept).count();
     let rest = numbered(text.get(end..).unwrap_or_default()).count();
-    let left_out = if rest == 1 {
-        "The line after them was left out.".to_string()
-    } else {
-        format!("The {rest} lines after them were left out.")
-    };
-    let notice = format!(
-        "Only the first {lines} lines were read: Postroom reads at most {MAX_LINES} lines or \
-         1 MB of a log. {left_out}"
+    let notice = text!(
+        "log.notice.cut",
+        lines = lines,
+        max = MAX_LINES,
+        rest = rest
     );
     (kept, Some(notice))
 }

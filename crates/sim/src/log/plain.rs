@@ -8,6 +8,8 @@
 //! last bytes it read then, right after its summary (`250 HELP`, `. OK CAPABILITY
 //! completed`, or glued to the next `---`): that line is a note too.
 
+use postroom_proto::text;
+
 use super::record::{numbered, Parsed, Record};
 
 /// Lines telnet prints itself.
@@ -75,11 +77,11 @@ fn unsent(parsed: &mut Parsed, said: &str) {
     }
     parsed.records.pop();
     parsed.note(at, &typed);
-    parsed.remarks.push(format!(
-        "openssl s_client took the line \"{typed}\" (line {at}) as its own command and printed \
-         {said} instead of sending it: in s_client a line starting with R renegotiates, K updates \
-         keys and Q quits. Start it with -nocommands (or -ign_eof), or type the command in \
-         lower case."
+    parsed.remarks.push(text!(
+        "log.notice.s-client",
+        typed = typed.as_str(),
+        at = at,
+        said = said
     ));
 }
 

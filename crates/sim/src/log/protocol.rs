@@ -1,6 +1,9 @@
 //! Which protocol a log speaks, read from the dialogue as a student would: the server's
 //! greeting first, then a port the tool names, then the words of the lines.
 
+use postroom_proto::i18n::Text;
+use postroom_proto::text;
+
 use super::record::{Parsed, Record, Side};
 use crate::timeline::Protocol;
 
@@ -9,7 +12,7 @@ use crate::timeline::Protocol;
 pub struct Detection {
     pub protocol: Protocol,
     /// E.g. "the server's greeting starts with +OK"; "chosen" when the user set it.
-    pub why: String,
+    pub why: Text,
 }
 
 /// The protocol a server greets with.
@@ -128,7 +131,7 @@ pub(crate) fn detect(parsed: &Parsed) -> Detection {
             if let Some(p) = by_greeting(&text) {
                 return Detection {
                     protocol: p,
-                    why: format!("the server's greeting starts with {}", greeting_word(&text)),
+                    why: text!("log.why.greeting", word = greeting_word(&text)),
                 };
             }
         }
@@ -149,7 +152,7 @@ pub(crate) fn detect(parsed: &Parsed) -> Detection {
         if let Some((port, p)) = named.filter_map(|n| by_port(n).map(|p| (n, p))).next() {
             return Detection {
                 protocol: p,
-                why: format!("the log names port {port}"),
+                why: text!("log.why.port", port = port),
             };
         }
     }
@@ -158,9 +161,9 @@ pub(crate) fn detect(parsed: &Parsed) -> Detection {
         .max_by_key(|p| votes.get(index(*p)).copied().unwrap_or(0))
         .unwrap_or(Protocol::Smtp);
     let why = if votes.iter().all(|v| *v == 0) {
-        "nothing in the log says otherwise".to_string()
+        text!("log.why.nothing")
     } else {
-        format!("its lines use {}'s command and reply words", best.name())
+        text!("log.why.words", protocol = best.name())
     };
     Detection {
         protocol: best,

@@ -1,6 +1,8 @@
 //! What every parser turns a log into: the dialogue's lines with the side that sent them (when
 //! the log says), what the tool says about the connection, and what the log leaves out.
 
+use postroom_proto::i18n::Text;
+
 /// Who sent a line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Side {
@@ -71,7 +73,7 @@ pub(crate) struct Parsed {
     /// records are those of the chosen one.
     pub sessions: Vec<String>,
     /// What the reader should know about how the tool behaved (a line it did not send).
-    pub remarks: Vec<String>,
+    pub remarks: Vec<Text>,
 }
 
 impl Parsed {

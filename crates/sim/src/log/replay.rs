@@ -10,7 +10,7 @@ use postroom_proto::pop3::{self, Pop3Server};
 use postroom_proto::session::{Event, ServerSession};
 use postroom_proto::smtp::{self, SmtpServer};
 use postroom_proto::wire::TlsPolicy;
-use postroom_proto::{base64, Duration, Instant, MailStore, RfcRef};
+use postroom_proto::{base64, msg, Duration, Explanation, Instant, MailStore, RfcRef};
 
 use super::follow::Kind;
 use super::rules::{Finding, FindingKind};
@@ -215,19 +215,16 @@ impl Log {
             let last = lines.last().cloned().unwrap_or_default();
             let judged = judged.get(i).copied().unwrap_or(true);
             if unit.kind == Kind::Command && out_of_sequence(self.protocol(), &last) && !judged {
-                replay.findings.push(Finding {
-                    kind: FindingKind::Replay,
-                    unit: Some(i),
-                    line: Some(unit.lines.0),
-                    title: format!("Postroom's server refuses this here: {last}"),
-                    why: format!(
-                        "Replayed into Postroom's own {} server, the client's lines up to here leave \
-                         it in the state \"{state}\", where it answers {last:?}. That is how \
-                         Postroom follows the RFC; the server in the log may have other rules.",
-                        self.protocol().name()
-                    ),
-                    rule,
-                });
+                let message = msg!(
+                    "log.finding.replay-refused",
+                    answer = last.as_str(),
+                    protocol = self.protocol().name(),
+                    state = &state
+                );
+                let explanation = Explanation::from_message(message, rule);
+                let line = Some(unit.lines.0);
+                let finding = Finding::new(FindingKind::Replay, Some(i), line, explanation);
+                replay.findings.push(finding);
             }
             let sent = self.shown_bytes(i, false).unwrap_or_default();
             let sent = String::from_utf8_lossy(sent)

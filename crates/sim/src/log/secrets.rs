@@ -3,9 +3,11 @@
 //! base64 is decoded, to show that it hides nothing.
 
 use postroom_proto::base64::{self, Alphabet};
+use postroom_proto::i18n::Text;
 use postroom_proto::imap;
 use postroom_proto::secret::hide;
 pub use postroom_proto::secret::HIDDEN;
+use postroom_proto::text;
 
 use super::follow::{Kind, Unit};
 use crate::timeline::Protocol;
@@ -15,34 +17,42 @@ use crate::timeline::Protocol;
 pub struct Secret {
     pub masked: Vec<u8>,
     /// E.g. `user "alice", password "secret"`: what anyone who reads the line learns.
-    pub reveals: String,
+    pub reveals: Text,
 }
 
 /// What a SASL payload says: PLAIN's user and password, LOGIN's user name then password.
-fn sasl(mechanism: &str, payload: &str, step: usize) -> String {
+fn sasl(mechanism: &str, payload: &str, step: usize) -> Text {
     let Some(decoded) = base64::decode(payload.trim(), Alphabet::Standard) else {
-        return format!("the {mechanism} payload {payload:?}");
+        let payload = format!("{payload:?}");
+        return text!(
+            "log.reveal.payload",
+            mechanism = mechanism,
+            payload = payload
+        );
     };
     let text = String::from_utf8_lossy(&decoded);
+    // The decoded text as Rust quotes it, so a control character shows.
+    let quoted = format!("{text:?}");
     match mechanism {
         "PLAIN" => {
             let parts: Vec<&str> = text.split('\0').collect();
             match parts.as_slice() {
-                [_, user, password] => format!(
-                    "{payload} is base64 for \"\\0{user}\\0{password}\": user \"{user}\", password \"{password}\""
+                [_, user, password] => text!(
+                    "log.reveal.plain",
+                    payload = payload,
+                    user = *user,
+                    password = *password
                 ),
-                _ => format!("{payload} is base64 for {text:?}"),
+                _ => text!("log.reveal.base64", payload = payload, text = quoted),
             }
         }
-        "LOGIN" => {
-            let what = if step == 0 {
-                "the user name"
-            } else {
-                "the password"
-            };
-            format!("{payload} is base64 for {what} \"{text}\"")
-        }
-        _ => format!("{payload} is base64 for {text:?}"),
+        "LOGIN" if step == 0 => text!("log.reveal.user", payload = payload, text = &*text),
+        "LOGIN" => text!(
+            "log.reveal.login-password",
+            payload = payload,
+            text = &*text
+        ),
+        _ => text!("log.reveal.base64", payload = payload, text = quoted),
     }
 }
 
@@ -109,7 +119,7 @@ pub(crate) fn mask(protocol: Protocol, units: &mut [Unit]) {
                     let password = text.get(5..).unwrap_or_default();
                     hide(&unit.bytes, password.as_bytes()).map(|masked| Secret {
                         masked,
-                        reveals: format!("the password \"{password}\""),
+                        reveals: text!("log.reveal.password", password = password),
                     })
                 } else if protocol == Protocol::Imap && upper.split(' ').nth(1) == Some("LOGIN") {
                     login(units, i)
@@ -164,7 +174,7 @@ fn login_secret(unit: &Unit, password: &str) -> Option<Secret> {
         hide(&unit.bytes, password.as_bytes()).or_else(|| hide(&unit.bytes, escaped.as_bytes()))?;
     Some(Secret {
         masked,
-        reveals: format!("the password \"{password}\""),
+        reveals: text!("log.reveal.password", password = password),
     })
 }
 

@@ -3,7 +3,8 @@
 
 use std::rc::Rc;
 
-use postroom_proto::{text, Duration, Explanation, Instant};
+use postroom_proto::i18n::{Arg, Message, Text};
+use postroom_proto::{msg, text, Duration, Explanation, Instant};
 
 use super::follow::Kind;
 use super::{Log, Side};
@@ -51,7 +52,7 @@ impl Log {
         let protocol = self.protocol().name();
         vec![
             Host::new(
-                text!("log.host.client", tool = self.format.name()),
+                text!("log.host.client", tool = &self.format.name()),
                 &hello_name(self).unwrap_or_default(),
                 text!("log.host.client-role", protocol = protocol),
             ),
@@ -66,25 +67,38 @@ impl Log {
     /// The explanation as shown: with a word on the unit's secret.
     pub fn shown_explanation(&self, i: usize, reveal: bool) -> Option<Explanation> {
         let unit = self.units.get(i)?;
-        let mut explanation = unit.explanation.clone();
+        let e = &unit.explanation;
+        if unit.secret.is_none() && unit.complete {
+            return Some(e.clone());
+        }
+        // A sentence after the unit's own why, in the class's language where the explanation
+        // has a message (else around its English).
+        let mut message = e.message.clone().unwrap_or_else(|| {
+            msg!(
+                "log.shown.as-is",
+                title = e.title.as_str(),
+                why = e.why.as_str()
+            )
+        });
+        let parts = |m: &Message| (Arg::part(m, "title"), Arg::part(m, "why"));
         if let Some(secret) = &unit.secret {
-            let more = if reveal {
-                format!(
-                    " What anyone who reads this line learns: {}.",
-                    secret.reveals
+            let (title, why) = parts(&message);
+            message = if reveal {
+                msg!(
+                    "log.shown.revealed",
+                    title = title,
+                    why = why,
+                    reveals = &secret.reveals
                 )
             } else {
-                " It is hidden here; show secrets to see what anyone who reads the line learns."
-                    .to_string()
+                msg!("log.shown.hidden", title = title, why = why)
             };
-            explanation.why.push_str(&more);
         }
         if !unit.complete {
-            explanation
-                .why
-                .push_str(" Part of it is not in the log, so its bytes here are incomplete.");
+            let (title, why) = parts(&message);
+            message = msg!("log.shown.incomplete", title = title, why = why);
         }
-        Some(explanation)
+        Some(Explanation::from_message(message, e.rfc))
     }
 
     /// The log as a timeline: one step per unit, secrets hidden unless `reveal`.
@@ -98,7 +112,7 @@ impl Log {
                     text!(
                         "log.phase",
                         protocol = protocol.name(),
-                        tool = self.format.name()
+                        tool = &self.format.name()
                     )
                 },
                 protocol,
@@ -147,15 +161,29 @@ impl Log {
                 }
             })
             .collect();
-        let mut outcome = vec![format!(
-            "A {} session read from a {} log ({}): {} commands, {} replies.",
-            protocol.name(),
-            self.format.name(),
-            self.detection.why,
-            self.commands(),
-            self.replies()
+        let mut outcome = vec![text!(
+            "log.outcome",
+            protocol = protocol.name(),
+            format = &self.format.name(),
+            why = &self.detection.why,
+            commands = self.commands(),
+            replies = self.replies()
         )];
-        outcome.extend(self.findings.iter().map(ToString::to_string));
+        // A finding's title and the rule it cites, in the class's language where it can be.
+        outcome.extend(self.findings.iter().map(|f| match (&f.message, f.line) {
+            (Some(m), Some(line)) => text!(
+                "log.outcome-finding-line",
+                line = line,
+                title = Arg::part(m, "title"),
+                rule = f.rule.label()
+            ),
+            (Some(m), None) => text!(
+                "log.outcome-finding",
+                title = Arg::part(m, "title"),
+                rule = f.rule.label()
+            ),
+            (None, _) => Text::verbatim(f.to_string()),
+        }));
         Timeline {
             hosts: self.hosts(),
             steps,

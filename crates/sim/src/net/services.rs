@@ -26,14 +26,6 @@ impl Service {
         self.protocol().name()
     }
 
-    /// "a POP3 server", "an SMTP server".
-    pub fn article(self) -> &'static str {
-        match self {
-            Service::Pop3 => "a",
-            Service::Smtp | Service::Imap => "an",
-        }
-    }
-
     pub fn protocol(self) -> Protocol {
         match self {
             Service::Smtp => Protocol::Smtp,

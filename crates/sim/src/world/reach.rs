@@ -9,7 +9,7 @@ use postroom_proto::i18n::Text;
 use postroom_proto::imap::{self, DeviceCache, ImapClient};
 use postroom_proto::pop3::{self, Pop3Client};
 use postroom_proto::smtp::{self, SmtpClient};
-use postroom_proto::Duration;
+use postroom_proto::{text, Duration};
 
 use super::World;
 use crate::host::{HostId, DNS, MX};
@@ -24,7 +24,7 @@ use crate::timeline::{Direction, Protocol};
 /// server its settings name, and what it wants there.
 pub(super) struct Caller<'a> {
     pub host: HostId,
-    pub who: String,
+    pub who: Text,
     /// The server setting; empty is `home`.
     pub server: &'a str,
     pub home: HostId,
@@ -45,7 +45,7 @@ impl World<'_> {
     ) -> bool {
         let caller = Caller {
             host,
-            who: self.scenario.device_label(device).to_string(),
+            who: self.scenario.device_label(device),
             server: settings.server.trim(),
             home: MX,
             port: settings.port(),
@@ -75,9 +75,7 @@ impl World<'_> {
             self.now = self.now + self.latency + self.latency;
             let name = self.services.name(server).to_string();
             self.local(host, narration::connection_refused(&name, port));
-            self.tell(format!(
-                "{who} could not connect: nothing listens on port {port}."
-            ));
+            self.tell(text!("outcome.refused", who = who, port = port));
             return None;
         };
         if answer.implicit != implicit {
@@ -85,14 +83,11 @@ impl World<'_> {
             // understand each other (RFC 8314 §3.3).
             self.now = self.now + self.latency + self.latency;
             self.local(host, narration::tls_mismatch(port, implicit, wanted));
-            self.tell(format!(
-                "{who} could not talk to its server: port {port} {}.",
-                if answer.implicit {
-                    "expects TLS from the first byte, and the account is not set to it"
-                } else {
-                    "speaks plain text first, and the account expects TLS from the start"
-                }
-            ));
+            self.tell(if answer.implicit {
+                text!("outcome.expects-tls", who = who, port = port)
+            } else {
+                text!("outcome.plain-first", who = who, port = port)
+            });
             return None;
         }
         let (service, greeting) = (answer.service, answer.greeting);
@@ -140,18 +135,33 @@ impl World<'_> {
             return Some(server);
         }
         self.local(host, narration::client_gives_up(wanted));
-        self.tell(format!(
-            "{who} reached {} {} server on port {port} instead of {}, and gave up.",
-            service.article(),
-            service.name(),
-            wanted.name()
-        ));
+        let wanted = wanted.name();
+        self.tell(match service {
+            Service::Smtp => text!(
+                "outcome.reached-smtp",
+                who = who,
+                port = port,
+                wanted = wanted
+            ),
+            Service::Pop3 => text!(
+                "outcome.reached-pop3",
+                who = who,
+                port = port,
+                wanted = wanted
+            ),
+            Service::Imap => text!(
+                "outcome.reached-imap",
+                who = who,
+                port = port,
+                wanted = wanted
+            ),
+        });
         None
     }
 
     /// Finds the machine a server setting names (see [`crate::net::dns`]). None, with the
     /// failure recorded, when there is no such machine.
-    fn resolve(&mut self, who: &str, host: HostId, setting: &str, home: HostId) -> Option<HostId> {
+    fn resolve(&mut self, who: &Text, host: HostId, setting: &str, home: HostId) -> Option<HostId> {
         match self.dns.resolve(setting, home) {
             Resolution::Host(server) => Some(server),
             Resolution::Nobody(address) => {
@@ -159,8 +169,10 @@ impl World<'_> {
                 // TCP keeps asking for at least three minutes (RFC 9293 §3.8.3).
                 self.now = self.now + Duration::from_secs(180);
                 self.local(host, narration::no_answer(&address));
-                self.tell(format!(
-                    "{who} could not connect: nothing answers at {address}."
+                self.tell(text!(
+                    "outcome.no-answer",
+                    who = who,
+                    address = address.as_str()
                 ));
                 None
             }
@@ -171,7 +183,7 @@ impl World<'_> {
             } => {
                 self.ask_dns(host, *lookup, (Text::default(), Text::default()));
                 if found.is_none() {
-                    self.tell(format!("{who} could not find the server {name}."));
+                    self.tell(text!("outcome.not-found", who = who, name = name.as_str()));
                 }
                 found
             }

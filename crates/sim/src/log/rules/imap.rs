@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use postroom_proto::i18n::Text;
 use postroom_proto::imap::{decode, State};
-use postroom_proto::RfcRef;
+use postroom_proto::{msg, Explanation, RfcRef};
 
 use super::{shown, starts_midway, waiting, FindingKind as F, Findings, TlsWatch};
 use crate::log::follow::imap::line_starts;
@@ -124,25 +124,27 @@ fn command(s: &mut Session, units: &[Unit], i: usize, found: &mut Findings) {
         Err(e) => {
             let mut tagged = b"a1 ".to_vec();
             tagged.extend_from_slice(&whole);
-            let (title, why, section) = if decode::command(&tagged).is_ok() {
-                (format!("A command without its tag: {}", shown(unit)), "Every command starts with a tag the client chooses (\"a1 SELECT INBOX\"): the server takes the first word for the tag and answers BAD.".to_string(), "2.2.1")
+            let line = shown(unit);
+            let (message, section) = if decode::command(&tagged).is_ok() {
+                (msg!("log.finding.imap-no-tag", line = line), "2.2.1")
             } else if e.tag.is_none() {
-                (
-                    "A line that is not an IMAP command".to_string(),
-                    "Every command starts with a tag the client chooses, then the command's name."
-                        .to_string(),
-                    "2.2.1",
-                )
+                (msg!("log.finding.imap-not-a-command"), "2.2.1")
             } else if e.reason == "Unknown command" {
-                (format!("A command IMAP's decoder does not know: {}", shown(unit)), "This may be an extension the server announced in its capabilities, or a typo; a server that does not know it answers BAD.".to_string(), "6")
+                (msg!("log.finding.imap-unknown-command", line = line), "6")
             } else {
+                // The decoder's reason, in its own (English) words.
+                let reason = &e.reason;
                 (
-                    format!("Arguments IMAP's decoder refuses: {}", shown(unit)),
-                    format!("{}; the server answers BAD.", e.reason),
+                    msg!(
+                        "log.finding.imap-bad-arguments",
+                        line = line,
+                        reason = reason
+                    ),
                     "9",
                 )
             };
-            found.add(F::Unreadable, at, title, why, RfcRef::new(RFC, section));
+            let rule = RfcRef::new(RFC, section);
+            found.add(F::Unreadable, at, Explanation::from_message(message, rule));
             if let Some(tag) = e.tag {
                 s.sent(tag, String::new(), i);
             }
@@ -152,36 +154,47 @@ fn command(s: &mut Session, units: &[Unit], i: usize, found: &mut Findings) {
     let name = cmd.name().to_string();
     let valid = valid_in(&name);
     let hoped = s.hoped();
+    let command = name.as_str();
     if s.logout {
+        let message = msg!("log.finding.imap-after-logout", command = command);
+        let rule = RfcRef::new(RFC, "6.1.3");
         found.add(
             F::OutOfSequence,
             at,
-            format!("{name} after LOGOUT"),
-            "After LOGOUT the server says BYE, completes the command and closes the connection.",
-            RfcRef::new(RFC, "6.1.3"),
+            Explanation::from_message(message, rule),
         );
     } else if !valid.contains(&hoped) {
-        let title = match (name.as_str(), hoped) {
-            (_, State::NotAuthenticated) => format!("{name} before logging in"),
-            (n, _) if valid == [State::Selected] => format!("{n} without a selected mailbox"),
-            _ => format!("{name} while logged in"),
+        let message = match (hoped, valid) {
+            (State::NotAuthenticated, [State::Selected]) => msg!(
+                "log.finding.imap-before-login-no-mailbox",
+                command = command
+            ),
+            (State::NotAuthenticated, _) => {
+                msg!("log.finding.imap-before-login", command = command)
+            }
+            (_, [State::Selected]) => msg!("log.finding.imap-no-mailbox", command = command),
+            (_, [State::NotAuthenticated]) => {
+                msg!("log.finding.imap-after-login", command = command)
+            }
+            // The LOGOUT state, after the server's BYE: no command is valid there.
+            _ => msg!("log.finding.imap-after-bye", command = command),
         };
-        let why = match valid {
-            [State::Selected] => "This command works on the messages of the selected mailbox: SELECT (or EXAMINE) must succeed first. The server answers BAD (or NO).",
-            [State::NotAuthenticated] => "This command is only valid before logging in; once logged in the server answers BAD.",
-            _ => "This command needs a logged-in session: LOGIN or AUTHENTICATE must succeed first. The server answers BAD (or NO).",
-        };
+        let rule = RfcRef::new(RFC, section_for(valid));
         found.add(
             F::OutOfSequence,
             at,
-            title,
-            why,
-            RfcRef::new(RFC, section_for(valid)),
+            Explanation::from_message(message, rule),
         );
     }
     if name == "STARTTLS" {
         if s.tls.active {
-            found.add(F::OutOfSequence, at, "STARTTLS inside TLS", "The connection is encrypted already; STARTTLS is only valid once, before logging in.", RfcRef::new(RFC, "6.2.1"));
+            let message = msg!("log.finding.imap-starttls-in-tls");
+            let rule = RfcRef::new(RFC, "6.2.1");
+            found.add(
+                F::OutOfSequence,
+                at,
+                Explanation::from_message(message, rule),
+            );
         }
         s.tls.ask();
     }
@@ -200,7 +213,13 @@ fn responses(s: &mut Session, i: usize, unit: &Unit, found: &mut Findings) {
         let second = words.next().unwrap_or_default().to_ascii_uppercase();
         if first == b"+" {
             if !std::mem::take(&mut s.awaiting_plus) {
-                found.add(F::Contradiction, at, "A continuation request (+) nothing waits for", "The server sends + only when a command waits for it: a literal announced with {n}, AUTHENTICATE, or IDLE.", RfcRef::new(RFC, "7.6"));
+                let message = msg!("log.finding.imap-unasked-continuation");
+                let rule = RfcRef::new(RFC, "7.6");
+                found.add(
+                    F::Contradiction,
+                    at,
+                    Explanation::from_message(message, rule),
+                );
             }
             continue;
         }
@@ -222,7 +241,13 @@ fn responses(s: &mut Session, i: usize, unit: &Unit, found: &mut Findings) {
         let ok = second == b"OK";
         let Some(name) = s.completed(&tag) else {
             if s.spoke {
-                found.add(F::Contradiction, at, format!("A completion for tag {tag}, which no command carries"), "A tagged response completes the command the client sent with that tag; this tag is not one of a command waiting for its completion.", RfcRef::new(RFC, "2.2.2"));
+                let message = msg!("log.finding.imap-unknown-tag", tag = tag.as_str());
+                let rule = RfcRef::new(RFC, "2.2.2");
+                found.add(
+                    F::Contradiction,
+                    at,
+                    Explanation::from_message(message, rule),
+                );
             } else if ok {
                 // The log begins after a login whose command it does not show.
                 s.state = State::Authenticated;
@@ -312,7 +337,9 @@ pub(super) fn check(units: &[Unit], left_open: bool) -> (Findings, Vec<(Text, Te
             .enumerate()
             .rev()
             .find(|(_, u)| u.kind != Kind::Note);
-        found.add(F::NoGoodbye, last, "The session ends without LOGOUT", "The client ends a session with LOGOUT; the server answers BYE and closes. A connection that just drops leaves the server to notice on its own.", RfcRef::new(RFC, "6.1.3"));
+        let message = msg!("log.finding.imap-no-logout");
+        let rule = RfcRef::new(RFC, "6.1.3");
+        found.add(F::NoGoodbye, last, Explanation::from_message(message, rule));
     }
     (found, states)
 }

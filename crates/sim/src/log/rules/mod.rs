@@ -12,8 +12,8 @@ mod smtp;
 
 use std::fmt;
 
-use postroom_proto::i18n::Text;
-use postroom_proto::{text, RfcRef};
+use postroom_proto::i18n::{Message, Text};
+use postroom_proto::{msg, text, Explanation, RfcRef};
 
 use super::follow::{Kind, Unit};
 use super::record::Ending;
@@ -45,9 +45,32 @@ pub struct Finding {
     pub unit: Option<usize>,
     /// The line of the pasted text, if one.
     pub line: Option<usize>,
+    /// English, for the exports and the tests; a page shows `message` in the class's language.
     pub title: String,
     pub why: String,
     pub rule: RfcRef,
+    /// The catalogue's `log.finding.…` text with its values.
+    pub message: Option<Message>,
+}
+
+impl Finding {
+    /// A finding about the unit at `unit` (the log's `line`), explained by `explanation`.
+    pub(super) fn new(
+        kind: FindingKind,
+        unit: Option<usize>,
+        line: Option<usize>,
+        explanation: Explanation,
+    ) -> Finding {
+        Finding {
+            kind,
+            unit,
+            line,
+            title: explanation.title,
+            why: explanation.why,
+            rule: explanation.rfc,
+            message: explanation.message,
+        }
+    }
 }
 
 impl fmt::Display for Finding {
@@ -66,22 +89,11 @@ pub(super) struct Findings {
 }
 
 impl Findings {
-    pub fn add(
-        &mut self,
-        kind: FindingKind,
-        at: Option<(usize, &Unit)>,
-        title: impl Into<String>,
-        why: impl Into<String>,
-        rule: RfcRef,
-    ) {
-        self.list.push(Finding {
-            kind,
-            unit: at.map(|(i, _)| i),
-            line: at.map(|(_, u)| u.lines.0),
-            title: title.into(),
-            why: why.into(),
-            rule,
-        });
+    /// A finding about `at`, explained by a `log.finding.…` message
+    /// (`Explanation::from_message`).
+    pub fn add(&mut self, kind: FindingKind, at: Option<(usize, &Unit)>, explanation: Explanation) {
+        let (unit, line) = (at.map(|(i, _)| i), at.map(|(_, u)| u.lines.0));
+        self.list.push(Finding::new(kind, unit, line, explanation));
     }
 }
 
@@ -122,13 +134,7 @@ impl TlsWatch {
             found.add(
                 FindingKind::PlainTextAfterStartTls,
                 Some((i, unit)),
-                format!("Plain text after {verb}"),
-                format!(
-                    "The server agreed to {verb}, so the next thing on the connection must be the \
-                     TLS handshake. This line went out in plain text instead: anyone on the path \
-                     can read it, and a server waiting for a handshake cannot."
-                ),
-                rule,
+                Explanation::from_message(msg!("log.finding.plain-after-tls", verb = verb), rule),
             );
         } else if self.accepted {
             self.accepted = false;
@@ -142,14 +148,7 @@ impl TlsWatch {
             found.add(
                 FindingKind::PlainTextAfterStartTls,
                 Some((i, unit)),
-                format!("A command sent right after {verb}, before its answer"),
-                format!(
-                    "After {verb} the client must wait for the answer and run the TLS handshake \
-                     before it sends anything else. A command sent along with {verb} crosses in \
-                     plain text, and a server that reads it after the handshake would take it as \
-                     sent inside TLS (the STARTTLS command injection attacks)."
-                ),
-                rule,
+                Explanation::from_message(msg!("log.finding.sent-before-tls", verb = verb), rule),
             );
         }
     }

@@ -4,9 +4,9 @@
 
 use std::collections::{BTreeSet, VecDeque};
 
-use postroom_proto::i18n::Text;
+use postroom_proto::i18n::{Message, Text};
 use postroom_proto::pop3::{decode, Command, State};
-use postroom_proto::{text, RfcRef};
+use postroom_proto::{msg, text, Explanation, RfcRef};
 
 use super::{first_on_wire, shown, starts_midway, waiting, FindingKind as F, Findings, TlsWatch};
 use crate::log::follow::{Kind, Unit};
@@ -52,31 +52,31 @@ fn command(s: &mut Session, i: usize, unit: &Unit, found: &mut Findings) -> Opti
     let cmd = match decode::command(line) {
         Ok(cmd) => cmd,
         Err(e) => {
-            let (title, why) = match e {
-                decode::CommandError::Unknown => (
-                    format!("A command POP3's decoder does not know: {}", shown(unit)),
-                    "The engine's decoder knows RFC 1939's commands, CAPA, STLS and AUTH. This may be an extension or a typo; the server answers -ERR.".to_string(),
-                ),
-                decode::CommandError::Syntax(usage) => (
-                    format!("Arguments POP3's decoder refuses: {}", shown(unit)),
-                    format!("The command is written {usage}; the server answers -ERR."),
-                ),
+            let line = shown(unit);
+            let message = match e {
+                decode::CommandError::Unknown => {
+                    msg!("log.finding.pop3-unknown-command", line = line)
+                }
+                decode::CommandError::Syntax(usage) => {
+                    msg!("log.finding.pop3-bad-arguments", line = line, usage = usage)
+                }
             };
-            found.add(F::Unreadable, at, title, why, RfcRef::new(RFC, "3"));
+            let rule = RfcRef::new(RFC, "3");
+            found.add(F::Unreadable, at, Explanation::from_message(message, rule));
             return None;
         }
     };
-    let order = |found: &mut Findings, title: String, why: &str, rule| {
-        found.add(F::OutOfSequence, at, title, why, rule);
+    let order = |found: &mut Findings, message: Message, rule| {
+        found.add(
+            F::OutOfSequence,
+            at,
+            Explanation::from_message(message, rule),
+        );
     };
     let word = cmd.keyword();
     if s.quit {
-        order(
-            found,
-            format!("{word} after QUIT"),
-            "After QUIT the server answers and closes the connection: nothing more is read.",
-            RfcRef::new(RFC, "6"),
-        );
+        let message = msg!("log.finding.pop3-after-quit", command = word);
+        order(found, message, RfcRef::new(RFC, "6"));
     }
     let authorizing = s.state == State::Authorization && !s.logging_in;
     match &cmd {
@@ -90,22 +90,20 @@ fn command(s: &mut Session, i: usize, unit: &Unit, found: &mut Findings) -> Opti
         | Command::Uidl(_)
             if authorizing =>
         {
-            order(found, format!("{word} before logging in"), "This command is only valid in the TRANSACTION state, which begins when PASS (or APOP, AUTH) succeeds; before that the server answers -ERR.", RfcRef::new(RFC, "5"));
+            let message = msg!("log.finding.pop3-before-login", command = word);
+            order(found, message, RfcRef::new(RFC, "5"));
         }
         Command::User(_) | Command::Pass(_) | Command::Apop { .. }
             if s.state == State::Transaction =>
         {
-            order(found, format!("{word} after logging in"), "USER, PASS and APOP are only valid in the AUTHORIZATION state: the session is logged in already.", RfcRef::new(RFC, "7"));
+            let message = msg!("log.finding.pop3-login-again", command = word);
+            order(found, message, RfcRef::new(RFC, "7"));
         }
         Command::Auth {
             mechanism: Some(_), ..
         } if s.state == State::Transaction => {
-            order(
-                found,
-                format!("{word} after logging in"),
-                "AUTH is only valid in the AUTHORIZATION state: the session is logged in already.",
-                RfcRef::new(5034, "4"),
-            );
+            let message = msg!("log.finding.pop3-auth-again", command = word);
+            order(found, message, RfcRef::new(5034, "4"));
         }
         Command::Pass(_)
             if authorizing
@@ -116,10 +114,12 @@ fn command(s: &mut Session, i: usize, unit: &Unit, found: &mut Findings) -> Opti
                     .flatten()
                     .any(|c| matches!(c, Command::User(_))) =>
         {
-            order(found, "PASS without USER".to_string(), "PASS is only valid right after a USER command the server accepted: it gives that user's password.", RfcRef::new(RFC, "7"));
+            let message = msg!("log.finding.pop3-pass-without-user");
+            order(found, message, RfcRef::new(RFC, "7"));
         }
         Command::Stls if s.state == State::Transaction || s.tls.active => {
-            order(found, "STLS after logging in or inside TLS".to_string(), "STLS is only valid in the AUTHORIZATION state, and only once: the connection cannot be upgraded twice.", RfcRef::new(2595, "4"));
+            let message = msg!("log.finding.pop3-stls-again");
+            order(found, message, RfcRef::new(2595, "4"));
         }
         _ => {}
     }
@@ -141,7 +141,13 @@ fn response(s: &mut Session, i: usize, unit: &Unit, found: &mut Findings) {
     let to = s.pending.pop_front().flatten();
     if unit.bytes.starts_with(b"+ ") || unit.bytes == b"+\r\n" {
         if !matches!(to, Some(Command::Auth { .. })) {
-            found.add(F::Contradiction, at, "A challenge (+) that no AUTH asked for", "Only AUTH is answered with a + line, a SASL challenge the client must answer; every other command gets +OK or -ERR.", RfcRef::new(5034, "4"));
+            let message = msg!("log.finding.pop3-unasked-challenge");
+            let rule = RfcRef::new(5034, "4");
+            found.add(
+                F::Contradiction,
+                at,
+                Explanation::from_message(message, rule),
+            );
         }
         // The answer to the challenge gets the response to AUTH.
         s.pending.push_front(to);
@@ -151,14 +157,26 @@ fn response(s: &mut Session, i: usize, unit: &Unit, found: &mut Findings) {
     let Ok((r, _)) = decode::response(&unit.bytes, multiline && unit.bytes.starts_with(b"+OK"))
     else {
         if unit.complete {
-            found.add(F::Unreadable, at, format!("A response POP3's decoder refuses: {}", shown(unit)), "A response starts with +OK or -ERR; a multi-line one ends with a line holding only a period.", RfcRef::new(RFC, "3"));
+            let message = msg!("log.finding.pop3-bad-response", line = shown(unit));
+            let rule = RfcRef::new(RFC, "3");
+            found.add(F::Unreadable, at, Explanation::from_message(message, rule));
         }
         return;
     };
     let Some(cmd) = to else { return };
     if r.ok {
         if let Some(n) = message(&cmd).filter(|n| s.deleted.contains(n)) {
-            found.add(F::Contradiction, at, format!("+OK to {} of message {n}, which was deleted", cmd.keyword()), "A message marked with DELE may not be used again in the session: the server must answer -ERR until RSET.", RfcRef::new(RFC, "5"));
+            let message = msg!(
+                "log.finding.pop3-deleted-message",
+                command = cmd.keyword(),
+                n = n
+            );
+            let rule = RfcRef::new(RFC, "5");
+            found.add(
+                F::Contradiction,
+                at,
+                Explanation::from_message(message, rule),
+            );
         }
     }
     match &cmd {
@@ -254,26 +272,13 @@ pub(super) fn check(units: &[Unit], left_open: bool) -> (Findings, Vec<(Text, Te
             .enumerate()
             .rev()
             .find(|(_, u)| u.kind != Kind::Note);
-        let (title, why) = if s.state == State::Transaction {
-            let marked = match s.deleted.len() {
-                0 => String::new(),
-                n => format!(
-                    " The {} marked with DELE {} in the mailbox.",
-                    postroom_proto::explain::count(n, "message", "messages"),
-                    if n == 1 { "stays" } else { "stay" }
-                ),
-            };
-            (
-                "The session ends without QUIT: nothing was deleted",
-                format!("Only QUIT moves a logged-in session to the UPDATE state, where the server removes what DELE marked. Without it the session ends in TRANSACTION and the server must not remove anything.{marked}"),
-            )
-        } else {
-            (
-                "The session ends without QUIT",
-                "The client ends a session with QUIT; a connection that just drops leaves the server to notice on its own.".to_string(),
-            )
+        let message = match (s.state, s.deleted.len()) {
+            (State::Transaction, 0) => msg!("log.finding.pop3-no-quit-logged-in"),
+            (State::Transaction, n) => msg!("log.finding.pop3-no-quit-deleted", count = n),
+            _ => msg!("log.finding.pop3-no-quit"),
         };
-        found.add(F::NoGoodbye, last, title, why, RfcRef::new(RFC, "6"));
+        let rule = RfcRef::new(RFC, "6");
+        found.add(F::NoGoodbye, last, Explanation::from_message(message, rule));
     }
     (found, states)
 }

@@ -4,9 +4,9 @@
 
 use std::collections::VecDeque;
 
-use postroom_proto::i18n::Text;
+use postroom_proto::i18n::{Message, Text};
 use postroom_proto::smtp::{decode, Command, ServerState, Verb};
-use postroom_proto::RfcRef;
+use postroom_proto::{msg, text, Explanation, RfcRef};
 
 use super::{first_on_wire, shown, starts_midway, waiting, FindingKind as F, Findings, TlsWatch};
 use crate::log::follow::{Kind, Unit};
@@ -53,6 +53,49 @@ impl Asked {
     fn fits(self, code: u16) -> bool {
         code >= 400 || self == Asked::Unknown || self.allows().contains(&code)
     }
+
+    /// The finding for a reply `code` that does not answer it, if it does not: one text for
+    /// each thing a reply answers, so that each reads as a whole sentence.
+    fn misfit(self, code: u16) -> Option<Message> {
+        if self.fits(code) {
+            return None;
+        }
+        let codes = either(self.allows());
+        Some(match self {
+            Asked::Greeting => msg!(
+                "log.finding.smtp-greeting-code",
+                code = code,
+                codes = &codes
+            ),
+            Asked::Verb(verb) => msg!(
+                "log.finding.smtp-reply-code",
+                code = code,
+                command = verb.as_str(),
+                codes = &codes
+            ),
+            Asked::MessageEnd => msg!(
+                "log.finding.smtp-message-end-code",
+                code = code,
+                codes = &codes
+            ),
+            Asked::AuthAnswer => msg!(
+                "log.finding.smtp-auth-answer-code",
+                code = code,
+                codes = &codes
+            ),
+            // Any reply fits an unreadable line.
+            Asked::Unknown => return None,
+        })
+    }
+}
+
+/// Reply codes as alternatives, "250 or 251": the catalogue words the "or".
+fn either(codes: &[u16]) -> Text {
+    let mut codes = codes.iter();
+    let first = Text::verbatim(codes.next().map(u16::to_string).unwrap_or_default());
+    codes.fold(first, |all, &code| {
+        text!("log.code-or", codes = &all, code = code)
+    })
 }
 
 #[derive(Debug, Default)]
@@ -114,40 +157,36 @@ fn command(s: &mut Session, i: usize, unit: &Unit, found: &mut Findings) -> Aske
     let at = Some((i, unit));
     let cmd = match decode::command(line) {
         Ok(cmd) => cmd,
-        Err(decode::CommandError::Unrecognized) => {
-            found.add(
-                F::Unreadable,
-                at,
-                format!("A command SMTP's decoder does not know: {}", shown(unit)),
-                "The engine's decoder knows RFC 5321's commands and STARTTLS and AUTH. This may \
-                 be an extension this server announced, or a typo; a server that does not know \
-                 it answers 500.",
-                RfcRef::new(RFC, "4.1.1"),
-            );
-            return Asked::Unknown;
-        }
-        Err(decode::CommandError::Syntax(usage)) => {
-            found.add(
-                F::Unreadable,
-                at,
-                format!("Arguments SMTP's decoder refuses: {}", shown(unit)),
-                format!("The command is written {usage}; a server answers 501."),
-                RfcRef::new(RFC, "4.1.2"),
-            );
+        Err(e) => {
+            let line = shown(unit);
+            let (message, section) = match e {
+                decode::CommandError::Unrecognized => (
+                    msg!("log.finding.smtp-unknown-command", line = line),
+                    "4.1.1",
+                ),
+                decode::CommandError::Syntax(usage) => (
+                    msg!("log.finding.smtp-bad-arguments", line = line, usage = usage),
+                    "4.1.2",
+                ),
+            };
+            let rule = RfcRef::new(RFC, section);
+            found.add(F::Unreadable, at, Explanation::from_message(message, rule));
             return Asked::Unknown;
         }
     };
-    let order = |found: &mut Findings, title: &str, why: &str, section| {
-        found.add(F::OutOfSequence, at, title, why, RfcRef::new(RFC, section));
+    let order = |found: &mut Findings, message: Message, rule| {
+        found.add(
+            F::OutOfSequence,
+            at,
+            Explanation::from_message(message, rule),
+        );
     };
     if s.quit {
-        order(
-            found,
-            "A command after QUIT",
-            "After QUIT the server answers 221 and closes the connection: nothing more is read.",
-            "4.1.1.10",
-        );
+        let rule = RfcRef::new(RFC, "4.1.1.10");
+        order(found, msg!("log.finding.smtp-after-quit"), rule);
     }
+    // The order of a session's commands and of a transaction's.
+    let sequence = RfcRef::new(RFC, "4.1.4");
     match &cmd {
         Command::Ehlo(_) | Command::Helo(_) => {
             s.hello = true;
@@ -156,10 +195,14 @@ fn command(s: &mut Session, i: usize, unit: &Unit, found: &mut Findings) -> Aske
         }
         Command::Mail { .. } => {
             if !s.hello && !s.midway {
-                order(found, "MAIL before EHLO or HELO", "A session that will carry mail begins with EHLO (or HELO): the client introduces itself before the first MAIL.", "4.1.4");
+                order(found, msg!("log.finding.smtp-mail-before-hello"), sequence);
             }
             if s.mail {
-                order(found, "MAIL inside a mail transaction", "A transaction is MAIL, one or more RCPT, then DATA, in that order. A second MAIL before the message (or RSET) is out of sequence; the server answers 503.", "4.1.4");
+                order(
+                    found,
+                    msg!("log.finding.smtp-mail-in-transaction"),
+                    sequence,
+                );
             }
             s.end_transaction();
             s.mail = true;
@@ -167,17 +210,26 @@ fn command(s: &mut Session, i: usize, unit: &Unit, found: &mut Findings) -> Aske
         }
         Command::Rcpt { .. } => {
             if !s.mail && !s.midway {
-                order(found, "RCPT without a MAIL before it", "RCPT adds a recipient to the transaction MAIL began; with no MAIL (or after it was refused) there is none, and the server answers 503.", "4.1.4");
+                order(found, msg!("log.finding.smtp-rcpt-without-mail"), sequence);
             }
             s.rcpts_sent += 1;
         }
         Command::Data => {
+            let transaction = RfcRef::new(RFC, "3.3");
             if !s.mail && !s.midway {
-                order(found, "DATA without MAIL", "DATA comes last in a transaction, after MAIL and at least one RCPT; the server answers 503.", "4.1.4");
+                order(found, msg!("log.finding.smtp-data-without-mail"), sequence);
             } else if s.mail && s.rcpts_sent == 0 {
-                order(found, "DATA without a recipient", "No RCPT was sent, so the message would go to nobody: the server answers 503 or 554, and the client must not send the message.", "3.3");
+                order(
+                    found,
+                    msg!("log.finding.smtp-data-without-rcpt"),
+                    transaction,
+                );
             } else if s.mail && s.rcpts_answered == s.rcpts_sent && s.rcpts_ok == 0 {
-                order(found, "DATA after every recipient was refused", "Every RCPT was refused, so there is no one to deliver to: the server answers 503 or 554, and the client must not send the message.", "3.3");
+                order(
+                    found,
+                    msg!("log.finding.smtp-data-all-refused"),
+                    transaction,
+                );
             }
         }
         Command::Rset => {
@@ -187,14 +239,15 @@ fn command(s: &mut Session, i: usize, unit: &Unit, found: &mut Findings) -> Aske
         Command::Auth { .. } => {
             let rule = RfcRef::new(4954, "4");
             if s.authed {
-                found.add(F::OutOfSequence, at, "AUTH after a successful AUTH", "Once AUTH has succeeded, no more AUTH commands may be given in the session; the server answers 503.", rule);
+                order(found, msg!("log.finding.smtp-auth-again"), rule);
             } else if s.mail {
-                found.add(F::OutOfSequence, at, "AUTH during a mail transaction", "AUTH is not allowed between MAIL and the end of the message; the server answers 503.", rule);
+                order(found, msg!("log.finding.smtp-auth-in-transaction"), rule);
             }
         }
         Command::StartTls => {
             if s.tls.active {
-                found.add(F::OutOfSequence, at, "STARTTLS inside TLS", "The connection is encrypted already: a client must not start TLS again, and a server no longer offers STARTTLS.", RfcRef::new(3207, "4.2"));
+                let rule = RfcRef::new(3207, "4.2");
+                order(found, msg!("log.finding.smtp-starttls-in-tls"), rule);
             }
             s.tls.ask();
         }
@@ -212,31 +265,41 @@ fn reply(s: &mut Session, i: usize, unit: &Unit, found: &mut Findings) {
         s.greeted = true;
         Some(Asked::Greeting)
     };
+    let replies = RfcRef::new(RFC, "4.2");
     let Ok((reply, _)) = decode::reply(&unit.bytes) else {
         if unit.complete {
-            found.add(F::Unreadable, at, format!("A reply SMTP's decoder refuses: {}", shown(unit)), "A reply is a three-digit code, then a space (or a dash on every line but the last) and text, each line ending in CR LF.", RfcRef::new(RFC, "4.2"));
+            let message = msg!("log.finding.smtp-bad-reply", line = shown(unit));
+            found.add(
+                F::Unreadable,
+                at,
+                Explanation::from_message(message, replies),
+            );
         }
         return;
     };
     let code = reply.code().value();
     let Some(asked) = asked else {
         if !s.midway {
-            found.add(F::Contradiction, at, format!("A reply to no command: {code}"), "Every command gets exactly one reply, in order; this one has no command left to answer.", RfcRef::new(RFC, "4.2"));
+            let message = msg!("log.finding.smtp-reply-to-nothing", code = code);
+            found.add(
+                F::Contradiction,
+                at,
+                Explanation::from_message(message, replies),
+            );
         }
         return;
     };
-    if !asked.fits(code) {
-        let fits: Vec<String> = asked.allows().iter().map(u16::to_string).collect();
+    if let Some(message) = asked.misfit(code) {
+        let section = if asked == Asked::Greeting {
+            "3.1"
+        } else {
+            "4.3.2"
+        };
+        let rule = RfcRef::new(RFC, section);
         found.add(
             F::Contradiction,
             at,
-            format!("{code} does not answer {}", asked.name()),
-            format!(
-                "{} is answered with {} on success (or a 4xx/5xx error); {code} belongs to another command.",
-                asked.name(),
-                fits.join(" or ")
-            ),
-            RfcRef::new(RFC, if asked == Asked::Greeting { "3.1" } else { "4.3.2" }),
+            Explanation::from_message(message, rule),
         );
     }
     let ok = (200..400).contains(&code);
@@ -249,7 +312,13 @@ fn reply(s: &mut Session, i: usize, unit: &Unit, found: &mut Findings) {
         }
         Asked::Verb(Verb::Data) if code == 354 => {
             if s.mail && s.rcpts_answered == s.rcpts_sent && s.rcpts_ok == 0 && !s.midway {
-                found.add(F::Contradiction, at, "354 although no recipient was accepted", "With no accepted recipient the server should refuse DATA (503 or 554); a 354 asks for a message that can go nowhere.", RfcRef::new(RFC, "3.3"));
+                let message = msg!("log.finding.smtp-354-no-recipient");
+                let rule = RfcRef::new(RFC, "3.3");
+                found.add(
+                    F::Contradiction,
+                    at,
+                    Explanation::from_message(message, rule),
+                );
             }
             s.data = true;
         }
@@ -327,13 +396,9 @@ pub(super) fn check(units: &[Unit], left_open: bool) -> (Findings, Vec<(Text, Te
             .enumerate()
             .rev()
             .find(|(_, u)| u.kind != Kind::Note);
-        found.add(
-            F::NoGoodbye,
-            last,
-            "The session ends without QUIT",
-            "The client must not close the connection before it has sent QUIT (and should wait for the 221). A server that sees the connection drop mid-transaction throws the transaction away.",
-            RfcRef::new(RFC, "4.1.1.10"),
-        );
+        let message = msg!("log.finding.smtp-no-quit");
+        let rule = RfcRef::new(RFC, "4.1.1.10");
+        found.add(F::NoGoodbye, last, Explanation::from_message(message, rule));
     }
     (found, states)
 }
