@@ -3,6 +3,8 @@
 //! the data rather than only the completion.
 
 use crate::explain::{Explanation, RfcRef};
+use crate::i18n::Text;
+use crate::msg;
 
 const RFC: u16 = 9051;
 /// Names shown in a title before "and N more".
@@ -21,11 +23,11 @@ fn data<'a>(lines: &[&'a str], name: &str) -> Vec<&'a str> {
 }
 
 /// `names` joined, the first few only.
-fn some_of(names: &[String]) -> String {
+fn some_of(names: &[String]) -> Text {
     let shown: Vec<&str> = names.iter().take(SHOWN).map(String::as_str).collect();
     match names.len().saturating_sub(SHOWN) {
-        0 => shown.join(", "),
-        more => format!("{} and {more} more", shown.join(", ")),
+        0 => Text::verbatim(shown.join(", ")),
+        more => crate::text!("imap.data.some", list = shown.join(", "), more = more),
     }
 }
 
@@ -53,19 +55,14 @@ pub(crate) fn untagged_data(lines: &[&str]) -> Option<Explanation> {
     let capabilities = data(lines, "CAPABILITY");
     if let Some(listed) = capabilities.first() {
         let names: Vec<String> = listed.split_whitespace().map(str::to_string).collect();
-        return Some(Explanation::new(
-            format!(
-                "The server can do {} things: {}",
-                names.len(),
-                some_of(&names)
-            ),
-            format!(
-                "The untagged CAPABILITY line lists everything this server supports: {}. \
-                 The client adapts to it: IMAP4rev1 and IMAP4rev2 are the versions it \
-                 speaks, AUTH=… the ways to log in, STARTTLS that it can encrypt, \
-                 LOGINDISABLED that LOGIN waits for TLS. The tagged OK ends the command.",
-                names.join(" ")
-            ),
+        let message = msg!(
+            "imap.data.capability",
+            count = names.len(),
+            names = &some_of(&names),
+            all = names.join(" ")
+        );
+        return Some(Explanation::from_message(
+            message,
             RfcRef::new(RFC, "7.2.2"),
         ));
     }
@@ -75,23 +72,14 @@ pub(crate) fn untagged_data(lines: &[&str]) -> Option<Explanation> {
             continue;
         }
         let names: Vec<String> = found.iter().map(|l| folder(l)).collect();
-        let what = if name == "LSUB" { "subscribed " } else { "" };
-        return Some(Explanation::new(
-            format!(
-                "{}: {}",
-                crate::explain::count(
-                    names.len(),
-                    &format!("{what}folder"),
-                    &format!("{what}folders")
-                ),
-                some_of(&names)
-            ),
-            format!(
-                "Each untagged {name} line names one folder: its attributes in parentheses \
-                 (\\HasNoChildren, \\Sent, \\Trash…), the hierarchy delimiter, then the name. \
-                 Here: {}. The tagged OK ends the list.",
-                names.join(", ")
-            ),
+        let (count, some, all) = (names.len(), &some_of(&names), names.join(", "));
+        let message = if name == "LSUB" {
+            msg!("imap.data.lsub", count = count, names = some, all = all)
+        } else {
+            msg!("imap.data.list", count = count, names = some, all = all)
+        };
+        return Some(Explanation::from_message(
+            message,
             RfcRef::new(rfc, section),
         ));
     }
@@ -99,33 +87,22 @@ pub(crate) fn untagged_data(lines: &[&str]) -> Option<Explanation> {
         let (mailbox, counts) = status.rsplit_once(" (").unwrap_or((status, ""));
         let counts = counts.trim_end_matches(')');
         let mailbox = mailbox.trim_matches('"');
-        return Some(Explanation::new(
-            format!("{mailbox}: {counts}"),
-            "The untagged STATUS line gives the counts the client asked for (MESSAGES, \
-             UNSEEN, UIDNEXT…) of a folder it has not opened. The tagged OK ends the command.",
+        let message = msg!("imap.data.status", mailbox = mailbox, counts = counts);
+        return Some(Explanation::from_message(
+            message,
             RfcRef::new(RFC, "7.3.3"),
         ));
     }
     if let Some(namespace) = data(lines, "NAMESPACE").first() {
-        return Some(Explanation::new(
-            "How this server names folders",
-            format!(
-                "The untagged NAMESPACE line gives three lists: the personal folders, other \
-                 users' and shared ones, each with its prefix and hierarchy delimiter, NIL \
-                 where there are none. Here: {namespace}. The tagged OK ends the command."
-            ),
+        let message = msg!("imap.data.namespace", namespace = *namespace);
+        return Some(Explanation::from_message(
+            message,
             RfcRef::new(RFC, "7.3.2"),
         ));
     }
     if let Some(id) = data(lines, "ID").first() {
-        return Some(Explanation::new(
-            "The server says what software it is",
-            format!(
-                "The untagged ID line gives the server's name, version and the like as field \
-                 and value pairs (NIL if it says nothing): {id}. The tagged OK ends the command."
-            ),
-            RfcRef::new(2971, "3.2"),
-        ));
+        let message = msg!("imap.data.id", id = *id);
+        return Some(Explanation::from_message(message, RfcRef::new(2971, "3.2")));
     }
     None
 }
