@@ -5,7 +5,7 @@
 use std::cell::RefCell;
 
 use postroom_proto::i18n::{english, Arg, Catalogue, Language, Message, Text};
-use postroom_proto::Explanation;
+use postroom_proto::{text, Explanation};
 use postroom_sim::lesson::{Label, Words};
 
 thread_local! {
@@ -88,6 +88,30 @@ pub fn opening(t: &Text) -> yew::AttrValue {
         }
         _ => text,
     }
+}
+
+/// A number as the class writes it: "1.05 s" in English, "1,05 s" in German, Spanish and
+/// French (the catalogue's `format.decimal`). Every point between two digits changes.
+pub fn number(text: String) -> String {
+    let point = text!("format.decimal");
+    let point = said(&point);
+    if point.as_str() == "." {
+        return text;
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let digit = |i: Option<&char>| i.is_some_and(char::is_ascii_digit);
+    chars
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let between = *c == '.' && i > 0 && digit(chars.get(i - 1)) && digit(chars.get(i + 1));
+            if between {
+                point.to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// Runs `make` with the chosen language, for a text made whole (a handout, an exported
@@ -213,4 +237,25 @@ pub fn switch_to(lang: &str) {
     }
     #[cfg(not(target_arch = "wasm32"))]
     let _ = lang;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_take_the_chosen_languages_decimal_sign() {
+        assert_eq!(number("t = 1.840 s".into()), "t = 1.840 s");
+        let de = include_str!("../static/i18n/de.txt").to_string();
+        take("de", de);
+        assert_eq!(number("t = 1.840 s".into()), "t = 1,840 s");
+        assert_eq!(number("0.5×".into()), "0,5×");
+        // A point that is no decimal point stays.
+        assert_eq!(
+            number("Step 2. of mx.example.net".into()),
+            "Step 2. of mx.example.net"
+        );
+        take("en", String::new());
+        assert_eq!(number("3.7 kB".into()), "3.7 kB");
+    }
 }

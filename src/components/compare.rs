@@ -215,6 +215,6 @@ fn kb(octets: u64) -> String {
     if octets < 1000 {
         format!("{octets} B")
     } else {
-        format!("{}.{} KB", octets / 1000, octets % 1000 / 100)
+        crate::i18n::number(format!("{}.{} KB", octets / 1000, octets % 1000 / 100))
     }
 }

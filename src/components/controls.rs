@@ -110,7 +110,7 @@ pub fn controls(props: &ControlsProps) -> Html {
         .steps
         .get(p.current)
         .filter(|_| props.clock)
-        .map(|s| format!("t = {}", s.arrived_at))
+        .map(|s| crate::i18n::number(format!("t = {}", s.arrived_at)))
         .unwrap_or_default();
     let (play_label, play_icon) = if p.playing {
         (crate::t!("controls.pause"), "M7 5h4v14H7zM13 5h4v14h-4z")
@@ -133,7 +133,7 @@ pub fn controls(props: &ControlsProps) -> Html {
                         disabled={!p.can_go_forward()} aria-label={crate::t!("controls.last")} title={crate::t!("controls.last-key")}>{ icon("M18 5v14M5 5l10 7-10 7z") }</button>
                 <select class="controls__speed" data-action="speed" aria-label={crate::t!("controls.speed")} onchange={on_speed}>
                     { for SPEEDS.iter().map(|s| html! {
-                        <option value={s.to_string()} selected={*s == props.speed}>{ format!("{}×", f_speed(*s)) }</option>
+                        <option value={s.to_string()} selected={*s == props.speed}>{ crate::i18n::number(format!("{}×", f_speed(*s))) }</option>
                     }) }
                 </select>
             </div>

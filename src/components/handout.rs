@@ -9,12 +9,12 @@ use postroom_sim::{export, Timeline};
 use yew::prelude::*;
 
 /// The handout's own bar: print it, or go back to the page. Not printed.
-fn bar(back: &str, on_close: &Callback<MouseEvent>) -> Html {
+fn bar(back: AttrValue, on_close: &Callback<MouseEvent>) -> Html {
     html! {
         <div class="handout__bar">
-            <button class="topbar__button" data-action="print" onclick={Callback::from(|_: MouseEvent| crate::export::print())}>{ "Print…" }</button>
-            <button class="topbar__button" data-action="close-handout" onclick={on_close.clone()}>{ back.to_string() }</button>
-            <p>{ "Fits A4 and US Letter; choose either in the print dialogue." }</p>
+            <button class="topbar__button" data-action="print" onclick={Callback::from(|_: MouseEvent| crate::export::print())}>{ crate::t!("handout.print") }</button>
+            <button class="topbar__button" data-action="close-handout" onclick={on_close.clone()}>{ back }</button>
+            <p>{ crate::t!("handout.fits") }</p>
         </div>
     }
 }
@@ -23,7 +23,7 @@ fn bar(back: &str, on_close: &Callback<MouseEvent>) -> Html {
 pub fn story_handout(t: &Timeline, title: &str, on_close: &Callback<MouseEvent>) -> Html {
     html! {
         <article class="handout" aria-labelledby="handout-title">
-            { bar("Back to the explorer", on_close) }
+            { bar(crate::t!("handout.back-explorer"), on_close) }
             { Html::from_html_unchecked(crate::i18n::with_language(|lang| export::handout_html(t, title, lang)).into()) }
         </article>
     }
@@ -41,20 +41,20 @@ pub fn compare_handout(c: &Comparison, title: &str, on_close: &Callback<MouseEve
             <li class="handout__step">
                 <p class="handout__line"><strong>{ crate::i18n::said(&act.label()) }</strong></p>
                 <div class="handout__sides">
-                    <div><h4>{ "POP3 — what changed" }</h4>{ changes(&pop3.changes) }</div>
-                    <div><h4>{ "IMAP — what changed" }</h4>{ changes(&imap.changes) }</div>
+                    <div><h4>{ crate::t!("handout.changed", protocol = "POP3") }</h4>{ changes(&pop3.changes) }</div>
+                    <div><h4>{ crate::t!("handout.changed", protocol = "IMAP") }</h4>{ changes(&imap.changes) }</div>
                 </div>
             </li>
         }
     });
-    let rows = export::outcome_rows(c);
+    let rows = crate::i18n::with_language(|lang| export::outcome_rows(c, lang));
     html! {
         <article class="handout" aria-labelledby="handout-title">
-            { bar("Back to the comparison", on_close) }
-            <h2 id="handout-title" class="handout__title">{ format!("Postroom — POP3 vs IMAP: {title}") }</h2>
-            <p>{ if c.script.leave_on_server { "POP3 leaves a copy on the server." } else { "POP3 deletes what it downloads." } }</p>
-            <section><h3>{ "After each action" }</h3><ol class="handout__steps">{ for acts }</ol></section>
-            <section><h3>{ "Outcome table" }</h3>
+            { bar(crate::t!("handout.back-compare"), on_close) }
+            <h2 id="handout-title" class="handout__title">{ crate::t!("handout.compare-title", title = title) }</h2>
+            <p>{ if c.script.leave_on_server { crate::t!("handout.keeps") } else { crate::t!("handout.deletes") } }</p>
+            <section><h3>{ crate::t!("handout.after-each") }</h3><ol class="handout__steps">{ for acts }</ol></section>
+            <section><h3>{ crate::t!("handout.outcome") }</h3>
                 <table class="handout__table">
                     { for rows.into_iter().enumerate().map(|(i, row)| html! {
                         <tr>{ for row.into_iter().map(|cell| if i == 0 { html! { <th scope="col">{ cell }</th> } } else { html! { <td>{ cell }</td> } }) }</tr>

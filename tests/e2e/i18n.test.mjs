@@ -251,6 +251,10 @@ test('de: the round-trip lab speaks German around its numbers', async () => {
   await settle(page);
   assert.equal(await page.locator('table caption').textContent(), 'Dieselbe E-Mail, auf vier Wegen');
   assert.match(await text(page, '.lab__summary'), /Der Absender weiß nach \d+ Hin und Zurück/);
+  // Numbers with the German decimal comma: "1,05 s", never "1.05 s".
+  const times = await page.locator('[data-field=time]').allInnerTexts();
+  assert.ok(times.length >= 4, times.join(' | '));
+  assert.deepEqual(times.filter((t) => /\d\.\d/.test(t)), []);
   const fragments = englishFragments('de');
   const words = await wordsOn(page, ['.lab__summary', '.chart figcaption', '.chart__note', 'table', '.lab__network', '.topbar', '.lab__tabs'], 'textContent');
   assert.deepEqual(fragments.filter((f) => words.includes(f)), []);
@@ -375,6 +379,29 @@ for (const lang of ['de', 'fr']) {
     assert.deepEqual([...left].map(([f, at]) => `${at}: ${f}`), []);
     await page.screenshot({ path: `${SHOTS}/i18n-log-${lang}.png` });
     assert.deepEqual(await seriousAxeViolations(page), []);
+    await context.close();
+  });
+}
+
+// The printed handout in German and French: its headings, every step's explanation, the
+// diagram's lanes and notes, how the story ends and the mailboxes; the lines as sent.
+for (const lang of ['de', 'fr']) {
+  test(`${lang}: the story's handout is written in the class's language`, async () => {
+    const context = await run.browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'en-US' });
+    const page = await context.newPage();
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    await page.goto(`${run.server.url}index.html?lang=${lang}`);
+    await page.waitForSelector('.transcript__step--current');
+    await page.click('[data-action=export] summary');
+    await page.locator('[data-action=export] .menu__item').first().click();
+    await page.waitForSelector('.handout');
+    await settle(page);
+    const words = await wordsOn(page, ['.handout'], 'textContent');
+    const left = englishFragments(lang).filter((f) => words.includes(f));
+    assert.deepEqual(left, []);
+    const heading = await page.locator('.handout h3').first().innerText();
+    assert.notEqual(heading, 'Sequence diagram');
+    await page.screenshot({ path: `${SHOTS}/i18n-handout-${lang}.png` });
     await context.close();
   });
 }

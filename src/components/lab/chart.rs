@@ -105,7 +105,7 @@ pub fn time_chart(chart: &Chart, rtt_ms: u32) -> Html {
         let (cx, cy) = (x(c.rtt_ms), y(c.micros, top));
         let title = crate::t!(
             "lab.chart.crossing",
-            rtt = tenths(c.rtt_ms),
+            rtt = crate::i18n::number(tenths(c.rtt_ms)),
             below = crate::i18n::said(&c.below.title()).to_string(),
             above = crate::i18n::said(&c.above.title()).to_string()
         );
@@ -113,7 +113,7 @@ pub fn time_chart(chart: &Chart, rtt_ms: u32) -> Html {
             <g class="chart__cross" data-rtt={tenths(c.rtt_ms)}>
                 <title>{ title }</title>
                 <circle cx={tenths(cx)} cy={tenths(cy)} r="6" />
-                <text x={tenths(cx + 8.0)} y={tenths(cy - 8.0)}>{ format!("{} ms", tenths(c.rtt_ms)) }</text>
+                <text x={tenths(cx + 8.0)} y={tenths(cy - 8.0)}>{ crate::i18n::number(format!("{} ms", tenths(c.rtt_ms))) }</text>
             </g>
         }
     });
@@ -125,7 +125,7 @@ pub fn time_chart(chart: &Chart, rtt_ms: u32) -> Html {
         .map(|c| {
             crate::t!(
                 "lab.chart.crossing-short",
-                rtt = tenths(c.rtt_ms),
+                rtt = crate::i18n::number(tenths(c.rtt_ms)),
                 below = crate::i18n::said(&c.below.title()).to_string(),
                 above = crate::i18n::said(&c.above.title()).to_string()
             )

@@ -18,21 +18,22 @@ use crate::state::lab::{offered_bandwidth, LabAction, View};
 pub fn time(micros: u64) -> String {
     let hundredths_s = (micros + 5_000) / 10_000;
     let ms = (micros + 500) / 1000;
-    if hundredths_s >= 100 {
+    let shown = if hundredths_s >= 100 {
         format!("{}.{:02} s", hundredths_s / 100, hundredths_s % 100)
     } else if ms >= 10 {
         format!("{ms} ms")
     } else {
         let tenths = (micros + 50) / 100;
         format!("{}.{} ms", tenths / 10, tenths % 10)
-    }
+    };
+    crate::i18n::number(shown)
 }
 
 /// Octets for people: "911 B", "3.7 kB", rounded to the nearest.
 pub fn octets(n: usize) -> String {
     if n >= 1000 {
         let tenths = (n + 50) / 100;
-        format!("{}.{} kB", tenths / 10, tenths % 10)
+        crate::i18n::number(format!("{}.{} kB", tenths / 10, tenths % 10))
     } else {
         format!("{n} B")
     }

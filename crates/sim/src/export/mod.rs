@@ -10,6 +10,9 @@ mod handout;
 pub use diagram::{diagram_svg, slide_svg, SLIDE};
 pub use handout::handout_html;
 
+use postroom_proto::i18n::Language;
+use postroom_proto::text;
+
 use crate::compare::{Comparison, Tally};
 use crate::timeline::{Direction, Timeline};
 
@@ -62,8 +65,10 @@ pub fn transcript_text(timeline: &Timeline, upto: usize, crlf: bool) -> String {
 
 /// The comparison's outcome table after every action, one row per action and protocol, as
 /// RFC 4180 CSV (CR LF line ends, fields quoted where needed).
+/// Its column names and words are English, the same in every class, for the programs that
+/// read it.
 pub fn outcome_csv(comparison: &Comparison) -> String {
-    outcome_rows(comparison)
+    outcome_rows(comparison, Language::ENGLISH)
         .iter()
         .map(|row| {
             let fields: Vec<String> = row.iter().map(|f| csv_field(f)).collect();
@@ -73,37 +78,43 @@ pub fn outcome_csv(comparison: &Comparison) -> String {
 }
 
 /// The outcome table after every action: a heading row, then one row per action and
-/// protocol.
-pub fn outcome_rows(comparison: &Comparison) -> Vec<Vec<String>> {
-    let mut rows = vec![[
-        "step",
-        "action",
-        "protocol",
-        "on server",
-        "on phone",
-        "on laptop",
-        "read state agrees",
-        "commands sent",
-        "bytes",
-    ]
-    .map(String::from)
-    .to_vec()];
+/// protocol, its words in `lang`.
+pub fn outcome_rows(comparison: &Comparison, lang: Language<'_>) -> Vec<Vec<String>> {
+    let heading = [
+        text!("export.table.step"),
+        text!("export.table.action"),
+        text!("export.table.protocol"),
+        text!("export.table.on-server"),
+        text!("export.table.on-phone"),
+        text!("export.table.on-laptop"),
+        text!("export.table.read-agrees"),
+        text!("export.table.commands"),
+        text!("export.table.bytes"),
+    ];
+    let mut rows = vec![heading.iter().map(|t| lang.say(t)).collect()];
     let sides = [("POP3", &comparison.pop3), ("IMAP", &comparison.imap)];
     for (i, act) in comparison.script.acts.iter().enumerate() {
         for (name, frames) in sides {
             if let Some(frame) = frames.get(i) {
-                rows.push(tally_row(i + 1, &act.label(), name, &frame.tally));
+                let action = lang.say(&act.label());
+                rows.push(tally_row(i + 1, &action, name, &frame.tally, lang));
             }
         }
     }
     rows
 }
 
-fn tally_row(step: usize, action: &str, protocol: &str, t: &Tally) -> Vec<String> {
+fn tally_row(
+    step: usize,
+    action: &str,
+    protocol: &str,
+    t: &Tally,
+    lang: Language<'_>,
+) -> Vec<String> {
     let agrees = match t.read_agrees {
-        Some(true) => "yes",
-        Some(false) => "no",
-        None => "",
+        Some(true) => lang.say(&text!("export.table.yes")),
+        Some(false) => lang.say(&text!("export.table.no")),
+        None => String::new(),
     };
     vec![
         step.to_string(),
@@ -112,7 +123,7 @@ fn tally_row(step: usize, action: &str, protocol: &str, t: &Tally) -> Vec<String
         t.on_server.to_string(),
         t.on_phone.to_string(),
         t.on_laptop.to_string(),
-        agrees.to_string(),
+        agrees,
         t.commands.to_string(),
         t.octets.to_string(),
     ]
