@@ -10,12 +10,14 @@ use std::fs;
 use std::path::Path;
 
 /// A section of ids (their first word) and the feature that keeps it.
-const SECTIONS: [(&str, &str); 8] = [
+const SECTIONS: [(&str, &str); 9] = [
     ("smtp", "TEXTS_SMTP"),
     ("pop3", "TEXTS_POP3"),
     ("note", "TEXTS_NOTES"),
     ("compare", "TEXTS_COMPARE"),
     ("lab", "TEXTS_LAB"),
+    // HTTP is spoken in the round-trip lab only.
+    ("http", "TEXTS_LAB"),
     ("log", "TEXTS_LOG"),
     ("live", "TEXTS_LIVE"),
     ("lesson", "TEXTS_LESSON"),

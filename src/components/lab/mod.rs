@@ -197,7 +197,7 @@ pub fn http_lines(bytes: &[u8]) -> Html {
         html! {
             <li class="lab__line">
                 <code class="lab__code">{ shown }</code>
-                <span class="lab__meaning">{ e.title }{ " · " }
+                <span class="lab__meaning">{ crate::i18n::explanation(&e).0 }{ " · " }
                     <a href={e.rfc.url()} target="_blank" rel="noopener">{ e.rfc.label() }</a></span>
             </li>
         }

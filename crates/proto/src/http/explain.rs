@@ -3,6 +3,7 @@
 
 use super::decode;
 use crate::explain::{Explanation, RfcRef};
+use crate::{msg, text};
 
 /// One line of a message (without its CR LF) and what it means.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,9 +30,8 @@ pub fn message(bytes: &[u8]) -> Vec<Line> {
                     .next()
                     .unwrap_or_default()
                     .to_string(),
-                explanation: Explanation::new(
-                    "Not an HTTP/1.1 message the other side can read",
-                    format!("It is refused: {error}. A server answers 400 Bad Request."),
+                explanation: Explanation::from_message(
+                    msg!("http.unreadable", error = error.to_string()),
                     RfcRef::new(9112, "2.2"),
                 ),
             }]
@@ -55,27 +55,21 @@ pub fn message(bytes: &[u8]) -> Vec<Line> {
     }
     lines.push(Line {
         text: String::new(),
-        explanation: Explanation::new(
-            "An empty line: the header section ends",
-            "CR LF on its own ends the fields; what follows is the body, as long as \
-             Content-Length says.",
+        explanation: Explanation::from_message(
+            msg!("http.end-of-fields"),
             RfcRef::new(9112, "2.1"),
         ),
     });
     if !body.is_empty() {
         let kind = if body.first() == Some(&b'{') {
-            "a JSON object"
+            text!("http.json")
         } else {
-            "content"
+            text!("http.content")
         };
+        let message = msg!("http.body", octets = body.len(), kind = &kind);
         lines.push(Line {
             text: String::from_utf8_lossy(&body).into_owned(),
-            explanation: Explanation::new(
-                format!("The body: {} octets of {kind}", body.len()),
-                "Exactly Content-Length octets, then the message is complete: the receiver \
-                 knows where it ends without waiting for the connection to close.",
-                RfcRef::new(9112, "6.3"),
-            ),
+            explanation: Explanation::from_message(message, RfcRef::new(9112, "6.3")),
         });
     }
     lines
@@ -83,110 +77,37 @@ pub fn message(bytes: &[u8]) -> Vec<Line> {
 
 fn request_line(line: &str) -> Explanation {
     let method = line.split(' ').next().unwrap_or_default();
-    let (title, why, section) = match method {
-        "POST" => (
-            "POST: the body is for the server to process",
-            "The method, the target on that server, and the version. POST asks the target to \
-             process the enclosed representation — here, an email to send.",
-            "9.3.3",
-        ),
-        "GET" => (
-            "GET: send me this resource",
-            "The method, the target on that server, and the version. GET asks for the current \
-             representation of the target; it carries no body.",
-            "9.3.1",
-        ),
-        _ => (
-            "The request line",
-            "Method, request target and HTTP version, separated by single spaces.",
-            "9.1",
-        ),
+    let (message, section) = match method {
+        "POST" => (msg!("http.post"), "9.3.3"),
+        "GET" => (msg!("http.get"), "9.3.1"),
+        _ => (msg!("http.request"), "9.1"),
     };
-    Explanation::new(title, why, RfcRef::new(9110, section))
+    Explanation::from_message(message, RfcRef::new(9110, section))
 }
 
 fn status_line(line: &str) -> Explanation {
     let code = line.split(' ').nth(1).unwrap_or_default();
-    let (title, why, section) = match code {
-        "202" => (
-            "202 Accepted: taken on, not yet done",
-            "The server has accepted the request for processing, but has not completed it: \
-             the email is queued. Whether it reaches the recipient is not known yet, and HTTP \
-             has no way to say so later on this request.",
-            "15.3.3",
-        ),
-        "200" => (
-            "200 OK: done, and here is the result",
-            "The request succeeded; the body holds the result.",
-            "15.3.1",
-        ),
-        "400" => (
-            "400 Bad Request: the server cannot read it",
-            "Malformed syntax or an invalid body: the client must not repeat it unchanged.",
-            "15.5.1",
-        ),
-        "401" => (
-            "401 Unauthorized: no valid credentials",
-            "The request lacks valid authentication credentials for the target.",
-            "15.5.2",
-        ),
-        _ => (
-            "The status line",
-            "Version, a three-digit status code and a reason phrase for people.",
-            "15",
-        ),
+    let (message, rfc) = match code {
+        "202" => (msg!("http.accepted"), RfcRef::new(9110, "15.3.3")),
+        "200" => (msg!("http.ok"), RfcRef::new(9110, "15.3.1")),
+        "400" => (msg!("http.bad-request"), RfcRef::new(9110, "15.5.1")),
+        "401" => (msg!("http.unauthorized"), RfcRef::new(9110, "15.5.2")),
+        _ => (msg!("http.status"), RfcRef::new(9112, "4")),
     };
-    let rfc = if section == "15" {
-        RfcRef::new(9112, "4")
-    } else {
-        RfcRef::new(9110, section)
-    };
-    Explanation::new(title, why, rfc)
+    Explanation::from_message(message, rfc)
 }
 
 fn field(name: &str, value: &str) -> Explanation {
-    let (title, why, section): (String, &str, &'static str) =
-        match name.to_ascii_lowercase().as_str() {
-            "host" => (
-                format!("Host: {value}"),
-                "Which site on that address the request is for: required in every HTTP/1.1 \
-                 request, since one server may host many names.",
-                "7.2",
-            ),
-            "authorization" => (
-                "Authorization: the API key or token".to_string(),
-                "The credentials, sent with every request instead of a login step: this is why \
-                 an API needs no separate AUTH round trip. Only TLS keeps them from the path.",
-                "11.6.2",
-            ),
-            "content-type" => (
-                format!("Content-Type: {value}"),
-                "The media type of the body, so the receiver knows how to read it.",
-                "8.3",
-            ),
-            "content-length" => (
-                format!("Content-Length: {value} octets of body"),
-                "The body's size in octets: the receiver reads exactly that many and knows the \
-                 message is complete.",
-                "8.6",
-            ),
-            "accept" => (
-                format!("Accept: {value}"),
-                "Which media types the client can read in the response.",
-                "12.5.1",
-            ),
-            "location" => (
-                format!("Location: {value}"),
-                "Where the created or queued resource can be looked at.",
-                "10.2.2",
-            ),
-            _ => (
-                format!("{name}: a header field"),
-                "A name, a colon and a value; names are case-insensitive.",
-                "5",
-            ),
-        };
-    Explanation::new(title, why, RfcRef::new(9110, section))
+    let (message, section) = match name.to_ascii_lowercase().as_str() {
+        "host" => (msg!("http.host", value = value), "7.2"),
+        "authorization" => (msg!("http.authorization"), "11.6.2"),
+        "content-type" => (msg!("http.content-type", value = value), "8.3"),
+        "content-length" => (msg!("http.content-length", value = value), "8.6"),
+        "accept" => (msg!("http.accept", value = value), "12.5.1"),
+        "location" => (msg!("http.location", value = value), "10.2.2"),
+        _ => (msg!("http.field", name = name), "5"),
+    };
+    Explanation::from_message(message, RfcRef::new(9110, section))
 }
 
 #[cfg(test)]
