@@ -79,15 +79,9 @@ pub fn label(label: &Label) -> yew::AttrValue {
 }
 
 /// A text that opens a line, with a capital at its start ("phone checks mail" as a move).
+/// Latin-1 arithmetic rather than Unicode's tables, which would cost every page kilobytes.
 pub fn opening(t: &Text) -> yew::AttrValue {
-    let text = said(t);
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) if first.is_lowercase() => {
-            yew::AttrValue::from(first.to_uppercase().chain(chars).collect::<String>())
-        }
-        _ => text,
-    }
+    yew::AttrValue::from(postroom_sim::scenario::capitalised(&said(t)))
 }
 
 /// A number as the class writes it: "1.05 s" in English, "1,05 s" in German, Spanish and
