@@ -179,8 +179,8 @@ pub fn command(cmd: &Command) -> Explanation {
         ),
         #[cfg(feature = "imap4rev2")]
         Command::Rev2(extended) => {
-            let (title, why, rfc, section) = super::rev2::explain(extended);
-            return Explanation::new(title, why, RfcRef::new(rfc, section));
+            let (message, rfc, section) = super::rev2::explain(extended);
+            return Explanation::from_message(message, RfcRef::new(rfc, section));
         }
     };
     Explanation::from_message(message, RfcRef::new(rfc, section))

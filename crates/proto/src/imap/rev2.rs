@@ -14,8 +14,10 @@
 use super::encode::literal;
 use super::types::{Extended, SearchReturn, SequenceSet};
 use crate::explain::{Explanation, RfcRef};
+use crate::i18n::Message;
 /// BINARY's decoding lives with MIME; the server's BINARY refusals name its outcomes.
 pub use crate::mime::{decode_transfer, Undecodable};
+use crate::msg;
 
 /// What a server with IMAP4rev2 on advertises after "IMAP4rev1 IMAP4rev2" and IMAP4rev1's
 /// extensions: the IMAP4rev2 parts an IMAP4rev1 client may use without ENABLE (RFC 9051
@@ -100,37 +102,17 @@ pub fn literal8(data: &[u8]) -> Vec<u8> {
 
 // ---- explanations ----
 
-/// Title, why, RFC and section for a command in IMAP4rev2 syntax.
-pub fn explain(cmd: &Extended) -> (String, &'static str, u16, &'static str) {
+/// The message, RFC and section for a command in IMAP4rev2 syntax.
+pub fn explain(cmd: &Extended) -> (Message, u16, &'static str) {
     match cmd {
-        Extended::Search { ret, .. } if ret.save && !ret.answers() => (
-            "Find messages and remember them as $".into(),
-            "SEARCH RETURN (SAVE) keeps the result on the server: the next command can name \
-             those messages as $ instead of listing them again.",
-            9051,
-            "6.4.4.1",
-        ),
-        Extended::Search { .. } => (
-            "Find messages, and say only what is needed".into(),
-            "SEARCH RETURN (MIN MAX COUNT ALL SAVE) answers with one ESEARCH line: the lowest \
-             or highest match, how many matched, or all of them as ranges such as 2,10:15.",
-            9051,
-            "6.4.4",
-        ),
-        Extended::List { ret, .. } if ret.status.is_some() => (
-            "Which folders are there, and how full is each?".into(),
-            "LIST ... RETURN (STATUS (...)) answers a STATUS line after each folder's LIST \
-             line, saving the client one STATUS command per folder.",
-            9051,
-            "6.3.9.2",
-        ),
-        Extended::List { .. } => (
-            "Which folders are there, and what about them?".into(),
-            "Extended LIST chooses folders (SUBSCRIBED, RECURSIVEMATCH), takes several \
-             patterns at once and returns more about each (CHILDREN, SUBSCRIBED).",
-            9051,
-            "6.3.9",
-        ),
+        Extended::Search { ret, .. } if ret.save && !ret.answers() => {
+            (msg!("imap.rev2.search-save"), 9051, "6.4.4.1")
+        }
+        Extended::Search { .. } => (msg!("imap.rev2.search"), 9051, "6.4.4"),
+        Extended::List { ret, .. } if ret.status.is_some() => {
+            (msg!("imap.rev2.list-status"), 9051, "6.3.9.2")
+        }
+        Extended::List { .. } => (msg!("imap.rev2.list"), 9051, "6.3.9"),
     }
 }
 
@@ -138,10 +120,9 @@ pub fn explain(cmd: &Extended) -> (String, &'static str, u16, &'static str) {
 /// anything). `named` says whether an untagged response of that name is in `lines`.
 pub fn explain_unit(named: &dyn Fn(&str) -> bool, lines: &[&str]) -> Option<Explanation> {
     if named("ESEARCH") {
-        return Some(Explanation::new(
-            "The messages that match (ESEARCH)",
-            "ESEARCH names the SEARCH it answers by its tag, says UID when the numbers are \
-             UIDs, and gives only what was asked: MIN, MAX, COUNT, or ALL as ranges.",
+        let message = msg!("imap.rev2.esearch");
+        return Some(Explanation::from_message(
+            message,
             RfcRef::new(9051, "7.3.4"),
         ));
     }
@@ -154,25 +135,17 @@ pub fn explain_unit(named: &dyn Fn(&str) -> bool, lines: &[&str]) -> Option<Expl
         .flat_map(str::split_whitespace)
         .collect();
     if enabled.is_empty() {
-        return Some(Explanation::new(
-            "Nothing was enabled",
-            "An empty ENABLED means none of the extensions the client named was switched on: \
-             the server does not know them, or they need no enabling. The connection goes on \
-             answering as before.",
-            RfcRef::new(5161, "3.2"),
-        ));
+        let message = msg!("imap.rev2.nothing-enabled");
+        return Some(Explanation::from_message(message, RfcRef::new(5161, "3.2")));
     }
-    let rev2 = if enabled.iter().any(|c| c.eq_ignore_ascii_case("IMAP4rev2")) {
-        " After ENABLE IMAP4rev2 the server answers as RFC 9051 describes, not RFC 3501."
+    let list = enabled.join(", ");
+    let message = if enabled.iter().any(|c| c.eq_ignore_ascii_case("IMAP4rev2")) {
+        msg!("imap.rev2.enabled-rev2", list = list)
     } else {
-        ""
+        msg!("imap.rev2.enabled", list = list)
     };
-    Some(Explanation::new(
-        format!("Now on: {}", enabled.join(", ")),
-        format!(
-            "ENABLED lists what the ENABLE command switched on for this connection; it stays \
-             on until the connection closes.{rev2}"
-        ),
+    Some(Explanation::from_message(
+        message,
         RfcRef::new(9051, "7.2.1"),
     ))
 }
