@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use postroom_proto::i18n::Text;
 use postroom_proto::imap::{decode, State};
-use postroom_proto::{msg, Explanation, RfcRef};
+use postroom_proto::{msg, RfcRef};
 
 use super::{shown, starts_midway, waiting, FindingKind as F, Findings, TlsWatch};
 use crate::log::follow::imap::line_starts;
@@ -144,7 +144,7 @@ fn command(s: &mut Session, units: &[Unit], i: usize, found: &mut Findings) {
                 )
             };
             let rule = RfcRef::new(RFC, section);
-            found.add(F::Unreadable, at, Explanation::from_message(message, rule));
+            found.add(F::Unreadable, at, message, rule);
             if let Some(tag) = e.tag {
                 s.sent(tag, String::new(), i);
             }
@@ -158,11 +158,7 @@ fn command(s: &mut Session, units: &[Unit], i: usize, found: &mut Findings) {
     if s.logout {
         let message = msg!("log.finding.imap-after-logout", command = command);
         let rule = RfcRef::new(RFC, "6.1.3");
-        found.add(
-            F::OutOfSequence,
-            at,
-            Explanation::from_message(message, rule),
-        );
+        found.add(F::OutOfSequence, at, message, rule);
     } else if !valid.contains(&hoped) {
         let message = match (hoped, valid) {
             (State::NotAuthenticated, [State::Selected]) => msg!(
@@ -180,21 +176,13 @@ fn command(s: &mut Session, units: &[Unit], i: usize, found: &mut Findings) {
             _ => msg!("log.finding.imap-after-bye", command = command),
         };
         let rule = RfcRef::new(RFC, section_for(valid));
-        found.add(
-            F::OutOfSequence,
-            at,
-            Explanation::from_message(message, rule),
-        );
+        found.add(F::OutOfSequence, at, message, rule);
     }
     if name == "STARTTLS" {
         if s.tls.active {
             let message = msg!("log.finding.imap-starttls-in-tls");
             let rule = RfcRef::new(RFC, "6.2.1");
-            found.add(
-                F::OutOfSequence,
-                at,
-                Explanation::from_message(message, rule),
-            );
+            found.add(F::OutOfSequence, at, message, rule);
         }
         s.tls.ask();
     }
@@ -215,11 +203,7 @@ fn responses(s: &mut Session, i: usize, unit: &Unit, found: &mut Findings) {
             if !std::mem::take(&mut s.awaiting_plus) {
                 let message = msg!("log.finding.imap-unasked-continuation");
                 let rule = RfcRef::new(RFC, "7.6");
-                found.add(
-                    F::Contradiction,
-                    at,
-                    Explanation::from_message(message, rule),
-                );
+                found.add(F::Contradiction, at, message, rule);
             }
             continue;
         }
@@ -243,11 +227,7 @@ fn responses(s: &mut Session, i: usize, unit: &Unit, found: &mut Findings) {
             if s.spoke {
                 let message = msg!("log.finding.imap-unknown-tag", tag = tag.as_str());
                 let rule = RfcRef::new(RFC, "2.2.2");
-                found.add(
-                    F::Contradiction,
-                    at,
-                    Explanation::from_message(message, rule),
-                );
+                found.add(F::Contradiction, at, message, rule);
             } else if ok {
                 // The log begins after a login whose command it does not show.
                 s.state = State::Authenticated;
@@ -339,7 +319,7 @@ pub(super) fn check(units: &[Unit], left_open: bool) -> (Findings, Vec<(Text, Te
             .find(|(_, u)| u.kind != Kind::Note);
         let message = msg!("log.finding.imap-no-logout");
         let rule = RfcRef::new(RFC, "6.1.3");
-        found.add(F::NoGoodbye, last, Explanation::from_message(message, rule));
+        found.add(F::NoGoodbye, last, message, rule);
     }
     (found, states)
 }

@@ -89,10 +89,16 @@ pub(super) struct Findings {
 }
 
 impl Findings {
-    /// A finding about `at`, explained by a `log.finding.…` message
-    /// (`Explanation::from_message`).
-    pub fn add(&mut self, kind: FindingKind, at: Option<(usize, &Unit)>, explanation: Explanation) {
+    /// A finding about `at`, explained by a `log.finding.…` message and the rule it cites.
+    pub fn add(
+        &mut self,
+        kind: FindingKind,
+        at: Option<(usize, &Unit)>,
+        message: Message,
+        rule: RfcRef,
+    ) {
         let (unit, line) = (at.map(|(i, _)| i), at.map(|(_, u)| u.lines.0));
+        let explanation = Explanation::from_message(message, rule);
         self.list.push(Finding::new(kind, unit, line, explanation));
     }
 }
@@ -134,7 +140,8 @@ impl TlsWatch {
             found.add(
                 FindingKind::PlainTextAfterStartTls,
                 Some((i, unit)),
-                Explanation::from_message(msg!("log.finding.plain-after-tls", verb = verb), rule),
+                msg!("log.finding.plain-after-tls", verb = verb),
+                rule,
             );
         } else if self.accepted {
             self.accepted = false;
@@ -148,7 +155,8 @@ impl TlsWatch {
             found.add(
                 FindingKind::PlainTextAfterStartTls,
                 Some((i, unit)),
-                Explanation::from_message(msg!("log.finding.sent-before-tls", verb = verb), rule),
+                msg!("log.finding.sent-before-tls", verb = verb),
+                rule,
             );
         }
     }

@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, VecDeque};
 
 use postroom_proto::i18n::{Message, Text};
 use postroom_proto::pop3::{decode, Command, State};
-use postroom_proto::{msg, text, Explanation, RfcRef};
+use postroom_proto::{msg, text, RfcRef};
 
 use super::{first_on_wire, shown, starts_midway, waiting, FindingKind as F, Findings, TlsWatch};
 use crate::log::follow::{Kind, Unit};
@@ -62,16 +62,12 @@ fn command(s: &mut Session, i: usize, unit: &Unit, found: &mut Findings) -> Opti
                 }
             };
             let rule = RfcRef::new(RFC, "3");
-            found.add(F::Unreadable, at, Explanation::from_message(message, rule));
+            found.add(F::Unreadable, at, message, rule);
             return None;
         }
     };
     let order = |found: &mut Findings, message: Message, rule| {
-        found.add(
-            F::OutOfSequence,
-            at,
-            Explanation::from_message(message, rule),
-        );
+        found.add(F::OutOfSequence, at, message, rule);
     };
     let word = cmd.keyword();
     if s.quit {
@@ -143,11 +139,7 @@ fn response(s: &mut Session, i: usize, unit: &Unit, found: &mut Findings) {
         if !matches!(to, Some(Command::Auth { .. })) {
             let message = msg!("log.finding.pop3-unasked-challenge");
             let rule = RfcRef::new(5034, "4");
-            found.add(
-                F::Contradiction,
-                at,
-                Explanation::from_message(message, rule),
-            );
+            found.add(F::Contradiction, at, message, rule);
         }
         // The answer to the challenge gets the response to AUTH.
         s.pending.push_front(to);
@@ -159,7 +151,7 @@ fn response(s: &mut Session, i: usize, unit: &Unit, found: &mut Findings) {
         if unit.complete {
             let message = msg!("log.finding.pop3-bad-response", line = shown(unit));
             let rule = RfcRef::new(RFC, "3");
-            found.add(F::Unreadable, at, Explanation::from_message(message, rule));
+            found.add(F::Unreadable, at, message, rule);
         }
         return;
     };
@@ -172,11 +164,7 @@ fn response(s: &mut Session, i: usize, unit: &Unit, found: &mut Findings) {
                 n = n
             );
             let rule = RfcRef::new(RFC, "5");
-            found.add(
-                F::Contradiction,
-                at,
-                Explanation::from_message(message, rule),
-            );
+            found.add(F::Contradiction, at, message, rule);
         }
     }
     match &cmd {
@@ -278,7 +266,7 @@ pub(super) fn check(units: &[Unit], left_open: bool) -> (Findings, Vec<(Text, Te
             _ => msg!("log.finding.pop3-no-quit"),
         };
         let rule = RfcRef::new(RFC, "6");
-        found.add(F::NoGoodbye, last, Explanation::from_message(message, rule));
+        found.add(F::NoGoodbye, last, message, rule);
     }
     (found, states)
 }

@@ -6,7 +6,7 @@ use std::collections::VecDeque;
 
 use postroom_proto::i18n::{Message, Text};
 use postroom_proto::smtp::{decode, Command, ServerState, Verb};
-use postroom_proto::{msg, text, Explanation, RfcRef};
+use postroom_proto::{msg, text, RfcRef};
 
 use super::{first_on_wire, shown, starts_midway, waiting, FindingKind as F, Findings, TlsWatch};
 use crate::log::follow::{Kind, Unit};
@@ -170,16 +170,12 @@ fn command(s: &mut Session, i: usize, unit: &Unit, found: &mut Findings) -> Aske
                 ),
             };
             let rule = RfcRef::new(RFC, section);
-            found.add(F::Unreadable, at, Explanation::from_message(message, rule));
+            found.add(F::Unreadable, at, message, rule);
             return Asked::Unknown;
         }
     };
     let order = |found: &mut Findings, message: Message, rule| {
-        found.add(
-            F::OutOfSequence,
-            at,
-            Explanation::from_message(message, rule),
-        );
+        found.add(F::OutOfSequence, at, message, rule);
     };
     if s.quit {
         let rule = RfcRef::new(RFC, "4.1.1.10");
@@ -269,11 +265,7 @@ fn reply(s: &mut Session, i: usize, unit: &Unit, found: &mut Findings) {
     let Ok((reply, _)) = decode::reply(&unit.bytes) else {
         if unit.complete {
             let message = msg!("log.finding.smtp-bad-reply", line = shown(unit));
-            found.add(
-                F::Unreadable,
-                at,
-                Explanation::from_message(message, replies),
-            );
+            found.add(F::Unreadable, at, message, replies);
         }
         return;
     };
@@ -281,11 +273,7 @@ fn reply(s: &mut Session, i: usize, unit: &Unit, found: &mut Findings) {
     let Some(asked) = asked else {
         if !s.midway {
             let message = msg!("log.finding.smtp-reply-to-nothing", code = code);
-            found.add(
-                F::Contradiction,
-                at,
-                Explanation::from_message(message, replies),
-            );
+            found.add(F::Contradiction, at, message, replies);
         }
         return;
     };
@@ -296,11 +284,7 @@ fn reply(s: &mut Session, i: usize, unit: &Unit, found: &mut Findings) {
             "4.3.2"
         };
         let rule = RfcRef::new(RFC, section);
-        found.add(
-            F::Contradiction,
-            at,
-            Explanation::from_message(message, rule),
-        );
+        found.add(F::Contradiction, at, message, rule);
     }
     let ok = (200..400).contains(&code);
     match asked {
@@ -314,11 +298,7 @@ fn reply(s: &mut Session, i: usize, unit: &Unit, found: &mut Findings) {
             if s.mail && s.rcpts_answered == s.rcpts_sent && s.rcpts_ok == 0 && !s.midway {
                 let message = msg!("log.finding.smtp-354-no-recipient");
                 let rule = RfcRef::new(RFC, "3.3");
-                found.add(
-                    F::Contradiction,
-                    at,
-                    Explanation::from_message(message, rule),
-                );
+                found.add(F::Contradiction, at, message, rule);
             }
             s.data = true;
         }
@@ -398,7 +378,7 @@ pub(super) fn check(units: &[Unit], left_open: bool) -> (Findings, Vec<(Text, Te
             .find(|(_, u)| u.kind != Kind::Note);
         let message = msg!("log.finding.smtp-no-quit");
         let rule = RfcRef::new(RFC, "4.1.1.10");
-        found.add(F::NoGoodbye, last, Explanation::from_message(message, rule));
+        found.add(F::NoGoodbye, last, message, rule);
     }
     (found, states)
 }
