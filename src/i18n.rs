@@ -108,6 +108,17 @@ pub fn number(text: String) -> String {
         .collect()
 }
 
+/// A message from outside the page (the live stream's state of a session) in the chosen
+/// language; `english`, sent beside it, where there is none or the catalogue lacks it.
+pub fn chosen_or(message: Option<&Message>, english: String) -> String {
+    CHOSEN
+        .with(|c| {
+            let m = message?;
+            c.borrow().as_ref()?.format(m.id, &m.args)
+        })
+        .unwrap_or(english)
+}
+
 /// Runs `make` with the chosen language, for a text made whole (a handout, an exported
 /// diagram).
 pub fn with_language<R>(make: impl FnOnce(Language<'_>) -> R) -> R {

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use postroom_proto::base64::{self, Alphabet};
-use postroom_proto::i18n::Text;
-use postroom_proto::live::{LiveEvent, Message, Record, Sender, Settings};
+use postroom_proto::i18n::{Arg, Message, Said, Text};
+use postroom_proto::live::{self, LiveEvent, Record, Sender, Settings};
 use postroom_proto::{msg, text, Duration, Explanation, Instant, RfcRef};
 use postroom_sim::{
     Direction, Host, HostId, MailboxEntry, MailboxView, Phase, Protocol, Step, Timeline,
@@ -302,7 +302,7 @@ impl LiveState {
     }
 
     /// A mailbox as the bridge now has it: the view every later step carries.
-    fn mailbox(&mut self, title: String, messages: Vec<Message>, more: usize) {
+    fn mailbox(&mut self, title: String, messages: Vec<live::Message>, more: usize) {
         let mut entries: Vec<MailboxEntry> = messages
             .into_iter()
             .map(|m| MailboxEntry {
@@ -358,21 +358,41 @@ impl LiveState {
                 } else {
                     line.text.into_bytes()
                 };
+                // The bridge sends each explanation as a message too: shown in the class's
+                // language, with the page's own notes added in the same language.
+                let mut message = line.said.as_ref().and_then(Said::message);
                 let mut why = line.why;
-                if line.cut > 0 {
-                    why.push_str(&format!(
-                        " ({} more octets were sent; the page shows the first 64 KB.)",
-                        line.cut
-                    ));
+                let noted = |note: Text, message: Option<Message>| {
+                    message.map(|m| {
+                        msg!(
+                            "live.line",
+                            title = Arg::part(&m, "title"),
+                            why = Arg::part(&m, "why"),
+                            note = note
+                        )
+                    })
+                };
+                if line.masked {
+                    // The bridge's English `why` already says so.
+                    message = noted(text!("live.masked"), message);
                 }
-                let explanation = Explanation::new(
+                if line.cut > 0 {
+                    let note = text!("live.cut", count = line.cut);
+                    why.push(' ');
+                    why.push_str(&note);
+                    message = noted(note, message);
+                }
+                let mut explanation = Explanation::new(
                     line.title,
                     why,
                     RfcRef::new(line.rfc, section(&line.section)),
                 );
+                explanation.message = message;
+                let state = line.state_said.as_ref().and_then(Said::message);
+                let state = crate::i18n::chosen_or(state.as_ref(), line.state);
                 let mailboxes = self.mailboxes.clone();
                 if let Some(s) = self.session_for(line.session) {
-                    s.state = line.state;
+                    s.state = state;
                     s.tls |= line.encrypted;
                     let parts = StepParts {
                         from: Some(line.from),

@@ -74,9 +74,8 @@ impl Explanation {
 
 /// A line the other side will not be able to read.
 pub fn unreadable(protocol: &str, rfc: u16, section: &'static str) -> Explanation {
-    Explanation::new(
-        format!("A {protocol} line the other side will refuse"),
-        "It does not parse as the protocol says; the answer will be an error.",
+    Explanation::from_message(
+        crate::msg!("narrate.unreadable", protocol = protocol),
         RfcRef::new(rfc, section),
     )
 }

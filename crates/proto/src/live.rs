@@ -4,6 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::i18n::Said;
+
 /// Where the stream is (a WebSocket); `?since=N` asks for the events after number N.
 pub const STREAM_PATH: &str = "/live/stream";
 /// What the live page asks before it opens the stream: only the bridge answers it, with
@@ -155,6 +157,12 @@ pub struct Line {
     pub section: String,
     /// The server's state after the line, in the RFC's words.
     pub state: String,
+    /// The explanation and the state as messages, so that a page shows them in the class's
+    /// language; `title`, `why` and `state` are their English, for any other reader.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub said: Option<Said>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state_said: Option<Said>,
 }
 
 fn is_zero(n: &usize) -> bool {

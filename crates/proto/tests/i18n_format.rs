@@ -79,3 +79,41 @@ fn no_input_breaks_the_reader() {
         let _ = Catalogue::parse("fr", text);
     }
 }
+
+/// The live stream carries messages as data: they read back as the same message, and a
+/// name no catalogue could hold reads as none (the English sent beside it stands in).
+#[test]
+fn a_message_written_as_data_reads_back_the_same() {
+    use postroom_proto::i18n::{Arg, Said, Value};
+    let inner = postroom_proto::msg!("smtp.cmd.ehlo", name = "laptop");
+    let outer = postroom_proto::msg!(
+        "live.line",
+        title = Arg::part(&inner, "title"),
+        why = Arg::part(&inner, "why"),
+        note = postroom_proto::text!("live.cut", count = 3u64)
+    );
+    let json = serde_json::to_string(&Said::from(&outer)).unwrap();
+    let read: Said = serde_json::from_str(&json).unwrap();
+    assert_eq!(read.message(), Some(outer));
+    for bad in ["", "Upper.Case", "a b", "smtp.cmd.ehlo\n"] {
+        let said = Said {
+            id: bad.to_string(),
+            args: Vec::new(),
+        };
+        assert_eq!(said.message(), None, "{bad:?}");
+    }
+    let odd_part = Said {
+        id: "live.line".into(),
+        args: vec![(
+            "title".into(),
+            Value::Part {
+                of: Box::new(Said {
+                    id: "smtp.cmd.ehlo".into(),
+                    args: Vec::new(),
+                }),
+                part: "nonsense".into(),
+            },
+        )],
+    };
+    assert_eq!(odd_part.message(), None);
+}

@@ -198,6 +198,30 @@ fn smtp_pop3_and_imap_sessions_stream_in_order_with_secrets_hidden() {
     let auth = auth.expect("the AUTH line is marked as masked");
     assert!(auth.why.contains("--show-secrets"), "{}", auth.why);
     assert!(auth.rfc > 0 && !auth.section.is_empty());
+    // Each line carries its explanation and the server's state as messages too, which read
+    // as the same English the stream sends beside them (a page shows them in its language).
+    let en = postroom_proto::i18n::english();
+    for r in &records {
+        let LiveEvent::Line(l) = &r.event else {
+            continue;
+        };
+        let Some(said) = l.said.as_ref().and_then(|s| s.message()) else {
+            panic!("no message for {:?}: {}", l.text, l.title)
+        };
+        assert_eq!(
+            en.format_part(&said, "title").as_deref(),
+            Some(l.title.as_str())
+        );
+        let state = l
+            .state_said
+            .as_ref()
+            .and_then(|s| s.message())
+            .expect("a state message");
+        assert_eq!(
+            en.format(state.id, &state.args).as_deref(),
+            Some(l.state.as_str())
+        );
+    }
     let events: Vec<&LiveEvent> = records
         .iter()
         .map(|r| &r.event)

@@ -1,6 +1,6 @@
 use super::*;
 use crate::state::after;
-use postroom_proto::live::{Line, Ports};
+use postroom_proto::live::{Line, Message, Ports};
 
 fn record(seq: u64, event: LiveEvent) -> String {
     serde_json::to_string(&Record {
@@ -25,6 +25,8 @@ fn line(session: u64, from: Sender, text: &str, encrypted: bool) -> LiveEvent {
         rfc: 5321,
         section: "4.1.1.1".to_string(),
         state: "ready".to_string(),
+        said: None,
+        state_said: None,
     })
 }
 
@@ -263,4 +265,56 @@ fn a_mailbox_shows_its_flags_as_the_bridge_last_sent_them() {
     assert_eq!(last.entries[0].flags, ["\\Seen", "\\Deleted"]);
     assert_eq!(last.entries[1].subject, "and 2 more messages");
     assert_eq!(s.mailboxes().len(), 1, "one view per mailbox, replaced");
+}
+
+#[test]
+fn a_line_the_bridge_explains_with_its_message_reads_in_the_class_language() {
+    use postroom_proto::i18n::Said;
+    let ehlo = msg!("smtp.cmd.ehlo", name = "laptop");
+    let state = msg!("state.waiting-command", command = "MAIL");
+    let mut masked = line(1, Sender::Client, "EHLO laptop\r\n", false);
+    if let LiveEvent::Line(l) = &mut masked {
+        l.title = "The client introduces itself as laptop (extended SMTP)".into();
+        l.masked = true;
+        l.cut = 5;
+        l.said = Some(Said::from(&ehlo));
+        l.state_said = Some(Said::from(&state));
+        l.state = "waiting for MAIL".into();
+    }
+    let records = [record(1, hello()), record(2, opened(1)), record(3, masked)];
+    crate::i18n::take(
+        "de",
+        include_str!("../../../static/i18n/de.txt").to_string(),
+    );
+    let s = after(Rc::new(LiveState::default()), [batch(&records)]);
+    let session = s.selected_session().unwrap();
+    let (title, why) = crate::i18n::explanation(&session.timeline.steps[0].explanation);
+    assert_eq!(session.state, "wartet auf MAIL");
+    crate::i18n::take("en", String::new());
+    assert_eq!(
+        title,
+        "Der Client stellt sich als laptop vor (erweitertes SMTP)"
+    );
+    assert!(why.starts_with("EHLO eröffnet das Gespräch"), "{why}");
+    assert!(
+        why.contains("starte die Brücke mit --show-secrets"),
+        "{why}"
+    );
+    assert!(
+        why.ends_with("(5 weitere Oktette wurden gesendet; die Seite zeigt die ersten 64 KB.)"),
+        "{why}"
+    );
+    // In English the page keeps the bridge's own English, its note added.
+    let s = after(Rc::new(LiveState::default()), [batch(&records)]);
+    let session = s.selected_session().unwrap();
+    let (title, why) = crate::i18n::explanation(&session.timeline.steps[0].explanation);
+    assert_eq!(
+        title,
+        "The client introduces itself as laptop (extended SMTP)"
+    );
+    assert!(
+        why.ends_with("(5 more octets were sent; the page shows the first 64 KB.)"),
+        "{why}"
+    );
+    assert_eq!(session.state, "waiting for MAIL");
 }

@@ -10,12 +10,14 @@ pub mod check;
 mod language;
 mod message;
 mod pattern;
+mod said;
 mod text;
 
 pub use catalogue::{Catalogue, LineError};
 pub use language::Language;
 pub use message::{Arg, Message};
 pub use pattern::args;
+pub use said::{Said, Value};
 pub use text::Text;
 
 /// The languages offered (`static/i18n/languages.txt`): a data file, so that a language is

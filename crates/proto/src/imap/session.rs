@@ -149,26 +149,20 @@ impl Narrator for ImapNarrator {
         if self.idling && text.eq_ignore_ascii_case(b"DONE") {
             self.idling = false;
             self.continuation = false;
-            return Explanation::new(
-                "Done idling",
-                "DONE ends IDLE; the server completes the IDLE command with its tag.",
+            return Explanation::from_message(
+                crate::msg!("imap.narrate.done"),
                 RfcRef::new(2177, "3"),
             );
         }
         if std::mem::take(&mut self.continuation) {
-            return Explanation::new(
-                "The rest of the command",
-                "The server answered + and waits: this line is a literal's octets or an answer \
-                 to an authentication challenge, not a new command.",
+            return Explanation::from_message(
+                crate::msg!("imap.narrate.rest"),
                 RfcRef::new(9051, "7.6"),
             );
         }
         if text.ends_with(b"}") && text.contains(&b'{') {
-            return Explanation::new(
-                "A command with a literal",
-                "The line ends with {n}: n octets follow on the next line. The server first \
-                 answers + to say it is ready for them (or, with {n+}, the client sends them \
-                 at once).",
+            return Explanation::from_message(
+                crate::msg!("imap.narrate.literal"),
                 RfcRef::new(9051, "4.3"),
             );
         }
@@ -180,12 +174,8 @@ impl Narrator for ImapNarrator {
                 }
                 explain::command(&c)
             }
-            Err(_) if tagged(text).is_some() => Explanation::new(
-                "A command without its tag",
-                "Every IMAP command starts with a tag the client chooses, then the command: \
-                 \"a1 LOGIN bob secret\", not \"LOGIN bob secret\". The server will take the \
-                 first word for the tag and answer BAD; the tag is how the client matches \
-                 each completion to its command.",
+            Err(_) if tagged(text).is_some() => Explanation::from_message(
+                crate::msg!("imap.narrate.untagged-command"),
                 RfcRef::new(9051, "2.2.1"),
             ),
             Err(_) => unreadable("IMAP", 9051, "7.1.3"),

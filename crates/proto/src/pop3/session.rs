@@ -157,10 +157,8 @@ impl Pop3Narrator {
 impl Narrator for Pop3Narrator {
     fn client_line(&mut self, line: &[u8]) -> Explanation {
         if std::mem::take(&mut self.challenge) {
-            return Explanation::new(
-                "The rest of the command",
-                "The server answered + and waits: this line answers an authentication \
-                 challenge, not a new command.",
+            return Explanation::from_message(
+                crate::msg!("pop3.narrate.rest"),
                 RfcRef::new(5034, "4"),
             );
         }
@@ -181,10 +179,8 @@ impl Narrator for Pop3Narrator {
     fn server_unit(&mut self, unit: &[u8]) -> Explanation {
         if unit.starts_with(b"+ ") || unit == b"+\r\n" {
             self.challenge = true;
-            return Explanation::new(
-                "Go on: the server is ready for more",
-                "A line starting with + is a SASL challenge: the client answers with one \
-                 base64 line.",
+            return Explanation::from_message(
+                crate::msg!("pop3.narrate.challenge"),
                 RfcRef::new(5034, "4"),
             );
         }

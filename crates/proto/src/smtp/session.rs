@@ -182,18 +182,13 @@ impl Narrator for SmtpNarrator {
             Expect::Data if text == b"." => {
                 self.expect = Expect::Command;
                 self.answering.push_back(Some(ReplyTo::DataEnd));
-                Explanation::new(
-                    "The end of the message",
-                    "A line holding only a period ends the data; the server now accepts the \
-                     message, or refuses it, with one reply.",
+                Explanation::from_message(
+                    crate::msg!("smtp.narrate.data-end"),
                     RfcRef::new(5321, "4.1.1.4"),
                 )
             }
-            Expect::Data => Explanation::new(
-                "A line of the message",
-                "Between the 354 and a line holding only a period, every line is message \
-                 content: header fields, a blank line, then the body. A line starting with a \
-                 period must be sent with one more (dot-stuffing).",
+            Expect::Data => Explanation::from_message(
+                crate::msg!("smtp.narrate.data-line"),
                 RfcRef::new(5321, "4.5.2"),
             ),
             Expect::AuthResponse => {

@@ -7,11 +7,12 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use postroom_proto::base64::{self, Alphabet};
+use postroom_proto::i18n::{Said, Text};
 use postroom_proto::live::{Line, LiveEvent, Message, Sender, MAILBOX_SHOWN};
 use postroom_proto::mime::header_value;
 use postroom_proto::secret::{Dialect, SecretFilter};
 use postroom_proto::session::Event;
-use postroom_proto::{Explanation, MailStore};
+use postroom_proto::{text, Explanation, MailStore};
 
 use super::Hub;
 use crate::bridge::Service;
@@ -82,7 +83,7 @@ impl Watch {
         &mut self,
         line: &[u8],
         explanation: &Explanation,
-        state: &str,
+        state: &Text,
     ) -> Option<Vec<u8>> {
         let hidden = self.filter.client_line(line).filter(|_| !self.show_secrets);
         match &hidden {
@@ -93,7 +94,7 @@ impl Watch {
     }
 
     /// A server unit and its explanation.
-    pub fn server_unit(&mut self, unit: &[u8], explanation: &Explanation, state: &str) {
+    pub fn server_unit(&mut self, unit: &[u8], explanation: &Explanation, state: &Text) {
         self.filter.server_unit(unit);
         self.line(Sender::Server, unit, false, explanation, state);
     }
@@ -104,7 +105,7 @@ impl Watch {
         bytes: &[u8],
         masked: bool,
         explanation: &Explanation,
-        state: &str,
+        state: &Text,
     ) {
         let Some(hub) = &self.hub else { return };
         let kept = bytes.get(..LONGEST).unwrap_or(bytes);
@@ -114,9 +115,8 @@ impl Watch {
         };
         let mut why = explanation.why.clone();
         if masked {
-            why.push_str(
-                " The secret is hidden here; start the bridge with --show-secrets to show it.",
-            );
+            why.push(' ');
+            why.push_str(&text!("live.masked"));
         }
         hub.publish(LiveEvent::Line(Line {
             session: self.session,
@@ -131,6 +131,8 @@ impl Watch {
             rfc: explanation.rfc.rfc,
             section: explanation.rfc.section.to_string(),
             state: state.to_string(),
+            said: explanation.message.as_ref().map(Said::from),
+            state_said: Some(Said::from(state.message())),
         }));
     }
 
