@@ -53,7 +53,7 @@ pub fn session_list(state: &LiveState, on_select: &Callback<u64>) -> Html {
 pub fn session_detail(session: &LiveSession, on_save: &Callback<MouseEvent>) -> Html {
     let status = match &session.progress {
         Progress::Open => crate::t!("live.growing"),
-        Progress::Closed(how) => crate::t!("live.finished", how = how.as_str()),
+        Progress::Closed(how) => crate::t!("live.finished", how = how.arg()),
     };
     html! {
         <section class="live__panel" aria-labelledby="detail-title">

@@ -34,7 +34,7 @@ pub enum Link {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Progress {
     Open,
-    Closed(String),
+    Closed(live::Told),
 }
 
 /// One session as the page knows it.
@@ -337,6 +337,8 @@ impl LiveState {
         match record.event {
             LiveEvent::Hello(settings) => self.settings = Some(settings),
             LiveEvent::Dropped { note, .. } => {
+                let message = note.said.as_ref().and_then(Said::message);
+                let note = crate::i18n::chosen_or(message.as_ref(), note.en);
                 if !self.notes.contains(&note) {
                     self.notes = vec![note];
                 }
@@ -408,8 +410,8 @@ impl LiveState {
                     s.tls = true;
                     let rfc = tls_rfc(s.protocol);
                     let explanation =
-                        Explanation::from_message(msg!("live.tls", how = how.as_str()), rfc);
-                    s.events.push(text!("live.tls-started", how = how.as_str()));
+                        Explanation::from_message(msg!("live.tls", how = how.arg()), rfc);
+                    s.events.push(text!("live.tls-started", how = how.arg()));
                     let parts = StepParts {
                         from: None,
                         bytes: b"-- TLS started: encrypted on the wire from here --".to_vec(),
@@ -424,13 +426,13 @@ impl LiveState {
                 detail,
             } => {
                 if let Some(s) = self.session_for(session) {
-                    s.events.push(if detail.is_empty() {
+                    s.events.push(if detail.en.is_empty() {
                         text!("live.logged-in", user = user.as_str())
                     } else {
                         text!(
                             "live.logged-in-detail",
                             user = user.as_str(),
-                            detail = detail.as_str()
+                            detail = detail.arg()
                         )
                     });
                     s.user = Some(user);
@@ -466,7 +468,7 @@ impl LiveState {
                     let list: Vec<String> = uids.iter().map(u32::to_string).collect();
                     s.events.push(text!(
                         "live.removed",
-                        how = how.as_str(),
+                        how = how.arg(),
                         count = uids.len(),
                         uids = list.join(", "),
                         mailbox = mailbox.as_str()

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::i18n::Said;
+use crate::i18n::{Arg, Said, Text};
 
 /// Where the stream is (a WebSocket); `?since=N` asks for the events after number N.
 pub const STREAM_PATH: &str = "/live/stream";
@@ -48,12 +48,12 @@ pub enum LiveEvent {
     /// TLS started: every line after this is encrypted on the wire.
     Tls {
         session: u64,
-        how: String,
+        how: Told,
     },
     LoggedIn {
         session: u64,
         user: String,
-        detail: String,
+        detail: Told,
     },
     LoginFailed {
         session: u64,
@@ -70,7 +70,7 @@ pub enum LiveEvent {
         session: u64,
         mailbox: String,
         uids: Vec<u32>,
-        how: String,
+        how: Told,
     },
     /// A mailbox as it is now, after the session changed it (a message stored, flags set,
     /// messages removed): whole, so the page shows what the store holds.
@@ -85,12 +85,12 @@ pub enum LiveEvent {
     },
     Closed {
         session: u64,
-        how: String,
+        how: Told,
     },
     /// The bridge let old history go to stay within its bounds.
     Dropped {
         sessions: u64,
-        note: String,
+        note: Told,
     },
 }
 
@@ -163,6 +163,45 @@ pub struct Line {
     pub said: Option<Said>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_said: Option<Said>,
+}
+
+/// Words for students in an event: their English, and their message, so that the page shows
+/// them in the class's language.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Told {
+    pub en: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub said: Option<Said>,
+}
+
+impl Told {
+    /// As a value of another text: in the same language where its message reads, else its
+    /// English.
+    pub fn arg(&self) -> Arg {
+        match self.said.as_ref().and_then(Said::message) {
+            Some(m) => Arg::part(&m, ""),
+            None => Arg::Text(self.en.clone()),
+        }
+    }
+}
+
+impl From<&Text> for Told {
+    fn from(text: &Text) -> Told {
+        Told {
+            en: text.to_string(),
+            said: Some(Said::from(text.message())),
+        }
+    }
+}
+
+/// English only: a reader that has no message for it.
+impl From<&str> for Told {
+    fn from(en: &str) -> Told {
+        Told {
+            en: en.to_string(),
+            said: None,
+        }
+    }
 }
 
 fn is_zero(n: &usize) -> bool {

@@ -19,7 +19,7 @@ pub enum Event {
     TlsRequested,
     /// A user proved who they are (AUTH, PASS/APOP, LOGIN/AUTHENTICATE); `detail` adds what
     /// the protocol tells at that moment (POP3: the mailbox is locked).
-    LoggedIn { user: String, detail: String },
+    LoggedIn { user: String, detail: Text },
     /// A login was refused: a host slows the next attempt down.
     LoginFailed,
     /// A message was stored for a local mailbox.
@@ -32,7 +32,7 @@ pub enum Event {
     MessagesRemoved {
         mailbox: String,
         uids: Vec<u32>,
-        how: &'static str,
+        how: Text,
     },
     /// The session ended; the text says how.
     Closed(String),
@@ -47,7 +47,7 @@ impl Event {
             Event::LoggedIn { user, detail } if detail.is_empty() => format!("{user} logged in"),
             Event::LoggedIn { user, detail } => format!("{user} logged in, {detail}"),
             Event::MessageStored { mailbox, uid, size } => stored(mailbox, *uid, *size),
-            Event::MessagesRemoved { mailbox, uids, how } => removed(how, mailbox, uids),
+            Event::MessagesRemoved { mailbox, uids, how } => removed(&how[..], mailbox, uids),
             Event::Closed(text) => text.clone(),
         }
     }

@@ -11,6 +11,7 @@ use postroom_proto::imap::{self, ImapServer};
 use postroom_proto::pop3::{self, Pop3Server};
 use postroom_proto::session::{Event, Narrator, ServerSession};
 use postroom_proto::smtp::{ServerConfig, SmtpNarrator, SmtpServer};
+use postroom_proto::text;
 use postroom_proto::wire::TlsPolicy;
 use postroom_proto::{Instant, MailStore};
 
@@ -138,8 +139,8 @@ pub fn accept_loop(listener: TcpListener, service: Service, shared: Arc<Shared>)
                         );
                         let result = serve_connection(tcp, service, &shared, &tag, &mut watch);
                         let how = match result {
-                            Ok(()) => "closed".to_string(),
-                            Err(e) => format!("closed: {e}"),
+                            Ok(()) => text!("live.how.closed"),
+                            Err(e) => text!("live.how.closed-error", error = e.to_string()),
                         };
                         transcript::note(&tag, &how);
                         watch.closed(&how);

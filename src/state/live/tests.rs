@@ -156,7 +156,7 @@ fn logins_mail_and_closing_are_told_and_a_session_saves_as_a_log_the_reader_take
                 LiveEvent::LoggedIn {
                     session: 1,
                     user: "alice".into(),
-                    detail: String::new(),
+                    detail: Default::default(),
                 },
             ),
             record(
@@ -317,4 +317,79 @@ fn a_line_the_bridge_explains_with_its_message_reads_in_the_class_language() {
         "{why}"
     );
     assert_eq!(session.state, "waiting for MAIL");
+}
+
+#[test]
+fn what_happened_in_a_session_reads_in_the_class_language() {
+    use postroom_proto::live::Told;
+    let records = [
+        record(1, hello()),
+        record(2, opened(1)),
+        record(
+            3,
+            LiveEvent::Tls {
+                session: 1,
+                how: Told::from(&text!("live.how.implicit")),
+            },
+        ),
+        record(
+            4,
+            LiveEvent::LoggedIn {
+                session: 1,
+                user: "bob".into(),
+                detail: Told::from(&text!("pop3.event.locked", count = 2u32)),
+            },
+        ),
+        record(
+            5,
+            LiveEvent::Removed {
+                session: 1,
+                mailbox: "bob".into(),
+                uids: vec![1, 2],
+                how: Told::from(&text!("pop3.event.update-deleted")),
+            },
+        ),
+        record(
+            6,
+            LiveEvent::Closed {
+                session: 1,
+                how: Told::from(&text!("live.how.closed")),
+            },
+        ),
+    ];
+    let shown = |s: &LiveState| {
+        let session = s.selected_session().unwrap();
+        let mut all: Vec<String> = session
+            .events
+            .iter()
+            .map(|e| crate::i18n::said(e).to_string())
+            .collect();
+        if let Progress::Closed(how) = &session.progress {
+            all.push(crate::i18n::text("live.finished", &[("how", how.arg())]).to_string());
+        }
+        all
+    };
+    let english = shown(&after(Rc::new(LiveState::default()), [batch(&records)]));
+    assert_eq!(
+        english,
+        [
+            "TLS started: implicit TLS: encrypted from the first byte (RFC 8314 §3)",
+            "bob logged in, 2 messages; mailbox locked",
+            "UPDATE deleted UIDs 1, 2 from bob",
+            "finished (closed): step through it"
+        ]
+    );
+    crate::i18n::take(
+        "de",
+        include_str!("../../../static/i18n/de.txt").to_string(),
+    );
+    let german = shown(&after(Rc::new(LiveState::default()), [batch(&records)]));
+    crate::i18n::take("en", String::new());
+    assert!(german[0].contains("implizites TLS"), "{german:?}");
+    assert!(
+        german[1].contains("2 Nachrichten; Postfach gesperrt"),
+        "{german:?}"
+    );
+    assert!(german[2].contains("durch UPDATE"), "{german:?}");
+    assert!(german[3].contains("geschlossen"), "{german:?}");
 }

@@ -40,12 +40,12 @@ impl ServerSession for ImapServer {
                 ServerEvent::LoginFailed => Event::LoginFailed,
                 ServerEvent::LoggedIn { user } => Event::LoggedIn {
                     user,
-                    detail: String::new(),
+                    detail: Text::default(),
                 },
                 ServerEvent::MessagesExpunged { mailbox, uids } => Event::MessagesRemoved {
                     mailbox,
                     uids,
-                    how: "expunged",
+                    how: crate::text!("imap.event.expunged"),
                 },
                 _ => continue,
             });

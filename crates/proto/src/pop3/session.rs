@@ -40,15 +40,12 @@ impl ServerSession for Pop3Server {
                 ServerEvent::LoginFailed => Event::LoginFailed,
                 ServerEvent::LoggedIn { user, messages } => Event::LoggedIn {
                     user,
-                    detail: format!(
-                        "{}; mailbox locked",
-                        crate::explain::count(messages, "message", "messages")
-                    ),
+                    detail: crate::text!("pop3.event.locked", count = messages),
                 },
                 ServerEvent::MessagesDeleted { uids } => Event::MessagesRemoved {
                     mailbox: self.user().unwrap_or_default().to_string(),
                     uids,
-                    how: "UPDATE deleted",
+                    how: crate::text!("pop3.event.update-deleted"),
                 },
                 ServerEvent::SessionClosed { updated: true } => {
                     Event::Closed("session ended after UPDATE".to_string())

@@ -40,7 +40,7 @@ impl ServerSession for SmtpServer {
                 ServerEvent::AuthenticationFailed => Event::LoginFailed,
                 ServerEvent::Authenticated { user } => Event::LoggedIn {
                     user,
-                    detail: String::new(),
+                    detail: Text::default(),
                 },
                 ServerEvent::MessageAccepted {
                     local,

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use postroom_proto::live::{LiveEvent, Message, Record, Settings};
+use postroom_proto::live::{LiveEvent, Message, Record, Settings, Told};
 
 /// How much history is kept.
 #[derive(Debug, Clone, Copy)]
@@ -168,22 +168,18 @@ impl Hub {
         }
         if dropped_now > 0 {
             h.dropped += dropped_now;
-            let note = format!(
-                "{} dropped to keep the history within {} sessions and {} MB",
-                postroom_proto::explain::count(
-                    usize::try_from(h.dropped).unwrap_or(usize::MAX),
-                    "older session was",
-                    "older sessions were"
-                ),
-                self.bounds.sessions,
-                self.bounds.bytes / (1024 * 1024)
+            let note = postroom_proto::text!(
+                "live.dropped",
+                count = h.dropped,
+                sessions = self.bounds.sessions,
+                megabytes = self.bounds.bytes / (1024 * 1024)
             );
             h.note = Some(json(&Record {
                 seq: 0,
                 at_ms: 0,
                 event: LiveEvent::Dropped {
                     sessions: h.dropped,
-                    note,
+                    note: Told::from(&note),
                 },
             }));
         }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use postroom_proto::base64::{self, Alphabet};
 use postroom_proto::i18n::{Said, Text};
-use postroom_proto::live::{Line, LiveEvent, Message, Sender, MAILBOX_SHOWN};
+use postroom_proto::live::{Line, LiveEvent, Message, Sender, Told, MAILBOX_SHOWN};
 use postroom_proto::mime::header_value;
 use postroom_proto::secret::{Dialect, SecretFilter};
 use postroom_proto::session::Event;
@@ -139,15 +139,16 @@ impl Watch {
     /// TLS started: after the client asked (STARTTLS, POP3's STLS), or from the start.
     pub fn tls(&mut self, implicit: bool) {
         self.encrypted = true;
+        // The command's name and its RFC are the same in every language.
         let how = match (implicit, self.dialect) {
-            (true, _) => "implicit TLS: encrypted from the first byte (RFC 8314 §3)",
-            (false, Dialect::Pop3) => "STLS (RFC 2595 §4)",
-            (false, Dialect::Smtp) => "STARTTLS (RFC 3207)",
-            (false, Dialect::Imap) => "STARTTLS (RFC 9051 §6.2.1)",
+            (true, _) => text!("live.how.implicit"),
+            (false, Dialect::Pop3) => Text::verbatim("STLS (RFC 2595 §4)"),
+            (false, Dialect::Smtp) => Text::verbatim("STARTTLS (RFC 3207)"),
+            (false, Dialect::Imap) => Text::verbatim("STARTTLS (RFC 9051 §6.2.1)"),
         };
         self.publish(LiveEvent::Tls {
             session: self.session,
-            how: how.to_string(),
+            how: Told::from(&how),
         });
     }
 
@@ -161,7 +162,7 @@ impl Watch {
             Event::LoggedIn { user, detail } => LiveEvent::LoggedIn {
                 session,
                 user: user.clone(),
-                detail: detail.clone(),
+                detail: Told::from(detail),
             },
             Event::MessageStored { mailbox, uid, size } => LiveEvent::Stored {
                 session,
@@ -173,7 +174,7 @@ impl Watch {
                 session,
                 mailbox: mailbox.clone(),
                 uids: uids.clone(),
-                how: (*how).to_string(),
+                how: Told::from(how),
             },
         };
         self.publish(live);
@@ -212,10 +213,10 @@ impl Watch {
     }
 
     /// The connection ended.
-    pub fn closed(&mut self, how: &str) {
+    pub fn closed(&mut self, how: &Text) {
         self.publish(LiveEvent::Closed {
             session: self.session,
-            how: how.to_string(),
+            how: Told::from(how),
         });
     }
 
