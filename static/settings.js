@@ -43,8 +43,9 @@
   // The page starts when it is here: true while it is on its way, then its text (null if
   // it could not be fetched), announced with the event postroom-catalogue.
   // The top bar keeps one row where it can, in any language, without knowing its words:
-  // when its buttons wrap to a second row, the bar's name gives them its room (it stays the
-  // page's heading for screen readers). Measured again when the bar is drawn or its text,
+  // when its buttons wrap to a second row, or the page's title (the story, its faults) would
+  // be cut, the bar's name gives them its room (it stays the page's heading for screen
+  // readers); a title still cut then takes a row of its own, whole. Measured again when the bar is drawn or its text,
   // the window or projector mode changes; a step's redraw costs one querySelector.
   var bar = null, queued = false;
   function fit() {
@@ -52,10 +53,14 @@
     bar = document.querySelector(".topbar");
     if (!bar) return;
     root.removeAttribute("data-tight");
+    root.removeAttribute("data-title-below");
     var views = bar.querySelector(".topbar__views"), last = bar.lastElementChild;
-    if (views && last && last.getBoundingClientRect().top >= views.getBoundingClientRect().bottom - 2) {
+    var title = bar.querySelector(".topbar__scenario");
+    var cut = function () { return title && title.scrollWidth > title.clientWidth + 1; };
+    if (cut() || (views && last && last.getBoundingClientRect().top >= views.getBoundingClientRect().bottom - 2)) {
       root.setAttribute("data-tight", "");
     }
+    if (cut()) root.setAttribute("data-title-below", "");
   }
   function later() {
     if (!queued) { queued = true; requestAnimationFrame(fit); }
