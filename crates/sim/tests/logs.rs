@@ -375,6 +375,19 @@ fn imap_fetch_without_select() {
         .any(|f| f.rule.label() == "RFC 9051 §6.4"));
 }
 
+/// After the server's BYE (an autologout), the session is in the Logout state: a command sent
+/// then is out of sequence whatever it is, and the finding says so, not "before logging in".
+#[test]
+fn a_command_after_the_servers_bye() {
+    let text = "S: * OK IMAP4rev2 ready\r\nC: a1 LOGIN bob secret\r\nS: a1 OK logged in\r\n\
+                C: a2 SELECT INBOX\r\nS: * 1 EXISTS\r\nS: a2 OK [READ-WRITE] done\r\n\
+                S: * BYE Autologout; idle for too long\r\nC: a3 FETCH 1 (FLAGS)\r\n";
+    let log = read(text, &Options::default()).unwrap();
+    assert_eq!(titles(&log), ["FETCH after the server's BYE"]);
+    assert_eq!(log.findings[0].kind, FindingKind::OutOfSequence);
+    assert_eq!(log.findings[0].rule.label(), "RFC 9051 §3.4");
+}
+
 #[test]
 fn a_session_that_ends_without_its_goodbye() {
     let smtp = seeded(

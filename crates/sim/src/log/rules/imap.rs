@@ -161,6 +161,8 @@ fn command(s: &mut Session, units: &[Unit], i: usize, found: &mut Findings) {
         found.add(F::OutOfSequence, at, message, rule);
     } else if !valid.contains(&hoped) {
         let message = match (hoped, valid) {
+            // The LOGOUT state, after the server's BYE: no command is valid there.
+            (State::Logout, _) => msg!("log.finding.imap-after-bye", command = command),
             (State::NotAuthenticated, [State::Selected]) => msg!(
                 "log.finding.imap-before-login-no-mailbox",
                 command = command
@@ -169,13 +171,15 @@ fn command(s: &mut Session, units: &[Unit], i: usize, found: &mut Findings) {
                 msg!("log.finding.imap-before-login", command = command)
             }
             (_, [State::Selected]) => msg!("log.finding.imap-no-mailbox", command = command),
-            (_, [State::NotAuthenticated]) => {
-                msg!("log.finding.imap-after-login", command = command)
-            }
-            // The LOGOUT state, after the server's BYE: no command is valid there.
-            _ => msg!("log.finding.imap-after-bye", command = command),
+            // Logged in, and the command is valid only before (LOGIN, STARTTLS).
+            _ => msg!("log.finding.imap-after-login", command = command),
         };
-        let rule = RfcRef::new(RFC, section_for(valid));
+        let section = if hoped == State::Logout {
+            "3.4"
+        } else {
+            section_for(valid)
+        };
+        let rule = RfcRef::new(RFC, section);
         found.add(F::OutOfSequence, at, message, rule);
     }
     if name == "STARTTLS" {
