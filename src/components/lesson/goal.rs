@@ -48,7 +48,7 @@ pub fn goal_panel(open: &Open, next: Option<(&Listed, String)>, list: &'static s
                 <p class="goal__moves">{ crate::t!("lesson.your-moves", moves = moves, solution = solution) }</p>
             </section>
             { if let Some(why) = &open.problem { html! {
-                <p class="lesson__problem" role="alert">{ why }</p>
+                <p class="lesson__problem" role="alert">{ crate::i18n::said(why) }</p>
             } } else { html!{} } }
             { if done { html! {
                 <section class="done" role="status" aria-labelledby="done-title">

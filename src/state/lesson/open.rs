@@ -4,6 +4,7 @@
 
 use std::rc::Rc;
 
+use postroom_proto::i18n::Text;
 use postroom_sim::compare::{Comparison, Script};
 use postroom_sim::lesson::{Asked, Attempt, Lesson, LessonResult, Move, Runners, World};
 use postroom_sim::Timeline;
@@ -37,7 +38,7 @@ pub struct Open {
     /// The step (or, comparing, the action) shown.
     pub playback: Playback,
     /// Why the last move could not be made.
-    pub problem: Option<String>,
+    pub problem: Option<Text>,
 }
 
 /// What a lesson carries over from the progress saved for it.
@@ -281,7 +282,7 @@ impl Open {
                 self.problem = None;
                 self.refresh(0);
             }
-            Err(why) => self.problem = Some(why),
+            Err(why) => self.problem = Some(Text::verbatim(why)),
         }
     }
 
@@ -319,7 +320,7 @@ impl Open {
                 self.problem = None;
                 self.refresh(0);
             }
-            Err(why) => self.problem = Some(why),
+            Err(why) => self.problem = Some(Text::verbatim(why)),
         }
     }
 

@@ -340,11 +340,20 @@ fn hints_come_one_at_a_time_and_reset_keeps_what_was_learnt() {
     assert_eq!(state.results.lessons[0].hints, 2);
     // A move the lesson does not offer is refused, with the reason.
     let state = after(state, [LessonsAction::Move(Move::Keep(true))]);
-    assert!(open(&state)
-        .problem
-        .as_deref()
-        .unwrap()
-        .contains("does not offer"));
+    let problem = open(&state).problem.clone().unwrap();
+    assert!(problem.contains("does not offer"), "{problem}");
+    // In the class's language, the move named in it too.
+    crate::i18n::take(
+        "de",
+        include_str!("../../../static/i18n/de.txt").to_string(),
+    );
+    let german = crate::i18n::said(&problem).to_string();
+    crate::i18n::take("en", String::new());
+    assert!(
+        german.starts_with("Das bietet diese Lektion nicht an: "),
+        "{german}"
+    );
+    assert!(!german.contains("does not offer"), "{german}");
 }
 
 #[test]

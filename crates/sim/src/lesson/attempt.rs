@@ -5,6 +5,9 @@
 
 use std::rc::Rc;
 
+use postroom_proto::i18n::Text;
+use postroom_proto::text;
+
 use super::goal::{GoalItem, Side};
 use super::moves::{apply_to_scenario, apply_to_script, Move};
 use super::observe::{Observed, Proto};
@@ -155,15 +158,15 @@ impl Attempt {
 
     /// Makes one move; the world runs again and the goal is checked. A move the lesson does
     /// not offer, or one that cannot apply here, changes nothing and says why.
-    pub fn apply(&mut self, lesson: &Lesson, mv: &Move) -> Result<(), String> {
+    pub fn apply(&mut self, lesson: &Lesson, mv: &Move) -> Result<(), Text> {
         if !lesson.allow.contains(&mv.kind()) {
-            return Err(format!("This lesson does not offer that: {}.", mv.label()));
+            return Err(text!("lesson.cannot.not-offered", what = mv.label()));
         }
         let world = match &self.world {
             World::Explorer { scenario, timeline } => {
                 let mut scenario = Scenario::clone(scenario);
                 apply_to_scenario(&mut scenario, timeline, mv)?;
-                let timeline = self.runners.explorer(&scenario)?;
+                let timeline = self.runners.explorer(&scenario).map_err(Text::verbatim)?;
                 World::Explorer {
                     scenario: Rc::new(scenario),
                     timeline: Rc::new(timeline),
@@ -172,7 +175,9 @@ impl Attempt {
             World::Compare(comparison) => {
                 let mut script = comparison.script.clone();
                 apply_to_script(&mut script, mv)?;
-                World::Compare(Rc::new(self.runners.compare(&script)?))
+                World::Compare(Rc::new(
+                    self.runners.compare(&script).map_err(Text::verbatim)?,
+                ))
             }
         };
         self.observed = observe(&world);
@@ -193,7 +198,7 @@ impl Attempt {
         let mut attempt = Attempt::start_in(lesson, runners)?;
         let mut all = vec![attempt.clone()];
         for mv in &lesson.solution {
-            attempt.apply(lesson, mv)?;
+            attempt.apply(lesson, mv).map_err(|why| why.to_string())?;
             all.push(attempt.clone());
         }
         Ok(all)

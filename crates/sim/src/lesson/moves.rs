@@ -383,7 +383,7 @@ pub fn apply_to_scenario(
     scenario: &mut Scenario,
     timeline: &Timeline,
     mv: &Move,
-) -> Result<(), String> {
+) -> Result<(), Text> {
     match mv {
         Move::Bob(b) => scenario.actions.push(b.0),
         Move::Fault(f) => {
@@ -394,24 +394,23 @@ pub fn apply_to_scenario(
         Move::ClearFault(f) => scenario.faults.retain(|x| *x != f.0),
         Move::DropAfter(text) => {
             let step = step_of(timeline, text, |i| timeline.connection_goes_on(i))
-                .ok_or_else(|| format!("No line of this story that a connection goes on after starts with “{text}”."))?;
+                .ok_or_else(|| text!("lesson.cannot.drop-after", text = text.as_str()))?;
             scenario.add_step_fault(Fault::DropAfter(step));
         }
         Move::LoseAt(text) => {
-            let step = step_of(timeline, text, |i| timeline.on_the_wire(i)).ok_or_else(|| {
-                format!("No line on the wire in this story starts with “{text}”.")
-            })?;
+            let step = step_of(timeline, text, |i| timeline.on_the_wire(i))
+                .ok_or_else(|| text!("lesson.cannot.lose-at", text = text.as_str()))?;
             scenario.add_step_fault(Fault::LossAt(step));
         }
         Move::DropAfterStep(n) => {
             if !usize::try_from(*n).is_ok_and(|i| timeline.connection_goes_on(i)) {
-                return Err("Nothing more crosses that connection after this step.".into());
+                return Err(text!("lesson.cannot.drop-after-step"));
             }
             scenario.add_step_fault(Fault::DropAfter(*n));
         }
         Move::LoseAtStep(n) => {
             if !usize::try_from(*n).is_ok_and(|i| timeline.on_the_wire(i)) {
-                return Err("This step does not cross a connection.".into());
+                return Err(text!("lesson.cannot.lose-at-step"));
             }
             scenario.add_step_fault(Fault::LossAt(*n));
         }
@@ -468,28 +467,24 @@ pub fn apply_to_scenario(
         Move::SendNext(letter) => {
             scenario
                 .send_later(&letter.subject, &letter.body)
-                .ok_or("Alice cannot send any more emails in this story.")?;
+                .ok_or_else(|| text!("lesson.cannot.send-more"))?;
         }
-        Move::Act(_) | Move::Keep(_) => {
-            return Err("This lesson watches one world; comparison actions do not apply.".into())
-        }
+        Move::Act(_) | Move::Keep(_) => return Err(text!("lesson.cannot.compare-move")),
     }
     Ok(())
 }
 
 /// Applies a comparison move to `script`.
-pub fn apply_to_script(script: &mut Script, mv: &Move) -> Result<(), String> {
+pub fn apply_to_script(script: &mut Script, mv: &Move) -> Result<(), Text> {
     match mv {
         Move::Act(a) => {
             if script.acts.len() >= MAX_ACTS {
-                return Err(format!("A comparison holds at most {MAX_ACTS} actions."));
+                return Err(text!("lesson.cannot.more-acts", count = MAX_ACTS));
             }
             script.acts.push(a.0);
         }
         Move::Keep(keep) => script.leave_on_server = *keep,
-        _ => {
-            return Err("This lesson compares POP3 and IMAP; only comparison actions apply.".into())
-        }
+        _ => return Err(text!("lesson.cannot.world-move")),
     }
     Ok(())
 }
