@@ -30,7 +30,9 @@ pub struct Entry {
 
 impl Entry {
     fn read(file: String, text: Result<String, String>) -> Entry {
-        match text.and_then(|t| Lesson::parse(&t).map_err(|e| e.to_string())) {
+        let lesson = text
+            .and_then(|t| Lesson::parse(&t).map_err(|e| crate::i18n::said(&e.text()).to_string()));
+        match lesson {
             Ok(lesson) => Entry {
                 file,
                 lesson: Ok(Listed::of(&lesson)),
@@ -350,7 +352,7 @@ impl LessonsState {
                 self.start(lesson);
             }
             Err(e) => {
-                let why = e.to_string();
+                let why = e.text();
                 self.teacher = Some(Err(crate::t!("lesson.bad-file", why = why).to_string()));
             }
         }
@@ -463,10 +465,11 @@ impl Reducible for LessonsState {
             }
             LessonsAction::OpenFile(text) => next.open_file(&text),
             LessonsAction::OpenResults(text) => {
-                next.teacher =
-                    Some(Results::parse(&text).map(|r| r.summary()).map_err(|e| {
-                        crate::t!("lesson.bad-results", why = e.to_string()).to_string()
-                    }));
+                next.teacher = Some(
+                    Results::parse(&text)
+                        .map(|r| r.summary())
+                        .map_err(|e| crate::t!("lesson.bad-results", why = e.text()).to_string()),
+                );
             }
             LessonsAction::CloseTeacher => next.teacher = None,
             LessonsAction::SetName(name) => next.results.name = name.chars().take(100).collect(),

@@ -30,7 +30,7 @@ pub fn read(results: Option<&str>, answers: Option<&str>, today: &str) -> Saved 
         None => Results::new(today),
         Some(text) => match Results::parse(text) {
             Ok(r) => r,
-            Err(e) => return fresh(e.to_string()),
+            Err(e) => return fresh(crate::i18n::said(&e.text()).to_string()),
         },
     };
     let answers = match answers.map(decode_answers).transpose() {

@@ -658,3 +658,19 @@ fn each_lessons_page_runs_its_own_kind_and_sends_the_other_to_its_page() {
         Some(format!("lessons.html#lesson={}", explored.id))
     );
 }
+
+/// A lesson file with a mistake is refused with its place and reason in the class's language.
+#[test]
+fn a_bad_lesson_file_is_explained_in_the_class_language() {
+    let text = "{\n  \"id\": \"x\",\n  \"goal\": [ {\"check\": \"sent\" \"line\": \"x\"} ]\n}";
+    let e = Lesson::parse(text).unwrap_err();
+    assert!(e.to_string().starts_with("line 3, column "), "{e}");
+    crate::i18n::take(
+        "de",
+        include_str!("../../../static/i18n/de.txt").to_string(),
+    );
+    let german = crate::i18n::said(&e.text()).to_string();
+    crate::i18n::take("en", String::new());
+    assert!(german.starts_with("Zeile 3, Spalte "), "{german}");
+    assert!(german.contains("(fehlt ein ,?)"), "{german}");
+}

@@ -4,6 +4,9 @@
 //! The types' serde derives define the format; this reader, not serde_json, runs in the page
 //! because it costs a fraction of the size (tests check that both read every file alike).
 
+use postroom_proto::i18n::{Arg, Text};
+use postroom_proto::text;
+
 /// What is wrong with a file, and where; the text is shown to the teacher as is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FormatError {
@@ -12,9 +15,31 @@ pub struct FormatError {
     pub column: usize,
     /// The field, as `goal[2].line`; empty for the whole file.
     pub field: String,
-    pub message: String,
+    /// What is wrong, in the class's language on the page (`text` adds the place).
+    pub message: Text,
 }
 
+impl FormatError {
+    /// The error with its place, in the class's language.
+    pub fn text(&self) -> Text {
+        let (line, column) = (self.line, self.column);
+        let (field, why) = (self.field.as_str(), Arg::from(&self.message));
+        match (line > 0, field.is_empty()) {
+            (true, false) => text!(
+                "lesson.format.at-field",
+                line = line,
+                column = column,
+                field = field,
+                why = why
+            ),
+            (true, true) => text!("lesson.format.at", line = line, column = column, why = why),
+            (false, false) => text!("lesson.format.in-field", field = field, why = why),
+            (false, true) => self.message.clone(),
+        }
+    }
+}
+
+/// In English, for the tests and any reader of the file's own errors.
 impl std::fmt::Display for FormatError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if self.line > 0 {
@@ -52,14 +77,14 @@ pub enum Value {
 }
 
 impl Value {
-    fn kind(&self) -> &'static str {
+    fn kind(&self) -> Text {
         match self {
-            Value::Null => "null",
-            Value::Bool(_) => "true or false",
-            Value::Number(_) => "a number",
-            Value::Text(_) => "a text",
-            Value::List(_) => "a list",
-            Value::Object(_) => "an object",
+            Value::Null => text!("lesson.format.kind.null"),
+            Value::Bool(_) => text!("lesson.format.kind.bool"),
+            Value::Number(_) => text!("lesson.format.kind.number"),
+            Value::Text(_) => text!("lesson.format.kind.text"),
+            Value::List(_) => text!("lesson.format.kind.list"),
+            Value::Object(_) => text!("lesson.format.kind.object"),
         }
     }
 }
@@ -72,7 +97,7 @@ pub struct Cx<'t> {
 
 impl Cx<'_> {
     /// An error at byte `at` in the field `field`.
-    pub fn error(&self, at: usize, field: &str, message: impl Into<String>) -> FormatError {
+    pub fn error(&self, at: usize, field: &str, message: Text) -> FormatError {
         let before = self.text.get(..at).unwrap_or(self.text);
         let line = before.matches('\n').count() + 1;
         let column = before.chars().rev().take_while(|c| *c != '\n').count() + 1;
@@ -80,16 +105,17 @@ impl Cx<'_> {
             line,
             column,
             field: field.to_string(),
-            message: message.into(),
+            message,
         }
     }
 
     /// "expected X, found Y" for a value of the wrong kind.
-    pub fn expected(&self, node: &Node, field: &str, what: &str) -> FormatError {
+    pub fn expected(&self, node: &Node, field: &str, what: Text) -> FormatError {
+        let found = node.value.kind();
         self.error(
             node.at,
             field,
-            format!("expected {what}, found {}", node.value.kind()),
+            text!("lesson.format.expected", what = what, found = found),
         )
     }
 }
@@ -103,7 +129,7 @@ impl FromJson for String {
     fn from_json(node: &Node, field: &str, cx: Cx<'_>) -> Result<Self, FormatError> {
         match &node.value {
             Value::Text(t) => Ok(t.clone()),
-            _ => Err(cx.expected(node, field, "a text in quotes")),
+            _ => Err(cx.expected(node, field, text!("lesson.format.what.text"))),
         }
     }
 }
@@ -112,7 +138,7 @@ impl FromJson for bool {
     fn from_json(node: &Node, field: &str, cx: Cx<'_>) -> Result<Self, FormatError> {
         match node.value {
             Value::Bool(b) => Ok(b),
-            _ => Err(cx.expected(node, field, "true or false")),
+            _ => Err(cx.expected(node, field, text!("lesson.format.what.bool"))),
         }
     }
 }
@@ -120,13 +146,17 @@ impl FromJson for bool {
 /// A whole number from 0 to `max`.
 fn whole(node: &Node, field: &str, cx: Cx<'_>, max: u32) -> Result<u32, FormatError> {
     let Value::Number(n) = &node.value else {
-        return Err(cx.expected(node, field, "a number"));
+        return Err(cx.expected(node, field, text!("lesson.format.what.number")));
     };
     n.parse::<u32>().ok().filter(|v| *v <= max).ok_or_else(|| {
         cx.error(
             node.at,
             field,
-            format!("expected a whole number from 0 to {max}, found {n}"),
+            text!(
+                "lesson.format.whole",
+                max = max.to_string(),
+                found = n.as_str()
+            ),
         )
     })
 }
@@ -146,7 +176,7 @@ impl FromJson for u16 {
 impl<T: FromJson> FromJson for Vec<T> {
     fn from_json(node: &Node, field: &str, cx: Cx<'_>) -> Result<Self, FormatError> {
         let Value::List(items) = &node.value else {
-            return Err(cx.expected(node, field, "a list in [ ]"));
+            return Err(cx.expected(node, field, text!("lesson.format.what.list")));
         };
         items
             .iter()
@@ -173,7 +203,11 @@ pub fn named<T: Copy>(
             cx.error(
                 node.at,
                 field,
-                format!("“{text}” is not one of {}", all.join(", ")),
+                text!(
+                    "lesson.format.not-one-of",
+                    text = text.as_str(),
+                    names = all.join(", ")
+                ),
             )
         })
 }
@@ -196,7 +230,7 @@ impl<'n, 't> Obj<'n, 't> {
         known: &'static [&'static str],
     ) -> Result<Self, FormatError> {
         let Value::Object(fields) = &node.value else {
-            return Err(cx.expected(node, field, "an object in { }"));
+            return Err(cx.expected(node, field, text!("lesson.format.what.object")));
         };
         let obj = Obj {
             node,
@@ -209,9 +243,10 @@ impl<'n, 't> Obj<'n, 't> {
             return Err(cx.error(
                 value.at,
                 &obj.path(key),
-                format!(
-                    "unknown field “{key}”; the fields here are {}",
-                    known.join(", ")
+                text!(
+                    "lesson.format.unknown-field",
+                    key = key.as_str(),
+                    names = known.join(", ")
                 ),
             ));
         }
@@ -238,8 +273,11 @@ impl<'n, 't> Obj<'n, 't> {
     /// The field, which must be there.
     pub fn req<T: FromJson>(&self, key: &'static str) -> Result<T, FormatError> {
         self.opt(key)?.ok_or_else(|| {
-            self.cx
-                .error(self.node.at, &self.path, format!("missing field “{key}”"))
+            self.cx.error(
+                self.node.at,
+                &self.path,
+                text!("lesson.format.missing-field", key = key),
+            )
         })
     }
 
@@ -252,13 +290,9 @@ impl<'n, 't> Obj<'n, 't> {
         match &node.value {
             Value::Object(fields) => match fields.as_slice() {
                 [(key, value)] => Ok((key, value)),
-                _ => Err(cx.error(
-                    node.at,
-                    field,
-                    "expected an object with one field, such as {\"bob\": \"check-phone\"}",
-                )),
+                _ => Err(cx.error(node.at, field, text!("lesson.format.single"))),
             },
-            _ => Err(cx.expected(node, field, "an object with one field")),
+            _ => Err(cx.expected(node, field, text!("lesson.format.what.single"))),
         }
     }
 }
@@ -274,10 +308,10 @@ pub fn read_checked<T: FromJson>(
         return Err(cx.error(
             0,
             "",
-            format!(
-                "the file is {} KB; a lesson or results file is at most {} KB",
-                text.len() / 1024,
-                MAX_BYTES / 1024
+            text!(
+                "lesson.format.too-big",
+                size = text.len() / 1024,
+                most = MAX_BYTES / 1024
             ),
         ));
     }
@@ -290,8 +324,14 @@ pub fn read_checked<T: FromJson>(
         .document()
         .map_err(|(at, why)| cx.error(at, &reader.field(), why))?;
     let value = T::from_json(&root, "", cx)?;
-    check(&value)
-        .map_err(|(field, why)| cx.error(find(&root, &field).unwrap_or(0), &field, why))?;
+    check(&value).map_err(|(field, why)| {
+        // A lesson's meaning is checked in English words of its own.
+        cx.error(
+            find(&root, &field).unwrap_or(0),
+            &field,
+            Text::verbatim(why),
+        )
+    })?;
     Ok(value)
 }
 
@@ -344,7 +384,7 @@ struct Reader<'a> {
     path: Vec<String>,
 }
 
-type Failure = (usize, String);
+type Failure = (usize, Text);
 
 impl Reader<'_> {
     fn field(&self) -> String {
@@ -357,8 +397,8 @@ impl Reader<'_> {
         })
     }
 
-    fn fail<T>(&self, why: impl Into<String>) -> Result<T, Failure> {
-        Err((self.pos, why.into()))
+    fn fail<T>(&self, why: Text) -> Result<T, Failure> {
+        Err((self.pos, why))
     }
 
     fn peek(&self) -> Option<u8> {
@@ -375,7 +415,7 @@ impl Reader<'_> {
         let root = self.value(0)?;
         self.space();
         if self.pos < self.bytes.len() {
-            return self.fail("more text after the end of the file's { }");
+            return self.fail(text!("lesson.format.after-end"));
         }
         Ok(root)
     }
@@ -383,11 +423,11 @@ impl Reader<'_> {
     fn value(&mut self, depth: usize) -> Result<Node, Failure> {
         self.space();
         if depth > MAX_DEPTH {
-            return self.fail("nested too deeply");
+            return self.fail(text!("lesson.format.too-deep"));
         }
         let at = self.pos;
         let value = match self.peek() {
-            None => return self.fail("the file ends too early: something is missing here"),
+            None => return self.fail(text!("lesson.format.ends-early")),
             Some(b'{') => self.object(depth)?,
             Some(b'[') => self.list(depth)?,
             Some(b'"') => Value::Text(self.text()?),
@@ -395,9 +435,7 @@ impl Reader<'_> {
             Some(b'f') => self.word("false", Value::Bool(false))?,
             Some(b'n') => self.word("null", Value::Null)?,
             Some(b'-' | b'0'..=b'9') => self.number()?,
-            Some(_) => return self.fail(
-                "expected a value: a text in quotes, a number, true, false, a list or an object",
-            ),
+            Some(_) => return self.fail(text!("lesson.format.value")),
         };
         Ok(Node { at, value })
     }
@@ -407,7 +445,7 @@ impl Reader<'_> {
             self.pos += word.len();
             Ok(value)
         } else {
-            self.fail("expected a value (is a text missing its quotes?)")
+            self.fail(text!("lesson.format.quotes"))
         }
     }
 
@@ -430,7 +468,7 @@ impl Reader<'_> {
             && (rest.is_empty() || rest.len() > 1);
         if !ok {
             self.pos = start;
-            return self.fail(format!("“{text}” is not a number"));
+            return self.fail(text!("lesson.format.not-number", text = text));
         }
         Ok(Value::Number(text))
     }
@@ -440,7 +478,7 @@ impl Reader<'_> {
         let mut out = Vec::new();
         loop {
             let Some(b) = self.peek() else {
-                return self.fail("a text is not closed with its \"");
+                return self.fail(text!("lesson.format.unclosed"));
             };
             self.pos += 1;
             match b {
@@ -460,8 +498,7 @@ impl Reader<'_> {
                         Some(b'u') => self.unicode()?,
                         _ => {
                             self.pos -= 1;
-                            return self
-                                .fail("unknown escape after \\ (write \\\\ for a backslash)");
+                            return self.fail(text!("lesson.format.escape"));
                         }
                     };
                     let mut buf = [0; 4];
@@ -469,13 +506,12 @@ impl Reader<'_> {
                 }
                 0..=0x1f => {
                     self.pos -= 1;
-                    return self
-                        .fail("a text cannot hold a line break or a control character; write \\n");
+                    return self.fail(text!("lesson.format.line-break"));
                 }
                 _ => out.push(b),
             }
         }
-        String::from_utf8(out).or_else(|_| self.fail("a text is not valid UTF-8"))
+        String::from_utf8(out).or_else(|_| self.fail(text!("lesson.format.utf8")))
     }
 
     /// The four hex digits after `\u` (and a second escape for a surrogate pair).
@@ -491,24 +527,24 @@ impl Reader<'_> {
                     r.pos += 4;
                     Ok(n)
                 }
-                _ => r.fail("\\u needs four hex digits"),
+                _ => r.fail(text!("lesson.format.hex")),
             }
         };
         let high = hex(self)?;
         let code = if (0xD800..0xDC00).contains(&high) {
             if self.bytes.get(self.pos..self.pos + 2) != Some(b"\\u") {
-                return self.fail("half of a surrogate pair");
+                return self.fail(text!("lesson.format.surrogate"));
             }
             self.pos += 2;
             let low = hex(self)?;
             if !(0xDC00..0xE000).contains(&low) {
-                return self.fail("half of a surrogate pair");
+                return self.fail(text!("lesson.format.surrogate"));
             }
             0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
         } else {
             high
         };
-        char::from_u32(code).map_or_else(|| self.fail("not a character"), Ok)
+        char::from_u32(code).map_or_else(|| self.fail(text!("lesson.format.not-char")), Ok)
     }
 
     fn list(&mut self, depth: usize) -> Result<Value, Failure> {
@@ -530,7 +566,7 @@ impl Reader<'_> {
                     self.pos += 1;
                     return Ok(Value::List(items));
                 }
-                _ => return self.fail("expected , or ] after an item of the list"),
+                _ => return self.fail(text!("lesson.format.list-comma")),
             }
         }
     }
@@ -546,17 +582,17 @@ impl Reader<'_> {
         loop {
             self.space();
             if self.peek() != Some(b'"') {
-                return self.fail("expected a field name in quotes (is there a , too many?)");
+                return self.fail(text!("lesson.format.field-name"));
             }
             let key_at = self.pos;
             let key = self.text()?;
             if fields.iter().any(|(k, _)| *k == key) {
                 self.pos = key_at;
-                return self.fail(format!("the field “{key}” is written twice"));
+                return self.fail(text!("lesson.format.twice", key = key.as_str()));
             }
             self.space();
             if self.peek() != Some(b':') {
-                return self.fail(format!("expected : after “{key}”"));
+                return self.fail(text!("lesson.format.colon", key = key.as_str()));
             }
             self.pos += 1;
             self.path.push(key.clone());
@@ -570,7 +606,7 @@ impl Reader<'_> {
                     self.pos += 1;
                     return Ok(Value::Object(fields));
                 }
-                _ => return self.fail("expected , or } after a field (is a , missing?)"),
+                _ => return self.fail(text!("lesson.format.field-comma")),
             }
         }
     }

@@ -1,6 +1,9 @@
 //! How each part of a lesson or results file is read from JSON: the same fields and names as
 //! the types' serde derives (a test reads every lesson both ways), without serde_json's size.
 
+use postroom_proto::i18n::Text;
+use postroom_proto::text;
+
 use super::goal::{Check, CheckKind, Counted, Side};
 use super::json::{named, Cx, FormatError, FromJson, Node, Obj};
 use super::moves::{
@@ -49,7 +52,7 @@ fn coded<T>(
     read: impl Fn(String) -> Result<T, String>,
 ) -> Result<T, FormatError> {
     let text = String::from_json(node, field, cx)?;
-    read(text).map_err(|why| cx.error(node.at, field, why))
+    read(text).map_err(|why| cx.error(node.at, field, Text::verbatim(why)))
 }
 
 impl FromJson for BobAction {
@@ -143,9 +146,9 @@ impl FromJson for Move {
             "send_next" => Move::SendNext(FromJson::from_json(value, inner, cx)?),
             "act" => Move::Act(FromJson::from_json(value, inner, cx)?),
             "keep" => Move::Keep(FromJson::from_json(value, inner, cx)?),
-            _ => return Err(cx.error(node.at, field, format!(
-                "“{key}” is not a move; one of bob, fault, clear_fault, drop_after, lose_at, set, outgoing, compose, send_next, act, keep"
-            ))),
+            _ => {
+                return Err(cx.error(node.at, field, text!("lesson.format.not-a-move", key = key)))
+            }
         })
     }
 }
@@ -257,7 +260,7 @@ impl FromJson for Start {
             _ => Err(cx.error(
                 node.at,
                 field,
-                format!("“{key}” is not a world; “explorer” or “compare”"),
+                text!("lesson.format.not-a-world", key = key),
             )),
         }
     }

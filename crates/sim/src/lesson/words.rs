@@ -9,6 +9,8 @@ use serde::de::{self, MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use postroom_proto::text;
+
 use super::json::{Cx, FormatError, FromJson, Node, Value};
 
 /// A lesson's text in its languages; English is always there and comes first.
@@ -84,21 +86,18 @@ impl FromJson for Words {
         let fields = match &node.value {
             Value::Text(t) => return Ok(Words::from(t.as_str())),
             Value::Object(fields) => fields,
-            _ => return Err(cx.expected(node, field, "a text in quotes, or texts by language")),
+            _ => return Err(cx.expected(node, field, text!("lesson.format.what.words"))),
         };
         let mut texts = Vec::with_capacity(fields.len());
         for (lang, value) in fields {
             let at = format!("{field}.{lang}");
             if !is_language(lang) {
-                return Err(cx.error(
-                    value.at,
-                    &at,
-                    "a language is named by two or three small letters (en, de, es, fr)",
-                ));
+                return Err(cx.error(value.at, &at, text!("lesson.format.language")));
             }
             texts.push((lang.clone(), String::from_json(value, &at, cx)?));
         }
-        Words::from_languages(texts).ok_or_else(|| cx.error(node.at, field, NEEDS_EN))
+        Words::from_languages(texts)
+            .ok_or_else(|| cx.error(node.at, field, text!("lesson.format.needs-en")))
     }
 }
 
