@@ -5,6 +5,7 @@
 use std::cell::RefCell;
 
 use postroom_proto::i18n::{english, Arg, Catalogue, Language, Message, Text};
+use postroom_proto::live::Told;
 use postroom_proto::{text, Explanation};
 use postroom_sim::lesson::{Label, Words};
 
@@ -108,15 +109,15 @@ pub fn number(text: String) -> String {
         .collect()
 }
 
-/// A message from outside the page (the live stream's state of a session) in the chosen
-/// language; `english`, sent beside it, where there is none or the catalogue lacks it.
-pub fn chosen_or(message: Option<&Message>, english: String) -> String {
+/// Words from the live stream (a session's state, a note) in the chosen language; their
+/// English, sent beside the message, where there is none or the catalogue lacks it.
+pub fn told(told: Told) -> String {
     CHOSEN
         .with(|c| {
-            let m = message?;
+            let m = told.said.as_ref()?.message()?;
             c.borrow().as_ref()?.format(m.id, &m.args)
         })
-        .unwrap_or(english)
+        .unwrap_or(told.en)
 }
 
 /// Runs `make` with the chosen language, for a text made whole (a handout, an exported

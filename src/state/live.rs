@@ -337,8 +337,7 @@ impl LiveState {
         match record.event {
             LiveEvent::Hello(settings) => self.settings = Some(settings),
             LiveEvent::Dropped { note, .. } => {
-                let message = note.said.as_ref().and_then(Said::message);
-                let note = crate::i18n::chosen_or(message.as_ref(), note.en);
+                let note = crate::i18n::told(note);
                 if !self.notes.contains(&note) {
                     self.notes = vec![note];
                 }
@@ -390,8 +389,7 @@ impl LiveState {
                     RfcRef::new(line.rfc, section(&line.section)),
                 );
                 explanation.message = message;
-                let state = line.state_said.as_ref().and_then(Said::message);
-                let state = crate::i18n::chosen_or(state.as_ref(), line.state);
+                let state = crate::i18n::told(line.state);
                 let mailboxes = self.mailboxes.clone();
                 if let Some(s) = self.session_for(line.session) {
                     s.state = state;

@@ -156,13 +156,11 @@ pub struct Line {
     pub rfc: u16,
     pub section: String,
     /// The server's state after the line, in the RFC's words.
-    pub state: String,
-    /// The explanation and the state as messages, so that a page shows them in the class's
-    /// language; `title`, `why` and `state` are their English, for any other reader.
+    pub state: Told,
+    /// The explanation as a message, so that a page shows it in the class's language;
+    /// `title` and `why` are its English, for any other reader.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub said: Option<Said>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state_said: Option<Said>,
 }
 
 /// Words for students in an event: their English, and their message, so that the page shows

@@ -213,13 +213,14 @@ fn smtp_pop3_and_imap_sessions_stream_in_order_with_secrets_hidden() {
             Some(l.title.as_str())
         );
         let state = l
-            .state_said
+            .state
+            .said
             .as_ref()
             .and_then(|s| s.message())
             .expect("a state message");
         assert_eq!(
             en.format(state.id, &state.args).as_deref(),
-            Some(l.state.as_str())
+            Some(l.state.en.as_str())
         );
     }
     let events: Vec<&LiveEvent> = records

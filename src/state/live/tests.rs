@@ -24,9 +24,8 @@ fn line(session: u64, from: Sender, text: &str, encrypted: bool) -> LiveEvent {
         why: "why".to_string(),
         rfc: 5321,
         section: "4.1.1.1".to_string(),
-        state: "ready".to_string(),
+        state: "ready".into(),
         said: None,
-        state_said: None,
     })
 }
 
@@ -271,15 +270,14 @@ fn a_mailbox_shows_its_flags_as_the_bridge_last_sent_them() {
 fn a_line_the_bridge_explains_with_its_message_reads_in_the_class_language() {
     use postroom_proto::i18n::Said;
     let ehlo = msg!("smtp.cmd.ehlo", name = "laptop");
-    let state = msg!("state.waiting-command", command = "MAIL");
     let mut masked = line(1, Sender::Client, "EHLO laptop\r\n", false);
     if let LiveEvent::Line(l) = &mut masked {
         l.title = "The client introduces itself as laptop (extended SMTP)".into();
         l.masked = true;
         l.cut = 5;
         l.said = Some(Said::from(&ehlo));
-        l.state_said = Some(Said::from(&state));
-        l.state = "waiting for MAIL".into();
+        l.state =
+            postroom_proto::live::Told::from(&text!("state.waiting-command", command = "MAIL"));
     }
     let records = [record(1, hello()), record(2, opened(1)), record(3, masked)];
     crate::i18n::take(

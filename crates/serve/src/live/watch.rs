@@ -130,9 +130,8 @@ impl Watch {
             why,
             rfc: explanation.rfc.rfc,
             section: explanation.rfc.section.to_string(),
-            state: state.to_string(),
+            state: Told::from(state),
             said: explanation.message.as_ref().map(Said::from),
-            state_said: Some(Said::from(state.message())),
         }));
     }
 
