@@ -78,9 +78,6 @@ fn is_language(code: &str) -> bool {
     (2..=3).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_lowercase())
 }
 
-const NEEDS_EN: &str =
-    "a text in several languages needs its English: {\"en\": \"…\", \"de\": \"…\"}";
-
 impl FromJson for Words {
     fn from_json(node: &Node, field: &str, cx: Cx<'_>) -> Result<Self, FormatError> {
         let fields = match &node.value {
@@ -133,7 +130,8 @@ impl<'de> Deserialize<'de> for Words {
                     }
                     texts.push((lang, text));
                 }
-                Words::from_languages(texts).ok_or_else(|| de::Error::custom(NEEDS_EN))
+                Words::from_languages(texts)
+                    .ok_or_else(|| de::Error::custom(text!("lesson.format.needs-en")))
             }
         }
         d.deserialize_any(Texts)
