@@ -164,12 +164,34 @@ pub struct Line {
 }
 
 /// Words for students in an event: their English, and their message, so that the page shows
-/// them in the class's language.
+/// them in the class's language. Read from a plain string too (English only, as the stream
+/// wrote them before it carried messages).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(from = "ToldAsWritten")]
 pub struct Told {
     pub en: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub said: Option<Said>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum ToldAsWritten {
+    English(String),
+    Whole {
+        en: String,
+        #[serde(default)]
+        said: Option<Said>,
+    },
+}
+
+impl From<ToldAsWritten> for Told {
+    fn from(written: ToldAsWritten) -> Told {
+        match written {
+            ToldAsWritten::English(en) => Told { en, said: None },
+            ToldAsWritten::Whole { en, said } => Told { en, said },
+        }
+    }
 }
 
 impl Told {
