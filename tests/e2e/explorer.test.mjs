@@ -35,8 +35,11 @@ async function open(options = {}) {
   if (options.colorScheme) await page.emulateMedia({ colorScheme: options.colorScheme });
   // (A hash-only navigation would not reload the page, so links are opened directly.)
   if (!options.keepSaved && !options.hash) {
-    // Each test starts as a first visit: no session saved by an earlier test.
+    // Each test starts as a first visit: no session saved by an earlier test. The page saves
+    // the session it restored once it has drawn it, so the store is cleared only after that:
+    // cleared any sooner, the earlier test's step came back.
     await page.goto(server.url);
+    await page.waitForSelector('.transcript__step--current');
     await page.evaluate(() => localStorage.clear());
   }
   await page.goto(server.url + (options.hash ?? ''));
